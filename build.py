@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""Build document folders into PDFs: `python build.py --help`."""
+
+import sys
+
+from report.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

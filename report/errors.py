@@ -1,0 +1,82 @@
+"""The one exception type for problems a user can fix, and the collector that gathers them.
+
+Every stage reports into a `Problems` list instead of raising at the first fault, so that an
+editor sees every mistake in one run; `Problems.raise_if_any()` ends the stage.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Values quoted in messages are cut to this many characters: an error message must never
+# print an unbounded value (a 10 MB string in a front matter key, say).
+MAX_QUOTED = 60
+
+
+def quote(value: object) -> str:
+    """A short, repr-like rendering of a user value for an error message."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > MAX_QUOTED:
+        text = text[: MAX_QUOTED - 1] + "…"
+    return f"'{text}'" if isinstance(value, str) else text
+
+
+def display_path(path: Path | str) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+@dataclass(frozen=True)
+class ContentError(Exception):
+    """A problem in content or a style that the user can fix.
+
+    Printed as ``path:line:column: field: message`` (line, column and field when known).
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        prefix = f"{self.field}: " if self.field else ""
+        return f"{where}: {prefix}{self.message}"
+
+    def sort_key(self) -> tuple:
+        return (display_path(self.path), self.line or 0, self.column or 0)
+
+
+class ContentErrors(Exception):
+    """Several `ContentError`s, raised once at the end of a stage."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = sorted(set(errors), key=ContentError.sort_key)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class Problems(list):
+    """Collects `ContentError`s during a stage."""
+
+    def add(self, path, message, line=None, column=None, field=None) -> None:
+        self.append(ContentError(str(path), message, line, column, field))
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ContentErrors(list(self))
+
+
+class BuildError(Exception):
+    """A build failed for a reason outside the content (a refused URL, a lost footnote …)."""

@@ -1,0 +1,58 @@
+"""The only way WeasyPrint reaches a resource: files inside allowed folders, and nothing else.
+
+WeasyPrint's default fetcher reads any local file and any URL, so content could pull
+`/etc/passwd` into a PDF or call the network. This one serves generated resources (charts)
+from memory, `file:` URLs whose real path (symlinks resolved) lies inside an allowed folder,
+and small `data:` URLs; every other URL stops the build with an error naming it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import quote
+
+MAX_DATA_URL = 64 * 1024  # bytes; a few icons, not a smuggled file
+
+
+class RefusedURL(FatalURLFetchingError):
+    """Raised to stop rendering: WeasyPrint only logs ordinary fetcher exceptions."""
+
+    def __init__(self, url: str, reason: str):
+        self.url, self.reason = url, reason
+        super().__init__(f"refused to load {quote(url)}: {reason}")
+
+
+class SafeFetcher(URLFetcher):
+    def __init__(self, allowed: tuple[Path, ...], resources: dict | None = None):
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+        self.allowed = tuple(p.resolve() for p in allowed)
+        self.resources = dict(resources or {})
+        self.served: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url in self.resources:
+            body, mime = self.resources[url]
+            self.served.append(url)
+            return URLFetcherResponse(url, body, {"Content-Type": mime})
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            if len(url) > MAX_DATA_URL:
+                raise RefusedURL(url, f"data: URLs over {MAX_DATA_URL // 1024} KB are not allowed")
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise RefusedURL(url, "only files inside the document folder and the series can be used")
+        path = Path(url2pathname(unquote(urlsplit(url).path)))
+        real = path.resolve()
+        if not any(real.is_relative_to(root) for root in self.allowed):
+            raise RefusedURL(url, "the file is outside the document folder and the series folders")
+        if not real.is_file():
+            raise RefusedURL(url, "no such file")
+        mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        self.served.append(url)
+        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})

@@ -1,0 +1,187 @@
+"""Markdown to HTML: CommonMark, pipe tables, footnotes, smart punctuation; never raw HTML.
+
+The body is parsed once into tokens. `references()` lists the charts and pictures it uses
+(with their lines, for checks before anything is drawn); `render_body()` turns the tokens into
+HTML with figures in place, heading ids for bookmarks and contents, and the notes apart so
+the template can set them after the recommendations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+CHART_SCHEME = "chart:"
+SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“‘\"(])")
+
+
+def _parser() -> MarkdownIt:
+    # html=False: raw HTML is shown as text. linkify stays off: no library fetches anything.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.add_render_rule("footnote_caption", lambda self, t, i, o, e: str(t[i].meta["id"] + 1))
+    md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
+    md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
+    md.add_render_rule("footnote_anchor", _render_backref)
+    return md
+
+
+def _render_backref(self, tokens, idx, options, env) -> str:
+    ident = str(tokens[idx].meta["id"] + 1)
+    if tokens[idx].meta.get("subId", 0) > 0:
+        ident += ":" + str(tokens[idx].meta["subId"])
+    return f' <a href="#fnref{ident}" class="backref" aria-label="Back to the text">↑</a>'
+
+
+MD = _parser()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An image in the body: a chart (`chart:id`) or a picture (a path)."""
+
+    target: str
+    caption: str
+    title: str | None
+    line: int  # in document.md
+    alone: bool  # the only thing in its paragraph
+
+    @property
+    def chart_id(self) -> str | None:
+        return self.target[len(CHART_SCHEME):] if self.target.startswith(CHART_SCHEME) else None
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    notes_html: str
+    headings: tuple[Heading, ...] = field(default_factory=tuple)
+
+
+def parse(text: str) -> tuple[list[Token], dict]:
+    env: dict = {}
+    return MD.parse(text, env), env
+
+
+def references(tokens: list[Token], first_line: int) -> list[Reference]:
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        images = [c for c in token.children if c.type == "image"]
+        alone = len([c for c in token.children if c.type != "softbreak" and not (c.type == "text" and not c.content.strip())]) == 1
+        in_paragraph = i > 0 and tokens[i - 1].type == "paragraph_open"
+        for image in images:
+            line = first_line + (token.map[0] if token.map else 0)
+            found.append(Reference(
+                image.attrGet("src") or "", image.content, image.attrGet("title") or None,
+                line, alone and in_paragraph))
+    return found
+
+
+def slug(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "section"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def render_body(tokens: list[Token], env: dict, figures: dict[str, str]) -> Body:
+    """HTML of the body. `figures` maps an image target to the HTML of its <figure>."""
+    tokens = list(tokens)
+    out: list[Token] = []
+    headings: list[Heading] = []
+    taken: set[str] = set()
+    notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    body_tokens, note_tokens = tokens[:notes_at], tokens[notes_at:]
+    i = 0
+    while i < len(body_tokens):
+        token = body_tokens[i]
+        if token.type == "heading_open":
+            text = body_tokens[i + 1].content
+            ident = slug(text, taken)
+            token.attrSet("id", ident)
+            headings.append(Heading(int(token.tag[1]), _plain(body_tokens[i + 1]), ident))
+        if (token.type == "paragraph_open" and i + 2 < len(body_tokens)
+                and body_tokens[i + 2].type == "paragraph_close"):
+            inline = body_tokens[i + 1]
+            kids = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+            if len(kids) == 1 and kids[0].type == "image":
+                html = figures.get(kids[0].attrGet("src") or "")
+                if html is not None:
+                    block = Token("html_block", "", 0)
+                    block.content = html
+                    out.append(block)
+                    i += 3
+                    continue
+        out.append(token)
+        i += 1
+    # With html=False the renderer would escape our figure blocks too; render them ourselves.
+    parts = []
+    run: list[Token] = []
+    for token in out:
+        if token.type == "html_block":
+            parts.append(MD.renderer.render(run, MD.options, env) if run else "")
+            parts.append(token.content)
+            run = []
+        else:
+            run.append(token)
+    parts.append(MD.renderer.render(run, MD.options, env) if run else "")
+    notes = MD.renderer.render(note_tokens, MD.options, env) if note_tokens else ""
+    return Body("".join(parts), notes, tuple(headings))
+
+
+def _plain(inline: Token) -> str:
+    return "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+
+
+def render_block(text: str) -> str:
+    """Markdown for a front-matter field (summary, bio, disclaimer)."""
+    env: dict = {}
+    return MD.render(text, env)
+
+
+def render_inline(text: str) -> str:
+    return MD.renderInline(text)
+
+
+def render_recommendation(text: str) -> tuple[str, str]:
+    """(lead, rest): the first sentence stands out, as the house style asks."""
+    parts = SENTENCE_END.split(text.strip(), maxsplit=1)
+    lead = render_inline(parts[0])
+    rest = render_inline(parts[1]) if len(parts) > 1 else ""
+    return lead, rest
+
+
+def plain_text(text: str) -> str:
+    """Markdown inline text without markup, for metadata and the running header."""
+    tokens = MD.parseInline(text)
+    return "".join(c.content for t in tokens for c in (t.children or []) if c.type in ("text", "code_inline"))
+
+
+def figure_html(number: int, caption: str, img_src: str, alt: str, ident: str,
+                source: str | None = None, note: str | None = None, kind: str = "chart") -> str:
+    """A numbered figure: caption above, the image, then the source and note lines."""
+    src_line = f'<p class="figure-source">Source: {render_inline(source)}</p>' if source else ""
+    note_line = f'<p class="figure-note">Note: {render_inline(note)}</p>' if note else ""
+    return (
+        f'<figure class="figure figure-{kind}" id="{escape(ident)}">'
+        f'<figcaption><span class="figure-number">Figure {number}.</span> {render_inline(caption)}</figcaption>'
+        f'<img src="{escape(img_src)}" alt="{escape(alt)}">'
+        f"{src_line}{note_line}</figure>\n"
+    )

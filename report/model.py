@@ -1,0 +1,139 @@
+"""The typed values that travel between stages. Frozen: no stage changes another's output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+Value = float | None  # a chart value; None is a gap
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str | None = None
+    bio: str | None = None  # Markdown
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One entry of charts.yaml, checked: every series has len(x) values."""
+
+    id: str
+    type: str  # bar | barh | line | stacked
+    x: tuple[str | float, ...]
+    series: tuple[tuple[str, tuple[Value, ...]], ...]  # (name, values) in file order
+    unit: str | None = None
+    title: str | None = None
+    source: str | None = None
+    note: str | None = None
+    alt: str | None = None
+    path: str = ""  # charts.yaml, for messages
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    folder: Path
+    stem: str  # output file stem: the folder's name
+    series: str
+    title: str
+    authors: tuple[Author, ...]
+    body: str  # Markdown, front matter removed
+    body_line: int  # line of document.md where the body starts (1-based)
+    number: int | None = None
+    year: int | None = None
+    date: str | None = None  # YYYY-MM-DD or YYYY-MM
+    subtitle: str | None = None
+    lang: str = "en"
+    summary: str | None = None  # Markdown
+    recommendations: tuple[str, ...] = ()  # Markdown each
+    keywords: tuple[str, ...] = ()
+    url: str | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
+    charts: Mapping[str, ChartSpec] = field(default_factory=dict)
+
+    @property
+    def source_path(self) -> Path:
+        return self.folder / "document.md"
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    normal: Path  # resolved font file
+    italic: Path | None = None
+    weight: str | None = None  # one CSS weight for a static font; None for a variable font
+
+
+@dataclass(frozen=True)
+class Series:
+    """A series folder resolved through `extends`: merged manifest plus search paths."""
+
+    id: str
+    name: str  # "SCEEUS Guest Commentary"
+    label: str  # masthead line: "Guest Commentary"
+    publisher: str
+    publisher_short: str
+    website: str
+    disclaimer: str | None  # Markdown
+    colors: Mapping[str, str]  # primary, accent, tint, text, …
+    fonts: Mapping[str, FontFace]  # serif, sans (roles)
+    required: tuple[str, ...]
+    declares: tuple[str, ...]  # extra front-matter keys this series accepts
+    page_size: str  # CSS size, e.g. "A4" or "letter"
+    template: str  # main template name
+    chain: tuple[str, ...]  # series ids, this one first, root last
+    folders: tuple[Path, ...]  # search path for assets: this folder first, root last
+    template_dirs: tuple[Path, ...]  # search path for templates
+    stylesheets: tuple[Path, ...]  # cascade order: root first, this series last
+    manifest: Mapping[str, object] = field(default_factory=dict)  # merged series.yaml
+
+    @property
+    def chart_colors(self) -> tuple[str, ...]:
+        named = self.manifest.get("chart_colors")
+        if named:
+            return tuple(self.colors.get(c, c) for c in named)
+        return tuple(self.colors[k] for k in ("primary", "accent", "muted") if k in self.colors)
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """What a chart takes from its series: enough to restyle it, and part of its cache key."""
+
+    font_family: str
+    font_file: Path
+    font_size: float  # pt, for tick labels; titles are a little larger
+    colors: tuple[str, ...]  # series colours in order
+    text: str
+    muted: str  # axes, ticks, grid
+    highlight: str  # accent
+    width_in: float  # figure width, inches (the text column)
+    aspect: float = 0.5  # height / width
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart drawn for a document: numbered in order of first reference."""
+
+    id: str
+    number: int
+    caption: str
+    svg: bytes
+    alt: str
+    source: str | None = None
+    note: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Html:
+    """A rendered document, ready for layout."""
+
+    text: str
+    base_url: str  # the document folder, as a file URL ending in '/'
+    stylesheets: tuple[Path, ...]  # series CSS files, cascade order
+    resources: Mapping[str, tuple[bytes, str]] = field(default_factory=dict)  # url → (bytes, mime)
+    lang: str = "en"
+    title: str = ""

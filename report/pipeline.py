@@ -1,0 +1,167 @@
+"""One document, start to finish, on one screen.
+
+Order matters: everything is read and checked first (front matter under its series' rules,
+charts, every reference in the body), so that an editor gets every problem in one run and
+nothing is drawn or written for a document that cannot build. Then charts are drawn (cached),
+the HTML rendered, the pages laid out, and each output written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import chartspec, content, markup, output, render, series as series_mod
+from .errors import ContentErrors, Problems, quote
+from .model import ChartStyle, Document, Figure, Series
+
+FORMATS = ("pdf", "print", "html")
+SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
+COLUMN_MM = 136  # text column of the base layout: A4 less margins and rail; charts are drawn at it
+
+
+def cache_dir() -> Path:
+    if os.environ.get("REPORT_CACHE_DIR"):
+        return Path(os.environ["REPORT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "report-builder"
+
+
+@dataclass(frozen=True)
+class Options:
+    out_dir: Path = Path("out")
+    formats: tuple[str, ...] = ("pdf",)
+    series: str | None = None  # --series: overrides the front matter
+    style_roots: tuple[Path, ...] = ()  # extra folders of series, searched first
+    pdf_variant: str | None = "pdf/ua-1"
+    cache: Path = field(default_factory=cache_dir)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document that passed every check: ready to draw and render."""
+
+    doc: Document
+    series: Series
+    tokens: list
+    env: dict
+    refs: tuple[markup.Reference, ...]
+
+
+def prepare(folder: Path, options: Options) -> Prepared:
+    """Read and check everything; raise `ContentErrors` with every problem found."""
+    problems = Problems()
+    raw = content.read(folder, problems)
+    if raw is None:
+        problems.raise_if_any()
+    series_id = options.series or raw.series_id
+    where = ("--series", None) if options.series else (str(raw.path), raw.front.key_pos.get("series", (None,))[0])
+    series = None
+    if isinstance(series_id, str):
+        series = series_mod.resolve(series_id, problems, series_mod.series_roots(options.style_roots), where)
+    # An unknown series still gets its front matter checked, under the base rules.
+    rules = series or series_mod.resolve(series_mod.BASE, Problems())
+    doc = content.check(raw, rules, problems, options.series)
+    charts = chartspec.load_charts(folder, problems)
+    tokens, env = markup.parse(raw.body)
+    refs = tuple(markup.references(tokens, raw.body_line))
+    _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, problems)
+    problems.raise_if_any()
+    return Prepared(replace(doc, charts=charts), series, tokens, env, refs)
+
+
+def _check_body(path, folder, tokens, first_line, refs, charts, problems) -> None:
+    for token in tokens:
+        if token.type == "heading_open" and token.tag == "h1":
+            line = first_line + token.map[0]
+            problems.add(path, "use '##' for sections: the title comes from the front matter", line)
+    for ref in refs:
+        chart_id = ref.chart_id
+        if chart_id is not None:
+            if chart_id not in charts:
+                known = ", ".join(sorted(charts)) or "none (no charts.yaml)"
+                problems.add(path, f"unknown chart; charts.yaml defines: {known}", ref.line, None,
+                             f"chart {quote(chart_id)}")
+            elif not ref.alone:
+                problems.add(path, "a chart must stand alone in its own paragraph", ref.line, None,
+                             f"chart {quote(chart_id)}")
+            continue
+        target = ref.target
+        if "://" in target or target.startswith(("/", "data:", "file:")) or ":" in target.split("/")[0]:
+            problems.add(path, f"picture {quote(target)} must be a file inside the document folder", ref.line)
+            continue
+        real = (folder / target).resolve()
+        if not real.is_relative_to(folder.resolve()):
+            problems.add(path, f"picture {quote(target)} is outside the document folder", ref.line)
+        elif not real.is_file():
+            problems.add(path, f"picture {quote(target)} not found", ref.line)
+        elif not ref.alone:
+            problems.add(path, f"picture {quote(target)} must stand alone in its own paragraph", ref.line)
+
+
+def chart_style(series: Series) -> ChartStyle:
+    sans = series.fonts["sans"]
+    colors = series.colors
+    return ChartStyle(
+        font_family=sans.family, font_file=sans.normal, font_size=8.5,
+        colors=series.chart_colors, text=colors["text"], muted=colors.get("muted", colors["text"]),
+        highlight=colors["accent"], width_in=float(series.manifest.get("chart_width_mm", COLUMN_MM)) / 25.4,
+    )
+
+
+def figures(prepared: Prepared, options: Options) -> tuple[tuple[Figure, ...], dict, dict]:
+    """Draw the charts in order of first reference. Returns figures, figure HTML, resources."""
+    from . import charts
+
+    style = chart_style(prepared.series)
+    numbered: dict[str, Figure] = {}
+    html: dict[str, str] = {}
+    resources: dict[str, tuple[bytes, str]] = {}
+    for ref in prepared.refs:
+        if ref.target in html:
+            continue
+        number = len(html) + 1
+        if ref.chart_id:
+            spec = prepared.doc.charts[ref.chart_id]
+            svg = charts.draw_cached(spec, style, options.cache / "charts")
+            url = f"report-chart:{ref.chart_id}.svg"
+            resources[url] = (svg, "image/svg+xml")
+            fig = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec), spec.source, spec.note, spec.title)
+            numbered[ref.target] = fig
+            html[ref.target] = markup.figure_html(number, ref.caption, url, fig.alt, f"figure-{number}",
+                                                  spec.source, spec.note)
+        else:
+            caption = ref.title or ref.caption
+            html[ref.target] = markup.figure_html(number, caption, ref.target, ref.caption,
+                                                  f"figure-{number}", kind="picture")
+    return tuple(numbered.values()), html, resources
+
+
+def build(folder: Path, options: Options) -> list[Path]:
+    """Build one document folder into every requested format; return the files written."""
+    from . import pdf
+
+    prepared = prepare(folder, options)
+    figs, figure_html, resources = figures(prepared, options)
+    body = markup.render_body(prepared.tokens, prepared.env, figure_html)
+    ctx = render.context(prepared.doc, prepared.series, body, figs)
+    html = render.render(ctx, resources)
+    allowed = (folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
+    written = []
+    stem = prepared.doc.stem
+    for fmt in options.formats:
+        target = options.out_dir / (stem + SUFFIX[fmt])
+        if fmt == "pdf":
+            data = pdf.write(pdf.layout(html, allowed), pdf.PdfOptions(options.pdf_variant))
+        else:
+            raise NotImplementedError(fmt)
+        written.append(output.write_atomic(target, data))
+    return written
+
+
+def check(folder: Path, options: Options) -> None:
+    prepare(folder, options)
+
+
+__all__ = ["Options", "build", "check", "prepare", "ContentErrors", "FORMATS"]

@@ -1,0 +1,147 @@
+"""Document + Series + Figures → HTML, through the series' Jinja templates.
+
+Content is only ever passed to templates as values, never compiled as a template, and
+autoescaping is on, so `{{ … }}` or `<b>` in content prints as text. Markdown we render
+ourselves (raw HTML disabled) is marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import markup
+from .model import Document, Figure, Html, Series
+
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    name: str
+    affiliation: str | None
+    bio_html: Markup | None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    lead: Markup
+    rest: Markup
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a template can use: the contract series authors write against."""
+
+    doc: Document  # the checked front matter (doc.title, doc.number, doc.extra …)
+    series: Series  # the merged series manifest (series.label, series.colors …)
+    title: str
+    short_title: str  # for the running header
+    number_line: str  # "No. 8 · 2024"
+    date_text: str | None  # "March 2024"
+    authors: tuple[AuthorView, ...]
+    summary_html: Markup | None
+    body_html: Markup
+    notes_html: Markup | None
+    recommendations: tuple[Recommendation, ...]
+    disclaimer_html: Markup | None
+    headings: tuple[markup.Heading, ...]
+    figures: tuple[Figure, ...]
+    font_css: Markup  # @font-face rules and :root colour variables
+    qr_svg: Markup | None = None  # the online version's QR code, when the document has a url
+    metadata: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs
+
+
+@lru_cache(maxsize=32)
+def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    base = template_dirs[-1]
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        # `{% extends "base/document.html" %}` reaches the base template from an override.
+        jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(base))}),
+    ])
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def font_css(series: Series) -> str:
+    """The first layers of every stylesheet: @font-face from series.yaml, then colour variables."""
+    rules = []
+    for role, face in sorted(series.fonts.items()):
+        for style, path in (("normal", face.normal), ("italic", face.italic)):
+            if path is None:
+                continue
+            rules.append(
+                f'@font-face {{ font-family: "{face.family}"; src: url("{path.as_uri()}"); '
+                + (f"font-weight: {face.weight}; " if face.weight else "")
+                + f"font-style: {style}; }}")
+    variables = [f"  --color-{name}: {value};" for name, value in sorted(series.colors.items())]
+    variables += [f'  --font-{role}: "{face.family}";' for role, face in sorted(series.fonts.items())]
+    page = f"@page {{ size: {series.page_size}; }}"
+    return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + page + "\n"
+
+
+def date_text(doc: Document) -> str | None:
+    if not doc.date:
+        return None
+    year, month = int(doc.date[:4]), int(doc.date[5:7])
+    if len(doc.date) == 10:
+        return f"{int(doc.date[8:])} {MONTHS[month - 1]} {year}"
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def created_date(doc: Document) -> str:
+    """The PDF's date: the document's own, else SOURCE_DATE_EPOCH, else its year; never the clock."""
+    if doc.date:
+        return doc.date if len(doc.date) == 10 else doc.date + "-01"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    return f"{doc.year}-01-01"
+
+
+def short_title(title: str, limit: int = 60) -> str:
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + "…"
+
+
+def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Figure, ...],
+            qr_svg: str | None = None) -> Context:
+    number = f"No. {doc.number} · {doc.year}" if doc.number else str(doc.year)
+    meta = [("author", ", ".join(a.name for a in doc.authors)),
+            ("description", markup.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
+            ("keywords", ", ".join(doc.keywords)),
+            ("generator", f"{series.name} report builder"),
+            ("dcterms.created", created_date(doc)),
+            ("dcterms.modified", created_date(doc))]
+    return Context(
+        doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
+        number_line=number, date_text=date_text(doc),
+        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio)) if a.bio else None)
+                      for a in doc.authors),
+        summary_html=Markup(markup.render_block(doc.summary)) if doc.summary else None,
+        body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
+        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r)))
+                              for r in doc.recommendations),
+        disclaimer_html=Markup(markup.render_block(series.disclaimer)) if series.disclaimer else None,
+        headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
+        qr_svg=Markup(qr_svg) if qr_svg else None,
+        metadata=tuple((k, v) for k, v in meta if v),
+    )
+
+
+def render(ctx: Context, resources: dict[str, tuple[bytes, str]]) -> Html:
+    env = environment(ctx.series.template_dirs)
+    text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+    return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
+                stylesheets=ctx.series.stylesheets, resources=resources,
+                lang=ctx.doc.lang, title=ctx.title)

@@ -1,0 +1,234 @@
+"""Resolve a series folder through `extends` into one `Series`: merged manifest, search paths.
+
+A series is `styles/<id>/series.yaml` plus, optionally, `style.css`, `templates/` and assets.
+Every chain ends at `styles/base`, which holds the defaults and the fonts. Manifest keys
+merge with the child winning (`colors` and `fonts` merge name by name); stylesheets cascade
+root first; templates and assets are looked up child first.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import yamlload
+from .content import nearest, read_text
+from .errors import ContentError, Problems, quote
+from .model import FontFace, Series
+
+ROOT = Path(__file__).resolve().parent.parent
+STYLES = ROOT / "styles"
+TEMPLATES = ROOT / "templates"
+BASE = "base"
+SERIES_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
+
+
+def _str(v): return isinstance(v, str)
+def _str_list(v): return isinstance(v, list) and all(isinstance(i, str) for i in v)
+def _mapping(v): return isinstance(v, dict)
+
+
+# key: (check, what it must be, meaning). Reads as the reference for series authors.
+KEYS: dict[str, tuple] = {
+    "extends": (_str, "a series id", "the parent series; every chain ends at 'base'"),
+    "name": (_str, "a string", "full name, e.g. SCEEUS Guest Commentary"),
+    "label": (_str, "a string", "masthead line, e.g. Guest Commentary"),
+    "publisher": (_str, "a string", "publisher's full name"),
+    "publisher_short": (_str, "a string", "publisher's short name (footer)"),
+    "publisher_lines": (_str_list, "a list of strings", "the publisher block's lines"),
+    "website": (_str, "a string", "publisher's web address, shown in the publisher block"),
+    "wordmark": (_str, "a string", "the typographic wordmark in the masthead"),
+    "disclaimer": (lambda v: v is None or _str(v), "Markdown text", "printed at the end; empty for none"),
+    "colors": (_mapping, "a mapping of colour names to CSS colours", "CSS --color-<name> and charts"),
+    "chart_colors": (_str_list, "a list of colour names or CSS colours", "series colours of charts"),
+    "fonts": (_mapping, "a mapping of roles (serif, sans) to font faces", "@font-face and charts"),
+    "required": (_str_list, "a list of front-matter keys", "keys a document must set"),
+    "declares": (_str_list, "a list of key names", "extra front-matter keys this series accepts"),
+    "page_size": (_str, "a CSS page size such as A4 or letter", "paper size"),
+    "template": (_str, "a template file name", "the main template"),
+    "numbered_sections": (lambda v: isinstance(v, bool), "true or false", "number the ## sections"),
+    "contents": (lambda v: isinstance(v, bool), "true or false", "a table of contents"),
+    "cover": (lambda v: isinstance(v, bool), "true or false", "a cover page"),
+}
+FONT_KEYS = {"family", "normal", "italic", "weight"}
+COLOR_ROLES = ("primary", "accent", "tint", "text")
+
+
+def series_roots(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    return tuple(extra) + (STYLES,)
+
+
+def known_series(roots: tuple[Path, ...]) -> dict[str, Path]:
+    """Series id → folder, the first root that has it winning."""
+    found: dict[str, Path] = {}
+    for root in roots:
+        if root.is_dir():
+            for manifest in sorted(root.glob("*/series.yaml")):
+                found.setdefault(manifest.parent.name, manifest.parent)
+    return found
+
+
+def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLES,),
+            where: tuple[str, int | None] | None = None) -> Series | None:
+    """The merged `Series`, or None with problems added. `where` locates the reference."""
+    known = known_series(roots)
+    folder = Path(series_id) if "/" in series_id or series_id.startswith(".") else None
+    if folder is not None:
+        if not (folder / "series.yaml").is_file():
+            problems.add(*(where or ("--series", None)), f"no series.yaml in the folder {series_id}")
+            return None
+        known[folder.resolve().name] = folder.resolve()
+        series_id = folder.resolve().name
+    if series_id not in known:
+        listed = ", ".join(sorted(k for k in known if k != BASE))
+        path, line = where or ("--series", None)
+        problems.add(path, f"unknown series {quote(series_id)}; known: {listed}", line, None, "series" if where else None)
+        return None
+
+    chain: list[tuple[str, Path, yamlload.Marked]] = []
+    current = series_id
+    while True:
+        manifest_path = known[current] / "series.yaml"
+        manifest = _load_manifest(manifest_path, problems)
+        if manifest is None:
+            return None
+        chain.append((current, known[current], manifest))
+        if current == BASE:
+            break
+        parent = manifest.get("extends", BASE)
+        if not isinstance(parent, str):
+            return None  # reported by _load_manifest
+        line = manifest.key_pos.get("extends", (None,))[0]
+        if parent not in known:
+            listed = ", ".join(sorted(known))
+            problems.add(manifest_path, f"unknown parent series {quote(parent)}; known: {listed}", line, None, "extends")
+            return None
+        if parent in [c[0] for c in chain]:
+            cycle = " → ".join([c[0] for c in chain] + [parent])
+            problems.add(manifest_path, f"'extends' makes a cycle: {cycle}", line, None, "extends")
+            return None
+        current = parent
+    return _merge(chain, problems)
+
+
+def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = yamlload.load(text, str(path))
+    except ContentError as exc:
+        problems.append(exc)
+        return None
+    if data is None:
+        data = yamlload.Marked()
+        data.key_pos, data.value_pos = {}, {}
+    if not isinstance(data, yamlload.Marked):
+        problems.add(path, "series.yaml must be a mapping of keys (name: …)", 1)
+        return None
+    before = len(problems)
+    for key, value in data.items():
+        line, col = data.key_pos[key]
+        if key not in KEYS:
+            problems.add(path, f"unknown key{nearest(key, KEYS)}", line, col, str(key))
+            continue
+        ok, expected, _ = KEYS[key]
+        if not ok(value):
+            vl, vc = data.value_pos[key]
+            problems.add(path, f"must be {expected}, not {quote(value)}", vl, vc, key)
+    colors = data.get("colors")
+    if isinstance(colors, yamlload.Marked):
+        for name, value in colors.items():
+            vl, vc = colors.value_pos[name]
+            if not isinstance(value, str) or not COLOR.match(value):
+                problems.add(path, f"must be a CSS colour such as '#1b2a4a', not {quote(value)}", vl, vc, f"colors.{name}")
+    fonts = data.get("fonts")
+    if isinstance(fonts, yamlload.Marked):
+        for role, face in fonts.items():
+            vl, vc = fonts.value_pos[role]
+            if not isinstance(face, yamlload.Marked):
+                problems.add(path, "must be a mapping with family and normal (a font file)", vl, vc, f"fonts.{role}")
+                continue
+            for key in face:
+                if key not in FONT_KEYS:
+                    kl, kc = face.key_pos[key]
+                    problems.add(path, f"unknown key{nearest(key, FONT_KEYS)}", kl, kc, f"fonts.{role}.{key}")
+                elif not isinstance(face[key], str):
+                    kl, kc = face.value_pos[key]
+                    problems.add(path, f"must be a string, not {quote(face[key])}", kl, kc, f"fonts.{role}.{key}")
+    return data if len(problems) == before else None
+
+
+def _merge(chain, problems: Problems) -> Series | None:
+    """Merge root → child; font files resolve in the folder of the manifest that names them."""
+    merged: dict = {}
+    colors: dict[str, str] = {}
+    fonts: dict[str, FontFace] = {}
+    for sid, folder, manifest in reversed(chain):
+        path = folder / "series.yaml"
+        for key, value in manifest.items():
+            if key == "colors":
+                colors.update(value)
+            elif key == "fonts":
+                for role, face in value.items():
+                    font = _font(face, folder, path, f"fonts.{role}", fonts.get(role), problems)
+                    if font:
+                        fonts[role] = font
+            else:
+                merged[key] = value
+    series_id, folder, _ = chain[0]
+    top = folder / "series.yaml"
+    for role in COLOR_ROLES:
+        if role not in colors:
+            problems.add(top, f"colors.{role} is not set here nor in a parent series", 1, None, "colors")
+    for role in ("serif", "sans"):
+        if role not in fonts:
+            problems.add(top, f"fonts.{role} is not set here nor in a parent series", 1, None, "fonts")
+    folders = tuple(f for _, f, _ in chain)
+    template_dirs = tuple(f / "templates" for f in folders if (f / "templates").is_dir()) + (TEMPLATES,)
+    template = merged.get("template", "document.html")
+    if not any((d / template).is_file() for d in template_dirs):
+        searched = ", ".join(str(d) for d in template_dirs)
+        problems.add(top, f"template {quote(template)} not found; searched: {searched}", None, None, "template")
+    if problems:
+        return None
+    return Series(
+        id=series_id, name=merged.get("name", series_id), label=merged.get("label", series_id),
+        publisher=merged.get("publisher", ""), publisher_short=merged.get("publisher_short", ""),
+        website=merged.get("website", ""), disclaimer=merged.get("disclaimer") or None,
+        colors=colors, fonts=fonts, required=tuple(merged.get("required", ())),
+        declares=tuple(merged.get("declares", ())), page_size=merged.get("page_size", "A4"),
+        template=template, chain=tuple(s for s, _, _ in chain), folders=folders,
+        template_dirs=template_dirs,
+        stylesheets=tuple(f / "style.css" for f in reversed(folders) if (f / "style.css").is_file()),
+        manifest=merged,
+    )
+
+
+def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None, problems) -> FontFace | None:
+    def file(key):
+        name = face.get(key)
+        if name is None:
+            return getattr(inherited, key, None) if inherited and "family" not in face else None
+        target = (folder / name).resolve()
+        if not target.is_file():
+            line, col = face.value_pos[key]
+            problems.add(path, f"font file {quote(name)} not found in {folder}", line, col, f"{field}.{key}")
+        return target
+
+    family = face.get("family") or (inherited.family if inherited else None)
+    normal = file("normal")
+    if family is None or normal is None:
+        line, col = face.pos
+        problems.add(path, "needs family and normal (the upright font file)", line, col, field)
+        return None
+    return FontFace(family, normal, file("italic"), face.get("weight"))
+
+
+def find_asset(series: Series, name: str) -> Path | None:
+    """The first file named `name` on the series' search path."""
+    for folder in series.folders:
+        if (folder / name).is_file():
+            return folder / name
+    return None
