@@ -174,14 +174,13 @@ def plain_text(text: str) -> str:
     return "".join(c.content for t in tokens for c in (t.children or []) if c.type in ("text", "code_inline"))
 
 
-def figure_html(number: int, caption: str, img_src: str, alt: str, ident: str,
+def figure_html(number: int, caption: str, media: str, ident: str,
                 source: str | None = None, note: str | None = None, kind: str = "chart") -> str:
-    """A numbered figure: caption above, the image, then the source and note lines."""
+    """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines."""
     src_line = f'<p class="figure-source">Source: {render_inline(source)}</p>' if source else ""
     note_line = f'<p class="figure-note">Note: {render_inline(note)}</p>' if note else ""
     return (
         f'<figure class="figure figure-{kind}" id="{escape(ident)}">'
         f'<figcaption><span class="figure-number">Figure {number}.</span> {render_inline(caption)}</figcaption>'
-        f'<img src="{escape(img_src)}" alt="{escape(alt)}">'
-        f"{src_line}{note_line}</figure>\n"
+        f"{media}{src_line}{note_line}</figure>\n"
     )

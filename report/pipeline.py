@@ -8,13 +8,15 @@ the HTML rendered, the pages laid out, and each output written atomically.
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from dataclasses import dataclass, field, replace
+from html import escape
 from pathlib import Path
 
 from . import chartspec, content, markup, output, render, series as series_mod
 from .errors import ContentErrors, Problems, quote
-from .model import ChartStyle, Document, Figure, Series
+from .model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
 SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
@@ -110,54 +112,84 @@ def chart_style(series: Series) -> ChartStyle:
     )
 
 
-def figures(prepared: Prepared, options: Options) -> tuple[tuple[Figure, ...], dict, dict]:
-    """Draw the charts in order of first reference. Returns figures, figure HTML, resources."""
+def figures(prepared: Prepared, options: Options) -> tuple[Figure, ...]:
+    """Draw the charts, numbered in order of first reference (pictures share the numbering)."""
     from . import charts
 
     style = chart_style(prepared.series)
     numbered: dict[str, Figure] = {}
-    html: dict[str, str] = {}
-    resources: dict[str, tuple[bytes, str]] = {}
     for ref in prepared.refs:
-        if ref.target in html:
+        if ref.target in numbered:
             continue
-        number = len(html) + 1
+        number = len(numbered) + 1
         if ref.chart_id:
             spec = prepared.doc.charts[ref.chart_id]
             svg = charts.draw_cached(spec, style, options.cache / "charts")
-            url = f"report-chart:{ref.chart_id}.svg"
-            resources[url] = (svg, "image/svg+xml")
-            fig = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec), spec.source, spec.note, spec.title)
-            numbered[ref.target] = fig
-            html[ref.target] = markup.figure_html(number, ref.caption, url, fig.alt, f"figure-{number}",
-                                                  spec.source, spec.note)
+            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec),
+                                          spec.source, spec.note, spec.title)
         else:
-            caption = ref.title or ref.caption
-            html[ref.target] = markup.figure_html(number, caption, ref.target, ref.caption,
-                                                  f"figure-{number}", kind="picture")
-    return tuple(numbered.values()), html, resources
+            numbered[ref.target] = Figure(ref.target, number, ref.title or ref.caption, b"", ref.caption)
+    return tuple(numbered.values())
+
+
+def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool) -> Html:
+    """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web."""
+    from . import web as web_mod
+
+    resources: dict[str, tuple[bytes, str]] = {}
+    blocks: dict[str, str] = {}
+    for ref_target, fig in zip(dict.fromkeys(r.target for r in prepared.refs), figs):
+        ident = f"figure-{fig.number}"
+        if fig.svg and web:
+            media = (f'<div class="chart" role="img" aria-label="{escape(fig.alt)}">'
+                     f"{web_mod.inline_svg(fig.svg, ident + '-')}</div>")
+        elif fig.svg:
+            url = f"report:chart-{fig.id}.svg"
+            resources[url] = (fig.svg, "image/svg+xml")
+            media = f'<img src="{url}" alt="{escape(fig.alt)}">'
+        else:
+            src = ref_target
+            if web:
+                path = prepared.doc.folder / ref_target
+                src = web_mod.data_uri(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png")
+            media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
+        blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
+                                                "chart" if fig.svg else "picture")
+    body = markup.render_body(prepared.tokens, prepared.env, blocks)
+    qr_src = None
+    if prepared.doc.url:
+        from .qr import qr_svg
+        svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
+        qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
+        resources["report:qr.svg"] = (svg, "image/svg+xml")
+    ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
+    return render.render(ctx, resources)
 
 
 def build(folder: Path, options: Options) -> list[Path]:
     """Build one document folder into every requested format; return the files written."""
-    from . import pdf
-
     prepared = prepare(folder, options)
-    figs, figure_html, resources = figures(prepared, options)
-    body = markup.render_body(prepared.tokens, prepared.env, figure_html)
-    ctx = render.context(prepared.doc, prepared.series, body, figs)
-    html = render.render(ctx, resources)
-    allowed = (folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
+    figs = figures(prepared, options)
     written = []
-    stem = prepared.doc.stem
     for fmt in options.formats:
-        target = options.out_dir / (stem + SUFFIX[fmt])
-        if fmt == "pdf":
-            data = pdf.write(pdf.layout(html, allowed), pdf.PdfOptions(options.pdf_variant))
-        else:
-            raise NotImplementedError(fmt)
-        written.append(output.write_atomic(target, data))
+        data = produce(prepared, figs, fmt, options)
+        written.append(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]), data))
     return written
+
+
+def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Options) -> bytes:
+    series = prepared.series
+    if fmt == "html":
+        from . import web
+        html = html_for(prepared, figs, web=True)
+        return web.standalone(html.text, series, series_mod.find_asset(series, "web.css")).encode("utf-8")
+    from . import pdf
+    html = html_for(prepared, figs, web=False)
+    allowed = (prepared.doc.folder,) + series.folders + (series_mod.TEMPLATES,)
+    extra = ()
+    if fmt == "print":
+        extra = (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
+    return pdf.write(pdf.layout(html, allowed, extra), pdf.PdfOptions(options.pdf_variant))
 
 
 def check(folder: Path, options: Options) -> None:

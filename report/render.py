@@ -55,7 +55,7 @@ class Context:
     headings: tuple[markup.Heading, ...]
     figures: tuple[Figure, ...]
     font_css: Markup  # @font-face rules and :root colour variables
-    qr_svg: Markup | None = None  # the online version's QR code, when the document has a url
+    qr_src: str | None = None  # URL of the online version's QR code (SVG), when the document has a url
     metadata: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs
 
 
@@ -115,7 +115,7 @@ def short_title(title: str, limit: int = 60) -> str:
 
 
 def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Figure, ...],
-            qr_svg: str | None = None) -> Context:
+            qr_src: str | None = None) -> Context:
     number = f"No. {doc.number} · {doc.year}" if doc.number else str(doc.year)
     meta = [("author", ", ".join(a.name for a in doc.authors)),
             ("description", markup.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
@@ -134,7 +134,7 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
                               for r in doc.recommendations),
         disclaimer_html=Markup(markup.render_block(series.disclaimer)) if series.disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
-        qr_svg=Markup(qr_svg) if qr_svg else None,
+        qr_src=qr_src,
         metadata=tuple((k, v) for k, v in meta if v),
     )
 

@@ -1,0 +1,599 @@
+"""Draw a checked `ChartSpec` as SVG in a series' house style, and cache the result.
+
+The SVG keeps its text as text (`svg.fonttype: none`) in the series' sans family, so the PDF
+sets it in the same @font-face font as the body and it stays extractable. matplotlib measures
+that text with the same font file (a variable font is measured at the weights it is drawn in),
+so labels fit. Output is byte-for-byte deterministic: fixed hash salt, no date.
+
+matplotlib is imported only inside `draw()`: importing this module, computing a cache key or
+reading a cached chart never loads it (a `--check` run must stay fast).
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import hashlib
+import io
+import json
+import math
+import os
+import shutil
+import tempfile
+import textwrap
+from dataclasses import fields
+from importlib.metadata import version
+from pathlib import Path
+
+from .model import ChartSpec, ChartStyle
+
+# Bump whenever the drawing code changes what a chart looks like: it is part of the cache key.
+CHART_STYLE_VERSION = 1
+# The spec fields the drawing uses; the others (id, source, note, alt, path, line) are printed
+# by the HTML around the chart, so changing them must not redraw it.
+DRAWN_FIELDS = ("type", "x", "series", "unit", "title")
+MAX_LABELLED_BARS = 12  # bars that get their value printed on them; more would clutter
+HASH_SALT = "report-chart"
+KINDS = {"bar": "Bar chart", "barh": "Horizontal bar chart", "line": "Line chart",
+         "stacked": "Stacked bar chart"}
+MINUS = "\u2212"
+
+draw_count = 0  # charts drawn by this process (tests check that a cached chart is not redrawn)
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+def format_number(value: float, grouping: bool = True) -> str:
+    """A value as a reader writes it: 5.4, 0.02, 543.2, 35,000, −3 (at most 6 significant digits)."""
+    if value == 0:
+        return "0"
+    sign = MINUS if value < 0 else ""
+    value = abs(float(f"{value:.6g}"))
+    if value.is_integer() and value < 1e15:
+        text = f"{int(value):,}" if grouping else str(int(value))
+    elif 1e-4 <= value < 1e15:
+        whole, frac = repr(value).split(".")
+        text = (f"{int(whole):,}" if grouping else whole) + "." + frac
+    else:
+        text = f"{value:.3g}".replace("-", MINUS)
+    return sign + text
+
+
+def x_label(value) -> str:
+    """An x value as a category label: numbers without thousands separators (years)."""
+    return value if isinstance(value, str) else format_number(value, grouping=False)
+
+
+# -- alt text ---------------------------------------------------------------------------------
+
+def alt_text(spec: ChartSpec) -> str:
+    """`spec.alt`, else a sentence from the data: kind, series, x range, extremes, unit."""
+    if spec.alt:
+        return spec.alt
+    kind = KINDS.get(spec.type, "Chart")
+    head = f"{kind}: {spec.title.strip().rstrip('.')}" if spec.title else kind
+    names = [name for name, _ in spec.series]
+    if len(names) == 1:
+        shows = names[0]
+    else:
+        shows = ", ".join(names[:-1]) + f" and {names[-1]}"
+    xs = [x_label(x) for x in spec.x]
+    span = f"for {xs[0]}" if len(xs) == 1 else f"from {xs[0]} to {xs[-1]}"
+    unit = f", in {spec.unit}" if spec.unit else ""
+    text = f"{head}. It shows {shows} {span}{unit}."
+    points = [(v, name, x) for name, values in spec.series for v, x in zip(values, xs) if v is not None]
+    if not points:
+        return text + " It has no values."
+
+    def where(name, x):
+        return f"{name}, {x}" if len(names) > 1 else x
+
+    high = max(points, key=lambda p: p[0])  # the first of equal values: deterministic
+    low = min(points, key=lambda p: p[0])
+    suffix = f" {spec.unit}" if spec.unit else ""
+    if high is low or high[0] == low[0]:
+        return text + f" Every value is {format_number(high[0])}{suffix}."
+    return (text + f" The highest value is {format_number(high[0])}{suffix} ({where(*high[1:])});"
+            f" the lowest is {format_number(low[0])}{suffix} ({where(*low[1:])}).")
+
+
+# -- cache ------------------------------------------------------------------------------------
+
+_file_hashes: dict[tuple, str] = {}
+
+
+def _file_hash(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _file_hashes:
+        _file_hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _file_hashes[key]
+
+
+def cache_key(spec: ChartSpec, style: ChartStyle) -> str:
+    """sha256 of everything that decides the SVG's bytes. Does not import matplotlib."""
+    drawn = {name: getattr(spec, name) for name in DRAWN_FIELDS}
+    looks = {f.name: getattr(style, f.name) for f in fields(style)}
+    looks["font_file"] = _file_hash(Path(style.font_file))
+    canonical = json.dumps(
+        {"spec": drawn, "style": looks, "matplotlib": version("matplotlib"),
+         "chart_style_version": CHART_STYLE_VERSION},
+        sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def draw_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bytes:
+    """The chart's SVG from `cache_dir` when drawn before, else drawn now and stored atomically."""
+    cache_dir = Path(cache_dir)
+    target = cache_dir / f"{cache_key(spec, style)}.svg"
+    try:
+        return target.read_bytes()
+    except FileNotFoundError:
+        pass
+    svg = draw(spec, style)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".tmp-", suffix=".svg", delete=False) as tmp:
+        try:
+            tmp.write(svg)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
+    try:
+        os.replace(tmp.name, target)  # two builds at once: the last replace wins, both whole
+    except BaseException:
+        os.unlink(tmp.name)
+        raise
+    return svg
+
+
+# -- fonts ------------------------------------------------------------------------------------
+
+_registered: set[tuple[str, str]] = set()
+_font_dir: Path | None = None
+
+
+def _register_font(style: ChartStyle) -> None:
+    """Make matplotlib measure `style.font_family` with the series' font file, never a fallback.
+
+    A variable font is instantiated (metrics only: outlines are never drawn, the SVG keeps
+    text) at the regular and bold weights the chart uses, so widths match the PDF's.
+    """
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    path = Path(style.font_file).resolve()
+    key = (style.font_family, str(path))
+    if key in _registered:
+        return
+    files = _weight_instances(path) or {None: path}
+    manager = font_manager.fontManager
+    manager.ttflist = [e for e in manager.ttflist if e.name != style.font_family]
+    for weight, file in files.items():
+        entry = font_manager.ttfFontProperty(FT2Font(str(file)))
+        changes = {"name": style.font_family} | ({"weight": weight} if weight is not None else {})
+        manager.ttflist.append(dataclasses.replace(entry, **changes))
+    cached = getattr(manager, "_findfont_cached", None)
+    if cached is not None:
+        cached.cache_clear()
+    _registered.add(key)
+
+
+def _weight_instances(path: Path) -> dict[int, Path] | None:
+    """Static instances of a variable font at weights 400 and 700, for measuring; None if static."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    if "fvar" not in font:
+        return None
+    axis = next((a for a in font["fvar"].axes if a.axisTag == "wght"), None)
+    if axis is None or "HVAR" not in font:
+        return None
+    from fontTools.varLib import instancer
+
+    global _font_dir
+    if _font_dir is None:
+        _font_dir = Path(tempfile.mkdtemp(prefix="report-chart-fonts-"))
+        atexit.register(shutil.rmtree, _font_dir, True)
+    digest = _file_hash(path)[:16]
+    files = {}
+    for weight in (400, 700):
+        out = _font_dir / f"{digest}-{weight}.ttf"
+        if not out.exists():
+            font = TTFont(str(path))
+            for tag in ("gvar", "GPOS", "GSUB", "GDEF"):  # outlines and shaping: not needed to measure
+                if tag in font:
+                    del font[tag]
+            w = min(max(weight, axis.minValue), axis.maxValue)
+            instancer.instantiateVariableFont(font, {"wght": w}, inplace=True, updateFontNames=False)
+            font.save(str(out))
+        files[weight] = out
+    return files
+
+
+# -- drawing ----------------------------------------------------------------------------------
+
+def _series_colors(style: ChartStyle, count: int) -> list[str]:
+    """style.colors in order; beyond them, the same colours lighter."""
+    from matplotlib.colors import to_rgb
+
+    colors = []
+    base = style.colors or (style.text,)
+    for i in range(count):
+        rgb = to_rgb(base[i % len(base)])
+        mix = min(0.75, 0.4 * (i // len(base)))
+        colors.append("#%02x%02x%02x" % tuple(round(255 * (c + (1 - c) * mix)) for c in rgb))
+    return colors
+
+
+def _rc(style: ChartStyle) -> dict:
+    size = style.font_size
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": HASH_SALT,
+        "font.family": [style.font_family],
+        "font.size": size,
+        "font.weight": "normal",
+        "text.parse_math": False,  # a '$' in a label is a dollar sign, not mathtext
+        "text.color": style.text,
+        "axes.labelcolor": style.text,
+        "axes.labelsize": size,
+        "axes.edgecolor": style.muted,
+        "axes.linewidth": 0.6,
+        "axes.facecolor": "none",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.axisbelow": True,
+        "axes.unicode_minus": True,
+        "axes.formatter.use_mathtext": False,
+        "xtick.color": style.muted,
+        "ytick.color": style.muted,
+        "xtick.labelcolor": style.text,
+        "ytick.labelcolor": style.text,
+        "xtick.labelsize": size,
+        "ytick.labelsize": size,
+        "xtick.major.size": 0,
+        "ytick.major.size": 0,
+        "xtick.major.pad": 4,
+        "ytick.major.pad": 4,
+        "grid.color": style.muted,
+        "grid.alpha": 0.3,
+        "grid.linewidth": 0.5,
+        "legend.frameon": False,
+        "legend.fontsize": size,
+        "legend.handlelength": 1.2,
+        "legend.handleheight": 0.7,
+        "legend.handletextpad": 0.5,
+        "legend.columnspacing": 1.6,
+        "legend.borderpad": 0,
+        "legend.borderaxespad": 0,
+        "figure.facecolor": "none",
+        "figure.edgecolor": "none",
+        "savefig.facecolor": "none",
+        "savefig.edgecolor": "none",
+        "savefig.transparent": True,
+        "lines.solid_capstyle": "round",
+        "lines.solid_joinstyle": "round",
+        "hatch.color": style.muted,
+    }
+
+
+def _value_formatter():
+    """Tick labels of the value axis: thousands separators, the same decimals on every tick."""
+    from matplotlib.ticker import Formatter
+
+    class ValueFormatter(Formatter):
+        decimals = 0
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            self.decimals = 0
+            for loc in locs:
+                text = f"{abs(loc):.6f}".rstrip("0")
+                self.decimals = max(self.decimals, len(text.split(".")[1]) if "." in text else 0)
+            self.decimals = min(self.decimals, 4)
+
+        def __call__(self, x, pos=None):
+            if abs(x) < 1e-12:
+                return "0"
+            text = f"{abs(x):,.{self.decimals}f}"
+            return (MINUS if x < 0 else "") + text
+
+    return ValueFormatter()
+
+
+def _category_labels(labels: list[str], chars: int) -> list[str]:
+    return [textwrap.fill(label, width=max(chars, 6), break_long_words=False) for label in labels]
+
+
+PT = 1 / 72  # inches
+
+
+class _Canvas:
+    """The figure under construction and what its parts need to know about each other."""
+
+    def __init__(self, fig, ax, spec: ChartSpec, style: ChartStyle):
+        self.fig, self.ax, self.spec, self.style = fig, ax, spec, style
+        self.width, self.height = style.width_in, style.width_in * style.aspect
+        self.header = 0.0  # inches above the plot taken by title, legend and unit
+        self.colors = _series_colors(style, len(spec.series))
+
+    @property
+    def plot_width(self) -> float:
+        """The plot's width, roughly (inches): the figure less the value labels on the left."""
+        return self.width * 0.88
+
+    @property
+    def plot_height(self) -> float:
+        return max(self.height - self.header - 30 * PT, 0.5)
+
+
+def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
+    """The chart as SVG bytes: vector, text as text in `style.font_family`, deterministic."""
+    global draw_count
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    _register_font(style)
+    with matplotlib.rc_context(_rc(style)):
+        fig = Figure(figsize=(style.width_in, style.width_in * style.aspect), dpi=72)  # 1 px = 1 pt, as in SVG
+        FigureCanvasSVG(fig)
+        c = _Canvas(fig, fig.add_subplot(), spec, style)
+        handles = _header(c)  # first: the plot gets what the header leaves
+        if spec.type == "line":
+            _draw_line(c, handles)
+        elif spec.type == "barh":
+            _draw_barh(c, handles)
+        else:
+            _draw_bars(c, handles, stacked=spec.type == "stacked")
+        _legend(c, handles)
+        fig.set_layout_engine("constrained", w_pad=2 * PT, h_pad=2 * PT, wspace=0, hspace=0,
+                              rect=(0, 0, 1, 1 - c.header / c.height))
+        out = io.BytesIO()
+        fig.savefig(out, format="svg", metadata={"Date": None})
+    draw_count += 1
+    return out.getvalue()
+
+
+def _header(c: _Canvas) -> list:
+    """Title, room for the legend and the unit above the plot, all flush left with the figure.
+
+    Returns the (empty) list the drawing fills with one legend handle per series.
+    """
+    fig, style, spec = c.fig, c.style, c.spec
+    top = 1.5 * PT
+    if spec.title:
+        title = fig.text(0, 1 - top / c.height, _wrap_to(spec.title, c.width, style.font_size + 1.5),
+                         ha="left", va="top", fontsize=style.font_size + 1.5, fontweight="bold",
+                         color=style.text, linespacing=1.15)
+        title.set_in_layout(False)
+        top += _extent(title).height / fig.dpi + 4 * PT
+    c.legend_top = top
+    if len(spec.series) > 1:
+        top += style.font_size * 1.2 * PT + 6 * PT  # one legend row; corrected in _legend()
+    c.unit_top = top
+    if spec.unit and spec.type != "barh":
+        top += style.font_size * 1.2 * PT + 2 * PT
+    c.header = top
+    return []
+
+
+def _legend(c: _Canvas, handles: list) -> None:
+    """A quiet legend row under the title (2+ series only); the unit label under it."""
+    fig, style, spec = c.fig, c.style, c.spec
+    shift = 0.0
+    if len(spec.series) > 1:
+        names = [name for name, _ in spec.series]
+        for ncols in range(min(len(names), 6), 0, -1):
+            legend = fig.legend(handles, names, loc="upper left", bbox_to_anchor=(0, 1 - c.legend_top / c.height),
+                                ncols=ncols, frameon=False, borderpad=0, borderaxespad=0)
+            legend.set_in_layout(False)
+            box = _extent(legend)
+            if box.width / fig.dpi <= c.width or ncols == 1:
+                break
+            legend.remove()
+        rows_height = box.height / fig.dpi
+        shift = rows_height - style.font_size * 1.2 * PT
+        c.header += shift
+    if spec.unit and spec.type != "barh":
+        unit = fig.text(0, 1 - (c.unit_top + shift) / c.height, spec.unit, ha="left", va="top",
+                        fontsize=style.font_size, color=style.text)
+        unit.set_in_layout(False)
+
+
+def _extent(artist):
+    """An artist's box in display units (figure pixels)."""
+    return artist.get_window_extent()
+
+
+def _wrap_to(text: str, width_in: float, size: float) -> str:
+    return textwrap.fill(text, width=max(20, int(width_in * 72 / (size * 0.5))), break_long_words=False)
+
+
+def _bar_slots(c: _Canvas, n_series: int, slots: int) -> tuple[float, list[float]]:
+    """Bar width and offsets of each series within a category (grouped bars), in data units.
+
+    A category takes 0.6 (one series) to 0.75 of its slot, but never more than 1.4 inches:
+    two categories across a full column would otherwise give slabs, not bars.
+    """
+    group = 0.6 if n_series == 1 else 0.75
+    slot_in = (c.plot_height if c.spec.type == "barh" else c.plot_width) / max(slots, 1)
+    group = min(group, (1.4 if c.spec.type != "barh" else 0.6) / slot_in)
+    width = group / n_series
+    return width, [(i - (n_series - 1) / 2) * width for i in range(n_series)]
+
+
+def _label_bars(c: _Canvas, bars, values) -> None:
+    c.ax.bar_label(bars, labels=[format_number(v) for v in values], padding=2.5,
+                   fontsize=c.style.font_size, color=c.style.text)
+
+
+def _nice_limits(axis, lo: float, hi: float, setter) -> None:
+    """Limits that end on a tick (a gridline at the top), taking in lo..hi and 0."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if hi == lo:
+        hi = lo + 1
+    ticks = list(axis.get_major_locator().tick_values(lo, hi))
+    eps = (hi - lo) * 1e-9
+    top = min((t for t in ticks if t >= hi - eps), default=hi)
+    bottom = max((t for t in ticks if t <= lo + eps), default=lo)
+    setter(bottom, top)
+
+
+def _headroom(c: _Canvas, lo: float, hi: float, label_in: float, extent_in: float) -> float:
+    """`hi` raised so that a label `label_in` inches long fits beyond the longest bar."""
+    frac = min(label_in / max(extent_in, 0.1), 0.5)
+    return hi + (hi - min(lo, 0.0)) * frac / (1 - frac)
+
+
+def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
+    ax, spec, style = c.ax, c.spec, c.style
+    pos, labels = list(range(len(spec.x))), [x_label(x) for x in spec.x]
+    n = len(spec.series)
+    drawn = sum(v is not None for _, values in spec.series for v in values)
+    label_values = not stacked and drawn <= MAX_LABELLED_BARS
+    width, offsets = _bar_slots(c, 1 if stacked else n, len(pos))
+    up = [0.0] * len(pos)
+    down = [0.0] * len(pos)
+    for i, ((name, values), color) in enumerate(zip(spec.series, c.colors)):
+        xs, heights, bottoms, kept = [], [], [], []
+        for j, v in enumerate(values):
+            if v is None:
+                continue  # a gap: no bar, no label
+            if stacked:
+                bottoms.append(up[j] if v >= 0 else down[j])
+                if v >= 0:
+                    up[j] += v
+                else:
+                    down[j] += v
+                xs.append(pos[j])
+            else:
+                xs.append(pos[j] + offsets[i])
+                bottoms.append(0.0)
+            heights.append(v)
+            kept.append(j)
+        bars = ax.bar(xs, heights, width=width * (0.92 if n > 1 and not stacked else 1), bottom=bottoms,
+                      color=color, label=name, linewidth=0.8 if stacked else 0,
+                      edgecolor="white" if stacked else "none", zorder=2)
+        for rect, j in zip(bars, kept):
+            rect.set_gid(f"bar-{i}-{j}")
+        if label_values and heights:
+            _label_bars(c, bars, heights)
+        handles.append(bars)
+
+    values = [v for _, vs in spec.series for v in vs if v is not None]
+    lo = min(down + values, default=0.0) if stacked else min(values, default=0.0)
+    hi = max(up + values, default=0.0) if stacked else max(values, default=0.0)
+    totals = stacked and len(pos) <= MAX_LABELLED_BARS and n > 1 and lo >= 0
+    if totals:  # the stack's total over each column
+        for j, total in enumerate(up):
+            if any(vs[j] is not None for _, vs in spec.series):
+                ax.annotate(format_number(total), (pos[j], total), xytext=(0, 2.5), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=style.font_size, color=style.text)
+    if label_values or totals:
+        hi = _headroom(c, lo, hi, (style.font_size + 4) * PT, c.plot_height)
+    _nice_limits(ax.yaxis, lo, hi, ax.set_ylim)
+    ax.set_xticks(pos, _category_labels(labels, _chars_per_slot(c, len(pos))))
+    ax.set_xlim(-0.5, len(pos) - 0.5)
+    ax.yaxis.set_major_formatter(_value_formatter())
+    ax.grid(axis="y")
+    ax.spines[["left", "bottom"]].set_visible(False)
+    ax.axhline(0, color=style.muted, linewidth=0.8, zorder=2.5)
+
+
+def _draw_barh(c: _Canvas, handles: list) -> None:
+    ax, spec, style = c.ax, c.spec, c.style
+    pos, labels = list(range(len(spec.x))), [x_label(x) for x in spec.x]
+    n = len(spec.series)
+    drawn = sum(v is not None for _, values in spec.series for v in values)
+    label_values = drawn <= MAX_LABELLED_BARS
+    width, offsets = _bar_slots(c, n, len(pos))
+    for i, ((name, values), color) in enumerate(zip(spec.series, c.colors)):
+        ys, widths, kept = [], [], []
+        for j, v in enumerate(values):
+            if v is None:
+                continue
+            ys.append(pos[j] + offsets[i])
+            widths.append(v)
+            kept.append(j)
+        bars = ax.barh(ys, widths, height=width * (0.92 if n > 1 else 1), color=color, label=name,
+                       linewidth=0, zorder=2)
+        for rect, j in zip(bars, kept):
+            rect.set_gid(f"bar-{i}-{j}")
+        if label_values and widths:
+            _label_bars(c, bars, widths)
+        handles.append(bars)
+    values = [v for _, vs in spec.series for v in vs if v is not None]
+    lo, hi = min(values, default=0.0), max(values, default=0.0)
+    if label_values:
+        longest = max((len(format_number(v)) for v in values), default=1)
+        hi = _headroom(c, lo, hi, (longest * 0.55 * style.font_size + 4) * PT, c.plot_width * 0.8)
+    _nice_limits(ax.xaxis, lo, hi, ax.set_xlim)
+    ax.set_yticks(pos, _category_labels(labels, 28))
+    ax.set_ylim(len(pos) - 0.5, -0.5)  # categories top to bottom in x order
+    ax.xaxis.set_major_formatter(_value_formatter())
+    ax.grid(axis="x")
+    ax.spines[["left", "bottom"]].set_visible(False)
+    ax.axvline(0, color=style.muted, linewidth=0.8, zorder=2.5)
+    if spec.unit:
+        ax.set_xlabel(spec.unit, loc="right", labelpad=4)
+
+
+def _draw_line(c: _Canvas, handles: list) -> None:
+    from matplotlib.ticker import FixedLocator, MaxNLocator
+
+    ax, spec, style = c.ax, c.spec, c.style
+    numeric = all(not isinstance(x, str) for x in spec.x)
+    pos = [float(x) for x in spec.x] if numeric else list(range(len(spec.x)))
+    n_points = len(pos)
+    for i, ((name, values), color) in enumerate(zip(spec.series, c.colors)):
+        ys = [math.nan if v is None else float(v) for v in values]  # NaN breaks the line
+        isolated = [j for j, v in enumerate(values) if v is not None
+                    and (j == 0 or values[j - 1] is None) and (j == n_points - 1 or values[j + 1] is None)]
+        few = n_points <= 16
+        (line,) = ax.plot(pos, ys, color=color, linewidth=1.6, label=name, zorder=3 + i * 0.01,
+                          marker="o" if few or isolated else None, markersize=3.4 if few else 3,
+                          markevery=None if few else isolated, markeredgewidth=0)
+        line.set_gid(f"series-{i}")
+        handles.append(line)
+    if numeric:
+        integers = all(float(x).is_integer() for x in spec.x)
+        if n_points <= 12:
+            ax.xaxis.set_major_locator(FixedLocator(pos))
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=integers))
+        ax.xaxis.set_major_formatter(lambda v, p: format_number(v, grouping=False))
+        span = (max(pos) - min(pos)) or 1.0
+        ax.set_xlim(min(pos) - span * 0.02, max(pos) + span * 0.02)
+    else:
+        labels = [x_label(x) for x in spec.x]
+        step = max(1, math.ceil(n_points / _max_labels(c, labels)))
+        shown = list(range(0, n_points, step))
+        ax.set_xticks([pos[j] for j in shown],
+                      _category_labels([labels[j] for j in shown], _chars_per_slot(c, len(shown))))
+        ax.set_xlim(-0.3, n_points - 0.7)
+    values = [v for _, vs in spec.series for v in vs if v is not None]
+    lo, hi = min(values, default=0.0), max(values, default=0.0)
+    if lo > 0 and lo > 0.5 * hi:  # far from zero: show the variation, not the baseline
+        locator = ax.yaxis.get_major_locator()
+        ticks = locator.tick_values(lo, hi)
+        ax.set_ylim(max(t for t in ticks if t <= lo), min(t for t in ticks if t >= hi))
+    else:
+        _nice_limits(ax.yaxis, lo, hi, ax.set_ylim)
+    ax.yaxis.set_major_formatter(_value_formatter())
+    ax.grid(axis="y")
+    ax.spines["left"].set_visible(False)
+    ax.spines["bottom"].set_linewidth(0.8)
+
+
+def _chars_per_slot(c: _Canvas, slots: int) -> int:
+    """Roughly how many characters of tick label fit under one category."""
+    return int(c.plot_width * 72 / max(slots, 1) / (c.style.font_size * 0.5))
+
+
+def _max_labels(c: _Canvas, labels: list[str]) -> int:
+    longest = max((len(label) for label in labels), default=1)
+    return max(2, int(c.plot_width * 72 / ((longest + 3) * c.style.font_size * 0.5)))

@@ -1,0 +1,395 @@
+"""Load and check `charts.yaml`: every chart entry becomes a `ChartSpec`, every fault a problem.
+
+Each chart gives its data inline (`x` plus `series`, a mapping of name to a list of numbers) or
+as `data: file.csv`, a CSV file in the document folder whose first column holds the x values
+and whose other columns hold one series each (the header row names them). `null` (in YAML) or
+an empty cell, `null` or `NA` (in a CSV) is a gap.
+
+Every problem is added to the caller's `Problems`, as `path:line: chart 'id': what is wrong`;
+nothing here raises on the first fault, and nothing here imports matplotlib.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from pathlib import Path
+
+from . import yamlload
+from .content import nearest, read_text
+from .errors import ContentError, Problems, quote
+from .model import ChartSpec, Value
+
+TYPES = ("bar", "barh", "line", "stacked")
+CHART_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_ID = 100  # characters in a chart id
+MAX_VALUES = 10_000  # x values in one chart: more would not be legible anyway
+MAX_TEXT = 2_000  # characters in a title, unit, source, note or alt text
+MAX_CSV_BYTES = 5_000_000
+MAX_BAD_VALUES = 5  # bad values reported one by one per series; the rest are counted
+GAP_CELLS = {"", "null", "na", "n/a"}  # CSV cells that mean "no value" (compared lower-case)
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}([, \u00a0\u202f]\d{3})+([.,]\d+)?$|^[+-]?\d+,\d+$")
+
+
+def _is_str(v): return isinstance(v, str)
+def _is_list(v): return isinstance(v, list)
+def _is_mapping(v): return isinstance(v, dict)
+
+
+# key: (check, what the value must be). The reference for chart authors, in file order.
+KEYS: dict[str, tuple] = {
+    "type": (_is_str, f"one of: {', '.join(TYPES)}"),
+    "title": (_is_str, "a string (the heading inside the figure)"),
+    "unit": (_is_str, "a string (the value-axis label)"),
+    "x": (_is_list, "a list of categories or x values, e.g. [2021, 2022]"),
+    "series": (_is_mapping, "a mapping of series names to lists of numbers"),
+    "data": (_is_str, "the name of a CSV file in the document folder, e.g. trade.csv"),
+    "source": (_is_str, "a string (printed as 'Source: …')"),
+    "note": (_is_str, "a string (printed under the figure)"),
+    "alt": (_is_str, "a string (the text alternative)"),
+}
+TEXT_KEYS = ("title", "unit", "source", "note", "alt")
+
+
+def load_charts(folder: Path, problems: Problems) -> dict[str, ChartSpec]:
+    """The charts of a document folder by id; {} without `charts.yaml`. Faults go to `problems`."""
+    path = Path(folder) / "charts.yaml"
+    if not path.is_file():
+        return {}
+    text = read_text(path, problems)
+    if text is None:
+        return {}
+    try:
+        root = yamlload.load(text, str(path))
+    except ContentError as exc:
+        problems.append(exc)
+        return {}
+    if root is None:
+        return {}
+    if not isinstance(root, yamlload.Marked):
+        problems.add(path, "charts.yaml must be a mapping of chart ids to charts (my-chart: {type: bar, …})",
+                     getattr(root, "pos", (1, 1))[0])
+        return {}
+    charts: dict[str, ChartSpec] = {}
+    for chart_id, entry in root.items():
+        spec = _Chart(Path(folder), path, chart_id, root.key_pos[chart_id][0], problems).check(entry)
+        if spec is not None:
+            charts[chart_id] = spec
+    return charts
+
+
+class _Chart:
+    """The checks of one chart entry; `check()` returns its `ChartSpec` or None."""
+
+    def __init__(self, folder: Path, path: Path, chart_id, line: int, problems: Problems):
+        self.folder, self.path, self.id, self.line, self.problems = folder, path, chart_id, line, problems
+        self.field = f"chart {quote(chart_id)}" if isinstance(chart_id, str) else f"chart {quote(str(chart_id))}"
+        self.before = len(problems)
+
+    def add(self, message: str, line: int | None = None, path: Path | None = None) -> None:
+        self.problems.add(path or self.path, message, line if line is not None else self.line, None, self.field)
+
+    @property
+    def failed(self) -> bool:
+        return len(self.problems) > self.before
+
+    def check(self, entry) -> ChartSpec | None:
+        if not isinstance(self.id, str) or not CHART_ID.match(self.id):
+            self.add("a chart id may hold only letters, digits, '-' and '_'")
+        elif len(self.id) > MAX_ID:
+            self.add(f"a chart id may be at most {MAX_ID} characters long")
+        if not isinstance(entry, yamlload.Marked):
+            kind = "empty" if entry is None else f"{quote(entry)}" if isinstance(entry, (str, int, float)) \
+                else f"a {type(entry).__name__}"
+            self.add(f"a chart must be a mapping of keys (type, x and series, or data), not {kind}")
+            return None
+        self.entry = entry
+
+        for key in entry:
+            if key not in KEYS:
+                self.add(f"unknown key {quote(str(key))}{nearest(key, KEYS)}", entry.key_pos[key][0])
+        for key, (ok, expected) in KEYS.items():
+            value = entry.get(key)
+            if value is None or key == "type":
+                continue
+            if not ok(value):
+                self.add(f"'{key}' must be {expected}, not {_kind(value)}", self.vline(key))
+            elif key in TEXT_KEYS and len(value) > MAX_TEXT:
+                self.add(f"'{key}' is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed",
+                         self.vline(key))
+
+        kind = entry.get("type")
+        if kind is None:
+            self.add(f"missing 'type'; expected one of: {', '.join(TYPES)}")
+        elif kind not in TYPES:
+            self.add(f"unknown type {quote(kind)}; expected one of: {', '.join(TYPES)}", self.vline("type"))
+
+        data = self.data()
+        if self.failed or data is None:
+            return None
+        x, series = data
+        return ChartSpec(
+            id=self.id, type=kind, x=x, series=series,
+            unit=entry.get("unit"), title=entry.get("title"), source=entry.get("source"),
+            note=entry.get("note"), alt=entry.get("alt"), path=str(self.path), line=self.line,
+        )
+
+    def vline(self, key) -> int:
+        return self.entry.value_pos.get(key, self.entry.pos)[0]
+
+    def kline(self, key) -> int:
+        return self.entry.key_pos.get(key, self.entry.pos)[0]
+
+    # -- data -------------------------------------------------------------------------------
+
+    def data(self):
+        """(x, series) from `x`/`series` or from `data`, or None."""
+        entry = self.entry
+        has = {k: entry.get(k) is not None for k in ("x", "series", "data")}
+        if has["data"] and (has["x"] or has["series"]):
+            self.add("give either 'data' (a CSV file) or 'x' and 'series', not both", self.kline("data"))
+            return None
+        if has["data"]:
+            return self.csv_data(entry["data"]) if isinstance(entry["data"], str) else None
+        if not has["x"] and not has["series"]:
+            self.add("no data: give 'x' and 'series', or 'data: file.csv'")
+            return None
+        if not has["series"]:
+            self.add("'x' needs 'series': a mapping of series names to lists of numbers", self.kline("x"))
+            return None
+        if not has["x"]:
+            self.add("'series' needs 'x': the list of categories or x values", self.kline("series"))
+            return None
+        x, series = entry["x"], entry["series"]
+        if not isinstance(x, list) or not isinstance(series, dict):
+            return None  # reported with the types
+        return self.inline_data(x, series)
+
+    def inline_data(self, x: yamlload.MarkedList, series: yamlload.Marked):
+        xs = []
+        if not x:
+            self.add("'x' is empty; give at least one category or x value", self.vline("x"))
+        elif len(x) > MAX_VALUES:
+            self.add(f"'x' has {len(x):,} values; at most {MAX_VALUES:,} are allowed", self.vline("x"))
+            return None
+        for i, value in enumerate(x):
+            line = x.item_pos[i][0]
+            if isinstance(value, str) and value.strip():
+                xs.append(value.strip())
+            elif _is_number(value):
+                if not math.isfinite(value):
+                    self.add(f"x value {i + 1} is not a finite number: {quote(value)}", line)
+                xs.append(value)
+            elif value is None or isinstance(value, str):
+                self.add(f"x value {i + 1} is empty", line)
+            else:
+                self.add(f"x value {i + 1} must be a category or a number, not {_kind(value)}", line)
+
+        if not series:
+            self.add("'series' is empty; give at least one series name with a list of numbers",
+                     self.vline("series"))
+        checked = []
+        for name, values in series.items():
+            line = series.key_pos[name][0]
+            if isinstance(name, bool) or not isinstance(name, (str, int, float)):
+                self.add(f"a series name must be a string, not {_kind(name)}", line)
+                continue
+            label = str(name).strip()
+            if not label:
+                self.add("a series name is empty", line)
+                continue
+            where = f"series {quote(label)}"
+            if any(label == seen for seen, _ in checked):
+                self.add(f"{where} appears twice", line)
+            if not isinstance(values, list):
+                self.add(f"{where} must be a list of numbers (null for a gap), not {_kind(values)}", line)
+                continue
+            if len(values) != len(x):
+                self.add(f"{where} has {len(values)} value{'s' * (len(values) != 1)} but x has {len(x)}", line)
+            numbers, bad = [], 0
+            for i, value in enumerate(values):
+                number = _number(value)
+                if number is _BAD:
+                    bad += 1
+                    if bad <= MAX_BAD_VALUES:
+                        self.add(f"{where} value {i + 1} is not a number: {quote(value)}"
+                                 f"{_hint(value)}", values.item_pos[i][0])
+                    continue
+                numbers.append(number)
+            if bad > MAX_BAD_VALUES:
+                self.add(f"{where} has {bad - MAX_BAD_VALUES} more values that are not numbers", line)
+            checked.append((label, tuple(numbers)))
+        if self.failed:
+            return None
+        return tuple(xs), tuple(checked)
+
+    def csv_data(self, name: str):
+        target = self.data_file(name)
+        if target is None:
+            return None
+        line = self.vline("data")
+        try:
+            raw = target.read_bytes()
+        except OSError as exc:
+            self.add(f"cannot read the data file {quote(name)}: {exc.strerror}", line)
+            return None
+        if len(raw) > MAX_CSV_BYTES:
+            self.add(f"data file {quote(name)} is {len(raw):,} bytes; at most {MAX_CSV_BYTES:,} are allowed",
+                     line)
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad_line = raw[: exc.start].count(b"\n") + 1
+            self.add(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", bad_line, target)
+            return None
+        return self.parse_csv(text.removeprefix("\ufeff"), name, target)
+
+    def data_file(self, name: str) -> Path | None:
+        """The CSV file inside the document folder, or None with a problem."""
+        line = self.vline("data")
+        relative = Path(name)
+        folder = self.folder.resolve()
+        if not name.strip() or relative.is_absolute() or name.startswith(("/", "\\")) \
+                or ".." in re.split(r"[/\\]", name) or relative.drive:
+            self.add("data file must be inside the document folder", line)
+            return None
+        target = self.folder / relative
+        try:
+            real = target.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            self.add(f"data file {quote(name)} not found", line)
+            return None
+        if not real.is_relative_to(folder):
+            self.add("data file must be inside the document folder", line)
+            return None
+        if not real.exists():
+            self.add(f"data file {quote(name)} not found", line)
+            return None
+        if not real.is_file():
+            self.add(f"data file {quote(name)} is not a file", line)
+            return None
+        return target
+
+    def parse_csv(self, text: str, name: str, path: Path):
+        rows: list[tuple[int, list[str]]] = []
+        reader = csv.reader(text.splitlines(keepends=True))
+        start = 1
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append((start, [cell.strip() for cell in row]))
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            self.add(f"not a readable CSV file: {exc}", start, path)
+            return None
+        if not rows:
+            self.add(f"data file {quote(name)} is empty; it needs a header row and one row per x value",
+                     self.vline("data"))
+            return None
+        header_line, header = rows[0]
+        if len(header) < 2:
+            self.add("the header needs a column for x and at least one series column", header_line, path)
+            return None
+        names = header[1:]
+        for i, column in enumerate(names):
+            if not column:
+                self.add(f"column {i + 2} has no name in the header", header_line, path)
+            elif column in names[:i]:
+                self.add(f"column {quote(column)} appears twice in the header", header_line, path)
+        if len(rows) == 1:
+            self.add(f"data file {quote(name)} has no rows under its header", header_line, path)
+            return None
+        if len(rows) - 1 > MAX_VALUES:
+            self.add(f"data file {quote(name)} has {len(rows) - 1:,} rows; at most {MAX_VALUES:,} are allowed",
+                     self.vline("data"))
+            return None
+
+        xs: list[str] = []
+        columns: list[list[Value]] = [[] for _ in names]
+        bad = [0] * len(names)
+        for number, (line, row) in enumerate(rows[1:], start=1):
+            if len(row) != len(header):
+                self.add(f"row has {len(row)} cell{'s' * (len(row) != 1)} but the header has {len(header)}",
+                         line, path)
+                continue
+            if not row[0]:
+                self.add("row has no x value (its first cell is empty)", line, path)
+            xs.append(row[0])
+            for j, cell in enumerate(row[1:]):
+                value = _cell(cell)
+                if value is _BAD:
+                    bad[j] += 1
+                    if bad[j] <= MAX_BAD_VALUES:
+                        self.add(f"series {quote(names[j])} value {number} is not a number: {quote(cell)}"
+                                 f"{_hint(cell)}", line, path)
+                    continue
+                columns[j].append(value)
+        for j, count in enumerate(bad):
+            if count > MAX_BAD_VALUES:
+                self.add(f"series {quote(names[j])} has {count - MAX_BAD_VALUES} more values that are "
+                         "not numbers", header_line, path)
+        if self.failed:
+            return None
+        x = tuple(_csv_x(xs))
+        return x, tuple((column, tuple(values)) for column, values in zip(names, columns))
+
+
+class _Bad:
+    """Marks a value that is not a number."""
+
+
+_BAD = _Bad()
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(value):
+    """A YAML value as a chart value: a finite number, None for a gap, or _BAD."""
+    if value is None:
+        return None
+    if _is_number(value) and math.isfinite(value):
+        return value
+    return _BAD
+
+
+def _cell(cell: str):
+    """A CSV cell as a chart value: a finite number, None for a gap, or _BAD."""
+    if cell.lower() in GAP_CELLS:
+        return None
+    if not PLAIN_NUMBER.match(cell):
+        return _BAD
+    value = float(cell)
+    if not math.isfinite(value):
+        return _BAD
+    return int(value) if re.fullmatch(r"[+-]?\d+", cell) and abs(value) < 2**53 else value
+
+
+def _csv_x(values: list[str]) -> list:
+    """CSV x values stay strings unless every one is a plain number."""
+    if values and all(PLAIN_NUMBER.match(v) for v in values):
+        numbers = [_cell(v) for v in values]
+        if all(n is not _BAD and n is not None for n in numbers):
+            return numbers
+    return values
+
+
+def _hint(value) -> str:
+    if isinstance(value, str) and GROUPED_NUMBER.match(value.strip()):
+        return " (write numbers plainly, e.g. 1500 or 1.5, without separators)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return " (only finite numbers can be charted)"
+    return ""
+
+
+def _kind(value) -> str:
+    """A user value for a message: short scalars quoted, containers named."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return quote(value)

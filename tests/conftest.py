@@ -1,0 +1,63 @@
+"""Shared fixtures: the repository, a runner for the command line, PDF readers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GUEST = ROOT / "data" / "sceeus-guest-commentary-2024-08"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    # Tests never share the user's chart cache, and never depend on one.
+    os.environ["REPORT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+def run(*args, cwd=ROOT, env=None) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` as a user runs it."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+
+
+def pdf_text(path: Path) -> list[str]:
+    import pypdfium2
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def write_doc(folder: Path, front: str, body: str = "## Section\n\nSome text.\n", **files) -> Path:
+    """A document folder in a test's temporary directory."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "document.md").write_text(f"---\n{front.strip()}\n---\n{body}", encoding="utf-8")
+    for name, text in files.items():
+        (folder / name.replace("__", ".")).write_text(text, encoding="utf-8")
+    return folder
+
+
+MINIMAL = """
+series: sceeus-guest-commentary
+number: 3
+year: 2025
+title: A Small Test Document
+authors:
+  - name: Test Author
+summary: A short summary.
+"""
+
+
+@pytest.fixture(scope="session")
+def guest_pdf(tmp_path_factory) -> Path:
+    """The Guest Commentary, built once per test session through the command line."""
+    out = tmp_path_factory.mktemp("guest")
+    result = run(GUEST, "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out / "sceeus-guest-commentary-2024-08.pdf"
