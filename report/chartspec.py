@@ -101,8 +101,7 @@ class _Chart:
         elif len(self.id) > MAX_ID:
             self.add(f"a chart id may be at most {MAX_ID} characters long")
         if not isinstance(entry, yamlload.Marked):
-            kind = "empty" if entry is None else f"{quote(entry)}" if isinstance(entry, (str, int, float)) \
-                else f"a {type(entry).__name__}"
+            kind = "empty" if entry is None else _kind(entry)
             self.add(f"a chart must be a mapping of keys (type, x and series, or data), not {kind}")
             return None
         self.entry = entry

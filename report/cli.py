@@ -1,20 +1,21 @@
 """The command line: parse arguments, run the pipeline, map problems to exit codes.
 
-Exit status: 0 built, 1 the content or a style is wrong (every problem printed as
-`path:line: what is wrong`), 2 the command line is wrong. Paths written go to stdout, one a
-line; progress and problems go to stderr.
+Exit status: 0 built; 1 the content or a style is wrong (every problem printed as
+`path:line: what is wrong`), or `--preflight --strict` found a problem; 2 the command line
+is wrong; 3 an internal error (a bug). Paths written go to stdout, one a line; progress and
+problems go to stderr. Nothing heavy is imported before it is needed: `--help` and `--check`
+never load WeasyPrint or matplotlib.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-from .errors import BuildError, ContentError, ContentErrors, display_path
+from .errors import display_path
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("pdf", "print", "html")
 
 
@@ -22,18 +23,34 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build.py",
         description="Build document folders (Markdown + YAML) into PDFs in their series' house style.",
-        epilog="Exit status: 0 built; 1 the content or a style is wrong; 2 the command line is wrong.")
+        epilog="Exit status: 0 built; 1 the content or a style is wrong (or --preflight --strict "
+               "found a problem); 2 the command line is wrong; 3 internal error.")
     p.add_argument("folders", nargs="*", type=Path, metavar="DOC_FOLDER",
                    help="document folders to build (default: every folder under data/ with a document.md)")
     p.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
     p.add_argument("--format", default="pdf", metavar="LIST",
-                   help="comma list of: pdf (screen PDF, default), print, html")
+                   help="comma list of: pdf (screen PDF, default), print (bleed and crop marks, "
+                        "<stem>.print.pdf), html (web page, <stem>.html)")
     p.add_argument("--series", metavar="ID", help="build with this series instead of the one in the front matter")
     p.add_argument("--styles", type=Path, action="append", default=[], metavar="DIR",
                    help="another folder of series, searched before styles/ (repeatable)")
     p.add_argument("--pdf-variant", metavar="NAME", default=None,
                    help="PDF variant passed to WeasyPrint, e.g. pdf/a-3b (default: pdf/ua-1, tagged)")
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="build up to N documents at once (default: one per processor core)")
+    p.add_argument("--preflight", action="store_true",
+                   help="after building, check each PDF as a print shop would and list each problem")
+    p.add_argument("--strict", action="store_true", help="with --preflight: any problem makes the exit status 1")
+    p.add_argument("--watch", action="store_true",
+                   help="rebuild whenever a document, its charts, a style, a template or a series changes")
+    p.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
+                   help="with --watch: serve the web version on localhost:PORT (default 8000) and reload "
+                        "the browser after each rebuild")
+    p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
+    p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
+    p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
+                   help="with --new-series: the parent series (default: sceeus-commentary)")
     loud = p.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     loud.add_argument("-v", "--verbose", action="store_true", help="print more, and tracebacks of internal errors")
@@ -46,61 +63,104 @@ def data_folders() -> list[Path]:
     return sorted(p.parent for p in data.glob("*/document.md"))
 
 
+def list_series(roots: tuple[Path, ...]) -> int:
+    from .errors import Problems
+    from .series import BASE, known_series, resolve
+
+    for series_id in sorted(known_series(roots)):
+        if series_id == BASE:
+            continue
+        problems = Problems()
+        series = resolve(series_id, problems, roots)
+        if series is None:
+            print(f"{series_id:28} (broken: {problems[0]})")
+        else:
+            print(f"{series_id:28} {series.name:32} extends {' → '.join(series.chain[1:])}")
+    return EXIT_OK
+
+
+def new_series(args, p) -> int:
+    from .errors import Problems
+    from .scaffold import new_series as scaffold
+    from .series import SERIES_ID, STYLES, known_series, series_roots
+
+    roots = series_roots(tuple(args.styles))
+    if not SERIES_ID.match(args.new_series):
+        p.error(f"--new-series: {args.new_series!r} is not a series id (lowercase letters, digits, '-')")
+    if args.new_series in known_series(roots):
+        p.error(f"--new-series: the series '{args.new_series}' exists already")
+    if args.extends not in known_series(roots):
+        p.error(f"--extends: unknown series '{args.extends}'")
+    root = args.styles[0] if args.styles else STYLES
+    for path in scaffold(args.new_series, args.extends, root):
+        print(display_path(path))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
+    for folder in args.styles:
+        if not folder.is_dir():
+            p.error(f"--styles: no such folder: {folder}")
+    if args.list_series:
+        from .series import series_roots
+        return list_series(series_roots(tuple(args.styles)))
+    if args.new_series:
+        return new_series(args, p)
+
     formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         p.error(f"--format: unknown format {', '.join(unknown) or '(empty)'}; choose from {', '.join(FORMATS)}")
+    if args.jobs is not None and args.jobs < 1:
+        p.error("--jobs must be 1 or more")
+    if args.strict and not args.preflight:
+        p.error("--strict goes with --preflight")
+    if args.preflight and not ({"pdf", "print"} & set(formats)):
+        p.error("--preflight checks PDFs: add pdf or print to --format")
     for folder in args.folders:
         if not folder.is_dir():
             p.error(f"no such folder: {folder}")
-    for folder in args.styles:
-        if not folder.is_dir():
-            p.error(f"--styles: no such folder: {folder}")
     folders = args.folders or data_folders()
     if not folders:
         p.error("no document folders given and none found under data/")
 
-    from . import pipeline
+    from . import batch, pipeline
 
     options = pipeline.Options(
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
-        pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant)
-    failed = False
-    for folder in folders:
-        try:
-            if args.check:
-                pipeline.check(folder, options)
-                if not args.quiet:
-                    print(f"{display_path(folder)}: ok", file=sys.stderr)
-                continue
-            if not args.quiet:
-                print(f"building {display_path(folder)} …", file=sys.stderr, flush=True)
-            start = time.perf_counter()
-            written = pipeline.build(folder, options)
-            for path in written:
+        pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight)
+    jobs = args.jobs or batch.jobs_default()
+
+    def started(folder: Path) -> None:
+        if not args.quiet and not args.check:
+            print(f"building {display_path(folder)} …", file=sys.stderr, flush=True)
+
+    if args.serve is not None and not args.watch:
+        p.error("--serve goes with --watch")
+    if args.watch:
+        from . import watch
+        return watch.run(folders, options, serve_port=args.serve, quiet=args.quiet, verbose=args.verbose)
+
+    status = EXIT_OK
+    try:
+        for outcome in batch.run(folders, options, jobs, args.check, args.verbose, started):
+            for path in outcome.written:
                 print(display_path(path), flush=True)
-            if not args.quiet:
-                print(f"  done in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        except ContentErrors as exc:
-            failed = True
-            for error in exc.errors:
-                print(error, file=sys.stderr)
-        except ContentError as exc:
-            failed = True
-            print(exc, file=sys.stderr)
-        except BuildError as exc:
-            failed = True
-            print(f"{display_path(folder / 'document.md')}: {exc}", file=sys.stderr)
-        except KeyboardInterrupt:
-            print("interrupted; earlier output is untouched", file=sys.stderr)
-            return 130
-        except Exception as exc:  # a bug in the builder, not in the content
-            if args.verbose:
-                raise
-            print(f"{display_path(folder)}: internal error: {type(exc).__name__}: {exc} "
-                  "(run with -v for the traceback)", file=sys.stderr)
-            return EXIT_INTERNAL
-    return EXIT_CONTENT if failed else EXIT_OK
+            for line in outcome.problems:
+                print(line, file=sys.stderr)
+            for line in outcome.preflight:
+                print(line, file=sys.stderr if outcome.preflight_failed else sys.stdout)
+            if outcome.internal:
+                print(outcome.internal, file=sys.stderr)
+                status = EXIT_INTERNAL
+            elif outcome.problems or (args.strict and outcome.preflight_failed):
+                status = max(status, EXIT_CONTENT)
+            elif not args.quiet:
+                verb = "ok" if args.check else f"built in {outcome.seconds:.1f} s"
+                print(f"{display_path(outcome.folder)}: {verb}", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        print("interrupted; earlier output is untouched", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return status

@@ -13,14 +13,21 @@ from pathlib import Path
 # Values quoted in messages are cut to this many characters: an error message must never
 # print an unbounded value (a 10 MB string in a front matter key, say).
 MAX_QUOTED = 60
+MAX_FIELD = 80  # a field names user keys too (authors[0].<key>): bounded like a value
+MAX_MESSAGE = 500  # the last guard: no message, whatever built it, prints more than this
+
+
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def quote(value: object) -> str:
     """A short, repr-like rendering of a user value for an error message."""
-    text = value if isinstance(value, str) else repr(value)
-    if len(text) > MAX_QUOTED:
-        text = text[: MAX_QUOTED - 1] + "…"
-    return f"'{text}'" if isinstance(value, str) else text
+    if isinstance(value, str):
+        return f"'{cut(value, MAX_QUOTED)}'"
+    if isinstance(value, (bytes, bytearray)):  # repr of a big !!binary value is itself big
+        value = bytes(value[:MAX_QUOTED])
+    return cut(repr(value), MAX_QUOTED)
 
 
 def display_path(path: Path | str) -> str:
@@ -52,8 +59,8 @@ class ContentError(Exception):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        prefix = f"{self.field}: " if self.field else ""
-        return f"{where}: {prefix}{self.message}"
+        prefix = f"{cut(self.field, MAX_FIELD)}: " if self.field else ""
+        return f"{where}: {prefix}{cut(self.message, MAX_MESSAGE)}"
 
     def sort_key(self) -> tuple:
         return (display_path(self.path), self.line or 0, self.column or 0)

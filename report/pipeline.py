@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from . import chartspec, content, markup, output, render, series as series_mod
-from .errors import ContentErrors, Problems, quote
+from .errors import ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
@@ -38,6 +38,7 @@ class Options:
     style_roots: tuple[Path, ...] = ()  # extra folders of series, searched first
     pdf_variant: str | None = "pdf/ua-1"
     cache: Path = field(default_factory=cache_dir)
+    preflight: bool = False  # check each PDF as a print shop would
 
 
 @dataclass(frozen=True)
@@ -166,30 +167,55 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool) -> Html:
     return render.render(ctx, resources)
 
 
-def build(folder: Path, options: Options) -> list[Path]:
-    """Build one document folder into every requested format; return the files written."""
+@dataclass(frozen=True)
+class Built:
+    paths: tuple[Path, ...]
+    preflight: tuple[str, ...] = ()  # the preflight report, one line a problem
+    preflight_failed: bool = False
+
+
+def build(folder: Path, options: Options) -> Built:
+    """Build one document folder into every requested format.
+
+    Every format is produced before any is written, so a failure leaves all earlier files.
+    """
     prepared = prepare(folder, options)
     figs = figures(prepared, options)
-    written = []
+    results: dict[str, bytes] = {}
+    report: list[str] = []
+    failed = False
     for fmt in options.formats:
-        data = produce(prepared, figs, fmt, options)
-        written.append(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]), data))
-    return written
+        data, problems = produce(prepared, figs, fmt, options)
+        results[fmt] = data
+        if problems is not None:
+            from . import preflight
+            target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]))
+            report.append(preflight.format_report(problems, target))
+            failed = failed or bool(problems)
+    written = tuple(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]), data)
+                    for fmt, data in results.items())
+    return Built(written, tuple(report), failed)
 
 
-def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Options) -> bytes:
+def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Options):
+    """(bytes of the output, preflight problems or None when not asked for)."""
     series = prepared.series
     if fmt == "html":
         from . import web
         html = html_for(prepared, figs, web=True)
-        return web.standalone(html.text, series, series_mod.find_asset(series, "web.css")).encode("utf-8")
+        return web.standalone(html.text, series, series_mod.find_asset(series, "web.css")).encode("utf-8"), None
     from . import pdf
     html = html_for(prepared, figs, web=False)
     allowed = (prepared.doc.folder,) + series.folders + (series_mod.TEMPLATES,)
     extra = ()
     if fmt == "print":
         extra = (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
-    return pdf.write(pdf.layout(html, allowed, extra), pdf.PdfOptions(options.pdf_variant))
+    document = pdf.layout(html, allowed, extra)
+    data = pdf.write(document, pdf.PdfOptions(options.pdf_variant))
+    if not options.preflight:
+        return data, None
+    from . import preflight
+    return data, preflight.check(document, data, print_mode=fmt == "print")
 
 
 def check(folder: Path, options: Options) -> None:

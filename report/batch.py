@@ -1,0 +1,84 @@
+"""Build or check many documents, in parallel processes when asked (`-j N`).
+
+Each document is built in a worker process with everything it needs; what comes back is a
+plain `Outcome` (paths, messages), never an exception object, so that a worker's failure is
+reported like any other and one bad document does not stop the others.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import BuildError, ContentError, ContentErrors, display_path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    folder: Path
+    written: tuple[Path, ...] = ()
+    problems: tuple[str, ...] = ()  # content problems: exit 1
+    preflight: tuple[str, ...] = ()  # preflight report lines
+    preflight_failed: bool = False
+    internal: str | None = None  # a bug: exit 3
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.internal is None
+
+
+def one(folder: Path, options, check_only: bool = False, verbose: bool = False) -> Outcome:
+    from . import pipeline
+
+    start = time.perf_counter()
+    try:
+        if check_only:
+            pipeline.check(folder, options)
+            return Outcome(folder, seconds=time.perf_counter() - start)
+        built = pipeline.build(folder, options)
+        return Outcome(folder, built.paths, preflight=built.preflight,
+                       preflight_failed=built.preflight_failed, seconds=time.perf_counter() - start)
+    except ContentErrors as exc:
+        return Outcome(folder, problems=tuple(map(str, exc.errors)), seconds=time.perf_counter() - start)
+    except ContentError as exc:
+        return Outcome(folder, problems=(str(exc),), seconds=time.perf_counter() - start)
+    except BuildError as exc:
+        where = display_path(folder / "document.md")
+        return Outcome(folder, problems=(f"{where}: {exc}",), seconds=time.perf_counter() - start)
+    except Exception as exc:  # a bug in the builder, not in the content
+        if verbose:
+            import traceback
+            return Outcome(folder, internal=traceback.format_exc())
+        return Outcome(folder, internal=f"{display_path(folder)}: internal error: {type(exc).__name__}: {exc} "
+                                        "(run with -v for the traceback)")
+
+
+def jobs_default() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run(folders: list[Path], options, jobs: int, check_only: bool = False, verbose: bool = False,
+        started: Callable[[Path], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes as documents finish. One document or one job: in this process, no pool."""
+    if jobs <= 1 or len(folders) <= 1 or check_only:
+        for folder in folders:
+            if started:
+                started(folder)
+            yield one(folder, options, check_only, verbose)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(folders))) as pool:
+        futures = {pool.submit(one, folder, options, check_only, verbose): folder for folder in folders}
+        if started:
+            for folder in folders[:jobs]:
+                started(folder)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

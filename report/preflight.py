@@ -1,0 +1,542 @@
+"""Preflight: check a built document as a print shop and an editor would (`--preflight`).
+
+Every check reads what was actually made, never the Markdown: the layout tree WeasyPrint
+built (`page._page_box` and its descendants: positions and sizes in CSS px, 96 to the inch)
+or the PDF bytes written from it. Each check is one small function in `CHECKS`; each
+problem names its page and says what is wrong in an editor's words.
+
+Tolerances are deliberately loose (half a point): a check must stay quiet on a correct
+document, or nobody reads its report.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from .errors import quote
+
+PX_PER_MM = 96 / 25.4
+PX_PER_PT = 96 / 72
+TOLERANCE = 0.5 * PX_PER_PT  # half a point, in CSS px
+BLEED_MM = 3
+NEAR_EMPTY = 0.15  # a last page filled less than this share of its text area is "nearly empty"
+MIN_DPI = {True: 150, False: 96}  # print, screen
+HEADINGS = ("h2", "h3", "h4")
+GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
+                    "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    page: int | None  # 1-based page number, None for document-wide
+    check: str  # short id: "overflow", "widow", …
+    message: str  # what an editor understands
+
+
+class Findings(list):
+    """The problems of one document, and its page count (for the all-clear line)."""
+
+    def __init__(self, problems=(), pages: int | None = None):
+        super().__init__(problems)
+        self.pages = pages
+
+
+def check(document, pdf_bytes: bytes, *, print_mode: bool = False) -> list[Problem]:
+    """Every problem found in a laid-out `document` and the PDF written from it, by page."""
+    ctx = _Context(document, pdf_bytes, print_mode)
+    problems: list[Problem] = []
+    for name, func in CHECKS:
+        if name == "no-bleed" and not print_mode:
+            continue  # a screen PDF has no bleed, by design
+        problems += [Problem(page, name, message) for page, message in func(ctx)]
+    # One problem once (a link drawn on two lines is one link); document-wide ones first.
+    return Findings(sorted(dict.fromkeys(problems), key=lambda p: p.page or 0), len(ctx.pages))
+
+
+def format_report(problems: list[Problem], pdf_path: str) -> str:
+    """One line a problem, by page; or the all-clear line for a clean document."""
+    if not problems:
+        pages = getattr(problems, "pages", None)
+        count = f"{pages} page{'s' if pages != 1 else ''}, " if pages is not None else ""
+        return f"{pdf_path}: preflight passed ({count}no problems)"
+    return "\n".join(f"{pdf_path}: page {p.page}: {p.message}" if p.page else f"{pdf_path}: {p.message}"
+                     for p in sorted(problems, key=lambda p: p.page or 0))
+
+
+# ---- What the checks share ----------------------------------------------------------------
+
+class _Context:
+    def __init__(self, document, pdf_bytes: bytes, print_mode: bool):
+        self.document = document
+        self.pdf_bytes = pdf_bytes
+        self.print_mode = print_mode
+        self.pages = list(enumerate(document.pages, start=1))
+
+    @cached_property
+    def pdf(self):
+        import pypdf
+        return pypdf.PdfReader(io.BytesIO(self.pdf_bytes))
+
+
+def _boxes():
+    from weasyprint.formatting_structure import boxes
+    return boxes
+
+
+def _walk(box, ancestors=()):
+    """Each box with its ancestors (outermost first), in document order."""
+    yield box, ancestors
+    inner = ancestors + (box,)
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, inner)
+
+
+def _flow(page):
+    """The page's in-flow boxes: everything but the running header and footer (margin boxes)."""
+    boxes = _boxes()
+    for child in page._page_box.children:
+        if not isinstance(child, boxes.MarginBox):
+            yield from _walk(child, (page._page_box,))
+
+
+def _text(box) -> str:
+    boxes = _boxes()
+    text = "".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox))
+    return " ".join(text.split())
+
+
+def _element_text(element) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _tag(element) -> str:
+    tag = getattr(element, "tag", "")
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _is_line(box) -> bool:
+    """A line of visible content (not the zero-height lines that carry running strings)."""
+    boxes = _boxes()
+    if not isinstance(box, boxes.LineBox) or box.height <= 0:
+        return False
+    return any(isinstance(b, boxes.AtomicInlineLevelBox)
+               or (isinstance(b, boxes.TextBox) and b.text.strip()) for b in box.descendants())
+
+
+def _leaves(page):
+    """The page's content in document order: lines of text and block pictures."""
+    boxes = _boxes()
+    for box, ancestors in _flow(page):
+        if _is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+            yield box, ancestors
+
+
+def _mm(px: float) -> str:
+    mm = px / PX_PER_MM
+    return f"{mm:.1f} mm" if mm < 10 else f"{mm:.0f} mm"
+
+
+def _pages_phrase(pages: list[int]) -> str:
+    return f"pages {pages[0]} and {pages[1]}" if len(pages) == 2 else f"pages {pages[0]} to {pages[-1]}"
+
+
+# ---- 1. Overflow --------------------------------------------------------------------------
+
+def _kind(box) -> str:
+    boxes = _boxes()
+    if isinstance(box, (boxes.LineBox, boxes.TextBox)):
+        return "text"
+    if box.element_tag == "table":
+        return "a table"
+    if isinstance(box, boxes.ReplacedBox):
+        return "a picture"
+    return f"a box ({box.element_tag})" if box.element_tag else "a box"
+
+
+def _column(ancestors):
+    """The block whose content box is the column a box must stay in."""
+    boxes = _boxes()
+    skip = (boxes.LineBox, boxes.InlineBox, boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox)
+    for box in reversed(ancestors):
+        if not isinstance(box, skip) and not isinstance(box, boxes.PageBox):
+            return box
+    return None
+
+
+def _right_edge(box) -> float:
+    """Right edge of what a box draws: for a line, its last piece of text or picture."""
+    boxes = _boxes()
+    if isinstance(box, boxes.LineBox):
+        edges = [b.position_x + b.margin_width() for b in box.descendants()
+                 if isinstance(b, (boxes.TextBox, boxes.AtomicInlineLevelBox)) and b is not box]
+        return max(edges, default=box.position_x)
+    return box.border_box_x() + box.border_width()
+
+
+def check_overflow(ctx):
+    """Anything outside the page (the bleed counts as page in print), anything past its column.
+
+    The base style pulls the masthead band and the headings into the margins with negative
+    margins: a box with a negative used margin on a side was put there by design and is only
+    held to the page edge. Contents clipped by `overflow: hidden` cannot spill and are skipped.
+    """
+    boxes = _boxes()
+    for number, page in ctx.pages:
+        bleed = page.bleed if ctx.print_mode else dict.fromkeys(("top", "right", "bottom", "left"), 0)
+        left, right = -bleed["left"] - TOLERANCE, page.width + bleed["right"] + TOLERANCE
+        bottom = page.height + bleed["bottom"] + TOLERANCE
+        area_bottom = page._page_box.content_box_y() + page._page_box.height + TOLERANCE
+        clipped = set()
+        for box, ancestors in _walk(page._page_box):
+            if box is page._page_box or any(id(a) in clipped for a in ancestors):
+                continue
+            if isinstance(box, boxes.TextBox) or isinstance(box, boxes.LineBox) and not _is_line(box):
+                continue  # text is judged a whole line at a time
+            message = _off_page(box, left, right, bottom) or _past_column(box, ancestors, right)
+            in_flow = not any(isinstance(a, boxes.MarginBox) for a in ancestors)  # not header/footer
+            if message is None and in_flow and (_is_line(box) or isinstance(box, boxes.BlockReplacedBox)):
+                below = box.position_y + box.margin_height() - area_bottom
+                if below > 0:
+                    message = f"{_kind(box)} runs {_mm(below)} below the text area{_quoted(box)}"
+            if message:
+                clipped.add(id(box))  # one report for a box and all it holds
+                yield number, message
+            elif box.style["overflow"] != "visible" or isinstance(box, boxes.LineBox):
+                clipped.add(id(box))
+
+
+def _quoted(box) -> str:
+    text = _text(box)
+    return f": {quote(text)}" if text else ""
+
+
+def _off_page(box, left, right, bottom):
+    if box.border_width() <= 0:
+        return None
+    x0, x1 = box.border_box_x(), _right_edge(box)
+    y1 = box.border_box_y() + box.border_height()
+    if x0 < left or x1 > right or y1 > bottom:
+        return f"{_kind(box)} runs off the page{_quoted(box)}"
+    return None
+
+
+def _past_column(box, ancestors, page_right):
+    boxes = _boxes()
+    if not isinstance(box, (boxes.BlockLevelBox, boxes.LineBox)) or box.margin_right < 0:
+        return None
+    column = _column(ancestors)
+    if column is None:
+        return None
+    excess = _right_edge(box) - (column.content_box_x() + column.width)
+    if excess <= TOLERANCE:
+        return None
+    if isinstance(box, boxes.LineBox):
+        if _right_edge(box) > page_right:
+            return f"text runs off the page{_quoted(box)}"
+        return f"text runs {_mm(excess)} past the column{_quoted(box)}"
+    kind = _kind(box)
+    return f"{kind} is wider than the column by {_mm(excess)}" + ("" if kind == "a table" else _quoted(box))
+
+
+# ---- 2. A heading at the foot of a page ---------------------------------------------------
+
+def check_heading_at_foot(ctx):
+    """The last line on a page belongs to a heading: its section starts on the next page."""
+    for number, page in ctx.pages:
+        last = None
+        for last in _leaves(page):
+            pass
+        if last is None:
+            continue
+        box, ancestors = last
+        for holder in (box, *reversed(ancestors)):
+            if holder.element_tag in HEADINGS:
+                yield number, f"heading {quote(_element_text(holder.element))} is the last line on the page"
+                break
+
+
+# ---- 3. Widows and orphans ---------------------------------------------------------------
+
+def _lines_by_block(ctx):
+    """element → {page: [line boxes]}: a block split across pages shows up on each of them."""
+    found: dict = defaultdict(lambda: defaultdict(list))
+    for number, page in ctx.pages:
+        for box, _ in _leaves(page):
+            if _is_line(box) and box.element is not None:
+                found[box.element][number].append(box)
+    return found
+
+
+def _breaks(ctx):
+    """(page before, its lines, page after, its lines) for each page break inside a block."""
+    for pages in _lines_by_block(ctx).values():
+        numbers = sorted(pages)
+        for before, after in zip(numbers, numbers[1:]):
+            yield before, pages[before], after, pages[after]
+
+
+def check_orphans(ctx):
+    for before, lines, _, _ in _breaks(ctx):
+        if len(lines) == 1:
+            yield before, ("orphan: a paragraph's first line is alone at the foot of the page "
+                           f"({quote(_text(lines[0]))})")
+
+
+def check_widows(ctx):
+    for _, _, after, lines in _breaks(ctx):
+        if len(lines) == 1:
+            yield after, ("widow: a paragraph's last line is alone at the top of the page "
+                          f"({quote(_text(lines[0]))})")
+
+
+# ---- 4. Split figures and tables ---------------------------------------------------------
+
+def _pages_of(ctx, tag):
+    """element → (pages it has boxes on, the boxes), for every element with this tag."""
+    found: dict = {}
+    for number, page in ctx.pages:
+        for box, _ in _flow(page):
+            if box.element_tag == tag and box.element is not None:
+                pages, boxes_ = found.setdefault(box.element, ([], []))
+                if number not in pages:
+                    pages.append(number)
+                boxes_.append(box)
+    return found
+
+
+def check_split_figures(ctx):
+    """A figure is never split (house style): caption, picture and source stay together."""
+    for element, (pages, _) in _pages_of(ctx, "figure").items():
+        if len(pages) > 1:
+            caption = next((c for c in element if _tag(c) == "figcaption"), None)
+            name = f"figure {quote(_element_text(caption))}" if caption is not None else "a figure"
+            yield pages[0], f"{name} is split across {_pages_phrase(pages)}"
+
+
+def check_split_tables(ctx):
+    """A table may break only when it is longer than a page."""
+    boxes = _boxes()
+    for element, (pages, found) in _pages_of(ctx, "table").items():
+        if len(pages) < 2:
+            continue
+        tables = [b for b in found if isinstance(b, boxes.TableBox)]
+        # A header row repeats on every page: count it once.
+        repeated = sum(g.margin_height() for t in tables[1:] for g in t.children
+                       if isinstance(g, boxes.TableRowGroupBox) and (g.is_header or g.is_footer))
+        height = sum(t.margin_height() for t in tables) - repeated
+        area = dict(ctx.pages)[pages[0]]._page_box.height
+        if height < area:
+            first_row = next((r for t in tables for r in t.descendants() if isinstance(r, boxes.TableRowBox)), None)
+            label = f"table {quote(_text(first_row))}" if first_row is not None else "a table"
+            yield pages[0], (f"{label} is split across {_pages_phrase(pages)}, "
+                             f"though it is {_mm(height)} long and would fit on one page")
+
+
+# ---- 5. A nearly empty last page ---------------------------------------------------------
+
+def check_near_empty_last_page(ctx):
+    if len(ctx.pages) < 2:
+        return
+    number, page = ctx.pages[-1]
+    leaves = [box for box, _ in _leaves(page)]
+    if not leaves:
+        yield number, "the last page is empty"
+        return
+    top = page._page_box.content_box_y()
+    used = max(b.position_y + b.margin_height() for b in leaves) - top
+    if used < NEAR_EMPTY * page._page_box.height:
+        lines = sum(1 for b in leaves if _is_line(b))
+        yield number, f"the last page is nearly empty (only {lines} line{'s' if lines != 1 else ''})"
+
+
+# ---- 6 and 7. Fonts: missing glyphs, embedding -------------------------------------------
+
+def _fonts(pdf):
+    """Every font dictionary the pages use, in page resources and in drawn forms (charts)."""
+    seen: set = set()
+
+    def resources(res):
+        res = res.get_object() if res is not None else None
+        if not res:
+            return
+        for font in (res.get("/Font") or {}).values():
+            if id(font.get_object()) not in seen:
+                seen.add(id(font.get_object()))
+                yield font.get_object()
+        for xobject in (res.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+                seen.add(id(xobject))
+                yield from resources(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        yield from resources(page.get("/Resources"))
+
+
+def _descriptor(font):
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    return descriptor.get_object() if descriptor is not None else None
+
+
+def _font_name(base_font: str) -> str:
+    return re.sub(r"^[A-Z]{6}\+", "", str(base_font).lstrip("/")).rstrip(",")
+
+
+def check_fonts_embedded(ctx):
+    """A print shop must never substitute a font: every font program travels in the PDF."""
+    for font in _fonts(ctx.pdf):
+        if font.get("/Subtype") == "/Type3":
+            continue  # drawn glyph by glyph inside the PDF itself
+        descriptor = _descriptor(font)
+        if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            yield None, f"font {quote(_font_name(font.get('/BaseFont', '?')))} is not embedded"
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _families(ctx) -> set[str]:
+    """The font families the stylesheets name for text (generic ones, like `serif`, excepted)."""
+    boxes = _boxes()
+    found = set()
+    for _, page in ctx.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.TextBox):
+                found.update(f for f in box.style["font_family"] if f.lower() not in GENERIC_FAMILIES)
+    return {_squash(f) for f in found}
+
+
+def _covered(font) -> set[int] | None:
+    """The characters an embedded font's own cmap maps; None when it cannot be read."""
+    from fontTools.ttLib import TTFont
+    descriptor = _descriptor(font)
+    stream = descriptor and (descriptor.get("/FontFile2") or descriptor.get("/FontFile3"))
+    if stream is None:
+        return None
+    try:
+        cmap = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True).getBestCmap()
+    except Exception:  # a CFF or Type 1 program without a cmap: nothing to compare with
+        return None
+    return set(cmap) if cmap else None
+
+
+def check_missing_glyphs(ctx):
+    """Characters the document's own fonts do not have.
+
+    How, and why so: Pango quietly draws such a character in whatever system font has it
+    (DejaVu, say; a print shop's machine may have another, or none), and when no font has it
+    WeasyPrint draws a `.notdef` box in the document's font. Both are visible in the PDF. For
+    each character drawn, PDFium tells which font drew it: a font outside the families the
+    stylesheets name is a fallback; a font of the document whose embedded cmap lacks the
+    character drew `.notdef` (the subset keeps the cmap of the characters it really has).
+    """
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    allowed = _families(ctx)
+    covered = {_font_name(f.get("/BaseFont", "")): _covered(f) for f in _fonts(ctx.pdf)}
+    pdf = pypdfium2.PdfDocument(ctx.pdf_bytes)
+    buffer, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    try:
+        for index in range(len(pdf)):
+            textpage = pdf[index].get_textpage()
+            reported = set()
+            count = pdfium_c.FPDFText_CountChars(textpage)
+            i = 0
+            while i < count:
+                code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+                width = 1
+                if 0xD800 <= code < 0xDC00 and i + 1 < count:  # a surrogate pair: one character
+                    low = pdfium_c.FPDFText_GetUnicode(textpage, i + 1)
+                    code, width = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), 2
+                size = pdfium_c.FPDFText_GetFontInfo(textpage, i, buffer, len(buffer), ctypes.byref(flags))
+                i += width
+                if not size or code <= 0x20 or code in reported:
+                    continue  # generated by PDFium (line ends) or a space
+                name = _font_name(buffer.value.decode("utf-8", "replace"))
+                fallback = not any(_squash(name).startswith(f) for f in allowed)
+                have = covered.get(name)
+                if fallback or (have is not None and code not in have):
+                    reported.add(code)
+                    yield index + 1, (f"{quote(chr(code))} (U+{code:04X}) is not in the document's fonts: "
+                                      "it would print as a fallback or a blank box")
+            textpage.close()
+    finally:
+        pdf.close()
+
+
+# ---- 8. Low-resolution pictures ----------------------------------------------------------
+
+def check_resolution(ctx):
+    """A raster picture needs enough pixels for the size it is printed at."""
+    from weasyprint.images import RasterImage
+    boxes = _boxes()
+    need = MIN_DPI[ctx.print_mode]
+    purpose = "print" if ctx.print_mode else "screen"
+    for number, page in ctx.pages:
+        for box, _ in _flow(page):
+            if not isinstance(box, boxes.ReplacedBox) or not isinstance(box.replacement, RasterImage):
+                continue
+            if box.width <= 0 or box.height <= 0:
+                continue
+            image = box.replacement
+            dpi = min(image.width / (box.width / 96), image.height / (box.height / 96))
+            if dpi < need:
+                src = box.element.get("src", "") if box.element is not None else ""
+                yield number, (f"picture {quote(src)} is {image.width} × {image.height} px printed "
+                               f"{box.width / PX_PER_MM:.0f} × {box.height / PX_PER_MM:.0f} mm: "
+                               f"{dpi:.0f} dpi, needs {need} dpi for {purpose}")
+
+
+# ---- 9. Broken internal links ------------------------------------------------------------
+
+def check_links(ctx):
+    anchors = set().union(*(page.anchors for _, page in ctx.pages))
+    for number, page in ctx.pages:
+        for kind, target, *_ in page.links:
+            if kind == "internal" and target not in anchors:
+                yield number, f"link to {quote('#' + target)} has no target"
+
+
+# ---- 10. Bleed (print only) --------------------------------------------------------------
+
+def check_bleed(ctx):
+    """The print file's pages need a BleedBox 3 mm outside the TrimBox on every side."""
+    need = BLEED_MM * 72 / 25.4 - 0.01  # pt
+    for number, page in enumerate(ctx.pdf.pages, start=1):
+        trim, bleed = page.get("/TrimBox"), page.get("/BleedBox")
+        ok = False
+        if trim is not None and bleed is not None:
+            (tx0, ty0, tx1, ty1), (bx0, by0, bx1, by1) = sorted_box(trim), sorted_box(bleed)
+            ok = min(tx0 - bx0, ty0 - by0, bx1 - tx1, by1 - ty1) >= need
+        if not ok:
+            yield number, f"no bleed: the print file needs {BLEED_MM} mm bleed (BleedBox) around the TrimBox"
+
+
+def sorted_box(values):
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+CHECKS = (
+    ("overflow", check_overflow),
+    ("heading-at-foot", check_heading_at_foot),
+    ("orphan", check_orphans),
+    ("widow", check_widows),
+    ("split-figure", check_split_figures),
+    ("split-table", check_split_tables),
+    ("near-empty-last-page", check_near_empty_last_page),
+    ("missing-glyph", check_missing_glyphs),
+    ("font-not-embedded", check_fonts_embedded),
+    ("low-resolution", check_resolution),
+    ("broken-link", check_links),
+    ("no-bleed", check_bleed),
+)
