@@ -35,27 +35,38 @@ class Outcome:
 def one(folder: Path, options, check_only: bool = False, verbose: bool = False) -> Outcome:
     from . import pipeline
 
+    if check_only:
+        return _guarded(folder, lambda: pipeline.check(folder, options), verbose, folder / "document.md")
+    return _guarded(folder, lambda: pipeline.build(folder, options), verbose, folder / "document.md")
+
+
+def bundle(path: Path, options, verbose: bool = False) -> Outcome:
+    from . import bundle as bundle_mod
+
+    return _guarded(path, lambda: bundle_mod.build(path, options), verbose, path)
+
+
+def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
+    """Run one build; every failure becomes part of the `Outcome`."""
     start = time.perf_counter()
     try:
-        if check_only:
-            pipeline.check(folder, options)
-            return Outcome(folder, seconds=time.perf_counter() - start)
-        built = pipeline.build(folder, options)
-        return Outcome(folder, built.paths, preflight=built.preflight,
-                       preflight_failed=built.preflight_failed, seconds=time.perf_counter() - start)
+        built = work()
     except ContentErrors as exc:
-        return Outcome(folder, problems=tuple(map(str, exc.errors)), seconds=time.perf_counter() - start)
+        return Outcome(target, problems=tuple(map(str, exc.errors)), seconds=time.perf_counter() - start)
     except ContentError as exc:
-        return Outcome(folder, problems=(str(exc),), seconds=time.perf_counter() - start)
+        return Outcome(target, problems=(str(exc),), seconds=time.perf_counter() - start)
     except BuildError as exc:
-        where = display_path(folder / "document.md")
-        return Outcome(folder, problems=(f"{where}: {exc}",), seconds=time.perf_counter() - start)
+        return Outcome(target, problems=(f"{display_path(where)}: {exc}",), seconds=time.perf_counter() - start)
     except Exception as exc:  # a bug in the builder, not in the content
         if verbose:
             import traceback
-            return Outcome(folder, internal=traceback.format_exc())
-        return Outcome(folder, internal=f"{display_path(folder)}: internal error: {type(exc).__name__}: {exc} "
+            return Outcome(target, internal=traceback.format_exc())
+        return Outcome(target, internal=f"{display_path(target)}: internal error: {type(exc).__name__}: {exc} "
                                         "(run with -v for the traceback)")
+    if built is None:  # a check
+        return Outcome(target, seconds=time.perf_counter() - start)
+    return Outcome(target, built.paths, preflight=built.preflight, preflight_failed=built.preflight_failed,
+                   seconds=time.perf_counter() - start)
 
 
 def jobs_default() -> int:

@@ -244,7 +244,12 @@ class _Chart:
             bad_line = raw[: exc.start].count(b"\n") + 1
             self.add(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", bad_line, target)
             return None
-        return self.parse_csv(text.removeprefix("\ufeff"), name, target)
+        text = text.removeprefix("\ufeff")
+        if "\x00" in text:
+            bad_line = text[: text.index("\x00")].count("\n") + 1
+            self.add("not a text file (it contains NUL bytes); save the data as CSV text", bad_line, target)
+            return None
+        return self.parse_csv(text, name, target)
 
     def data_file(self, name: str) -> Path | None:
         """The CSV file inside the document folder, or None with a problem."""

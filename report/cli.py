@@ -42,6 +42,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--preflight", action="store_true",
                    help="after building, check each PDF as a print shop would and list each problem")
     p.add_argument("--strict", action="store_true", help="with --preflight: any problem makes the exit status 1")
+    p.add_argument("--bundle", type=Path, metavar="FILE",
+                   help="build an event reader from FILE (reader.yaml): cover, contents, every document")
     p.add_argument("--watch", action="store_true",
                    help="rebuild whenever a document, its charts, a style, a template or a series changes")
     p.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
@@ -122,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.folders:
         if not folder.is_dir():
             p.error(f"no such folder: {folder}")
-    folders = args.folders or data_folders()
+    if args.bundle is not None and (args.folders or args.watch or args.check):
+        p.error("--bundle takes no document folders, --watch or --check")
+    if args.bundle is not None and not args.bundle.is_file():
+        p.error(f"--bundle: no such file: {args.bundle}")
+    folders = [args.bundle] if args.bundle else (args.folders or data_folders())
     if not folders:
         p.error("no document folders given and none found under data/")
 
@@ -144,8 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         return watch.run(folders, options, serve_port=args.serve, quiet=args.quiet, verbose=args.verbose)
 
     status = EXIT_OK
+    if args.bundle:
+        started(args.bundle)
+        outcomes = iter([batch.bundle(args.bundle, options, args.verbose)])
+    else:
+        outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
     try:
-        for outcome in batch.run(folders, options, jobs, args.check, args.verbose, started):
+        for outcome in outcomes:
             for path in outcome.written:
                 print(display_path(path), flush=True)
             for line in outcome.problems:

@@ -137,8 +137,8 @@ def _leaves(page):
 
 
 def _mm(px: float) -> str:
-    mm = px / PX_PER_MM
-    return f"{mm:.1f} mm" if mm < 10 else f"{mm:.0f} mm"
+    mm = round(px / PX_PER_MM, 1)  # tenths below 10 mm, whole millimetres above
+    return f"{mm:.0f} mm" if mm >= 10 or mm.is_integer() else f"{mm:.1f} mm"
 
 
 def _pages_phrase(pages: list[int]) -> str:
@@ -178,36 +178,45 @@ def _right_edge(box) -> float:
     return box.border_box_x() + box.border_width()
 
 
+@dataclass(frozen=True)
+class _Edges:
+    """Where a page's content must stay, in CSS px: the page (and its bleed), the text area."""
+
+    left: float
+    right: float
+    bottom: float
+    area_bottom: float
+
+
 def check_overflow(ctx):
     """Anything outside the page (the bleed counts as page in print), anything past its column.
 
     The base style pulls the masthead band and the headings into the margins with negative
-    margins: a box with a negative used margin on a side was put there by design and is only
-    held to the page edge. Contents clipped by `overflow: hidden` cannot spill and are skipped.
+    margins: a box with a negative used margin was put there by design and is only held to
+    the page edge.
     """
-    boxes = _boxes()
     for number, page in ctx.pages:
         bleed = page.bleed if ctx.print_mode else dict.fromkeys(("top", "right", "bottom", "left"), 0)
-        left, right = -bleed["left"] - TOLERANCE, page.width + bleed["right"] + TOLERANCE
-        bottom = page.height + bleed["bottom"] + TOLERANCE
-        area_bottom = page._page_box.content_box_y() + page._page_box.height + TOLERANCE
-        clipped = set()
-        for box, ancestors in _walk(page._page_box):
-            if box is page._page_box or any(id(a) in clipped for a in ancestors):
-                continue
-            if isinstance(box, boxes.TextBox) or isinstance(box, boxes.LineBox) and not _is_line(box):
-                continue  # text is judged a whole line at a time
-            message = _off_page(box, left, right, bottom) or _past_column(box, ancestors, right)
-            in_flow = not any(isinstance(a, boxes.MarginBox) for a in ancestors)  # not header/footer
-            if message is None and in_flow and (_is_line(box) or isinstance(box, boxes.BlockReplacedBox)):
-                below = box.position_y + box.margin_height() - area_bottom
-                if below > 0:
-                    message = f"{_kind(box)} runs {_mm(below)} below the text area{_quoted(box)}"
-            if message:
-                clipped.add(id(box))  # one report for a box and all it holds
+        area = page._page_box
+        edges = _Edges(-bleed["left"], page.width + bleed["right"], page.height + bleed["bottom"],
+                       area.content_box_y() + area.height)
+        for child in area.children:
+            for message in _overflow(child, (area,), edges):
                 yield number, message
-            elif box.style["overflow"] != "visible" or isinstance(box, boxes.LineBox):
-                clipped.add(id(box))
+
+
+def _overflow(box, ancestors, edges):
+    """What runs out of bounds: the box itself, or else what it holds (one report for both)."""
+    boxes = _boxes()
+    if isinstance(box, boxes.TextBox):
+        return  # text is judged a whole line at a time
+    message = (_past_column(box, ancestors, edges.right) or _off_page(box, edges)
+               or _below_area(box, ancestors, edges))
+    if message:
+        yield message
+    elif not isinstance(box, boxes.LineBox) and box.style["overflow"] == "visible":  # else clipped
+        for child in getattr(box, "children", ()):
+            yield from _overflow(child, ancestors + (box,), edges)
 
 
 def _quoted(box) -> str:
@@ -215,14 +224,25 @@ def _quoted(box) -> str:
     return f": {quote(text)}" if text else ""
 
 
-def _off_page(box, left, right, bottom):
+def _off_page(box, edges):
     if box.border_width() <= 0:
         return None
     x0, x1 = box.border_box_x(), _right_edge(box)
     y1 = box.border_box_y() + box.border_height()
-    if x0 < left or x1 > right or y1 > bottom:
+    if x0 < edges.left - TOLERANCE or x1 > edges.right + TOLERANCE or y1 > edges.bottom + TOLERANCE:
         return f"{_kind(box)} runs off the page{_quoted(box)}"
     return None
+
+
+def _below_area(box, ancestors, edges):
+    """A line or picture of the text running into the bottom margin (the footer's place)."""
+    boxes = _boxes()
+    if not (_is_line(box) or isinstance(box, boxes.BlockReplacedBox)):
+        return None
+    if any(isinstance(a, boxes.MarginBox) for a in ancestors):
+        return None  # the running footer lives there
+    below = box.position_y + box.margin_height() - edges.area_bottom
+    return f"{_kind(box)} runs {_mm(below)} below the text area{_quoted(box)}" if below > TOLERANCE else None
 
 
 def _past_column(box, ancestors, page_right):
@@ -236,7 +256,7 @@ def _past_column(box, ancestors, page_right):
     if excess <= TOLERANCE:
         return None
     if isinstance(box, boxes.LineBox):
-        if _right_edge(box) > page_right:
+        if _right_edge(box) > page_right + TOLERANCE:
             return f"text runs off the page{_quoted(box)}"
         return f"text runs {_mm(excess)} past the column{_quoted(box)}"
     kind = _kind(box)
@@ -248,12 +268,10 @@ def _past_column(box, ancestors, page_right):
 def check_heading_at_foot(ctx):
     """The last line on a page belongs to a heading: its section starts on the next page."""
     for number, page in ctx.pages:
-        last = None
-        for last in _leaves(page):
-            pass
-        if last is None:
+        leaves = list(_leaves(page))
+        if not leaves:
             continue
-        box, ancestors = last
+        box, ancestors = leaves[-1]
         for holder in (box, *reversed(ancestors)):
             if holder.element_tag in HEADINGS:
                 yield number, f"heading {quote(_element_text(holder.element))} is the last line on the page"
@@ -332,7 +350,9 @@ def check_split_tables(ctx):
         area = dict(ctx.pages)[pages[0]]._page_box.height
         if height < area:
             first_row = next((r for t in tables for r in t.descendants() if isinstance(r, boxes.TableRowBox)), None)
-            label = f"table {quote(_text(first_row))}" if first_row is not None else "a table"
+            label = "a table"
+            if first_row is not None:
+                label = f"table {quote(' · '.join(_text(cell) for cell in first_row.children))}"
             yield pages[0], (f"{label} is split across {_pages_phrase(pages)}, "
                              f"though it is {_mm(height)} long and would fit on one page")
 
@@ -515,13 +535,13 @@ def check_bleed(ctx):
         trim, bleed = page.get("/TrimBox"), page.get("/BleedBox")
         ok = False
         if trim is not None and bleed is not None:
-            (tx0, ty0, tx1, ty1), (bx0, by0, bx1, by1) = sorted_box(trim), sorted_box(bleed)
+            (tx0, ty0, tx1, ty1), (bx0, by0, bx1, by1) = _corners(trim), _corners(bleed)
             ok = min(tx0 - bx0, ty0 - by0, bx1 - tx1, by1 - ty1) >= need
         if not ok:
             yield number, f"no bleed: the print file needs {BLEED_MM} mm bleed (BleedBox) around the TrimBox"
 
 
-def sorted_box(values):
+def _corners(values):
     x0, y0, x1, y1 = (float(v) for v in values)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 

@@ -1,0 +1,184 @@
+"""An event reader (`--bundle reader.yaml`): a cover, contents, then every document.
+
+Each document is laid out in its own series style, so documents are laid out separately
+and their pages bound into one PDF. Page numbers run across the whole reader: each part is
+laid out knowing the page it starts on (CSS `counter-reset: page`) and the reader's total,
+which takes two layouts of the parts — page breaks never depend on the footer's text, so
+the second layout only changes the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import content, pipeline, render, series as series_mod, yamlload
+from .errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
+from .model import Html
+
+KEYS = {"title": "a string", "subtitle": "a string", "date": "a date written YYYY-MM-DD or YYYY-MM",
+        "series": "a series id", "documents": "a list of document folders, relative to this file"}
+DEFAULT_SERIES = "sceeus-reader"
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    authors: str
+    series_label: str
+    anchor: str
+    page: int | None = None  # first page in the reader
+
+
+@dataclass(frozen=True)
+class Reader:
+    path: Path
+    title: str
+    subtitle: str | None
+    date: str | None
+    date_text: str | None
+    series_id: str
+    documents: tuple[Path, ...]
+    entries: tuple[Entry, ...] = ()
+
+
+def load(path: Path, problems: Problems) -> Reader | None:
+    text = content.read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = yamlload.load(text, str(path))
+    except ContentError as exc:
+        problems.append(exc)
+        return None
+    if not isinstance(data, yamlload.Marked):
+        problems.add(path, "a reader file must be a mapping with title and documents", 1)
+        return None
+    before = len(problems)
+    for key in data:
+        if key not in KEYS:
+            line, col = data.key_pos[key]
+            problems.add(path, f"unknown key{content.nearest(key, KEYS)}", line, col, str(key))
+    for key in ("title", "documents"):
+        if key not in data:
+            problems.add(path, "required", 1, None, key)
+    for key in ("title", "subtitle", "series", "date"):
+        if key in data and not isinstance(data[key], str):
+            line, col = data.value_pos[key]
+            problems.add(path, f"must be {KEYS[key]}, not {quote(data[key])}", line, col, key)
+    date = data.get("date")
+    if isinstance(date, str) and not content._valid_date(date):
+        line, col = data.value_pos["date"]
+        problems.add(path, f"{quote(date)} is not a date; write YYYY-MM-DD or YYYY-MM", line, col, "date")
+    folders = []
+    docs = data.get("documents")
+    if "documents" in data:
+        if not isinstance(docs, list) or not docs:
+            line, col = data.value_pos["documents"]
+            problems.add(path, f"must be {KEYS['documents']}, with at least one", line, col, "documents")
+        else:
+            for i, item in enumerate(docs):
+                line, col = docs.item_pos[i]
+                if not isinstance(item, str):
+                    problems.add(path, f"must be a folder path, not {quote(item)}", line, col, f"documents[{i}]")
+                    continue
+                folder = (path.parent / item)
+                if not (folder / "document.md").is_file():
+                    problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
+                folders.append(folder)
+    if len(problems) > before:
+        return None
+    from .model import Document
+    when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
+                    date=date)
+    return Reader(path, data["title"], data.get("subtitle"), date, render.date_text(when),
+                  data.get("series", DEFAULT_SERIES), tuple(folders))
+
+
+def _prefix_ids(html: str, prefix: str) -> str:
+    """Ids unique across the bound documents: every document has an #executive-summary."""
+    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', html)
+    return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', html)
+
+
+def _numbering_css(first_page: int, total: int) -> str:
+    # The reader's page numbers: start where this part starts, count to the reader's end.
+    return (f"@page :first {{ counter-reset: page {first_page}; }}\n"
+            f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n')
+
+
+def build(path: Path, options: pipeline.Options) -> pipeline.Built:
+    from . import pdf
+
+    problems = Problems()
+    reader = load(path, problems)
+    roots = series_mod.series_roots(options.style_roots)
+    cover_series = None
+    if reader is not None:
+        cover_series = series_mod.resolve(reader.series_id, problems, roots, (str(path), None))
+    parts = []
+    for folder in reader.documents if reader else ():
+        try:
+            parts.append(pipeline.prepare(folder, options))
+        except ContentErrors as exc:
+            problems.extend(exc.errors)
+    problems.raise_if_any()
+
+    htmls, entries = [], []
+    for n, prepared in enumerate(parts, 1):
+        figs = pipeline.figures(prepared, options)
+        html = pipeline.html_for(prepared, figs, web=False)
+        htmls.append(Html(_prefix_ids(html.text, f"d{n}-"), html.base_url, html.stylesheets, html.resources,
+                          html.lang, html.title))
+        doc = prepared.doc
+        entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors), prepared.series.label,
+                             f"d{n}-document"))
+
+    def allowed(prepared):
+        return (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
+
+    def front(with_pages: list[int] | None, total: int):
+        listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
+                       for i, e in enumerate(entries))
+        env = render.environment(cover_series.template_dirs)
+        text = env.get_template("reader.html").render(
+            reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
+            ctx=_FrontContext(Markup(render.font_css(cover_series))))
+        html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
+        extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
+        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options))
+
+    # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
+    head = front(None, 0)
+    counts = [len(pdf.layout(h, allowed(p), _print(p.series, options)).pages) for h, p in zip(htmls, parts)]
+    starts, page = [], len(head.pages) + 1
+    for count in counts:
+        starts.append(page)
+        page += count
+    total = page - 1
+    head = front(starts, total)
+    docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + _print(p.series, options))
+            for h, p, s in zip(htmls, parts, starts)]
+    if len(head.pages) + sum(len(d.pages) for d in docs) != total:
+        raise BuildError("the reader's page count changed between layouts; please report this")
+    bound = head.copy([page for d in [head, *docs] for page in d.pages])
+    bound.metadata.title = reader.title
+    bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
+    data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant))
+    suffix = ".print.pdf" if "print" in options.formats else ".pdf"
+    from . import output
+    return pipeline.Built((output.write_atomic(options.out_dir / (path.stem + suffix), data),))
+
+
+def _print(series, options) -> tuple[str, ...]:
+    if "print" not in options.formats:
+        return ()
+    return (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
+
+
+@dataclass(frozen=True)
+class _FrontContext:
+    font_css: str

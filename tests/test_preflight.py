@@ -1,0 +1,258 @@
+"""Preflight: one small failing document per check, its words asserted; the real document clean.
+
+Most fixtures are a few lines of HTML laid out straight with WeasyPrint on a small page
+(100 mm square, 20 px lines), so that where a line falls is known; the others go through
+the pipeline as an editor's document folder would.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from report import pipeline, preflight
+
+from conftest import GUEST, MINIMAL, ROOT, write_doc
+
+FONTS = ROOT / "styles" / "base" / "fonts"
+FONT_FACES = "\n".join(
+    f'@font-face {{ font-family: "{family}"; src: url("{(FONTS / file).as_uri()}"); font-style: {style}; }}'
+    for family, file, style in (
+        ("Source Serif 4", "SourceSerif4[opsz,wght].ttf", "normal"),
+        ("Source Serif 4", "SourceSerif4-Italic[opsz,wght].ttf", "italic"),
+        ("Source Sans 3", "SourceSans3[wght].ttf", "normal"),
+    ))
+SMALL_PAGE = """
+@page { size: 100mm 100mm; margin: 10mm; }
+body { margin: 0; font: 12px/20px "Source Serif 4"; }
+p { margin: 0; orphans: 1; widows: 1; }
+h2 { font: 600 14px/20px "Source Sans 3"; margin: 0; }
+.spacer { margin: 0; }
+"""
+CONTENT_PX = 80 * 96 / 25.4  # the text area's height: 100 mm less two 10 mm margins
+WORDS = "The delegation met the ministers again to discuss trade, transit and the border. " * 3
+
+
+def lay_out(body: str, css: str = SMALL_PAGE):
+    """(WeasyPrint document, PDF bytes) for a body of HTML in the shipped fonts."""
+    import weasyprint
+    from report.pdf import font_config
+
+    html = f"<!DOCTYPE html><html lang='en'><head><style>{FONT_FACES}\n{css}</style></head><body>{body}</body></html>"
+    document = weasyprint.HTML(string=html, base_url=str(ROOT) + "/").render(font_config=font_config())
+    return document, document.write_pdf()
+
+
+def problems(body: str, css: str = SMALL_PAGE, *, print_mode: bool = False, only: str | None = None):
+    found = preflight.check(*lay_out(body, css), print_mode=print_mode)
+    return [p for p in found if only is None or p.check == only]
+
+
+def spacer(px: float) -> str:
+    return f'<div class="spacer" style="height: {px:.2f}px"></div>'
+
+
+def messages(found) -> list[str]:
+    return [f"page {p.page}: {p.message}" if p.page else p.message for p in found]
+
+
+def build_with_preflight(folder: Path, out: Path, formats=("pdf",)) -> list[str]:
+    built = pipeline.build(folder, pipeline.Options(out_dir=out, formats=formats, preflight=True))
+    return [line for report in built.preflight for line in report.splitlines()]
+
+
+# ---- 1. overflow ---------------------------------------------------------------------------
+
+def test_an_over_wide_table_is_wider_than_the_column(tmp_path):
+    words = " | ".join(f"Unbreakablewordnumber{i}" for i in range(6))
+    body = f"## Figures\n\nThe table below.\n\n| {words} |\n|{'---|' * 6}\n| {words} |\n"
+    folder = write_doc(tmp_path / "doc", MINIMAL, body)
+    lines = build_with_preflight(folder, tmp_path / "out")
+    assert any("page 1: a table is wider than the column by" in line and line.endswith(" mm") for line in lines), lines
+
+
+def test_an_unbreakable_url_runs_off_the_page():
+    found = problems(f"<p>See https://example.org/{'a' * 150} for the data.</p>", only="overflow")
+    assert messages(found) == ["page 1: text runs off the page: '" + "a" * 59 + "…'"]
+
+
+def test_a_picture_taller_than_the_text_area_runs_into_the_footer():
+    svg = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='10' height='90'/>"
+    found = problems(f'<img src="{svg}" style="display: block; width: 10mm; height: 90mm">', only="overflow")
+    assert messages(found) == ["page 1: a picture runs 10 mm below the text area"]
+
+
+def test_designed_negative_margins_are_not_overflow():
+    body = '<div style="margin: 0 -10mm; background: navy; color: white">A band across the page</div><p>Text.</p>'
+    assert problems(body, only="overflow") == []
+
+
+# ---- 2. heading-at-foot ------------------------------------------------------------------
+
+def test_a_heading_at_the_foot_of_a_page():
+    body = f"<p>{WORDS}</p><h2 style='break-after: page'>Political Relations</h2><p>{WORDS}</p>"
+    assert messages(problems(body, only="heading-at-foot")) == [
+        "page 1: heading 'Political Relations' is the last line on the page"]
+
+
+def test_a_heading_followed_by_its_text_is_fine():
+    assert problems(f"<h2>Political Relations</h2><p>{WORDS}</p>", only="heading-at-foot") == []
+
+
+# ---- 3. widow / orphan -------------------------------------------------------------------
+
+def test_an_orphan_first_line_alone_at_the_foot():
+    found = problems(spacer(CONTENT_PX - 30) + f"<p>{WORDS}</p>", only="orphan")
+    assert len(found) == 1 and found[0].page == 1
+    assert found[0].message.startswith("orphan: a paragraph's first line is alone at the foot of the page ('The ")
+
+
+def test_a_widow_last_line_alone_at_the_top():
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    document, _ = lay_out(f"<p>{WORDS}</p>")
+    count = sum(1 for b in document.pages[0]._page_box.descendants() if isinstance(b, LineBox) and b.height)
+    assert count > 2
+    # Room for every line but the last, which goes over alone.
+    found = problems(spacer(CONTENT_PX - 20 * (count - 1) - 5) + f"<p>{WORDS}</p>", only="widow")
+    assert len(found) == 1 and found[0].page == 2
+    assert found[0].message.startswith("widow: a paragraph's last line is alone at the top of the page (")
+
+
+def test_a_paragraph_split_two_and_two_is_fine():
+    body = spacer(CONTENT_PX - 45) + "<p>" + "word " * 60 + "</p>"
+    assert problems(body, only="orphan") == [] and problems(body, only="widow") == []
+
+
+# ---- 4. split-figure / split-table -------------------------------------------------------
+
+def test_a_split_figure():
+    body = spacer(180) + ('<figure style="margin: 0; break-inside: auto">'
+                          '<figcaption>Figure 2. Ukraine’s trade with Belarus</figcaption>'
+                          '<div style="height: 100px; background: #ccc"></div>'
+                          '<p>Source: State Statistics Service of Ukraine.</p></figure>')
+    assert messages(problems(body, only="split-figure")) == [
+        "page 1: figure 'Figure 2. Ukraine’s trade with Belarus' is split across pages 1 and 2"]
+
+
+def table(rows: int) -> str:
+    cells = "".join(f"<tr><td>Row {i}</td><td>{i * 10}</td></tr>" for i in range(rows))
+    return f'<table style="border-collapse: collapse"><thead><tr><th>Year</th><th>Trade</th></tr></thead>{cells}</table>'
+
+
+def test_a_short_table_split_across_pages():
+    found = problems(spacer(CONTENT_PX - 100) + table(8), only="split-table")
+    assert len(found) == 1 and found[0].page == 1
+    assert found[0].message.startswith("table 'Year · Trade' is split across pages 1 and 2, though it is ")
+    assert found[0].message.endswith(" long and would fit on one page")
+
+
+def test_a_table_longer_than_a_page_may_break():
+    assert problems(table(40), only="split-table") == []
+
+
+# ---- 5. near-empty-last-page -------------------------------------------------------------
+
+def test_a_nearly_empty_last_page():
+    body = f"<p>{WORDS}</p><p style='break-before: page'>The end.</p>"
+    assert messages(problems(body, only="near-empty-last-page")) == [
+        "page 2: the last page is nearly empty (only 1 line)"]
+
+
+# ---- 6. missing-glyph --------------------------------------------------------------------
+
+def test_a_character_missing_from_the_fonts():
+    # Tibetan KA is in no font here (drawn as .notdef); the emoji falls back to a system
+    # font where one has it. Cyrillic is in the shipped fonts and must pass.
+    found = problems("<p>Ціханоўская and ཀ and \U0001F600.</p>", only="missing-glyph")
+    assert messages(found) == [
+        "page 1: 'ཀ' (U+0F40) is not in the document's fonts: it would print as a fallback or a blank box",
+        "page 1: '\U0001F600' (U+1F600) is not in the document's fonts: it would print as a fallback or a blank box",
+    ]
+
+
+# ---- 7. font-not-embedded ----------------------------------------------------------------
+
+def test_a_font_that_is_not_embedded():
+    import pypdf
+
+    document, data = lay_out(f"<p>{WORDS}</p>")
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    for font in writer.pages[0]["/Resources"]["/Font"].values():
+        descendant = font.get_object()["/DescendantFonts"][0].get_object()
+        del descendant["/FontDescriptor"].get_object()["/FontFile2"]
+    stripped = io.BytesIO()
+    writer.write(stripped)
+    found = preflight.check(document, stripped.getvalue())
+    assert messages(f for f in found if f.check == "font-not-embedded") == ["font 'Source-Serif-4' is not embedded"]
+    assert preflight.format_report(found, "out/x.pdf").startswith("out/x.pdf: font 'Source-Serif-4' is not embedded")
+
+
+# ---- 8. low-resolution -------------------------------------------------------------------
+
+@pytest.fixture
+def tiny_picture_doc(tmp_path) -> Path:
+    from PIL import Image
+
+    folder = write_doc(tmp_path / "doc", MINIMAL,
+                       "## Section\n\nText before.\n\n![A tiny map](images/tiny.png \"A map of the border\")\n")
+    (folder / "images").mkdir()
+    Image.new("RGB", (24, 24), "#3a6ea5").save(folder / "images" / "tiny.png")
+    return folder
+
+
+def test_a_low_resolution_picture_on_screen(tiny_picture_doc, tmp_path):
+    lines = build_with_preflight(tiny_picture_doc, tmp_path / "out")
+    assert any(line.endswith("picture 'images/tiny.png' is 24 × 24 px printed 136 × 136 mm: 4 dpi, "
+                             "needs 96 dpi for screen") for line in lines), lines
+
+
+def test_a_low_resolution_picture_in_print(tiny_picture_doc, tmp_path):
+    lines = build_with_preflight(tiny_picture_doc, tmp_path / "out", ("print",))
+    assert any("needs 150 dpi for print" in line for line in lines), lines
+    assert not any("no bleed" in line for line in lines), lines  # print.css gives the bleed
+
+
+# ---- 9. broken-link ----------------------------------------------------------------------
+
+def test_a_link_without_a_target():
+    body = '<h2 id="trade">Trade</h2><p>See <a href="#trade">above</a> and <a href="#missing">below</a>.</p>'
+    assert messages(problems(body, only="broken-link")) == ["page 1: link to '#missing' has no target"]
+
+
+# ---- 10. no-bleed ------------------------------------------------------------------------
+
+def test_a_print_file_without_bleed():
+    found = problems("<p>Text.</p>", print_mode=True, only="no-bleed")
+    assert messages(found) == ["page 1: no bleed: the print file needs 3 mm bleed (BleedBox) around the TrimBox"]
+
+
+def test_a_print_file_with_bleed_and_a_screen_file_are_fine():
+    assert problems("<p>Text.</p>", SMALL_PAGE + "@page { bleed: 3mm; }", print_mode=True, only="no-bleed") == []
+    assert problems("<p>Text.</p>", only="no-bleed") == []
+
+
+# ---- The report, and the real document ---------------------------------------------------
+
+def test_the_report_lists_problems_by_page():
+    found = [preflight.Problem(3, "widow", "widow: b"), preflight.Problem(None, "font-not-embedded", "font 'X' is not embedded"),
+             preflight.Problem(1, "overflow", "text runs off the page: 'a'")]
+    assert preflight.format_report(found, "out/doc.pdf").splitlines() == [
+        "out/doc.pdf: font 'X' is not embedded",
+        "out/doc.pdf: page 1: text runs off the page: 'a'",
+        "out/doc.pdf: page 3: widow: b",
+    ]
+
+
+def test_a_clean_document_passes():
+    found = preflight.check(*lay_out(f"<h2>Trade</h2><p>{WORDS}</p>"))
+    assert found == []
+    assert preflight.format_report(found, "out/doc.pdf") == "out/doc.pdf: preflight passed (1 page, no problems)"
+
+
+def test_the_guest_commentary_passes_preflight(tmp_path):
+    lines = build_with_preflight(GUEST, tmp_path, ("pdf", "print"))
+    assert len(lines) == 2, lines
+    assert all("preflight passed (" in line and line.endswith(" pages, no problems)") for line in lines), lines
