@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import yamlload
 from .content import nearest, read_text
-from .errors import ContentError, Problems, quote
+from .errors import ContentError, Problems, display_path, quote
 from .model import FontFace, Series
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,11 +22,27 @@ TEMPLATES = ROOT / "templates"
 BASE = "base"
 SERIES_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
+_LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt|pc|px)"
+PAGE_SIZE = re.compile(rf"^((A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)( (portrait|landscape))?"
+                       rf"|(portrait|landscape) (A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)"
+                       rf"|{_LENGTH}( {_LENGTH})?)$", re.IGNORECASE)
 
 
 def _str(v): return isinstance(v, str)
 def _str_list(v): return isinstance(v, list) and all(isinstance(i, str) for i in v)
 def _mapping(v): return isinstance(v, dict)
+def _page_size(v): return isinstance(v, str) and bool(PAGE_SIZE.match(v))
+
+
+def css_color(value) -> bool:
+    """A colour both WeasyPrint and the charts accept: #rgb, #rrggbb or a CSS colour name."""
+    if not isinstance(value, str) or not COLOR.match(value):
+        return False
+    if value.startswith("#"):
+        return True
+    import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
+    parsed = tinycss2.color3.parse_color(value)
+    return isinstance(parsed, tuple) and parsed.alpha == 1
 
 
 # key: (check, what it must be, meaning). Reads as the reference for series authors.
@@ -42,10 +58,12 @@ KEYS: dict[str, tuple] = {
     "disclaimer": (lambda v: v is None or _str(v), "Markdown text", "printed at the end; empty for none"),
     "colors": (_mapping, "a mapping of colour names to CSS colours", "CSS --color-<name> and charts"),
     "chart_colors": (_str_list, "a list of colour names or CSS colours", "series colours of charts"),
+    "chart_width_mm": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+                       "a positive number (millimetres)", "width charts are drawn at: the text column"),
     "fonts": (_mapping, "a mapping of roles (serif, sans) to font faces", "@font-face and charts"),
     "required": (_str_list, "a list of front-matter keys", "keys a document must set"),
     "declares": (_str_list, "a list of key names", "extra front-matter keys this series accepts"),
-    "page_size": (_str, "a CSS page size such as A4 or letter", "paper size"),
+    "page_size": (_page_size, "a CSS page size such as A4, letter or '210mm 297mm'", "paper size"),
     "template": (_str, "a template file name", "the main template"),
     "numbered_sections": (lambda v: isinstance(v, bool), "true or false", "number the ## sections"),
     "contents": (lambda v: isinstance(v, bool), "true or false", "a table of contents"),
@@ -76,14 +94,16 @@ def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLE
     folder = Path(series_id) if "/" in series_id or series_id.startswith(".") else None
     if folder is not None:
         if not (folder / "series.yaml").is_file():
-            problems.add(*(where or ("--series", None)), f"no series.yaml in the folder {series_id}")
+            path, line = where or ("--series", None)
+            problems.add(path, f"no series.yaml in the folder {quote(series_id)}", line, None,
+                         None if path == "--series" else "series")
             return None
         known[folder.resolve().name] = folder.resolve()
         series_id = folder.resolve().name
     if series_id not in known:
         listed = ", ".join(sorted(k for k in known if k != BASE))
         path, line = where or ("--series", None)
-        problems.add(path, f"unknown series {quote(series_id)}; known: {listed}", line, None, "series" if where else None)
+        problems.add(path, f"unknown series {quote(series_id)}; known: {listed}", line, None, None if path == "--series" else "series")
         return None
 
     chain: list[tuple[str, Path, yamlload.Marked]] = []
@@ -106,7 +126,7 @@ def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLE
             return None
         if parent in [c[0] for c in chain]:
             cycle = " → ".join([c[0] for c in chain] + [parent])
-            problems.add(manifest_path, f"'extends' makes a cycle: {cycle}", line, None, "extends")
+            problems.add(manifest_path, f"makes a cycle: {cycle}", line, None, "extends")
             return None
         current = parent
     return _merge(chain, problems)
@@ -141,7 +161,7 @@ def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
     if isinstance(colors, yamlload.Marked):
         for name, value in colors.items():
             vl, vc = colors.value_pos[name]
-            if not isinstance(value, str) or not COLOR.match(value):
+            if not css_color(value):
                 problems.add(path, f"must be a CSS colour such as '#1b2a4a', not {quote(value)}", vl, vc, f"colors.{name}")
     fonts = data.get("fonts")
     if isinstance(fonts, yamlload.Marked):
@@ -162,6 +182,7 @@ def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
 
 def _merge(chain, problems: Problems) -> Series | None:
     """Merge root → child; font files resolve in the folder of the manifest that names them."""
+    before = len(problems)  # problems found earlier (in the document, say) are not this series'
     merged: dict = {}
     colors: dict[str, str] = {}
     fonts: dict[str, FontFace] = {}
@@ -189,9 +210,15 @@ def _merge(chain, problems: Problems) -> Series | None:
     template_dirs = tuple(f / "templates" for f in folders if (f / "templates").is_dir()) + (TEMPLATES,)
     template = merged.get("template", "document.html")
     if not any((d / template).is_file() for d in template_dirs):
-        searched = ", ".join(str(d) for d in template_dirs)
-        problems.add(top, f"template {quote(template)} not found; searched: {searched}", None, None, "template")
-    if problems:
+        searched = ", ".join(display_path(d) for d in template_dirs)
+        where, line = _setter(chain, "template")
+        problems.add(where, f"template {quote(template)} not found; searched: {searched}", line, None, "template")
+    for name in merged.get("chart_colors", ()):
+        if name not in colors and not css_color(name):
+            where, line = _setter(chain, "chart_colors")
+            problems.add(where, f"{quote(name)} is neither a colour named in colors nor a CSS colour", line, None,
+                         "chart_colors")
+    if len(problems) > before:
         return None
     return Series(
         id=series_id, name=merged.get("name", series_id), label=merged.get("label", series_id),
@@ -206,6 +233,14 @@ def _merge(chain, problems: Problems) -> Series | None:
     )
 
 
+def _setter(chain, key) -> tuple[Path, int | None]:
+    """The manifest (and line) that sets `key` for the series: the child's, else the nearest parent's."""
+    for _, folder, manifest in chain:
+        if key in manifest:
+            return folder / "series.yaml", manifest.value_pos[key][0]
+    return chain[0][1] / "series.yaml", None
+
+
 def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None, problems) -> FontFace | None:
     def file(key):
         name = face.get(key)
@@ -214,7 +249,7 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         target = (folder / name).resolve()
         if not target.is_file():
             line, col = face.value_pos[key]
-            problems.add(path, f"font file {quote(name)} not found in {folder}", line, col, f"{field}.{key}")
+            problems.add(path, f"font file {quote(name)} not found in {display_path(folder)}", line, col, f"{field}.{key}")
         return target
 
     family = face.get("family") or (inherited.family if inherited else None)
