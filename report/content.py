@@ -20,7 +20,7 @@ from .model import Author, Document, Series
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
 
 
@@ -80,7 +80,8 @@ def read(folder: Path, problems: Problems) -> RawDocument | None:
         problems.append(exc)
         return None
     if not isinstance(front, yamlload.Marked):
-        kind = "empty" if front is None else f"a {type(front).__name__}"
+        kind = ("empty" if front is None else "a list" if isinstance(front, list)
+                else f"a single value ({quote(front)})")
         problems.add(path, f"the front matter must be a mapping of keys (title: …), not {kind}", 2)
         return None
     body = "\n".join(lines[end + 1:])
@@ -111,8 +112,13 @@ AUTHOR_FIELDS = {"name", "affiliation", "bio"}
 ALWAYS_REQUIRED = ("series", "title", "authors")
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, (str, list)) and not (value.strip() if isinstance(value, str) else value))
+
+
 def nearest(key: str, choices) -> str:
-    close = difflib.get_close_matches(str(key), sorted(choices), n=1, cutoff=0.6)
+    key = str(key)
+    close = difflib.get_close_matches(key, sorted(choices), n=1, cutoff=0.6) if len(key) <= 100 else []
     return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(choices))}"
 
 
@@ -139,8 +145,10 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
     if "date" not in front:
         required["year"] = None
     for key in required:
-        if key in front and front[key] not in (None, "", []):
+        if key in front and not _blank(front[key]):
             continue
+        if key == "authors" and isinstance(front.get(key), list):
+            continue  # an empty list: _authors says "needs at least one author"
         why = "" if key in ALWAYS_REQUIRED else f" by the series '{series.id}'"
         if key == "year" and key not in series.required:
             why = " when there is no date"
@@ -214,7 +222,7 @@ def _authors(value, path, problems) -> tuple[Author, ...]:
                 vl, vc = item.value_pos[key]
                 problems.add(path, f"must be a string, not {quote(v)}", vl, vc, f"{field}.{key}")
         if not isinstance(item.get("name"), str) or not item["name"].strip():
-            if "name" not in item or item["name"] is None:
+            if item.get("name") is None or isinstance(item["name"], str):  # other types: above
                 problems.add(path, "required", line, col, f"{field}.name")
             continue
         result.append(Author(item["name"].strip(), item.get("affiliation"), item.get("bio")))
@@ -236,4 +244,5 @@ def _valid_url(text: str) -> bool:
         parts = urlsplit(text)
     except ValueError:
         return False
-    return parts.scheme == "https" and bool(parts.hostname) and " " not in text and "." in parts.hostname
+    return (parts.scheme == "https" and bool(parts.hostname) and "." in parts.hostname
+            and not any(c.isspace() or not c.isprintable() for c in text))

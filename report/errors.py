@@ -21,6 +21,13 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def printable(text: str) -> str:
+    """One line, as written: control characters, line separators and bidi overrides escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def quote(value: object) -> str:
     """A short, repr-like rendering of a user value for an error message."""
     if isinstance(value, str):
@@ -60,7 +67,7 @@ class ContentError(Exception):
             if self.column is not None:
                 where += f":{self.column}"
         prefix = f"{cut(self.field, MAX_FIELD)}: " if self.field else ""
-        return f"{where}: {prefix}{cut(self.message, MAX_MESSAGE)}"
+        return printable(f"{where}: {prefix}{cut(self.message, MAX_MESSAGE)}")
 
     def sort_key(self) -> tuple:
         return (display_path(self.path), self.line or 0, self.column or 0)
@@ -70,7 +77,8 @@ class ContentErrors(Exception):
     """Several `ContentError`s, raised once at the end of a stage."""
 
     def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(set(errors), key=ContentError.sort_key)
+        # Duplicates go (a problem found twice), the order of equal positions stays as found.
+        self.errors = sorted(dict.fromkeys(errors), key=ContentError.sort_key)
         super().__init__("\n".join(str(e) for e in self.errors))
 
 

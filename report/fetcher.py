@@ -8,24 +8,36 @@ and small `data:` URLs; every other URL stops the build with an error naming it.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import quote
 
 MAX_DATA_URL = 64 * 1024  # bytes; a few icons, not a smuggled file
+LOGGER = logging.getLogger("weasyprint")
+
+
+def show(url: str, limit: int = 160) -> str:
+    """The URL for a message: whole when it is short, else its start and its end (the file name)."""
+    return url if len(url) <= limit else url[: limit - 41] + "…" + url[-40:]
 
 
 class RefusedURL(FatalURLFetchingError):
-    """Raised to stop rendering: WeasyPrint only logs ordinary fetcher exceptions."""
+    """Raised to stop rendering: WeasyPrint only logs ordinary fetcher exceptions.
+
+    WeasyPrint still swallows it in places (an SVG's `<image>` is fetched while drawing, inside
+    `except BaseException`), so the refusal is also logged as a WeasyPrint warning: `pdf.py`
+    turns every warning into a build error, and this one names the URL.
+    """
 
     def __init__(self, url: str, reason: str):
         self.url, self.reason = url, reason
-        super().__init__(f"refused to load {quote(url)}: {reason}")
+        super().__init__(f"refused to load '{show(url)}': {reason}")
+        LOGGER.warning("%s", self)
 
 
 class SafeFetcher(URLFetcher):
@@ -47,7 +59,7 @@ class SafeFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme != "file":
             raise RefusedURL(url, "only files inside the document folder and the series can be used")
-        path = Path(url2pathname(unquote(urlsplit(url).path)))
+        path = Path(url2pathname(urlsplit(url).path))  # url2pathname unquotes
         real = path.resolve()
         if not any(real.is_relative_to(root) for root in self.allowed):
             raise RefusedURL(url, "the file is outside the document folder and the series folders")

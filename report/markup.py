@@ -9,6 +9,7 @@ the template can set them after the recommendations.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
@@ -25,11 +26,36 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    md.core.ruler.push("direction", _direction)
     md.add_render_rule("footnote_caption", lambda self, t, i, o, e: str(t[i].meta["id"] + 1))
     md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
     md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
     md.add_render_rule("footnote_anchor", _render_backref)
     return md
+
+
+def _direction(state) -> None:
+    """`dir="rtl"` on a paragraph or heading whose text starts in a right-to-left script.
+
+    What `dir="auto"` does in a browser (WeasyPrint has neither it nor `unicode-bidi: plaintext`):
+    a Hebrew or Arabic quotation then reads from the right, its full stop at its end.
+    """
+    tokens = state.tokens
+    for i, token in enumerate(tokens[:-1]):
+        if token.type in ("paragraph_open", "heading_open") and tokens[i + 1].type == "inline":
+            if first_strong(tokens[i + 1].content) == "rtl":
+                token.attrSet("dir", "rtl")
+
+
+def first_strong(text: str) -> str | None:
+    """'ltr' or 'rtl': the direction of the first letter with a strong direction, as in Unicode's P2."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 def _render_backref(self, tokens, idx, options, env) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import markup
 from .model import Document, Figure, Html, Series
 
+MAIN_ROLES = ("serif", "sans")
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 
@@ -83,7 +84,12 @@ def font_css(series: Series) -> str:
                 + (f"font-weight: {face.weight}; " if face.weight else "")
                 + f"font-style: {style}; }}")
     variables = [f"  --color-{name}: {value};" for name, value in sorted(series.colors.items())]
-    variables += [f'  --font-{role}: "{face.family}";' for role, face in sorted(series.fonts.items())]
+    # Roles other than serif and sans are fallbacks (Hebrew, Arabic …): every font stack ends
+    # with them, so a script the main faces lack prints in a shipped font, never a system one.
+    fallbacks = "".join(f', "{face.family}"' for role, face in sorted(series.fonts.items())
+                        if role not in MAIN_ROLES)
+    variables += [f'  --font-{role}: "{face.family}"{fallbacks if role in MAIN_ROLES else ""};'
+                  for role, face in sorted(series.fonts.items())]
     page = f"@page {{ size: {series.page_size}; }}"
     return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + page + "\n"
 

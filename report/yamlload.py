@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import yaml
 
-from .errors import ContentError
+from .errors import ContentError, cut, quote
 
 MAX_NODES = 100_000
+PLAIN = "use plain values only (text, numbers, true/false, lists and mappings)"
 
 
 class Marked(dict):
@@ -32,12 +33,27 @@ def _pos(mark, line_offset: int) -> tuple[int, int]:
     return (mark.line + 1 + line_offset, mark.column + 1)
 
 
+KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false",
+         "map": "a mapping", "seq": "a list", "str": "text", "null": "empty"}
+
+
 class _Loader(yaml.SafeLoader):
     line_offset = 0
 
     def construct_document(self, node):
         _check_size(node)
-        return super().construct_document(node)
+        try:
+            return super().construct_document(node)
+        except _CONSTRUCTOR_BUGS as exc:
+            raise _bad_value(node) from exc
+
+    def construct_object(self, node, deep=False):
+        # PyYAML's own constructors raise ValueError, IndexError … on values such as `0x_`,
+        # `!!int ''` or `!!map [1]`: report them by position, like any other YAML problem.
+        try:
+            return super().construct_object(node, deep)
+        except _CONSTRUCTOR_BUGS as exc:
+            raise _bad_value(node) from exc
 
     def construct_yaml_map(self, node):
         data = Marked()
@@ -55,7 +71,7 @@ class _Loader(yaml.SafeLoader):
                     key_node.start_mark)
             if key in data:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+                    None, None, f"duplicate key {quote(key)}", key_node.start_mark)
             data[key] = self.construct_object(value_node, deep=True)
             data.key_pos[key] = _pos(key_node.start_mark, self.line_offset)
             data.value_pos[key] = _pos(value_node.start_mark, self.line_offset)
@@ -67,11 +83,30 @@ class _Loader(yaml.SafeLoader):
         yield data
         data.extend(self.construct_sequence(node, deep=True))
 
+    def construct_undefined(self, node):
+        """`!!python/object`, `!custom` and the like: never a Python object, never a silent None."""
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the tag {quote(tag)} is not allowed; {PLAIN}", node.start_mark)
+
+
+_CONSTRUCTOR_BUGS = (ValueError, IndexError, KeyError, TypeError, AttributeError)
+
+
+def _bad_value(node) -> yaml.constructor.ConstructorError:
+    kind = KINDS.get(node.tag.rsplit(":", 1)[-1], node.tag)
+    what = quote(node.value) if isinstance(node, yaml.ScalarNode) else "this value"
+    return yaml.constructor.ConstructorError(None, None, f"{what} cannot be read as {kind}", node.start_mark)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_yaml_seq)
 # Dates stay strings: the checks parse them and report a bad one by its position.
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+# Bytes, sets and ordered pairs are no value of a document: refuse them like unknown tags.
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _Loader.construct_undefined)
+_Loader.add_constructor(None, _Loader.construct_undefined)
 
 
 def _check_size(root) -> None:
@@ -101,22 +136,28 @@ def _check_size(root) -> None:
 
 def load(text: str, path: str, line_offset: int = 0):
     """Parse YAML text; a syntax or tag problem becomes a `ContentError` with its position."""
-    loader = _Loader(text)
-    loader.line_offset = line_offset
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters here already
+        loader.line_offset = line_offset
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark, line_offset) if mark else (None, None)
         problem = exc.problem or "invalid YAML"
-        if exc.context and "tag" in (exc.problem or ""):
-            problem = f"{exc.problem} (only plain YAML values are allowed)"
-        elif exc.context:
+        if exc.context:
             problem = f"{exc.context}, {exc.problem}" if exc.problem else exc.context
-        raise ContentError(path, f"invalid YAML: {problem}", line, col) from None
+        # PyYAML quotes what it found (an alias name, a tag) in full: keep a message short.
+        raise ContentError(path, f"invalid YAML: {cut(problem, 200)}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1 + line_offset, len(before) - before.rfind("\n")
+        raise ContentError(path, f"invalid YAML: the character U+{exc.character:04X} (a control character) is not "
+                           "allowed; remove it", line, col) from None
     except yaml.YAMLError as exc:
         raise ContentError(path, f"invalid YAML: {exc}", 1 + line_offset) from None
     except RecursionError:
         raise ContentError(path, "invalid YAML: nested too deeply", 1 + line_offset) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

@@ -1,0 +1,64 @@
+"""An event reader from a short YAML file: cover, contents, every document, one numbering."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pypdf
+
+from conftest import GUEST, MINIMAL, pdf_text, run, write_doc
+
+
+def test_a_reader_of_two_documents(tmp_path):
+    shutil.copytree(GUEST, tmp_path / "guest")
+    write_doc(tmp_path / "second", MINIMAL.replace("sceeus-guest-commentary", "sceeus-commentary")
+              .replace("A Small Test Document", "Belarus after the Elections"),
+              "## First Section\n\nText of the second document.\n\n## Second Section\n\nMore text.\n")
+    (tmp_path / "reader.yaml").write_text(
+        "title: Stockholm Conference on Belarus\nsubtitle: Reading pack for participants\n"
+        "date: 2024-03-01\ndocuments:\n  - guest\n  - second\n", encoding="utf-8")
+    result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "out" / "reader.pdf"
+    assert result.stdout.strip().endswith("reader.pdf")
+    pages = [" ".join(text.split()) for text in pdf_text(pdf)]
+    total = len(pages)
+    assert "Stockholm Conference on Belarus" in pages[0] and "1 March 2024" in pages[0]
+    contents = pages[1]
+    assert "Contents" in contents
+    # Each entry: title, authors, first page in the reader; the pages run across the reader.
+    first_guest = next(i for i, t in enumerate(pages) if "Economic Cooperation: from Hero to Zero" in t) + 1
+    first_second = next(i for i, t in enumerate(pages) if "Text of the second document." in t) + 1
+    entries = re.findall(r"(Ukraine–Belarus Relations at an All-Time Low|Belarus after the Elections) ?\.+ ?(\d+)",
+                         contents)
+    assert entries == [("Ukraine–Belarus Relations at an All-Time Low", str(first_guest)),
+                       ("Belarus after the Elections", str(first_second))]
+    assert "Test Author" in contents
+    assert f"Page {first_second} of {total}" in pages[first_second - 1]
+    assert f"Page {total} of {total}" in pages[-1]
+
+    reader = pypdf.PdfReader(pdf)
+    assert reader.metadata.title == "Stockholm Conference on Belarus"
+    outline = reader.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert "Ukraine–Belarus Relations at an All-Time Low" in titles
+    assert "Belarus after the Elections" in titles
+    nested = [item for item in outline if isinstance(item, list)]
+    assert any("First Section" in [i.title for i in group if not isinstance(i, list)] for group in nested)
+    starts = {item.title: reader.get_destination_page_number(item) + 1
+              for item in outline if not isinstance(item, list)}
+    assert starts["Belarus after the Elections"] == first_second
+    # The contents entries link to the documents' first pages.
+    links = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
+    assert len([a for a in links if a.get("/Dest") or (a.get("/A") and a["/A"].get("/D"))]) >= 2
+
+
+def test_reader_errors_are_reported_with_their_lines(tmp_path):
+    (tmp_path / "reader.yaml").write_text("title: X\ndocuments:\n  - nowhere\ntitel: Y\n", encoding="utf-8")
+    result = run("--bundle", "reader.yaml", "-q", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "reader.yaml:3:5: documents[0]: no document.md in 'nowhere'",
+        "reader.yaml:4:1: titel: unknown key; did you mean 'title'?",
+    ]
