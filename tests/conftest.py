@@ -61,3 +61,36 @@ def guest_pdf(tmp_path_factory) -> Path:
     result = run(GUEST, "-o", out)
     assert result.returncode == 0, result.stderr
     return out / "sceeus-guest-commentary-2024-08.pdf"
+
+
+SERIES_SHIPPED = ("sceeus-commentary", "sceeus-guest-commentary", "sceeus-report", "sceeus-guest-report",
+                  "sceeus-quick-comment", "sceeus-reader", "example-brief")
+
+
+@pytest.fixture(scope="session")
+def series_builds(tmp_path_factory):
+    """The Guest Commentary in every shipped series, screen and print, with a strict preflight.
+
+    Built once per test session, one build per core side by side; used by the series, golden
+    and preflight tests. Each value has `.pdf`, `.print_pdf`, `.returncode`, `.stdout`, `.stderr`.
+    """
+    from types import SimpleNamespace
+
+    out = tmp_path_factory.mktemp("series")
+    waiting, running, results = list(SERIES_SHIPPED), {}, {}
+    while waiting or running:
+        while waiting and len(running) < (os.cpu_count() or 2):
+            sid = waiting.pop(0)
+            running[sid] = subprocess.Popen(
+                [sys.executable, str(ROOT / "build.py"), str(GUEST), "--series", sid, "-q", "-j", "1",
+                 "--format", "pdf,print", "--preflight", "--strict", "-o", str(out / sid)],
+                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sid, proc = next(iter(running.items()))
+        stdout, stderr = proc.communicate(timeout=900)
+        del running[sid]
+        results[sid] = SimpleNamespace(pdf=out / sid / f"{GUEST.name}.pdf",
+                                       print_pdf=out / sid / f"{GUEST.name}.print.pdf",
+                                       returncode=proc.returncode, stdout=stdout, stderr=stderr)
+    failures = {sid: r.stderr for sid, r in results.items() if r.returncode != 0}
+    assert not failures, failures
+    return results

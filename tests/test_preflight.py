@@ -14,7 +14,7 @@ import pytest
 
 from report import pipeline, preflight
 
-from conftest import GUEST, MINIMAL, ROOT, write_doc
+from conftest import GUEST, MINIMAL, ROOT, SERIES_SHIPPED, write_doc
 
 FONTS = ROOT / "styles" / "base" / "fonts"
 FONT_FACES = "\n".join(
@@ -257,3 +257,18 @@ def test_the_guest_commentary_passes_preflight(tmp_path):
     lines = build_with_preflight(GUEST, tmp_path, ("pdf", "print"))
     assert len(lines) == 2, lines
     assert all("preflight passed (" in line and line.endswith(" pages, no problems)") for line in lines), lines
+
+
+@pytest.mark.parametrize("sid", SERIES_SHIPPED)
+def test_every_shipped_series_passes_a_strict_preflight_screen_and_print(series_builds, sid):
+    result = series_builds[sid]
+    lines = result.stdout.splitlines()
+    assert [l for l in lines if "preflight" in l] == [
+        f"{result.pdf}: preflight passed ({_pages(result.pdf)} pages, no problems)",
+        f"{result.print_pdf}: preflight passed ({_pages(result.pdf)} pages, no problems)",
+    ]
+
+
+def _pages(path) -> int:
+    import pypdf
+    return len(pypdf.PdfReader(path).pages)

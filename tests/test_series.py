@@ -31,27 +31,8 @@ def all_series() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    """Each series' PDF of the Guest Commentary, built once through the command line.
-
-    The builds run side by side, one per core, each with its own chart cache.
-    """
-    out = tmp_path_factory.mktemp("series")
-    waiting, running, failures = list(all_series()), {}, {}
-    while waiting or running:
-        while waiting and len(running) < (os.cpu_count() or 2):
-            sid = waiting.pop(0)
-            env = {**os.environ, "REPORT_CACHE_DIR": str(out / f"cache-{sid}")}
-            running[sid] = subprocess.Popen(
-                [sys.executable, "build.py", str(GUEST), "--series", sid, "-q", "-o", str(out / sid)],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        sid, proc = next(iter(running.items()))
-        _, err = proc.communicate(timeout=600)
-        del running[sid]
-        if proc.returncode != 0:
-            failures[sid] = (proc.returncode, err)
-    assert not failures, failures
-    return {sid: out / sid / f"{STEM}.pdf" for sid in all_series()}
+def built(series_builds) -> dict[str, Path]:
+    return {sid: result.pdf for sid, result in series_builds.items()}
 
 
 @functools.cache
