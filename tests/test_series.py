@@ -315,3 +315,32 @@ authors:
     assert result.stderr.splitlines() == [
         "nosummary/document.md:2: summary: required by the series 'sceeus-report'"]
     assert run(folder, "--series", "sceeus-quick-comment", "--check", "-q", cwd=tmp_path).returncode == 0
+
+
+# ---- the command line: list and scaffold ---------------------------------------------------
+
+def test_list_series_shows_each_series_with_its_parents():
+    result = run("--list-series")
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert set(SHIPPED) <= set(lines)
+    assert "base" not in lines
+    assert lines["sceeus-guest-report"].endswith("extends sceeus-report → sceeus-commentary → base")
+    assert lines["example-brief"].endswith("extends base")
+
+
+def test_new_series_scaffold_builds_and_is_listed(tmp_path):
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    result = run("--new-series", "my-brief", "--extends", "sceeus-guest-commentary", "--styles", styles)
+    assert result.returncode == 0, result.stderr
+    manifest = styles / "my-brief" / "series.yaml"
+    assert manifest.is_file() and (styles / "my-brief" / "style.css").is_file()
+    assert "extends: sceeus-guest-commentary" in manifest.read_text(encoding="utf-8")
+    assert "# colors:" in manifest.read_text(encoding="utf-8")  # what can be set, commented
+    listed = run("--list-series", "--styles", styles).stdout
+    assert "my-brief" in listed and "extends sceeus-guest-commentary → sceeus-commentary → base" in listed
+    built = run(GUEST, "--styles", styles, "--series", "my-brief", "--check")
+    assert built.returncode == 0, built.stderr
+    again = run("--new-series", "my-brief", "--styles", styles)
+    assert again.returncode == 2 and "exists already" in again.stderr
