@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -21,14 +22,16 @@ import os
 import shutil
 import tempfile
 import textwrap
+import threading
 from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
 
 from .model import ChartSpec, ChartStyle
 
-# Bump whenever the drawing code changes what a chart looks like: it is part of the cache key.
-CHART_STYLE_VERSION = 1
+# Bump whenever the drawing code changes what a chart looks like: it is part of the cache key
+# (so is a hash of this file, so that a forgotten bump cannot serve a stale drawing).
+CHART_STYLE_VERSION = 2
 # The spec fields the drawing uses; the others (id, source, note, alt, path, line) are printed
 # by the HTML around the chart, so changing them must not redraw it.
 DRAWN_FIELDS = ("type", "x", "series", "unit", "title")
@@ -38,6 +41,7 @@ KINDS = {"bar": "Bar chart", "barh": "Horizontal bar chart", "line": "Line chart
          "stacked": "Stacked bar chart"}
 MINUS = "\u2212"
 
+_lock = threading.RLock()
 draw_count = 0  # charts drawn by this process (tests check that a cached chart is not redrawn)
 
 
@@ -78,7 +82,13 @@ def alt_text(spec: ChartSpec) -> str:
     else:
         shows = ", ".join(names[:-1]) + f" and {names[-1]}"
     xs = [x_label(x) for x in spec.x]
-    span = f"for {xs[0]}" if len(xs) == 1 else f"from {xs[0]} to {xs[-1]}"
+    categories = len(xs) > 2 and any(isinstance(x, str) and not _numeric(x) for x in spec.x)
+    if len(xs) == 1:
+        span = f"for {xs[0]}"
+    elif categories:
+        span = f"for {len(xs)} categories, from {xs[0]} to {xs[-1]}"
+    else:
+        span = f"from {xs[0]} to {xs[-1]}"
     unit = f", in {spec.unit}" if spec.unit else ""
     text = f"{head}. It shows {shows} {span}{unit}."
     points = [(v, name, x) for name, values in spec.series for v, x in zip(values, xs) if v is not None]
@@ -90,11 +100,18 @@ def alt_text(spec: ChartSpec) -> str:
 
     high = max(points, key=lambda p: p[0])  # the first of equal values: deterministic
     low = min(points, key=lambda p: p[0])
-    suffix = f" {spec.unit}" if spec.unit else ""
-    if high is low or high[0] == low[0]:
-        return text + f" Every value is {format_number(high[0])}{suffix}."
-    return (text + f" The highest value is {format_number(high[0])}{suffix} ({where(*high[1:])});"
-            f" the lowest is {format_number(low[0])}{suffix} ({where(*low[1:])}).")
+    if high[0] == low[0]:
+        return text + f" Every value is {format_number(high[0])}."
+    return (text + f" The highest value is {format_number(high[0])} ({where(*high[1:])});"
+            f" the lowest is {format_number(low[0])} ({where(*low[1:])}).")
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 # -- cache ------------------------------------------------------------------------------------
@@ -110,14 +127,20 @@ def _file_hash(path: Path) -> str:
     return _file_hashes[key]
 
 
+@functools.lru_cache(maxsize=1)
+def _matplotlib_version() -> str:
+    """Once per process: `importlib.metadata.version` scans the installed packages (~8 ms)."""
+    return version("matplotlib")
+
+
 def cache_key(spec: ChartSpec, style: ChartStyle) -> str:
     """sha256 of everything that decides the SVG's bytes. Does not import matplotlib."""
     drawn = {name: getattr(spec, name) for name in DRAWN_FIELDS}
     looks = {f.name: getattr(style, f.name) for f in fields(style)}
     looks["font_file"] = _file_hash(Path(style.font_file))
     canonical = json.dumps(
-        {"spec": drawn, "style": looks, "matplotlib": version("matplotlib"),
-         "chart_style_version": CHART_STYLE_VERSION},
+        {"spec": drawn, "style": looks, "matplotlib": _matplotlib_version(),
+         "chart_style_version": CHART_STYLE_VERSION, "code": _file_hash(Path(__file__))},
         sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -130,6 +153,9 @@ def draw_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bytes:
         return target.read_bytes()
     except FileNotFoundError:
         pass
+    global _font_cache
+    if _font_cache is None:
+        _font_cache = cache_dir / "metrics-fonts"
     svg = draw(spec, style)
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".tmp-", suffix=".svg", delete=False) as tmp:
@@ -151,81 +177,128 @@ def draw_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bytes:
 
 # -- fonts ------------------------------------------------------------------------------------
 
-_registered: set[tuple[str, str]] = set()
-_font_dir: Path | None = None
+_registered: dict[str, Path] = {}  # family -> the font file matplotlib measures it with
+_font_dir: Path | None = None  # a temporary folder of metrics fonts, removed at exit
+# Where metrics fonts persist across processes: set by draw_cached() to a folder in its cache,
+# so that -j workers (which leave without running exit handlers) neither redo nor leak them.
+_font_cache: Path | None = None
+METRICS_VERSION = 1  # bump when _weight_instances() changes what it writes
 
 
 def _register_font(style: ChartStyle) -> None:
     """Make matplotlib measure `style.font_family` with the series' font file, never a fallback.
 
-    A variable font is instantiated (metrics only: outlines are never drawn, the SVG keeps
-    text) at the regular and bold weights the chart uses, so widths match the PDF's.
+    A variable font gets metrics-only copies at the regular and bold weights the chart uses
+    (see `_weight_instances`), so widths match the PDF's. Other fonts of the same family name
+    (say, an installed older version) are dropped from matplotlib's list.
     """
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
     path = Path(style.font_file).resolve()
-    key = (style.font_family, str(path))
-    if key in _registered:
+    if _registered.get(style.font_family) == path:
         return
-    files = _weight_instances(path) or {None: path}
+    # a static font stands in for both weights: bold text is measured a little narrow, quietly
+    files = _weight_instances(path) or {400: path, 700: path}
     manager = font_manager.fontManager
     manager.ttflist = [e for e in manager.ttflist if e.name != style.font_family]
     for weight, file in files.items():
         entry = font_manager.ttfFontProperty(FT2Font(str(file)))
-        changes = {"name": style.font_family} | ({"weight": weight} if weight is not None else {})
-        manager.ttflist.append(dataclasses.replace(entry, **changes))
+        manager.ttflist.append(dataclasses.replace(entry, name=style.font_family, weight=weight))
     cached = getattr(manager, "_findfont_cached", None)
     if cached is not None:
         cached.cache_clear()
-    _registered.add(key)
+    _registered[style.font_family] = path
 
 
 def _weight_instances(path: Path) -> dict[int, Path] | None:
-    """Static instances of a variable font at weights 400 and 700, for measuring; None if static."""
-    from fontTools.ttLib import TTFont
+    """Metrics-only static copies of a variable font at weights 400 and 700; None if static.
 
-    font = TTFont(str(path), lazy=True)
-    if "fvar" not in font:
+    matplotlib reads a variable font at its default instance (Source Sans 3: ExtraLight, about
+    5% narrower than Regular), but the PDF sets the SVG's text at 400 and 700. Each copy keeps
+    the default outlines (never drawn: the SVG keeps text) with the advance widths of its weight,
+    taken from the HVAR table. A full instancing would take seconds; this takes milliseconds.
+    """
+    try:
+        from fontTools.ttLib import TTFont
+        from fontTools.varLib.models import normalizeLocation, piecewiseLinearMap
+        from fontTools.varLib.varStore import VarStoreInstancer
+    except ImportError:  # no fontTools: measure with the default instance
         return None
-    axis = next((a for a in font["fvar"].axes if a.axisTag == "wght"), None)
-    if axis is None or "HVAR" not in font:
+
+    probe = TTFont(str(path), lazy=True)
+    if "fvar" not in probe or "HVAR" not in probe:
         return None
-    from fontTools.varLib import instancer
+    if not any(a.axisTag == "wght" for a in probe["fvar"].axes):
+        return None
 
     global _font_dir
-    if _font_dir is None:
-        _font_dir = Path(tempfile.mkdtemp(prefix="report-chart-fonts-"))
-        atexit.register(shutil.rmtree, _font_dir, True)
+    folder = _font_cache
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            folder = None
+    if folder is None:
+        if _font_dir is None:
+            _font_dir = Path(tempfile.mkdtemp(prefix="report-chart-fonts-"))
+            atexit.register(shutil.rmtree, _font_dir, True)
+        folder = _font_dir
     digest = _file_hash(path)[:16]
     files = {}
     for weight in (400, 700):
-        out = _font_dir / f"{digest}-{weight}.ttf"
+        out = folder / f"{digest}-{METRICS_VERSION}-{weight}.ttf"
         if not out.exists():
             font = TTFont(str(path))
-            for tag in ("gvar", "GPOS", "GSUB", "GDEF"):  # outlines and shaping: not needed to measure
+            axes = font["fvar"].axes
+            location = normalizeLocation(
+                {"wght": weight}, {a.axisTag: (a.minValue, a.defaultValue, a.maxValue) for a in axes})
+            if "avar" in font:
+                location = {tag: piecewiseLinearMap(v, font["avar"].segments.get(tag, {}))
+                            for tag, v in location.items()}
+            hvar = font["HVAR"].table
+            deltas = VarStoreInstancer(hvar.VarStore, axes, location)
+            mapping = hvar.AdvWidthMap.mapping if hvar.AdvWidthMap else None
+            hmtx = font["hmtx"]
+            for gid, name in enumerate(font.getGlyphOrder()):
+                index = mapping[name] if mapping else gid  # no map: outer 0, inner = glyph id
+                advance, lsb = hmtx[name]
+                hmtx[name] = (max(0, _ot_round(advance + deltas[index])), lsb)
+            for tag in ("fvar", "gvar", "avar", "HVAR", "MVAR", "STAT", "cvar", "GPOS", "GSUB", "GDEF"):
                 if tag in font:
                     del font[tag]
-            w = min(max(weight, axis.minValue), axis.maxValue)
-            instancer.instantiateVariableFont(font, {"wght": w}, inplace=True, updateFontNames=False)
-            font.save(str(out))
+            font["OS/2"].usWeightClass = weight
+            tmp = out.with_suffix(f".{os.getpid()}.tmp")
+            font.save(str(tmp))
+            os.replace(tmp, out)
         files[weight] = out
     return files
+
+
+def _ot_round(value: float) -> int:
+    return int(math.floor(value + 0.5))
 
 
 # -- drawing ----------------------------------------------------------------------------------
 
 def _series_colors(style: ChartStyle, count: int) -> list[str]:
-    """style.colors in order; beyond them, the same colours lighter."""
+    """style.colors in order; beyond them, tints and shades of them that stay distinguishable."""
     from matplotlib.colors import to_rgb
 
-    colors = []
-    base = style.colors or (style.text,)
-    for i in range(count):
-        rgb = to_rgb(base[i % len(base)])
-        mix = min(0.75, 0.4 * (i // len(base)))
-        colors.append("#%02x%02x%02x" % tuple(round(255 * (c + (1 - c) * mix)) for c in rgb))
-    return colors
+    base = [to_rgb(c) for c in (style.colors or (style.text,))]
+    chosen = base[:count]
+    candidates = [tuple(ch + ((1.0 if tint else 0.0) - ch) * amount for ch in rgb)
+                  for tint, amount in ((True, 0.45), (False, 0.35), (True, 0.7), (False, 0.6), (True, 0.25))
+                  for rgb in base]
+    for min_distance in (0.15, 0.08, 0.0):
+        for rgb in candidates:
+            if len(chosen) >= count:
+                break
+            if all(math.dist(rgb, other) >= min_distance for other in chosen):
+                chosen.append(rgb)
+    while len(chosen) < count:  # more series than any palette can tell apart
+        chosen.append(chosen[len(chosen) % len(base)])
+    return ["#%02x%02x%02x" % tuple(round(255 * ch) for ch in rgb) for rgb in chosen]
 
 
 def _rc(style: ChartStyle) -> dict:
@@ -291,21 +364,25 @@ def _value_formatter():
             super().set_locs(locs)
             self.decimals = 0
             for loc in locs:
-                text = f"{abs(loc):.6f}".rstrip("0")
+                text = f"{abs(loc):.10f}".rstrip("0")
                 self.decimals = max(self.decimals, len(text.split(".")[1]) if "." in text else 0)
-            self.decimals = min(self.decimals, 4)
 
         def __call__(self, x, pos=None):
             if abs(x) < 1e-12:
                 return "0"
+            if self.decimals > 5:  # tiny steps: each tick as written, e.g. 2e−06
+                return format_number(x)
             text = f"{abs(x):,.{self.decimals}f}"
             return (MINUS if x < 0 else "") + text
 
     return ValueFormatter()
 
 
-def _category_labels(labels: list[str], chars: int) -> list[str]:
-    return [textwrap.fill(label, width=max(chars, 6), break_long_words=False) for label in labels]
+def _wrap(label: str, chars: int) -> str:
+    return textwrap.fill(label, width=max(chars, 4), break_long_words=False)
+
+
+MAX_LABEL_LINES = 3
 
 
 PT = 1 / 72  # inches
@@ -337,8 +414,8 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    _register_font(style)
-    with matplotlib.rc_context(_rc(style)):
+    with _lock, matplotlib.rc_context(_rc(style)):  # rcParams and the font list are global
+        _register_font(style)
         fig = Figure(figsize=(style.width_in, style.width_in * style.aspect), dpi=72)  # 1 px = 1 pt, as in SVG
         FigureCanvasSVG(fig)
         c = _Canvas(fig, fig.add_subplot(), spec, style)
@@ -373,10 +450,10 @@ def _header(c: _Canvas) -> list:
         top += _extent(title).height / fig.dpi + 4 * PT
     c.legend_top = top
     if len(spec.series) > 1:
-        top += style.font_size * 1.2 * PT + 6 * PT  # one legend row; corrected in _legend()
+        top += style.font_size * 1.2 * PT + 4 * PT  # one legend row; corrected in _legend()
     c.unit_top = top
     if spec.unit and spec.type != "barh":
-        top += style.font_size * 1.2 * PT + 2 * PT
+        top += style.font_size * 1.2 * PT + 5 * PT
     c.header = top
     return []
 
@@ -388,7 +465,9 @@ def _legend(c: _Canvas, handles: list) -> None:
     if len(spec.series) > 1:
         names = [name for name, _ in spec.series]
         for ncols in range(min(len(names), 6), 0, -1):
-            legend = fig.legend(handles, names, loc="upper left", bbox_to_anchor=(0, 1 - c.legend_top / c.height),
+            # matplotlib fills legend columns first; order the entries so rows read in order
+            order = [i for col in range(ncols) for i in range(col, len(names), ncols)]
+            legend = fig.legend([handles[i] for i in order], [names[i] for i in order], loc="upper left", bbox_to_anchor=(0, 1 - c.legend_top / c.height),
                                 ncols=ncols, frameon=False, borderpad=0, borderaxespad=0)
             legend.set_in_layout(False)
             box = _extent(legend)
@@ -431,22 +510,30 @@ def _label_bars(c: _Canvas, bars, values) -> None:
                    fontsize=c.style.font_size, color=c.style.text)
 
 
-def _nice_limits(axis, lo: float, hi: float, setter) -> None:
-    """Limits that end on a tick (a gridline at the top), taking in lo..hi and 0."""
-    lo, hi = min(lo, 0.0), max(hi, 0.0)
+def _nice_limits(axis, lo: float, hi: float, setter, length_in: float, label_in: float = 0.0,
+                 zero: bool = True) -> None:
+    """Value-axis limits and ticks: about one tick per 0.35 inch on round steps; the ends on a
+    tick (a gridline closes the plot) unless value labels beyond the bars need more room."""
+    from matplotlib.ticker import MaxNLocator
+
+    if zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
     if hi == lo:
         hi = lo + 1
-    ticks = list(axis.get_major_locator().tick_values(lo, hi))
+    locator = MaxNLocator(nbins=max(4, min(8, int(length_in / 0.35))), steps=[1, 2, 5, 10])
+    axis.set_major_locator(locator)
+    ticks = list(locator.tick_values(lo, hi))
     eps = (hi - lo) * 1e-9
     top = min((t for t in ticks if t >= hi - eps), default=hi)
     bottom = max((t for t in ticks if t <= lo + eps), default=lo)
+    if label_in:
+        frac = min(label_in / max(length_in, 0.1), 0.4)
+        room = (hi - lo) * frac / (1 - frac)
+        if hi > 0:
+            top = max(top, hi + room)
+        if lo < 0:
+            bottom = min(bottom, lo - room)
     setter(bottom, top)
-
-
-def _headroom(c: _Canvas, lo: float, hi: float, label_in: float, extent_in: float) -> float:
-    """`hi` raised so that a label `label_in` inches long fits beyond the longest bar."""
-    frac = min(label_in / max(extent_in, 0.1), 0.5)
-    return hi + (hi - min(lo, 0.0)) * frac / (1 - frac)
 
 
 def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
@@ -487,16 +574,15 @@ def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
     values = [v for _, vs in spec.series for v in vs if v is not None]
     lo = min(down + values, default=0.0) if stacked else min(values, default=0.0)
     hi = max(up + values, default=0.0) if stacked else max(values, default=0.0)
-    totals = stacked and len(pos) <= MAX_LABELLED_BARS and n > 1 and lo >= 0
+    totals = stacked and len(pos) <= MAX_LABELLED_BARS and lo >= 0
     if totals:  # the stack's total over each column
         for j, total in enumerate(up):
             if any(vs[j] is not None for _, vs in spec.series):
                 ax.annotate(format_number(total), (pos[j], total), xytext=(0, 2.5), textcoords="offset points",
                             ha="center", va="bottom", fontsize=style.font_size, color=style.text)
-    if label_values or totals:
-        hi = _headroom(c, lo, hi, (style.font_size + 4) * PT, c.plot_height)
-    _nice_limits(ax.yaxis, lo, hi, ax.set_ylim)
-    ax.set_xticks(pos, _category_labels(labels, _chars_per_slot(c, len(pos))))
+    label_in = (style.font_size + 4) * PT if label_values or totals else 0.0
+    _nice_limits(ax.yaxis, lo, hi, ax.set_ylim, c.plot_height, label_in)
+    _category_ticks(c, pos, labels)
     ax.set_xlim(-0.5, len(pos) - 0.5)
     ax.yaxis.set_major_formatter(_value_formatter())
     ax.grid(axis="y")
@@ -528,11 +614,10 @@ def _draw_barh(c: _Canvas, handles: list) -> None:
         handles.append(bars)
     values = [v for _, vs in spec.series for v in vs if v is not None]
     lo, hi = min(values, default=0.0), max(values, default=0.0)
-    if label_values:
-        longest = max((len(format_number(v)) for v in values), default=1)
-        hi = _headroom(c, lo, hi, (longest * 0.55 * style.font_size + 4) * PT, c.plot_width * 0.8)
-    _nice_limits(ax.xaxis, lo, hi, ax.set_xlim)
-    ax.set_yticks(pos, _category_labels(labels, 28))
+    longest = max((len(format_number(v)) for v in values), default=1)
+    label_in = (longest * 0.55 * style.font_size + 4) * PT if label_values else 0.0
+    _nice_limits(ax.xaxis, lo, hi, ax.set_xlim, c.plot_width * 0.75, label_in)
+    ax.set_yticks(pos, _barh_labels(c, labels))
     ax.set_ylim(len(pos) - 0.5, -0.5)  # categories top to bottom in x order
     ax.xaxis.set_major_formatter(_value_formatter())
     ax.grid(axis="x")
@@ -569,31 +654,132 @@ def _draw_line(c: _Canvas, handles: list) -> None:
         span = (max(pos) - min(pos)) or 1.0
         ax.set_xlim(min(pos) - span * 0.02, max(pos) + span * 0.02)
     else:
-        labels = [x_label(x) for x in spec.x]
-        step = max(1, math.ceil(n_points / _max_labels(c, labels)))
-        shown = list(range(0, n_points, step))
-        ax.set_xticks([pos[j] for j in shown],
-                      _category_labels([labels[j] for j in shown], _chars_per_slot(c, len(shown))))
+        _category_ticks(c, pos, [x_label(x) for x in spec.x])
         ax.set_xlim(-0.3, n_points - 0.7)
     values = [v for _, vs in spec.series for v in vs if v is not None]
     lo, hi = min(values, default=0.0), max(values, default=0.0)
-    if lo > 0 and lo > 0.5 * hi:  # far from zero: show the variation, not the baseline
-        locator = ax.yaxis.get_major_locator()
-        ticks = locator.tick_values(lo, hi)
-        ax.set_ylim(max(t for t in ticks if t <= lo), min(t for t in ticks if t >= hi))
-    else:
-        _nice_limits(ax.yaxis, lo, hi, ax.set_ylim)
+    # far from zero (an index, say): show the variation, not the baseline
+    _nice_limits(ax.yaxis, lo, hi, ax.set_ylim, c.plot_height, zero=not (lo > 0 and lo > 0.5 * hi))
     ax.yaxis.set_major_formatter(_value_formatter())
     ax.grid(axis="y")
     ax.spines["left"].set_visible(False)
     ax.spines["bottom"].set_linewidth(0.8)
 
 
-def _chars_per_slot(c: _Canvas, slots: int) -> int:
-    """Roughly how many characters of tick label fit under one category."""
-    return int(c.plot_width * 72 / max(slots, 1) / (c.style.font_size * 0.5))
+def _category_ticks(c: _Canvas, pos: list[float], labels: list[str]) -> None:
+    """Category labels under the x axis: wrapped to their slot, and every k-th one only when
+    even wrapped they would collide (k as small as possible)."""
+    char = c.style.font_size * 0.5 * PT  # an average character's width, inches
+    for step in range(1, len(labels) + 1):
+        chars = int(c.plot_width * step / max(len(labels), 1) / char) - 1
+        shown = list(range(0, len(labels), step))
+        wrapped = [_wrap(labels[j], chars) for j in shown]
+        if all(max(map(len, w.split("\n"))) <= chars and w.count("\n") < MAX_LABEL_LINES for w in wrapped):
+            break
+    c.ax.set_xticks([pos[j] for j in shown], wrapped)
 
 
-def _max_labels(c: _Canvas, labels: list[str]) -> int:
-    longest = max((len(label) for label in labels), default=1)
-    return max(2, int(c.plot_width * 72 / ((longest + 3) * c.style.font_size * 0.5)))
+def _barh_labels(c: _Canvas, labels: list[str]) -> list[str]:
+    """Category labels left of horizontal bars: as narrow as the rows' height allows."""
+    row_lines = max(1, int(c.plot_height * 72 / max(len(labels), 1) / (c.style.font_size * 1.25)))
+    widest = int(c.width * 0.4 * 72 / (c.style.font_size * 0.5))
+    for chars in (24, 32, 40, widest):
+        wrapped = [_wrap(label, min(chars, widest)) for label in labels]
+        if max(w.count("\n") + 1 for w in wrapped) <= row_lines:
+            break
+    return wrapped
+
+
+# -- drawing while the pages are laid out (issue 7) ----------------------------------------------
+
+def is_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bool:
+    return (Path(cache_dir) / f"{cache_key(spec, style)}.svg").is_file()
+
+
+def _short(value: float) -> str:
+    """A length as matplotlib's SVG backend writes it."""
+    return f"{value:f}".rstrip("0").rstrip(".")
+
+
+def placeholder(style: ChartStyle) -> bytes:
+    """An empty SVG the size `draw()` gives every chart in `style`: enough to lay pages out."""
+    w, h = _short(style.width_in * 72), _short(style.width_in * style.aspect * 72)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" '
+            f'viewBox="0 0 {w} {h}"><!-- chart being drawn --></svg>').encode("ascii")
+
+
+class Background:
+    """Charts drawn into the cache by a forked helper process, on the machine's other core.
+
+    The first chart of a new process costs importing matplotlib (about 0.7 s) and each chart
+    about 0.15 s; the helper does this while the builder imports WeasyPrint and lays out the
+    pages. It draws in the order given and names each chart on a pipe once it is stored:
+    `wait_for(id)` returns as soon as that chart is in the cache, `wait()` when the helper is
+    done. Should the helper fail, the builder draws what is missing itself (`draw_cached`) and
+    reports any error as usual.
+    """
+
+    def __init__(self, pid: int, ids: frozenset[str], fd: int):
+        self.pid, self.ids, self.fd = pid, ids, fd
+        self.done: set[str] = set()
+        self._partial = b""
+
+    def wait_for(self, chart_id: str) -> None:
+        while chart_id not in self.done and self.fd is not None:
+            chunk = os.read(self.fd, 4096)
+            if not chunk:  # the helper is done (or gone)
+                self.wait()
+                return
+            *lines, self._partial = (self._partial + chunk).split(b"\n")
+            self.done.update(line.decode("ascii") for line in lines)
+
+    def wait(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.pid:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = 0
+
+
+def can_fork_helper() -> bool:
+    """A helper pays only where it gets a core of its own and matplotlib is not loaded yet
+    (then drawing here costs little)."""
+    import multiprocessing
+    import sys
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return (hasattr(os, "fork") and cores >= 2 and "matplotlib" not in sys.modules
+            and threading.active_count() == 1  # forking a process with threads can deadlock
+            and multiprocessing.parent_process() is None)  # a -j worker: the cores are taken
+
+
+def draw_in_background(specs, style: ChartStyle, cache_dir: Path) -> Background | None:
+    """Fork a helper that draws `specs` into `cache_dir`; None when nothing is to draw or no fork."""
+    specs = [s for s in specs if not is_cached(s, style, cache_dir)]
+    if not specs or not can_fork_helper():
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: draw, store, leave without running the parent's exit handlers
+        os.close(read)
+        status = 1
+        # numpy's BLAS would start a thread per core and their buffers: nothing here needs them
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
+        try:
+            for spec in specs:
+                draw_cached(spec, style, cache_dir)
+                os.write(write, spec.id.encode("ascii") + b"\n")  # ids are letters, digits, - and _
+            status = 0
+        except BaseException:
+            pass
+        finally:
+            if _font_dir is not None:  # os._exit skips the atexit clean-up
+                shutil.rmtree(_font_dir, ignore_errors=True)
+            os._exit(status)
+    os.close(write)
+    return Background(pid, frozenset(s.id for s in specs), read)

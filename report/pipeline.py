@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from html import escape
 from pathlib import Path
 
-from . import chartspec, content, markup, output, render, series as series_mod
+# PERF (issue 7): `render` (Jinja) is imported where it is used, not by `--check`.
+from . import chartspec, content, markup, output, series as series_mod
 from .errors import ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
@@ -61,27 +64,54 @@ def prepare(folder: Path, options: Options) -> Prepared:
     series_id = options.series or raw.series_id
     where = ("--series", None) if options.series else (str(raw.path), raw.front.key_pos.get("series", (None,))[0])
     series = None
-    if isinstance(series_id, str):
+    if not options.series and isinstance(series_id, str) and not series_mod.SERIES_ID.match(series_id):
+        # A folder path is for --series only: content must not pick templates from anywhere.
+        problems.add(raw.path, f"{quote(series_id)} is not a series id (lowercase letters, digits and '-')",
+                     where[1], None, "series")
+    elif isinstance(series_id, str):
         series = series_mod.resolve(series_id, problems, series_mod.series_roots(options.style_roots), where)
     # An unknown series still gets its front matter checked, under the base rules.
     rules = series or series_mod.resolve(series_mod.BASE, Problems())
     doc = content.check(raw, rules, problems, options.series)
+    before = len(problems)
     charts = chartspec.load_charts(folder, problems)
+    broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
     tokens, env = markup.parse(raw.body)
     refs = tuple(markup.references(tokens, raw.body_line))
-    _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, problems)
+    _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     problems.raise_if_any()
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs)
 
 
-def _check_body(path, folder, tokens, first_line, refs, charts, problems) -> None:
+def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
+    """Ids that charts.yaml defines but that failed their checks (already reported there)."""
+    try:
+        text = (folder / "charts.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {m[1] for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)} - set(charts)
+
+
+# The first bytes of the picture formats WeasyPrint draws.
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
+
+
+def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems) -> None:
     for token in tokens:
         if token.type == "heading_open" and token.tag == "h1":
             line = first_line + token.map[0]
             problems.add(path, "use '##' for sections: the title comes from the front matter", line)
+    shown: dict[str, int] = {}
     for ref in refs:
+        if ref.target in shown:
+            problems.add(path, f"{quote(ref.target)} is already shown as a figure on line {shown[ref.target]}; "
+                         "refer to it by its number instead", ref.line)
+            continue
+        shown[ref.target] = ref.line
         chart_id = ref.chart_id
         if chart_id is not None:
+            if chart_id in broken:
+                continue
             if chart_id not in charts:
                 known = ", ".join(sorted(charts)) or "none (no charts.yaml)"
                 problems.add(path, f"unknown chart; charts.yaml defines: {known}", ref.line, None,
@@ -99,8 +129,16 @@ def _check_body(path, folder, tokens, first_line, refs, charts, problems) -> Non
             problems.add(path, f"picture {quote(target)} is outside the document folder", ref.line)
         elif not real.is_file():
             problems.add(path, f"picture {quote(target)} not found", ref.line)
+        elif not _is_picture(real):
+            problems.add(path, f"picture {quote(target)} is not a PNG, JPEG, GIF, WebP or SVG image", ref.line)
         elif not ref.alone:
             problems.add(path, f"picture {quote(target)} must stand alone in its own paragraph", ref.line)
+
+
+def _is_picture(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return head.startswith(IMAGE_MAGIC) or (path.suffix.lower() == ".svg" and b"<svg" in head)
 
 
 def chart_style(series: Series) -> ChartStyle:
@@ -113,8 +151,12 @@ def chart_style(series: Series) -> ChartStyle:
     )
 
 
-def figures(prepared: Prepared, options: Options) -> tuple[Figure, ...]:
-    """Draw the charts, numbered in order of first reference (pictures share the numbering)."""
+def figures(prepared: Prepared, options: Options, background=None) -> tuple[Figure, ...]:
+    """Draw the charts, numbered in order of first reference (pictures share the numbering).
+
+    PERF (issue 7): a chart that `background` (see `start_charts`) is drawing gets a blank
+    placeholder of the same size, for layout; `finish_charts` gives the real ones.
+    """
     from . import charts
 
     style = chart_style(prepared.series)
@@ -125,7 +167,10 @@ def figures(prepared: Prepared, options: Options) -> tuple[Figure, ...]:
         number = len(numbered) + 1
         if ref.chart_id:
             spec = prepared.doc.charts[ref.chart_id]
-            svg = charts.draw_cached(spec, style, options.cache / "charts")
+            if background is not None and spec.id in background.ids:
+                svg = charts.placeholder(style)
+            else:
+                svg = charts.draw_cached(spec, style, options.cache / "charts")
             numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec),
                                           spec.source, spec.note, spec.title)
         else:
@@ -133,9 +178,36 @@ def figures(prepared: Prepared, options: Options) -> tuple[Figure, ...]:
     return tuple(numbered.values())
 
 
+def start_charts(prepared: Prepared, options: Options):
+    """PERF (issue 7): charts missing from the cache start drawing in a helper process (on the
+    other core) while this one imports WeasyPrint and lays the pages out. None when every chart
+    is cached, or a helper would not pay (one core, matplotlib loaded, a -j worker, threads)."""
+    from . import charts
+
+    wanted = [prepared.doc.charts[r.chart_id] for r in prepared.refs if r.chart_id]
+    if not wanted:
+        return None
+    return charts.draw_in_background(list({s.id: s for s in wanted}.values()),
+                                     chart_style(prepared.series), options.cache / "charts")
+
+
+def _drawn_chart(prepared: Prepared, options: Options, background, chart_id: str) -> bytes:
+    """One chart's SVG, once the helper has stored it (or drawn here, should the helper fail)."""
+    from . import charts
+
+    background.wait_for(chart_id)
+    return charts.draw_cached(prepared.doc.charts[chart_id], chart_style(prepared.series), options.cache / "charts")
+
+
+def finish_charts(prepared: Prepared, options: Options, background) -> tuple[Figure, ...]:
+    """The real figures, once the helper is done (anything it failed to draw is drawn here)."""
+    background.wait()
+    return figures(prepared, options)
+
+
 def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool) -> Html:
     """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web."""
-    from . import web as web_mod
+    from . import render, web as web_mod
 
     resources: dict[str, tuple[bytes, str]] = {}
     blocks: dict[str, str] = {}
@@ -180,28 +252,41 @@ def build(folder: Path, options: Options) -> Built:
     Every format is produced before any is written, so a failure leaves all earlier files.
     """
     prepared = prepare(folder, options)
-    figs = figures(prepared, options)
+    background = start_charts(prepared, options)  # PERF (issue 7): see start_charts
     results: dict[str, bytes] = {}
     report: list[str] = []
     failed = False
-    for fmt in options.formats:
-        data, problems = produce(prepared, figs, fmt, options)
-        results[fmt] = data
-        if problems is not None:
-            from . import preflight
-            target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]))
-            report.append(preflight.format_report(problems, target))
-            failed = failed or bool(problems)
+    try:
+        figs = figures(prepared, options, background)
+        for fmt in options.formats:
+            data, problems = produce(prepared, figs, fmt, options, background)
+            if background is not None:  # the first format waited for the real charts
+                figs, background = finish_charts(prepared, options, background), None
+            results[fmt] = data
+            if problems is not None:
+                from . import preflight
+                target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]))
+                report.append(preflight.format_report(problems, target))
+                failed = failed or bool(problems)
+    finally:
+        if background is not None:
+            background.wait()
     written = tuple(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]), data)
                     for fmt, data in results.items())
     return Built(written, tuple(report), failed)
 
 
-def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Options):
-    """(bytes of the output, preflight problems or None when not asked for)."""
+def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Options, background=None):
+    """(bytes of the output, preflight problems or None when not asked for).
+
+    With `background` (charts still being drawn, `figs` holding placeholders), the pages are
+    laid out first and the real charts swapped in before the PDF is drawn (PERF, issue 7).
+    """
     series = prepared.series
     if fmt == "html":
         from . import web
+        if background is not None:
+            figs = finish_charts(prepared, options, background)
         html = html_for(prepared, figs, web=True)
         return web.standalone(html.text, series, series_mod.find_asset(series, "web.css")).encode("utf-8"), None
     from . import pdf
@@ -210,8 +295,25 @@ def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Opt
     extra = ()
     if fmt == "print":
         extra = (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
-    document = pdf.layout(html, allowed, extra)
-    data = pdf.write(document, pdf.PdfOptions(options.pdf_variant))
+    # PERF (issue 7): hyphenation patterns and static instances of the variable fonts are
+    # cached next to the charts.
+    document = pdf.layout(html, allowed, extra, cache=options.cache / "hyphenation")
+    pdf_options = pdf.PdfOptions(options.pdf_variant, font_cache=options.cache / "pdf-fonts")
+    if background is not None:
+        # each chart goes in when its page is drawn, as soon as the helper has drawn it
+        getters = {f"report:chart-{chart_id}.svg": partial(_drawn_chart, prepared, options, background, chart_id)
+                   for chart_id in background.ids}
+        if not pdf.replace_images(document, getters):
+            document = pdf.layout(html_for(prepared, finish_charts(prepared, options, background), web=False),
+                                  allowed, extra)
+        try:
+            data = pdf.write(document, pdf_options)
+        except pdf.ImageSizeChanged:  # not the placeholder's size after all: lay out again
+            document = pdf.layout(html_for(prepared, finish_charts(prepared, options, background), web=False),
+                                  allowed, extra)
+            data = pdf.write(document, pdf_options)
+    else:
+        data = pdf.write(document, pdf_options)
     if not options.preflight:
         return data, None
     from . import preflight

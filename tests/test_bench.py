@@ -1,0 +1,145 @@
+"""Performance (issue 7): the benchmark runs and reports; the caches are hit; -j and the chart
+helper change no byte; `--check` and `--help` load neither WeasyPrint nor matplotlib."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import GUEST, ROOT, run, write_doc
+
+SMALL = """
+series: sceeus-guest-commentary
+number: {number}
+year: 2025
+title: A Small Document for the Cache
+authors:
+  - name: Test Author
+summary: A short summary.
+"""
+BODY = "## Section\n\nSome text, then a chart.\n\n![Trade](chart:c)\n\nMore text.\n"
+CHARTS = "c:\n  type: bar\n  unit: units\n  x: [2021, 2022]\n  series:\n    A: [1, 2]\n    B: [2, 0.5]\n"
+
+
+def small(folder: Path, number: int = 1) -> Path:
+    return write_doc(folder, SMALL.format(number=number), BODY, charts__yaml=CHARTS)
+
+
+def test_quick_benchmark_runs_and_reports():
+    result = subprocess.run([sys.executable, "-m", "report.bench", "--quick"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "| measurement | ours | compared with | ratio | goal | met? |" in out
+    for row in ("cold build, new process, empty caches", "repeat build, new process, warm caches",
+                "peak memory, cold build", "warm rebuild in watch mode after a one-word edit",
+                "-j 2", "`--check`", "`--help`", "saved edit → shown in the browser", "saved edit → PDF written"):
+        assert row in out, row
+    for stage in ("load and check", "charts: draw", "HTML", "layout: fonts, CSS, pages", "PDF writing"):
+        assert f"| {stage} |" in out, stage
+    assert "goals met" in result.stderr
+
+
+def test_repeat_build_hits_the_chart_and_font_caches(tmp_path, monkeypatch):
+    from report import charts, pdf, pipeline
+
+    monkeypatch.setattr(charts, "can_fork_helper", lambda: False)  # drawn here, not by a helper
+    doc = small(tmp_path / "doc")
+    options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
+    first = pipeline.build(doc, options).paths[0].read_bytes()
+    fonts = sorted((tmp_path / "cache" / "pdf-fonts").iterdir())
+    assert fonts and [p.suffix for p in fonts] == [".font"] * len(fonts)
+    assert len(list((tmp_path / "cache" / "charts").glob("*.svg"))) == 1
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a cached chart was drawn again")
+
+    monkeypatch.setattr(charts, "draw", no_drawing)
+    pdf._font_memory.clear()  # a new process: only the files on disk
+    from weasyprint.pdf import fonts as weasy_fonts
+    monkeypatch.setattr(weasy_fonts, "instantiateVariableFont", no_drawing)
+    second = pipeline.build(doc, options).paths[0].read_bytes()
+    assert second == first
+    assert sorted((tmp_path / "cache" / "pdf-fonts").iterdir()) == fonts
+
+
+def test_jobs_and_the_chart_helper_change_no_byte(tmp_path):
+    """-j 1 with a cold cache (charts drawn by the helper process, swapped in after layout) and
+    -j 2 with another cold cache (charts drawn in the workers) write the same files."""
+    docs = [small(tmp_path / f"doc-{n}", n) for n in (1, 2)]
+    one = run(*docs, "-o", tmp_path / "one", "-j", "1", env={"REPORT_CACHE_DIR": str(tmp_path / "c1")})
+    assert one.returncode == 0, one.stderr
+    two = run(*docs, "-o", tmp_path / "two", "-j", "2", env={"REPORT_CACHE_DIR": str(tmp_path / "c2")})
+    assert two.returncode == 0, two.stderr
+    for doc in docs:
+        name = doc.name + ".pdf"
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_cold_build_with_the_helper_equals_a_warm_build(tmp_path):
+    doc = shutil.copytree(GUEST, tmp_path / GUEST.name)
+    env = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    cold = run(doc, "-o", tmp_path / "cold", "-v", env=env)
+    assert cold.returncode == 0, cold.stderr
+    warm = run(doc, "-o", tmp_path / "warm", env=env)
+    assert warm.returncode == 0, warm.stderr
+    name = GUEST.name + ".pdf"
+    assert (tmp_path / "cold" / name).read_bytes() == (tmp_path / "warm" / name).read_bytes()
+
+
+@pytest.mark.parametrize("args", [["--help"], [str(GUEST), "--check"]])
+def test_help_and_check_import_neither_weasyprint_nor_matplotlib(args):
+    result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py"), *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "weasyprint" not in imported
+    assert "matplotlib" not in imported
+    assert "numpy" not in imported
+
+
+def test_replace_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
+    from report import charts, pdf
+    from report.model import ChartStyle, Html
+
+    style = ChartStyle(font_family="Source Sans 3", font_file=ROOT / "styles/base/fonts/SourceSans3[wght].ttf",
+                       font_size=8.5, colors=("#000000",), text="#000000", muted="#666666",
+                       highlight="#ff0000", width_in=5.0)
+    url = "report:chart-x.svg"
+    html = Html(text=f'<html lang="en"><head><title>x</title></head><body><img src="{url}" alt="x"></body></html>', base_url=tmp_path.as_uri() + "/",
+                stylesheets=(), resources={url: (charts.placeholder(style), "image/svg+xml")})
+
+    def pdf_of(svg: bytes) -> bytes:
+        document = pdf.layout(html, (tmp_path,))
+        assert pdf.replace_images(document, {url: lambda: svg})
+        return pdf.write(document, pdf.PdfOptions(variant=None))
+
+    assert not pdf.replace_images(pdf.layout(html, (tmp_path,)), {"report:chart-other.svg": bytes})
+    square = charts.placeholder(style).replace(b"<!--", b'<rect width="100" height="50" fill="#ff0000"/><!--')
+    assert pdf_of(square) != pdf_of(charts.placeholder(style))
+    with pytest.raises(pdf.ImageSizeChanged):
+        pdf_of(charts.placeholder(ChartStyle(**{**style.__dict__, "width_in": 6.0})))
+
+
+def test_placeholder_has_the_size_of_a_drawn_chart():
+    import re
+
+    from report import charts
+    from test_charts import SAMPLES, STYLE
+
+    head = re.compile(rb'width="([^"]+)" height="([^"]+)" viewBox="([^"]+)"')
+    assert head.search(charts.draw(SAMPLES["bar"], STYLE)).groups() == head.search(charts.placeholder(STYLE)).groups()
+
+
+def test_fast_library_lookup_finds_what_ctypes_finds():
+    import ctypes.util
+
+    from report import pdf
+
+    for name in ("pango-1.0", "harfbuzz", "fontconfig", "gobject-2.0", "no-such-library-xyz"):
+        assert pdf._find_library(name) == ctypes.util.find_library(name), name
