@@ -167,7 +167,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     bound = head.copy([page for d in [head, *docs] for page in d.pages])
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
-    data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant))
+    data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats))
     suffix = ".print.pdf" if "print" in options.formats else ".pdf"
     from . import output
     return pipeline.Built((output.write_atomic(options.out_dir / (path.stem + suffix), data),))

@@ -38,7 +38,7 @@ SCREEN_VARIANT = "pdf/ua-1"
 @dataclass(frozen=True)
 class PdfOptions:
     variant: str | None = SCREEN_VARIANT
-    print_ready: bool = False  # bleed and crop marks (the print CSS does the drawing)
+    print_ready: bool = False  # crop marks in a slug outside the bleed (print.css sets the bleed)
     font_cache: Path | None = None  # folder for static instances of variable fonts; None: no cache
 
 
@@ -493,8 +493,15 @@ def write(document, options: PdfOptions) -> bytes:
     if options.font_cache is not None:
         _install_font_cache()
         _font_cache_dir = Path(options.font_cache)
+    finisher = None
+    if options.print_ready:
+        from .printmarks import add_crop_marks
+        finisher = add_crop_marks
+    from .fetcher import RefusedURL
     try:
-        data = document.write_pdf(pdf_variant=options.variant, pdf_tags=True)
+        data = document.write_pdf(pdf_variant=options.variant, pdf_tags=True, finisher=finisher)
+    except RefusedURL as exc:  # a BaseException: it must not end in a traceback
+        raise BuildError(str(exc)) from None
     finally:
         _font_cache_dir = None
         logger.removeHandler(collect)

@@ -298,7 +298,8 @@ def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Opt
     # PERF (issue 7): hyphenation patterns and static instances of the variable fonts are
     # cached next to the charts.
     document = pdf.layout(html, allowed, extra, cache=options.cache / "hyphenation")
-    pdf_options = pdf.PdfOptions(options.pdf_variant, font_cache=options.cache / "pdf-fonts")
+    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print",
+                                 font_cache=options.cache / "pdf-fonts")
     if background is not None:
         # each chart goes in when its page is drawn, as soon as the helper has drawn it
         getters = {f"report:chart-{chart_id}.svg": partial(_drawn_chart, prepared, options, background, chart_id)

@@ -40,13 +40,23 @@ def test_print_pdf_has_bleed_trim_and_marks(built):
             assert round(float(a - b) / MM, 1) == 3.0
         for a, b in ((bleed.right, trim.right), (bleed.top, trim.top)):
             assert round(float(a - b) / MM, 1) == 3.0
-        assert [round(float(v), 2) for v in media] == [round(float(v), 2) for v in bleed]
-    # The masthead band reaches into the bleed: the page image is navy at the very top corner.
+        # The MediaBox adds a 12 mm slug around the trim for the crop marks.
+        assert [round(float(v) / MM, 1) for v in media] == [-12.0, -12.0, 222.0, 309.0]
     import pypdfium2
     pdf = pypdfium2.PdfDocument(str(built["print"]))
-    image = pdf[0].render(scale=1, crop=(0, 0, 0, 0)).to_pil().convert("RGB")
-    assert image.getpixel((image.width // 2, 1)) == image.getpixel((image.width // 2, 20))
-    assert image.getpixel((image.width // 2, 1))[2] > image.getpixel((image.width // 2, 1))[0]  # navy
+    scale = 4
+    image = pdf[0].render(scale=scale).to_pil().convert("RGB")
+
+    def px(x_mm, y_mm):  # from the MediaBox's top-left corner
+        return image.getpixel((round((x_mm + 12) * MM * scale), round((y_mm + 12) * MM * scale)))
+
+    # The masthead band reaches into the bleed (1.5 mm above the trim is navy) …
+    navy = px(105, 5)
+    assert navy == px(105, -1.5) and navy[2] > navy[0] + 30
+    # … but not into the slug, where the crop marks stand on white paper in line with the trim.
+    assert px(105, -6) == (255, 255, 255)
+    assert px(0, -7) != (255, 255, 255) and px(-7, 0) != (255, 255, 255)  # top-left marks
+    assert px(210, 304) != (255, 255, 255) and px(217, 297) != (255, 255, 255)  # bottom-right
 
 
 def test_screen_pdf_is_tagged_with_language_title_and_alt_text(built):
