@@ -37,7 +37,8 @@ def rasterise(pdf_path: Path, pages=None) -> list[Image.Image]:
     pdf = pypdfium2.PdfDocument(str(pdf_path))
     try:
         wanted = range(len(pdf)) if pages is None else pages
-        return [pdf[i].render(scale=DPI / 72).to_pil().convert("L") for i in wanted]
+        # Kept in colour (the README shows them); compared in grey levels.
+        return [pdf[i].render(scale=DPI / 72).to_pil().convert("RGB") for i in wanted]
     finally:
         pdf.close()
 
@@ -51,6 +52,7 @@ def compare(image: Image.Image, name: str) -> None:
         image.save(golden, optimize=True)
         return
     expected = Image.open(golden).convert("L")
+    image = image.convert("L")
     if expected.size != image.size:
         changed = image.size[0] * image.size[1]
     else:
