@@ -8,9 +8,10 @@ in a new process on exactly the HTML and stylesheets our pipeline hands WeasyPri
 written to files and their `report:` URLs rewritten to point at them), with the same PDF
 options (PDF/UA-1, tagged) and a shared font configuration, as WeasyPrint's docs advise.
 
-Peak memory is the larger of the process's own high-water mark (ru_maxrss, from wait4) and the
-largest total resident memory of its whole process tree, sampled every few milliseconds: a
-build that draws its charts in a helper process is charged for both processes at once.
+Peak memory is given two ways: the largest sum of proportional set sizes (PSS) of all the
+build's processes at one moment, sampled every 20 ms in runs of their own (a build that draws
+its charts in a helper process is charged for both at once), and the high-water resident set
+of its largest process (wait4's ru_maxrss, what `/usr/bin/time -f %M` reports).
 
 `--quick` measures a small document once (the test suite runs it); `--stages FOLDER` and
 `--warm FOLDER` are the helpers the bench runs in their own processes.
@@ -49,12 +50,6 @@ sheets = [weasyprint.CSS(filename=p, font_config=fonts) for p in css]
 weasyprint.HTML(filename=html, base_url=base_url).write_pdf(
     out, stylesheets=sheets, font_config=fonts, pdf_variant=%(pdf_variant)r, pdf_tags=%(pdf_tags)r)
 """ % PDF_OPTIONS
-
-# The goals of issue 7: measurement → (limit, what it is compared with).
-GOALS = {
-    "cold": 1.2, "repeat": 1.05, "memory": 1.3, "watch": 0.4, "jobs": 0.6,
-    "check": 0.5, "help": 0.5, "preview-html": 0.3, "preview-pdf": 1.0,
-}
 
 
 # -- running and measuring a process ------------------------------------------------------------
@@ -252,6 +247,7 @@ def stages(folder: Path, cache: Path) -> dict[str, float]:
     document = pdf.layout(html, allowed)
     lap("layout: fonts, CSS, pages")
     pdf._install_font_cache()
+    pdf._can_fork = lambda: False  # one after the other: no helper cleaning fonts meanwhile
     from weasyprint.pdf.fonts import Font
     cached_clean, spent = Font.clean, [0.0]
 
@@ -534,7 +530,7 @@ def run(quick: bool, runs: int | None, keep: bool, readme: bool) -> int:
     import weasyprint
 
     runs = runs or (1 if quick else 3)
-    edits = 1 if quick else 3
+    edits = 1 if quick else 5
     work = Path(tempfile.mkdtemp(prefix="report-bench-"))
     started = time.perf_counter()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

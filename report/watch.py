@@ -390,6 +390,8 @@ def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: b
         if result.ok:
             parts = ", ".join(f"{what} {seconds:.2f} s" for what, seconds in result.steps)
             say(f"{where}: {verb} in {result.seconds:.2f} s ({parts})")
+        elif result.written:
+            print(f"{where}: partly {verb} (the files listed); the other outputs are untouched:", file=sys.stderr)
         else:
             print(f"{where}: not {verb}; the earlier output is untouched:", file=sys.stderr)
         for line in result.problems:
