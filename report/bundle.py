@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import content, pipeline, render, series as series_mod, yamlload
-from .errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
+from .errors import BuildError, ContentErrors, Problems, quote
 from .model import Html
 
 KEYS = {"title": "a string", "subtitle": "a string", "date": "a date written YYYY-MM-DD or YYYY-MM",
@@ -46,13 +46,8 @@ class Reader:
 
 
 def load(path: Path, problems: Problems) -> Reader | None:
-    text = content.read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        data = yamlload.load(text, str(path))
-    except ContentError as exc:
-        problems.append(exc)
+    data = content.load_yaml_file(path, problems)
+    if data is content.FAILED:
         return None
     if not isinstance(data, yamlload.Marked):
         problems.add(path, "a reader file must be a mapping with title and documents", 1)

@@ -630,7 +630,7 @@ def _draw_barh(c: _Canvas, handles: list) -> None:
 def _draw_line(c: _Canvas, handles: list) -> None:
     from matplotlib.ticker import FixedLocator, MaxNLocator
 
-    ax, spec, style = c.ax, c.spec, c.style
+    ax, spec = c.ax, c.spec
     numeric = all(not isinstance(x, str) for x in spec.x)
     pos = [float(x) for x in spec.x] if numeric else list(range(len(spec.x)))
     n_points = len(pos)

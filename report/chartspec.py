@@ -17,8 +17,8 @@ import re
 from pathlib import Path
 
 from . import yamlload
-from .content import nearest, read_text
-from .errors import ContentError, Problems, quote
+from .content import FAILED, load_yaml_file, nearest
+from .errors import Problems, quote
 from .model import ChartSpec, Value
 
 TYPES = ("bar", "barh", "line", "stacked")
@@ -58,15 +58,8 @@ def load_charts(folder: Path, problems: Problems) -> dict[str, ChartSpec]:
     path = Path(folder) / "charts.yaml"
     if not path.is_file():
         return {}
-    text = read_text(path, problems)
-    if text is None:
-        return {}
-    try:
-        root = yamlload.load(text, str(path))
-    except ContentError as exc:
-        problems.append(exc)
-        return {}
-    if root is None:
+    root = load_yaml_file(path, problems)
+    if root is FAILED or root is None:
         return {}
     if not isinstance(root, yamlload.Marked):
         problems.add(path, "charts.yaml must be a mapping of chart ids to charts (my-chart: {type: bar, …})",

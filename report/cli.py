@@ -82,7 +82,6 @@ def list_series(roots: tuple[Path, ...]) -> int:
 
 
 def new_series(args, p) -> int:
-    from .errors import Problems
     from .scaffold import new_series as scaffold
     from .series import SERIES_ID, STYLES, known_series, series_roots
 

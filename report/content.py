@@ -58,6 +58,21 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+FAILED = object()  # what load_yaml_file returns when the problem is already reported
+
+
+def load_yaml_file(path: Path, problems: Problems):
+    """A YAML file's data (None when empty), or FAILED with the problem added to `problems`."""
+    text = read_text(path, problems)
+    if text is None:
+        return FAILED
+    try:
+        return yamlload.load(text, str(path))
+    except ContentError as exc:
+        problems.append(exc)
+        return FAILED
+
+
 def read(folder: Path, problems: Problems) -> RawDocument | None:
     path = folder / "document.md"
     text = read_text(path, problems)

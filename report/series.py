@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from . import yamlload
-from .content import nearest, read_text
-from .errors import ContentError, Problems, display_path, quote
+from .content import FAILED, load_yaml_file, nearest
+from .errors import Problems, display_path, quote
 from .model import FontFace, Series
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,13 +133,8 @@ def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLE
 
 
 def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        data = yamlload.load(text, str(path))
-    except ContentError as exc:
-        problems.append(exc)
+    data = load_yaml_file(path, problems)
+    if data is FAILED:
         return None
     if data is None:
         data = yamlload.Marked()

@@ -9,7 +9,7 @@ import subprocess
 import pypdf
 import pytest
 
-from conftest import GUEST, ROOT, pdf_text, run
+from conftest import GUEST, pdf_text, run
 
 MM = 72 / 25.4
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -276,20 +276,20 @@ TRAPS = "<script>alert(1)</script> {{ 7*7 }} {% for x in range(3) %}loop{% endfo
 def literal(tmp_path_factory):
     """A document with raw HTML and template syntax in every field, built to PDF and HTML."""
     base = tmp_path_factory.mktemp("literal")
-    front = f"""
+    front = """
 series: sceeus-guest-commentary
 number: 3
 year: 2025
-title: "Title {{{{ 7*7 }}}} <b>bold</b>"
-subtitle: "Subtitle {{% if true %}}yes{{% endif %}}"
+title: "Title {{ 7*7 }} <b>bold</b>"
+subtitle: "Subtitle {% if true %}yes{% endif %}"
 authors:
-  - name: "Author {{{{ 7*7 }}}} <script>x</script>"
-    affiliation: "Affiliation {{{{ config }}}}"
-    bio: "Bio {{{{ 7*7 }}}} <iframe src=x></iframe>"
-keywords: ["{{{{ 7*7 }}}}"]
-summary: "Summary {{{{ 7*7 }}}} {{% raw %}} <img src=file:///etc/passwd>"
+  - name: "Author {{ 7*7 }} <script>x</script>"
+    affiliation: "Affiliation {{ config }}"
+    bio: "Bio {{ 7*7 }} <iframe src=x></iframe>"
+keywords: ["{{ 7*7 }}"]
+summary: "Summary {{ 7*7 }} {% raw %} <img src=file:///etc/passwd>"
 recommendations:
-  - "Recommend {{{{ 7*7 }}}}. Then <em>more</em> {{# comment #}}."
+  - "Recommend {{ 7*7 }}. Then <em>more</em> {# comment #}."
 """
     body = (f"## Section {{{{ 7*7 }}}}\n\n{TRAPS}\n\n<img src=file:///etc/passwd>\n\n"
             '<link rel="attachment" href="/etc/passwd">\n\n'

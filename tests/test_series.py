@@ -5,9 +5,6 @@ reported in exact words."""
 from __future__ import annotations
 
 import functools
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
