@@ -144,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.serve is not None and not args.watch:
         p.error("--serve goes with --watch")
+    if args.watch and args.check:
+        p.error("--watch builds on every change; it does not go with --check")
     if args.watch:
         from . import watch
         return watch.run(folders, options, serve_port=args.serve, quiet=args.quiet, verbose=args.verbose)

@@ -138,3 +138,9 @@ def test_cli_check_quiet_and_usage(tmp_path):
     assert run("--format", "docx").returncode == 2
     assert run(tmp_path / "nowhere").returncode == 2
     assert "no such folder" in run(tmp_path / "nowhere").stderr
+
+
+def test_watch_does_not_go_with_check():
+    result = run(GUEST, "--watch", "--check")
+    assert result.returncode == 2
+    assert "--watch builds on every change; it does not go with --check" in result.stderr
