@@ -734,7 +734,12 @@ class Background:
             self.done.update(line.decode("ascii") for line in lines)
 
     def wait(self) -> None:
+        """Until the helper has exited. Its pipe is read to the end first: closed early, it
+        would cut the helper off before the charts it has yet to draw."""
         if self.fd is not None:
+            while chunk := os.read(self.fd, 4096):
+                *lines, self._partial = (self._partial + chunk).split(b"\n")
+                self.done.update(line.decode("ascii") for line in lines)
             os.close(self.fd)
             self.fd = None
         if self.pid:
@@ -745,23 +750,30 @@ class Background:
             self.pid = 0
 
 
-def can_fork_helper() -> bool:
-    """A helper pays only where it gets a core of its own and matplotlib is not loaded yet
-    (then drawing here costs little)."""
-    import multiprocessing
-    import sys
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return (hasattr(os, "fork") and cores >= 2 and "matplotlib" not in sys.modules
-            and threading.active_count() == 1  # forking a process with threads can deadlock
-            and multiprocessing.parent_process() is None)  # a -j worker: the cores are taken
-
-
 def draw_in_background(specs, style: ChartStyle, cache_dir: Path) -> Background | None:
-    """Fork a helper that draws `specs` into `cache_dir`; None when nothing is to draw or no fork."""
+    """Fork a helper that draws `specs` into `cache_dir` beside this process; None when nothing
+    is to draw or a helper would not pay (see `helpers.side_by_side`; with matplotlib loaded
+    here already, drawing here costs little)."""
+    from . import helpers
+
     specs = [s for s in specs if not is_cached(s, style, cache_dir)]
-    if not specs or not can_fork_helper():
+    if not specs or not helpers.side_by_side() or helpers.matplotlib_loaded():
         return None
+    return _fork_helper(specs, style, cache_dir)
+
+
+def draw_apart(specs, style: ChartStyle, cache_dir: Path) -> None:
+    """Low-memory mode: draw `specs` into `cache_dir` in a helper and wait until it has exited,
+    so that matplotlib is gone from memory before WeasyPrint arrives. Whatever the helper could
+    not draw (or where no fork is safe) is drawn here later, by `draw_cached`, as usual."""
+    from . import helpers
+
+    specs = [s for s in specs if not is_cached(s, style, cache_dir)]
+    if specs and helpers.can_fork() and not helpers.matplotlib_loaded():
+        _fork_helper(specs, style, cache_dir).wait()
+
+
+def _fork_helper(specs, style: ChartStyle, cache_dir: Path) -> Background:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the helper: draw, store, leave without running the parent's exit handlers

@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-variant", metavar="NAME", default=None,
                    help="PDF variant passed to WeasyPrint, e.g. pdf/a-3b (default: pdf/ua-1, tagged)")
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
+    p.add_argument("--low-memory", action="store_true",
+                   help="keep chart drawing and page layout apart: peak memory near WeasyPrint's own, "
+                        "slower first builds (automatic when under 1 GiB is free)")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="build up to N documents at once (default: one per processor core)")
     p.add_argument("--preflight", action="store_true",
@@ -131,12 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     if not folders:
         p.error("no document folders given and none found under data/")
 
-    from . import batch, pipeline
+    from . import batch, helpers, pipeline
 
     options = pipeline.Options(
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
-        pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight)
+        pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,
+        low_memory=args.low_memory or helpers.memory_is_short())
     jobs = args.jobs or batch.jobs_default()
+    if options.low_memory and not args.low_memory and not (args.quiet or args.check):
+        free = helpers.available_bytes() or 0
+        print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
+              file=sys.stderr)
 
     def started(folder: Path) -> None:
         if not args.quiet and not args.check:

@@ -40,6 +40,7 @@ class PdfOptions:
     variant: str | None = SCREEN_VARIANT
     print_ready: bool = False  # crop marks in a slug outside the bleed (print.css sets the bleed)
     font_cache: Path | None = None  # folder for static instances of variable fonts; None: no cache
+    helpers: bool = True  # fonts may be cleaned in a forked helper beside this process
 
 
 class _Collect(logging.Handler):
@@ -272,6 +273,7 @@ def replace_images(document, images: dict[str, Callable[[], bytes]]) -> bool:
 
 _font_cache_dir: Path | None = None  # set while write() runs with a cache folder
 _font_memory: dict[str, tuple[bytes, dict]] = {}
+_helpers_allowed = True  # set while write() runs: PdfOptions.helpers
 
 
 def _font_key(font, to_unicode, hinting) -> str:
@@ -345,14 +347,10 @@ def _install_font_cache() -> None:
 
 
 def _can_fork() -> bool:
-    """A helper pays where it gets a core of its own: two cores or more, not in a -j worker
-    (the cores are taken), and no other thread (forking a process with threads can deadlock)."""
-    import multiprocessing
-    import threading
+    """A helper may clean fonts beside this process: `write` allows it, and it pays."""
+    from .helpers import side_by_side
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return (hasattr(os, "fork") and cores >= 2 and threading.active_count() == 1
-            and multiprocessing.parent_process() is None)
+    return _helpers_allowed and side_by_side()
 
 
 def _cleaned(original, font, to_unicode, hinting) -> tuple[bytes, dict]:
@@ -481,7 +479,7 @@ def _store(path: Path, data: bytes) -> None:
 
 
 def write(document, options: PdfOptions) -> bytes:
-    global _font_cache_dir
+    global _font_cache_dir, _helpers_allowed
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -493,6 +491,7 @@ def write(document, options: PdfOptions) -> bytes:
     if options.font_cache is not None:
         _install_font_cache()
         _font_cache_dir = Path(options.font_cache)
+    _helpers_allowed = options.helpers
     finisher = None
     if options.print_ready:
         from .printmarks import add_crop_marks
@@ -503,7 +502,7 @@ def write(document, options: PdfOptions) -> bytes:
     except RefusedURL as exc:  # a BaseException: it must not end in a traceback
         raise BuildError(str(exc)) from None
     finally:
-        _font_cache_dir = None
+        _font_cache_dir, _helpers_allowed = None, True
         logger.removeHandler(collect)
         logger.propagate = old_propagate
     if collect.messages:

@@ -42,6 +42,7 @@ class Options:
     pdf_variant: str | None = "pdf/ua-1"
     cache: Path = field(default_factory=cache_dir)
     preflight: bool = False  # check each PDF as a print shop would
+    low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see helpers.py)
 
 
 @dataclass(frozen=True)
@@ -181,14 +182,20 @@ def figures(prepared: Prepared, options: Options, background=None) -> tuple[Figu
 def start_charts(prepared: Prepared, options: Options):
     """PERF (issue 7): charts missing from the cache start drawing in a helper process (on the
     other core) while this one imports WeasyPrint and lays the pages out. None when every chart
-    is cached, or a helper would not pay (one core, matplotlib loaded, a -j worker, threads)."""
+    is cached, or a helper would not pay (one core, matplotlib loaded, a -j worker, threads).
+
+    In low-memory mode the helper draws them all and exits first (matplotlib never shares the
+    memory with WeasyPrint); the charts then come from the cache, and None is returned."""
     from . import charts
 
     wanted = [prepared.doc.charts[r.chart_id] for r in prepared.refs if r.chart_id]
     if not wanted:
         return None
-    return charts.draw_in_background(list({s.id: s for s in wanted}.values()),
-                                     chart_style(prepared.series), options.cache / "charts")
+    specs = list({s.id: s for s in wanted}.values())
+    if options.low_memory:
+        charts.draw_apart(specs, chart_style(prepared.series), options.cache / "charts")
+        return None
+    return charts.draw_in_background(specs, chart_style(prepared.series), options.cache / "charts")
 
 
 def _drawn_chart(prepared: Prepared, options: Options, background, chart_id: str) -> bytes:
@@ -205,7 +212,7 @@ def finish_charts(prepared: Prepared, options: Options, background) -> tuple[Fig
     return figures(prepared, options)
 
 
-def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool) -> Html:
+def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Path | None = None) -> Html:
     """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web."""
     from . import render, web as web_mod
 
@@ -236,7 +243,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool) -> Html:
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
     ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
-    return render.render(ctx, resources)
+    return render.render(ctx, resources, cache and cache / "templates")
 
 
 @dataclass(frozen=True)
@@ -287,10 +294,10 @@ def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Opt
         from . import web
         if background is not None:
             figs = finish_charts(prepared, options, background)
-        html = html_for(prepared, figs, web=True)
+        html = html_for(prepared, figs, web=True, cache=options.cache)
         return web.standalone(html.text, series, series_mod.find_asset(series, "web.css")).encode("utf-8"), None
     from . import pdf
-    html = html_for(prepared, figs, web=False)
+    html = html_for(prepared, figs, web=False, cache=options.cache)
     allowed = (prepared.doc.folder,) + series.folders + (series_mod.TEMPLATES,)
     extra = ()
     if fmt == "print":
@@ -299,19 +306,19 @@ def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Opt
     # cached next to the charts.
     document = pdf.layout(html, allowed, extra, cache=options.cache / "hyphenation")
     pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print",
-                                 font_cache=options.cache / "pdf-fonts")
+                                 font_cache=options.cache / "pdf-fonts", helpers=not options.low_memory)
     if background is not None:
         # each chart goes in when its page is drawn, as soon as the helper has drawn it
         getters = {f"report:chart-{chart_id}.svg": partial(_drawn_chart, prepared, options, background, chart_id)
                    for chart_id in background.ids}
         if not pdf.replace_images(document, getters):
-            document = pdf.layout(html_for(prepared, finish_charts(prepared, options, background), web=False),
-                                  allowed, extra)
+            real = finish_charts(prepared, options, background)
+            document = pdf.layout(html_for(prepared, real, web=False, cache=options.cache), allowed, extra)
         try:
             data = pdf.write(document, pdf_options)
         except pdf.ImageSizeChanged:  # not the placeholder's size after all: lay out again
-            document = pdf.layout(html_for(prepared, finish_charts(prepared, options, background), web=False),
-                                  allowed, extra)
+            real = finish_charts(prepared, options, background)
+            document = pdf.layout(html_for(prepared, real, web=False, cache=options.cache), allowed, extra)
             data = pdf.write(document, pdf_options)
     else:
         data = pdf.write(document, pdf_options)

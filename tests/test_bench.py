@@ -45,9 +45,9 @@ def test_quick_benchmark_runs_and_reports():
 
 
 def test_repeat_build_hits_the_chart_and_font_caches(tmp_path, monkeypatch):
-    from report import charts, pdf, pipeline
+    from report import charts, helpers, pdf, pipeline
 
-    monkeypatch.setattr(charts, "can_fork_helper", lambda: False)  # drawn here, not by a helper
+    monkeypatch.setattr(helpers, "side_by_side", lambda: False)  # drawn here, not by a helper
     doc = small(tmp_path / "doc")
     options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
     first = pipeline.build(doc, options).paths[0].read_bytes()
@@ -143,3 +143,92 @@ def test_fast_library_lookup_finds_what_ctypes_finds():
 
     for name in ("pango-1.0", "harfbuzz", "fontconfig", "gobject-2.0", "no-such-library-xyz"):
         assert pdf._find_library(name) == ctypes.util.find_library(name), name
+
+
+LOW_MEMORY_BUILD = """
+import os, sys
+from pathlib import Path
+from report import pipeline
+
+forks = []
+real_fork = os.fork
+def fork():
+    pid = real_fork()
+    if pid:
+        forks.append(pid)
+    return pid
+os.fork = fork
+doc, out, cache = map(Path, sys.argv[1:])
+pipeline.build(doc, pipeline.Options(out_dir=out, cache=cache, low_memory=True))
+print(len(forks), "matplotlib" in sys.modules, len(list((cache / "charts").glob("*.svg"))))
+"""
+
+
+def test_low_memory_mode_draws_apart_and_changes_no_byte(tmp_path):
+    """--low-memory: one helper (the charts), gone before WeasyPrint arrives, so matplotlib is
+    never loaded in the builder; no font helper; the same PDF as a default build."""
+    doc = small(tmp_path / "doc")
+    lean = subprocess.run([sys.executable, "-c", LOW_MEMORY_BUILD, doc, tmp_path / "lean", tmp_path / "c1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert lean.returncode == 0, lean.stderr
+    assert lean.stdout.split() == ["1", "False", "1"]
+    default = run(doc, "-o", tmp_path / "default", env={"REPORT_CACHE_DIR": str(tmp_path / "c2")})
+    assert default.returncode == 0, default.stderr
+    flag = run(doc, "-o", tmp_path / "flag", "--low-memory", env={"REPORT_CACHE_DIR": str(tmp_path / "c3")})
+    assert flag.returncode == 0, flag.stderr
+    pdfs = [(tmp_path / d / "doc.pdf").read_bytes() for d in ("lean", "default", "flag")]
+    assert pdfs[0] == pdfs[1] == pdfs[2]
+
+
+def test_available_memory_is_the_smaller_of_machine_and_container(tmp_path):
+    from report import helpers
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       4000000 kB\nMemFree:         100000 kB\nMemAvailable:    2000000 kB\n")
+    cgroup = tmp_path / "cgroup"
+    cgroup.mkdir()
+    (cgroup / "memory.max").write_text("max\n")
+    assert helpers.available_bytes(meminfo, cgroup) == 2000000 * 1024
+    (cgroup / "memory.max").write_text(f"{768 << 20}\n")
+    (cgroup / "memory.current").write_text(f"{256 << 20}\n")
+    assert helpers.available_bytes(meminfo, cgroup) == 512 << 20
+    assert helpers.available_bytes(tmp_path / "none", tmp_path / "none") is None
+    assert helpers.memory_is_short(512 << 20) and not helpers.memory_is_short(2 << 30)
+
+
+def test_short_memory_turns_low_memory_mode_on_and_says_so(tmp_path, monkeypatch, capsys):
+    from report import cli, helpers, pipeline
+
+    monkeypatch.setattr(helpers, "available_bytes", lambda *a: 500 << 20)
+    seen = []
+    real_build = pipeline.build
+    monkeypatch.setattr(pipeline, "build", lambda folder, options: seen.append(options.low_memory)
+                        or real_build(folder, options))
+    monkeypatch.setenv("REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    doc = small(tmp_path / "doc")
+    assert cli.main([str(doc), "-o", str(tmp_path / "out"), "-j", "1"]) == 0
+    assert "500 MB of memory free: building in low-memory mode (see --low-memory)\n" in capsys.readouterr().err
+    assert cli.main([str(doc), "-o", str(tmp_path / "out"), "-j", "1", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert seen == [True, True]
+
+
+def test_compiled_templates_are_cached_for_the_next_process(tmp_path, monkeypatch):
+    import jinja2
+
+    from report import pipeline, render
+
+    doc = small(tmp_path / "doc")
+    options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
+    prepared = pipeline.prepare(doc, options)
+    render._environment.cache_clear()
+    first = pipeline.html_for(prepared, (), web=True, cache=options.cache).text
+    assert list((tmp_path / "cache" / "templates").glob("__jinja2_*.cache"))
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("a cached template was compiled again")
+
+    render._environment.cache_clear()  # a new process: only the files on disk
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    assert pipeline.html_for(prepared, (), web=True, cache=options.cache).text == first
+    render._environment.cache_clear()
