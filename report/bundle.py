@@ -125,7 +125,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     htmls, entries = [], []
     for n, prepared in enumerate(parts, 1):
         figs = pipeline.figures(prepared, options)
-        html = pipeline.html_for(prepared, figs, web=False)
+        html = pipeline.html_for(prepared, figs, web=False, cache=options.cache)
         htmls.append(Html(_prefix_ids(html.text, f"d{n}-"), html.base_url, html.stylesheets, html.resources,
                           html.lang, html.title))
         doc = prepared.doc
