@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 # PERF (issue 7): `render` (Jinja) is imported where it is used, not by `--check`.
-from . import chartspec, content, markup, output, series as series_mod
+from . import chartspec, content, coverage, markup, output, series as series_mod
 from .errors import ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
@@ -80,6 +80,8 @@ def prepare(folder: Path, options: Options) -> Prepared:
     tokens, env = markup.parse(raw.body)
     refs = tuple(markup.references(tokens, raw.body_line))
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
+    if doc is not None and series is not None:
+        coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     problems.raise_if_any()
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs)
 

@@ -35,6 +35,20 @@ trade:
 
 # name: (how to make the folder, the exact lines of stderr for it)
 CASES: dict[str, tuple[dict, list[str]]] = {
+    # --- characters no font of the series has (the Cyrillic and Hebrew are in the shipped fonts) --
+    "missing-glyphs": (doc(FRONT + "\nsubtitle: Трасянка 中文", "## Section\n\nText ཀ and 😀 and ཀ again, "
+                           "Ціханоўская, שלום.\n\n![Trade](chart:trade)\n",
+                           charts__yaml=CHARTS_OK.replace("[2021, 2022]", "[2021, 2022年]")), [
+        "missing-glyphs/charts.yaml:1: trade: '年' (U+5E74) is in none of the series' fonts (Source Serif 4, "
+        "Source Sans 3, Noto Serif Hebrew, Noto Naskh Arabic): replace it, or give the series a font that has "
+        "it (fonts: in series.yaml)",
+        "missing-glyphs/document.md:9:11: subtitle: '中' (U+4E2D), '文' (U+6587) are in none of the series' "
+        "fonts (Source Serif 4, Source Sans 3, Noto Serif Hebrew, Noto Naskh Arabic): replace them, or give "
+        "the series a font that has them (fonts: in series.yaml)",
+        "missing-glyphs/document.md:13:6: 'ཀ' (U+0F40), '😀' (U+1F600) are in none of the series' fonts "
+        "(Source Serif 4, Source Sans 3, Noto Serif Hebrew, Noto Naskh Arabic): replace them, or give the "
+        "series a font that has them (fonts: in series.yaml)",
+    ]),
     # --- malformed YAML, with line and column --------------------------------------------------
     "yaml-syntax": (doc('series: sceeus-guest-commentary\ntitle: "Unclosed\nyear: 2024'), [
         "yaml-syntax/document.md:4:11: invalid YAML: while scanning a quoted scalar, "
