@@ -774,8 +774,16 @@ def draw_apart(specs, style: ChartStyle, cache_dir: Path) -> None:
 
 
 def _fork_helper(specs, style: ChartStyle, cache_dir: Path) -> Background:
+    import gc
+
     read, write = os.pipe()
+    # What this process holds stays shared with the helper only while neither writes to it: the
+    # helper's garbage collector would walk (and so copy) every inherited object. Frozen, they
+    # are left alone; this process unfreezes them after the fork.
+    gc.freeze()
     pid = os.fork()
+    if pid:
+        gc.unfreeze()
     if pid == 0:  # the helper: draw, store, leave without running the parent's exit handlers
         os.close(read)
         status = 1
