@@ -41,6 +41,8 @@ BUILD = ROOT / "build.py"
 GUEST = ROOT / "data" / "sceeus-guest-commentary-2024-08"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}  # what report.pdf.write passes
 
+MEMORY_ROUNDS = 2  # rounds that also sample memory (it varies little from run to run)
+
 BARE = """\
 import sys
 import weasyprint
@@ -438,35 +440,43 @@ def bench_document(name: str, folder: Path, work: Path, runs: int, edits: int,
     out = work / f"out-{name}"
     checked(measure(_ours(folder, out), env={"REPORT_CACHE_DIR": str(warm)}), "warming the caches")
     bare, cold, repeat, lean = [], [], [], []
+    # --low-memory is measured on the document the goals are for; memory, which varies little
+    # from run to run, in the first MEMORY_ROUNDS rounds.
+    kinds = ("bare", "cold", "repeat", "lean") if all_goals else ("bare", "cold", "repeat")
     for r in range(runs):
-        _log(f"{name}: round {r + 1} of {runs}: bare WeasyPrint, cold build, repeat build, "
-             "cold build with --low-memory; then their memory")
-        for sample in (False, True):  # timed runs, then runs that sample memory
-            fresh = work / f"cache-{name}-cold-{r}-{sample}"
-            fresh_lean = work / f"cache-{name}-lean-{r}-{sample}"
-            b = checked(measure([sys.executable, "-c", BARE, *bare_args], sample=sample), "bare WeasyPrint")
-            c = checked(measure(_ours(folder, out), env={"REPORT_CACHE_DIR": str(fresh)}, sample=sample),
-                        "cold build")
-            w = checked(measure(_ours(folder, out), env={"REPORT_CACHE_DIR": str(warm)}, sample=sample),
-                        "repeat build")
-            m = checked(measure(_ours(folder, out, "--low-memory"), env={"REPORT_CACHE_DIR": str(fresh_lean)},
-                                sample=sample), "cold build with --low-memory")
-            shutil.rmtree(fresh, ignore_errors=True)
-            shutil.rmtree(fresh_lean, ignore_errors=True)
-            if not sample:
-                bare.append(b), cold.append(c), repeat.append(w), lean.append(m)
-            else:
-                for timed, sampled in ((bare, b), (cold, c), (repeat, w), (lean, m)):
-                    timed[-1].pss_kb = sampled.pss_kb
+        _log(f"{name}: round {r + 1} of {runs}: bare WeasyPrint, cold build, repeat build"
+             + (", cold build with --low-memory" if all_goals else "")
+             + ("; then their memory" if r < MEMORY_ROUNDS else ""))
+        for sample in (False, True) if r < MEMORY_ROUNDS else (False,):  # timed runs, then memory
+            got = {}
+            for kind in kinds:
+                fresh = work / f"cache-{name}-{kind}-{r}-{sample}"
+                if kind == "bare":
+                    cmd, env = [sys.executable, "-c", BARE, *bare_args], None
+                else:
+                    cmd = _ours(folder, out, *(["--low-memory"] if kind == "lean" else []))
+                    env = {"REPORT_CACHE_DIR": str(warm if kind == "repeat" else fresh)}
+                got[kind] = checked(measure(cmd, env=env, sample=sample), f"{kind} build")
+                shutil.rmtree(fresh, ignore_errors=True)
+            for kind, runs_ in (("bare", bare), ("cold", cold), ("repeat", repeat), ("lean", lean)):
+                if kind not in got:
+                    continue
+                if not sample:
+                    runs_.append(got[kind])
+                else:
+                    runs_[-1].pss_kb = got[kind].pss_kb
     b = median(r.seconds for r in bare)
     c = median(r.seconds for r in cold)
     w = median(r.seconds for r in repeat)
-    lt = median(r.seconds for r in lean)
     # Ratios are medians of each round's ratio: a round's runs follow each other within seconds,
     # so a slower spell of a shared machine weighs on both sides of a ratio alike.
-    cr, wr, lr = (paired(runs_, bare, "seconds") for runs_ in (cold, repeat, lean))
-    bp, cp, wp, lp = (median(r.pss_kb for r in runs_) for runs_ in (bare, cold, repeat, lean))
-    bm, cm, wm = (median(r.maxrss_kb for r in runs_) for runs_ in (bare, cold, repeat))
+    cr, wr = (paired(runs_, bare, "seconds") for runs_ in (cold, repeat))
+
+    def memory(runs_, field="pss_kb"):
+        return median(getattr(r, field) for r in runs_ if r.pss_kb is not None)
+
+    bp, cp, wp = memory(bare), memory(cold), memory(repeat)
+    bm, cm, wm = (memory(runs_, "maxrss_kb") for runs_ in (bare, cold, repeat))
     goal = "≤ 1.3" if all_goals else "—"
     rows = [
         Row(f"{name}: cold build, new process, empty caches", secs(c), f"{secs(b)} (bare)", cr, "≤ 1.2",
@@ -481,14 +491,18 @@ def bench_document(name: str, folder: Path, work: Path, runs: int, edits: int,
             wp / bp, goal, wp / bp <= 1.3 if all_goals else None),
         Row(f"{name}: peak memory, cold build, all processes at once (PSS): chart helper beside WeasyPrint",
             mb(cp), f"{mb(bp)} (bare)", cp / bp, "— (a trade, see the notes)", None),
-        Row(f"{name}: `--low-memory` cold build, all processes at once (PSS)", mb(lp), f"{mb(bp)} (bare)",
-            lp / bp, goal, lp / bp <= 1.3 if all_goals else None),
-        Row(f"{name}: `--low-memory` cold build, time", secs(lt), f"{secs(b)} (bare)", lr, "—", None),
     ]
+    if lean:
+        lp, lt, lr = memory(lean), median(r.seconds for r in lean), paired(lean, bare, "seconds")
+        rows += [
+            Row(f"{name}: `--low-memory` cold build, all processes at once (PSS)", mb(lp), f"{mb(bp)} (bare)",
+                lp / bp, goal, lp / bp <= 1.3),
+            Row(f"{name}: `--low-memory` cold build, time", secs(lt), f"{secs(b)} (bare)", lr, "—", None),
+        ]
 
     _log(f"{name}: stages, one after the other in one process, empty caches")
     stage_runs = []
-    for r in range(runs):
+    for r in range(min(runs, 3)):
         fresh = work / f"cache-{name}-stages-{r}"
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "report.bench", "--stages", str(folder), "--cache", str(fresh)],
@@ -550,7 +564,7 @@ def run(quick: bool, runs: int | None, keep: bool, readme: bool) -> int:
 
     import weasyprint
 
-    runs = runs or (1 if quick else 3)
+    runs = runs or (1 if quick else 5)
     edits = 1 if quick else 5
     work = Path(tempfile.mkdtemp(prefix="report-bench-"))
     started = time.perf_counter()
@@ -569,7 +583,8 @@ def run(quick: bool, runs: int | None, keep: bool, readme: bool) -> int:
             rows += doc_rows
             stage_tables.append((name, stage_rows))
         first_name, first, _ = docs[0]
-        rows.append(bench_jobs(first, work, 2 if quick else 6, runs if quick else max(runs, 5),
+        jobs_runs = runs if quick else max(runs, 7)
+        rows.append(bench_jobs(first, work, 2 if quick else 6, jobs_runs,
                                work / f"cache-{first_name}"))
         rows += bench_quick_commands(first, max(runs, 3))
         _log("live preview: --watch --serve, one-word edits")
@@ -589,7 +604,8 @@ def run(quick: bool, runs: int | None, keep: bool, readme: bool) -> int:
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     about = (f"{'Quick run' if quick else 'Run'}: medians of {runs} run{'s' * (runs != 1)}"
-             f" ({edits} edit{'s' * (edits != 1)} for the watch rows); {cores} cores, load average {load:.1f}"
+             f" (memory: {min(runs, MEMORY_ROUNDS)}; stages: {min(runs, 3)}; -j: {jobs_runs};"
+             f" {edits} edit{'s' * (edits != 1)} for the watch rows); {cores} cores, load average {load:.1f}"
              f" at the start; Python {platform.python_version()}, WeasyPrint {weasyprint.__version__};"
              f" {time.perf_counter() - started:.0f} s in all.")
     text = [about, "", table(rows, ["measurement", "ours", "compared with", "ratio", "goal", "met?"]), "", NOTES]
@@ -648,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m report.bench",
                                 description="Measure the build next to bare WeasyPrint and print a table.")
     p.add_argument("--quick", action="store_true", help="a small document, once: a smoke test (the test suite runs it)")
-    p.add_argument("--runs", type=int, metavar="N", help="repetitions for each median (default 3; 1 with --quick)")
+    p.add_argument("--runs", type=int, metavar="N", help="repetitions for each median (default 5; 1 with --quick)")
     p.add_argument("--readme", action="store_true", help="also write the table into README.md")
     p.add_argument("--keep", action="store_true", help="keep the work folder (documents, outputs, caches)")
     p.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
