@@ -7,7 +7,6 @@ reported like any other and one bad document does not stop the others.
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -70,7 +69,9 @@ def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
 
 
 def jobs_default() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    from .helpers import cores
+
+    return cores()
 
 
 def run(folders: list[Path], options, jobs: int, check_only: bool = False, verbose: bool = False,

@@ -255,7 +255,6 @@ def stages(folder: Path, cache: Path) -> dict[str, float]:
     document = pdf.layout(html, allowed)
     lap("layout: fonts, CSS, pages")
     pdf._install_font_cache()
-    pdf._can_fork = lambda: False  # one after the other: no helper cleaning fonts meanwhile
     from weasyprint.pdf.fonts import Font
     cached_clean, spent = Font.clean, [0.0]
 
@@ -267,7 +266,8 @@ def stages(folder: Path, cache: Path) -> dict[str, float]:
             spent[0] += time.perf_counter() - start
 
     Font.clean = timed_clean
-    pdf.write(document, pdf.PdfOptions(font_cache=cache / "pdf-fonts"))
+    # helpers=False: one after the other, no helper cleaning fonts meanwhile
+    pdf.write(document, pdf.PdfOptions(font_cache=cache / "pdf-fonts", helpers=False))
     lap("PDF writing")
     times["PDF writing: of which fonts subset and made static"] = spent[0]
     return times
@@ -602,7 +602,9 @@ def run(quick: bool, runs: int | None, keep: bool, readme: bool) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    from .helpers import cores
+
+    cores = cores()
     about = (f"{'Quick run' if quick else 'Run'}: medians of {runs} run{'s' * (runs != 1)}"
              f" (memory: {min(runs, MEMORY_ROUNDS)}; stages: {min(runs, 3)}; -j: {jobs_runs};"
              f" {edits} edit{'s' * (edits != 1)} for the watch rows); {cores} cores, load average {load:.1f}"

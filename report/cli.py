@@ -136,13 +136,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import batch, helpers, pipeline
 
+    free = None if args.low_memory else helpers.available_bytes()
+    short = helpers.memory_is_short(free)  # low-memory mode chosen for the user: say so below
     options = pipeline.Options(
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
         pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,
-        low_memory=args.low_memory or helpers.memory_is_short())
+        low_memory=args.low_memory or short)
     jobs = args.jobs or batch.jobs_default()
-    if options.low_memory and not args.low_memory and not (args.quiet or args.check):
-        free = helpers.available_bytes() or 0
+    if short and not (args.quiet or args.check):
         print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
               file=sys.stderr)
 

@@ -100,10 +100,9 @@ def _message(chars: list[str], series: Series) -> str:
     named = ", ".join(f"{quote(c)} (U+{ord(c):04X})" for c in chars[:SHOWN])
     if len(chars) > SHOWN:
         named += f" and {len(chars) - SHOWN} more"
-    what = "is" if len(chars) == 1 else "are"
-    return (f"{named} {what} in none of the series' fonts ({families}): replace "
-            f"{'it' if len(chars) == 1 else 'them'}, or give the series a font that has "
-            f"{'it' if len(chars) == 1 else 'them'} (fonts: in series.yaml)")
+    verb, it = ("is", "it") if len(chars) == 1 else ("are", "them")
+    return (f"{named} {verb} in none of the series' fonts ({families}): replace {it}, "
+            f"or give the series a font that has {it} (fonts: in series.yaml)")
 
 
 def check(doc: Document, front, series: Series, problems: Problems, cache: Path | None = None) -> None:

@@ -59,8 +59,8 @@ def available_bytes(meminfo: Path = Path("/proc/meminfo"),
     return min(found) if found else None
 
 
-def memory_is_short(available: int | None = None) -> bool:
-    available = available_bytes() if available is None else available
+def memory_is_short(available: int | None) -> bool:
+    """`available` (from `available_bytes`) is under SHORT_BYTES; unknown is not short."""
     return available is not None and available < SHORT_BYTES
 
 
