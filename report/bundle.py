@@ -144,7 +144,8 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
             ctx=_FrontContext(Markup(render.font_css(cover_series))))
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
         extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
-        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options))
+        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options),
+                          cache=options.cache)
 
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)

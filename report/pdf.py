@@ -63,8 +63,9 @@ def font_config():
 
 # -- importing WeasyPrint ------------------------------------------------------------------------
 
-def _import_weasyprint():
-    """`import weasyprint`, without the ~30 helper processes it starts to find its libraries.
+def _import_weasyprint(cache: Path | None = None):
+    """`import weasyprint`, without the ~30 helper processes it starts to find its libraries,
+    and with its C declarations taken from `cache` when they are there (ffi_cache.py).
 
     WeasyPrint asks cffi for each library under several names ('libpango-1.0-0', 'pango-1.0',
     … 'libpango-1.0.so.0'); each name that is not a file makes `ctypes.util.find_library` run
@@ -78,8 +79,12 @@ def _import_weasyprint():
         return sys.modules["weasyprint"]
     import ctypes.util
 
+    from . import ffi_cache
+
     original = ctypes.util.find_library
     ctypes.util.find_library = _find_library
+    if cache is not None:
+        ffi_cache.install(cache)
     try:
         import weasyprint
         return weasyprint
@@ -88,6 +93,7 @@ def _import_weasyprint():
             del sys.modules[name]
     finally:
         ctypes.util.find_library = original
+        ffi_cache.uninstall()
     import weasyprint
     return weasyprint
 
@@ -159,11 +165,12 @@ def _css_string(css: str, fetcher, fonts):
 def layout(html: Html, allowed: tuple[Path, ...], extra_css: tuple[str, ...] = (), cache: Path | None = None):
     """Lay out the pages. Returns the WeasyPrint document (pages, boxes) for writing or checks.
 
-    `cache`: a folder where the hyphenation patterns of the document's language are kept.
+    `cache`: the cache folder; the hyphenation patterns of the document's language are kept in
+    its `hyphenation` folder, WeasyPrint's parsed C declarations in `weasyprint-ffi`.
     """
-    weasyprint = _import_weasyprint()
+    weasyprint = _import_weasyprint(cache)
     if cache is not None:
-        _load_hyphenation(html.lang, Path(cache))
+        _load_hyphenation(html.lang, Path(cache) / "hyphenation")
 
     from .fetcher import RefusedURL, SafeFetcher
 

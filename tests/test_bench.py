@@ -232,3 +232,41 @@ def test_compiled_templates_are_cached_for_the_next_process(tmp_path, monkeypatc
     monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
     assert pipeline.html_for(prepared, (), web=True, cache=options.cache).text == first
     render._environment.cache_clear()
+
+
+FFI_PROCESS = """
+import sys
+from pathlib import Path
+from report import pipeline
+
+doc, out, cache = map(Path, sys.argv[1:])
+pipeline.build(doc, pipeline.Options(out_dir=out, cache=cache))
+import weasyprint.text.ffi as wp
+print(type(wp.ffi).__module__, "pycparser" in sys.modules)
+"""
+
+
+def _ffi_build(doc: Path, out: Path, cache: Path) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", FFI_PROCESS, doc, out, cache], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout.split()
+
+
+def test_weasyprints_c_declarations_are_parsed_once_and_change_no_byte(tmp_path):
+    """The first process parses WeasyPrint's declarations (cffi's parser, pycparser) and keeps
+    them as an out-of-line module; the next one loads that and never imports the parser. A
+    damaged module is parsed again and replaced. The PDF is the same each time."""
+    doc = small(tmp_path / "doc")
+    cache = tmp_path / "cache"
+    assert _ffi_build(doc, tmp_path / "a", cache) == ["cffi.api", "True"]
+    kept = list((cache / "weasyprint-ffi").iterdir())
+    assert [p.suffix for p in kept] == [".py"]
+    assert _ffi_build(doc, tmp_path / "b", cache) == ["_cffi_backend", "False"]
+    kept[0].write_text("this is not Python")
+    assert _ffi_build(doc, tmp_path / "c", cache) == ["cffi.api", "True"]
+    assert list((cache / "weasyprint-ffi").iterdir()) == kept and "_cffi_backend" in kept[0].read_text()
+    assert _ffi_build(doc, tmp_path / "d", cache) == ["_cffi_backend", "False"]
+    pdfs = {(tmp_path / d / "doc.pdf").read_bytes() for d in "abcd"}
+    assert len(pdfs) == 1

@@ -1,0 +1,144 @@
+"""WeasyPrint's C declarations, parsed once and kept (PERF, issue 7).
+
+`weasyprint.text.ffi` hands cffi about 450 lines of C declarations (Pango, HarfBuzz,
+fontconfig) at every import, and cffi parses them with pycparser, in pure Python: about 0.4 s
+of the 0.8 s `import weasyprint`, and another 0.1 s in the first layout, which parses each type
+string (`ffi.new('PangoRectangle *')`) the same way. cffi's own out-of-line ABI mode is the cure
+(https://cffi.readthedocs.io/en/stable/overview.html#out-of-line-abi-level): `emit_python_code`
+writes the parsed declarations as a small Python module, and an FFI made from that module parses
+type strings in C. Nothing is compiled; the same libraries are opened and the same functions
+called, so the PDF bytes are the same.
+
+While WeasyPrint's module runs, `cffi.FFI` is a stand-in whose `cdef` looks for that module in
+the cache folder, by a digest of the declarations and the cffi and Python versions; on a miss it
+parses as usual and writes the module for the next process. As soon as WeasyPrint's module has
+run, its `ffi` is the real FFI object, so nothing goes through the stand-in afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.abc
+import importlib.util
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+TARGET = "weasyprint.text.ffi"
+FOLDER = "weasyprint-ffi"  # under the cache folder
+
+
+def _module_file(cache: Path, source: str) -> Path:
+    import cffi
+
+    digest = hashlib.sha256("\0".join((source, cffi.__version__, sys.version)).encode()).hexdigest()
+    return cache / FOLDER / f"_wp_ffi_{digest[:24]}.py"
+
+
+def _load(path: Path):
+    """The FFI object of an emitted module, or None where it is missing or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.ffi
+    except Exception:  # a damaged file: parse as usual, and write it again
+        return None
+
+
+def _emit(ffi, path: Path) -> None:
+    """Write the parsed declarations of `ffi` as an out-of-line module; all or nothing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ffi.set_source(path.stem, None)  # None: ABI mode, a pure Python module, no compiler
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # cffi prints "generating …"
+                ffi.emit_python_code(tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:  # a cache that cannot be written costs speed, not the build
+        pass
+
+
+class _StandIn:
+    """What `cffi.FFI()` returns while WeasyPrint's module runs."""
+
+    def __init__(self, original_class, cache: Path):
+        self._original_class = original_class
+        self._cache = cache
+        self._real = None
+
+    def cdef(self, source: str, **kwargs) -> None:
+        if self._real is not None or kwargs:  # not the one plain cdef this is made for
+            self._inline().cdef(source, **kwargs)
+            return
+        path = _module_file(self._cache, source)
+        self._real = _load(path)
+        if self._real is None:
+            self._real = self._original_class()
+            self._real.cdef(source)
+            _emit(self._real, path)
+
+    def _inline(self):
+        if self._real is None:
+            self._real = self._original_class()
+        return self._real
+
+    def __getattr__(self, name):
+        return getattr(self._inline(), name)
+
+
+class _Loader(importlib.abc.Loader):
+    def __init__(self, loader, cache: Path):
+        self._loader, self._cache = loader, cache
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        import cffi
+
+        original = cffi.FFI
+        cffi.FFI = lambda *args, **kwargs: (_StandIn(original, self._cache) if not args and not kwargs
+                                            else original(*args, **kwargs))
+        try:
+            self._loader.exec_module(module)
+        finally:
+            cffi.FFI = original
+        if isinstance(module.__dict__.get("ffi"), _StandIn):
+            module.ffi = module.ffi._inline()  # before anyone does `from .ffi import ffi`
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def __init__(self, cache: Path):
+        self._cache = cache
+
+    def find_spec(self, name, path=None, target=None):
+        if name != TARGET:
+            return None
+        sys.meta_path.remove(self)  # find WeasyPrint's own module, once
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        spec.loader = _Loader(spec.loader, self._cache)
+        return spec
+
+
+def install(cache: Path) -> None:
+    """Take WeasyPrint's declarations from `cache` at its coming import (no effect once imported)."""
+    if TARGET in sys.modules or any(isinstance(f, _Finder) for f in sys.meta_path):
+        return
+    sys.meta_path.insert(0, _Finder(Path(cache)))
+
+
+def uninstall() -> None:
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _Finder)]
