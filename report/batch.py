@@ -83,14 +83,18 @@ def run(folders: list[Path], options, jobs: int, check_only: bool = False, verbo
                 started(folder)
             yield one(folder, options, check_only, verbose)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(folders))) as pool:
+    workers = min(jobs, len(folders))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(one, folder, options, check_only, verbose): folder for folder in folders}
         if started:
-            for folder in folders[:jobs]:
+            for folder in folders[:workers]:
                 started(folder)
         try:
-            for future in as_completed(futures):
+            # The pool hands out documents in the order given: as one finishes, the next begins.
+            for done, future in enumerate(as_completed(futures), start=workers):
                 yield future.result()
+                if started and done < len(folders):
+                    started(folders[done])
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

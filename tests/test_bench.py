@@ -270,3 +270,25 @@ def test_weasyprints_c_declarations_are_parsed_once_and_change_no_byte(tmp_path)
     assert _ffi_build(doc, tmp_path / "d", cache) == ["_cffi_backend", "False"]
     pdfs = {(tmp_path / d / "doc.pdf").read_bytes() for d in "abcd"}
     assert len(pdfs) == 1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_several_documents_show_progress_unless_quiet(tmp_path, jobs):
+    """Each document: "building DOC …" when it starts, "DOC: built in N.N s" when it is done
+    (with -j 2, the third begins as one of the first two finishes); -q prints none of it."""
+    import re
+
+    docs = [small(tmp_path / f"doc-{n}", n) for n in (1, 2, 3)]
+    env = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    result = run(*docs, "-o", tmp_path / "out", "-j", jobs, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    for doc in docs:
+        begun = lines.index(f"building {doc} …")
+        done = [i for i, line in enumerate(lines) if re.fullmatch(rf"{re.escape(str(doc))}: built in \d+\.\d s", line)]
+        assert len(done) == 1 and begun < done[0], lines
+    assert len(lines) == 6, lines
+    assert sorted(result.stdout.split()) == [str(tmp_path / "out" / f"doc-{n}.pdf") for n in (1, 2, 3)]
+    quiet = run(*docs, "-o", tmp_path / "quiet", "-j", jobs, "-q", env=env)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert len(quiet.stdout.split()) == 3
