@@ -406,6 +406,9 @@ class Row:
 
     def cells(self) -> list[str]:
         ratio = "—" if self.ratio is None else f"{self.ratio:.2f}"
+        bound = re.search(r"\d+(\.\d+)?", self.goal) if self.met is not None else None
+        if bound and self.ratio is not None and abs(self.ratio - float(bound.group())) < 0.005:
+            ratio = f"{self.ratio:.3f}"  # 0.60 against "≤ 0.6" would hide which side it fell
         met = "—" if self.met is None else ("yes" if self.met else "**NO**")
         return [self.what, self.ours, self.compared, ratio, self.goal, met]
 
