@@ -75,18 +75,23 @@ class _StandIn:
     def __init__(self, original_class, cache: Path):
         self._original_class = original_class
         self._cache = cache
+        self._sources: list[tuple[str, dict]] = []
         self._real = None
 
     def cdef(self, source: str, **kwargs) -> None:
-        if self._real is not None or kwargs:  # not the one plain cdef this is made for
-            self._inline().cdef(source, **kwargs)
+        self._sources.append((source, kwargs))
+        if len(self._sources) == 1 and not kwargs:  # the one plain cdef WeasyPrint makes
+            path = _module_file(self._cache, source)
+            self._real = _load(path)
+            if self._real is None:
+                self._real = self._original_class()
+                self._real.cdef(source)
+                _emit(self._real, path)
             return
-        path = _module_file(self._cache, source)
-        self._real = _load(path)
-        if self._real is None:
-            self._real = self._original_class()
-            self._real.cdef(source)
-            _emit(self._real, path)
+        # Anything else (a later WeasyPrint, say): cffi's usual way, with every declaration so far.
+        self._real = self._original_class()
+        for earlier, options in self._sources:
+            self._real.cdef(earlier, **options)
 
     def _inline(self):
         if self._real is None:

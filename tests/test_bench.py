@@ -292,3 +292,22 @@ def test_several_documents_show_progress_unless_quiet(tmp_path, jobs):
     quiet = run(*docs, "-o", tmp_path / "quiet", "-j", jobs, "-q", env=env)
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert len(quiet.stdout.split()) == 3
+
+
+def test_a_declaration_cache_falls_back_to_cffi_for_what_it_was_not_made_for(tmp_path):
+    """One plain cdef is served from the kept module; a second one (a later WeasyPrint might
+    make it) turns the stand-in into cffi's usual FFI holding every declaration so far."""
+    import cffi
+
+    from report.ffi_cache import _StandIn
+
+    first = _StandIn(cffi.FFI, tmp_path)
+    first.cdef("int abs(int);")
+    assert type(first._real) is cffi.FFI  # parsed, and kept
+    second = _StandIn(cffi.FFI, tmp_path)
+    second.cdef("int abs(int);")
+    assert type(second._real).__module__ == "_cffi_backend"  # from the kept module
+    second.cdef("long labs(long);")
+    assert type(second._real) is cffi.FFI
+    libc = second.dlopen(None)
+    assert (libc.abs(-3), libc.labs(-4)) == (3, 4)
