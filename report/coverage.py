@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problems, quote
 from .model import ChartSpec, Document, Series
+from .output import write_cache
 
 # Not drawn as glyphs: controls, format characters (soft hyphen, joiners, marks of direction),
 # spaces and separators (set as widths), variation selectors.
@@ -55,13 +55,7 @@ def _font_chars(path: Path, cache: Path | None) -> frozenset[int]:
 
     chars = frozenset(TTFont(str(path), lazy=True, fontNumber=0).getBestCmap() or ())
     if stored is not None:
-        try:
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            tmp = stored.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(_ranges(chars)), encoding="ascii")
-            os.replace(tmp, stored)
-        except OSError:
-            pass
+        write_cache(stored, json.dumps(_ranges(chars)).encode("ascii"))
     return chars
 
 

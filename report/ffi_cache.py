@@ -22,10 +22,11 @@ import hashlib
 import importlib.abc
 import importlib.util
 import io
-import os
 import sys
 import tempfile
 from pathlib import Path
+
+from .output import write_cache
 
 TARGET = "weasyprint.text.ffi"
 FOLDER = "weasyprint-ffi"  # under the cache folder
@@ -52,19 +53,14 @@ def _load(path: Path):
 
 
 def _emit(ffi, path: Path) -> None:
-    """Write the parsed declarations of `ffi` as an out-of-line module; all or nothing."""
+    """Keep the parsed declarations of `ffi` as an out-of-line module at `path`."""
+    ffi.set_source(path.stem, None)  # None: ABI mode, a pure Python module, no compiler
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ffi.set_source(path.stem, None)  # None: ABI mode, a pure Python module, no compiler
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        try:
+        with tempfile.TemporaryDirectory() as folder:  # cffi writes a file; the cache gets it whole
+            target = Path(folder) / path.name
             with contextlib.redirect_stdout(io.StringIO()):  # cffi prints "generating …"
-                ffi.emit_python_code(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+                ffi.emit_python_code(str(target))
+            write_cache(path, target.read_bytes())
     except OSError:  # a cache that cannot be written costs speed, not the build
         pass
 

@@ -21,14 +21,13 @@ import hashlib
 import json
 import logging
 import os
-import sys
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from .errors import BuildError
+from .output import write_cache
 from .model import Html
 
 # Tagged PDF for screen readers by default; archival variants pass through (--pdf-variant).
@@ -219,7 +218,7 @@ def _load_hyphenation(lang: str, folder: Path) -> None:
         dictionary = pyphen.HyphDict(path)
         if all(type(v) is int for _, values in dictionary.patterns.values() for v in values):
             # (patterns with non-standard hyphenation hold objects JSON cannot keep: not cached)
-            _store(stored, json.dumps({"maxlen": dictionary.maxlen, "patterns": dictionary.patterns}).encode())
+            write_cache(stored, json.dumps({"maxlen": dictionary.maxlen, "patterns": dictionary.patterns}).encode())
     pyphen.hdcache[path] = dictionary
 
 
@@ -334,7 +333,7 @@ def _install_font_cache() -> None:
             hit = _load(folder / f"{key}.font")
         if hit is None:
             hit = _cleaned(original, self, to_unicode, hinting)
-            _store(folder / f"{key}.font", _dump(hit))
+            write_cache(folder / f"{key}.font", _dump(hit))
         _font_memory[key] = hit
         self.file_content, variations = hit
         self.variations = dict(variations)
@@ -404,14 +403,14 @@ def _clean_on_two_cores(original, fonts, hinting, folder: Path) -> None:
         status = 1
         try:
             for _, key, font, to_unicode in theirs:
-                _store(folder / f"{key}.font", _dump(_cleaned(original, font, to_unicode, hinting)))
+                write_cache(folder / f"{key}.font", _dump(_cleaned(original, font, to_unicode, hinting)))
             status = 0
         finally:
             os._exit(status)
     try:
         for _, key, font, to_unicode in mine:
             hit = _cleaned(original, font, to_unicode, hinting)
-            _store(folder / f"{key}.font", _dump(hit))
+            write_cache(folder / f"{key}.font", _dump(hit))
             _font_memory[key] = hit
     finally:
         os.waitpid(pid, 0)  # what it failed to store, WeasyPrint's pass cleans itself
@@ -463,26 +462,6 @@ def _load(path: Path) -> tuple[bytes, dict] | None:
     except (OSError, ValueError):
         return None
     return (content, variations) if content and isinstance(variations, dict) else None
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Atomically, and quietly: a cache that cannot be written only costs time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if not isinstance(sys.exc_info()[1], OSError):
-            raise
 
 
 def write(document, options: PdfOptions) -> bytes:
