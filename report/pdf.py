@@ -288,12 +288,20 @@ def _font_key(font, to_unicode, hinting) -> str:
     import weasyprint
 
     digest = hashlib.sha256(font.file_content)
+    # The libraries, this module's code (how an instance is made and dated, `_deterministic`),
+    # the date asked for, then the font as WeasyPrint uses it.
     facts = ((weasyprint.__version__, fontTools.version, _harfbuzz_version()),
+             (_code_digest(), os.environ.get("SOURCE_DATE_EPOCH")),
              (font.index, sorted(to_unicode), bool(font.missing), bool(hinting),
               sorted(font.variations.items()), font.weight, font.font_size, font.style,
               bool(font.png), bool(font.svg), bool(font.colr)))
     digest.update(repr(facts).encode("utf-8"))
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -311,3 +311,20 @@ def test_a_declaration_cache_falls_back_to_cffi_for_what_it_was_not_made_for(tmp
     assert type(second._real) is cffi.FFI
     libc = second.dlopen(None)
     assert (libc.abs(-3), libc.labs(-4)) == (3, 4)
+
+
+def test_font_instances_made_for_another_date_are_not_reused(tmp_path):
+    """A static font instance carries a date (SOURCE_DATE_EPOCH when set, else its font's). One
+    made under SOURCE_DATE_EPOCH must not come back from the cache in a build without it: that
+    build equals one with an empty cache."""
+    doc = small(tmp_path / "doc")
+    shared = {"REPORT_CACHE_DIR": str(tmp_path / "shared")}
+    dated = run(doc, "-o", tmp_path / "dated", env={**shared, "SOURCE_DATE_EPOCH": "86400"})
+    assert dated.returncode == 0, dated.stderr
+    after = run(doc, "-o", tmp_path / "after", env=shared)
+    assert after.returncode == 0, after.stderr
+    clean = run(doc, "-o", tmp_path / "clean", env={"REPORT_CACHE_DIR": str(tmp_path / "empty")})
+    assert clean.returncode == 0, clean.stderr
+    pdf = {d: (tmp_path / d / "doc.pdf").read_bytes() for d in ("dated", "after", "clean")}
+    assert pdf["after"] == pdf["clean"]
+    assert pdf["dated"] != pdf["clean"]  # the date is in the fonts: the test would see a mix-up
