@@ -42,13 +42,28 @@ class PdfOptions:
     helpers: bool = True  # fonts may be cleaned in a forked helper beside this process
 
 
+# WeasyPrint's one warning that is about the machine, not the document: without the optional
+# libharfbuzz-subset0 it subsets fonts with fontTools, slower, to an equivalent PDF.
+NO_HARFBUZZ_SUBSET = "Using fontTools instead of HarfBuzz-Subset"
+NO_HARFBUZZ_NOTICE = ("notice: libharfbuzz-subset0 is not installed; fonts are subset the slower way "
+                      "(Debian/Ubuntu: apt-get install libharfbuzz-subset0)")
+_noticed: set[str] = set()
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if message.startswith(NO_HARFBUZZ_SUBSET):
+            if NO_HARFBUZZ_NOTICE not in _noticed:  # once a process: it is the machine's, not the document's
+                _noticed.add(NO_HARFBUZZ_NOTICE)
+                import sys
+                print(NO_HARFBUZZ_NOTICE, file=sys.stderr, flush=True)
+            return
+        self.messages.append(message)
 
 
 @lru_cache(maxsize=1)
