@@ -18,10 +18,7 @@ from markupsafe import Markup
 from . import content, pipeline, render, series as series_mod, yamlload
 from .errors import BuildError, ContentErrors, Problems, quote
 from .model import Html
-
-KEYS = {"title": "a string", "subtitle": "a string", "date": "a date written YYYY-MM-DD or YYYY-MM",
-        "series": "a series id", "documents": "a list of document folders, relative to this file"}
-DEFAULT_SERIES = "sceeus-reader"
+from .schemas import READER
 
 
 @dataclass(frozen=True)
@@ -53,44 +50,24 @@ def load(path: Path, problems: Problems) -> Reader | None:
         problems.add(path, "a reader file must be a mapping with title and documents", 1)
         return None
     before = len(problems)
-    for key in data:
-        if key not in KEYS:
-            line, col = data.key_pos[key]
-            problems.add(path, f"unknown key{content.nearest(key, KEYS)}", line, col, str(key))
-    for key in ("title", "documents"):
-        if key not in data:
-            problems.add(path, "required", 1, None, key)
-    for key in ("title", "subtitle", "series", "date"):
-        if key in data and not isinstance(data[key], str):
-            line, col = data.value_pos[key]
-            problems.add(path, f"must be {KEYS[key]}, not {quote(data[key])}", line, col, key)
-    date = data.get("date")
-    if isinstance(date, str) and not content._valid_date(date):
-        line, col = data.value_pos["date"]
-        problems.add(path, f"{quote(date)} is not a date; write YYYY-MM-DD or YYYY-MM", line, col, "date")
+    READER.check(data, lambda field, message, pos: problems.add(path, message, pos[0], pos[1], field), (1, None))
     folders = []
     docs = data.get("documents")
-    if "documents" in data:
-        if not isinstance(docs, list) or not docs:
-            line, col = data.value_pos["documents"]
-            problems.add(path, f"must be {KEYS['documents']}, with at least one", line, col, "documents")
-        else:
-            for i, item in enumerate(docs):
+    for i, item in enumerate(docs if isinstance(docs, list) else ()):
+        if isinstance(item, str):  # other items: reported by the check
+            folder = (path.parent / item)
+            if not (folder / "document.md").is_file():
                 line, col = docs.item_pos[i]
-                if not isinstance(item, str):
-                    problems.add(path, f"must be a folder path, not {quote(item)}", line, col, f"documents[{i}]")
-                    continue
-                folder = (path.parent / item)
-                if not (folder / "document.md").is_file():
-                    problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
-                folders.append(folder)
+                problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
+            folders.append(folder)
     if len(problems) > before:
         return None
     from .model import Document
+    values = READER.values(data)
     when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
-                    date=date)
-    return Reader(path, data["title"], data.get("subtitle"), date, render.date_text(when),
-                  data.get("series", DEFAULT_SERIES), tuple(folders))
+                    date=values["date"])
+    return Reader(path, values["title"], values["subtitle"], values["date"], render.date_text(when),
+                  values["series"], tuple(folders))
 
 
 def _prefix_ids(html: str, prefix: str) -> str:

@@ -42,7 +42,7 @@ class Context:
     """What a template can use: the contract series authors write against."""
 
     doc: Document  # the checked front matter (doc.title, doc.number, doc.extra …)
-    series: Series  # the merged series manifest (series.label, series.colors …)
+    series: Series  # the resolved series: series.label, series.wordmark, series.colors … (schemas.SERIES)
     title: str
     short_title: str  # for the running header
     number_line: str  # "No. 8 · 2024"

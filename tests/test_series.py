@@ -70,7 +70,7 @@ def test_every_series_in_styles_builds(built):
 def test_running_footer_on_every_page_but_a_cover(built, sid):
     pages = page_texts(built[sid])
     total = len(pages)
-    has_cover = series_mod.resolve(sid, Problems()).manifest.get("cover")
+    has_cover = series_mod.resolve(sid, Problems()).cover
     for n, text in enumerate(pages, 1):
         if has_cover and n == 1:
             assert "Page 1 of" not in text  # the cover shows no footer, but counts as page 1
@@ -192,8 +192,8 @@ def test_extends_resolves_in_a_fixed_order():
     # Keys merge with the child winning; unset keys come from the nearest parent that sets them.
     assert s.label == "Guest Report" and s.name == "SCEEUS Guest Report"       # the child's own
     assert s.disclaimer.startswith("The views expressed in this Guest Report")  # the child's own
-    assert s.manifest["cover"] is True and s.manifest["contents"] is True       # sceeus-report
-    assert s.manifest["numbered_sections"] is True                             # sceeus-report
+    assert s.cover is True and s.contents is True                                   # sceeus-report
+    assert s.numbered_sections is True                                               # sceeus-report
     assert s.colors["primary"] == "#16284a" and s.required == ("summary",)      # sceeus-commentary
     assert s.publisher_short == "SCEEUS"                                        # sceeus-commentary
     assert s.page_size == "A4" and s.fonts["serif"].family == "Source Serif 4"  # base
