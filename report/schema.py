@@ -277,12 +277,12 @@ def _table(schema: Schema) -> list[str]:
     rows = ["| Key | Type | Default | Meaning |", "| --- | --- | --- | --- |"]
     for f in schema.fields:
         kind = f"one of: {', '.join(f'`{c}`' for c in f.choices)}" if f.choices else f.kind.name
-        default = "**required**" if f.required else "—" if f.default is MISSING else f"`{_yaml(f.default)}`"
+        default = "**required**" if f.required else "—" if f.default is MISSING else f"`{yaml_value(f.default)}`"
         rows.append(f"| `{f.name}` | {kind} | {default} | {f.doc} |".replace("\n", " "))
     return rows + [""]
 
 
-def _yaml(value) -> str:
+def yaml_value(value) -> str:
     """A default as it would be written in YAML."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -291,9 +291,9 @@ def _yaml(value) -> str:
     if isinstance(value, str):
         return value if value.strip() and value == value.strip() and ":" not in value else f'"{value}"'
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_yaml(v) for v in value) + "]"
+        return "[" + ", ".join(yaml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_yaml(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 

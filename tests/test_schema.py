@@ -87,3 +87,12 @@ def test_reader_yaml_problems_in_its_words(tmp_path):
         "3:12: documents: needs at least one document folder",
         "4:9: series: must be a series id, not ['a']",
     ]
+
+
+def test_every_key_the_scaffold_shows_is_valid_once_uncommented():
+    from report.scaffold import manifest
+    head, keys = manifest("my-brief", "sceeus-commentary").split("extends: sceeus-commentary\n")
+    uncommented = "extends: base\n" + "".join(line.removeprefix("# ") + "\n" for line in keys.splitlines())
+    data = yamlload.load(uncommented, "series.yaml")
+    assert set(data) == {f.name for f in schemas.SERIES.fields}
+    assert problems_of(schemas.SERIES, uncommented) == []
