@@ -52,8 +52,8 @@ def brief(value) -> str:
     return quote(value)
 
 
-def _fine(value) -> str | None:
-    return None
+def _fine(value) -> tuple[str, ...]:
+    return ()
 
 
 def _same(value):
@@ -67,7 +67,7 @@ class Kind:
     name: str  # the reference's type column: "text", "whole number"
     expected: str  # in "must be <expected>, not …"
     accepts: Callable[[object], bool]  # the type check
-    meaning: Callable[[object], str | None] = _fine  # once the type is right: what is wrong, or None
+    meaning: Callable[[object], tuple[str, ...]] = _fine  # once the type is right: what is wrong, if anything
     convert: Callable[[object], object] = _same  # the YAML value as the typed value (lists → tuples)
     annotation: object = object  # the typed value's Python type
     items: "Kind | Schema | None" = None  # a list's items, checked one by one
@@ -131,7 +131,7 @@ class NamingVoice(Voice):
 class Schema:
     """The keys of one kind of mapping, with what the reference page says around them."""
 
-    file: str  # "series.yaml"
+    file: str  # what it describes: "series.yaml", or the key of a nested mapping ("authors")
     title: str  # the reference page's heading
     fields: tuple[Field, ...]
     intro: str = ""  # Markdown, under the heading
@@ -208,9 +208,10 @@ class Schema:
         if not kind.accepts(value):
             report(label, self.voice.wrong(f, kind, value), pos)
             return
-        problem = kind.empty if kind.empty and isinstance(value, list) and not value else kind.meaning(value)
-        if problem:
+        problems = (kind.empty,) if kind.empty and isinstance(value, list) and not value else kind.meaning(value)
+        for problem in problems:
             report(label, self.voice.meaning(f, problem), pos)
+        if problems:
             return
         if kind.items is not None:
             for i, item in enumerate(value):

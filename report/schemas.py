@@ -76,11 +76,12 @@ def text(expected: str = "a string", *, name: str = "text", longest: int | None 
          valid=None, invalid: str = "") -> Kind:
     """A string; at most `longest` characters; `valid(value)` or the `invalid` message ({value})."""
     def meaning(value):
+        problems = []
         if longest is not None and len(value) > longest:
-            return f"is {len(value):,} characters long; at most {longest:,} are allowed"
+            problems.append(f"is {len(value):,} characters long; at most {longest:,} are allowed")
         if valid is not None and not valid(value):
-            return invalid.format(value=quote(value))
-        return None
+            problems.append(invalid.format(value=quote(value)))
+        return tuple(problems)
     return Kind(name, expected, _is_str, meaning, annotation=str)
 
 
@@ -89,8 +90,8 @@ def whole(expected: str = "a whole number", *, least: int | None = None, most: i
     """A whole number (not true/false) from `least` to `most`, or the `outside` message ({value})."""
     def meaning(value):
         if (least is not None and value < least) or (most is not None and value > most):
-            return outside.format(value=value)
-        return None
+            return (outside.format(value=value),)
+        return ()
     return Kind("whole number", expected, _is_int, meaning, annotation=int)
 
 
@@ -99,7 +100,7 @@ def strings(expected: str = "a list of strings", name: str = "list of text") -> 
 
 
 def listing(expected: str, name: str = "list", **more) -> Kind:
-    return Kind(name, expected, lambda v: isinstance(v, list), annotation=tuple, **more)
+    return Kind(name, expected, lambda v: isinstance(v, list), convert=tuple, annotation=tuple, **more)
 
 
 def mapping(expected: str, name: str = "mapping", **more) -> Kind:

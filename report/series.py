@@ -1,9 +1,10 @@
-"""Resolve a series folder through `extends` into one `Series`: merged manifest, search paths.
+"""Resolve a series folder through `extends` into one typed `Series`: its keys, search paths.
 
 A series is `styles/<id>/series.yaml` plus, optionally, `style.css`, `templates/` and assets.
-Every chain ends at `styles/base`, which holds the defaults and the fonts. Manifest keys
-merge with the child winning (`colors` and `fonts` merge name by name); stylesheets cascade
-root first; templates and assets are looked up child first.
+Every chain ends at `styles/base`, which holds the colours and the fonts; the keys and their
+defaults are declared in `schemas.SERIES`. Keys merge with the child winning (`colors` and
+`fonts` merge name by name); stylesheets cascade root first; templates and assets are looked up
+child first.
 """
 
 from __future__ import annotations
