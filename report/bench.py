@@ -254,22 +254,8 @@ def stages(folder: Path, cache: Path) -> dict[str, float]:
     allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
     document = pdf.layout(html, allowed)
     lap("layout: fonts, CSS, pages")
-    pdf._install_font_cache()
-    from weasyprint.pdf.fonts import Font
-    cached_clean, spent = Font.clean, [0.0]
-
-    def timed_clean(self, *args):
-        start = time.perf_counter()
-        try:
-            return cached_clean(self, *args)
-        finally:
-            spent[0] += time.perf_counter() - start
-
-    Font.clean = timed_clean
-    # helpers=False: one after the other, no helper cleaning fonts meanwhile
-    pdf.write(document, pdf.PdfOptions(font_cache=cache / "pdf-fonts", helpers=False))
+    pdf.write(document, pdf.PdfOptions())
     lap("PDF writing")
-    times["PDF writing: of which fonts subset and made static"] = spent[0]
     return times
 
 

@@ -690,7 +690,7 @@ def _barh_labels(c: _Canvas, labels: list[str]) -> list[str]:
     return wrapped
 
 
-# -- drawing while the pages are laid out (issue 7) ----------------------------------------------
+# -- drawing while the pages are laid out -------------------------------------------------------
 
 def is_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bool:
     return (Path(cache_dir) / f"{cache_key(spec, style)}.svg").is_file()

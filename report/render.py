@@ -63,7 +63,7 @@ class Context:
 def environment(template_dirs: tuple[Path, ...], cache: Path | None = None) -> jinja2.Environment:
     """The Jinja environment of a series' template folders, one per process.
 
-    PERF (issue 7): with `cache`, compiled templates are kept there (Jinja's bytecode cache,
+    With `cache`, compiled templates are kept there (Jinja's bytecode cache,
     checked against each template's source), so a new process skips compiling them (~35 ms)."""
     env = _environment(template_dirs)
     if cache is not None and getattr(env.bytecode_cache, "directory", None) != str(cache):
@@ -91,12 +91,10 @@ def font_css(series: Series) -> str:
     """The first layers of every stylesheet: @font-face from series.yaml, then colour variables."""
     rules = []
     for role, face in sorted(series.fonts.items()):
-        for style, path in (("normal", face.normal), ("italic", face.italic)):
-            if path is None:
-                continue
+        for weight, style, path in face.faces():
             rules.append(
                 f'@font-face {{ font-family: "{face.family}"; src: url("{path.as_uri()}"); '
-                + (f"font-weight: {face.weight}; " if face.weight else "")
+                + (f"font-weight: {weight}; " if weight else "")
                 + f"font-style: {style}; }}")
     variables = [f"  --color-{name}: {value};" for name, value in sorted(series.colors.items())]
     # Roles other than serif and sans are fallbacks (Hebrew, Arabic …): every font stack ends

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import yamlload
 from .content import FAILED, load_yaml_file, nearest
 from .errors import Problems, display_path, quote
-from .model import FontFace, Series
+from .model import FACE_KEYS, FontFace, Series
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
@@ -69,7 +69,7 @@ KEYS: dict[str, tuple] = {
     "contents": (lambda v: isinstance(v, bool), "true or false", "a table of contents"),
     "cover": (lambda v: isinstance(v, bool), "true or false", "a cover page"),
 }
-FONT_KEYS = {"family", "normal", "italic", "weight"}
+FONT_KEYS = {"family", "weight", *FACE_KEYS}
 COLOR_ROLES = ("primary", "accent", "tint", "text")
 
 
@@ -253,7 +253,8 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         line, col = face.pos
         problems.add(path, "needs family and normal (the upright font file)", line, col, field)
         return None
-    return FontFace(family, normal, file("italic"), face.get("weight"))
+    return FontFace(family, normal, file("italic"), face.get("weight"),
+                    **{key: file(key) for key in FACE_KEYS if key not in ("normal", "italic")})
 
 
 def find_asset(series: Series, name: str) -> Path | None:

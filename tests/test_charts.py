@@ -23,7 +23,7 @@ from report.errors import Problems
 from report.model import ChartSpec, ChartStyle
 
 ROOT = Path(__file__).resolve().parents[1]
-FONT = ROOT / "styles" / "base" / "fonts" / "SourceSans3[wght].ttf"
+FONT = ROOT / "styles" / "base" / "fonts" / "SourceSans3-Regular.ttf"
 STYLE = ChartStyle(font_family="Source Sans 3", font_file=FONT, font_size=8.5,
                    colors=("#1b2a4a", "#c8553d", "#8a94a6"), text="#1f2328", muted="#8a94a6",
                    highlight="#c8553d", width_in=6.3, aspect=0.5)

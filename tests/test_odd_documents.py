@@ -1,4 +1,4 @@
-"""Big and odd documents (issue 6, point 5): nothing leaves the page, nothing breaks the layout.
+"""Big and odd documents: nothing leaves the page, nothing breaks the layout.
 
 One document holds the odd parts (a 200-letter word, a long URL, empty sections, Cyrillic,
 Hebrew and Arabic quotations); a second has no summary, in a series that does not require one.

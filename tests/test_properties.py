@@ -1,4 +1,4 @@
-"""Property-based tests (issue 6, point 6).
+"""Property-based tests.
 
 - Any front matter, as raw text or as generated YAML, either loads or gives a `ContentError` /
   `ContentErrors`: every other exception is a bug.

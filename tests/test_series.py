@@ -197,7 +197,7 @@ def test_extends_resolves_in_a_fixed_order():
     assert s.colors["primary"] == "#16284a" and s.required == ("summary",)      # sceeus-commentary
     assert s.publisher_short == "SCEEUS"                                        # sceeus-commentary
     assert s.page_size == "A4" and s.fonts["serif"].family == "Source Serif 4"  # base
-    assert s.fonts["serif"].normal == (STYLES / "base" / "fonts" / "SourceSerif4[opsz,wght].ttf").resolve()
+    assert s.fonts["serif"].normal == (STYLES / "base" / "fonts" / "SourceSerif4-Regular.ttf").resolve()
     report = series_mod.resolve("sceeus-report", Problems())
     assert report.label == "Report" and report.disclaimer is None
 

@@ -1,4 +1,4 @@
-"""`--watch` and `--serve` (issue 7): driven as an editor drives them, by editing files."""
+"""`--watch` and `--serve`: driven as an editor drives them, by editing files."""
 
 from __future__ import annotations
 
