@@ -647,15 +647,18 @@ NOTES = """\
   counted over all processes. `--low-memory` (automatic with under 1 GiB free, as in a small
   container) lets the helper draw and exit before WeasyPrint starts: within 1.3 × counted that
   way, at the time shown. With the charts cached, nothing is drawn and both ways meet it.
-- The watch and memory goals are the issue's for the Guest Commentary; for the ten-times-longer
+- The watch and memory goals are set for the Guest Commentary; for the ten-times-longer
   document the figures are shown without a goal."""
 
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
-def write_readme(output: str, path: Path = ROOT / "README.md") -> None:
-    """Put the table between the bench markers of the README."""
+SPEED_PAGE = ROOT / "docs" / "maintainers" / "speed.md"
+
+
+def write_readme(output: str, path: Path = SPEED_PAGE) -> None:
+    """Put the table between the bench markers of the maintainers' speed page."""
     text = path.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
         raise SystemExit(f"bench: {path} has no {BEGIN} … {END} markers")
@@ -669,7 +672,7 @@ def main(argv: list[str] | None = None) -> int:
                                 description="Measure the build next to bare WeasyPrint and print a table.")
     p.add_argument("--quick", action="store_true", help="a small document, once: a smoke test (the test suite runs it)")
     p.add_argument("--runs", type=int, metavar="N", help="repetitions for each median (default 5; 1 with --quick)")
-    p.add_argument("--readme", action="store_true", help="also write the table into README.md")
+    p.add_argument("--readme", action="store_true", help="also write the table into docs/maintainers/speed.md")
     p.add_argument("--keep", action="store_true", help="keep the work folder (documents, outputs, caches)")
     p.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--warm", type=Path, help=argparse.SUPPRESS)

@@ -17,6 +17,10 @@ from .errors import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("pdf", "print", "html")
+# WeasyPrint 70's variants (weasyprint.pdf.VARIANTS), named here so that `--help` stays light
+PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u",
+                "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
+                "pdf/x-5g", "debug")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -119,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--format: unknown format {', '.join(unknown) or '(empty)'}; choose from {', '.join(FORMATS)}")
     if args.jobs is not None and args.jobs < 1:
         p.error("--jobs must be 1 or more")
+    if args.pdf_variant is not None and args.pdf_variant not in PDF_VARIANTS:
+        p.error(f"--pdf-variant: unknown variant {args.pdf_variant!r}; choose from {', '.join(PDF_VARIANTS)}")
     if args.strict and not args.preflight:
         p.error("--strict goes with --preflight")
     if args.preflight and not ({"pdf", "print"} & set(formats)):

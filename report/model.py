@@ -134,6 +134,7 @@ class ChartStyle:
     highlight: str  # accent
     width_in: float  # figure width, inches (the text column)
     aspect: float = 0.5  # height / width
+    bold_file: Path | None = None  # the family's static bold face, where the series gives one
 
 
 @dataclass(frozen=True)

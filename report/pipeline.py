@@ -149,7 +149,7 @@ def chart_style(series: Series) -> ChartStyle:
     sans = series.fonts["sans"]
     colors = series.colors
     return ChartStyle(
-        font_family=sans.family, font_file=sans.normal, font_size=8.5,
+        font_family=sans.family, font_file=sans.normal, bold_file=sans.bold, font_size=8.5,
         colors=series.chart_colors, text=colors["text"], muted=colors.get("muted", colors["text"]),
         highlight=colors["accent"], width_in=float(series.manifest.get("chart_width_mm", COLUMN_MM)) / 25.4,
     )

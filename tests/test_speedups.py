@@ -100,3 +100,17 @@ def test_a_variable_font_is_embedded_with_the_same_bytes_on_every_run(tmp_path):
         pdfs.append((tmp_path / str(n) / f"{GUEST.name}.pdf").read_bytes())
         time.sleep(1.1)
     assert pdfs[0] == pdfs[1]
+
+
+def test_the_cli_knows_every_pdf_variant_weasyprint_has():
+    import weasyprint.pdf
+
+    from report.cli import PDF_VARIANTS
+
+    assert sorted(PDF_VARIANTS) == sorted(weasyprint.pdf.VARIANTS)
+
+
+def test_an_unknown_pdf_variant_is_a_usage_error(tmp_path):
+    result = run(GUEST, "-o", tmp_path, "--pdf-variant", "nope")
+    assert result.returncode == 2
+    assert "--pdf-variant: unknown variant 'nope'; choose from pdf/a-1a," in result.stderr
