@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
+
 from conftest import GUEST, ROOT, run, write_doc
 
 SMALL = """

@@ -15,6 +15,8 @@ import pypdf
 import pypdfium2
 import pytest
 
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
+
 from conftest import GUEST, MINIMAL, ROOT, pdf_text, run, write_doc
 
 LONG_WORD = "Donaudampfschifffahrtsgesellschaft" * 6  # 204 letters, no hyphenation point known

@@ -261,6 +261,7 @@ def test_the_guest_commentary_passes_preflight(tmp_path):
     assert all("preflight passed (" in line and line.endswith(" pages, no problems)") for line in lines), lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sid", SERIES_SHIPPED)
 def test_every_shipped_series_passes_a_strict_preflight_screen_and_print(series_builds, sid):
     result = series_builds[sid]

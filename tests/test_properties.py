@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st

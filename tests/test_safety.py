@@ -384,6 +384,7 @@ def test_a_recursive_alias_is_refused(tmp_path):
     assert result.stderr.splitlines() == ["doc/document.md:9:11: invalid YAML: found unconstructable recursive node"]
 
 
+@pytest.mark.slow
 def test_messages_never_print_an_unbounded_value(tmp_path):
     huge = "x" * 1_000_000
     write_doc(tmp_path / "doc", FRONT.replace("year: 2025", f"year: {huge}") + f"\nlang: {huge}\n"

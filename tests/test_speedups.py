@@ -87,6 +87,7 @@ def test_the_speedups_run_only_on_the_versions_they_were_tested_on(monkeypatch):
         internals.tested.cache_clear()
 
 
+@pytest.mark.slow
 def test_a_variable_font_is_embedded_with_the_same_bytes_on_every_run(tmp_path):
     """example-brief's faces are variable fonts: WeasyPrint makes a static instance of each,
     which must be dated the same on every run (here two runs, seconds apart)."""
