@@ -632,10 +632,10 @@ NOTES = """\
 - *bare*: `python -c "import weasyprint; …write_pdf()"` in a new process, on the very HTML and
   stylesheets our pipeline hands WeasyPrint (charts as files), same PDF options (PDF/UA-1, tagged).
 - *cold build*: `python build.py DOC` in a new process with an empty cache folder: every chart is
-  drawn and every font instance made. Only matplotlib's own font list (`~/.cache/matplotlib`)
+  drawn. Only matplotlib's own font list (`~/.cache/matplotlib`)
   and the operating system's file cache are warm, as they are for bare WeasyPrint.
-- *repeat build*: the same, with the cache folder of an earlier build (charts, static font
-  instances). *Warm rebuild*: in a `--watch` process that has built the document once, after a
+- *repeat build*: the same, with the cache folder of an earlier build (charts, compiled
+  templates). *Warm rebuild*: in a `--watch` process that has built the document once, after a
   one-word edit; the time `--watch` prints. *-j*: six copies of the document, warm caches.
 - *memory*: "max RSS" is the high-water resident set of the build's largest process, what
   `/usr/bin/time -f %M` prints for a command, the figure the memory goal is read against;
