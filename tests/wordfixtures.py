@@ -1,0 +1,162 @@
+"""Word files for the import tests, made by tools nobody here wrote: python-docx and Pandoc.
+
+Each is generated in the test's temporary folder (no stored binaries). Where neither tool can
+write a feature (a text box, an embedded chart), python-docx writes the document and the
+feature's XML is added through python-docx's own part API, as Word writes it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+DRAWING_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+              'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+              'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+              'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+              'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+              'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def png(path: Path, size=(300, 200), color=(200, 40, 40)) -> Path:
+    from PIL import Image
+    Image.new("RGB", size, color).save(path)
+    return path
+
+
+def pandoc_docx(markdown: str, path: Path, resource_path: Path | None = None) -> Path:
+    """Markdown → .docx by Pandoc's own Word writer (tracked changes and comments included)."""
+    import pypandoc
+    args = [f"--resource-path={resource_path}"] if resource_path else []
+    pypandoc.convert_text(markdown, "docx", format="markdown", outputfile=str(path), extra_args=args)
+    return path
+
+
+PANDOC_ARTICLE = r'''---
+title: Sanctions That Work
+subtitle: Lessons from Belarus
+author: [Jane Doe, John Roe]
+---
+
+# Executive Summary
+
+The summary says **what matters** in one paragraph.
+
+# Trade Under Pressure
+
+Trade fell by *seventy* per cent, as [the ministry](https://example.org/stats) reported.[^1]
+A [newly added]{.insertion author="Editor" date="2024-01-01T00:00:00Z"} clause and
+a [removed words]{.deletion author="Editor" date="2024-01-01T00:00:00Z"} clause.
+
+> Quoted words from a minister.
+
+1. First numbered point
+2. Second numbered point
+
+- A bullet
+- Another bullet
+
+| Year | Exports |
+|------|---------|
+| 2021 | 5.4     |
+| 2022 | 1.4     |
+
+![Exports by year, in a picture](chart.png)
+
+## A Subsection
+
+Text with a [remark]{.comment-start id="0" author="Reviewer" date="2024-01-01T00:00:00Z"}commented words[]{.comment-end id="0"} in it.
+
+# Recommendations
+
+1. The EU should act first. Then it should wait.
+2. The EU should talk to Minsk.
+
+[^1]: The note's own text.
+'''
+
+
+def pandoc_article(folder: Path) -> Path:
+    png(folder / "chart.png")
+    return pandoc_docx(PANDOC_ARTICLE, folder / "pandoc-article.docx", folder)
+
+
+def python_docx_article(folder: Path) -> Path:
+    """Word's own styles (Title, Heading n, List Bullet …), core properties, a comment."""
+    import docx
+    from docx.shared import Inches
+
+    d = docx.Document()
+    d.core_properties.author = "Anna Author; Ben Writer"
+    d.core_properties.keywords = "Belarus, energy; trade"
+    d.add_heading("Energy Ties Cut Short", 0)
+    d.add_heading("Executive Summary", 1)
+    d.add_paragraph("Energy trade ended within weeks.")
+    d.add_heading("Background", 1)
+    p = d.add_paragraph("Plain words, ")
+    p.add_run("bold words").bold = True
+    p.add_run(" and ")
+    p.add_run("italic words").italic = True
+    p.add_run(".")
+    d.add_paragraph("first bullet item", style="List Bullet")
+    d.add_paragraph("second bullet item", style="List Bullet")
+    d.add_paragraph("first numbered item", style="List Number")
+    d.add_paragraph("A quotation from a report.", style="Quote")
+    table = d.add_table(rows=3, cols=2)
+    table.style = "Table Grid"
+    for i, row in enumerate([("Country", "Share"), ("Belarus", "40"), ("Ukraine", "12")]):
+        for j, text in enumerate(row):
+            table.rows[i].cells[j].text = text
+    d.add_picture(str(png(folder / "map.png")), width=Inches(2))
+    d.add_heading("Details", 2)
+    commented = d.add_paragraph("A sentence the editor questioned.")
+    d.add_comment(commented.runs, text="Source for this?", author="Editor", initials="E")
+    d.add_heading("Too Deep", 3)
+    d.add_paragraph("Words under a third-level heading.")
+    styled = d.add_paragraph("Words in a style of the author's own.")
+    styled.style = d.styles.add_style("Pull Quote Box", 1)
+    path = folder / "python-docx-article.docx"
+    d.save(path)
+    return path
+
+
+CHART_XML = b'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx><c:rich><a:p><a:r><a:t>Trade by year</a:t></a:r></a:p></c:rich></c:tx></c:title><c:plotArea><c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:ser><c:idx val="0"/><c:tx><c:strRef><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>Exports</c:v></c:pt></c:strCache></c:strRef></c:tx><c:cat><c:strRef><c:strCache><c:ptCount val="2"/><c:pt idx="0"><c:v>2021</c:v></c:pt><c:pt idx="1"><c:v>2022</c:v></c:pt></c:strCache></c:strRef></c:cat><c:val><c:numRef><c:numCache><c:ptCount val="2"/><c:pt idx="0"><c:v>5.4</c:v></c:pt><c:pt idx="1"><c:v>1.4</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>'''
+
+
+def boxes_and_charts(folder: Path) -> Path:
+    """A text box anchored in a paragraph (Word's two copies of it) and an embedded bar chart."""
+    import docx
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.core_properties.author = "python-docx"
+    d.add_heading("Boxes and Charts", 0)
+    d.add_paragraph("By Carla Analyst")
+    d.add_heading("Section", 1)
+    p = d.add_paragraph("Words before the box.")
+    box = ('<w:txbxContent><w:p><w:r><w:t>Words inside the box.</w:t></w:r></w:p></w:txbxContent>')
+    p._p.append(parse_xml(
+        f'<w:r {W} {DRAWING_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+        f'<wp:docPr id="5" name="Text Box 5"/><a:graphic><a:graphicData '
+        f'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:txbx>{box}'
+        f'</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>'
+        f'<w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    p.add_run(" Words after the box.")
+    part = Part(PackURI("/word/charts/chart1.xml"),
+                "application/vnd.openxmlformats-officedocument.drawingml.chart+xml", CHART_XML, d.part.package)
+    rid = d.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart")
+    holder = d.add_paragraph()
+    holder._p.append(parse_xml(
+        f'<w:r {W} {DRAWING_NS}><w:drawing><wp:inline><wp:extent cx="5486400" cy="3200400"/>'
+        f'<wp:docPr id="7" name="Chart 7" descr="Bars of exports in 2021 and 2022"/><a:graphic>'
+        f'<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart r:id="{rid}"/>'
+        f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
+    d.add_paragraph("Words after the chart.")
+    path = folder / "boxes-and-charts.docx"
+    d.save(path)
+    return path
