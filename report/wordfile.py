@@ -92,6 +92,7 @@ class WordFile:
     core_keywords: tuple[str, ...]
     lang: str | None
     charts: tuple[ChartData, ...]
+    big_opening: str | None = None  # the text of an opening paragraph set larger than the rest: a title
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
 
@@ -207,7 +208,7 @@ def read(path: Path) -> WordFile:
         prepared = _prepare(archive, path, body, root)
         title, authors, keywords = _core(archive)
         return WordFile(path, prepared, title, authors, keywords, _lang(archive), tuple(charts),
-                        tuple(survey.findings))
+                        _big_opening(archive, body), tuple(survey.findings))
 
 
 def _style_names(archive) -> dict[str, str]:
@@ -226,6 +227,22 @@ def _lang(archive) -> str | None:
     lang = root.find(".//" + q("w:docDefaults") + "//" + q("w:lang")) if root is not None else None
     value = lang.get(q("w:val")) if lang is not None else None
     return value if value and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value) else None
+
+
+def _big_opening(archive, body: ET.Element) -> str | None:
+    """The first paragraph with text, when its letters are at least 4 pt larger than the body's.
+
+    Authors who never met the Title style make the title big by hand; that is its sign."""
+    first = next((p for p in body.iter(q("w:p")) if text_of(p).strip()), None)
+    if first is None:
+        return None
+    styles = _read_xml(archive, "word/styles.xml")
+    base = 22  # half-points: Word's 11 pt
+    if styles is not None:
+        size = styles.find(".//" + q("w:docDefaults") + "//" + q("w:sz"))
+        base = int(size.get(q("w:val"), base)) if size is not None and size.get(q("w:val"), "").isdigit() else base
+    sizes = [int(sz.get(q("w:val"))) for sz in first.iter(q("w:sz")) if (sz.get(q("w:val")) or "").isdigit()]
+    return " ".join(text_of(first).split()) if sizes and min(sizes) >= base + 8 else None
 
 
 GENERIC_AUTHORS = {"python-docx", "microsoft office user", "user", "author", "administrator", "admin",
@@ -372,7 +389,7 @@ class _Survey:
             text = text_of(root).strip() if root is not None else ""
             if text:
                 kind = "page header" if "header" in name else "page footer"
-                self.add(f"{kind} {snippet(text)} left out: the series prints its own", kind)
+                self.add(f"{snippet(text)} left out: the series prints its own", kind)
 
 
 # --- charts -------------------------------------------------------------------------------------

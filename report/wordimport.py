@@ -175,6 +175,7 @@ class _Reshape:
         self.images: list[tuple[str, bytes]] = []
         self.charts_used: list[ChartData] = []
         self.summary_blocks: list | None = None
+        self.tables = 0
         self.recommendation_blocks: list[list] | None = None
 
     def note(self, where: str, what: str) -> None:
@@ -207,6 +208,12 @@ class _Reshape:
         """No Title-styled paragraph: the largest heading, when it opens the text and is the only one."""
         if self.front.title:
             return blocks
+        big = self.word.big_opening
+        first_text = next((i for i, b in enumerate(blocks) if plain(b)), None)
+        if big and first_text is not None and blocks[first_text]["t"] in ("Para", "Plain", "Header") \
+                and plain(blocks[first_text]) == big:
+            self.front.title = big
+            return blocks[:first_text] + blocks[first_text + 1:]
         headers = [b for b in blocks if b["t"] == "Header"]
         if not headers:
             return blocks
@@ -425,6 +432,12 @@ class _Reshape:
         """Pipe tables hold one line per cell: each cell's blocks are joined, spans filled."""
         attr, caption, colspecs, head, bodies, foot = block["c"]
         width = len(colspecs)
+        self.tables += 1
+        cells = [cell for rows in [head[1], foot[1]] + [b[2] + b[3] for b in bodies] for _a, row in rows for cell in row]
+        if any(c[2] > 1 or c[3] > 1 or len(c[4]) > 1 or any(b["t"] not in ("Para", "Plain") for b in c[4])
+               for c in cells):
+            self.note(f"table {self.tables}", "merged cells, lists or several paragraphs in a cell: each cell "
+                      "is written on one line of a pipe table (merged cells repeat as empty ones); check it")
         flat_rows: list[list] = []
         spans: dict[int, int] = {}  # column → rows still covered by a row span above
 

@@ -164,6 +164,51 @@ def test_text_box_and_chart_carry_over(tmp_path):
     in_order(words("Figure 1 Trade by year 2021 2022"), printed)  # the chart, drawn, wherever it floats
 
 
+def test_hand_made_title_byline_bmp_picture_and_page_header(tmp_path):
+    docx = fx.hand_formatted(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    front, body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)
+    assert "title: Grain Corridors Reopened" in front  # the big bold first line
+    assert "  # from the byline: check the names; add affiliation and bio\n  - name: Dana Scholar\n" \
+           "  - name: Eli Fellow" in front
+    assert "Grain Corridors" not in body and "By Dana" not in body
+    assert body.startswith("## Ports\n\nShips sailed again in spring.\n\n![FILL IN:")
+    assert (folder / "images" / "picture-1.png").read_bytes()[:4] == b"\x89PNG"  # BMP made PNG
+    assert f"{docx}: page header: 'Draft: do not circulate' left out: the series prints its own" \
+        in result.stderr.splitlines()
+
+
+def test_merged_table_cells_equations_and_bookmark_links(tmp_path):
+    docx = fx.pandoc_hard(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert "The rate is *r*\u2004=\u2004*x*² per year." in body  # Pandoc spaces maths thinly
+    assert re.search(r"^Table: Regions and notes\n\n\| Region +\| Notes +\|\n\|-+\|-+\|\n"
+                     r"\| North Two paras +\| • first • second +\|\n\| Both columns, merged \|\s+\|$", body, re.M)
+    assert "A link to a bookmark and H₂O." in body
+    assert result.stderr.splitlines()[:2] == [
+        f"{docx}: paragraph 3 (in 'Tables and Maths'): equation 'r=x2' written as plain text: check it reads right",
+        f"{docx}: table 1: merged cells, lists or several paragraphs in a cell: each cell is written on one line "
+        "of a pipe table (merged cells repeat as empty ones); check it",
+    ]
+    fill_in(folder, series="sceeus-quick-comment", authors="x")
+    text = (folder / "document.md").read_text(encoding="utf-8")
+    text = text.replace('  - name: "FILL IN: the author\'s name (the Word file names none)"', "  - name: A. Person")
+    (folder / "document.md").write_text(re.sub(r'^summary: "FILL IN[^\n]*\n', "", text, flags=re.M), encoding="utf-8")
+    out = tmp_path / "out"
+    built = run(folder, "-o", out)
+    assert built.returncode == 0, built.stderr
+    in_order(words("Region Notes North Two paras first second Both columns merged"),
+             words("\n".join(pdf_text(out / "imported.pdf"))))
+
+
+def test_endnotes_become_notes(tmp_path):
+    folder, _ = imported(tmp_path, fx.pandoc_endnotes(tmp_path))
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert ("A claim with an endnote.[^1] Another claim.[^2]\n\n[^1]: The first endnote.\n\n"
+            "[^2]: The second endnote.\n") in body
+
+
 def test_same_word_file_same_bytes(tmp_path):
     docx = fx.pandoc_article(tmp_path)
     first, second = tmp_path / "a", tmp_path / "b"

@@ -160,3 +160,80 @@ def boxes_and_charts(folder: Path) -> Path:
     path = folder / "boxes-and-charts.docx"
     d.save(path)
     return path
+
+
+def hand_formatted(folder: Path) -> Path:
+    """No Title style: a big bold first line, a byline, a BMP picture, a page header."""
+    import docx
+    from docx.shared import Inches, Pt
+    from PIL import Image
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Draft: do not circulate"
+    title = d.add_paragraph().add_run("Grain Corridors Reopened")
+    title.bold, title.font.size = True, Pt(22)
+    d.add_paragraph("By Dana Scholar & Eli Fellow")
+    d.add_heading("Ports", 1)
+    d.add_paragraph("Ships sailed again in spring.")
+    Image.new("RGB", (120, 80), (20, 90, 160)).save(folder / "ports.bmp")
+    d.add_picture(str(folder / "ports.bmp"), width=Inches(2))
+    d.add_heading("Prices", 1)
+    d.add_paragraph("Prices fell.")
+    path = folder / "hand-formatted.docx"
+    d.save(path)
+    return path
+
+
+PANDOC_HARD = r'''---
+title: Hard Cases
+---
+
+# Tables and Maths
+
+The rate is $r = x^2$ per year.
+
++-------------+-----------+
+| Region      | Notes     |
++=============+===========+
+| North       | - first   |
+|             | - second  |
+|             |           |
+| Two paras   |           |
++-------------+-----------+
+| Both columns, merged    |
++-------------------------+
+
+: Table: Regions and notes
+
+A [link to a bookmark](#tables-and-maths) and H~2~O.
+'''
+
+
+def pandoc_hard(folder: Path) -> Path:
+    return pandoc_docx(PANDOC_HARD, folder / "hard-cases.docx")
+
+
+def pandoc_endnotes(folder: Path) -> Path:
+    """Pandoc writes footnotes only; Word's endnotes are the same notes in another part.
+
+    The Pandoc file's footnote part and references are renamed to endnotes, as Word's
+    'Convert to endnotes' does."""
+    import zipfile
+
+    source = pandoc_docx("# Notes\n\nA claim with an endnote.[^1] Another claim.[^2]\n\n"
+                         "[^1]: The first endnote.\n[^2]: The second endnote.\n", folder / "footnotes.docx")
+    path = folder / "endnotes.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info).decode("utf-8") if info.filename.endswith((".xml", ".rels")) else old.read(info)
+            name = info.filename.replace("footnotes", "endnotes")
+            if isinstance(data, str):
+                data = (data.replace("w:footnoteReference", "w:endnoteReference")
+                        .replace("w:footnotes", "w:endnotes").replace("w:footnote ", "w:endnote ")
+                        .replace("w:footnote>", "w:endnote>").replace("footnotes.xml", "endnotes.xml")
+                        .replace("relationships/footnotes", "relationships/endnotes")
+                        .replace("wordprocessingml.footnotes+xml", "wordprocessingml.endnotes+xml")
+                        .replace("<w:footnotePr>", "<w:endnotePr>").replace("</w:footnotePr>", "</w:endnotePr>")
+                        ).encode("utf-8")
+            new.writestr(zipfile.ZipInfo(name, info.date_time), data)
+    return path
