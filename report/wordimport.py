@@ -28,11 +28,12 @@ from .wordfile import CHART_MARK, ChartData, Finding, WordFile, WordFileError, r
 INSTALL = "pip install -e '.[import]'"
 NEEDS = (f"--import needs Pandoc, which the optional extra 'import' installs (the pypandoc-binary "
          f"wheel ships it): {INSTALL}")
-READ_OPTIONS = ["--track-changes=accept"]
+# --sandbox: Pandoc reads nothing but the file and fetches nothing (a .docx may link to the web).
+READ_OPTIONS = ["--sandbox", "--track-changes=accept"]
 # CommonMark as the builder reads it: footnotes, pipe tables, ~~strike~~, a picture alone in its
 # paragraph; never raw HTML (the builder would print it as text).
 WRITER = "commonmark+footnotes+pipe_tables+strikeout+implicit_figures-raw_html"
-WRITE_OPTIONS = ["--wrap=auto", "--columns=100"]
+WRITE_OPTIONS = ["--sandbox", "--wrap=auto", "--columns=100"]
 SUMMARY = re.compile(r"^(executive summary|summary|abstract|key (points|findings|takeaways)|in brief)$", re.I)
 RECOMMENDATIONS = re.compile(r"^((key |main |policy )?recommendations?( for .*| to .*)?|what should be done)$", re.I)
 BYLINE = re.compile(r"^by\s+(.+)$", re.I)
@@ -168,8 +169,8 @@ def _names(byline: str) -> list[str]:
 class _Reshape:
     """Pandoc's tree of the Word file, reshaped for the builder (see the module's docstring)."""
 
-    def __init__(self, word: WordFile, tree: dict, media: Path):
-        self.word, self.tree, self.media = word, tree, media
+    def __init__(self, word: WordFile, tree: dict):
+        self.word, self.tree = word, tree
         self.findings: list[Finding] = list(word.findings)
         self.front = _Front()
         self.images: list[tuple[str, bytes]] = []
@@ -381,8 +382,10 @@ class _Reshape:
                 out.append({"t": t, "c": self._inlines(node["c"])})
             elif t == "Quoted":
                 out.append({"t": t, "c": [node["c"][0], self._inlines(node["c"][1])]})
-            elif t == "Image":
-                out.append(node)  # inside a table or a note: kept, and --check says it must stand alone
+            elif t == "Image":  # inside a link, a table or a note: --check asks for it to stand alone
+                self.note(f"picture {len(self.images) + 1}", "picture inside a table, a link or a note: "
+                          "move it to a paragraph of its own")
+                out.append(self._picture(node, plain(node["c"][1]))["c"][0])
             else:
                 out.append(node)
         return out
@@ -527,7 +530,7 @@ def convert(path: Path, series=None, series_required: tuple[str, ...] | None = N
     word = read(path)
     with tempfile.TemporaryDirectory() as tmp:
         tree = _read_tree(word.prepared, Path(tmp))
-        shape = _Reshape(word, tree, Path(tmp))
+        shape = _Reshape(word, tree)
         body_blocks = shape.run()
         body = _write(tree, body_blocks)  # alone: its notes are written at its end
         parts = [shape._walk_blocks(shape.summary_blocks)] if shape.summary_blocks is not None else []
@@ -578,7 +581,8 @@ def front_matter(front: _Front, word: WordFile, series, series_required, finding
     lines = ["---", f"# Imported from {word.path.name} by 'python build.py --import'.",
              f"# Fill in every '{PLACEHOLDER}' value; 'python build.py FOLDER --check' lists those left."]
     if findings:
-        lines.append(f"# {len(findings)} thing(s) did not carry over as they were: see the list printed by the import.")
+        lines.append(f"# What did not carry over as it was ({len(findings)}); delete these lines once settled:")
+        lines += [f"#   {finding.where}: {finding.what}" for finding in sorted(findings, key=_place)]
     left: list[str] = []
 
     def hole(key: str, what: str) -> str:
@@ -704,6 +708,9 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
         return 1
 
     required = None
+    if series is not None and ("/" in series or series.startswith(".")):
+        print("--series with --import takes a series id (the front matter cannot name a folder)", file=sys.stderr)
+        return 2
     if series is not None:
         from .errors import Problems
         from .series import resolve, series_roots

@@ -80,6 +80,8 @@ def test_pandoc_file_front_matter_body_and_report(tmp_path):
             "(the words are gone): 'removed words'") in report
     assert f"{name}: paragraph 23 (in 'A Subsection'): comment by Reviewer left out: 'remark'" in report
     assert "remark" not in body and "Text with a commented words in it." in body
+    # the same report stays with the editor, in the front matter's comments
+    assert "\n#   paragraph 23 (in 'A Subsection'): comment by Reviewer left out: 'remark'\n" in front
     assert result.stdout.splitlines() == [f"{folder}/document.md", f"{folder}/images/picture-1.png"]
 
 
