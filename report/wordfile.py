@@ -146,7 +146,7 @@ def open_docx(path: Path) -> zipfile.ZipFile:
         unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise WordFileError(f"the file is damaged ({exc}): ask the author to save it again") from None
-    if "word/document.xml" not in names:
+    if "word/document.xml" not in names and _main_part(archive) not in names:
         if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
             raise WordFileError("this is an OpenDocument file (.odt), not a .docx: open it in LibreOffice "
                                 "or Word and save it as 'Word Document (.docx)'")
@@ -155,6 +155,21 @@ def open_docx(path: Path) -> zipfile.ZipFile:
         raise WordFileError(f"the file unpacks to {unpacked / 2**20:.0f} MB; the importer takes Word files "
                             f"up to {MAX_UNPACKED >> 20} MB unpacked")
     return archive
+
+
+STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+
+def _main_part(archive: zipfile.ZipFile) -> str:
+    """The document part the package names (word/document.xml in nearly every file)."""
+    try:
+        rels = ET.fromstring(archive.read("_rels/.rels"))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
+        return "word/document.xml"
+    for rel in rels.iter(q("rel:Relationship")):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target", "").lstrip("/") or "word/document.xml"
+    return "word/document.xml"
 
 
 def _read_xml(archive: zipfile.ZipFile, name: str) -> ET.Element | None:
@@ -190,22 +205,28 @@ def read(path: Path) -> WordFile:
     """Open, check and inspect the file: WordFileError when it cannot be imported."""
     archive = open_docx(path)
     with archive:
-        root = _read_xml(archive, "word/document.xml")
+        main = _main_part(archive)
+        root = _read_xml(archive, main)
+        if root is not None and root.tag.startswith("{" + STRICT):
+            raise WordFileError("it is saved as 'Strict Open XML Document', which the converter cannot read: "
+                                "open it in Word and save it as 'Word Document (.docx)'")
         body = root.find(q("w:body")) if root is not None else None
         if body is None:
-            raise WordFileError("the file is damaged: word/document.xml has no body")
+            raise WordFileError(f"the file is damaged: {main} has no body")
         if not text_of(body).strip() and body.find(".//" + q("a:blip")) is None:
             raise WordFileError("the document is empty: it holds no text to import")
         styles = _style_names(archive)
-        rels = _relationships(archive, "word/document.xml")
+        rels = _relationships(archive, main)
         survey = _Survey(styles)
         survey.body(body)
         survey.notes(_read_xml(archive, "word/footnotes.xml"), "footnote")
         survey.notes(_read_xml(archive, "word/endnotes.xml"), "endnote")
         survey.comments(_read_xml(archive, "word/comments.xml"))
         survey.headers(archive)
+        if any(name.endswith("vbaProject.bin") for name in archive.namelist()):
+            survey.add("macros (VBA) left out: they are never run", "the file")
         charts = _charts(archive, body, rels, survey)
-        prepared = _prepare(archive, path, body, root)
+        prepared = _prepare(archive, path, main, body, root)
         title, authors, keywords = _core(archive)
         return WordFile(path, prepared, title, authors, keywords, _lang(archive), tuple(charts),
                         _big_opening(archive, body), tuple(survey.findings))
@@ -486,7 +507,7 @@ def _points(holder, convert) -> list:
 
 # --- the copy handed to the converter -----------------------------------------------------------
 
-def _prepare(archive: zipfile.ZipFile, path: Path, body: ET.Element, root: ET.Element) -> bytes:
+def _prepare(archive: zipfile.ZipFile, path: Path, main: str, body: ET.Element, root: ET.Element) -> bytes:
     """The .docx with each text box's paragraphs and each chart's mark in paragraphs of their own.
 
     Pandoc drops charts, and a text box anchored in a paragraph can take that paragraph's own
@@ -521,13 +542,13 @@ def _prepare(archive: zipfile.ZipFile, path: Path, body: ET.Element, root: ET.El
                 holder.insert(at + offset, new)
     if not changed:
         return path.read_bytes()
-    for prefix, uri in _namespaces(archive.read("word/document.xml")):
+    for prefix, uri in _namespaces(archive.read(main)):
         ET.register_namespace(prefix, uri)
     document = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in archive.infolist():
-            data = document if info.filename == "word/document.xml" else archive.read(info)
+            data = document if info.filename == main else archive.read(info)
             copy.writestr(zipfile.ZipInfo(info.filename, info.date_time), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 

@@ -303,6 +303,21 @@ def test_empty_document_refused(tmp_path):
     refused(tmp_path, path, "the document is empty: it holds no text to import")
 
 
+def test_strict_open_xml_refused(tmp_path):
+    """Word's 'Strict Open XML Document' uses other namespaces, which Pandoc does not read."""
+    source = fx.python_docx_article(tmp_path)
+    path = tmp_path / "strict.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                    b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+            new.writestr(info.filename, data)
+    refused(tmp_path, path, "it is saved as 'Strict Open XML Document', which the converter cannot read: open it "
+                            "in Word and save it as 'Word Document (.docx)'")
+
+
 def test_very_large_file_refused(tmp_path, monkeypatch, capsys):
     from report import cli, wordfile
 
