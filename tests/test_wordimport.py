@@ -211,6 +211,35 @@ def test_endnotes_become_notes(tmp_path):
             "[^2]: The second endnote.\n") in body
 
 
+def test_libreoffice_file(tmp_path):
+    """Optional: where LibreOffice is installed, a file it saved as .docx (CI does not need it)."""
+    docx = fx.libreoffice_article(tmp_path)
+    if docx is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder, result = imported(tmp_path, docx)
+    front, body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)
+    assert "title: Power Lines to the West" in front and "subtitle: Moldova's Grid After 2022" in front
+    assert "  - name: Olga Writer" in front
+    assert "summary: |-\n  Moldova joined the European grid in weeks." in front
+    assert "recommendations:\n  - Build more lines. Soon.\n  - Store more power." in front
+    assert ("Power came from **Romania** and *Ukraine*, as [the operator](https://example.org/grid) said.[^1]\n"
+            "Prices rose.[^2]") in body
+    assert "Words added in review and kept words." in body and "struck-out" not in body
+    assert "A questioned sentence." in body and "Which year" not in body
+    assert re.search(r"^- first listed point\n\n- second listed point$", body, re.M)
+    assert "| Romania | 80    |" in body
+    assert "Anchor paragraph words.\n\nBoxed aside words." in body
+    assert "[^1]: A footnote from LibreOffice.\n\n[^2]: An endnote from LibreOffice." in body
+    report = [line.split(": ", 1)[1] for line in result.stderr.splitlines()[:4]]
+    assert report == [
+        "paragraph 7 (in 'The Grid'): tracked insertion by Reviewer accepted (the words are kept): 'added in review'",
+        "paragraph 7 (in 'The Grid'): tracked deletion by Reviewer accepted (the words are gone): 'struck-out words'",
+        "paragraph 8 (in 'The Grid'): comment by Editor left out: 'Which year?'",
+        "paragraph 15 (in 'The Grid'): text box 'Boxed aside words.': its text is set as ordinary paragraphs after "
+        "this paragraph; move it where it belongs, or drop it if it repeats the text",
+    ]
+
+
 def test_same_word_file_same_bytes(tmp_path):
     docx = fx.pandoc_article(tmp_path)
     first, second = tmp_path / "a", tmp_path / "b"

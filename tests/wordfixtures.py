@@ -237,3 +237,54 @@ def pandoc_endnotes(folder: Path) -> Path:
                         ).encode("utf-8")
             new.writestr(zipfile.ZipInfo(name, info.date_time), data)
     return path
+
+
+
+LIBREOFFICE_ARTICLE = r'''<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:meta><meta:initial-creator>Olga Writer</meta:initial-creator><meta:keyword>Moldova, energy</meta:keyword></office:meta>
+ <office:automatic-styles>
+  <style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+  <style:style style:name="I" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>
+ </office:automatic-styles>
+ <office:body><office:text>
+  <text:tracked-changes>
+   <text:changed-region text:id="ct1"><text:insertion><office:change-info><dc:creator>Reviewer</dc:creator><dc:date>2024-01-01T00:00:00</dc:date></office:change-info></text:insertion></text:changed-region>
+   <text:changed-region text:id="ct2"><text:deletion><office:change-info><dc:creator>Reviewer</dc:creator><dc:date>2024-01-01T00:00:00</dc:date></office:change-info><text:p>struck-out words</text:p></text:deletion></text:changed-region>
+  </text:tracked-changes>
+  <text:p text:style-name="Title">Power Lines to the West</text:p>
+  <text:p text:style-name="Subtitle">Moldova's Grid After 2022</text:p>
+  <text:h text:outline-level="1">Executive Summary</text:h>
+  <text:p>Moldova joined the European grid in weeks.</text:p>
+  <text:h text:outline-level="1">The Grid</text:h>
+  <text:p>Power came from <text:span text:style-name="B">Romania</text:span> and <text:span text:style-name="I">Ukraine</text:span>, as <text:a xlink:type="simple" xlink:href="https://example.org/grid">the operator</text:a> said.<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>A footnote from LibreOffice.</text:p></text:note-body></text:note> Prices rose.<text:note text:id="n2" text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>An endnote from LibreOffice.</text:p></text:note-body></text:note></text:p>
+  <text:p>Words <text:change-start text:change-id="ct1"/>added in review<text:change-end text:change-id="ct1"/> and <text:change text:change-id="ct2"/>kept words.</text:p>
+  <text:p>A <office:annotation><dc:creator>Editor</dc:creator><dc:date>2024-01-01T00:00:00</dc:date><text:p>Which year?</text:p></office:annotation>questioned sentence.</text:p>
+  <text:list><text:list-item><text:p>first listed point</text:p></text:list-item><text:list-item><text:p>second listed point</text:p></text:list-item></text:list>
+  <table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/>
+   <table:table-row><table:table-cell><text:p>Source</text:p></table:table-cell><table:table-cell><text:p>Share</text:p></table:table-cell></table:table-row>
+   <table:table-row><table:table-cell><text:p>Romania</text:p></table:table-cell><table:table-cell><text:p>80</text:p></table:table-cell></table:table-row>
+  </table:table>
+  <text:p>Anchor paragraph words.<draw:frame draw:name="Box1" text:anchor-type="paragraph" svg:width="5cm" svg:height="2cm"><draw:text-box><text:p>Boxed aside words.</text:p></draw:text-box></draw:frame></text:p>
+  <text:h text:outline-level="1">Recommendations</text:h>
+  <text:list><text:list-item><text:p>Build more lines. Soon.</text:p></text:list-item><text:list-item><text:p>Store more power.</text:p></text:list-item></text:list>
+ </office:text></office:body>
+</office:document>
+'''
+
+
+def libreoffice_article(folder: Path) -> Path | None:
+    """A flat OpenDocument text saved as .docx by LibreOffice (None when it is not installed):
+    its own way of writing notes, endnotes, tracked changes, comments, text frames and lists."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    source = folder / "libreoffice-article.fodt"
+    source.write_text(LIBREOFFICE_ARTICLE, encoding="utf-8")
+    profile = (folder / "lo-profile").as_uri()  # a profile of its own: no clash with a running LibreOffice
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    return folder / "libreoffice-article.docx"
