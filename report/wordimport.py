@@ -169,8 +169,8 @@ def _names(byline: str) -> list[str]:
 class _Reshape:
     """Pandoc's tree of the Word file, reshaped for the builder (see the module's docstring)."""
 
-    def __init__(self, word: WordFile, tree: dict):
-        self.word, self.tree = word, tree
+    def __init__(self, word: WordFile, tree: dict, media: Path):
+        self.word, self.tree, self.media = word, tree, media.resolve()  # where Pandoc put the pictures
         self.findings: list[Finding] = list(word.findings)
         self.front = _Front()
         self.images: list[tuple[str, bytes]] = []
@@ -392,7 +392,14 @@ class _Reshape:
 
     def _picture(self, image: dict, caption: str) -> dict:
         _attr, _alt, (target, _title) = image["c"]
-        name = self._store_image(target)
+        source = Path(target).resolve()
+        if not (source.is_relative_to(self.media) and source.is_file()):
+            # A picture linked from the Word file (a web address, a path on the author's disk) is
+            # never fetched nor read: only what the file itself holds comes over.
+            self.note(f"picture {len(self.images) + 1}", "picture linked from the Word file, not stored in it: "
+                      "ask the author for it")
+            return _para(f"{PLACEHOLDER}: a picture linked from the Word file, not stored in it")
+        name = self._store_image(source)
         text = caption.strip()
         if not text:
             text = f"{PLACEHOLDER}: a caption for picture {len(self.images)} (it is also its text alternative)"
@@ -401,10 +408,9 @@ class _Reshape:
         return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [{"t": "Str", "c": text}],
                                                         [f"images/{name}", ""]]}]}
 
-    def _store_image(self, target: str) -> str:
+    def _store_image(self, source: Path) -> str:
         # Each showing gets a file of its own, even of one picture: the builder numbers each as a figure.
-        source = Path(target)
-        data = source.read_bytes() if source.is_file() else b""
+        data = source.read_bytes()
         suffix = source.suffix.lower()
         number = len(self.images) + 1
         if suffix in CONVERTIBLE and data:
@@ -441,7 +447,6 @@ class _Reshape:
                for c in cells):
             self.note(f"table {self.tables}", "merged cells, lists or several paragraphs in a cell: each cell "
                       "is written on one line of a pipe table (merged cells repeat as empty ones); check it")
-        flat_rows: list[list] = []
         spans: dict[int, int] = {}  # column → rows still covered by a row span above
 
         def flat(rows):
@@ -530,7 +535,7 @@ def convert(path: Path, series=None, series_required: tuple[str, ...] | None = N
     word = read(path)
     with tempfile.TemporaryDirectory() as tmp:
         tree = _read_tree(word.prepared, Path(tmp))
-        shape = _Reshape(word, tree)
+        shape = _Reshape(word, tree, Path(tmp))
         body_blocks = shape.run()
         body = _write(tree, body_blocks)  # alone: its notes are written at its end
         parts = [shape._walk_blocks(shape.summary_blocks)] if shape.summary_blocks is not None else []

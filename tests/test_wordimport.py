@@ -6,7 +6,6 @@ output is checked as an editor meets it: the folder, the report, `--check`, and 
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 import zipfile
@@ -18,7 +17,7 @@ pytest.importorskip("pypandoc", reason="the import extra: pip install -e '.[impo
 pytest.importorskip("docx", reason="python-docx makes the test files")
 
 import wordfixtures as fx  # noqa: E402
-from conftest import GUEST, ROOT, pdf_text, run  # noqa: E402
+from conftest import GUEST, pdf_text, run  # noqa: E402
 from test_build import SOURCE, words  # noqa: E402
 
 
@@ -238,6 +237,16 @@ def test_libreoffice_file(tmp_path):
         "paragraph 15 (in 'The Grid'): text box 'Boxed aside words.': its text is set as ordinary paragraphs after "
         "this paragraph; move it where it belongs, or drop it if it repeats the text",
     ]
+
+
+def test_linked_picture_is_reported_never_read(tmp_path):
+    docx = fx.linked_picture(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    assert not (folder / "images").exists()  # the linked file on the "author's disk" is not read
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert "Words before the picture.\n\n## Two\n\nWords after the picture." in body
+    assert (f"{docx}: paragraph 4 (in 'One'): linked picture (not stored in the Word file) not carried over: "
+            "ask the author for it") in result.stderr.splitlines()
 
 
 def test_same_word_file_same_bytes(tmp_path):

@@ -7,7 +7,6 @@ feature's XML is added through python-docx's own part API, as Word writes it.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -288,3 +287,28 @@ def libreoffice_article(folder: Path) -> Path | None:
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
                     "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
     return folder / "libreoffice-article.docx"
+
+
+def linked_picture(folder: Path) -> Path:
+    """A picture linked to a file on the author's disk ('Insert > Picture > Link to File')."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.shared import Inches
+
+    d = docx.Document()
+    d.add_heading("Linked", 0)
+    d.add_heading("One", 1)
+    d.add_paragraph("Words before the picture.")
+    d.add_picture(str(png(folder / "stored.png")), width=Inches(1))
+    secret = folder / "secret.png"
+    png(secret, color=(0, 0, 0))
+    rid = d.part.relate_to(secret.resolve().as_uri(), RT.IMAGE, is_external=True)
+    blip = d.element.body.findall(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")[-1]
+    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    del blip.attrib[r + "embed"]
+    blip.set(r + "link", rid)
+    d.add_heading("Two", 1)
+    d.add_paragraph("Words after the picture.")
+    path = folder / "linked.docx"
+    d.save(path)
+    return path
