@@ -64,6 +64,7 @@ class _Front:
     subtitle: str | None = None
     authors: list[str] = field(default_factory=list)
     authors_from: str = ""
+    bios: dict[int, str] = field(default_factory=dict)  # author index → a note on the name, often the bio
     keywords: list[str] = field(default_factory=list)
     summary: str | None = None
     recommendations: list[str] = field(default_factory=list)
@@ -153,6 +154,27 @@ def _meta_text(meta: dict, key: str) -> list[str]:
     return [plain(value["c"])] if plain(value["c"]) else []
 
 
+def _meta_notes(meta: dict, key: str) -> list[list[str]]:
+    """For each item of a metadata field, the text of the notes attached to it."""
+    value = meta.get(key)
+    if value is None:
+        return []
+    items = value["c"] if value["t"] == "MetaList" else [value]
+    return [_notes(item["c"]) for item in items if plain(item["c"])]
+
+
+def _notes(node) -> list[str]:
+    found = []
+    if isinstance(node, list):
+        for n in node:
+            found += _notes(n)
+    elif isinstance(node, dict):
+        if node.get("t") == "Note":
+            return [plain(node["c"])]
+        found += _notes(node.get("c"))
+    return found
+
+
 def _contains(node, kind: str) -> bool:
     if isinstance(node, list):
         return any(_contains(n, kind) for n in node)
@@ -191,6 +213,13 @@ class _Reshape:
         front.subtitle = subtitles[0] if subtitles else None
         front.authors = _meta_text(meta, "author")
         front.authors_from = "the Author-styled paragraphs" if front.authors else ""
+        for i, notes in enumerate(_meta_notes(meta, "author")):
+            if notes:
+                front.bios[i] = " ".join(notes)
+        for key in ("title", "subtitle"):
+            for notes in _meta_notes(meta, key):
+                for note in notes:
+                    self.note(key, f"note on the {key} left out: {note[:60]!r}")
         if "abstract" in meta:  # Abstract-styled paragraphs
             abstract = meta["abstract"]
             self.summary_blocks = abstract["c"] if abstract["t"] == "MetaBlocks" else [{"t": "Para", "c": abstract["c"]}]
@@ -238,6 +267,13 @@ class _Reshape:
                     if not self.front.authors:
                         self.front.authors = _names(match.group(1))
                         self.front.authors_from = "the byline"
+                        notes = _notes(block["c"])
+                        if len(notes) == len(self.front.authors):  # a note on each name: its bio
+                            self.front.bios = dict(enumerate(notes))
+                        elif len(self.front.authors) == 1 and notes:
+                            self.front.bios = {0: " ".join(notes)}
+                        for note in notes if len(self.front.bios) != len(self.front.authors) else []:
+                            self.note("byline", f"note on the byline left out: {note[:60]!r}")
                     return blocks[:i] + blocks[i + 1:]
         return blocks
 
@@ -610,8 +646,10 @@ def front_matter(front: _Front, word: WordFile, series, series_required, finding
     lines.append("authors:")
     if front.authors:
         lines.append(f"  # from {front.authors_from}: check the names; add affiliation and bio")
-        for name in front.authors:
+        for i, name in enumerate(front.authors):
             lines.append(f"  - name: {_scalar(name)}")
+            if i in front.bios:
+                lines.append(f"    bio: {_scalar(front.bios[i])}  # the note on the name: check it")
     else:
         lines.append("  - name: " + hole("authors", "the author's name (the Word file names none)"))
     lines.append("  #   affiliation: …")

@@ -53,7 +53,8 @@ def test_pandoc_file_front_matter_body_and_report(tmp_path):
     text = (folder / "document.md").read_text(encoding="utf-8")
     front, body = text.split("\n---\n", 1)
     assert "title: Sanctions That Work" in front and "subtitle: Lessons from Belarus" in front
-    assert "  - name: Jane Doe\n  - name: John Roe" in front
+    assert ("  - name: Jane Doe\n    bio: Jane Doe is a fellow at the Institute.  # the note on the name: check it\n"
+            "  - name: John Roe\n") in front  # the author's footnote is the bio
     assert "summary: |-\n  The summary says **what matters** in one paragraph." in front
     assert ("recommendations:\n  - The EU should act first. Then it should wait.\n"
             "  - The EU should talk to Minsk.") in front
@@ -106,6 +107,7 @@ def test_check_lists_exactly_the_placeholders_then_it_builds(tmp_path):
                    "A newly added clause and a clause Quoted words from a minister First numbered point "
                    "A bullet Year Exports 2021 5.4 Exports by year in a picture A Subsection "
                    "Text with a commented words in it The EU should act first The note's own text"), printed)
+    in_order(words("Jane Doe is a fellow at the Institute"), printed)
 
 
 def test_python_docx_file_core_properties_styles_and_picture_placeholder(tmp_path):
@@ -247,6 +249,19 @@ def test_linked_picture_is_reported_never_read(tmp_path):
     assert "Words before the picture.\n\n## Two\n\nWords after the picture." in body
     assert (f"{docx}: paragraph 4 (in 'One'): linked picture (not stored in the Word file) not carried over: "
             "ask the author for it") in result.stderr.splitlines()
+
+
+def test_chart_of_a_kind_the_builder_does_not_draw(tmp_path, monkeypatch):
+    monkeypatch.setattr(fx, "CHART_XML", fx.CHART_XML.replace(b"c:barChart", b"c:pieChart"))
+    docx = fx.boxes_and_charts(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    assert not (folder / "charts.yaml").exists()
+    assert ("paragraph 5: embedded chart 'Trade by year' is of a kind the builder does not draw: make it a "
+            "charts.yaml chart (bar, barh, line or stacked); its place is marked in the text") in result.stderr
+    fill_in(folder)
+    check = run(folder, "--check")
+    assert "still a placeholder: FILL IN: the chart 'Trade by year' of the Word file, as a chart in charts.yaml" \
+        in check.stderr
 
 
 def test_same_word_file_same_bytes(tmp_path):

@@ -36,7 +36,7 @@ def pandoc_docx(markdown: str, path: Path, resource_path: Path | None = None) ->
 PANDOC_ARTICLE = r'''---
 title: Sanctions That Work
 subtitle: Lessons from Belarus
-author: [Jane Doe, John Roe]
+author: ["Jane Doe^[Jane Doe is a fellow at the Institute.]", John Roe]
 ---
 
 # Executive Summary
