@@ -97,8 +97,11 @@ def test_check_lists_exactly_the_placeholders_then_it_builds(tmp_path):
         f"{path}: number: still a placeholder: FILL IN: its number in the series (delete this line if it has none)",
         f"{path}: year: still a placeholder: FILL IN: the year of publication, e.g. 2025",
     ]
-    fill_in(folder)
     out = tmp_path / "out"
+    refused_build = run(folder, "-o", out)  # a build refuses placeholders too: no PDF with FILL IN in it
+    assert refused_build.returncode == 1 and not (out / "imported.pdf").exists()
+    assert refused_build.stderr.count("still a placeholder") == 3
+    fill_in(folder)
     built = run(folder, "-o", out)
     assert built.returncode == 0, built.stderr
     printed = words("\n".join(pdf_text(out / "imported.pdf")))
