@@ -22,6 +22,8 @@ FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
+# What `--import` writes where only the editor knows the value: never printed, always reported.
+PLACEHOLDER = "FILL IN"
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,37 @@ class RawDocument:
 
     @property
     def series_id(self):
-        return self.front.get("series")
+        value = self.front.get("series")
+        return None if is_placeholder(value) else value
+
+
+def is_placeholder(value) -> bool:
+    return isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER)
+
+
+def placeholders(raw: RawDocument, problems: Problems) -> set[str]:
+    """Report every placeholder left in the front matter or the body; the top-level keys holding one."""
+    found: set[str] = set()
+
+    def walk(value, field, pos, top):
+        if is_placeholder(value):
+            problems.add(raw.path, f"still a placeholder: {value.strip()}", pos[0], pos[1], field)
+            found.add(top)
+        elif isinstance(value, yamlload.Marked):
+            for key, item in value.items():
+                walk(item, f"{field}.{key}" if field else str(key), value.value_pos.get(key, value.pos),
+                     top or str(key))
+        elif isinstance(value, yamlload.MarkedList):
+            for i, item in enumerate(value):
+                walk(item, f"{field}[{i}]", value.item_pos[i], top)
+
+    walk(raw.front, "", raw.front.pos, "")
+    for n, line in enumerate(raw.body.split("\n")):
+        at = line.find(PLACEHOLDER)
+        if at >= 0:
+            text = line[at:].split("](")[0].rstrip("] ")
+            problems.add(raw.path, f"still a placeholder: {text}", raw.body_line + n, at + 1)
+    return found
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -152,6 +184,7 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
         line, col = pos or at(key)
         problems.add(path, message, line, col, key)
 
+    filled_in_later = placeholders(raw, problems)
     known = set(FIELDS) | set(series.declares)
     for key in front:
         if not isinstance(key, str) or key not in known:
@@ -172,7 +205,7 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
 
     for key, (ok, expected) in FIELDS.items():
         value = front.get(key)
-        if value is None:
+        if value is None or key in filled_in_later:
             continue
         if not ok(value):
             add(key, f"must be {expected}, not {quote(value)}", vat(key))
@@ -194,7 +227,7 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
     url = front.get("url")
     if isinstance(url, str) and not _valid_url(url):
         add("url", f"{quote(url)} is not an absolute https:// address", vat("url"))
-    authors = _authors(front.get("authors"), path, problems)
+    authors = _authors(front.get("authors"), path, problems) if "authors" not in filled_in_later else ()
     if not raw.body.strip():
         problems.add(path, "the body is empty: write the text after the front matter", raw.body_line)
     if len(problems) > before:
