@@ -1,0 +1,59 @@
+"""Where a word may break: soft hyphens (U+00AD) from pyphen's patterns.
+
+We place the break points ourselves and the stylesheets say `hyphens: manual`, so WeasyPrint
+breaks only where we allow it, and never consults its own choice of dictionary: for `en` that
+choice is pyphen's en_GB, whose patterns give "amoun-ted", "res-ult" and "humanit-arian".
+English of any region takes the en_US patterns ("amount-ed", "re-sult"); other languages take
+pyphen's own dictionary for the tag, or none (no breaks) when pyphen has none.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+SOFT_HYPHEN = "\u00ad"
+LEFT = RIGHT = 3  # letters kept before and after a break: no "a-" or "-ly" fragments
+
+
+def dictionary_name(lang: str) -> str | None:
+    """The pyphen dictionary for a BCP 47 tag: en_US for every English; None when there is none."""
+    import pyphen
+
+    tag = (lang or "").replace("-", "_")
+    if tag.split("_")[0].lower() == "en":
+        return "en_US"
+    return pyphen.language_fallback(tag) if tag else None
+
+
+@lru_cache(maxsize=8)
+def _pyphen(name: str):
+    import pyphen
+
+    return pyphen.Pyphen(lang=name, left=LEFT, right=RIGHT)
+
+
+# No break right after an "f": the fonts join "fi", "fl", "ff" into one glyph, and a soft hyphen
+# inside a ligature that does not break garbles the glyph's text in the PDF ("signiơcant").
+_LIGATURE_BREAK = re.compile("f" + SOFT_HYPHEN)
+
+
+class Hyphenator:
+    """Soft hyphens for the words of one language; the dictionary loads at the first long word."""
+
+    def __init__(self, lang: str):
+        self.name = dictionary_name(lang)
+        self._words: dict[str, str] = {}
+
+    def word(self, word: str) -> str:
+        """`word` with soft hyphens where it may break, or unchanged.
+
+        Only lower-case words break: a capital marks a name ("Tsikhanouskaya") or a proper noun
+        ("Federation"), and an all-capitals word is an acronym.
+        """
+        if self.name is None or len(word) < LEFT + RIGHT or not word[0].islower():
+            return word
+        done = self._words.get(word)
+        if done is None:
+            done = self._words[word] = _LIGATURE_BREAK.sub("f", _pyphen(self.name).inserted(word, SOFT_HYPHEN))
+        return done
