@@ -33,6 +33,8 @@ _CLASS = re.compile(r'\bclass\s*=\s*"([^"]*)"')
 _HREF = re.compile(r'\bhref\s*=\s*"([^"]*)"')
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
+# Text left as it is: the head (title, metadata), code, drawings.
+INERT = {"head", "title", "code", "pre", "kbd", "samp", "svg", "math"}
 # Where words may be hyphenated: running text.
 HYPHENATE_IN = {"p", "li", "td", "dd", "blockquote"}
 # Never inside these, whatever they sit in.
@@ -108,10 +110,12 @@ def _walk(parts: list[str]) -> tuple[dict[int, _Text], dict[int, int]]:
             if not part or part.isspace() or not stack:
                 continue
             tags = {t for t, _, _, _ in stack}
+            if tags & INERT:
+                continue
             classes = set().union(*(c for _, c, _, _ in stack))
             external = any(e for _, _, _, e in stack)
             texts[index] = _Text(
-                running=bool(tags & HYPHENATE_IN) and not (tags & {"head", "svg"}),
+                running=bool(tags & HYPHENATE_IN),
                 hyphenate=bool(tags & HYPHENATE_IN) and not (tags & NO_HYPHENS_TAGS)
                 and not (classes & NO_HYPHENS_CLASSES) and not external,
                 headline=bool(tags & HEADLINE_TAGS) or bool(classes & HEADLINE_CLASSES),
