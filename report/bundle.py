@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import content, pipeline, render, series as series_mod, yamlload
+from . import content, pipeline, render, series as series_mod, typeset, yamlload
 from .errors import BuildError, ContentErrors, Problems, quote
 from .model import Html
 
@@ -143,6 +143,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         text = env.get_template("reader.html").render(
             reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
             ctx=_FrontContext(Markup(render.font_css(cover_series))))
+        text = typeset.typeset(text, "en")  # the desk's line breaks, as in the documents
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
         extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
         return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options),

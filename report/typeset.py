@@ -81,7 +81,8 @@ class _Text:
 
 
 def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool = True) -> str:
-    """`html` with soft hyphens (when `hyphenate`) and no-break spans, as the module says."""
+    """`html` with soft hyphens (unless not `hyphenate`) and no-break spans, as the module says.
+    `names`: the authors', kept on one line wherever they appear."""
     tokens = _TOKEN.split(html)
     # split() with two groups gives text, tag, inner group, text, …: keep text and whole tags.
     parts = [tokens[0]] + [p for i in range(1, len(tokens), 3) for p in (tokens[i], tokens[i + 2])]
