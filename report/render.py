@@ -177,13 +177,14 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
 
 
 def render(ctx: Context, resources: dict[str, tuple[bytes, str]], cache: Path | None = None,
-           pages: bool = True) -> Html:
+           pages: bool = True, hyphenation: Path | None = None) -> Html:
     """The document as HTML. `pages`: for laying out pages, with the desk's line-breaking rules
-    (typeset.py); a web page, whose lines change with the screen, keeps its text plain."""
+    (typeset.py; `hyphenation`: their cache folder); a web page, whose lines change with the
+    screen, keeps its text plain."""
     env = environment(ctx.series.template_dirs, cache)
     text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
     if pages:
-        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors))
+        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
                 lang=ctx.doc.lang, title=ctx.title)

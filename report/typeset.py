@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .hyphenate import SOFT_HYPHEN, Hyphenator
 
@@ -55,7 +56,7 @@ NOT_WORDS = {"sup", "head", "title"}
 LONG_WORD = 25  # characters: a longer word or address in running text may break anywhere
 SHORT_LAST_WORD = 7  # characters, punctuation included: "soil." binds to the word before it
 MAX_TAIL = 24  # characters a bound paragraph tail may hold (a longer one would loosen the line)
-MAX_HEADLINE_TAIL = 30  # the same for a title, heading or caption
+MAX_HEADLINE_TAIL = 22  # the same for a title, heading or caption: fits a cover title's line
 
 # "Figure 2", "Table 1", "No. 8", "p. 5", "§ 3", "$1.5 billion", "30,000 tonnes" stay whole.
 _LABELS = re.compile(
@@ -80,14 +81,16 @@ class _Text:
     tail: str | None = None  # "headline" or "paragraph": bind its last words
 
 
-def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool = True) -> str:
+def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool = True,
+            cache: Path | None = None) -> str:
     """`html` with soft hyphens (unless not `hyphenate`) and no-break spans, as the module says.
-    `names`: the authors', kept on one line wherever they appear."""
+    `names`: the authors', kept on one line wherever they appear. `cache`: a folder for the
+    words hyphenated before (hyphenate.Hyphenator)."""
     tokens = _TOKEN.split(html)
     # split() with two groups gives text, tag, inner group, text, …: keep text and whole tags.
     parts = [tokens[0]] + [p for i in range(1, len(tokens), 3) for p in (tokens[i], tokens[i + 2])]
     texts, closes = _walk(parts)
-    hyphenator = Hyphenator(lang) if hyphenate else None
+    hyphenator = Hyphenator(lang, cache) if hyphenate else None
     name_pattern = _names_pattern(names)
     for index, info in texts.items():
         parts[index], close = _set(parts[index], info, hyphenator, name_pattern)
@@ -97,6 +100,8 @@ def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool =
                 parts[index] += NOBR_CLOSE
             else:
                 parts[at] = NOBR_CLOSE + parts[at]
+    if hyphenator is not None:
+        hyphenator.save()
     return "".join(parts)
 
 
@@ -166,8 +171,10 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
 def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Pattern | None) -> tuple[str, bool]:
     """(the text token set, whether it opened a span that closes with its element)."""
     keep: list[tuple[int, int]] = []  # ranges that stay on one line
-    for pattern in filter(None, (_LABELS, names, _COMPOUND if info.headline else None)):
+    for pattern in filter(None, (_LABELS, names)):
         keep += [m.span() for m in pattern.finditer(text)]
+    if info.headline:
+        keep += [m.span() for m in _COMPOUND.finditer(text) if m.end() - m.start() <= MAX_HEADLINE_TAIL]
     keep = _disjoint(keep)
     tail = _tail_start(text, info.tail) if info.tail else None
     if tail is not None:

@@ -231,3 +231,18 @@ def test_a_series_disclaimer_without_its_own_plural_is_used_for_all(tmp_path):
     assert result.returncode == 0, result.stderr
     text = " ".join(" ".join(pdf_text(tmp_path / "out" / "doc.pdf")).split())
     assert "Our own words." in text and "those of the authors" not in text
+
+
+def test_hyphenated_words_are_kept_between_runs(tmp_path, monkeypatch):
+    from report import hyphenate
+
+    first = hyphenate.Hyphenator("en", tmp_path)
+    assert first.word("considerations") == "con\u00adsid\u00ader\u00ada\u00adtions"
+    first.save()
+    (stored,) = tmp_path.glob("words-en_US-*.json")
+    monkeypatch.setattr(hyphenate, "_pyphen", lambda name: pytest.fail("the patterns were loaded again"))
+    assert hyphenate.Hyphenator("en-GB", tmp_path).word("considerations") == first.word("considerations")
+    # A damaged entry is never printed: the word is hyphenated afresh.
+    stored.write_text('{"considerations": "<b>x</b>"}', encoding="utf-8")
+    monkeypatch.undo()
+    assert hyphenate.Hyphenator("en", tmp_path).word("considerations") == "con\u00adsid\u00ader\u00ada\u00adtions"
