@@ -246,3 +246,12 @@ def test_hyphenated_words_are_kept_between_runs(tmp_path, monkeypatch):
     stored.write_text('{"considerations": "<b>x</b>"}', encoding="utf-8")
     monkeypatch.undo()
     assert hyphenate.Hyphenator("en", tmp_path).word("considerations") == "con\u00adsid\u00ader\u00ada\u00adtions"
+
+
+def test_other_languages_take_their_own_patterns_or_none():
+    from report.hyphenate import Hyphenator
+
+    assert Hyphenator("uk").word("незалежність").replace("\u00ad", "-") == "неза-ле-ж-ність"
+    assert Hyphenator("sv").word("förhandlingar").replace("\u00ad", "-") == "för-hand-lingar"
+    assert Hyphenator("uk").word("Ціханоўская") == "Ціханоўская"  # a name, in any script
+    assert Hyphenator("x-unknown").word("international") == "international"
