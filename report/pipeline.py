@@ -270,7 +270,8 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
     ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
-    return render.render(ctx, resources, cache and cache / "templates")
+    return render.render(ctx, resources, cache and cache / "templates", pages=not web,
+                         hyphenation=cache and cache / "hyphenation")
 
 
 @dataclass(frozen=True)

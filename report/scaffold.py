@@ -16,6 +16,7 @@ extends: {parent}
 # publisher_lines: [lines of the publisher block at the end]
 # website: example.org
 # disclaimer: Markdown printed at the end ("" for none)
+# disclaimer_plural: the same for a document of several authors ("… those of the authors")
 # page_size: A4            # or letter, A5, 170mm 240mm …
 # required: [summary]      # front-matter keys documents of this series must set
 # declares: []             # extra front-matter keys this series accepts

@@ -56,6 +56,8 @@ KEYS: dict[str, tuple] = {
     "website": (_str, "a string", "publisher's web address, shown in the publisher block"),
     "wordmark": (_str, "a string", "the typographic wordmark in the masthead"),
     "disclaimer": (lambda v: v is None or _str(v), "Markdown text", "printed at the end; empty for none"),
+    "disclaimer_plural": (lambda v: v is None or _str(v), "Markdown text",
+                          "the disclaimer for a document of several authors; default: disclaimer"),
     "colors": (_mapping, "a mapping of colour names to CSS colours", "CSS --color-<name> and charts"),
     "chart_colors": (_str_list, "a list of colour names or CSS colours", "series colours of charts"),
     "chart_width_mm": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
@@ -193,6 +195,9 @@ def _merge(chain, problems: Problems) -> Series | None:
                         fonts[role] = font
             else:
                 merged[key] = value
+        if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
+            # A series that words its own disclaimer never keeps a parent's plural of another text.
+            merged.pop("disclaimer_plural", None)
     series_id, folder, _ = chain[0]
     top = folder / "series.yaml"
     for role in COLOR_ROLES:
