@@ -254,22 +254,8 @@ def stages(folder: Path, cache: Path) -> dict[str, float]:
     allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
     document = pdf.layout(html, allowed)
     lap("layout: fonts, CSS, pages")
-    pdf._install_font_cache()
-    from weasyprint.pdf.fonts import Font
-    cached_clean, spent = Font.clean, [0.0]
-
-    def timed_clean(self, *args):
-        start = time.perf_counter()
-        try:
-            return cached_clean(self, *args)
-        finally:
-            spent[0] += time.perf_counter() - start
-
-    Font.clean = timed_clean
-    # helpers=False: one after the other, no helper cleaning fonts meanwhile
-    pdf.write(document, pdf.PdfOptions(font_cache=cache / "pdf-fonts", helpers=False))
+    pdf.write(document, pdf.PdfOptions())
     lap("PDF writing")
-    times["PDF writing: of which fonts subset and made static"] = spent[0]
     return times
 
 
@@ -646,10 +632,10 @@ NOTES = """\
 - *bare*: `python -c "import weasyprint; …write_pdf()"` in a new process, on the very HTML and
   stylesheets our pipeline hands WeasyPrint (charts as files), same PDF options (PDF/UA-1, tagged).
 - *cold build*: `python build.py DOC` in a new process with an empty cache folder: every chart is
-  drawn and every font instance made. Only matplotlib's own font list (`~/.cache/matplotlib`)
+  drawn. Only matplotlib's own font list (`~/.cache/matplotlib`)
   and the operating system's file cache are warm, as they are for bare WeasyPrint.
-- *repeat build*: the same, with the cache folder of an earlier build (charts, static font
-  instances). *Warm rebuild*: in a `--watch` process that has built the document once, after a
+- *repeat build*: the same, with the cache folder of an earlier build (charts, compiled
+  templates). *Warm rebuild*: in a `--watch` process that has built the document once, after a
   one-word edit; the time `--watch` prints. *-j*: six copies of the document, warm caches.
 - *memory*: "max RSS" is the high-water resident set of the build's largest process, what
   `/usr/bin/time -f %M` prints for a command, the figure the memory goal is read against;
@@ -661,15 +647,18 @@ NOTES = """\
   counted over all processes. `--low-memory` (automatic with under 1 GiB free, as in a small
   container) lets the helper draw and exit before WeasyPrint starts: within 1.3 × counted that
   way, at the time shown. With the charts cached, nothing is drawn and both ways meet it.
-- The watch and memory goals are the issue's for the Guest Commentary; for the ten-times-longer
+- The watch and memory goals are set for the Guest Commentary; for the ten-times-longer
   document the figures are shown without a goal."""
 
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
-def write_readme(output: str, path: Path = ROOT / "README.md") -> None:
-    """Put the table between the bench markers of the README."""
+SPEED_PAGE = ROOT / "docs" / "maintainers" / "speed.md"
+
+
+def write_readme(output: str, path: Path = SPEED_PAGE) -> None:
+    """Put the table between the bench markers of the maintainers' speed page."""
     text = path.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
         raise SystemExit(f"bench: {path} has no {BEGIN} … {END} markers")
@@ -683,7 +672,7 @@ def main(argv: list[str] | None = None) -> int:
                                 description="Measure the build next to bare WeasyPrint and print a table.")
     p.add_argument("--quick", action="store_true", help="a small document, once: a smoke test (the test suite runs it)")
     p.add_argument("--runs", type=int, metavar="N", help="repetitions for each median (default 5; 1 with --quick)")
-    p.add_argument("--readme", action="store_true", help="also write the table into README.md")
+    p.add_argument("--readme", action="store_true", help="also write the table into docs/maintainers/speed.md")
     p.add_argument("--keep", action="store_true", help="keep the work folder (documents, outputs, caches)")
     p.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--warm", type=Path, help=argparse.SUPPRESS)

@@ -4,7 +4,8 @@ Each document is laid out in its own series style, so documents are laid out sep
 and their pages bound into one PDF. Page numbers run across the whole reader: each part is
 laid out knowing the page it starts on (CSS `counter-reset: page`) and the reader's total,
 which takes two layouts of the parts — page breaks never depend on the footer's text, so
-the second layout only changes the numbers.
+the second layout only changes the numbers. Each document opens on a right-hand page, after a
+blank one where needed, and the cover's back is blank (the reader series' `break-after: right`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import content, pipeline, render, series as series_mod, yamlload
+from . import content, pipeline, render, series as series_mod, typeset, yamlload
 from .errors import BuildError, ContentErrors, Problems, quote
 from .model import Html
 from .schemas import READER
@@ -119,6 +120,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         text = env.get_template("reader.html").render(
             reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
             ctx=_FrontContext(Markup(render.font_css(cover_series))))
+        text = typeset.typeset(text, "en")  # the desk's line breaks, as in the documents
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
         extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
         return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options),
@@ -127,23 +129,53 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)
     counts = [len(pdf.layout(h, allowed(p), _print(p.series, options)).pages) for h, p in zip(htmls, parts)]
-    starts, page = [], len(head.pages) + 1
-    for count in counts:
-        starts.append(page)
-        page += count
-    total = page - 1
+    starts, blanks, total = recto_starts(len(head.pages), counts)
     head = front(starts, total)
     docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + _print(p.series, options))
             for h, p, s in zip(htmls, parts, starts)]
-    if len(head.pages) + sum(len(d.pages) for d in docs) != total:
+    # The blank verso before a document takes the size and print marks of the page it backs.
+    backs = [cover_series] + [p.series for p in parts[:-1]]
+    pages = list(head.pages)
+    for d, blank, back in zip(docs, blanks, backs):
+        pages += ([_blank_page(back, options)] if blank else []) + list(d.pages)
+    if len(pages) != total:
         raise BuildError("the reader's page count changed between layouts; please report this")
-    bound = head.copy([page for d in [head, *docs] for page in d.pages])
+    bound = head.copy(pages)
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats))
     suffix = ".print.pdf" if "print" in options.formats else ".pdf"
     from . import output
     return pipeline.Built((output.write_atomic(options.out_dir / (path.stem + suffix), data),))
+
+
+def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:
+    """(first page of each document, whether a blank page goes before it, pages in all).
+
+    Every document opens on a right-hand page, an odd page number, as in a bound book: where
+    the part before ends on a right-hand page, a blank left-hand page comes between."""
+    starts, blanks, page = [], [], front + 1
+    for count in counts:
+        blanks.append(page % 2 == 0)
+        page += page % 2 == 0
+        starts.append(page)
+        page += count
+    return starts, blanks, page - 1
+
+
+# A blank verso has no running head, no folio: nothing at all.
+BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}" for box in (
+    "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }\n"
+    for sel in ("", ":first", ":left", ":right"))
+
+
+def _blank_page(series, options):
+    from . import pdf
+
+    html = Html(f"<!DOCTYPE html><html><head><style>{render.font_css(series)}</style></head><body></body></html>",
+                series_mod.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
+    (page,) = pdf.layout(html, series.folders + (series_mod.TEMPLATES,), (BLANK_CSS,) + _print(series, options)).pages
+    return page
 
 
 def _print(series, options) -> tuple[str, ...]:

@@ -138,6 +138,7 @@ def cache_key(spec: ChartSpec, style: ChartStyle) -> str:
     drawn = {name: getattr(spec, name) for name in DRAWN_FIELDS}
     looks = {f.name: getattr(style, f.name) for f in fields(style)}
     looks["font_file"] = _file_hash(Path(style.font_file))
+    looks["bold_file"] = _file_hash(Path(style.bold_file)) if style.bold_file else None
     canonical = json.dumps(
         {"spec": drawn, "style": looks, "matplotlib": _matplotlib_version(),
          "chart_style_version": CHART_STYLE_VERSION, "code": _file_hash(Path(__file__))},
@@ -177,7 +178,7 @@ def draw_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bytes:
 
 # -- fonts ------------------------------------------------------------------------------------
 
-_registered: dict[str, Path] = {}  # family -> the font file matplotlib measures it with
+_registered: dict[str, tuple] = {}  # family -> the font files (regular, bold) matplotlib measures it with
 _font_dir: Path | None = None  # a temporary folder of metrics fonts, removed at exit
 # Where metrics fonts persist across processes: set by draw_cached() to a folder in its cache,
 # so that -j workers (which leave without running exit handlers) neither redo nor leak them.
@@ -188,18 +189,20 @@ METRICS_VERSION = 1  # bump when _weight_instances() changes what it writes
 def _register_font(style: ChartStyle) -> None:
     """Make matplotlib measure `style.font_family` with the series' font file, never a fallback.
 
-    A variable font gets metrics-only copies at the regular and bold weights the chart uses
-    (see `_weight_instances`), so widths match the PDF's. Other fonts of the same family name
-    (say, an installed older version) are dropped from matplotlib's list.
+    A static family measures bold text with its bold file; a variable font gets metrics-only
+    copies at the regular and bold weights the chart uses (see `_weight_instances`), so widths
+    match the PDF's. Other fonts of the same family name (say, an installed older version) are
+    dropped from matplotlib's list.
     """
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
     path = Path(style.font_file).resolve()
-    if _registered.get(style.font_family) == path:
+    bold = Path(style.bold_file).resolve() if style.bold_file else None
+    if _registered.get(style.font_family) == (path, bold):
         return
-    # a static font stands in for both weights: bold text is measured a little narrow, quietly
-    files = _weight_instances(path) or {400: path, 700: path}
+    # a static font without its bold stands in for both weights: bold text measured a little narrow
+    files = _weight_instances(path) or {400: path, 700: bold or path}
     manager = font_manager.fontManager
     manager.ttflist = [e for e in manager.ttflist if e.name != style.font_family]
     for weight, file in files.items():
@@ -208,7 +211,7 @@ def _register_font(style: ChartStyle) -> None:
     cached = getattr(manager, "_findfont_cached", None)
     if cached is not None:
         cached.cache_clear()
-    _registered[style.font_family] = path
+    _registered[style.font_family] = (path, bold)
 
 
 def _weight_instances(path: Path) -> dict[int, Path] | None:
@@ -690,7 +693,7 @@ def _barh_labels(c: _Canvas, labels: list[str]) -> list[str]:
     return wrapped
 
 
-# -- drawing while the pages are laid out (issue 7) ----------------------------------------------
+# -- drawing while the pages are laid out -------------------------------------------------------
 
 def is_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bool:
     return (Path(cache_dir) / f"{cache_key(spec, style)}.svg").is_file()

@@ -17,6 +17,10 @@ from .errors import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("pdf", "print", "html")
+# WeasyPrint 70's variants (weasyprint.pdf.VARIANTS), named here so that `--help` stays light
+PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u",
+                "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
+                "pdf/x-5g", "debug")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,6 +56,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
                    help="with --watch: serve the web version on localhost:PORT (default 8000) and reload "
                         "the browser after each rebuild")
+    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE.docx",
+                   help="turn a Word file into a document folder (data/<slug>/, or --into), then exit; "
+                        "needs: pip install -e '.[import]'")
+    p.add_argument("--into", type=Path, metavar="FOLDER", help="with --import: the folder to write")
+    p.add_argument("--force", action="store_true", help="with --import: replace the folder if it exists")
     p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
     p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
     p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
@@ -62,10 +71,22 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def data_folders() -> list[Path]:
+def data_root() -> Path:
     from .series import ROOT
-    data = Path("data") if Path("data").is_dir() else ROOT / "data"
-    return sorted(p.parent for p in data.glob("*/document.md"))
+    return Path("data") if Path("data").is_dir() else ROOT / "data"
+
+
+def data_folders() -> list[Path]:
+    return sorted(p.parent for p in data_root().glob("*/document.md"))
+
+
+def import_word(args, p) -> int:
+    if args.folders or args.bundle or args.watch or args.check:
+        p.error("--import takes no document folders, --bundle, --watch or --check")
+    if not args.import_file.is_file():
+        p.error(f"--import: no such file: {args.import_file}")
+    from .wordimport import run
+    return run(args.import_file, args.into, args.force, args.series, tuple(args.styles), args.quiet)
 
 
 def list_series(roots: tuple[Path, ...]) -> int:
@@ -112,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return list_series(series_roots(tuple(args.styles)))
     if args.new_series:
         return new_series(args, p)
+    if args.import_file is not None:
+        return import_word(args, p)
+    if args.into is not None or args.force:
+        p.error("--into and --force go with --import")
 
     formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
@@ -119,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--format: unknown format {', '.join(unknown) or '(empty)'}; choose from {', '.join(FORMATS)}")
     if args.jobs is not None and args.jobs < 1:
         p.error("--jobs must be 1 or more")
+    if args.pdf_variant is not None and args.pdf_variant not in PDF_VARIANTS:
+        p.error(f"--pdf-variant: unknown variant {args.pdf_variant!r}; choose from {', '.join(PDF_VARIANTS)}")
     if args.strict and not args.preflight:
         p.error("--strict goes with --preflight")
     if args.preflight and not ({"pdf", "print"} & set(formats)):

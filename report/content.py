@@ -17,6 +17,8 @@ from .model import Author, Document, Series
 from .schemas import FRONT_MATTER
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# What `--import` writes where only the editor knows the value: never printed, always reported.
+PLACEHOLDER = "FILL IN"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,37 @@ class RawDocument:
 
     @property
     def series_id(self):
-        return self.front.get("series")
+        value = self.front.get("series")
+        return None if is_placeholder(value) else value
+
+
+def is_placeholder(value) -> bool:
+    return isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER)
+
+
+def placeholders(raw: RawDocument, problems: Problems) -> set[str]:
+    """Report every placeholder left in the front matter or the body; the top-level keys holding one."""
+    found: set[str] = set()
+
+    def walk(value, field, pos, top):
+        if is_placeholder(value):
+            problems.add(raw.path, f"still a placeholder: {value.strip()}", pos[0], pos[1], field)
+            found.add(top)
+        elif isinstance(value, yamlload.Marked):
+            for key, item in value.items():
+                walk(item, f"{field}.{key}" if field else str(key), value.value_pos.get(key, value.pos),
+                     top or str(key))
+        elif isinstance(value, yamlload.MarkedList):
+            for i, item in enumerate(value):
+                walk(item, f"{field}[{i}]", value.item_pos[i], top)
+
+    walk(raw.front, "", raw.front.pos, "")
+    for n, line in enumerate(raw.body.split("\n")):
+        at = line.find(PLACEHOLDER)
+        if at >= 0:
+            text = line[at:].split("](")[0].rstrip("] ")
+            problems.add(raw.path, f"still a placeholder: {text}", raw.body_line + n, at + 1)
+    return found
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -106,13 +138,15 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
     def report(field, message, pos):
         problems.add(path, message, pos[0], pos[1], field)
 
+    filled_in_later = placeholders(raw, problems)  # keys whose value the editor has yet to write
     # What must be set, in the order problems are listed: always, then the series', then year.
     required = {key: "required" for key in FRONT_MATTER.required}
     for key in series.required:
         required.setdefault(key, f"required by the series '{series.id}'")
     if front.get("date") is None:
         required.setdefault("year", "required when there is no date")
-    FRONT_MATTER.check(front, report, (front.pos[0], None), extra=series.declares, required=required)
+    FRONT_MATTER.check(front, report, (front.pos[0], None), extra=series.declares, required=required,
+                       skip=filled_in_later)
     if not raw.body.strip():
         problems.add(path, "the body is empty: write the text after the front matter", raw.body_line)
     if len(problems) > before:

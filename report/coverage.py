@@ -29,7 +29,7 @@ SHOWN = 4  # characters named in one message; the rest are counted
 def font_files(series: Series) -> tuple[Path, ...]:
     files = []
     for face in series.fonts.values():
-        files += [p for p in (face.normal, face.italic) if p is not None]
+        files += [path for _, _, path in face.faces()]
     return tuple(dict.fromkeys(files))
 
 

@@ -1,6 +1,6 @@
 """When a forked helper process pays, and when memory says to keep work one thing at a time.
 
-A build forks short-lived helpers (PERF, issue 7): one draws the charts with matplotlib while
+A build forks short-lived helpers to save time: one draws the charts with matplotlib while
 this process imports WeasyPrint and lays out the pages, one cleans half the fonts while this
 process cleans the other half. Side by side they save about a second on a two-core machine,
 but for that second matplotlib and WeasyPrint are in memory at once (about 1.8 times the

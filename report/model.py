@@ -61,12 +61,35 @@ class Document:
         return self.folder / "document.md"
 
 
+# The faces a font role may give, by series.yaml key: (CSS font-weight, font-style).
+FACE_KEYS = {"normal": ("400", "normal"), "italic": ("400", "italic"),
+             "semibold": ("600", "normal"), "semibold_italic": ("600", "italic"),
+             "bold": ("700", "normal"), "bold_italic": ("700", "italic")}
+
+
 @dataclass(frozen=True)
 class FontFace:
     family: str
     normal: Path  # resolved font file
     italic: Path | None = None
-    weight: str | None = None  # one CSS weight for a static font; None for a variable font
+    weight: str | None = None  # CSS weight of normal/italic; None: a variable font, every weight
+    semibold: Path | None = None
+    semibold_italic: Path | None = None
+    bold: Path | None = None
+    bold_italic: Path | None = None
+
+    def faces(self) -> tuple[tuple[str | None, str, Path], ...]:
+        """(CSS weight or None for any, style, file) of every file the role gives."""
+        static = any((self.semibold, self.semibold_italic, self.bold, self.bold_italic))
+        found = []
+        for key, (weight, style) in FACE_KEYS.items():
+            path = getattr(self, key)
+            if path is None:
+                continue
+            if key in ("normal", "italic"):
+                weight = self.weight or (weight if static else None)
+            found.append((weight, style, path))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,7 @@ class ChartStyle:
     highlight: str  # accent
     width_in: float  # figure width, inches (the text column)
     aspect: float = 0.5  # height / width
+    bold_file: Path | None = None  # the family's static bold face, where the series gives one
 
 
 @dataclass(frozen=True)

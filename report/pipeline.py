@@ -1,9 +1,10 @@
-"""One document, start to finish, on one screen.
+"""One document, start to finish: `build` shows the whole run on one screen.
 
 Order matters: everything is read and checked first (front matter under its series' rules,
 charts, every reference in the body), so that an editor gets every problem in one run and
-nothing is drawn or written for a document that cannot build. Then charts are drawn (cached),
-the HTML rendered, the pages laid out, and each output written atomically.
+nothing is drawn or written for a document that cannot build. Then the charts are drawn (cached
+by content and style), the HTML rendered, the pages laid out and drawn, and every output written
+at once. `--watch`, `--bundle` and the benchmark use these same stages.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import mimetypes
 import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import partial
 from html import escape
 from pathlib import Path
 
-# PERF (issue 7): `render` (Jinja) is imported where it is used, not by `--check`.
+# `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
+# used, so that `--check` never loads them.
 from . import chartspec, content, coverage, markup, output, series as series_mod
 from .errors import ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
@@ -147,17 +148,17 @@ def chart_style(series: Series) -> ChartStyle:
     sans = series.fonts["sans"]
     colors = series.colors
     return ChartStyle(
-        font_family=sans.family, font_file=sans.normal, font_size=8.5,
+        font_family=sans.family, font_file=sans.normal, bold_file=sans.bold, font_size=8.5,
         colors=series.chart_colors, text=colors["text"], muted=colors.get("muted", colors["text"]),
         highlight=colors["accent"], width_in=float(series.chart_width_mm) / 25.4,
     )
 
 
-def figures(prepared: Prepared, options: Options, background=None) -> tuple[Figure, ...]:
-    """Draw the charts, numbered in order of first reference (pictures share the numbering).
+def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = frozenset()) -> tuple[Figure, ...]:
+    """The figures, numbered in order of first reference (pictures share the numbering).
 
-    PERF (issue 7): a chart that `background` (see `start_charts`) is drawing gets a blank
-    placeholder of the same size, for layout; `finish_charts` gives the real ones.
+    A chart whose id is in `drawing` (a helper is drawing it) gets a blank placeholder of the
+    same size, which is all that layout needs.
     """
     from . import charts
 
@@ -169,10 +170,8 @@ def figures(prepared: Prepared, options: Options, background=None) -> tuple[Figu
         number = len(numbered) + 1
         if ref.chart_id:
             spec = prepared.doc.charts[ref.chart_id]
-            if background is not None and spec.id in background.ids:
-                svg = charts.placeholder(style)
-            else:
-                svg = charts.draw_cached(spec, style, options.cache / "charts")
+            svg = (charts.placeholder(style) if spec.id in drawing
+                   else charts.draw_cached(spec, style, options.cache / "charts"))
             numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec),
                                           spec.source, spec.note, spec.title)
         else:
@@ -180,37 +179,63 @@ def figures(prepared: Prepared, options: Options, background=None) -> tuple[Figu
     return tuple(numbered.values())
 
 
-def start_charts(prepared: Prepared, options: Options):
-    """PERF (issue 7): charts missing from the cache start drawing in a helper process (on the
-    other core) while this one imports WeasyPrint and lays the pages out. None when every chart
-    is cached, or a helper would not pay (one core, matplotlib loaded, a -j worker, threads).
+class Charts:
+    """A document's figures while its outputs are made.
 
-    In low-memory mode the helper draws them all and exits first (matplotlib never shares the
-    memory with WeasyPrint); the charts then come from the cache, and None is returned."""
-    from . import charts
+    Charts missing from the cache start drawing in a helper process (on the other core) while
+    this one imports WeasyPrint and lays the pages out; `figures()` then holds placeholders and
+    `drawn()` the real ones. No helper where every chart is cached or a helper would not pay
+    (one core, matplotlib loaded, a -j worker). In low-memory mode the helper draws them all and
+    exits before the layout starts, so matplotlib never shares the memory with WeasyPrint.
+    """
 
-    wanted = [prepared.doc.charts[r.chart_id] for r in prepared.refs if r.chart_id]
-    if not wanted:
-        return None
-    specs = list({s.id: s for s in wanted}.values())
-    if options.low_memory:
-        charts.draw_apart(specs, chart_style(prepared.series), options.cache / "charts")
-        return None
-    return charts.draw_in_background(specs, chart_style(prepared.series), options.cache / "charts")
+    def __init__(self, prepared: Prepared, options: Options):
+        from . import charts
 
+        self.prepared, self.options = prepared, options
+        self.background = None
+        specs = list({prepared.doc.charts[r.chart_id].id: prepared.doc.charts[r.chart_id]
+                      for r in prepared.refs if r.chart_id}.values())
+        if specs and options.low_memory:
+            charts.draw_apart(specs, chart_style(prepared.series), options.cache / "charts")
+        elif specs:
+            self.background = charts.draw_in_background(specs, chart_style(prepared.series),
+                                                        options.cache / "charts")
 
-def _drawn_chart(prepared: Prepared, options: Options, background, chart_id: str) -> bytes:
-    """One chart's SVG, once the helper has stored it (or drawn here, should the helper fail)."""
-    from . import charts
+    def __enter__(self) -> "Charts":
+        return self
 
-    background.wait_for(chart_id)
-    return charts.draw_cached(prepared.doc.charts[chart_id], chart_style(prepared.series), options.cache / "charts")
+    def __exit__(self, *exc) -> None:
+        self.done()
 
+    @property
+    def pending(self) -> frozenset[str]:
+        return frozenset(self.background.ids) if self.background is not None else frozenset()
 
-def finish_charts(prepared: Prepared, options: Options, background) -> tuple[Figure, ...]:
-    """The real figures, once the helper is done (anything it failed to draw is drawn here)."""
-    background.wait()
-    return figures(prepared, options)
+    def figures(self) -> tuple[Figure, ...]:
+        return figures(self.prepared, self.options, self.pending)
+
+    def drawn(self) -> tuple[Figure, ...]:
+        self.done()
+        return figures(self.prepared, self.options)
+
+    def done(self) -> None:
+        if self.background is not None:
+            self.background.wait()
+            self.background = None
+
+    def getters(self) -> dict:
+        """url → the real SVG, waited for when its page is drawn (or drawn here, should the helper fail)."""
+        from . import charts
+
+        def getter(chart_id):
+            def get() -> bytes:
+                self.background.wait_for(chart_id)
+                return charts.draw_cached(self.prepared.doc.charts[chart_id], chart_style(self.prepared.series),
+                                          self.options.cache / "charts")
+            return get
+
+        return {f"report:chart-{chart_id}.svg": getter(chart_id) for chart_id in self.pending}
 
 
 def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Path | None = None) -> Html:
@@ -244,7 +269,16 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
     ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
-    return render.render(ctx, resources, cache and cache / "templates")
+    return render.render(ctx, resources, cache and cache / "templates", pages=not web,
+                         hyphenation=cache and cache / "hyphenation")
+
+
+@dataclass(frozen=True)
+class Output:
+    format: str
+    data: bytes
+    preflight: tuple | None = None  # the preflight's problems, or None when not asked for
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -252,81 +286,74 @@ class Built:
     paths: tuple[Path, ...]
     preflight: tuple[str, ...] = ()  # the preflight report, one line a problem
     preflight_failed: bool = False
+    seconds: tuple[tuple[str, float], ...] = ()  # (format, seconds) of each output
 
 
-def build(folder: Path, options: Options) -> Built:
-    """Build one document folder into every requested format.
-
-    Every format is produced before any is written, so a failure leaves all earlier files.
-    """
-    prepared = prepare(folder, options)
-    background = start_charts(prepared, options)  # PERF (issue 7): see start_charts
-    results: dict[str, bytes] = {}
-    report: list[str] = []
-    failed = False
-    try:
-        figs = figures(prepared, options, background)
-        for fmt in options.formats:
-            data, problems = produce(prepared, figs, fmt, options, background)
-            if background is not None:  # the first format waited for the real charts
-                figs, background = finish_charts(prepared, options, background), None
-            results[fmt] = data
-            if problems is not None:
-                from . import preflight
-                target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]))
-                report.append(preflight.format_report(problems, target))
-                failed = failed or bool(problems)
-    finally:
-        if background is not None:
-            background.wait()
-    written = tuple(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[fmt]), data)
-                    for fmt, data in results.items())
-    return Built(written, tuple(report), failed)
+def build(folder: Path, options: Options, preview=None) -> Built:
+    """Build one document folder into every requested format: the whole run."""
+    prepared = prepare(folder, options)                  # read and check: every problem, or stop here
+    with Charts(prepared, options) as charts:            # drawn or cached; a helper may draw beside us
+        if preview is not None:
+            preview(prepared, charts)                    # --watch --serve: the web page first
+        outputs = [produce(prepared, charts, fmt, options) for fmt in options.formats]  # HTML, pages, PDF
+    return write(prepared, outputs, options)             # every format, or none
 
 
-def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Options, background=None):
-    """(bytes of the output, preflight problems or None when not asked for).
+def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> Output:
+    """One output's bytes (and the preflight's findings, when asked for)."""
+    import time
 
-    With `background` (charts still being drawn, `figs` holding placeholders), the pages are
-    laid out first and the real charts swapped in before the PDF is drawn (PERF, issue 7).
-    """
-    series = prepared.series
+    start = time.perf_counter()
     if fmt == "html":
         from . import web
-        if background is not None:
-            figs = finish_charts(prepared, options, background)
-        html = html_for(prepared, figs, web=True, cache=options.cache)
-        return web.standalone(html.text, series, series_mod.find_asset(series, "web.css")).encode("utf-8"), None
-    from . import pdf
-    html = html_for(prepared, figs, web=False, cache=options.cache)
-    allowed = (prepared.doc.folder,) + series.folders + (series_mod.TEMPLATES,)
+        html = html_for(prepared, charts.drawn(), web=True, cache=options.cache)
+        page = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
+        return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
+    from . import internals, pdf
+    allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
     extra = ()
     if fmt == "print":
-        extra = (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
-    # PERF (issue 7): hyphenation patterns and static instances of the variable fonts are
-    # cached next to the charts.
-    document = pdf.layout(html, allowed, extra, cache=options.cache)
-    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print",
-                                 font_cache=options.cache / "pdf-fonts", helpers=not options.low_memory)
-    if background is not None:
-        # each chart goes in when its page is drawn, as soon as the helper has drawn it
-        getters = {f"report:chart-{chart_id}.svg": partial(_drawn_chart, prepared, options, background, chart_id)
-                   for chart_id in background.ids}
-        if not pdf.replace_images(document, getters):
-            real = finish_charts(prepared, options, background)
-            document = pdf.layout(html_for(prepared, real, web=False, cache=options.cache), allowed, extra)
-        try:
-            data = pdf.write(document, pdf_options)
-        except pdf.ImageSizeChanged:  # not the placeholder's size after all: lay out again
-            real = finish_charts(prepared, options, background)
-            document = pdf.layout(html_for(prepared, real, web=False, cache=options.cache), allowed, extra)
-            data = pdf.write(document, pdf_options)
-    else:
+        extra = (series_mod.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
+
+    def lay_out(figs):
+        return pdf.layout(html_for(prepared, figs, web=False, cache=options.cache), allowed, extra,
+                          cache=options.cache)
+
+    document = lay_out(charts.figures())
+    if charts.pending and not internals.swap_images(document, charts.getters()):
+        document = lay_out(charts.drawn())
+    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc))
+    try:
         data = pdf.write(document, pdf_options)
-    if not options.preflight:
-        return data, None
-    from . import preflight
-    return data, preflight.check(document, data, print_mode=fmt == "print")
+    except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all
+        data = pdf.write(lay_out(charts.drawn()), pdf_options)
+    problems = None
+    if options.preflight:
+        from . import preflight
+        problems = preflight.check(document, data, print_mode=fmt == "print")
+    return Output(fmt, data, problems, time.perf_counter() - start)
+
+
+def _epoch(doc: Document) -> int:
+    import calendar
+    from . import render
+
+    return calendar.timegm(tuple(map(int, render.created_date(doc).split("-"))) + (0, 0, 0))
+
+
+def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
+    """Write every output (each atomically), and gather the preflight's report."""
+    report: list[str] = []
+    failed = False
+    for out in outputs:
+        if out.preflight is not None:
+            from . import preflight
+            target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]))
+            report.append(preflight.format_report(out.preflight, target))
+            failed = failed or bool(out.preflight)
+    written = tuple(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]), out.data)
+                    for out in outputs)
+    return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
 
 
 def check(folder: Path, options: Options) -> None:

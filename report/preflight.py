@@ -1,7 +1,7 @@
 """Preflight: check a built document as a print shop and an editor would (`--preflight`).
 
 Every check reads what was actually made, never the Markdown: the layout tree WeasyPrint
-built (`page._page_box` and its descendants: positions and sizes in CSS px, 96 to the inch)
+built (WeasyPrint's page boxes, from `internals.page_box`: positions and sizes in CSS px, 96 to the inch)
 or the PDF bytes written from it. Each check is one small function in `CHECKS`; each
 problem names its page and says what is wrong in an editor's words.
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .errors import quote
+from .internals import page_box
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -99,9 +100,9 @@ def _walk(box, ancestors=()):
 def _flow(page):
     """The page's in-flow boxes: everything but the running header and footer (margin boxes)."""
     boxes = _boxes()
-    for child in page._page_box.children:
+    for child in page_box(page).children:
         if not isinstance(child, boxes.MarginBox):
-            yield from _walk(child, (page._page_box,))
+            yield from _walk(child, (page_box(page),))
 
 
 def _text(box) -> str:
@@ -197,7 +198,7 @@ def check_overflow(ctx):
     """
     for number, page in ctx.pages:
         bleed = page.bleed if ctx.print_mode else dict.fromkeys(("top", "right", "bottom", "left"), 0)
-        area = page._page_box
+        area = page_box(page)
         edges = _Edges(-bleed["left"], page.width + bleed["right"], page.height + bleed["bottom"],
                        area.content_box_y() + area.height)
         for child in area.children:
@@ -347,7 +348,7 @@ def check_split_tables(ctx):
         repeated = sum(g.margin_height() for t in tables[1:] for g in t.children
                        if isinstance(g, boxes.TableRowGroupBox) and (g.is_header or g.is_footer))
         height = sum(t.margin_height() for t in tables) - repeated
-        area = dict(ctx.pages)[pages[0]]._page_box.height
+        area = page_box(dict(ctx.pages)[pages[0]]).height
         if height < area:
             first_row = next((r for t in tables for r in t.descendants() if isinstance(r, boxes.TableRowBox)), None)
             label = "a table"
@@ -367,9 +368,9 @@ def check_near_empty_last_page(ctx):
     if not leaves:
         yield number, "the last page is empty"
         return
-    top = page._page_box.content_box_y()
+    top = page_box(page).content_box_y()
     used = max(b.position_y + b.margin_height() for b in leaves) - top
-    if used < NEAR_EMPTY * page._page_box.height:
+    if used < NEAR_EMPTY * page_box(page).height:
         lines = sum(1 for b in leaves if _is_line(b))
         yield number, f"the last page is nearly empty (only {lines} line{'s' if lines != 1 else ''})"
 
@@ -428,7 +429,7 @@ def _families(ctx) -> set[str]:
     boxes = _boxes()
     found = set()
     for _, page in ctx.pages:
-        for box in page._page_box.descendants():
+        for box in page_box(page).descendants():
             if isinstance(box, boxes.TextBox):
                 found.update(f for f in box.style["font_family"] if f.lower() not in GENERIC_FAMILIES)
     return {_squash(f) for f in found}

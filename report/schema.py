@@ -164,13 +164,14 @@ class Schema:
     # -- checks -----------------------------------------------------------------------------
 
     def check(self, data, report: Report, where: tuple, *, prefix: str = "", extra=(),
-              required: dict[str, str] | None = None) -> None:
+              required: dict[str, str] | None = None, skip=()) -> None:
         """Report every problem of `data` (a loaded `yamlload.Marked`).
 
         `where` is the position of the mapping as a whole (a missing key is reported there);
         `prefix` goes before each key in the field (`authors[0].`); `extra` are further keys
         allowed unchecked (a series' `declares`); `required` maps each required key to its
-        message, in order (default: the required fields, "required")."""
+        message, in order (default: the required fields, "required"); the values of the keys in
+        `skip` are not checked (placeholders, reported elsewhere)."""
         known = set(self.names) | set(extra)
         for key in data:
             if not isinstance(key, str) or key not in known:
@@ -186,7 +187,8 @@ class Schema:
             else:
                 pos = where
             report(prefix + name, message, pos)
-        given = [f for f in self.fields if f.name in data and not (data[f.name] is None and self.null_is_absent)
+        given = [f for f in self.fields if f.name in data and f.name not in skip
+                 and not (data[f.name] is None and self.null_is_absent)
                  and not (f.name in required and self._blank(f.name, data[f.name]))]
         for f in given:
             if not f.choices:

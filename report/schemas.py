@@ -108,6 +108,8 @@ def mapping(expected: str, name: str = "mapping", **more) -> Kind:
 
 
 BOOL = Kind("true/false", "true or false", lambda v: isinstance(v, bool), annotation=bool)
+OPTIONAL_MARKDOWN = Kind("Markdown", "Markdown text", lambda v: v is None or isinstance(v, str),
+                         convert=lambda v: v or None, annotation=str)
 COLOUR = Kind("CSS colour", "a CSS colour such as '#1b2a4a'", css_color, annotation=str)
 DATE_TEXT = dict(name="date", valid=valid_date, invalid="{value} is not a date; write YYYY-MM-DD or YYYY-MM")
 
@@ -175,7 +177,9 @@ recommendations:
   - The EU should act. The first sentence is set in bold.
 keywords: [Belarus, Ukraine]
 """,
-    notes=f"Every text is at most {MAX_TEXT:,} characters long.",
+    notes=f"Every text is at most {MAX_TEXT:,} characters long. A value that starts with `FILL IN` (what "
+          "`--import` writes where only the editor knows the value) is reported as a placeholder, and "
+          "the document is not built until it is replaced.",
     page="front-matter.md",
 )
 
@@ -189,7 +193,12 @@ FONT_FACE = Schema(
         Field("normal", text(), "the upright font file (TrueType or OpenType), relative to this series.yaml; "
               "needed with a new family"),
         Field("italic", text(), "the italic font file; none: the upright is slanted"),
-        Field("weight", text(), "the one CSS weight of a static font, e.g. 400; none for a variable font"),
+        Field("semibold", text(), "the static semibold (600) font file"),
+        Field("semibold_italic", text(), "the static semibold italic (600) font file"),
+        Field("bold", text(), "the static bold (700) font file"),
+        Field("bold_italic", text(), "the static bold italic (700) font file"),
+        Field("weight", text(), "the CSS weight of `normal` and `italic`; none: 400 when bold or semibold "
+              "files are given, else a variable font that gives every weight"),
     ),
     intro="`fonts` maps a role to a face. `serif` and `sans` are the text faces; other roles are "
           "fallbacks for scripts they lack (Hebrew, Arabic …), appended to every font stack.",
@@ -211,9 +220,10 @@ SERIES = Schema(
         Field("website", text(), "the publisher's web address, shown in the publisher block", default=""),
         Field("wordmark", text(), "the typographic wordmark in the masthead; empty: `publisher_short`",
               default=""),
-        Field("disclaimer", Kind("Markdown", "Markdown text", lambda v: v is None or isinstance(v, str),
-                                 convert=lambda v: v or None, annotation=str),
-              "printed at the end, e.g. a guest disclaimer; empty for none", default=""),
+        Field("disclaimer", OPTIONAL_MARKDOWN, "printed at the end, e.g. a guest disclaimer; empty for none",
+              default=""),
+        Field("disclaimer_plural", OPTIONAL_MARKDOWN, "the disclaimer of a document by several authors; "
+              "empty: `disclaimer`. A series that sets `disclaimer` drops its parents' plural", default=""),
         Field("colors", mapping("a mapping of colour names to CSS colours", "mapping of colours", values=COLOUR),
               "named colours (CSS `var(--color-NAME)` and the charts); merged name by name with the "
               "parent's; `primary`, `accent`, `tint` and `text` must be set (base sets all)", default={}),

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import yamlload
 from .content import FAILED, load_yaml_file
 from .errors import Problems, display_path, quote
-from .model import FontFace, Series
+from .model import FACE_KEYS, FontFace, Series
 from .schemas import SERIES, css_color
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +122,9 @@ def _merge(chain, problems: Problems) -> Series | None:
                         fonts[role] = font
             else:
                 merged[key] = value
+        if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
+            # A series that words its own disclaimer never keeps a parent's plural of another text.
+            merged.pop("disclaimer_plural", None)
     series_id, folder, _ = chain[0]
     top = folder / "series.yaml"
     for role in COLOR_ROLES:
@@ -179,7 +182,8 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         line, col = face.pos
         problems.add(path, "needs family and normal (the upright font file)", line, col, field)
         return None
-    return FontFace(family, normal, file("italic"), face.get("weight"))
+    return FontFace(family, normal, file("italic"), face.get("weight"),
+                    **{key: file(key) for key in FACE_KEYS if key not in ("normal", "italic")})
 
 
 def find_asset(series: Series, name: str) -> Path | None:

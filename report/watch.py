@@ -106,49 +106,38 @@ class Builder:
     # building
 
     def build(self, key: Path) -> Result:
-        """Rebuild one document: the preview first when serving, then each format."""
+        """Rebuild one document through the same run as `build.py`: the preview first when serving."""
         from . import pipeline
 
         state = self.states[key]
         options = self.options
         start = time.perf_counter()
         steps: list[tuple[str, float]] = []
-        written: list[Path] = []
-        try:
-            try:
-                prepared = pipeline.prepare(state.folder, options)
-            except ContentErrors:
-                state.deps = None  # a fixed series file may be what it waits for
-                raise
+        written: tuple[Path, ...] = ()
+
+        def preview(prepared, charts) -> None:
             series = prepared.series
             state.deps = tuple(f.resolve() for f in series.folders + series.template_dirs)
-            figs = pipeline.figures(prepared, options)
             if self.server is not None:
                 t = time.perf_counter()
-                page = preview_page(prepared, figs, self.server, state, "pdf" in options.formats)
+                page = preview_page(prepared, charts.drawn(), self.server, state, "pdf" in options.formats)
                 state.version += 1
                 state.problems = ()
                 self.server.publish(state.stem, page, state.version)
                 steps.append(("preview", time.perf_counter() - t))
-            formats = list(options.formats)
-            if self.server is not None and "html" in formats:
-                formats.remove("html")  # the standalone page embeds fonts: slow, so last
-                formats.append("html")
-            else:
-                formats.sort(key=lambda f: f != "html")  # the web page first: it is quick
-            for fmt in formats:
-                t = time.perf_counter()
-                data, problems = pipeline.produce(prepared, figs, fmt, options)
-                path = options.out_dir / (prepared.doc.stem + pipeline.SUFFIX[fmt])
-                from .output import write_atomic
-                written.append(write_atomic(path, data))
-                steps.append((fmt, time.perf_counter() - t))
-                if fmt == "pdf" and self.server is not None:
-                    state.pdf_version += 1
-                    self.server.notify("pdf", state.stem, state.pdf_version)
-                if problems:
-                    from . import preflight
-                    state.problems += (preflight.format_report(problems, display_path(path)),)
+
+        try:
+            try:
+                built = pipeline.build(state.folder, options, preview)
+            except ContentErrors:
+                state.deps = None  # a fixed series file may be what it waits for
+                raise
+            written = built.paths
+            steps += built.seconds
+            state.problems = built.preflight if built.preflight_failed else ()
+            if "pdf" in options.formats and self.server is not None:
+                state.pdf_version += 1
+                self.server.notify("pdf", state.stem, state.pdf_version)
         except ContentErrors as exc:
             return self._failed(state, start, tuple(map(str, exc.errors)), steps, written)
         except ContentError as exc:
@@ -221,9 +210,9 @@ def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf
     series = prepared.series
     rules = []
     for role, face in sorted(series.fonts.items()):
-        for style, path in (("normal", face.normal), ("italic", face.italic)):
+        for weight, style, path in face.faces():
             if path is not None:
-                weight = f"font-weight: {face.weight}; " if face.weight else "font-weight: 200 900; "
+                weight = f"font-weight: {weight or '200 900'}; "
                 rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{server.file_url(path)}"); '
                              f"{weight}font-style: {style}; }}")
     css = ["\n".join(rules)] + [p.read_text(encoding="utf-8") for p in series.stylesheets]

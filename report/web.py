@@ -54,10 +54,10 @@ def subset_font(path: Path, text: str) -> bytes:
 def font_faces(series: Series, text: str) -> str:
     rules = []
     for role, face in sorted(series.fonts.items()):
-        for style, path in (("normal", face.normal), ("italic", face.italic)):
+        for weight, style, path in face.faces():
             if path is not None:
                 uri = data_uri(subset_font(path, text), "font/woff")
-                weight = f"font-weight: {face.weight}; " if face.weight else "font-weight: 200 900; "
+                weight = f"font-weight: {weight or '200 900'}; "
                 rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{uri}") format("woff"); '
                              f"{weight}font-style: {style}; }}")
     return "\n".join(rules)

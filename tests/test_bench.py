@@ -1,4 +1,4 @@
-"""Performance (issue 7): the benchmark runs and reports; the caches are hit; -j and the chart
+"""Performance: the benchmark runs and reports; the caches are hit; -j and the chart
 helper change no byte; `--check` and `--help` load neither WeasyPrint nor matplotlib."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 
 from conftest import GUEST, ROOT, run, write_doc
 
@@ -44,27 +46,25 @@ def test_quick_benchmark_runs_and_reports():
     assert "goals met" in result.stderr
 
 
-def test_repeat_build_hits_the_chart_and_font_caches(tmp_path, monkeypatch):
-    from report import charts, helpers, pdf, pipeline
+def test_repeat_build_hits_the_chart_cache_and_makes_no_font_instance(tmp_path, monkeypatch):
+    """The shipped fonts are static files: WeasyPrint embeds them as they are, no build turns a
+    variable font into a static one. A cached chart is not drawn again."""
+    from weasyprint.pdf import fonts as weasy_fonts
 
+    from report import charts, helpers, pipeline
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(weasy_fonts, "instantiateVariableFont", no_drawing)
     monkeypatch.setattr(helpers, "side_by_side", lambda: False)  # drawn here, not by a helper
     doc = small(tmp_path / "doc")
     options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
     first = pipeline.build(doc, options).paths[0].read_bytes()
-    fonts = sorted((tmp_path / "cache" / "pdf-fonts").iterdir())
-    assert fonts and [p.suffix for p in fonts] == [".font"] * len(fonts)
     assert len(list((tmp_path / "cache" / "charts").glob("*.svg"))) == 1
-
-    def no_drawing(*args, **kwargs):
-        raise AssertionError("a cached chart was drawn again")
-
     monkeypatch.setattr(charts, "draw", no_drawing)
-    pdf._font_memory.clear()  # a new process: only the files on disk
-    from weasyprint.pdf import fonts as weasy_fonts
-    monkeypatch.setattr(weasy_fonts, "instantiateVariableFont", no_drawing)
     second = pipeline.build(doc, options).paths[0].read_bytes()
     assert second == first
-    assert sorted((tmp_path / "cache" / "pdf-fonts").iterdir()) == fonts
 
 
 def test_jobs_and_the_chart_helper_change_no_byte(tmp_path):
@@ -103,11 +103,11 @@ def test_help_and_check_import_neither_weasyprint_nor_matplotlib(args):
     assert "numpy" not in imported
 
 
-def test_replace_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
-    from report import charts, pdf
+def test_swap_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
+    from report import charts, internals, pdf
     from report.model import ChartStyle, Html
 
-    style = ChartStyle(font_family="Source Sans 3", font_file=ROOT / "styles/base/fonts/SourceSans3[wght].ttf",
+    style = ChartStyle(font_family="Source Sans 3", font_file=ROOT / "styles/base/fonts/SourceSans3-Regular.ttf",
                        font_size=8.5, colors=("#000000",), text="#000000", muted="#666666",
                        highlight="#ff0000", width_in=5.0)
     url = "report:chart-x.svg"
@@ -116,13 +116,13 @@ def test_replace_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
 
     def pdf_of(svg: bytes) -> bytes:
         document = pdf.layout(html, (tmp_path,))
-        assert pdf.replace_images(document, {url: lambda: svg})
+        assert internals.swap_images(document, {url: lambda: svg})
         return pdf.write(document, pdf.PdfOptions(variant=None))
 
-    assert not pdf.replace_images(pdf.layout(html, (tmp_path,)), {"report:chart-other.svg": bytes})
+    assert not internals.swap_images(pdf.layout(html, (tmp_path,)), {"report:chart-other.svg": bytes})
     square = charts.placeholder(style).replace(b"<!--", b'<rect width="100" height="50" fill="#ff0000"/><!--')
     assert pdf_of(square) != pdf_of(charts.placeholder(style))
-    with pytest.raises(pdf.ImageSizeChanged):
+    with pytest.raises(internals.ImageSizeChanged):
         pdf_of(charts.placeholder(ChartStyle(**{**style.__dict__, "width_in": 6.0})))
 
 
@@ -139,10 +139,10 @@ def test_placeholder_has_the_size_of_a_drawn_chart():
 def test_fast_library_lookup_finds_what_ctypes_finds():
     import ctypes.util
 
-    from report import pdf
+    from report.internals.libraries import find_library
 
     for name in ("pango-1.0", "harfbuzz", "fontconfig", "gobject-2.0", "no-such-library-xyz"):
-        assert pdf._find_library(name) == ctypes.util.find_library(name), name
+        assert find_library(name) == ctypes.util.find_library(name), name
 
 
 LOW_MEMORY_BUILD = """
@@ -299,32 +299,17 @@ def test_a_declaration_cache_falls_back_to_cffi_for_what_it_was_not_made_for(tmp
     make it) turns the stand-in into cffi's usual FFI holding every declaration so far."""
     import cffi
 
-    from report.ffi_cache import _StandIn
+    from report.internals.ffi import StandIn
 
-    first = _StandIn(cffi.FFI, tmp_path)
+    first = StandIn(cffi.FFI, tmp_path)
     first.cdef("int abs(int);")
-    assert type(first._real) is cffi.FFI  # parsed, and kept
-    second = _StandIn(cffi.FFI, tmp_path)
+    assert type(first.real) is cffi.FFI  # parsed, and kept
+    second = StandIn(cffi.FFI, tmp_path)
     second.cdef("int abs(int);")
-    assert type(second._real).__module__ == "_cffi_backend"  # from the kept module
+    assert type(second.real).__module__ == "_cffi_backend"  # from the kept module
     second.cdef("long labs(long);")
-    assert type(second._real) is cffi.FFI
+    assert type(second.real) is cffi.FFI
     libc = second.dlopen(None)
     assert (libc.abs(-3), libc.labs(-4)) == (3, 4)
 
 
-def test_font_instances_made_for_another_date_are_not_reused(tmp_path):
-    """A static font instance carries a date (SOURCE_DATE_EPOCH when set, else its font's). One
-    made under SOURCE_DATE_EPOCH must not come back from the cache in a build without it: that
-    build equals one with an empty cache."""
-    doc = small(tmp_path / "doc")
-    shared = {"REPORT_CACHE_DIR": str(tmp_path / "shared")}
-    dated = run(doc, "-o", tmp_path / "dated", env={**shared, "SOURCE_DATE_EPOCH": "86400"})
-    assert dated.returncode == 0, dated.stderr
-    after = run(doc, "-o", tmp_path / "after", env=shared)
-    assert after.returncode == 0, after.stderr
-    clean = run(doc, "-o", tmp_path / "clean", env={"REPORT_CACHE_DIR": str(tmp_path / "empty")})
-    assert clean.returncode == 0, clean.stderr
-    pdf = {d: (tmp_path / d / "doc.pdf").read_bytes() for d in ("dated", "after", "clean")}
-    assert pdf["after"] == pdf["clean"]
-    assert pdf["dated"] != pdf["clean"]  # the date is in the fonts: the test would see a mix-up

@@ -23,8 +23,10 @@ from report.errors import Problems
 from report.model import ChartSpec, ChartStyle
 
 ROOT = Path(__file__).resolve().parents[1]
-FONT = ROOT / "styles" / "base" / "fonts" / "SourceSans3[wght].ttf"
-STYLE = ChartStyle(font_family="Source Sans 3", font_file=FONT, font_size=8.5,
+FONT = ROOT / "styles" / "base" / "fonts" / "SourceSans3-Regular.ttf"
+BOLD = ROOT / "styles" / "base" / "fonts" / "SourceSans3-Bold.ttf"
+VARIABLE = ROOT / "styles" / "example-brief" / "fonts" / "Inter[opsz,wght].ttf"
+STYLE = ChartStyle(font_family="Source Sans 3", font_file=FONT, bold_file=BOLD, font_size=8.5,
                    colors=("#1b2a4a", "#c8553d", "#8a94a6"), text="#1f2328", muted="#8a94a6",
                    highlight="#c8553d", width_in=6.3, aspect=0.5)
 
@@ -440,28 +442,38 @@ def test_title_is_bold_text_and_the_legend_reads_in_series_order():
     assert re.findall(r">(S\d)</text>", legend) == ["S0", "S1", "S2", "S3", "S4"]
 
 
-def test_metrics_fonts_persist_in_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(charts, "_font_cache", tmp_path / "fonts")
-    files = charts._weight_instances(FONT)
-    assert sorted(p.parent for p in files.values()) == [tmp_path / "fonts"] * 2
-    assert sorted(p.name.rsplit("-", 1)[1] for p in tmp_path.joinpath("fonts").iterdir()) == ["400.ttf", "700.ttf"]
+def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path):
+    import dataclasses
+
+    style = dataclasses.replace(STYLE, font_family="Inter", font_file=VARIABLE, bold_file=None)
+    charts.draw_cached(SAMPLES["bar"], style, tmp_path / "charts")
+    kept = sorted(p.name.rsplit("-", 1)[1] for p in (tmp_path / "charts" / "metrics-fonts").iterdir())
+    assert kept == ["400.ttf", "700.ttf"]
 
 
 def test_text_is_measured_at_the_weight_it_is_set_in():
-    """A variable font's default instance (ExtraLight) is narrower than the Regular the PDF uses."""
+    """Bold text is measured with the bold face the PDF sets it in, not the regular one."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
     charts.draw(SAMPLES["barh"], STYLE)  # registers the font
-    with matplotlib.rc_context(charts._rc(STYLE)):
+    with matplotlib.rc_context({"font.family": [STYLE.font_family]}):
         fig = Figure(dpi=72)
         FigureCanvasSVG(fig)
         text = fig.text(0, 0, "Lithuania, Latvia and Estonia together as", fontsize=8.5)
         bold = fig.text(0, 0, "Lithuania, Latvia and Estonia together as", fontsize=8.5, fontweight="bold")
-        # 144.585 and 153.663 pt: the advance widths of fontTools' full instances at 400 and 700
-        assert text.get_window_extent().width == pytest.approx(144.6, abs=0.6)
-        assert bold.get_window_extent().width == pytest.approx(153.7, abs=0.6)
+        # the advance widths of the font files the PDF embeds, within 1 % (kerning)
+        assert text.get_window_extent().width == pytest.approx(advance(FONT, text.get_text(), 8.5), rel=0.01)
+        assert bold.get_window_extent().width == pytest.approx(advance(BOLD, text.get_text(), 8.5), rel=0.01)
+
+
+def advance(font: Path, text: str, size: float) -> float:
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(str(font))
+    cmap, hmtx = face.getBestCmap(), face["hmtx"]
+    return sum(hmtx[cmap[ord(c)]][0] for c in text) * size / face["head"].unitsPerEm
 
 
 def test_dollar_signs_are_not_math():

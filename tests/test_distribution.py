@@ -9,6 +9,8 @@ import subprocess
 import pypdf
 import pytest
 
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
+
 from conftest import GUEST, pdf_text, run
 
 MM = 72 / 25.4

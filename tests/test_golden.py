@@ -18,6 +18,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 from PIL import Image, ImageChops
 
 from conftest import ROOT, SERIES_SHIPPED

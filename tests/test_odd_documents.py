@@ -1,4 +1,4 @@
-"""Big and odd documents (issue 6, point 5): nothing leaves the page, nothing breaks the layout.
+"""Big and odd documents: nothing leaves the page, nothing breaks the layout.
 
 One document holds the odd parts (a 200-letter word, a long URL, empty sections, Cyrillic,
 Hebrew and Arabic quotations); a second has no summary, in a series that does not require one.
@@ -14,6 +14,8 @@ import time
 import pypdf
 import pypdfium2
 import pytest
+
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 
 from conftest import GUEST, MINIMAL, ROOT, pdf_text, run, write_doc
 

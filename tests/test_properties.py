@@ -1,4 +1,4 @@
-"""Property-based tests (issue 6, point 6).
+"""Property-based tests.
 
 - Any front matter, as raw text or as generated YAML, either loads or gives a `ContentError` /
   `ContentErrors`: every other exception is a bug.
@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st

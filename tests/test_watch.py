@@ -1,4 +1,4 @@
-"""`--watch` and `--serve` (issue 7): driven as an editor drives them, by editing files."""
+"""`--watch` and `--serve`: driven as an editor drives them, by editing files."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 
 from conftest import ROOT, write_doc
 

@@ -1,4 +1,4 @@
-"""WeasyPrint's C declarations, parsed once and kept (PERF, issue 7).
+"""WeasyPrint's C declarations, parsed once and kept.
 
 `weasyprint.text.ffi` hands cffi about 450 lines of C declarations (Pango, HarfBuzz,
 fontconfig) at every import, and cffi parses them with pycparser, in pure Python: about 0.4 s
@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .output import write_cache
+from ..output import write_cache
 
 TARGET = "weasyprint.text.ffi"
 FOLDER = "weasyprint-ffi"  # under the cache folder
@@ -65,34 +65,34 @@ def _emit(ffi, path: Path) -> None:
         pass
 
 
-class _StandIn:
+class StandIn:
     """What `cffi.FFI()` returns while WeasyPrint's module runs."""
 
     def __init__(self, original_class, cache: Path):
         self._original_class = original_class
         self._cache = cache
         self._sources: list[tuple[str, dict]] = []
-        self._real = None
+        self.real = None
 
     def cdef(self, source: str, **kwargs) -> None:
         self._sources.append((source, kwargs))
         if len(self._sources) == 1 and not kwargs:  # the one plain cdef WeasyPrint makes
             path = _module_file(self._cache, source)
-            self._real = _load(path)
-            if self._real is None:
-                self._real = self._original_class()
-                self._real.cdef(source)
-                _emit(self._real, path)
+            self.real = _load(path)
+            if self.real is None:
+                self.real = self._original_class()
+                self.real.cdef(source)
+                _emit(self.real, path)
             return
         # Anything else (a later WeasyPrint, say): cffi's usual way, with every declaration so far.
-        self._real = self._original_class()
+        self.real = self._original_class()
         for earlier, options in self._sources:
-            self._real.cdef(earlier, **options)
+            self.real.cdef(earlier, **options)
 
     def _inline(self):
-        if self._real is None:
-            self._real = self._original_class()
-        return self._real
+        if self.real is None:
+            self.real = self._original_class()
+        return self.real
 
     def __getattr__(self, name):
         return getattr(self._inline(), name)
@@ -109,13 +109,13 @@ class _Loader(importlib.abc.Loader):
         import cffi
 
         original = cffi.FFI
-        cffi.FFI = lambda *args, **kwargs: (_StandIn(original, self._cache) if not args and not kwargs
+        cffi.FFI = lambda *args, **kwargs: (StandIn(original, self._cache) if not args and not kwargs
                                             else original(*args, **kwargs))
         try:
             self._loader.exec_module(module)
         finally:
             cffi.FFI = original
-        if isinstance(module.__dict__.get("ffi"), _StandIn):
+        if isinstance(module.__dict__.get("ffi"), StandIn):
             module.ffi = module.ffi._inline()  # before anyone does `from .ffi import ffi`
 
 

@@ -1,0 +1,117 @@
+"""The speed-ups change no byte, a missing optional library fails no build, and no cache made
+under other conditions changes what a build writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import GUEST, ROOT, SERIES_SHIPPED, run
+
+NO_HARFBUZZ_SUBSET = """
+import sys
+import weasyprint.pdf.fonts
+weasyprint.pdf.fonts.harfbuzz_subset = None  # as on a machine without libharfbuzz-subset0
+from report import cli
+sys.exit(cli.main(sys.argv[1:]))
+"""
+NOTICE = ("notice: libharfbuzz-subset0 is not installed; fonts are subset the slower way "
+          "(Debian/Ubuntu: apt-get install libharfbuzz-subset0)")
+
+
+def without_harfbuzz_subset(*args, env) -> subprocess.CompletedProcess:
+    import os
+    return subprocess.run([sys.executable, "-c", NO_HARFBUZZ_SUBSET, *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
+
+
+@pytest.mark.slow
+def test_a_machine_without_the_harfbuzz_subsetter_builds_with_one_notice(tmp_path):
+    env = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    result = without_harfbuzz_subset(GUEST, "-o", tmp_path / "out", "--format", "pdf,print", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count(NOTICE) == 1, result.stderr
+    assert (tmp_path / "out" / f"{GUEST.name}.pdf").stat().st_size > 0
+    assert (tmp_path / "out" / f"{GUEST.name}.print.pdf").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_caches_made_under_other_conditions_change_no_byte(tmp_path):
+    """One cache folder is filled by builds under other conditions (speed-ups off, no HarfBuzz
+    subsetter, a SOURCE_DATE_EPOCH, another series with variable fonts); a build with it then
+    writes what a build with an empty cache writes."""
+    shared = {"REPORT_CACHE_DIR": str(tmp_path / "shared")}
+    fills = [
+        run(GUEST, "-o", tmp_path / "off", env={**shared, "REPORT_SPEEDUPS": "0"}),
+        without_harfbuzz_subset(GUEST, "-o", tmp_path / "nohb", env=shared),
+        run(GUEST, "-o", tmp_path / "dated", env={**shared, "SOURCE_DATE_EPOCH": "86400"}),
+        run(GUEST, "--series", "example-brief", "-o", tmp_path / "brief", env=shared),
+    ]
+    for result in fills:
+        assert result.returncode == 0, result.stderr
+    warm = run(GUEST, "-o", tmp_path / "warm", "--format", "pdf,print,html", env=shared)
+    clean = run(GUEST, "-o", tmp_path / "clean", "--format", "pdf,print,html",
+                env={"REPORT_CACHE_DIR": str(tmp_path / "empty")})
+    assert warm.returncode == 0 and clean.returncode == 0, warm.stderr + clean.stderr
+    for suffix in (".pdf", ".print.pdf", ".html"):
+        name = GUEST.name + suffix
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("series", [s for s in SERIES_SHIPPED if s != "sceeus-reader"])
+def test_every_series_is_the_same_with_the_speedups_off(tmp_path, series):
+    outputs = {}
+    for switch in ("1", "0"):
+        env = {"REPORT_CACHE_DIR": str(tmp_path / f"cache-{switch}"), "REPORT_SPEEDUPS": switch}
+        result = run(GUEST, "--series", series, "-o", tmp_path / switch, "--format", "pdf,print,html", env=env)
+        assert result.returncode == 0, result.stderr
+        outputs[switch] = {p.name: p.read_bytes() for p in (tmp_path / switch).iterdir()}
+    assert len(outputs["1"]) == 3 and outputs["1"] == outputs["0"]
+
+
+def test_the_speedups_run_only_on_the_versions_they_were_tested_on(monkeypatch):
+    from report import internals
+
+    assert internals.enabled()  # this machine has the tested WeasyPrint
+    monkeypatch.setenv(internals.SWITCH, "0")
+    assert not internals.enabled()
+    monkeypatch.delenv(internals.SWITCH)
+    monkeypatch.setitem(internals.TESTED, "weasyprint", ("69.0",))
+    internals.tested.cache_clear()
+    try:
+        assert not internals.enabled()
+    finally:
+        internals.tested.cache_clear()
+
+
+@pytest.mark.slow
+def test_a_variable_font_is_embedded_with_the_same_bytes_on_every_run(tmp_path):
+    """example-brief's faces are variable fonts: WeasyPrint makes a static instance of each,
+    which must be dated the same on every run (here two runs, seconds apart)."""
+    import time
+
+    pdfs = []
+    for n in (1, 2):
+        result = run(GUEST, "--series", "example-brief", "-o", tmp_path / str(n),
+                     env={"REPORT_CACHE_DIR": str(tmp_path / f"cache-{n}")})
+        assert result.returncode == 0, result.stderr
+        pdfs.append((tmp_path / str(n) / f"{GUEST.name}.pdf").read_bytes())
+        time.sleep(1.1)
+    assert pdfs[0] == pdfs[1]
+
+
+def test_the_cli_knows_every_pdf_variant_weasyprint_has():
+    import weasyprint.pdf
+
+    from report.cli import PDF_VARIANTS
+
+    assert sorted(PDF_VARIANTS) == sorted(weasyprint.pdf.VARIANTS)
+
+
+def test_an_unknown_pdf_variant_is_a_usage_error(tmp_path):
+    result = run(GUEST, "-o", tmp_path, "--pdf-variant", "nope")
+    assert result.returncode == 2
+    assert "--pdf-variant: unknown variant 'nope'; choose from pdf/a-1a," in result.stderr
