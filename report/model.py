@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .schemas import SERIES
+from .schemas import FACES, SERIES
 
 Value = float | None  # a chart value; None is a gap
 
@@ -61,10 +61,7 @@ class Document:
         return self.folder / "document.md"
 
 
-# The faces a font role may give, by series.yaml key: (CSS font-weight, font-style).
-FACE_KEYS = {"normal": ("400", "normal"), "italic": ("400", "italic"),
-             "semibold": ("600", "normal"), "semibold_italic": ("600", "italic"),
-             "bold": ("700", "normal"), "bold_italic": ("700", "italic")}
+FACE_KEYS = FACES  # the faces a font role may give, by series.yaml key: (CSS font-weight, font-style)
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,11 @@ keywords: [Belarus, Ukraine]
 
 # -- series.yaml ----------------------------------------------------------------------------
 
+# The files a font role may give, by key: (CSS font-weight, font-style).
+FACES = {"normal": ("400", "normal"), "italic": ("400", "italic"),
+         "semibold": ("600", "normal"), "semibold_italic": ("600", "italic"),
+         "bold": ("700", "normal"), "bold_italic": ("700", "italic")}
+
 FONT_FACE = Schema(
     "fonts", "Each font face", (
         Field("family", text(), "the family name the CSS uses; left out, the parent's face of this role "
@@ -193,10 +198,8 @@ FONT_FACE = Schema(
         Field("normal", text(), "the upright font file (TrueType or OpenType), relative to this series.yaml; "
               "needed with a new family"),
         Field("italic", text(), "the italic font file; none: the upright is slanted"),
-        Field("semibold", text(), "the static semibold (600) font file"),
-        Field("semibold_italic", text(), "the static semibold italic (600) font file"),
-        Field("bold", text(), "the static bold (700) font file"),
-        Field("bold_italic", text(), "the static bold italic (700) font file"),
+        *(Field(key, text(), f"the static {key.replace('_', ' ')} ({weight}) font file")
+          for key, (weight, _) in FACES.items() if key not in ("normal", "italic")),
         Field("weight", text(), "the CSS weight of `normal` and `italic`; none: 400 when bold or semibold "
               "files are given, else a variable font that gives every weight"),
     ),
