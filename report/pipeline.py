@@ -306,7 +306,8 @@ def produce(prepared: Prepared, figs: tuple[Figure, ...], fmt: str, options: Opt
         extra = (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
     # PERF (issue 7): hyphenation patterns and static instances of the variable fonts are
     # cached next to the charts.
-    document = pdf.layout(html, allowed, extra, cache=options.cache)
+    from .floats import settle  # figures and boxes that left a hole are moved, laid out again
+    document = settle(html, partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache))
     pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print",
                                  font_cache=options.cache / "pdf-fonts", helpers=not options.low_memory)
     if background is not None:

@@ -1,0 +1,374 @@
+"""Figures and boxes placed as a layout desk would: no hole at the foot of a page.
+
+WeasyPrint 70 has no page floats. A figure that does not fit in the room left on a page goes
+to the next one whole (`break-inside: avoid`) and leaves the foot of the page empty. So the
+pages are laid out, the holes measured from the boxes, and the HTML changed where a desk
+would change the page; then laid out again, a bounded number of times:
+
+- a figure or table that moved on is placed after the text that follows it, up to and
+  including the paragraph that crosses the page break: the text fills the page and the figure
+  stands after it on the next page, in number order (never past another figure, a table or a
+  heading, so never more than one page after the text that calls it);
+- a list item or a box (an item of the recommendations, the about-the-authors box) that moved
+  on may break inside it (two lines at least on either page), so that no item is left alone
+  above a gap.
+
+Only what the layout shows is moved, the same way every run: the same HTML gives the same
+pages, the same moves and the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from .errors import quote
+from .model import Html
+
+NEAR_EMPTY = 0.15  # a last page filled less than this is nearly empty (as preflight says)
+FULL = 0.85  # a page before the last is full when its text reaches this share of the text area
+PASSES = 4  # layouts after the first, at most
+FORCED = {"page", "left", "right", "recto", "verso"}
+MOVABLE = ("figure", "table")  # blocks that may stand later than where they are written
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# A figure stays in its container and in number order: it never passes these.
+BARRIERS = {"figure", "table", "section", "aside", "nav", "header", "footer"}
+SPLITTABLE = ("li", "div", "section", "aside", "blockquote")  # boxes that may break inside once moved on
+MIN_LINES_TO_SPLIT = 4
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A page before the last left short because what comes next moved on whole."""
+
+    page: int  # 1-based
+    fill: float  # share of the text area used, 0..1
+    moved: object  # the element that went on to the next page (an ElementTree element)
+
+
+def _boxes():
+    from weasyprint.formatting_structure import boxes
+    return boxes
+
+
+def _tag(element) -> str:
+    tag = getattr(element, "tag", "")
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _walk(box, ancestors=()):
+    yield box, ancestors
+    inner = ancestors + (box,)
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, inner)
+
+
+def _flow(page):
+    boxes = _boxes()
+    for child in page._page_box.children:
+        if not isinstance(child, boxes.MarginBox):
+            yield from _walk(child, (page._page_box,))
+
+
+def _is_line(box) -> bool:
+    boxes = _boxes()
+    if not isinstance(box, boxes.LineBox) or box.height <= 0:
+        return False
+    return any(isinstance(b, boxes.AtomicInlineLevelBox)
+               or (isinstance(b, boxes.TextBox) and b.text.strip()) for b in box.descendants())
+
+
+def _leaves(page):
+    """Lines of text and block pictures, in document order, with their ancestors."""
+    boxes = _boxes()
+    for box, ancestors in _flow(page):
+        if _is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+            yield box, ancestors
+
+
+def _drawn_bottom(box) -> float:
+    """Where a box's ink ends: a line's or picture's margin box, a block's border box."""
+    boxes = _boxes()
+    if isinstance(box, (boxes.LineBox, boxes.BlockReplacedBox)):
+        return box.position_y + box.margin_height()
+    return box.border_box_y() + box.border_height()
+
+
+def fill(page) -> float:
+    """The share of the page's text area that its content uses, from the top of the area."""
+    boxes = _boxes()
+    area = page._page_box
+    top, height = area.content_box_y(), area.height
+    bottom = top
+    for box, _ in _flow(page):
+        if box.style["position"] in ("absolute", "fixed"):
+            continue
+        if _is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+            bottom = max(bottom, _drawn_bottom(box))
+        elif isinstance(box, boxes.BlockBox) and (
+                box.style["background_color"].alpha > 0 or box.border_bottom_width > 0) and box.element_tag not in ("html", "body"):
+            bottom = max(bottom, _drawn_bottom(box))
+    return max(0.0, min(1.0, (bottom - top) / height)) if height > 0 else 1.0
+
+
+def _elements(page) -> set:
+    return {box.element for box, _ in _flow(page) if box.element is not None}
+
+
+def _page_name(page):
+    page_type = getattr(page._page_box, "page_type", None)
+    return getattr(page_type, "name", None)
+
+
+def gaps(document, full: float = FULL) -> list[Gap]:
+    """Pages before the last that are less than `full` because a block moved on whole.
+
+    A page ended on purpose is not a gap: a forced break (`break-before`/`break-after: page`,
+    a section that starts on a right-hand page) or a change of named page (a cover).
+    """
+    pages = document.pages
+    elements = [_elements(page) for page in pages]
+    found = []
+    for index in range(len(pages) - 1):
+        page, following = pages[index], pages[index + 1]
+        used = fill(page)
+        if used >= full or _page_name(page) != _page_name(following):
+            continue
+        first = next(_leaves(following), None)
+        last = None
+        for last in _leaves(page):
+            pass
+        if first is None or last is None:
+            continue
+        ending = [a for a in (*last[1], last[0]) if a.element is not None and a.element not in elements[index + 1]]
+        starting = [a for a in (*first[1], first[0]) if a.element is not None and a.element not in elements[index]]
+        if any(a.style["break_after"] in FORCED for a in ending) or any(
+                a.style["break_before"] in FORCED for a in starting):
+            continue
+        if starting:  # else the page ends inside a paragraph: its orphans and widows, no moved block
+            found.append(Gap(index + 1, used, starting[0].element))
+    return found
+
+
+def describe(element) -> str:
+    """How an editor names a moved block: figure 'Figure 1. …', list item '…', a table."""
+    tag = _tag(element)
+    if tag == "figure":
+        caption = next((c for c in element if _tag(c) == "figcaption"), None)
+        return f"figure {quote(_short(caption if caption is not None else element))}"
+    if tag == "table" or "table-wrap" in (element.get("class") or "").split():
+        return "a table"
+    kind = {"li": "list item", "p": "paragraph"}.get(tag, "heading" if tag in HEADINGS else f"a box ({tag})")
+    return f"{kind} {quote(_short(element))}"
+
+
+def _short(element, limit: int = 50) -> str:
+    text = " ".join("".join(element.itertext()).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+# ---- Changing the HTML -------------------------------------------------------------------
+
+def _root(document):
+    return document.pages[0]._page_box.children[0].element
+
+
+def _parents(root) -> dict:
+    return {child: parent for parent in root.iter() for child in parent}
+
+
+def _movable(element, parents) -> object | None:
+    """The figure or table (or its wrapper) that holds `element`, if it may move."""
+    while element is not None:
+        if _tag(element) in MOVABLE or "table-wrap" in (element.get("class") or "").split():
+            return element
+        element = parents.get(element)
+    return None
+
+
+def _heights(document) -> dict:
+    """element → total height of its boxes over all pages (a block split across pages counts whole)."""
+    boxes = _boxes()
+    heights: dict = {}
+    for page in document.pages:
+        for box, _ in _flow(page):
+            if isinstance(box, boxes.BlockLevelBox) and box.element is not None:
+                heights[box.element] = heights.get(box.element, 0.0) + box.margin_height()
+    return heights
+
+
+def _lines(document, element) -> int:
+    boxes = _boxes()
+    count = 0
+    for page in document.pages:
+        for box, ancestors in _flow(page):
+            if _is_line(box) and any(a.element is element for a in ancestors):
+                count += 1
+    return count
+
+
+def _fix(document, gap: Gap, parents):
+    """Change the tree for one gap: a function that undoes the change, or None when a desk
+    would leave the gap as it is."""
+    page = document.pages[gap.page - 1]
+    room = (1 - gap.fill) * page._page_box.height
+    moving = _movable(gap.moved, parents)
+    if moving is None and _tag(gap.moved) in HEADINGS:
+        # a heading goes with what follows it: when that is a figure, the figure is what moved
+        parent = parents.get(gap.moved)
+        siblings = list(parent) if parent is not None else []
+        at = siblings.index(gap.moved) + 1 if parent is not None else 0
+        moving = _movable(siblings[at], parents) if at < len(siblings) else None
+    if moving is not None:
+        parent = parents.get(moving)
+        siblings = list(parent)
+        heights = _heights(document)
+        at = siblings.index(moving)
+        taken, filled = [], 0.0
+        for sibling in siblings[at + 1:]:
+            if _tag(sibling) in BARRIERS or _movable(sibling, parents) is not None or sibling not in heights:
+                break
+            taken.append(sibling)
+            filled += heights[sibling]
+            if filled >= room and _tag(sibling) not in HEADINGS:
+                break  # a heading keeps with what follows it: go on to its text
+        while taken and _tag(taken[-1]) in HEADINGS:
+            taken.pop()
+        if not taken:
+            return None
+        parent.remove(moving)
+        parent.insert(list(parent).index(taken[-1]) + 1, moving)
+
+        def undo():
+            parent.remove(moving)
+            parent.insert(at, moving)
+        return undo
+    element = gap.moved
+    if _tag(element) not in SPLITTABLE or _lines(document, element) < MIN_LINES_TO_SPLIT:
+        return None
+    style = element.get("style")
+    if style and "break-inside" in style:
+        return None  # split already; nothing more to give
+    element.set("style", ((style + "; ") if style else "") + "break-inside: auto; orphans: 2; widows: 2")
+
+    def undo():
+        if style is None:
+            del element.attrib["style"]
+        else:
+            element.set("style", style)
+    return undo
+
+
+def _serialise(root, doctype: str) -> str:
+    return doctype + ElementTree.tostring(root, encoding="unicode", method="html")
+
+
+_settled: dict[str, str] = {}  # HTML digest → HTML after the moves, for the next format of a build
+
+
+def _candidates(document, full: float, parents):
+    """(what, a function making the change) for each fault a desk would change, page order."""
+    for gap in gaps(document, full):
+        yield (gap.page, describe(gap.moved)), lambda gap=gap: _fix(document, gap, parents)
+    pages = document.pages
+    if len(pages) > 1 and fill(pages[-1]) < NEAR_EMPTY:
+        yield (len(pages), "last page"), lambda: _fill_last_page(document, full, parents)
+
+
+def _fill_last_page(document, full: float, parents):
+    """A nearly empty last page takes the last blocks of the page before: a page break before
+    the latest block that moves enough, as long as that page stays nearly full (`full` less
+    5 %: a page that ends before the end matter may end a little short)."""
+    page = document.pages[-2]
+    area = page._page_box
+    top, height = area.content_box_y(), area.height
+    need = (NEAR_EMPTY + 0.03 - fill(document.pages[-1])) * height
+    used = top + fill(page) * height
+    earlier = set().union(*(_elements(p) for p in document.pages[:-2]))
+    boxes = _boxes()
+    chosen = None
+    for box, ancestors in _flow(page):
+        if (not isinstance(box, boxes.BlockBox) or box.element is None or box.element in earlier
+                or box.style["position"] in ("absolute", "fixed")
+                or _tag(box.element) in ("html", "body", "main")):
+            continue
+        start = box.border_box_y()
+        if start >= top + (full - 0.05) * height and used - start >= need and not _follows_heading(box.element, parents):
+            if chosen is None or start > chosen[0]:
+                chosen = (start, box.element)
+    if chosen is None:
+        return None
+    element = chosen[1]
+    style = element.get("style")
+    element.set("style", ((style + "; ") if style else "") + "break-before: page")
+
+    def undo():
+        if style is None:
+            del element.attrib["style"]
+        else:
+            element.set("style", style)
+    return undo
+
+
+def _follows_heading(element, parents) -> bool:
+    """The element comes right after a heading (or is the first thing inside a block that does)."""
+    while element is not None:
+        parent = parents.get(element)
+        if parent is None:
+            return False
+        siblings = list(parent)
+        at = siblings.index(element)
+        if at > 0:
+            return _tag(siblings[at - 1]) in HEADINGS
+        element = parent
+    return False
+
+
+def _faults(document, full: float) -> tuple[int, int]:
+    """How bad a layout is, to compare two: (gaps and a nearly empty last page, -first page)."""
+    found = [g.page for g in gaps(document, full)]
+    if len(document.pages) > 1 and fill(document.pages[-1]) < NEAR_EMPTY:
+        found.append(len(document.pages))
+    return len(found), -min(found, default=len(document.pages) + 1)
+
+
+def settle(html: Html, lay_out: Callable[[Html], object], full: float = FULL, passes: int = PASSES):
+    """Lay `html` out with `lay_out`, fixing gaps one at a time; the final layout.
+
+    One gap a pass, the first one a desk would change: the layout after a change differs from
+    the one measured. A change is kept only when the pages get better (fewer faults, or the
+    first one later), so the passes end. What one format settled on (the screen PDF) is where
+    the next (print) starts.
+    """
+    key = hashlib.sha256(html.text.encode("utf-8")).hexdigest()
+    start = _settled.get(key)
+    current = replace(html, text=start) if start is not None else html
+    document = lay_out(current)
+    score = _faults(document, full)
+    tried: set[tuple[int, str]] = set()
+    for _ in range(passes):
+        root = _root(document)
+        if any(not isinstance(e.tag, str) or e.tag.startswith("{") for e in root.iter()):
+            break  # inline SVG or MathML: ElementTree would not write it back as it was read
+        parents = _parents(root)
+        undo = None
+        for mark, fix in _candidates(document, full, parents):
+            if mark not in tried:
+                tried.add(mark)
+                undo = fix()
+                if undo is not None:
+                    break
+        if undo is None:
+            break
+        trial = replace(current, text=_serialise(root, "<!DOCTYPE html>\n"))
+        laid_out = lay_out(trial)
+        better = _faults(laid_out, full)
+        if better < score:
+            current, document, score = trial, laid_out, better
+        else:
+            undo()  # the tree is the kept layout's own again
+    if current.text != html.text:
+        _settled[key] = current.text
+    return document
