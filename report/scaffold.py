@@ -17,6 +17,7 @@ extends: {parent}
 # website: example.org
 # disclaimer: Markdown printed at the end ("" for none)
 # page_size: A4            # or letter, A5, 170mm 240mm …
+# text_align: left         # body text: justify, or left (ragged right)
 # required: [summary]      # front-matter keys documents of this series must set
 # declares: []             # extra front-matter keys this series accepts
 # numbered_sections: false

@@ -63,6 +63,8 @@ KEYS: dict[str, tuple] = {
     "fonts": (_mapping, "a mapping of roles (serif, sans) to font faces", "@font-face and charts"),
     "required": (_str_list, "a list of front-matter keys", "keys a document must set"),
     "declares": (_str_list, "a list of key names", "extra front-matter keys this series accepts"),
+    "text_align": (lambda v: v in ("justify", "left"), "justify or left",
+                   "body text: justified, or ragged right (left); see docs/reference/typesetting-layout.md"),
     "page_size": (_page_size, "a CSS page size such as A4, letter or '210mm 297mm'", "paper size"),
     "template": (_str, "a template file name", "the main template"),
     "numbered_sections": (lambda v: isinstance(v, bool), "true or false", "number the ## sections"),
