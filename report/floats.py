@@ -138,7 +138,7 @@ def gaps(document, full: float = FULL) -> list[Gap]:
             continue
         first = next(_leaves(following), None)
         last = None
-        for last in _leaves(page):
+        for last in _flow(page):  # the deepest last box: a page may hold no line, only boxes
             pass
         if first is None or last is None:
             continue
@@ -226,8 +226,11 @@ def _fix(document, gap: Gap, parents):
         siblings = list(parent)
         heights = _heights(document)
         at = siblings.index(moving)
+        group = [moving]  # figures written one after another move together, in their order
+        while at + len(group) < len(siblings) and _movable(siblings[at + len(group)], parents) is not None:
+            group.append(siblings[at + len(group)])
         taken, filled = [], 0.0
-        for sibling in siblings[at + 1:]:
+        for sibling in siblings[at + len(group):]:
             if _tag(sibling) in BARRIERS or _movable(sibling, parents) is not None or sibling not in heights:
                 break
             taken.append(sibling)
@@ -238,12 +241,17 @@ def _fix(document, gap: Gap, parents):
             taken.pop()
         if not taken:
             return None
-        parent.remove(moving)
-        parent.insert(list(parent).index(taken[-1]) + 1, moving)
+        for element in group:
+            parent.remove(element)
+        after = list(parent).index(taken[-1]) + 1
+        for offset, element in enumerate(group):
+            parent.insert(after + offset, element)
 
         def undo():
-            parent.remove(moving)
-            parent.insert(at, moving)
+            for element in group:
+                parent.remove(element)
+            for offset, element in enumerate(group):
+                parent.insert(at + offset, element)
         return undo
     element = gap.moved
     if _tag(element) not in SPLITTABLE or _lines(document, element) < MIN_LINES_TO_SPLIT:
