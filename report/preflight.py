@@ -616,9 +616,11 @@ def check_loose_lines(ctx):
 
 def _lines_in_order(ctx):
     """(page, line box, its ancestors) for every line of text, in reading order."""
+    boxes = _boxes()
     for number, page in ctx.pages:
         for box, ancestors in _leaves(page):
-            if _is_line(box):
+            # (a line inside an inline block, such as a heading's hanging number, is part of its line)
+            if _is_line(box) and not any(isinstance(a, boxes.AtomicInlineLevelBox) for a in ancestors):
                 yield number, box, ancestors
 
 

@@ -152,3 +152,14 @@ def test_a_second_format_starts_from_the_settled_html():
 def test_a_page_ended_on_purpose_is_not_a_gap():
     page_html = html(paragraph("a", 2) + '<p id="b" style="break-before: page">Next part.</p>')
     assert floats.gaps(Layouts()(page_html)) == []
+
+
+def test_a_long_document_has_full_pages_even_text_and_whole_names(tmp_path):
+    """The Guest Commentary five times over (fifteen charts), screen and print."""
+    from report import bench
+    from test_preflight import build_with_preflight, layout_problems
+
+    folder = bench.longer_document(ROOT / "data" / "sceeus-guest-commentary-2024-08", tmp_path / "long", times=5)
+    lines = build_with_preflight(folder, tmp_path / "out", ("pdf", "print"))
+    assert len([line for line in lines if line.startswith(str(tmp_path / "out"))]) >= 2
+    assert layout_problems(lines) == []
