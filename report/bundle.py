@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import content, pipeline, render, series as series_mod, yamlload
-from .errors import BuildError, ContentErrors, Problems, quote
+from .errors import BuildError, ContentErrors, Problems, display_path, quote
 from .model import Html
 
 KEYS = {"title": "a string", "subtitle": "a string", "date": "a date written YYYY-MM-DD or YYYY-MM",
@@ -166,7 +166,12 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats))
     suffix = ".print.pdf" if "print" in options.formats else ".pdf"
     from . import output
-    return pipeline.Built((output.write_atomic(options.out_dir / (path.stem + suffix), data),))
+    written = output.write_atomic(options.out_dir / (path.stem + suffix), data)
+    if not options.preflight:
+        return pipeline.Built((written,))
+    from . import preflight  # the checks of one document, and a document starting on a left page
+    found = preflight.check(bound, data, print_mode="print" in options.formats)
+    return pipeline.Built((written,), (preflight.format_report(found, display_path(written)),), bool(found))
 
 
 def _print(series, options) -> tuple[str, ...]:

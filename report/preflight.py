@@ -726,9 +726,13 @@ def _is_name(box, line) -> bool:
 
 def check_reader_left_start(ctx):
     """In a reader, each document (anchor `d<N>-document`) starts on a right-hand (odd) page."""
+    seen: set[str] = set()
     for number, page in ctx.pages:
         for anchor in sorted(page.anchors):
-            if re.fullmatch(r"d\d+-document", anchor) and number % 2 == 0:
+            if not re.fullmatch(r"d\d+-document", anchor) or anchor in seen:
+                continue  # (a document's anchor is on every page its body is on: the first counts)
+            seen.add(anchor)
+            if number % 2 == 0:
                 title = next((_element_text(b.element) for b, _ in _flow(page)
                               if b.element_tag == "h1"), anchor)
                 yield number, f"document {quote(title)} starts on a left-hand page"
