@@ -7,14 +7,15 @@ would change the page; then laid out again, a bounded number of times:
 
 - a figure or table that moved on is placed after the text that follows it, up to and
   including the paragraph that crosses the page break: the text fills the page and the figure
-  stands after it on the next page, in number order (never past another figure, a table or a
-  heading, so never more than one page after the text that calls it);
-- a list item or a box (an item of the recommendations, the about-the-authors box) that moved
-  on may break inside it (two lines at least on either page), so that no item is left alone
-  above a gap.
+  stands after it on the next page. Figures written together move together; a figure never
+  passes another figure or table nor leaves its container, and a heading keeps its first
+  paragraph: figures stay in number order, at most one page after the text that calls them;
+- a list item or a box (an item of the recommendations) that moved on may break inside it
+  (two lines at least on either page), so that no item is left alone above a gap;
+- a nearly empty last page takes the last blocks of the page before, if that page stays full.
 
-Only what the layout shows is moved, the same way every run: the same HTML gives the same
-pages, the same moves and the same bytes.
+A change is kept only when the pages get better. The same HTML gives the same pages, the same
+changes and the same bytes. The rules: docs/reference/typesetting-layout.md.
 """
 
 from __future__ import annotations
@@ -274,6 +275,7 @@ def _serialise(root, doctype: str) -> str:
 
 
 _settled: dict[str, str] = {}  # HTML digest → HTML after the moves, for the next format of a build
+MEMORY = 16
 
 
 def _candidates(document, full: float, parents):
@@ -379,4 +381,6 @@ def settle(html: Html, lay_out: Callable[[Html], object], full: float = FULL, pa
             undo()  # the tree is the kept layout's own again
     if current.text != html.text:
         _settled[key] = current.text
+        while len(_settled) > MEMORY:  # a watch session edits on and on: keep the latest few
+            del _settled[next(iter(_settled))]
     return document
