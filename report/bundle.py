@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import content, pipeline, render, series as series_mod, yamlload
 from .errors import BuildError, ContentErrors, Problems, display_path, quote
+from .floats import settle
 from .model import Html
 
 KEYS = {"title": "a string", "subtitle": "a string", "date": "a date written YYYY-MM-DD or YYYY-MM",
@@ -149,15 +151,17 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
 
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)
-    counts = [len(pdf.layout(h, allowed(p), _print(p.series, options)).pages) for h, p in zip(htmls, parts)]
+    def lay_out(h, p, extra=()):  # each document's figures placed as in a build of its own
+        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=extra + _print(p.series, options)))
+
+    counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, page = [], len(head.pages) + 1
     for count in counts:
         starts.append(page)
         page += count
     total = page - 1
     head = front(starts, total)
-    docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + _print(p.series, options))
-            for h, p, s in zip(htmls, parts, starts)]
+    docs = [lay_out(h, p, (_numbering_css(s, total),)) for h, p, s in zip(htmls, parts, starts)]
     if len(head.pages) + sum(len(d.pages) for d in docs) != total:
         raise BuildError("the reader's page count changed between layouts; please report this")
     bound = head.copy([page for d in [head, *docs] for page in d.pages])

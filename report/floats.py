@@ -118,6 +118,11 @@ def _elements(page) -> set:
     return {box.element for box, _ in _flow(page) if box.element is not None}
 
 
+def _root_of(page):
+    children = page._page_box.children
+    return children[0].element if children else None
+
+
 def _page_name(page):
     page_type = getattr(page._page_box, "page_type", None)
     return getattr(page_type, "name", None)
@@ -127,7 +132,8 @@ def gaps(document, full: float = FULL) -> list[Gap]:
     """Pages before the last that are less than `full` because a block moved on whole.
 
     A page ended on purpose is not a gap: a forced break (`break-before`/`break-after: page`,
-    a section that starts on a right-hand page) or a change of named page (a cover).
+    a section that starts on a right-hand page), a change of named page (a cover), the last
+    page of one document in a reader.
     """
     pages = document.pages
     elements = [_elements(page) for page in pages]
@@ -135,8 +141,8 @@ def gaps(document, full: float = FULL) -> list[Gap]:
     for index in range(len(pages) - 1):
         page, following = pages[index], pages[index + 1]
         used = fill(page)
-        if used >= full or _page_name(page) != _page_name(following):
-            continue
+        if used >= full or _page_name(page) != _page_name(following) or _root_of(page) is not _root_of(following):
+            continue  # full, or the end of a cover, or of one document of a reader
         first = next(_leaves(following), None)
         last = None
         for last in _flow(page):  # the deepest last box: a page may hold no line, only boxes
