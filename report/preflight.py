@@ -29,6 +29,7 @@ MIN_DPI = {True: 150, False: 96}  # print, screen
 HEADINGS = ("h2", "h3", "h4")
 LOOSE = 2.0  # a justified line's word spaces may stretch to this many times their natural width
 MIN_FRAGMENT = 3  # letters a hyphenation break leaves on either side, at least
+NOUNS_CAPITALISED = ("de", "lb")  # languages where a capital marks any noun, not a name
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
                     "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded"}
 
@@ -669,7 +670,7 @@ def check_hyphenated_names(ctx):
         word = before + "-" + re.match(r"[\w'’-]*", after)[0]
         if _in_heading(ancestors):
             yield number, f"a heading is broken by hyphenation: {quote(word)}"
-        elif before[:1].isupper():
+        elif before[:1].isupper() and not (ancestors[-1].style["lang"] or "").lower().startswith(NOUNS_CAPITALISED):
             yield number, f"a capitalised word is broken by hyphenation: {quote(word)}"
 
 

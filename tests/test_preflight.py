@@ -293,6 +293,15 @@ def test_a_hyphenated_name():
         "page 1: a capitalised word is broken by hyphenation: 'Tsikhan-ouskaya'"]
 
 
+def test_a_hyphenated_noun_in_german_is_not_a_name():
+    body = ('<p lang="de" style="hyphens: auto; width: 30mm">Die Verhandlungsdelegation traf die '
+            "Außenministerin.</p>")
+    assert [word for _, word, *_ in preflight._hyphenations(preflight._Context(*lay_out(body), False))] == [
+        "Verhandlungs"]  # broken, and not reported:
+    assert problems(body, only="short-fragment") + problems(body, only="hyphenated-name") == []
+    assert any(p.check == "hyphenated-name" for p in problems(body.replace('lang="de"', 'lang="en"')))
+
+
 def test_a_hyphenated_heading():
     assert messages(problems('<h2 style="hyphens: auto; width: 25mm">Internationalisation</h2><p>Text.</p>',
                              only="hyphenated-name")) == [
