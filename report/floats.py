@@ -5,9 +5,10 @@ to the next one whole (`break-inside: avoid`) and leaves the foot of the page em
 pages are laid out, the holes measured from the boxes, and the HTML changed where a desk
 would change the page; then laid out again, a bounded number of times:
 
-- a figure or table that moved on is placed after the text that follows it, up to and
-  including the paragraph that crosses the page break: the text fills the page and the figure
-  stands after it on the next page. Figures written together move together; a figure never
+- a figure or table that moved on is placed after the text that follows it: the text fills
+  the page, the paragraph that crosses the page break is cut there, and the figure opens the
+  next page (or, when the cut would leave a new hole further on, stands after the whole
+  paragraph). Figures written together move together; a figure never
   passes another figure or table nor leaves its container, and a heading keeps its first
   paragraph: figures stay in number order, at most one page after the text that calls them;
 - a list item or a box (an item of the recommendations) that moved on may break inside it
@@ -21,8 +22,10 @@ changes and the same bytes. The rules: docs/reference/typesetting-layout.md.
 from __future__ import annotations
 
 import hashlib
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable
 
 from .errors import quote
@@ -30,7 +33,7 @@ from .model import Html
 
 NEAR_EMPTY = 0.15  # a last page filled less than this is nearly empty (as preflight says)
 FULL = 0.85  # a page before the last is full when its text reaches this share of the text area
-PASSES = 4  # layouts after the first, at most
+PASSES = 6  # layouts after the first, at most
 FORCED = {"page", "left", "right", "recto", "verso"}
 MOVABLE = ("figure", "table")  # blocks that may stand later than where they are written
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -216,9 +219,9 @@ def _lines(document, element) -> int:
     return count
 
 
-def _fix(document, gap: Gap, parents):
+def _fix(document, gap: Gap, parents, cut: bool = True):
     """Change the tree for one gap: a function that undoes the change, or None when a desk
-    would leave the gap as it is."""
+    would leave the gap as it is (or, with `cut`, when no paragraph can be cut for it)."""
     page = document.pages[gap.page - 1]
     room = (1 - gap.fill) * page._page_box.height
     moving = _movable(gap.moved, parents)
@@ -248,15 +251,30 @@ def _fix(document, gap: Gap, parents):
             taken.pop()
         if not taken:
             return None
+        last = taken[-1]
+        halves = _split_at_page(document, last, room - (filled - heights[last])) if cut and filled > room else None
+        if cut and halves is None:
+            return None  # the other way, the figure after the whole paragraph, is tried next
         for element in group:
             parent.remove(element)
-        after = list(parent).index(taken[-1]) + 1
-        for offset, element in enumerate(group):
-            parent.insert(after + offset, element)
+        if halves is not None:  # the paragraph that crosses the break is cut there: figure on top
+            where = list(parent).index(last)
+            parent.remove(last)
+            for offset, element in enumerate((halves[0], *group, halves[1])):
+                parent.insert(where + offset, element)
+        else:
+            after = list(parent).index(last) + 1
+            for offset, element in enumerate(group):
+                parent.insert(after + offset, element)
 
         def undo():
             for element in group:
                 parent.remove(element)
+            if halves is not None:
+                where = list(parent).index(halves[0])
+                parent.remove(halves[0])
+                parent.remove(halves[1])
+                parent.insert(where, last)
             for offset, element in enumerate(group):
                 parent.insert(at + offset, element)
         return undo
@@ -276,6 +294,98 @@ def _fix(document, gap: Gap, parents):
     return undo
 
 
+def _line_text(line) -> str:
+    boxes = _boxes()
+    return "".join(b.text for b in line.descendants() if isinstance(b, boxes.TextBox))
+
+
+def _split_at_page(document, paragraph, room: float):
+    """The paragraph cut in two where the page would break it, given `room` (CSS px) left on
+    the page: (the lines that fit, the rest), or None when it should stay whole.
+
+    Lines break the same wherever a paragraph stands in the column (same width, one line at a
+    time), so the lines it has where it now stands tell where the page would cut it. The cut
+    goes before the first word of the next page's first line (a word hyphenated at the cut goes
+    over whole), at least two lines on either side (orphans and widows)."""
+    boxes = _boxes()
+    if _tag(paragraph) != "p":
+        return None
+    lines = [box for page in document.pages for box, ancestors in _flow(page)
+             if isinstance(box, boxes.LineBox) and box.element is paragraph and _is_line(box)]
+    fit, used = 0, 0.0
+    for line in lines:
+        used += line.height
+        if used > room - 1:
+            break
+        fit += 1
+    if fit < 2 or len(lines) - fit < 2:
+        return None
+    hyphen = paragraph_style(lines[0])
+    words: list[str] = []
+    cut = None
+    carry = ""
+    for n, line in enumerate(lines):
+        if n == fit:
+            cut = len(words)  # a word hyphenated across the cut has not been counted yet
+        text = carry + _line_text(line)
+        carry = ""
+        if text.endswith(hyphen):
+            head, _, partial = text[:-len(hyphen)].rpartition(" ") if " " in text else ("", "", text[:-len(hyphen)])
+            text, carry = head, partial
+        words += text.split()
+    words += carry.split()
+    source = "".join(paragraph.itertext())
+    found = list(re.finditer(r"\S+", source))
+    if cut is None or [m[0] for m in found] != words:
+        return None  # the laid-out words are not the source's (generated text): leave it whole
+    offset = found[cut].start()
+    first, rest = _slice(paragraph, 0, offset), _slice(paragraph, offset, len(source))
+    first.tail, rest.tail = None, paragraph.tail
+    rest.attrib.pop("id", None)
+    style = "text-indent: 0"  # the second half goes on the paragraph, not a new one
+    if lines[0].style["text_align_all"] == "justify":
+        first.set("style", ((first.get("style") + "; ") if first.get("style") else "") + "text-align-last: justify")
+    rest.set("style", ((rest.get("style") + "; ") if rest.get("style") else "") + style)
+    return first, rest
+
+
+def paragraph_style(line) -> str:
+    return line.style["hyphenate_character"] or "\u2010"
+
+
+def _slice(element, start: int, end: int):
+    """A copy of `element` holding only the characters [start, end) of its text (in `itertext`
+    order), its inline elements cut the same way; an element cut at its start loses its id."""
+    copy = ElementTree.Element(element.tag, dict(element.attrib))
+    if start > 0:
+        copy.attrib.pop("id", None)
+    pos = 0
+
+    def piece(text: str) -> str:
+        return text[max(0, start - pos):max(0, end - pos)]
+
+    text = element.text or ""
+    copy.text = piece(text) or None
+    pos += len(text)
+    last = None
+    for child in element:
+        length = len("".join(child.itertext()))
+        if (length == 0 and start <= pos < end) or (length and pos < end and pos + length > start):
+            last = _slice(child, start - pos, end - pos)
+            last.tail = None
+            copy.append(last)
+        pos += length
+        tail = child.tail or ""
+        bit = piece(tail)
+        if bit:
+            if last is not None:
+                last.tail = (last.tail or "") + bit
+            else:
+                copy.text = (copy.text or "") + bit
+        pos += len(tail)
+    return copy
+
+
 def _serialise(root, doctype: str) -> str:
     return doctype + ElementTree.tostring(root, encoding="unicode", method="html")
 
@@ -285,12 +395,15 @@ MEMORY = 16
 
 
 def _candidates(document, full: float, parents):
-    """(what, a function making the change) for each fault a desk would change, page order."""
+    """(what, the ways to change it, best first) for each fault a desk would change, in page
+    order. A figure goes to the top of the next page, the paragraph before it cut at the
+    break; or, when that leaves a new hole further on, after the whole paragraph."""
     for gap in gaps(document, full):
-        yield (gap.page, describe(gap.moved)), lambda gap=gap: _fix(document, gap, parents)
+        yield (gap.page, describe(gap.moved)), (partial(_fix, document, gap, parents, True),
+                                                partial(_fix, document, gap, parents, False))
     pages = document.pages
     if len(pages) > 1 and fill(pages[-1]) < NEAR_EMPTY:
-        yield (len(pages), "last page"), lambda: _fill_last_page(document, full, parents)
+        yield (len(pages), "last page"), (partial(_fill_last_page, document, full, parents),)
 
 
 def _fill_last_page(document, full: float, parents):
@@ -351,11 +464,12 @@ def _faults(document, full: float) -> tuple[int, int]:
 
 
 def settle(html: Html, lay_out: Callable[[Html], object], full: float = FULL, passes: int = PASSES):
-    """Lay `html` out with `lay_out`, fixing gaps one at a time; the final layout.
+    """Lay `html` out with `lay_out`, fixing faults one at a time; the final layout.
 
-    One gap a pass, the first one a desk would change: the layout after a change differs from
-    the one measured. A change is kept only when the pages get better (fewer faults, or the
-    first one later), so the passes end. What one format settled on (the screen PDF) is where
+    One fault at a time, the first a desk would change: the layout after a change differs from
+    the one measured. Each way of changing it is laid out, the first that removes a fault is
+    kept, else the best that moves the first fault later; never more than `passes` layouts
+    after the first, so the passes end. What one format settled on (the screen PDF) is where
     the next (print) starts.
     """
     key = hashlib.sha256(html.text.encode("utf-8")).hexdigest()
@@ -364,27 +478,37 @@ def settle(html: Html, lay_out: Callable[[Html], object], full: float = FULL, pa
     document = lay_out(current)
     score = _faults(document, full)
     tried: set[tuple[int, str]] = set()
-    for _ in range(passes):
+    left = passes
+    while left > 0 and score[0] > 0:
         root = _root(document)
         if any(not isinstance(e.tag, str) or e.tag.startswith("{") for e in root.iter()):
             break  # inline SVG or MathML: ElementTree would not write it back as it was read
         parents = _parents(root)
-        undo = None
-        for mark, fix in _candidates(document, full, parents):
-            if mark not in tried:
-                tried.add(mark)
-                undo = fix()
-                if undo is not None:
+        best = None  # (score, html, layout)
+        for mark, ways in _candidates(document, full, parents):
+            if mark in tried:
+                continue
+            tried.add(mark)
+            for way in ways:
+                if left == 0:
                     break
-        if undo is None:
+                undo = way()
+                if undo is None:
+                    continue
+                trial = replace(current, text=_serialise(root, "<!DOCTYPE html>\n"))
+                undo()  # the tree stays the kept layout's own; the trial is laid out from its text
+                laid_out = lay_out(trial)
+                left -= 1
+                found = _faults(laid_out, full)
+                if found < score and (best is None or found < best[0]):
+                    best = (found, trial, laid_out)
+                if best is not None and best[0][0] < score[0]:
+                    break  # a fault fewer: take it
+            if best is not None:
+                break
+        if best is None:
             break
-        trial = replace(current, text=_serialise(root, "<!DOCTYPE html>\n"))
-        laid_out = lay_out(trial)
-        better = _faults(laid_out, full)
-        if better < score:
-            current, document, score = trial, laid_out, better
-        else:
-            undo()  # the tree is the kept layout's own again
+        score, current, document = best
     if current.text != html.text:
         _settled[key] = current.text
         while len(_settled) > MEMORY:  # a watch session edits on and on: keep the latest few

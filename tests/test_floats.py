@@ -73,7 +73,7 @@ def order(document) -> list[str]:
 
 
 def test_a_figure_that_does_not_fit_goes_after_the_text_that_fills_the_page():
-    page_html = html(paragraph("a", 2) + figure(1) + paragraph("b", 8) + paragraph("c", 1))
+    page_html = html(paragraph("a", 3) + figure(1, 200) + paragraph("b", 8) + paragraph("c", 1))
     before = Layouts()(page_html)
     assert [g.page for g in floats.gaps(before)] == [1]  # the figure went on, the page is 40 % full
     assert floats.fill(before.pages[0]) < 0.5
@@ -81,9 +81,26 @@ def test_a_figure_that_does_not_fit_goes_after_the_text_that_fills_the_page():
     document = floats.settle(page_html, Layouts())
     assert floats.gaps(document) == []
     assert floats.fill(document.pages[0]) >= floats.FULL
-    assert where(document, "b") == [1, 2]  # the text that follows fills page 1 and runs on
-    assert where(document, "figure-1") == [2]  # the figure: next page, after that paragraph
-    assert order(document) == ["a", "b", "figure-1", "c"]
+    assert where(document, "b") == [1]  # the text that follows fills page 1 …
+    assert where(document, "figure-1") == [2]
+    assert first_on(document.pages[1]) == "Figure 1. Trade"  # … and the figure opens page 2,
+    assert order(document) == ["a", "b", "figure-1", "c"]  # the paragraph's rest after it
+    assert running_text(document) == running_text(before)  # not a word lost, none added
+    rest = next(box for box, _ in floats._flow(document.pages[1]) if box.element_tag == "p")
+    assert rest.style["text_indent"].value == 0  # the paragraph goes on: no indent
+
+
+def first_on(page) -> str:
+    """The text of the first line on a page."""
+    line = next(box for box, _ in floats._flow(page) if floats._is_line(box))
+    return floats._line_text(line).strip()
+
+
+def running_text(document) -> str:
+    """The words of the paragraphs, in reading order, hyphenated words joined."""
+    lines = [floats._line_text(box) for page in document.pages for box, ancestors in floats._flow(page)
+             if floats._is_line(box) and box.element_tag == "p"]
+    return " ".join(" ".join(lines).replace("\u2010 ", "").split())
 
 
 def test_figures_written_together_move_together_in_number_order():
