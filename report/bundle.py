@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import content, pipeline, render, series as series_mod, typeset, yamlload
-from .errors import BuildError, ContentErrors, Problems, quote
+from .errors import BuildError, ContentErrors, Problems, display_path, quote
+from .floats import settle
 from .model import Html
 from .schemas import READER
 
@@ -128,11 +130,15 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
 
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)
-    counts = [len(pdf.layout(h, allowed(p), _print(p.series, options)).pages) for h, p in zip(htmls, parts)]
+    def lay_out(h, p, numbering=()):  # each document's figures placed as in a build of its own
+        # (the page numbers change no line: the second pass takes what the first settled on)
+        printing = _print(p.series, options)
+        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing))
+
+    counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, blanks, total = recto_starts(len(head.pages), counts)
     head = front(starts, total)
-    docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + _print(p.series, options))
-            for h, p, s in zip(htmls, parts, starts)]
+    docs = [lay_out(h, p, (_numbering_css(s, total),)) for h, p, s in zip(htmls, parts, starts)]
     # The blank verso before a document takes the size and print marks of the page it backs.
     backs = [cover_series] + [p.series for p in parts[:-1]]
     pages = list(head.pages)
@@ -146,7 +152,12 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats))
     suffix = ".print.pdf" if "print" in options.formats else ".pdf"
     from . import output
-    return pipeline.Built((output.write_atomic(options.out_dir / (path.stem + suffix), data),))
+    written = output.write_atomic(options.out_dir / (path.stem + suffix), data)
+    if not options.preflight:
+        return pipeline.Built((written,))
+    from . import preflight  # the checks of one document, and a document starting on a left page
+    found = preflight.check(bound, data, print_mode="print" in options.formats)
+    return pipeline.Built((written,), (preflight.format_report(found, display_path(written)),), bool(found))
 
 
 def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:

@@ -13,6 +13,7 @@ import mimetypes
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -310,14 +311,15 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
         page = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
     from . import internals, pdf
+    from .floats import settle
     allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
     extra = ()
     if fmt == "print":
         extra = (series_mod.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
 
-    def lay_out(figs):
-        return pdf.layout(html_for(prepared, figs, web=False, cache=options.cache), allowed, extra,
-                          cache=options.cache)
+    def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
+        return settle(html_for(prepared, figs, web=False, cache=options.cache),
+                      partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache), "\n".join(extra))
 
     document = lay_out(charts.figures())
     if charts.pending and not internals.swap_images(document, charts.getters()):

@@ -247,6 +247,8 @@ SERIES = Schema(
         Field("page_size", Kind("CSS page size", "a CSS page size such as A4, letter or '210mm 297mm'",
                                 lambda v: isinstance(v, str) and bool(PAGE_SIZE.match(v)), annotation=str),
               "the paper size: A3–A5, B4, B5, letter, legal, ledger, or width and height", default="A4"),
+        Field("text_align", text("justify or left"), "body text justified, or ragged right (left, with fewer "
+              "hyphens); see typesetting-layout.md", default="left", choices=("justify", "left")),
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
