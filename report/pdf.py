@@ -134,10 +134,14 @@ def write(document, options: PdfOptions) -> bytes:
     document.metadata.attachments = []
     for page in document.pages:
         page.links[:] = [link for link in page.links if link[0] != "attachment"]
-    finisher = None
+    finishers = [internals.finish_tags]  # PDF/UA: artifacts, list bodies, printable links
     if options.print_ready:
         from .printmarks import add_crop_marks
-        finisher = add_crop_marks
+        finishers.append(add_crop_marks)
+
+    def finisher(document, pdf):
+        for finish in finishers:
+            finish(document, pdf)
     from .fetcher import RefusedURL
     try:
         with internals.font_dates(options.epoch):
