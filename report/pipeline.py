@@ -333,7 +333,12 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     document = lay_out(charts.figures())
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
-    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc))
+    press = None
+    if fmt == "print":
+        from .press import press as press_colors
+        press = press_colors(prepared.series)
+    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
+                                 press=press)
     try:
         data = pdf.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all

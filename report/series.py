@@ -57,6 +57,8 @@ KEYS: dict[str, tuple] = {
     "wordmark": (_str, "a string", "the typographic wordmark in the masthead"),
     "disclaimer": (lambda v: v is None or _str(v), "Markdown text", "printed at the end; empty for none"),
     "colors": (_mapping, "a mapping of colour names to CSS colours", "CSS --color-<name> and charts"),
+    "cmyk": (_mapping, "a mapping of colour names to [C, M, Y, K] in percent",
+             "press colours of the print PDF (a colour without one is converted, see report/press.py)"),
     "chart_colors": (_str_list, "a list of colour names or CSS colours", "series colours of charts"),
     "chart_width_mm": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
                        "a positive number (millimetres)", "width charts are drawn at: the text column"),
@@ -158,6 +160,14 @@ def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
             vl, vc = colors.value_pos[name]
             if not css_color(value):
                 problems.add(path, f"must be a CSS colour such as '#1b2a4a', not {quote(value)}", vl, vc, f"colors.{name}")
+    cmyk = data.get("cmyk")
+    if isinstance(cmyk, yamlload.Marked):
+        for name, value in cmyk.items():
+            vl, vc = cmyk.value_pos[name]
+            if not (isinstance(value, list) and len(value) == 4 and all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in value)):
+                problems.add(path, f"must be four percentages [C, M, Y, K] from 0 to 100, not {quote(value)}",
+                             vl, vc, f"cmyk.{name}")
     fonts = data.get("fonts")
     if isinstance(fonts, yamlload.Marked):
         for role, face in fonts.items():
@@ -186,6 +196,12 @@ def _merge(chain, problems: Problems) -> Series | None:
         for key, value in manifest.items():
             if key == "colors":
                 colors.update(value)
+                # A colour changed here without its press value here is converted, never given
+                # the press value of the parent's different colour.
+                own = manifest.get("cmyk") or {}
+                merged["cmyk"] = {k: v for k, v in merged.get("cmyk", {}).items() if k not in value or k in own}
+            elif key == "cmyk":
+                merged["cmyk"] = {**merged.get("cmyk", {}), **value}
             elif key == "fonts":
                 for role, face in value.items():
                     font = _font(face, folder, path, f"fonts.{role}", fonts.get(role), problems)
@@ -208,6 +224,10 @@ def _merge(chain, problems: Problems) -> Series | None:
         searched = ", ".join(display_path(d) for d in template_dirs)
         where, line = _setter(chain, "template")
         problems.add(where, f"template {quote(template)} not found; searched: {searched}", line, None, "template")
+    for name in merged.get("cmyk", {}):
+        if name not in colors:
+            where, line = _setter(chain, "cmyk")
+            problems.add(where, f"{quote(name)} is not a colour named in colors", line, None, f"cmyk.{name}")
     for name in merged.get("chart_colors", ()):
         if name not in colors and not css_color(name):
             where, line = _setter(chain, "chart_colors")
