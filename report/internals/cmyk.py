@@ -98,7 +98,7 @@ def to_press(press):
 
         metadata = pdf.objects[_ref(pdf.catalog.get("Metadata"))] if pdf.catalog.get("Metadata") else None
         if metadata is not None:
-            seed = repr((str(pdf.info.get("Title")), str(pdf.info.get("CreationDate")), len(pdf.objects)))
+            seed = repr(tuple(getattr(pdf.info.get(key), "data", None) for key in ("Title", "Author", "CreationDate")))
             stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}".encode("ascii")
             metadata.stream = [DOCUMENT_ID.sub(stable, part) if isinstance(part, bytes) else part
                                for part in metadata.stream]
