@@ -442,8 +442,12 @@ def test_title_is_bold_text_and_the_legend_reads_in_series_order():
     assert re.findall(r">(S\d)</text>", legend) == ["S0", "S1", "S2", "S3", "S4"]
 
 
-def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path):
+def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path, monkeypatch):
     import dataclasses
+
+    # As in a fresh process: an earlier test in this one may have chosen the folder and font.
+    monkeypatch.setattr(charts, "_font_cache", None)
+    monkeypatch.setattr(charts, "_registered", {})
 
     style = dataclasses.replace(STYLE, font_family="Inter", font_file=VARIABLE, bold_file=None)
     charts.draw_cached(SAMPLES["bar"], style, tmp_path / "charts")
