@@ -149,7 +149,11 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     bound = head.copy(pages)
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
-    data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats))
+    press = None
+    if "print" in options.formats:
+        from .press import press as press_colors
+        press = press_colors(cover_series, *(p.series for p in parts))
+    data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats, press=press))
     suffix = ".print.pdf" if "print" in options.formats else ".pdf"
     from . import output
     written = output.write_atomic(options.out_dir / (path.stem + suffix), data)
