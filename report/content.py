@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import yamlload
 from .errors import ContentError, Problems, quote
-from .model import Author, Document, Series
+from .model import Author, Document, Edition, Series
 from .schemas import FRONT_MATTER
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -159,4 +159,5 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
         "authors": tuple(Author(a["name"].strip(), a.get("affiliation"), a.get("bio")) for a in front["authors"]),
         "year": values["year"] if values["year"] is not None else int(values["date"][:4]),
         "extra": {k: front[k] for k in series.declares if k in front},
+        "editions": tuple(Edition(e["lang"], e["url"]) for e in values["editions"]),
     })

@@ -446,7 +446,28 @@ def _covered(font) -> set[int] | None:
         cmap = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True).getBestCmap()
     except Exception:  # a CFF or Type 1 program without a cmap: nothing to compare with
         return None
-    return set(cmap) if cmap else None
+    if not cmap:
+        return None
+    # A letter drawn through a glyph the shaping chose (a capital's alternate under
+    # `text-transform: uppercase`, "uni0407.a") has no cmap entry of its own; the font's
+    # ToUnicode names it, at a real glyph. `.notdef` (glyph 0) never counts.
+    return set(cmap) | _to_unicode_drawn(font)
+
+
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,8})>")
+
+
+def _to_unicode_drawn(font) -> set[int]:
+    """The single characters the font's ToUnicode gives for glyphs other than `.notdef`."""
+    try:
+        data = font["/ToUnicode"].get_object().get_data()
+    except Exception:  # no ToUnicode, or an unreadable one: the cmap alone decides
+        return set()
+    found = set()
+    for glyph, text in _BFCHAR.findall(data):
+        if int(glyph, 16) != 0 and len(text) == 4:
+            found.add(int(text, 16))
+    return found
 
 
 def check_missing_glyphs(ctx):
