@@ -101,7 +101,9 @@ class Labels:
         return self.get(key)
 
     def about(self, count: int) -> str:
-        return self.get("about", count)
+        """"About the author(s)" for `count` authors. The heading prints no number, so 21 authors
+        must not take the form of 1 (as in Ukrainian "21 автор"): counts above 10 count as 10."""
+        return self.get("about", min(count, 10))
 
     def page_css(self, pages: str = "counter(pages)") -> str:
         """The `@bottom-left` folio, "Page 3 of 7", as CSS `content`: counters and quoted words."""
@@ -217,8 +219,10 @@ def fallbacks(series, lang: str) -> list[str]:
     from .errors import display_path
     missing = [key for key in TRANSLATABLE if getattr(series, key) and key not in own
                and not (key == "disclaimer_plural" and "disclaimer" in own)
-               and not (key == "publisher" and series.publisher_lines and "publisher_lines" in own)]
-    return [f"{display_path(where)}: warning: no {language_name(code)} ({code}) {key} "
+               and not (key == "publisher" and series.publisher_lines)]  # printed only without lines
+    from babel import Locale
+    english = Locale.parse(code).get_display_name("en")
+    return [f"{display_path(where)}: warning: no {english} ({code}) {key} "
             f"(languages.{code}.{key}); the document prints the series' own: {_brief(getattr(series, key))}"
             for key in missing]
 

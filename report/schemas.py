@@ -255,7 +255,7 @@ LANGUAGE = Schema(
         Field("disclaimer", OPTIONAL_MARKDOWN, "`disclaimer` in this language"),
         Field("disclaimer_plural", OPTIONAL_MARKDOWN, "`disclaimer_plural` in this language"),
         Field("labels", LABELS, "the builder's labels replaced for this language, by key (the `msgctxt` of "
-              "report/locales/<lang>.po): `summary: Sammanfattning`; a label with plural forms may give one "
+              "report/locales/LANG.po): `summary: Sammanfattning`; a label with plural forms may give one "
               "text per CLDR plural category (`about: {one: …, other: …}`)"),
     ),
     intro="`languages` maps a language (`sv`, `uk` …) to the series' texts in it. A document in a language "
