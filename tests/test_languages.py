@@ -341,3 +341,17 @@ def test_a_bilingual_reader_keeps_each_document_language(tmp_path):
     assert any(f"Sida {i + 1} av {total}" in pages[i] for i in sv_pages)
     assert any(f"Сторінка {i + 1} з {total}" in pages[i] for i in uk_pages)
     assert not any(re.search(r"\bPage \d", p) for p in pages)
+
+
+def test_editions_are_checked(tmp_path):
+    write_doc(tmp_path / "doc", FRONT + "lang: sv\neditions:\n  - lang: sv-FI\n    url: https://example.org/x\n"
+              "  - {lang: xx, url: http://x}\n  - https://example.org/y\n")
+    result = run("doc", "--check", "-q", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "doc/document.md:11:11: editions[0].lang: 'sv-FI' is this document's own language; editions lists "
+        "the other language editions",
+        "doc/document.md:13:12: editions[1].lang: 'xx' is not a language the builder has labels for; supported: "
+        "be, de, en, fr, pl, ru, sv, uk (docs/guides/languages.md says how to add one)",
+        "doc/document.md:13:21: editions[1].url: 'http://x' is not an absolute https:// address",
+        "doc/document.md:14:5: editions[2]: must be a mapping with lang and url"]
