@@ -79,7 +79,9 @@ MD = _parser()
 
 @lru_cache(maxsize=16)
 def parser(lang: str = "en") -> MarkdownIt:
-    """The parser of a language: its quotation marks. English is `MD`."""
+    """The parser of a language: its quotation marks. English is `MD` (no catalogue to read)."""
+    if i18n.language(lang) == "en" or not i18n.supported(lang):
+        return MD
     quotes = tuple(i18n.Labels(lang).quotes())
     return MD if quotes == ("“", "”", "‘", "’") else _parser(quotes)
 
