@@ -31,8 +31,6 @@ ENGLISH = [r"Executive Summary", r"Policy Recommendations", r"About the authors?
 # -- the catalogues --------------------------------------------------------------------------
 
 def test_every_catalogue_has_every_label_with_its_placeholders_and_plural_forms():
-    from babel.messages.plurals import get_plural
-
     from report import i18n
 
     assert set(i18n.SUPPORTED) >= {"en", "sv", "uk", "ru", "be", "pl", "de", "fr"}
@@ -44,8 +42,8 @@ def test_every_catalogue_has_every_label_with_its_placeholders_and_plural_forms(
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if lang != "en":
                 assert all(s.strip() for s in strings), (lang, key)
-                if isinstance(message.id, tuple):
-                    assert len(strings) == get_plural(lang).num_plurals, (lang, key)
+                if isinstance(message.id, tuple):  # one form per plural form of the catalogue's header
+                    assert len(strings) == i18n._catalog(lang).num_plurals, (lang, key)
             wanted = set(re.findall(r"\{\w+\}", english[key].id if isinstance(english[key].id, str)
                                     else english[key].id[1]))
             for s in strings:
@@ -105,6 +103,19 @@ def test_each_language_is_hyphenated_with_its_own_patterns(lang):
     from report.hyphenate import dictionary_name
 
     assert dictionary_name(lang).split("_")[0] == lang
+
+
+def test_the_desk_keeps_the_language_labels_and_grouped_numbers_on_one_line():
+    from report.typeset import typeset
+
+    html = "<p>Som Figur 2 i Nr 8 och Tabell 1 visar, steg kapaciteten till 1 720,5 megawatt under perioden.</p>"
+    out = typeset(html, "sv", hyphenate=False)
+    for kept in ("Figur 2", "Tabell 1", "1 720,5", "Nr 8"):
+        assert f'<span class="nobr">{kept}</span>' in out, kept
+    out = typeset("<p>Як показує Рисунок 2 і № 8, було 35 000 осіб протягом усього періоду.</p>", "uk",
+                  hyphenate=False)
+    for kept in ("Рисунок 2", "№ 8", "35 000"):
+        assert f'<span class="nobr">{kept}</span>' in out, kept
 
 
 def test_every_face_of_every_shipped_series_has_belarusian_and_ukrainian_letters():
