@@ -145,8 +145,15 @@ def _known_labels(value) -> tuple[str, ...]:
 
 
 def _known_languages(value) -> tuple[str, ...]:
-    return tuple(f"{quote(str(k))} is not a language the builder has labels for; supported: "
-                 f"{', '.join(i18n.SUPPORTED)}" for k in value if not i18n.supported(str(k)) or "-" in str(k))
+    problems = []
+    for key in map(str, value):
+        if key != i18n.language(key) and i18n.supported(key):
+            problems.append(f"{quote(key)}: name the language alone ({i18n.language(key)}); a region's "
+                            "documents take its texts")
+        elif not i18n.supported(key):
+            problems.append(f"{quote(key)} is not a language the builder has labels for; supported: "
+                            f"{', '.join(i18n.SUPPORTED)}")
+    return tuple(problems)
 
 
 # -- the front matter of document.md ---------------------------------------------------------
