@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import content, pipeline, render, series as series_mod, typeset, yamlload
+from . import content, i18n, pipeline, render, series as series_mod, typeset, yamlload
 from .errors import BuildError, ContentErrors, Problems, display_path, quote
 from .floats import settle
 from .model import Html
@@ -43,6 +43,7 @@ class Reader:
     series_id: str
     documents: tuple[Path, ...]
     entries: tuple[Entry, ...] = ()
+    lang: str = "en"  # of the cover and contents; each document keeps its own
 
 
 def load(path: Path, problems: Problems) -> Reader | None:
@@ -68,9 +69,9 @@ def load(path: Path, problems: Problems) -> Reader | None:
     from .model import Document
     values = READER.values(data)
     when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
-                    date=values["date"])
+                    date=values["date"], lang=values["lang"])
     return Reader(path, values["title"], values["subtitle"], values["date"], render.date_text(when),
-                  values["series"], tuple(folders))
+                  values["series"], tuple(folders), lang=values["lang"])
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -79,10 +80,10 @@ def _prefix_ids(html: str, prefix: str) -> str:
     return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', html)
 
 
-def _numbering_css(first_page: int, total: int) -> str:
-    # The reader's page numbers: start where this part starts, count to the reader's end.
-    return (f"@page :first {{ counter-reset: page {first_page}; }}\n"
-            f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n')
+def _numbering_css(first_page: int, total: int, labels: i18n.Labels | None = None) -> str:
+    # The reader's page numbers: start where this part starts, count to the reader's end, in the
+    # part's own language.
+    return f"@page :first {{ counter-reset: page {first_page}; }}\n" + i18n.page_css(labels or i18n.Labels(), total)
 
 
 def build(path: Path, options: pipeline.Options) -> pipeline.Built:
@@ -107,10 +108,10 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         figs = pipeline.figures(prepared, options)
         html = pipeline.html_for(prepared, figs, web=False, cache=options.cache)
         htmls.append(Html(_prefix_ids(html.text, f"d{n}-"), html.base_url, html.stylesheets, html.resources,
-                          html.lang, html.title))
+                          html.lang, html.title, html.css))
         doc = prepared.doc
-        entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors), prepared.series.label,
-                             f"d{n}-document"))
+        entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors),
+                             i18n.edition(prepared.series, doc.lang).label, f"d{n}-document"))
 
     def allowed(prepared):
         return (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
@@ -119,12 +120,14 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
         env = render.environment(cover_series.template_dirs)
+        labels = i18n.labels_for(cover_series, reader.lang)
         text = env.get_template("reader.html").render(
-            reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
-            ctx=_FrontContext(Markup(render.font_css(cover_series))))
-        text = typeset.typeset(text, "en")  # the desk's line breaks, as in the documents
-        html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
-        extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
+            reader=Reader(**{**reader.__dict__, "entries": listed}), series=i18n.edition(cover_series, reader.lang),
+            ctx=_FrontContext(Markup(render.font_css(cover_series)), labels))
+        text = typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
+        html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, reader.lang,
+                    reader.title)
+        extra = (i18n.page_css(labels, total),)
         return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options),
                           cache=options.cache)
 
@@ -138,7 +141,8 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, blanks, total = recto_starts(len(head.pages), counts)
     head = front(starts, total)
-    docs = [lay_out(h, p, (_numbering_css(s, total),)) for h, p, s in zip(htmls, parts, starts)]
+    docs = [lay_out(h, p, (_numbering_css(s, total, i18n.labels_for(p.series, p.doc.lang)),))
+            for h, p, s in zip(htmls, parts, starts)]
     # The blank verso before a document takes the size and print marks of the page it backs.
     backs = [cover_series] + [p.series for p in parts[:-1]]
     pages = list(head.pages)
@@ -202,3 +206,4 @@ def _print(series, options) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class _FrontContext:
     font_css: str
+    labels: i18n.Labels = i18n.Labels()

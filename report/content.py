@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import yamlload
 from .errors import ContentError, Problems, quote
-from .model import Author, Document, Series
+from .model import Author, Document, Edition, Series
 from .schemas import FRONT_MATTER
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -130,6 +130,10 @@ def read(folder: Path, problems: Problems) -> RawDocument | None:
     return RawDocument(folder, path, front, body, end + 2)
 
 
+def _language(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
 def check(raw: RawDocument, series: Series, problems: Problems, series_override: str | None = None) -> Document | None:
     """The front matter as a `Document`, or None with every problem added to `problems`."""
     front, path = raw.front, raw.path
@@ -147,6 +151,13 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
         required.setdefault("year", "required when there is no date")
     FRONT_MATTER.check(front, report, (front.pos[0], None), extra=series.declares, required=required,
                        skip=filled_in_later)
+    for i, edition in enumerate(front.get("editions") or ()):
+        # Another edition in the document's own language is a slip (a copied front matter, say).
+        if (isinstance(edition, dict) and isinstance(edition.get("lang"), str) and isinstance(front.get("lang", "en"), str)
+                and _language(edition["lang"]) == _language(front.get("lang", "en"))):
+            line, col = edition.value_pos["lang"]
+            problems.add(path, f"{quote(edition['lang'])} is this document's own language; editions lists "
+                         "the other language editions", line, col, f"editions[{i}].lang")
     if not raw.body.strip():
         problems.add(path, "the body is empty: write the text after the front matter", raw.body_line)
     if len(problems) > before:
@@ -159,4 +170,5 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
         "authors": tuple(Author(a["name"].strip(), a.get("affiliation"), a.get("bio")) for a in front["authors"]),
         "year": values["year"] if values["year"] is not None else int(values["date"][:4]),
         "extra": {k: front[k] for k in series.declares if k in front},
+        "editions": tuple(Edition(e["lang"], e["url"]) for e in values["editions"]),
     })

@@ -114,7 +114,7 @@ def layout(html: Html, allowed: tuple[Path, ...], extra_css: tuple[str, ...] = (
     try:
         fonts = font_config()
         sheets = [_stylesheet(Path(p), fetcher, fonts) for p in html.stylesheets]
-        sheets += [_css_string(css, fetcher, fonts) for css in extra_css]
+        sheets += [_css_string(css, fetcher, fonts) for css in html.css + tuple(extra_css)]
         document = weasyprint.HTML(string=html.text, base_url=html.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
     except RefusedURL as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from functools import partial
 from html import escape
@@ -78,7 +79,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
-    tokens, env = markup.parse(raw.body)
+    tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
     refs = tuple(markup.references(tokens, raw.body_line))
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     if doc is not None and series is not None:
@@ -145,20 +146,20 @@ def _is_picture(path: Path) -> bool:
     return head.startswith(IMAGE_MAGIC) or (path.suffix.lower() == ".svg" and b"<svg" in head)
 
 
-def chart_style(series: Series) -> ChartStyle:
+def chart_style(series: Series, lang: str = "en") -> ChartStyle:
     sans = series.fonts["sans"]
     colors = series.colors
     return ChartStyle(
         font_family=sans.family, font_file=sans.normal, bold_file=sans.bold, font_size=8.5,
         colors=series.chart_colors, text=colors["text"], muted=colors.get("muted", colors["text"]),
-        highlight=colors["accent"], width_in=float(series.chart_width_mm) / 25.4,
+        highlight=colors["accent"], width_in=float(series.chart_width_mm) / 25.4, lang=lang,
     )
 
 
-def web_chart_style(series: Series) -> ChartStyle:
+def web_chart_style(series: Series, lang: str = "en") -> ChartStyle:
     """Charts for the web page are drawn narrower than the text column (100 mm), so that on a
     phone (390 px wide) their text still renders at 9 px or more."""
-    return replace(chart_style(series), width_in=WEB_CHART_MM / 25.4)
+    return replace(chart_style(series, lang), width_in=WEB_CHART_MM / 25.4)
 
 
 WEB_CHART_MM = 100
@@ -173,7 +174,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
     """
     from . import charts
 
-    style = style or chart_style(prepared.series)
+    style = style or chart_style(prepared.series, prepared.doc.lang)
     numbered: dict[str, Figure] = {}
     for ref in prepared.refs:
         if ref.target in numbered:
@@ -183,7 +184,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
             spec = prepared.doc.charts[ref.chart_id]
             svg = (charts.placeholder(style) if spec.id in drawing
                    else charts.draw_cached(spec, style, options.cache / "charts"))
-            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec),
+            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec, prepared.doc.lang),
                                           spec.source, spec.note, spec.title)
         else:
             numbered[ref.target] = Figure(ref.target, number, ref.title or ref.caption, b"", ref.caption)
@@ -208,9 +209,9 @@ class Charts:
         specs = list({prepared.doc.charts[r.chart_id].id: prepared.doc.charts[r.chart_id]
                       for r in prepared.refs if r.chart_id}.values())
         if specs and options.low_memory:
-            charts.draw_apart(specs, chart_style(prepared.series), options.cache / "charts")
+            charts.draw_apart(specs, chart_style(prepared.series, prepared.doc.lang), options.cache / "charts")
         elif specs:
-            self.background = charts.draw_in_background(specs, chart_style(prepared.series),
+            self.background = charts.draw_in_background(specs, chart_style(prepared.series, prepared.doc.lang),
                                                         options.cache / "charts")
 
     def __enter__(self) -> "Charts":
@@ -242,7 +243,8 @@ class Charts:
         def getter(chart_id):
             def get() -> bytes:
                 self.background.wait_for(chart_id)
-                return charts.draw_cached(self.prepared.doc.charts[chart_id], chart_style(self.prepared.series),
+                return charts.draw_cached(self.prepared.doc.charts[chart_id],
+                                          chart_style(self.prepared.series, self.prepared.doc.lang),
                                           self.options.cache / "charts")
             return get
 
@@ -271,7 +273,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                 src = web_mod.data_uri(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png")
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
-                                                "chart" if fig.svg else "picture")
+                                                "chart" if fig.svg else "picture", prepared.doc.lang)
     body = markup.render_body(prepared.tokens, prepared.env, blocks)
     qr_src = None
     if prepared.doc.url:
@@ -317,7 +319,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     start = time.perf_counter()
     if fmt == "html":
         from . import web
-        html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series)),
+        html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
                         web=True, cache=options.cache)
         page = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
@@ -375,7 +377,10 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
 
 
 def check(folder: Path, options: Options) -> None:
-    prepare(folder, options)
+    prepared = prepare(folder, options)
+    from . import i18n
+    for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
+        print(line, file=sys.stderr)
 
 
 __all__ = ["Options", "build", "check", "prepare", "ContentErrors", "FORMATS"]

@@ -446,10 +446,38 @@ def _covered(font) -> set[int] | None:
     if stream is None:
         return None
     try:
-        cmap = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True).getBestCmap()
+        program = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True)
+        cmap = program.getBestCmap()
+        glyphs = program["maxp"].numGlyphs
     except Exception:  # a CFF or Type 1 program without a cmap: nothing to compare with
         return None
-    return set(cmap) if cmap else None
+    if not cmap:
+        return None
+    # A letter drawn through a glyph the shaping chose (a capital's alternate under
+    # `text-transform: uppercase`, "uni0407.a") has no cmap entry of its own; the font's
+    # ToUnicode names it, at a glyph the subset holds. `.notdef` is drawn at glyph 0 or at an
+    # id past the subset's glyphs: it never counts.
+    return set(cmap) | _to_unicode_drawn(font, glyphs)
+
+
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,8})>")
+
+
+def _to_unicode_drawn(font, glyphs: int) -> set[int]:
+    """The single characters the font's ToUnicode gives for real glyphs (not `.notdef`), when its
+    glyph ids are the subset's own (`/CIDToGIDMap /Identity`)."""
+    try:
+        descendant = font["/DescendantFonts"][0].get_object()
+        if descendant.get("/CIDToGIDMap") != "/Identity":
+            return set()
+        data = font["/ToUnicode"].get_object().get_data()
+    except Exception:  # not a CID font, or no readable ToUnicode: the cmap alone decides
+        return set()
+    found = set()
+    for glyph, text in _BFCHAR.findall(data):
+        if 0 < int(glyph, 16) < glyphs and len(text) == 4:
+            found.add(int(text, 16))
+    return found
 
 
 def check_missing_glyphs(ctx):

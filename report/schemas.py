@@ -12,6 +12,7 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+from . import i18n
 from .errors import quote
 from .schema import Field, Kind, NamingVoice, Schema
 
@@ -118,6 +119,47 @@ PRESS_COLOUR = Kind("[C, M, Y, K]", "four percentages [C, M, Y, K] from 0 to 100
 DATE_TEXT = dict(name="date", valid=valid_date, invalid="{value} is not a date; write YYYY-MM-DD or YYYY-MM")
 
 
+def language_tag(expected: str = "a language tag such as en or en-GB") -> Kind:
+    """A BCP 47 tag whose language has a catalogue of labels (report/locales)."""
+    def meaning(value):
+        problems = []
+        if len(value) > MAX_TEXT:
+            problems.append(f"is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed")
+        if not LANG_TAG.match(value):
+            problems.append(f"{quote(value)} is not a language tag such as en, en-GB or uk")
+        elif not i18n.supported(value):
+            problems.append(f"{quote(value)} is not a language the builder has labels for; supported: "
+                            f"{', '.join(i18n.SUPPORTED)} (docs/guides/languages.md says how to add one)")
+        return tuple(problems)
+    return Kind("language tag", expected, _is_str, meaning, annotation=str)
+
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def _label_value(value) -> bool:
+    return isinstance(value, str) or (isinstance(value, dict) and bool(value)
+                                      and all(k in PLURAL_CATEGORIES and isinstance(v, str) for k, v in value.items()))
+
+
+def _known_labels(value) -> tuple[str, ...]:
+    from .schema import nearest
+    known = i18n.keys()
+    return tuple(f"unknown label {quote(str(k))}{nearest(k, known)}" for k in value if k not in known)
+
+
+def _known_languages(value) -> tuple[str, ...]:
+    problems = []
+    for key in map(str, value):
+        if key != i18n.language(key) and i18n.supported(key):
+            problems.append(f"{quote(key)}: name the language alone ({i18n.language(key)}); a region's "
+                            "documents take its texts")
+        elif not i18n.supported(key):
+            problems.append(f"{quote(key)} is not a language the builder has labels for; supported: "
+                            f"{', '.join(i18n.SUPPORTED)}")
+    return tuple(problems)
+
+
 # -- the front matter of document.md ---------------------------------------------------------
 
 AUTHOR = Schema(
@@ -132,6 +174,18 @@ AUTHOR = Schema(
 )
 
 _TEXT = text(longest=MAX_TEXT)
+
+EDITION = Schema(
+    "editions", "Each edition", (
+        Field("lang", language_tag(), "the edition's language, e.g. sv", required=True),
+        Field("url", text("an absolute https:// address", name="https address", longest=MAX_TEXT, valid=valid_url,
+                          invalid="{value} is not an absolute https:// address"),
+              "where the edition is online", required=True),
+    ),
+    intro="`editions` is a list; each entry names another language edition of the same text, e.g. "
+          "`{lang: sv, url: https://sceeus.se/sv/…}`.",
+    not_mapping=lambda value: "must be a mapping with lang and url",
+)
 
 FRONT_MATTER = Schema(
     "document.md", "Front matter (document.md)", (
@@ -148,10 +202,10 @@ FRONT_MATTER = Schema(
         Field("authors", listing("a list of authors, each with a name", "list of authors", items=AUTHOR,
                                  empty="needs at least one author"),
               "one or more authors, in order (see below)", required=True),
-        Field("lang", text("a language tag such as en or en-GB", name="language tag", longest=MAX_TEXT,
-                           valid=LANG_TAG.match,
-                           invalid="{value} is not a language tag such as en, en-GB or uk"),
-              "the language of the text: hyphenation and the PDF's language", default="en"),
+        Field("lang", language_tag(),
+              "the language of the text: its labels, dates, numbers, quotation marks, hyphenation and the "
+              f"PDF's language; one of {', '.join(i18n.SUPPORTED)}, with a region if you like (en-GB)",
+              default="en"),
         Field("summary", text("Markdown text", name="Markdown", longest=MAX_TEXT),
               "the Executive Summary, in Markdown"),
         Field("recommendations", strings("a list of Markdown strings", "list of Markdown"),
@@ -160,6 +214,9 @@ FRONT_MATTER = Schema(
         Field("url", text("an absolute https:// address", name="https address", longest=MAX_TEXT, valid=valid_url,
                           invalid="{value} is not an absolute https:// address"),
               "the online version: printed with a QR code at the end"),
+        Field("editions", listing("a list of editions, each with lang and url", "list of editions", items=EDITION),
+              "the other language editions of this document (see below): named in the publisher block, "
+              "linked from the web page", default=()),
     ),
     intro="""
 `document.md` starts with a front matter: YAML keys between two `---` lines, then the Markdown
@@ -194,6 +251,30 @@ keywords: [Belarus, Ukraine]
 FACES = {"normal": ("400", "normal"), "italic": ("400", "italic"),
          "semibold": ("600", "normal"), "semibold_italic": ("600", "italic"),
          "bold": ("700", "normal"), "bold_italic": ("700", "italic")}
+
+LABELS = mapping("a mapping of label keys to texts", "mapping of labels",
+                 values=Kind("label", "a text, or a mapping of plural categories (one, few, many, other) to texts",
+                             _label_value, annotation=object),
+                 meaning=_known_labels)
+
+LANGUAGE = Schema(
+    "languages", "Each language", (
+        Field("name", text(), "`name` in this language"),
+        Field("label", text(), "`label` (masthead, running header) in this language"),
+        Field("publisher", text(), "`publisher` in this language"),
+        Field("publisher_lines", strings(), "`publisher_lines` in this language"),
+        Field("disclaimer", OPTIONAL_MARKDOWN, "`disclaimer` in this language"),
+        Field("disclaimer_plural", OPTIONAL_MARKDOWN, "`disclaimer_plural` in this language"),
+        Field("labels", LABELS, "the builder's labels replaced for this language, by key (the `msgctxt` of "
+              "report/locales/LANG.po): `summary: Sammanfattning`; a label with plural forms may give one "
+              "text per CLDR plural category (`about: {one: …, other: …}`)"),
+    ),
+    intro="`languages` maps a language (`sv`, `uk` …) to the series' texts in it. A document in a language "
+          "the series does not word prints the series' own texts; `--check` warns about each. A series "
+          "that sets one of these keys itself drops what its parents word for it in every language.",
+    null_is_absent=False,
+    not_mapping=lambda value: "must be a mapping of texts (label, disclaimer, labels …)",
+)
 
 FONT_FACE = Schema(
     "fonts", "Each font face", (
@@ -262,6 +343,12 @@ SERIES = Schema(
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
         Field("contents", BOOL, "a table of contents with page numbers", default=False),
         Field("cover", BOOL, "a cover page", default=False),
+        Field("lang", language_tag(), "the language of this series' own texts (name, label, disclaimer …)",
+              default="en"),
+        Field("languages", mapping("a mapping of languages to texts", "mapping of languages", values=LANGUAGE,
+                                   meaning=_known_languages),
+              "the series' texts and labels in other languages (see below); merged language by language "
+              "and key by key with the parent's", default={}),
     ),
     intro="""
 A series is a folder `styles/<id>/` with a `series.yaml` and, optionally, `style.css`,
@@ -346,6 +433,8 @@ READER = Schema(
         Field("date", text("a date written YYYY-MM-DD or YYYY-MM", **DATE_TEXT), "printed on the cover"),
         Field("series", text("a series id"), "the series of the cover and contents pages; each document "
               "keeps its own", default="sceeus-reader"),
+        Field("lang", language_tag(), "the language of the cover and contents; each document keeps its own",
+              default="en"),
         Field("documents", listing("a list of document folders, relative to this file", "list of folders",
                                    items=Kind("folder", "a folder path", _is_str, annotation=str),
                                    empty="needs at least one document folder"),
@@ -370,4 +459,4 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR,)), (SERIES, (FONT_FACE,)), (CHART, ()), (READER, ()))
+PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (FONT_FACE, LANGUAGE)), (CHART, ()), (READER, ()))

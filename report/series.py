@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import yamlload
+from . import i18n, yamlload
 from .content import FAILED, load_yaml_file
 from .errors import Problems, display_path, quote
 from .model import FACE_KEYS, FontFace, Series
@@ -108,6 +108,7 @@ def _merge(chain, problems: Problems) -> Series | None:
     """Merge root → child; font files resolve in the folder of the manifest that names them."""
     before = len(problems)  # problems found earlier (in the document, say) are not this series'
     merged: dict = {}
+    languages: dict[str, dict] = {}
     colors: dict[str, str] = {}
     fonts: dict[str, FontFace] = {}
     for sid, folder, manifest in reversed(chain):
@@ -121,6 +122,12 @@ def _merge(chain, problems: Problems) -> Series | None:
                 merged["cmyk"] = {k: v for k, v in merged.get("cmyk", {}).items() if k not in value or k in own}
             elif key == "cmyk":
                 merged["cmyk"] = {**merged.get("cmyk", {}), **value}
+            elif key == "languages":
+                continue  # after the keys: a text this series sets drops the parents' wording of it
+            elif key in i18n.TRANSLATABLE:
+                merged[key] = value
+                for texts in languages.values():
+                    texts.pop(key, None)
             elif key == "fonts":
                 for role, face in value.items():
                     font = _font(face, folder, path, f"fonts.{role}", fonts.get(role), problems)
@@ -131,6 +138,14 @@ def _merge(chain, problems: Problems) -> Series | None:
         if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
             # A series that words its own disclaimer never keeps a parent's plural of another text.
             merged.pop("disclaimer_plural", None)
+            for texts in languages.values():
+                texts.pop("disclaimer_plural", None)
+        for lang, texts in (manifest.get("languages") or {}).items():
+            mine = languages.setdefault(lang, {})
+            for key, value in texts.items():
+                mine[key] = {**mine.get(key, {}), **value} if key == "labels" else value
+            if "disclaimer" in texts and "disclaimer_plural" not in texts:
+                mine.pop("disclaimer_plural", None)
     series_id, folder, _ = chain[0]
     top = folder / "series.yaml"
     for role in COLOR_ROLES:
@@ -163,7 +178,8 @@ def _merge(chain, problems: Problems) -> Series | None:
     return Series(
         id=series_id, chain=tuple(s for s, _, _ in chain), folders=folders, template_dirs=template_dirs,
         stylesheets=tuple(f / "style.css" for f in reversed(folders) if (f / "style.css").is_file()),
-        **{**SERIES.values(merged), "colors": colors, "fonts": fonts, "chart_colors": chart_colors},
+        **{**SERIES.values(merged), "colors": colors, "fonts": fonts, "chart_colors": chart_colors,
+           "languages": languages},
     )
 
 

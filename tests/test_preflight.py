@@ -176,6 +176,15 @@ def test_a_character_missing_from_the_fonts():
     ]
 
 
+def test_a_capital_drawn_through_its_alternate_is_in_the_fonts():
+    # In capitals with letter-spacing, Source Sans draws Ukrainian Ї through its alternate
+    # glyph "uni0407.a", which has no cmap entry of its own: the PDF's ToUnicode names it.
+    body = ('<h2 style="text-transform: uppercase; letter-spacing: 0.1em">Рекомендації</h2>'
+            "<p>Ціханоўская and ཀ.</p>")
+    assert messages(problems(body, only="missing-glyph")) == [
+        "page 1: 'ཀ' (U+0F40) is not in the document's fonts: it would print as a fallback or a blank box"]
+
+
 # ---- 7. font-not-embedded ----------------------------------------------------------------
 
 def test_a_font_that_is_not_embedded():
