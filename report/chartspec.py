@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from pathlib import Path
 
-from . import yamlload
+from . import contentfile, yamlload
 from .content import FAILED, load_yaml_file, nearest
 from .errors import Problems, quote
 from .model import ChartSpec, Value
@@ -56,7 +57,7 @@ TEXT_KEYS = ("title", "unit", "source", "note", "alt")
 def load_charts(folder: Path, problems: Problems) -> dict[str, ChartSpec]:
     """The charts of a document folder by id; {} without `charts.yaml`. Faults go to `problems`."""
     path = Path(folder) / "charts.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):  # a pipe, a folder or a dangling link is refused, not ignored
         return {}
     root = load_yaml_file(path, problems)
     if root is FAILED or root is None:
@@ -223,13 +224,15 @@ class _Chart:
             return None
         line = self.vline("data")
         try:
-            raw = target.read_bytes()
-        except OSError as exc:
-            self.add(f"cannot read the data file {quote(name)}: {exc.strerror}", line)
-            return None
-        if len(raw) > MAX_CSV_BYTES:
-            self.add(f"data file {quote(name)} is {len(raw):,} bytes; at most {MAX_CSV_BYTES:,} are allowed",
-                     line)
+            raw = contentfile.read(target, self.folder, MAX_CSV_BYTES)
+        except contentfile.Refused as exc:
+            reason = str(exc)
+            if reason == "file not found":
+                self.add(f"data file {quote(name)} not found", line)
+            elif reason.startswith("is a link to a file outside"):
+                self.add("data file must be inside the document folder", line)
+            else:
+                self.add(f"data file {quote(name)} {reason}", line)
             return None
         try:
             text = raw.decode("utf-8")
@@ -242,33 +245,19 @@ class _Chart:
             bad_line = text[: text.index("\x00")].count("\n") + 1
             self.add("not a text file (it contains NUL bytes); save the data as CSV text", bad_line, target)
             return None
+        if contentfile.control_characters(text.replace("\r", ""), target, self.problems):
+            return None
         return self.parse_csv(text, name, target)
 
     def data_file(self, name: str) -> Path | None:
-        """The CSV file inside the document folder, or None with a problem."""
+        """The CSV file's path, when its name stays inside the document folder, or None with a problem."""
         line = self.vline("data")
         relative = Path(name)
-        folder = self.folder.resolve()
         if not name.strip() or relative.is_absolute() or name.startswith(("/", "\\")) \
                 or ".." in re.split(r"[/\\]", name) or relative.drive:
             self.add("data file must be inside the document folder", line)
             return None
-        target = self.folder / relative
-        try:
-            real = target.resolve()
-        except (OSError, RuntimeError):  # a symlink loop
-            self.add(f"data file {quote(name)} not found", line)
-            return None
-        if not real.is_relative_to(folder):
-            self.add("data file must be inside the document folder", line)
-            return None
-        if not real.exists():
-            self.add(f"data file {quote(name)} not found", line)
-            return None
-        if not real.is_file():
-            self.add(f"data file {quote(name)} is not a file", line)
-            return None
-        return target
+        return self.folder / relative
 
     def parse_csv(self, text: str, name: str, path: Path):
         rows: list[tuple[int, list[str]]] = []

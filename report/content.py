@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import yamlload
+from . import contentfile, yamlload
 from .errors import ContentError, Problems, quote
 from .model import Author, Document, Series
 
@@ -22,6 +22,7 @@ FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
+MAX_FILE_BYTES = 5_000_000  # document.md, charts.yaml, a reader or series file (a long report is ~100 KB)
 
 
 @dataclass(frozen=True)
@@ -39,31 +40,17 @@ class RawDocument:
         return self.front.get("series")
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """A UTF-8 file's text, or a problem naming the line of the first bad byte."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.add(path, "file not found")
-        return None
-    except OSError as exc:
-        problems.add(path, f"cannot read the file: {exc.strerror}")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.add(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line)
-        return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+def read_text(path: Path, problems: Problems, where: str = "the document folder") -> str | None:
+    """A UTF-8 text file inside its folder, checked and capped (see `contentfile`), or None."""
+    return contentfile.read_text(path, problems, path.parent, MAX_FILE_BYTES, where)
 
 
 FAILED = object()  # what load_yaml_file returns when the problem is already reported
 
 
-def load_yaml_file(path: Path, problems: Problems):
+def load_yaml_file(path: Path, problems: Problems, where: str = "the document folder"):
     """A YAML file's data (None when empty), or FAILED with the problem added to `problems`."""
-    text = read_text(path, problems)
+    text = read_text(path, problems, where)
     if text is None:
         return FAILED
     try:

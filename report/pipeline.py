@@ -9,7 +9,6 @@ at once. `--watch`, `--bundle` and the benchmark use these same stages.
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -96,10 +95,6 @@ def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     return {m[1] for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)} - set(charts)
 
 
-# The first bytes of the picture formats WeasyPrint draws.
-IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
-
-
 def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems) -> None:
     for token in tokens:
         if token.type == "heading_open" and token.tag == "h1":
@@ -128,21 +123,25 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
         if "://" in target or target.startswith(("/", "data:", "file:")) or ":" in target.split("/")[0]:
             problems.add(path, f"picture {quote(target)} must be a file inside the document folder", ref.line)
             continue
-        real = (folder / target).resolve()
-        if not real.is_relative_to(folder.resolve()):
-            problems.add(path, f"picture {quote(target)} is outside the document folder", ref.line)
-        elif not real.is_file():
-            problems.add(path, f"picture {quote(target)} not found", ref.line)
-        elif not _is_picture(real):
-            problems.add(path, f"picture {quote(target)} is not a PNG, JPEG, GIF, WebP or SVG image", ref.line)
+        problem = picture_problem(folder, target)
+        if problem is not None:
+            problems.add(path, f"picture {quote(target)} {problem}", ref.line)
         elif not ref.alone:
             problems.add(path, f"picture {quote(target)} must stand alone in its own paragraph", ref.line)
 
 
-def _is_picture(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return head.startswith(IMAGE_MAGIC) or (path.suffix.lower() == ".svg" and b"<svg" in head)
+def picture_problem(folder: Path, target: str) -> str | None:
+    """What is wrong with a picture file (see `pictures`), in words after its name; None when fine."""
+    from . import contentfile, pictures
+
+    try:
+        pictures.read(folder / target, folder)
+    except contentfile.Refused as exc:
+        reason = str(exc)
+        if reason == "file not found":
+            return "not found"
+        return "is outside the document folder" if reason.startswith("is a link to a file outside") else reason
+    return None
 
 
 def chart_style(series: Series) -> ChartStyle:
@@ -257,8 +256,9 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         else:
             src = ref_target
             if web:
-                path = prepared.doc.folder / ref_target
-                src = web_mod.data_uri(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png")
+                from . import pictures
+                picture = pictures.read(prepared.doc.folder / ref_target, prepared.doc.folder)
+                src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
                                                 "chart" if fig.svg else "picture")

@@ -133,7 +133,7 @@ def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLE
 
 
 def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
-    data = load_yaml_file(path, problems)
+    data = load_yaml_file(path, problems, "the series folder")
     if data is FAILED:
         return None
     if data is None:

@@ -165,7 +165,7 @@ def test_fetcher_serves_files_inside_the_folder(tree):
     ("{doc}/linked-folder/secret.txt", "the file is outside the document folder and the series folders"),
     ("file://localhost/etc/hostname", "the file is outside the document folder and the series folders"),
     ("{doc}/missing.txt", "no such file"),
-    ("{doc}", "no such file"),
+    ("{doc}", "the file is a folder, not a file"),
     ("http://example.org/x.png", "only files inside the document folder and the series can be used"),
     ("https://example.org/x.png", "only files inside the document folder and the series can be used"),
     ("ftp://example.org/x.png", "only files inside the document folder and the series can be used"),
@@ -214,7 +214,8 @@ ROUTES = {
     "embed": ('<embed src="file:///etc/hostname">', "file:///etc/hostname"),
     "inline SVG image": ('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4" role="img" aria-label="x">'
                          '<image href="file:///etc/hostname" width="4" height="4"/></svg>', "file:///etc/hostname"),
-    "SVG file's image": ('<img src="image.svg" alt="x">', "{outside}/picture.svg"),
+    # an SVG picture that refers to another file is refused before WeasyPrint reads it
+    "SVG file's image": ('<img src="image.svg" alt="x">', "{doc}/image.svg"),
     "@import": ('<style>@import url(file:///etc/hostname);</style><p>x</p>', "file:///etc/hostname"),
     "@font-face": ('<style>@font-face { font-family: Stolen; src: url({outside_path}/font.ttf) } '
                    'p { font-family: Stolen }</style><p>x</p>', "{outside}/font.ttf"),
