@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup
 
-from . import content, pipeline, render, series as series_mod, yamlload
+from . import content, pipeline, render, sandbox, series as series_mod, yamlload
 from .errors import BuildError, ContentErrors, Problems, quote
 from .model import Html
 
@@ -139,9 +140,12 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
         env = render.environment(cover_series.template_dirs)
-        text = env.get_template("reader.html").render(
-            reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
-            ctx=_FrontContext(Markup(render.font_css(cover_series))))
+        try:
+            text = env.get_template("reader.html").render(
+                reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
+                ctx=_FrontContext(Markup(render.font_css(cover_series))))
+        except jinja2.TemplateError as exc:
+            raise sandbox.render_problem(exc, cover_series.template_dirs) from None
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
         extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
         return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options),

@@ -80,6 +80,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
     tokens, env = markup.parse(raw.body)
     refs = tuple(markup.references(tokens, raw.body_line))
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
+    if series is not None:  # a template's syntax error is found by --check too
+        from . import render, sandbox
+        sandbox.problems(render.environment(series.template_dirs, options.cache / "templates"),
+                         series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     problems.raise_if_any()

@@ -77,14 +77,9 @@ def environment(template_dirs: tuple[Path, ...], cache: Path | None = None) -> j
 
 @lru_cache(maxsize=32)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    base = template_dirs[-1]
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        # `{% extends "base/document.html" %}` reaches the base template from an override.
-        jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(base))}),
-    ])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    # Sandboxed: a series template is code we did not write (see `sandbox`).
+    from . import sandbox
+    return sandbox.environment(template_dirs)
 
 
 def font_css(series: Series) -> str:
@@ -159,8 +154,12 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
 
 
 def render(ctx: Context, resources: dict[str, tuple[bytes, str]], cache: Path | None = None) -> Html:
+    from . import sandbox
     env = environment(ctx.series.template_dirs, cache)
-    text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+    try:
+        text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+    except jinja2.TemplateError as exc:  # a series' template at fault: its file and line
+        raise sandbox.render_problem(exc, ctx.series.template_dirs) from None
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
                 lang=ctx.doc.lang, title=ctx.title)
