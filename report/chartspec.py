@@ -26,6 +26,7 @@ TYPES = ("bar", "barh", "line", "stacked")
 CHART_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_ID = 100  # characters in a chart id
 MAX_VALUES = 10_000  # x values in one chart: more would not be legible anyway
+MAX_CATEGORIES = 500  # bars, or named x values: each is drawn and labelled
 MAX_TEXT = 2_000  # characters in a title, unit, source, note or alt text
 MAX_CSV_BYTES = 5_000_000
 MAX_BAD_VALUES = 5  # bad values reported one by one per series; the rest are counted
@@ -112,6 +113,12 @@ class _Chart:
             elif key in TEXT_KEYS and len(value) > MAX_TEXT:
                 self.add(f"'{key}' is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed",
                          self.vline(key))
+            elif key in ("source", "note"):  # Markdown: its links are held to the body's rules
+                from . import bodycheck
+                found = Problems()
+                bodycheck.field(value, self.path, self.vline(key), key, found)
+                for problem in found:
+                    self.add(f"'{key}': {problem.message}", problem.line)
 
         kind = entry.get("type")
         if kind is None:
@@ -123,6 +130,12 @@ class _Chart:
         if self.failed or data is None:
             return None
         x, series = data
+        if (kind != "line" or any(isinstance(v, str) for v in x)) and len(x) > MAX_CATEGORIES:
+            # Each category is drawn and labelled: 10,000 bars take minutes and print as a grey block.
+            self.add(f"{len(x):,} categories; a {kind} chart, or a chart with named x values, may have at most "
+                     f"{MAX_CATEGORIES:,} (a line chart over numbers may have {MAX_VALUES:,} points)",
+                     self.vline("data" if "data" in entry else "x"))
+            return None
         return ChartSpec(
             id=self.id, type=kind, x=x, series=series,
             unit=entry.get("unit"), title=entry.get("title"), source=entry.get("source"),

@@ -23,7 +23,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“‘\"(])")
 
 def _parser() -> MarkdownIt:
     # html=False: raw HTML is shown as text. linkify stays off: no library fetches anything.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    # maxNesting above the limit `bodycheck` reports: markdown-it drops what lies deeper.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": 100})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.core.ruler.push("direction", _direction)
@@ -31,7 +32,20 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
     md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
     md.add_render_rule("footnote_anchor", _render_backref)
+    md.add_render_rule("link_open", _render_link)
     return md
+
+
+def _render_link(self, tokens, idx, options, env) -> str:
+    """The last guard: a link `bodycheck` did not vet (a series' disclaimer, say) is never written
+    with a target other than http, https, mailto or an anchor."""
+    from .bodycheck import link_problem
+    from .errors import BuildError
+
+    problem = link_problem(tokens[idx].attrGet("href") or "")
+    if problem:
+        raise BuildError(problem)
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _direction(state) -> None:

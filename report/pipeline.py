@@ -17,7 +17,7 @@ from pathlib import Path
 
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
-from . import chartspec, content, coverage, markup, output, series as series_mod
+from . import bodycheck, chartspec, content, coverage, markup, output, series as series_mod
 from .errors import ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
@@ -77,7 +77,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
+    bodycheck.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
+    bodycheck.front_matter(raw.front, raw.path, problems)
     tokens, env = markup.parse(raw.body)
+    bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     if series is not None:  # a template's syntax error is found by --check too

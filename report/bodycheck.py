@@ -1,0 +1,121 @@
+"""Checks of Markdown text before anything is laid out: bounded work, nothing dropped, safe links.
+
+Layout time grows faster than the text in a few places, so a small file could hold the
+builder for minutes: a word thousands of characters long (every break point is tried), one
+enormous line, thousands of footnotes. Each has a limit, reported at its line. Deep nesting
+is printed whole up to a limit and refused beyond it, never cut silently (markdown-it stops
+parsing at its `maxNesting`, which is set well above our limit so that it is never reached
+unnoticed).
+
+Links: only `http`, `https` and `mailto` addresses and `#` anchors inside the document reach
+the PDF and the web page. A relative link (`notes.txt`, `/etc/passwd`, `//host/share`) would
+become a `file:` address on the reader's machine, or the editor's disk in the PDF: it is an
+error, at its line.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .errors import Problems, quote
+
+MAX_LINE = 20_000  # characters in one line of Markdown (a long paragraph is ~3,000)
+MAX_WORD = 2_000  # characters without a space (a long URL is ~300): line breaking tries each
+MAX_FOOTNOTES = 1_000
+MAX_NESTING = 20  # lists and quotations inside each other
+PARSER_NESTING = 100  # markdown-it's own limit: above ours, so never reached unreported
+CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open")
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def link_problem(href: str) -> str | None:
+    """Why a link target cannot be used, or None for an anchor or an http(s) or mailto address."""
+    if href.startswith("#"):
+        return None
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return f"link {quote(href)} is not a valid address"
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") and parts.netloc:
+        return None
+    if scheme == "mailto" and parts.path:
+        return None
+    if scheme:
+        return f"link {quote(href)}: only http, https and mailto links can be used"
+    if href.startswith("//"):
+        return f"link {quote(href)} has no scheme: write the whole address, https://…"
+    return (f"link {quote(href)} points to a file; a file is not published with the document: "
+            "link an https:// address, or write the name as text")
+
+
+def lines(text: str, path, first_line: int, problems: Problems) -> None:
+    """Line and word lengths of Markdown source, `first_line` being the line of its first line."""
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if len(line) > MAX_LINE:
+            problems.add(path, f"the line is {len(line):,} characters long; at most {MAX_LINE:,} are allowed "
+                         "(break it into paragraphs)", number)
+            continue
+        if len(line) > MAX_WORD:
+            longest = max(line.split(), key=len, default="")
+            if len(longest) > MAX_WORD:
+                problems.add(path, f"a word of {len(longest):,} characters ({quote(longest)}); at most "
+                             f"{MAX_WORD:,} characters without a space are allowed", number)
+
+
+def tokens(tokens: list, path, first_line: int, problems: Problems) -> None:
+    """Nesting, footnotes and links of a parsed body."""
+    depth, footnotes = 0, 0
+    reported_depth = False
+    line = first_line
+    for token in tokens:
+        if token.map:
+            line = first_line + token.map[0]
+        if token.type in CONTAINERS:
+            depth += 1
+            if depth > MAX_NESTING and not reported_depth:
+                problems.add(path, f"lists and quotations are nested more than {MAX_NESTING} deep here; "
+                             "write it with fewer levels", line)
+                reported_depth = True
+        elif token.type in ("blockquote_close", "bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        if token.level >= PARSER_NESTING - 1 and not reported_depth:  # markdown-it stopped here
+            problems.add(path, f"nested more than {MAX_NESTING} deep here; write it with fewer levels", line)
+            reported_depth = True
+        for child in token.children or ():
+            if child.type == "footnote_ref" and child.meta.get("subId", 0) == 0:
+                footnotes += 1
+                if footnotes == MAX_FOOTNOTES + 1:
+                    problems.add(path, f"more than {MAX_FOOTNOTES:,} footnotes; at most {MAX_FOOTNOTES:,} "
+                                 "are allowed", line)
+            if child.type == "link_open":
+                problem = link_problem(child.attrGet("href") or "")
+                if problem:
+                    problems.add(path, problem, line)
+
+
+def field(text: str, path, line: int | None, name: str, problems: Problems) -> None:
+    """Links and limits in a Markdown value of a front matter or a manifest (summary, bio …)."""
+    from . import markup
+
+    found = Problems()
+    tokens(markup.MD.parse(text, {}), path, line or 1, found)
+    for problem in found:
+        problems.add(problem.path, problem.message, line, None, name)
+
+
+def front_matter(front, path, problems: Problems) -> None:
+    """The Markdown values of a front matter: summary, recommendations, authors' bios."""
+    summary = front.get("summary")
+    if isinstance(summary, str):
+        field(summary, path, front.value_pos.get("summary", (None,))[0], "summary", problems)
+    recommendations = front.get("recommendations")
+    if isinstance(recommendations, list):
+        for i, item in enumerate(recommendations):
+            if isinstance(item, str):
+                field(item, path, recommendations.item_pos[i][0], f"recommendations[{i}]", problems)
+    authors = front.get("authors")
+    if isinstance(authors, list):
+        for i, author in enumerate(authors):
+            if isinstance(author, dict) and isinstance(author.get("bio"), str):
+                field(author["bio"], path, author.value_pos["bio"][0], f"authors[{i}].bio", problems)
