@@ -91,6 +91,7 @@ class Reference:
     title: str | None
     line: int  # in document.md
     alone: bool  # the only thing in its paragraph
+    in_note: bool = False  # inside a footnote
 
     @property
     def chart_id(self) -> str | None:
@@ -118,7 +119,10 @@ def parse(text: str) -> tuple[list[Token], dict]:
 
 def references(tokens: list[Token], first_line: int) -> list[Reference]:
     found = []
+    in_note = False
     for i, token in enumerate(tokens):
+        if token.type in ("footnote_open", "footnote_close"):
+            in_note = token.type == "footnote_open"
         if token.type != "inline" or not token.children:
             continue
         images = [c for c in token.children if c.type == "image"]
@@ -128,25 +132,30 @@ def references(tokens: list[Token], first_line: int) -> list[Reference]:
             line = first_line + (token.map[0] if token.map else 0)
             found.append(Reference(
                 image.attrGet("src") or "", image.content, image.attrGet("title") or None,
-                line, alone and in_paragraph))
+                line, alone and in_paragraph, in_note))
     return found
+
+
+# Ids the builder gives figures and notes: a heading never takes one ("## Figure 1").
+GENERATED_ID = re.compile(r"^(figure-\d+|fn\d+|fnref\d+(:\d+)?)$")
 
 
 def slug(text: str, taken: set[str]) -> str:
     base = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "section"
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate in taken or GENERATED_ID.match(candidate):
         candidate, n = f"{base}-{n}", n + 1
     taken.add(candidate)
     return candidate
 
 
-def render_body(tokens: list[Token], env: dict, figures: dict[str, str]) -> Body:
-    """HTML of the body. `figures` maps an image target to the HTML of its <figure>."""
+def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserved=frozenset()) -> Body:
+    """HTML of the body. `figures` maps an image target to the HTML of its <figure>; `reserved`
+    holds the ids the template uses (#policy-recommendations …), which no heading may take."""
     tokens = list(tokens)
     out: list[Token] = []
     headings: list[Heading] = []
-    taken: set[str] = set()
+    taken: set[str] = set(reserved)
     notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     body_tokens, note_tokens = tokens[:notes_at], tokens[notes_at:]
     i = 0

@@ -83,8 +83,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
     bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
-    if series is not None:  # a template's syntax error is found by --check too
-        from . import render, sandbox
+    if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
+        from . import render, sandbox, seriescss
+        assets = tuple(a for a in (series_mod.find_asset(series, n) for n in ("web.css", "print.css")) if a)
+        seriescss.check(series.stylesheets + assets, series.folders, problems)
         sandbox.problems(render.environment(series.template_dirs, options.cache / "templates"),
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
@@ -114,6 +116,10 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
                          "refer to it by its number instead", ref.line)
             continue
         shown[ref.target] = ref.line
+        if ref.in_note:  # a note is a line of small text: no figure is drawn there
+            problems.add(path, f"{quote(ref.target)}: a chart or picture cannot be shown inside a footnote",
+                         ref.line)
+            continue
         chart_id = ref.chart_id
         if chart_id is not None:
             if chart_id in broken:
@@ -269,7 +275,9 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
                                                 "chart" if fig.svg else "picture")
-    body = markup.render_body(prepared.tokens, prepared.env, blocks)
+    from . import sandbox
+    body = markup.render_body(prepared.tokens, prepared.env, blocks,
+                              sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None
     if prepared.doc.url:
         from .qr import qr_svg

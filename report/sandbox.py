@@ -102,3 +102,18 @@ def render_problem(exc: Exception, template_dirs: tuple[Path, ...]) -> ContentEr
         return ContentError(path, f"template {exc.name!r} not found", line)
     kind = "not allowed in a template" if isinstance(exc, jinja2.exceptions.SecurityError) else "template error"
     return ContentError(path, f"{kind}: {exc}", line)
+
+
+
+def template_ids(template_dirs: tuple[Path, ...]) -> frozenset[str]:
+    """The literal ids in a series' templates: a heading's anchor must not take one."""
+    import re
+    found = set()
+    for folder in template_dirs:
+        for path in sorted(Path(folder).rglob("*.html")):
+            try:
+                text = contentfile.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder").decode("utf-8", "replace")
+            except contentfile.Refused:
+                continue  # reported by problems()
+            found.update(re.findall(r'\bid="([A-Za-z][\w-]*)"', text))
+    return frozenset(found)

@@ -215,10 +215,11 @@ def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf
                 weight = f"font-weight: {weight or '200 900'}; "
                 rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{server.file_url(path)}"); '
                              f"{weight}font-style: {style}; }}")
-    css = ["\n".join(rules)] + [p.read_text(encoding="utf-8") for p in series.stylesheets]
+    from . import seriescss
+    css = ["\n".join(rules)] + [seriescss.inline(p, series.folders) for p in series.stylesheets]
     web_css = series_mod.find_asset(series, "web.css")
     if web_css is not None:
-        css.append(web_css.read_text(encoding="utf-8"))
+        css.append(seriescss.inline(web_css, series.folders))
     text = FILE_FONT_FACE.sub("", html.text)
     text = text.replace("</head>", "<style>\n" + "\n".join(css) + "\n</style>\n</head>", 1)
     bar = BAR % {"stem": html_mod.escape(state.stem), "pdf": state.pdf_version} if with_pdf else ""

@@ -13,6 +13,8 @@ import io
 import re
 from pathlib import Path
 
+from . import seriescss
+from .errors import BuildError, display_path
 from .model import Series
 
 SVG_HEAD = re.compile(r"^.*?(?=<svg)", re.S)
@@ -56,7 +58,11 @@ def font_faces(series: Series, text: str) -> str:
     for role, face in sorted(series.fonts.items()):
         for weight, style, path in face.faces():
             if path is not None:
-                uri = data_uri(subset_font(path, text), "font/woff")
+                try:
+                    uri = data_uri(subset_font(path, text), "font/woff")
+                except Exception as exc:  # fontTools raises many kinds on a file that is no font
+                    raise BuildError(f"the font file {display_path(path)} cannot be read as a font "
+                                     f"({type(exc).__name__}: {str(exc)[:80]})") from None
                 weight = f"font-weight: {weight or '200 900'}; "
                 rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{uri}") format("woff"); '
                              f"{weight}font-style: {style}; }}")
@@ -67,9 +73,10 @@ def standalone(html_text: str, series: Series, web_css: Path | None) -> str:
     """Put every stylesheet and the fonts into the page's <head>."""
     visible = re.sub(r"<[^>]+>", "", html_text)
     css = [font_faces(series, visible)]
-    css += [p.read_text(encoding="utf-8") for p in series.stylesheets]
+    # The browser would fetch what a url() names: the fetcher's rules, applied here (see seriescss).
+    css += [seriescss.inline(p, series.folders) for p in series.stylesheets]
     if web_css is not None:
-        css.append(web_css.read_text(encoding="utf-8"))
+        css.append(seriescss.inline(web_css, series.folders))
     # The generated @font-face rules with file: URLs are for WeasyPrint only.
     html_text = re.sub(r"@font-face \{[^}]*url\(\"file:[^}]*\}\n?", "", html_text)
     style = "<style>\n" + "\n".join(css) + "\n</style>\n</head>"
