@@ -46,8 +46,11 @@ class Reader:
     entries: tuple[Entry, ...] = ()
 
 
-def load(path: Path, problems: Problems) -> Reader | None:
-    data = content.load_yaml_file(path, problems)
+def load(path: Path, problems: Problems, found: list | None = None) -> Reader | None:
+    """The reader file checked; `found` receives the document folders it lists, even when the
+    file has problems, so that the documents' problems are reported in the same run."""
+    found = [] if found is None else found
+    data = content.load_yaml_file(path, problems, "its folder")
     if data is content.FAILED:
         return None
     if not isinstance(data, yamlload.Marked):
@@ -84,7 +87,9 @@ def load(path: Path, problems: Problems) -> Reader | None:
                 folder = (path.parent / item)
                 if not (folder / "document.md").is_file():
                     problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
+                    continue
                 folders.append(folder)
+    found.extend(folders)  # checked by the caller even when this file has problems: all at once
     if len(problems) > before:
         return None
     from .model import Document
@@ -106,23 +111,47 @@ def _numbering_css(first_page: int, total: int) -> str:
             f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n')
 
 
-def build(path: Path, options: pipeline.Options) -> pipeline.Built:
-    from . import pdf
+def output_name(path: Path) -> str:
+    """`events/stockholm-2024/reader.yaml` → `stockholm-2024`: a reader is named after its event's
+    folder; a file with another name (`stockholm.yaml`) after itself."""
+    return path.resolve().parent.name if path.stem == "reader" else path.stem
 
+
+def prepare(path: Path, options: pipeline.Options):
+    """Every check of a reader and its documents, all problems at once: (reader, series, parts)."""
     problems = Problems()
-    reader = load(path, problems)
+    folders: list[Path] = []
+    reader = load(path, problems, folders)
     roots = series_mod.series_roots(options.style_roots)
     cover_series = None
     if reader is not None:
         cover_series = series_mod.resolve(reader.series_id, problems, roots, (str(path), None))
+    if cover_series is not None:
+        if not any((d / "reader.html").is_file() for d in cover_series.template_dirs):
+            problems.add(path, f"the series {quote(cover_series.id)} has no templates/reader.html, which a "
+                         "reader's cover and contents need (sceeus-reader has one)", None, None, "series")
+        else:
+            sandbox.problems(render.environment(cover_series.template_dirs), cover_series.template_dirs,
+                             "reader.html", problems)
     parts = []
-    for folder in reader.documents if reader else ():
+    for folder in folders:
         try:
             parts.append(pipeline.prepare(folder, options))
         except ContentErrors as exc:
             problems.extend(exc.errors)
     problems.raise_if_any()
+    return reader, cover_series, parts
 
+
+def check(path: Path, options: pipeline.Options) -> None:
+    prepare(path, options)
+
+
+def build(path: Path, options: pipeline.Options) -> pipeline.Built:
+    """The reader in each PDF format asked for (pdf, print): every one written, or none."""
+    from . import output
+
+    reader, cover_series, parts = prepare(path, options)
     htmls, entries = [], []
     for n, prepared in enumerate(parts, 1):
         figs = pipeline.figures(prepared, options)
@@ -132,6 +161,18 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         doc = prepared.doc
         entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors), prepared.series.label,
                              f"d{n}-document"))
+    files = []
+    for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):
+        data = _bind(path, reader, cover_series, parts, htmls, entries, options, fmt == "print")
+        files.append((options.out_dir / (output_name(path) + pipeline.SUFFIX[fmt]), data))
+    return pipeline.Built(output.write_all(files))
+
+
+def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool) -> bytes:
+    from . import pdf
+
+    def extra(series) -> tuple[str, ...]:
+        return _print(series, options) if print_mode else ()
 
     def allowed(prepared):
         return (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
@@ -147,30 +188,27 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         except jinja2.TemplateError as exc:
             raise sandbox.render_problem(exc, cover_series.template_dirs) from None
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
-        extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
-        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options),
+        numbers = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
+        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), numbers + extra(cover_series),
                           cache=options.cache)
 
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)
-    counts = [len(pdf.layout(h, allowed(p), _print(p.series, options)).pages) for h, p in zip(htmls, parts)]
+    counts = [len(pdf.layout(h, allowed(p), extra(p.series)).pages) for h, p in zip(htmls, parts)]
     starts, page = [], len(head.pages) + 1
     for count in counts:
         starts.append(page)
         page += count
     total = page - 1
     head = front(starts, total)
-    docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + _print(p.series, options))
+    docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + extra(p.series))
             for h, p, s in zip(htmls, parts, starts)]
     if len(head.pages) + sum(len(d.pages) for d in docs) != total:
         raise BuildError("the reader's page count changed between layouts; please report this")
     bound = head.copy([page for d in [head, *docs] for page in d.pages])
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
-    data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats))
-    suffix = ".print.pdf" if "print" in options.formats else ".pdf"
-    from . import output
-    return pipeline.Built((output.write_atomic(options.out_dir / (path.stem + suffix), data),))
+    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode))
 
 
 def _print(series, options) -> tuple[str, ...]:

@@ -132,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.folders:
         if not folder.is_dir():
             p.error(f"no such folder: {folder}")
-    if args.bundle is not None and (args.folders or args.watch or args.check):
-        p.error("--bundle takes no document folders, --watch or --check")
+    if args.bundle is not None and (args.folders or args.watch):
+        p.error("--bundle takes no document folders or --watch")
+    if args.bundle is not None and "html" in formats:
+        p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
     if args.bundle is not None and not args.bundle.is_file():
         p.error(f"--bundle: no such file: {args.bundle}")
     folders = [args.bundle] if args.bundle else (args.folders or data_folders())
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     status = EXIT_OK
     if args.bundle:
         started(args.bundle)
-        outcomes = iter([batch.bundle(args.bundle, options, args.verbose)])
+        outcomes = iter([batch.bundle(args.bundle, options, args.verbose, args.check)])
     else:
         outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
     try:

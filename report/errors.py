@@ -95,3 +95,12 @@ class Problems(list):
 
 class BuildError(Exception):
     """A build failed for a reason outside the content (a refused URL, a lost footnote …)."""
+
+
+class MachineError(Exception):
+    """A fault of the machine, not of the content or the builder: disk full, no permission, a
+    folder in the way. Reported as `path: reason` with exit status 1, like a content problem."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = Path(path), reason
+        super().__init__(f"{display_path(path)}: {reason}")

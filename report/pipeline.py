@@ -366,8 +366,8 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
             target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    written = tuple(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]), out.data)
-                    for out in outputs)
+    written = output.write_all([(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]), out.data)
+                                for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
 
 

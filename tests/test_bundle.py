@@ -20,8 +20,8 @@ def test_a_reader_of_two_documents(tmp_path):
         "date: 2024-03-01\ndocuments:\n  - guest\n  - second\n", encoding="utf-8")
     result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "out" / "reader.pdf"
-    assert result.stdout.strip().endswith("reader.pdf")
+    pdf = tmp_path / "out" / f"{tmp_path.name}.pdf"  # a reader.yaml is named after its folder, the event
+    assert result.stdout.strip().endswith(f"{tmp_path.name}.pdf")
     pages = [" ".join(text.split()) for text in pdf_text(pdf)]
     total = len(pages)
     assert "Stockholm Conference on Belarus" in pages[0] and "1 March 2024" in pages[0]
