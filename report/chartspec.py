@@ -3,7 +3,7 @@
 Each chart gives its data inline (`x` plus `series`, a mapping of name to a list of numbers) or
 as `data: file.csv`, a CSV file in the document folder whose first column holds the x values
 and whose other columns hold one series each (the header row names them). `null` (in YAML) or
-an empty cell, `null` or `NA` (in a CSV) is a gap.
+an empty cell, `null`, `NA` or `n/a` in any case (in a CSV) is a gap.
 
 Every problem is added to the caller's `Problems`, as `path:line: chart 'id': what is wrong`;
 nothing here raises on the first fault, and nothing here imports matplotlib.

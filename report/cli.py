@@ -149,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     options = pipeline.Options(
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
         pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,
-        low_memory=args.low_memory or short)
+        low_memory=args.low_memory or short,
+        progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)
     jobs = args.jobs or batch.jobs_default()
     if short and not (args.quiet or args.check):
         print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",

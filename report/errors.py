@@ -43,8 +43,9 @@ def display_path(path: Path | str) -> str:
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
+        return printable(str(path))
+    # printable: a newline in a folder's name must not split the line it is printed on
+    return printable(rel if not rel.startswith("..") else str(path))
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class Options:
     cache: Path = field(default_factory=cache_dir)
     preflight: bool = False  # check each PDF as a print shop would
     low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see helpers.py)
+    progress: bool = False  # say on stderr when each format is made (a long multi-format build)
 
 
 @dataclass(frozen=True)
@@ -310,8 +311,16 @@ def build(folder: Path, options: Options, preview=None) -> Built:
     with Charts(prepared, options) as charts:            # drawn or cached; a helper may draw beside us
         if preview is not None:
             preview(prepared, charts)                    # --watch --serve: the web page first
-        outputs = [produce(prepared, charts, fmt, options) for fmt in options.formats]  # HTML, pages, PDF
+        outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
+                   for fmt in options.formats]                # HTML, pages, PDF
     return write(prepared, outputs, options)             # every format, or none
+
+
+def _said(out: "Output", folder: Path, options: Options) -> "Output":
+    if options.progress:
+        import sys
+        print(f"{display_path(folder)}: {out.format} made in {out.seconds:.1f} s", file=sys.stderr, flush=True)
+    return out
 
 
 def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> Output:
