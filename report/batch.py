@@ -62,9 +62,11 @@ def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
     except MachineError as exc:
         return Outcome(target, problems=(printable(str(exc)),), seconds=time.perf_counter() - start)
     except OSError as exc:  # the machine's fault (a file vanished, no space): its path and its reason
-        path = exc.filename if exc.filename is not None else where
-        return Outcome(target, problems=(printable(f"{display_path(path)}: {exc.strerror or exc}"),),
-                       seconds=time.perf_counter() - start)
+        if exc.filename is not None:
+            line = f"{display_path(exc.filename)}: {exc.strerror or exc}"
+        else:  # a temporary file of a library (WeasyPrint's fonts, say): name what was being built
+            line = f"{display_path(where)}: the build stopped on a fault of the machine: {exc.strerror or exc}"
+        return Outcome(target, problems=(printable(line),), seconds=time.perf_counter() - start)
     except MemoryError:
         return Outcome(target, problems=(f"{display_path(where)}: out of memory while building; nothing written",),
                        seconds=time.perf_counter() - start)

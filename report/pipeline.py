@@ -98,9 +98,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     """Ids that charts.yaml defines but that failed their checks (already reported there)."""
+    from . import contentfile
     try:
-        text = (folder / "charts.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = contentfile.read(folder / "charts.yaml", folder, content.MAX_FILE_BYTES).decode("utf-8")
+    except (contentfile.Refused, UnicodeDecodeError):
         return set()
     return {m[1] for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)} - set(charts)
 
@@ -154,7 +155,8 @@ def picture_problem(folder: Path, target: str) -> str | None:
         reason = str(exc)
         if reason == "file not found":
             return "not found"
-        return "is outside the document folder" if reason.startswith("is a link to a file outside") else reason
+        outside = reason.startswith(("is a link to a file outside", "is outside"))
+        return "is outside the document folder" if outside else reason
     return None
 
 
