@@ -21,7 +21,8 @@ from .errors import Problems, quote
 
 MAX_LINE = 20_000  # characters in one line of Markdown (a long paragraph is ~3,000)
 MAX_WORD = 2_000  # characters without a space (a long URL is ~300): line breaking tries each
-MAX_FOOTNOTES = 1_000
+MAX_FOOTNOTES = 1_000  # 1,000 notes lay out in about 9 s
+MAX_FIGURES = 300  # charts and pictures shown in one document (a 100-page report has ~60)
 MAX_NESTING = 20  # lists and quotations inside each other
 PARSER_NESTING = 100  # markdown-it's own limit: above ours, so never reached unreported
 CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open")
@@ -119,3 +120,10 @@ def front_matter(front, path, problems: Problems) -> None:
         for i, author in enumerate(authors):
             if isinstance(author, dict) and isinstance(author.get("bio"), str):
                 field(author["bio"], path, author.value_pos["bio"][0], f"authors[{i}].bio", problems)
+
+
+def figures(refs, path, problems: Problems) -> None:
+    shown = list(dict.fromkeys(r.target for r in refs))
+    if len(shown) > MAX_FIGURES:
+        line = next(r.line for r in refs if r.target == shown[MAX_FIGURES])
+        problems.add(path, f"more than {MAX_FIGURES} charts and pictures; at most {MAX_FIGURES} are allowed", line)

@@ -242,7 +242,7 @@ class _Chart:
             reason = str(exc)
             if reason == "file not found":
                 self.add(f"data file {quote(name)} not found", line)
-            elif reason.startswith("is a link to a file outside"):
+            elif reason.startswith(("is a link to a file outside", "is outside")):
                 self.add("data file must be inside the document folder", line)
             else:
                 self.add(f"data file {quote(name)} {reason}", line)

@@ -22,7 +22,8 @@ FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
-MAX_FILE_BYTES = 5_000_000  # document.md, charts.yaml, a reader or series file (a long report is ~100 KB)
+MAX_FILE_BYTES = 5_000_000  # charts.yaml, a reader or series file
+MAX_DOCUMENT_BYTES = 1_000_000  # document.md: some 300 pages (the Guest Commentary is 16 KB, 6 pages)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def load_yaml_file(path: Path, problems: Problems, where: str = "the document fo
 
 def read(folder: Path, problems: Problems) -> RawDocument | None:
     path = folder / "document.md"
-    text = read_text(path, problems)
+    text = contentfile.read_text(path, problems, folder, MAX_DOCUMENT_BYTES)
     if text is None:
         return None
     if not text.strip():

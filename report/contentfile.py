@@ -49,7 +49,9 @@ def locate(path: Path, root: Path, where: str = "the document folder") -> Path:
         raise Refused(f"cannot open the file: {exc.strerror or exc}") from None
     if not real.is_relative_to(os.path.realpath(root)):
         # Never name the target: it may be the very secret the link was made to show.
-        raise Refused(f"is a link to a file outside {where}")
+        if Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root)):
+            raise Refused(f"is a link to a file outside {where}")
+        raise Refused(f"is outside {where}")
     try:
         mode = os.stat(real).st_mode
     except OSError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
 from . import bodycheck, chartspec, content, coverage, markup, output, series as series_mod
-from .errors import ContentErrors, Problems, display_path, quote
+from .errors import BuildError, ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
@@ -83,6 +83,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
     tokens, env = markup.parse(raw.body)
     bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
+    bodycheck.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
         from . import render, sandbox, seriescss
@@ -313,8 +314,12 @@ def build(folder: Path, options: Options, preview=None) -> Built:
     with Charts(prepared, options) as charts:            # drawn or cached; a helper may draw beside us
         if preview is not None:
             preview(prepared, charts)                    # --watch --serve: the web page first
-        outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
-                   for fmt in options.formats]                # HTML, pages, PDF
+        try:
+            outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
+                       for fmt in options.formats]            # HTML, pages, PDF
+        except BuildError as exc:                        # found in layout: placed at its nearest line
+            from . import layoutlines
+            raise layoutlines.located(exc, prepared) from None
     return write(prepared, outputs, options)             # every format, or none
 
 
@@ -383,7 +388,11 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
 
 
 def check(folder: Path, options: Options) -> None:
-    prepare(folder, options)
+    """Every check short of layout: read and check, then render the HTML as the build does
+    (charts as placeholders, nothing drawn), which finds a template's runtime error."""
+    prepared = prepare(folder, options)
+    ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
+    html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
 
 
 __all__ = ["Options", "build", "check", "prepare", "ContentErrors", "FORMATS"]

@@ -159,7 +159,7 @@ def test_a_big_document_is_refused_before_it_is_read(site):
         handle.truncate(50_000_000)
     result = build(doc.name, "--check", cwd=doc.parent, seconds=10, memory=1 * GiB)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == ["doc/document.md: is 50,000,000 bytes; at most 5,000,000 are allowed"]
+    assert result.stderr.splitlines() == ["doc/document.md: is 50,000,000 bytes; at most 1,000,000 are allowed"]
 
 
 # --- 2. pictures: bounded bytes, pixels and work -----------------------------------------------
@@ -396,6 +396,45 @@ def test_deep_nesting_is_printed_whole(site):
     text = " ".join(" ".join(pdf_text(doc.parent / "out" / "doc.pdf")).split())  # lines wrap deep inside
     assert all(f"level {i}" in text for i in range(1, 11))
     assert "the deepest quotation" in text
+
+
+def test_figures_are_limited(site):
+    doc, _ = site
+    for i in range(301):
+        (doc / f"dot{i}.png").write_bytes(png(2, 2))
+    body(doc, "## S\n\n" + "".join(f"![Dot {i}](dot{i}.png)\n\n" for i in range(301)))
+    result = check(doc)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["doc/document.md:612: more than 300 charts and pictures; at most 300 are "
+                                          "allowed"]
+
+
+def test_a_template_error_at_render_is_found_by_check(site):
+    doc, _ = site
+    series(doc.parent / "styles", "typo", templates__document_html=(
+        '{% extends "base/document.html" %}\n{% block masthead %}\n{{ doc.titel }}{% endblock %}\n'))
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "typo"))
+    result = build(doc.name, "--check", "--styles", "styles", cwd=doc.parent, seconds=30)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "styles/typo/templates/document.html:3: template error: 'report.model.Document object' has no attribute "
+        "'titel'"]
+
+
+def test_a_layout_problem_is_placed_at_its_line(site):
+    from report import layoutlines, pipeline
+    from report.errors import BuildError
+
+    doc, _ = site
+    (doc / "dot.png").write_bytes(png(2, 2))
+    body(doc, "## S\n\nText.\n\n![A dot](dot.png)\n\n![A chart](chart:c)\n",
+         charts__yaml="c:\n  type: bar\n  x: [a]\n  series:\n    A: [1]\n")
+    prepared = pipeline.prepare(doc, pipeline.Options(cache=doc.parent / "cache"))
+    for url, line in (((doc / "dot.png").resolve().as_uri(), 14), ("report:chart-c.svg", 16)):
+        found = layoutlines.located(BuildError(f"WeasyPrint reported: cannot draw '{url}'"), prepared)
+        assert str(found) == f"{doc}/document.md:{line}: WeasyPrint reported: cannot draw '{url}'"
+    other = BuildError("WeasyPrint reported: something else")
+    assert layoutlines.located(other, prepared) is other
 
 
 # --- 5. links ----------------------------------------------------------------------------------
