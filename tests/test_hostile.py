@@ -368,7 +368,7 @@ def test_limits_are_reported_at_their_lines(site):
     doc, _ = site
     notes = "".join(f"Note[^{i}].\n" for i in range(1, 1002)) + "\n" + "".join(
         f"[^{i}]: n\n" for i in range(1, 1002))
-    text = ("## S\n\n" + "x" * (1 << 20) + "\n\n" + "word " * 3000 + "\n\n" + ("y" * 2500 + " ") * 3 + "\n\n"
+    text = ("## S\n\n" + "x" * 500_000 + "\n\n" + "word " * 3000 + "\n\n" + ("y" * 2500 + " ") * 3 + "\n\n"
             + ">" * 25 + " deep\n\n" + notes)
     body(doc, text, charts__yaml="c:\n  type: bar\n  x: [" + ", ".join(f"k{i}" for i in range(10000))
          + "]\n  series:\n    A: [" + ", ".join("1" for _ in range(10000)) + "]\n")
@@ -377,7 +377,7 @@ def test_limits_are_reported_at_their_lines(site):
     assert result.stderr.splitlines() == [
         "doc/charts.yaml:3: chart 'c': 10,000 categories; a bar chart, or a chart with named x values, may have at "
         "most 500 (a line chart over numbers may have 10,000 points)",
-        "doc/document.md:12: the line is 1,048,576 characters long; at most 20,000 are allowed (break it into "
+        "doc/document.md:12: the line is 500,000 characters long; at most 20,000 are allowed (break it into "
         "paragraphs)",
         f"doc/document.md:16: a word of 2,500 characters ('{'y' * 59}…'); "
         "at most 2,000 characters without a space are allowed",
