@@ -24,6 +24,7 @@ MAX_WORD = 2_000  # characters without a space (a long URL is ~300): line breaki
 MAX_FOOTNOTES = 1_000  # 1,000 notes lay out in about 9 s
 MAX_FIGURES = 300  # charts and pictures shown in one document (a 100-page report has ~60)
 MAX_NESTING = 20  # lists and quotations inside each other
+MAX_TABLE_COLUMNS = 100  # a table's layout time grows with its columns; a page holds ~12
 PARSER_NESTING = 100  # markdown-it's own limit: above ours, so never reached unreported
 CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open")
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -66,12 +67,21 @@ def lines(text: str, path, first_line: int, problems: Problems) -> None:
 
 def tokens(tokens: list, path, first_line: int, problems: Problems) -> None:
     """Nesting, footnotes and links of a parsed body."""
-    depth, footnotes = 0, 0
-    reported_depth = False
+    depth, footnotes, cells = 0, 0, 0
+    reported_depth = table_reported = False
     line = first_line
     for token in tokens:
         if token.map:
             line = first_line + token.map[0]
+        if token.type == "tr_open":
+            cells = 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "table_open":
+            table_reported = False
+        elif token.type == "tr_close" and cells > MAX_TABLE_COLUMNS and not table_reported:
+            problems.add(path, f"a table of {cells:,} columns; at most {MAX_TABLE_COLUMNS} are allowed", line)
+            table_reported = True
         if token.type in CONTAINERS:
             depth += 1
             if depth > MAX_NESTING and not reported_depth:
@@ -105,8 +115,27 @@ def field(text: str, path, line: int | None, name: str, problems: Problems) -> N
         problems.add(problem.path, problem.message, line, None, name)
 
 
+def _long_word(value, path, line, name, problems: Problems) -> None:
+    if isinstance(value, str) and len(value) > MAX_WORD:
+        longest = max(value.split(), key=len, default="")
+        if len(longest) > MAX_WORD:
+            problems.add(path, f"a word of {len(longest):,} characters ({quote(longest)}); at most "
+                         f"{MAX_WORD:,} characters without a space are allowed", line, None, name)
+
+
 def front_matter(front, path, problems: Problems) -> None:
-    """The Markdown values of a front matter: summary, recommendations, authors' bios."""
+    """The values of a front matter: no over-long word in any string; links in the Markdown
+    ones (summary, recommendations, authors' bios)."""
+    for key, value in front.items():
+        line = front.value_pos.get(key, (None,))[0]
+        _long_word(value, path, line, str(key), problems)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                item_line = value.item_pos[i][0] if hasattr(value, "item_pos") else line
+                _long_word(item, path, item_line, f"{key}[{i}]", problems)
+                if isinstance(item, dict) and hasattr(item, "value_pos"):
+                    for sub, text in item.items():
+                        _long_word(text, path, item.value_pos[sub][0], f"{key}[{i}].{sub}", problems)
     summary = front.get("summary")
     if isinstance(summary, str):
         field(summary, path, front.value_pos.get("summary", (None,))[0], "summary", problems)

@@ -369,7 +369,7 @@ def test_limits_are_reported_at_their_lines(site):
     notes = "".join(f"Note[^{i}].\n" for i in range(1, 1002)) + "\n" + "".join(
         f"[^{i}]: n\n" for i in range(1, 1002))
     text = ("## S\n\n" + "x" * 500_000 + "\n\n" + "word " * 3000 + "\n\n" + ("y" * 2500 + " ") * 3 + "\n\n"
-            + ">" * 25 + " deep\n\n" + notes)
+            + ">" * 25 + " deep\n\n" + notes + "\n" + "| a " * 101 + "|\n" + "|---" * 101 + "|\n")
     body(doc, text, charts__yaml="c:\n  type: bar\n  x: [" + ", ".join(f"k{i}" for i in range(10000))
          + "]\n  series:\n    A: [" + ", ".join("1" for _ in range(10000)) + "]\n")
     result = build(doc.name, "--check", cwd=doc.parent, seconds=30, memory=2 * GiB)
@@ -383,6 +383,7 @@ def test_limits_are_reported_at_their_lines(site):
         "at most 2,000 characters without a space are allowed",
         "doc/document.md:18: lists and quotations are nested more than 20 deep here; write it with fewer levels",
         "doc/document.md:20: more than 1,000 footnotes; at most 1,000 are allowed",
+        "doc/document.md:2024: a table of 101 columns; at most 100 are allowed",
     ]
 
 
@@ -396,6 +397,16 @@ def test_deep_nesting_is_printed_whole(site):
     text = " ".join(" ".join(pdf_text(doc.parent / "out" / "doc.pdf")).split())  # lines wrap deep inside
     assert all(f"level {i}" in text for i in range(1, 11))
     assert "the deepest quotation" in text
+
+
+def test_a_long_word_in_the_front_matter_is_refused(site):
+    doc, _ = site
+    write_doc(doc, FRONT.replace("summary: A short summary.", "summary: " + "z" * 20_000))
+    result = check(doc)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"doc/document.md:8: summary: a word of 20,000 characters ('{'z' * 59}…'); at most 2,000 characters "
+        "without a space are allowed"]
 
 
 def test_figures_are_limited(site):
