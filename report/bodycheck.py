@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .errors import Problems, quote
+from .errors import Problems, cut, quote
 
 MAX_LINE = 20_000  # characters in one line of Markdown (a long paragraph is ~3,000)
 MAX_WORD = 2_000  # characters without a space (a long URL is ~300): line breaking tries each
@@ -94,11 +94,11 @@ def tokens(tokens: list, path, first_line: int, problems: Problems) -> None:
             problems.add(path, f"nested more than {MAX_NESTING} deep here; write it with fewer levels", line)
             reported_depth = True
         for child in token.children or ():
-            if child.type == "footnote_ref" and child.meta.get("subId", 0) == 0:
+            if child.type == "footnote_ref":  # each reference, repeated ones too: each is a link back
                 footnotes += 1
                 if footnotes == MAX_FOOTNOTES + 1:
-                    problems.add(path, f"more than {MAX_FOOTNOTES:,} footnotes; at most {MAX_FOOTNOTES:,} "
-                                 "are allowed", line)
+                    problems.add(path, f"more than {MAX_FOOTNOTES:,} footnote references; at most "
+                                 f"{MAX_FOOTNOTES:,} are allowed", line)
             if child.type == "link_open":
                 problem = link_problem(child.attrGet("href") or "")
                 if problem:
@@ -156,3 +156,17 @@ def figures(refs, path, problems: Problems) -> None:
     if len(shown) > MAX_FIGURES:
         line = next(r.line for r in refs if r.target == shown[MAX_FIGURES])
         problems.add(path, f"more than {MAX_FIGURES} charts and pictures; at most {MAX_FIGURES} are allowed", line)
+
+
+def unreferenced_notes(env: dict, text: str, path, first_line: int, problems: Problems) -> None:
+    """A footnote defined but never referenced would be left out of the outputs: say so."""
+    import re
+
+    for label, index in (env.get("footnotes", {}).get("refs") or {}).items():
+        if index >= 0:
+            continue
+        name = label[1:]  # markdown-it keys them ':label'
+        found = re.search(rf"^ {{0,3}}\[\^{re.escape(name)}\]:", text, re.M)
+        line = first_line + text.count("\n", 0, found.start()) if found else None
+        problems.add(path, f"the footnote [^{cut(name, 40)}] is never referenced in the text, so it would not be "
+                     f"printed; refer to it with [^{cut(name, 40)}] or remove it", line)

@@ -10,6 +10,7 @@ never load WeasyPrint or matplotlib.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--bundle takes no document folders or --watch")
     if args.bundle is not None and "html" in formats:
         p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
-    if args.bundle is not None and not args.bundle.is_file():
+    if args.bundle is not None and not os.path.lexists(args.bundle):  # a pipe or a link: refused when read
         p.error(f"--bundle: no such file: {args.bundle}")
     folders = [args.bundle] if args.bundle else (args.folders or data_folders())
     if not folders:

@@ -39,7 +39,7 @@ def _anchor_line(message: str, prepared) -> int | None:
     anchors = set(re.findall(r"[Aa]nchor ['\"]?#?([\w-]+)", message))
     if not anchors:
         return None
-    taken: set[str] = set()
+    taken: set[str] = markup.Taken()
     for token in prepared.tokens:
         if token.type == "heading_open" and token.map:
             index = prepared.tokens.index(token)

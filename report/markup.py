@@ -140,11 +140,24 @@ def references(tokens: list[Token], first_line: int) -> list[Reference]:
 GENERATED_ID = re.compile(r"^(figure-\d+|fn\d+|fnref\d+(:\d+)?)$")
 
 
+class Taken(set):
+    """Ids in use, and for each base the next number to try: a thousand headings with one
+    title get their ids in linear time."""
+
+    def __init__(self, ids=()):
+        super().__init__(ids)
+        self.next: dict[str, int] = {}
+
+
 def slug(text: str, taken: set[str]) -> str:
     base = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "section"
-    candidate, n = base, 2
+    counters = taken.next if isinstance(taken, Taken) else {}
+    candidate, n = base, counters.get(base, 2)
+    if n > 2:
+        candidate = f"{base}-{n}"
     while candidate in taken or GENERATED_ID.match(candidate):
         candidate, n = f"{base}-{n}", n + 1
+    counters[base] = n
     taken.add(candidate)
     return candidate
 
@@ -155,7 +168,7 @@ def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserve
     tokens = list(tokens)
     out: list[Token] = []
     headings: list[Heading] = []
-    taken: set[str] = set(reserved)
+    taken: set[str] = Taken(reserved)
     notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     body_tokens, note_tokens = tokens[:notes_at], tokens[notes_at:]
     i = 0

@@ -82,6 +82,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
     bodycheck.front_matter(raw.front, raw.path, problems)
     tokens, env = markup.parse(raw.body)
     bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
+    bodycheck.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
     bodycheck.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)

@@ -114,6 +114,33 @@ def test_document_md_linked_to_dev_zero_is_refused_at_once(site):
     assert result.stderr.splitlines() == ["doc/document.md: is a link to a file outside the document folder"]
 
 
+def test_a_loop_of_links_and_a_dangling_link(site):
+    doc, _ = site
+    (doc / "charts.yaml").symlink_to("charts.yaml")
+    (doc / "a.csv").symlink_to(doc / "nowhere.csv")
+    result = check(doc)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "doc/charts.yaml: cannot open the file: Too many levels of symbolic links"]
+    (doc / "charts.yaml").unlink()
+    (doc / "charts.yaml").write_text("c:\n  type: bar\n  data: a.csv\n")
+    assert check(doc).stderr.splitlines() == ["doc/charts.yaml:3: chart 'c': data file 'a.csv' not found"]
+
+
+def test_a_reader_file_linked_outside_or_a_pipe(site):
+    doc, outside = site
+    (outside / "reader.yaml").write_text(f"title: {SECRET}\ndocuments: [../doc]\n")
+    (doc.parent / "event").mkdir()
+    (doc.parent / "event" / "reader.yaml").symlink_to(outside / "reader.yaml")
+    os.mkfifo(doc.parent / "event" / "pipe.yaml")
+    for name, reason in (("event/reader.yaml", "is a link to a file outside its folder"),
+                         ("event/pipe.yaml", "is a named pipe, not a file")):
+        result = build("--bundle", name, "--check", cwd=doc.parent, seconds=30)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [f"{name}: {reason}"]
+        no_leak(result)
+
+
 def test_a_device_is_refused_by_its_type_without_reading():
     from report import contentfile
 
@@ -382,7 +409,7 @@ def test_limits_are_reported_at_their_lines(site):
         f"doc/document.md:16: a word of 2,500 characters ('{'y' * 59}…'); "
         "at most 2,000 characters without a space are allowed",
         "doc/document.md:18: lists and quotations are nested more than 20 deep here; write it with fewer levels",
-        "doc/document.md:20: more than 1,000 footnotes; at most 1,000 are allowed",
+        "doc/document.md:20: more than 1,000 footnote references; at most 1,000 are allowed",
         "doc/document.md:2024: a table of 101 columns; at most 100 are allowed",
     ]
 
@@ -397,6 +424,23 @@ def test_deep_nesting_is_printed_whole(site):
     text = " ".join(" ".join(pdf_text(doc.parent / "out" / "doc.pdf")).split())  # lines wrap deep inside
     assert all(f"level {i}" in text for i in range(1, 11))
     assert "the deepest quotation" in text
+
+
+def test_an_unreferenced_footnote_is_not_dropped_in_silence(site):
+    doc, _ = site
+    body(doc, "## S\n\nText[^a].\n\n[^a]: Used.\n\n[^b]: Never used.\n")
+    result = check(doc)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "doc/document.md:16: the footnote [^b] is never referenced in the text, so it would not be printed; refer "
+        "to it with [^b] or remove it"]
+
+
+def test_many_headings_of_one_title_check_quickly(site):
+    doc, _ = site
+    body(doc, "## Same\n\ntext\n\n" * 50_000)
+    result = build(doc.name, "--check", cwd=doc.parent, seconds=30, memory=2 * GiB)
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_long_word_in_the_front_matter_is_refused(site):
