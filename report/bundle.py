@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
 from . import content, pipeline, render, sandbox, series as series_mod, yamlload
@@ -181,12 +180,9 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
         env = render.environment(cover_series.template_dirs)
-        try:
-            text = env.get_template("reader.html").render(
-                reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
-                ctx=_FrontContext(Markup(render.font_css(cover_series))))
-        except jinja2.TemplateError as exc:
-            raise sandbox.render_problem(exc, cover_series.template_dirs) from None
+        text = env.get_template("reader.html").render(
+            reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
+            ctx=_FrontContext(Markup(render.font_css(cover_series))))
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
         numbers = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
         return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), numbers + extra(cover_series),

@@ -154,12 +154,8 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
 
 
 def render(ctx: Context, resources: dict[str, tuple[bytes, str]], cache: Path | None = None) -> Html:
-    from . import sandbox
     env = environment(ctx.series.template_dirs, cache)
-    try:
-        text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
-    except jinja2.TemplateError as exc:  # a series' template at fault: its file and line
-        raise sandbox.render_problem(exc, ctx.series.template_dirs) from None
+    text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
                 lang=ctx.doc.lang, title=ctx.title)

@@ -23,7 +23,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import contentfile
-from .errors import ContentError, Problems
+from .errors import BuildError, ContentError, Problems
 
 MAX_TEMPLATE_BYTES = 1_000_000
 
@@ -60,6 +60,21 @@ class SeriesLoader(jinja2.BaseLoader):
         return sorted(found)
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Any error in a template (its syntax, an unknown name, what the sandbox refuses, a
+    division by zero) leaves as a `ContentError` at the template's file and line."""
+
+    template_dirs: tuple[Path, ...] = ()
+
+    def handle_exception(self, source=None):
+        try:
+            super().handle_exception(source)  # raises, with the traceback rewritten to template lines
+        except (ContentError, BuildError):
+            raise
+        except Exception as exc:
+            raise render_problem(exc, self.template_dirs) from None
+
+
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     base = template_dirs[-1]
     loader = jinja2.ChoiceLoader([
@@ -67,8 +82,10 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         # `{% extends "base/document.html" %}` reaches the base template from an override.
         jinja2.PrefixLoader({"base": SeriesLoader((base,))}),
     ])
-    return SandboxedEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = _Sandbox(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.template_dirs = tuple(template_dirs)
+    return env
 
 
 def problems(env: jinja2.Environment, template_dirs: tuple[Path, ...], main: str, found: Problems) -> None:
@@ -77,6 +94,8 @@ def problems(env: jinja2.Environment, template_dirs: tuple[Path, ...], main: str
     for name in names:
         try:
             env.get_template(name)
+        except ContentError as exc:  # a syntax error, at its line (see _Sandbox)
+            found.append(exc)
         except jinja2.TemplateSyntaxError as exc:
             found.add(exc.filename or name, f"template syntax: {exc.message}", exc.lineno)
         except jinja2.TemplateNotFound as exc:
@@ -100,8 +119,11 @@ def render_problem(exc: Exception, template_dirs: tuple[Path, ...]) -> ContentEr
         return ContentError(exc.filename or path, f"template syntax: {exc.message}", exc.lineno)
     if isinstance(exc, jinja2.TemplateNotFound):
         return ContentError(path, f"template {exc.name!r} not found", line)
-    kind = "not allowed in a template" if isinstance(exc, jinja2.exceptions.SecurityError) else "template error"
-    return ContentError(path, f"{kind}: {exc}", line)
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return ContentError(path, f"not allowed in a template: {exc}", line)
+    if isinstance(exc, jinja2.TemplateError):
+        return ContentError(path, f"template error: {exc}", line)
+    return ContentError(path, f"template error: {type(exc).__name__}: {exc}", line)
 
 
 

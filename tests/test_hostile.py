@@ -319,6 +319,18 @@ def test_check_finds_a_template_syntax_error(site):
         "styles/broken/templates/document.html:2: template syntax: Expected an expression, got 'end of statement block'"]
 
 
+def test_a_python_error_in_a_template_is_the_template_s(site):
+    doc, _ = site
+    series(doc.parent / "styles", "divides", templates__document_html=(
+        '{% extends "base/document.html" %}\n{% block masthead %}\n{{ 1 // 0 }}{% endblock %}\n'))
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "divides"))
+    result = build(doc.name, "--check", "--styles", "styles", cwd=doc.parent, seconds=30)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "styles/divides/templates/document.html:3: template error: ZeroDivisionError: integer division or modulo "
+        "by zero"]
+
+
 def test_a_template_linked_outside_is_refused(site):
     doc, outside = site
     styles = doc.parent / "styles"
