@@ -17,6 +17,7 @@ from . import seriescss
 from .errors import BuildError, display_path
 from .model import Series
 
+CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 SVG_HEAD = re.compile(r"^.*?(?=<svg)", re.S)
 SVG_ID = re.compile(r'\bid="([^"]+)"')
 
@@ -79,5 +80,7 @@ def standalone(html_text: str, series: Series, web_css: Path | None) -> str:
         css.append(seriescss.inline(web_css, series.folders))
     # The generated @font-face rules with file: URLs are for WeasyPrint only.
     html_text = re.sub(r"@font-face \{[^}]*url\(\"file:[^}]*\}\n?", "", html_text)
-    style = "<style>\n" + "\n".join(css) + "\n</style>\n</head>"
+    # The browser's own guard on top: this page may load nothing from anywhere (links still work).
+    style = (f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+             "<style>\n" + "\n".join(css) + "\n</style>\n</head>")
     return html_text.replace("</head>", style, 1)

@@ -399,6 +399,9 @@ def test_series_css_files_are_inlined_in_the_web_page(site):
     page = (doc.parent / "out" / "doc.html").read_text(encoding="utf-8")
     assert "url(mark.png)" not in page
     assert 'url("data:image/png;base64,' + base64.b64encode(png(4, 4)).decode() + '")' in page
+    # and the browser is told to load nothing from anywhere
+    assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+            "font-src data:; style-src 'unsafe-inline'\">") in page
 
 
 # --- 4. limits on layout work, nothing dropped ---------------------------------------------------
@@ -617,6 +620,21 @@ def test_a_fault_in_a_library_temporary_file_is_exit_1(tmp_path, monkeypatch):
     assert outcome.internal is None
     assert outcome.problems == (f"{tmp_path}/doc/document.md: the build stopped on a fault of the machine: "
                                 "No space left on device",)
+
+
+def test_an_unwritable_output_folder(tmp_path, monkeypatch):
+    import tempfile
+
+    from report import output
+    from report.errors import MachineError
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)  # root may write anywhere: stand in for the system
+    with pytest.raises(MachineError) as caught:
+        output.write_all([(tmp_path / "out" / "a.pdf", b"pdf")])
+    assert str(caught.value).endswith("out: cannot write in the output folder: Permission denied")
 
 
 def test_every_format_or_none(tmp_path, monkeypatch):
