@@ -2,7 +2,7 @@
 
 A page on any web site can make the browser ask `http://attacker.example:8000/` after pointing
 that name at 127.0.0.1 (DNS rebinding); the `Host` header still says `attacker.example`, so a
-request is answered only when it names the loopback address or `localhost` and our port. And
+request is answered only when it names the loopback address or `localhost`. And
 the server shows the preview, not the output folder: the web pages from memory and the PDF of
 each previewed document, nothing else of `out/`, no listing.
 """
@@ -17,10 +17,14 @@ STEM_PDF = re.compile(r"^/([^/\\]+?)(\.print)?\.pdf$")
 
 
 def host_allowed(host: str | None, port: int) -> bool:
+    """A loopback name, with or without a port: what a rebinding page cannot send (its own name)."""
     if not host:
         return False
     host = host.strip().lower()
-    return host in {f"{name}:{port}" for name in LOOPBACK_NAMES} or (port == 80 and host in LOOPBACK_NAMES)
+    name, _, given = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not name or not given.isdigit():
+        name = host
+    return name in LOOPBACK_NAMES
 
 
 def pdf_file(path: str, out_dir: Path, stems) -> Path | None:

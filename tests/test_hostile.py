@@ -724,6 +724,7 @@ def test_the_preview_answers_only_loopback_names(preview):
     assert preview.httpd.server_address[0] == "127.0.0.1"
     assert get(preview, "/doc.html")[0] == 200
     assert get(preview, "/doc.html", f"localhost:{preview.port}")[0] == 200
+    assert get(preview, "/doc.html", "127.0.0.1")[0] == 200
     assert get(preview, "/doc.html", f"evil.example:{preview.port}")[0] == 421
     assert get(preview, "/doc.html", "127.0.0.1.evil.example")[0] == 421
 
