@@ -4,7 +4,8 @@ Each document is laid out in its own series style, so documents are laid out sep
 and their pages bound into one PDF. Page numbers run across the whole reader: each part is
 laid out knowing the page it starts on (CSS `counter-reset: page`) and the reader's total,
 which takes two layouts of the parts — page breaks never depend on the footer's text, so
-the second layout only changes the numbers.
+the second layout only changes the numbers. Each document opens on a right-hand page, after a
+blank one where needed, and the cover's back is blank (the reader series' `break-after: right`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import content, pipeline, render, sandbox, series as series_mod, yamlload
+from . import content, pipeline, render, sandbox, series as series_mod, typeset, yamlload
 from .errors import BuildError, ContentErrors, Problems, quote
 from .model import Html
-
-KEYS = {"title": "a string", "subtitle": "a string", "date": "a date written YYYY-MM-DD or YYYY-MM",
-        "series": "a series id", "documents": "a list of document folders, relative to this file"}
-DEFAULT_SERIES = "sceeus-reader"
+from .schemas import READER
 
 
 @dataclass(frozen=True)
@@ -56,46 +54,26 @@ def load(path: Path, problems: Problems, found: list | None = None) -> Reader | 
         problems.add(path, "a reader file must be a mapping with title and documents", 1)
         return None
     before = len(problems)
-    for key in data:
-        if key not in KEYS:
-            line, col = data.key_pos[key]
-            problems.add(path, f"unknown key{content.nearest(key, KEYS)}", line, col, str(key))
-    for key in ("title", "documents"):
-        if key not in data:
-            problems.add(path, "required", 1, None, key)
-    for key in ("title", "subtitle", "series", "date"):
-        if key in data and not isinstance(data[key], str):
-            line, col = data.value_pos[key]
-            problems.add(path, f"must be {KEYS[key]}, not {quote(data[key])}", line, col, key)
-    date = data.get("date")
-    if isinstance(date, str) and not content._valid_date(date):
-        line, col = data.value_pos["date"]
-        problems.add(path, f"{quote(date)} is not a date; write YYYY-MM-DD or YYYY-MM", line, col, "date")
+    READER.check(data, lambda field, message, pos: problems.add(path, message, pos[0], pos[1], field), (1, None))
     folders = []
     docs = data.get("documents")
-    if "documents" in data:
-        if not isinstance(docs, list) or not docs:
-            line, col = data.value_pos["documents"]
-            problems.add(path, f"must be {KEYS['documents']}, with at least one", line, col, "documents")
-        else:
-            for i, item in enumerate(docs):
+    for i, item in enumerate(docs if isinstance(docs, list) else ()):
+        if isinstance(item, str):  # other items: reported by the check
+            folder = (path.parent / item)
+            if not (folder / "document.md").is_file():
                 line, col = docs.item_pos[i]
-                if not isinstance(item, str):
-                    problems.add(path, f"must be a folder path, not {quote(item)}", line, col, f"documents[{i}]")
-                    continue
-                folder = (path.parent / item)
-                if not (folder / "document.md").is_file():
-                    problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
-                    continue
-                folders.append(folder)
+                problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
+                continue
+            folders.append(folder)
     found.extend(folders)  # checked by the caller even when this file has problems: all at once
     if len(problems) > before:
         return None
     from .model import Document
+    values = READER.values(data)
     when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
-                    date=date)
-    return Reader(path, data["title"], data.get("subtitle"), date, render.date_text(when),
-                  data.get("series", DEFAULT_SERIES), tuple(folders))
+                    date=values["date"])
+    return Reader(path, values["title"], values["subtitle"], values["date"], render.date_text(when),
+                  values["series"], tuple(folders))
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -183,6 +161,7 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
         text = env.get_template("reader.html").render(
             reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
             ctx=_FrontContext(Markup(render.font_css(cover_series))))
+        text = typeset.typeset(text, "en")  # the desk's line breaks, as in the documents
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
         numbers = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
         return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), numbers + extra(cover_series),
@@ -191,20 +170,50 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)
     counts = [len(pdf.layout(h, allowed(p), extra(p.series)).pages) for h, p in zip(htmls, parts)]
-    starts, page = [], len(head.pages) + 1
-    for count in counts:
-        starts.append(page)
-        page += count
-    total = page - 1
+    starts, blanks, total = recto_starts(len(head.pages), counts)
     head = front(starts, total)
     docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + extra(p.series))
             for h, p, s in zip(htmls, parts, starts)]
-    if len(head.pages) + sum(len(d.pages) for d in docs) != total:
+    # The blank verso before a document takes the size and print marks of the page it backs.
+    backs = [cover_series] + [p.series for p in parts[:-1]]
+    pages = list(head.pages)
+    for d, blank, back in zip(docs, blanks, backs):
+        pages += ([_blank_page(back, extra(back))] if blank else []) + list(d.pages)
+    if len(pages) != total:
         raise BuildError("the reader's page count changed between layouts; please report this")
-    bound = head.copy([page for d in [head, *docs] for page in d.pages])
+    bound = head.copy(pages)
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode))
+
+
+def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:
+    """(first page of each document, whether a blank page goes before it, pages in all).
+
+    Every document opens on a right-hand page, an odd page number, as in a bound book: where
+    the part before ends on a right-hand page, a blank left-hand page comes between."""
+    starts, blanks, page = [], [], front + 1
+    for count in counts:
+        blanks.append(page % 2 == 0)
+        page += page % 2 == 0
+        starts.append(page)
+        page += count
+    return starts, blanks, page - 1
+
+
+# A blank verso has no running head, no folio: nothing at all.
+BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}" for box in (
+    "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }\n"
+    for sel in ("", ":first", ":left", ":right"))
+
+
+def _blank_page(series, print_css: tuple[str, ...]):
+    from . import pdf
+
+    html = Html(f"<!DOCTYPE html><html><head><style>{render.font_css(series)}</style></head><body></body></html>",
+                series_mod.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
+    (page,) = pdf.layout(html, series.folders + (series_mod.TEMPLATES,), (BLANK_CSS,) + print_css).pages
+    return page
 
 
 def _print(series, options) -> tuple[str, ...]:

@@ -155,8 +155,7 @@ def draw_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bytes:
     except FileNotFoundError:
         pass
     global _font_cache
-    if _font_cache is None:
-        _font_cache = cache_dir / "metrics-fonts"
+    _font_cache = cache_dir / "metrics-fonts"  # a variable font's metrics copies live in this build's cache
     svg = draw(spec, style)
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".tmp-", suffix=".svg", delete=False) as tmp:

@@ -5,7 +5,8 @@ as `data: file.csv`, a CSV file in the document folder whose first column holds 
 and whose other columns hold one series each (the header row names them). `null` (in YAML) or
 an empty cell, `null`, `NA` or `n/a` in any case (in a CSV) is a gap.
 
-Every problem is added to the caller's `Problems`, as `path:line: chart 'id': what is wrong`;
+The keys of a chart are declared in `schemas.CHART`, which checks them; the data is checked
+here. Every problem is added to the caller's `Problems`, as `path:line: chart 'id': what is wrong`;
 nothing here raises on the first fault, and nothing here imports matplotlib.
 """
 
@@ -18,41 +19,22 @@ import re
 from pathlib import Path
 
 from . import contentfile, yamlload
-from .content import FAILED, load_yaml_file, nearest
+from .content import FAILED, load_yaml_file
 from .errors import Problems, quote
 from .model import ChartSpec, Value
+from .schema import brief
+from .schemas import CHART
 
-TYPES = ("bar", "barh", "line", "stacked")
 CHART_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_ID = 100  # characters in a chart id
 MAX_VALUES = 10_000  # x values in one chart: more would not be legible anyway
 MAX_CATEGORIES = 500  # bars, or named x values: each is drawn and labelled
-MAX_TEXT = 2_000  # characters in a title, unit, source, note or alt text
 MAX_CSV_BYTES = 5_000_000
 MAX_BAD_VALUES = 5  # bad values reported one by one per series; the rest are counted
 GAP_CELLS = {"", "null", "na", "n/a"}  # CSV cells that mean "no value" (compared lower-case)
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}([, \u00a0\u202f]\d{3})+([.,]\d+)?$|^[+-]?\d+,\d+$")
-
-
-def _is_str(v): return isinstance(v, str)
-def _is_list(v): return isinstance(v, list)
-def _is_mapping(v): return isinstance(v, dict)
-
-
-# key: (check, what the value must be). The reference for chart authors, in file order.
-KEYS: dict[str, tuple] = {
-    "type": (_is_str, f"one of: {', '.join(TYPES)}"),
-    "title": (_is_str, "a string (the heading inside the figure)"),
-    "unit": (_is_str, "a string (the value-axis label)"),
-    "x": (_is_list, "a list of categories or x values, e.g. [2021, 2022]"),
-    "series": (_is_mapping, "a mapping of series names to lists of numbers"),
-    "data": (_is_str, "the name of a CSV file in the document folder, e.g. trade.csv"),
-    "source": (_is_str, "a string (printed as 'Source: …')"),
-    "note": (_is_str, "a string (printed under the figure)"),
-    "alt": (_is_str, "a string (the text alternative)"),
-}
-TEXT_KEYS = ("title", "unit", "source", "note", "alt")
+TEXT_KEYS = ("title", "unit", "source", "note", "alt")  # keys of schemas.CHART that ChartSpec keeps as given
 
 
 def load_charts(folder: Path, problems: Problems) -> dict[str, ChartSpec]:
@@ -96,51 +78,33 @@ class _Chart:
         elif len(self.id) > MAX_ID:
             self.add(f"a chart id may be at most {MAX_ID} characters long")
         if not isinstance(entry, yamlload.Marked):
-            kind = "empty" if entry is None else _kind(entry)
+            kind = "empty" if entry is None else brief(entry)
             self.add(f"a chart must be a mapping of keys (type, x and series, or data), not {kind}")
             return None
         self.entry = entry
 
-        for key in entry:
-            if key not in KEYS:
-                self.add(f"unknown key {quote(str(key))}{nearest(key, KEYS)}", entry.key_pos[key][0])
-        for key, (ok, expected) in KEYS.items():
-            value = entry.get(key)
-            if value is None or key == "type":
-                continue
-            if not ok(value):
-                self.add(f"'{key}' must be {expected}, not {_kind(value)}", self.vline(key))
-            elif key in TEXT_KEYS and len(value) > MAX_TEXT:
-                self.add(f"'{key}' is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed",
-                         self.vline(key))
-            elif key in ("source", "note"):  # Markdown: its links are held to the body's rules
+        CHART.check(entry, lambda field, message, pos: self.add(message, pos[0]), (self.line, None))
+        for key in ("source", "note"):  # Markdown: its links are held to the body's rules
+            if isinstance(entry.get(key), str):
                 from . import bodycheck
                 found = Problems()
-                bodycheck.field(value, self.path, self.vline(key), key, found)
+                bodycheck.field(entry[key], self.path, self.vline(key), key, found)
                 for problem in found:
                     self.add(f"'{key}': {problem.message}", problem.line)
-
-        kind = entry.get("type")
-        if kind is None:
-            self.add(f"missing 'type'; expected one of: {', '.join(TYPES)}")
-        elif kind not in TYPES:
-            self.add(f"unknown type {quote(kind)}; expected one of: {', '.join(TYPES)}", self.vline("type"))
 
         data = self.data()
         if self.failed or data is None:
             return None
         x, series = data
+        kind = entry["type"]
         if (kind != "line" or any(isinstance(v, str) for v in x)) and len(x) > MAX_CATEGORIES:
             # Each category is drawn and labelled: 10,000 bars take minutes and print as a grey block.
             self.add(f"{len(x):,} categories; a {kind} chart, or a chart with named x values, may have at most "
                      f"{MAX_CATEGORIES:,} (a line chart over numbers may have {MAX_VALUES:,} points)",
                      self.vline("data" if "data" in entry else "x"))
             return None
-        return ChartSpec(
-            id=self.id, type=kind, x=x, series=series,
-            unit=entry.get("unit"), title=entry.get("title"), source=entry.get("source"),
-            note=entry.get("note"), alt=entry.get("alt"), path=str(self.path), line=self.line,
-        )
+        return ChartSpec(id=self.id, type=kind, x=x, series=series, path=str(self.path), line=self.line,
+                         **CHART.values(entry, TEXT_KEYS))
 
     def vline(self, key) -> int:
         return self.entry.value_pos.get(key, self.entry.pos)[0]
@@ -191,7 +155,7 @@ class _Chart:
             elif value is None or isinstance(value, str):
                 self.add(f"x value {i + 1} is empty", line)
             else:
-                self.add(f"x value {i + 1} must be a category or a number, not {_kind(value)}", line)
+                self.add(f"x value {i + 1} must be a category or a number, not {brief(value)}", line)
 
         if not series:
             self.add("'series' is empty; give at least one series name with a list of numbers",
@@ -200,7 +164,7 @@ class _Chart:
         for name, values in series.items():
             line = series.key_pos[name][0]
             if isinstance(name, bool) or not isinstance(name, (str, int, float)):
-                self.add(f"a series name must be a string, not {_kind(name)}", line)
+                self.add(f"a series name must be a string, not {brief(name)}", line)
                 continue
             label = str(name).strip()
             if not label:
@@ -210,7 +174,7 @@ class _Chart:
             if any(label == seen for seen, _ in checked):
                 self.add(f"{where} appears twice", line)
             if not isinstance(values, list):
-                self.add(f"{where} must be a list of numbers (null for a gap), not {_kind(values)}", line)
+                self.add(f"{where} must be a list of numbers (null for a gap), not {brief(values)}", line)
                 continue
             if len(values) != len(x):
                 self.add(f"{where} has {len(values)} value{'s' * (len(values) != 1)} but x has {len(x)}", line)
@@ -383,12 +347,3 @@ def _hint(value) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return " (only finite numbers can be charted)"
     return ""
-
-
-def _kind(value) -> str:
-    """A user value for a message: short scalars quoted, containers named."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return quote(value)

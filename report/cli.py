@@ -57,6 +57,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
                    help="with --watch: serve the web version on localhost:PORT (default 8000) and reload "
                         "the browser after each rebuild")
+    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE.docx",
+                   help="turn a Word file into a document folder (data/<slug>/, or --into), then exit; "
+                        "needs: pip install -e '.[import]'")
+    p.add_argument("--into", type=Path, metavar="FOLDER", help="with --import: the folder to write")
+    p.add_argument("--force", action="store_true", help="with --import: replace the folder if it exists")
     p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
     p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
     p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
@@ -67,10 +72,22 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def data_folders() -> list[Path]:
+def data_root() -> Path:
     from .series import ROOT
-    data = Path("data") if Path("data").is_dir() else ROOT / "data"
-    return sorted(p.parent for p in data.glob("*/document.md"))
+    return Path("data") if Path("data").is_dir() else ROOT / "data"
+
+
+def data_folders() -> list[Path]:
+    return sorted(p.parent for p in data_root().glob("*/document.md"))
+
+
+def import_word(args, p) -> int:
+    if args.folders or args.bundle or args.watch or args.check:
+        p.error("--import takes no document folders, --bundle, --watch or --check")
+    if not args.import_file.is_file():
+        p.error(f"--import: no such file: {args.import_file}")
+    from .wordimport import run
+    return run(args.import_file, args.into, args.force, args.series, tuple(args.styles), args.quiet)
 
 
 def list_series(roots: tuple[Path, ...]) -> int:
@@ -117,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         return list_series(series_roots(tuple(args.styles)))
     if args.new_series:
         return new_series(args, p)
+    if args.import_file is not None:
+        return import_word(args, p)
+    if args.into is not None or args.force:
+        p.error("--into and --force go with --import")
 
     formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]

@@ -170,7 +170,7 @@ def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserve
     headings: list[Heading] = []
     taken: set[str] = Taken(reserved)
     notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
-    body_tokens, note_tokens = tokens[:notes_at], tokens[notes_at:]
+    body_tokens, note_tokens = _tables(tokens[:notes_at], env), tokens[notes_at:]
     i = 0
     while i < len(body_tokens):
         token = body_tokens[i]
@@ -206,6 +206,94 @@ def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserve
     parts.append(MD.renderer.render(run, MD.options, env) if run else "")
     notes = MD.renderer.render(note_tokens, MD.options, env) if note_tokens else ""
     return Body("".join(parts), notes, tuple(headings))
+
+
+TABLE_CAPTION = "Table:"
+TABLE_LINES = ("Source:", "Sources:", "Note:", "Notes:")
+# A cell that holds a number: "5.4", "−1.4", "1,500", "74%", "$1.5", "+3"; "–" or "n/a" for none.
+NUMBER = re.compile(r"^[−\-–+]?[$€£]?\d[\d,. \u202f]*(%|‰)?$")
+NO_VALUE = {"", "–", "—", "-", "n/a", "n.a.", ".."}
+
+
+def _tables(tokens: list[Token], env: dict) -> list[Token]:
+    """Tables as numbered figures: a paragraph `Table: caption` just before (or after) a pipe
+    table gives it a number ("Table 1", counted apart from figures) and a caption; paragraphs
+    starting `Source:` or `Note:` just after it become its source and note lines. Columns of
+    numbers (all but the first, the stub) are marked `num`: right-aligned, tabular figures."""
+    out: list[Token] = []
+    number = 0
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type != "table_open":
+            out.append(tokens[i])
+            i += 1
+            continue
+        end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+        table = _numeric_columns(tokens[i:end + 1])
+        caption = None
+        if len(out) >= 3 and _starts(out[-3:], (TABLE_CAPTION,)):
+            caption, out = out[-2], out[:-3]
+        i = end + 1
+        if caption is None and _starts(tokens[i:i + 3], (TABLE_CAPTION,)):
+            caption, i = tokens[i + 1], i + 3
+        lines = []
+        while _starts(tokens[i:i + 3], TABLE_LINES):
+            lines.append(tokens[i + 1])
+            i += 3
+        html = MD.renderer.render(table, MD.options, env)
+        if caption is None and not lines:
+            out += table
+            continue
+        if caption is not None:
+            number += 1
+            text = MD.renderer.renderInline(_without_prefix(caption, TABLE_CAPTION), MD.options, env)
+            html = html.replace("<table>", '<table>\n<caption><span class="figure-number">'
+                                f"Table {number}.</span> {text}</caption>", 1)
+        for line in lines:
+            kind = "note" if line.content.startswith("Note") else "source"
+            html += (f'<p class="figure-{kind}">'
+                     f"{MD.renderer.renderInline(line.children or [], MD.options, env)}</p>\n")
+        ident = f' id="table-{number}"' if caption is not None else ""
+        block = Token("html_block", "", 0)
+        block.content = f'<div class="table-figure"{ident}>\n{html}</div>\n'
+        out.append(block)
+    return out
+
+
+def _starts(three: list[Token], prefixes: tuple[str, ...]) -> bool:
+    """A paragraph whose text starts with one of `prefixes`."""
+    return (len(three) == 3 and three[0].type == "paragraph_open" and three[1].type == "inline"
+            and three[2].type == "paragraph_close" and three[1].content.startswith(prefixes))
+
+
+def _without_prefix(inline: Token, prefix: str) -> list[Token]:
+    children = list(inline.children or [])
+    if children and children[0].type == "text":
+        children[0] = children[0].copy(content=children[0].content[len(prefix):].lstrip())
+    return children
+
+
+def _numeric_columns(table: list[Token]) -> list[Token]:
+    """The table's tokens, cells of number columns with class `num` (an author's alignment wins)."""
+    rows: list[list[int]] = []  # token indices of each row's cells
+    for k, token in enumerate(table):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            rows[-1].append(k)
+    body = [r for r in rows[1:]]
+    columns = max((len(r) for r in rows), default=0)
+    numeric = set()
+    for c in range(1, columns):
+        values = [table[r[c] + 1].content.strip() for r in body if c < len(r)]
+        if any(NUMBER.match(v) for v in values) and all(NUMBER.match(v) or v in NO_VALUE for v in values):
+            numeric.add(c)
+    out = list(table)
+    for row in rows:
+        for c, k in enumerate(row):
+            if c in numeric and out[k].attrGet("style") is None:
+                out[k] = out[k].copy(attrs={**out[k].attrs, "class": "num"})
+    return out
 
 
 def _plain(inline: Token) -> str:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .schemas import FACES, SERIES
+
 Value = float | None  # a chart value; None is a gap
 
 
@@ -59,10 +61,7 @@ class Document:
         return self.folder / "document.md"
 
 
-# The faces a font role may give, by series.yaml key: (CSS font-weight, font-style).
-FACE_KEYS = {"normal": ("400", "normal"), "italic": ("400", "italic"),
-             "semibold": ("600", "normal"), "semibold_italic": ("600", "italic"),
-             "bold": ("700", "normal"), "bold_italic": ("700", "italic")}
+FACE_KEYS = FACES  # the faces a font role may give, by series.yaml key: (CSS font-weight, font-style)
 
 
 @dataclass(frozen=True)
@@ -91,34 +90,22 @@ class FontFace:
 
 
 @dataclass(frozen=True)
-class Series:
-    """A series folder resolved through `extends`: merged manifest plus search paths."""
+class SeriesPaths:
+    """What resolving a series' `extends` chain finds besides its keys: where things are."""
 
     id: str
-    name: str  # "SCEEUS Guest Commentary"
-    label: str  # masthead line: "Guest Commentary"
-    publisher: str
-    publisher_short: str
-    website: str
-    disclaimer: str | None  # Markdown
-    colors: Mapping[str, str]  # primary, accent, tint, text, …
-    fonts: Mapping[str, FontFace]  # serif, sans (roles)
-    required: tuple[str, ...]
-    declares: tuple[str, ...]  # extra front-matter keys this series accepts
-    page_size: str  # CSS size, e.g. "A4" or "letter"
-    template: str  # main template name
     chain: tuple[str, ...]  # series ids, this one first, root last
     folders: tuple[Path, ...]  # search path for assets: this folder first, root last
     template_dirs: tuple[Path, ...]  # search path for templates
     stylesheets: tuple[Path, ...]  # cascade order: root first, this series last
-    manifest: Mapping[str, object] = field(default_factory=dict)  # merged series.yaml
 
-    @property
-    def chart_colors(self) -> tuple[str, ...]:
-        named = self.manifest.get("chart_colors")
-        if named:
-            return tuple(self.colors.get(c, c) for c in named)
-        return tuple(self.colors[k] for k in ("primary", "accent", "muted") if k in self.colors)
+
+# A series resolved through `extends`: the paths above, then one attribute per key of
+# series.yaml as declared in schemas.SERIES (name, label, wordmark, colors, fonts, cover …), with
+# that key's default. Declaring a key there adds it here; templates read `series.<key>`.
+# `colors` and `fonts` hold the merged mappings (fonts as `FontFace`s), `chart_colors` CSS colours.
+Series = SERIES.dataclass("Series", SeriesPaths, __name__, "A series resolved through `extends`: "
+                          "search paths, then one attribute per series.yaml key (report/schemas.py).")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from .model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
 SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
-COLUMN_MM = 136  # text column of the base layout: A4 less margins and rail; charts are drawn at it
 
 
 def cache_dir() -> Path:
@@ -168,7 +167,7 @@ def chart_style(series: Series) -> ChartStyle:
     return ChartStyle(
         font_family=sans.family, font_file=sans.normal, bold_file=sans.bold, font_size=8.5,
         colors=series.chart_colors, text=colors["text"], muted=colors.get("muted", colors["text"]),
-        highlight=colors["accent"], width_in=float(series.manifest.get("chart_width_mm", COLUMN_MM)) / 25.4,
+        highlight=colors["accent"], width_in=float(series.chart_width_mm) / 25.4,
     )
 
 
@@ -290,7 +289,8 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
     ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
-    return render.render(ctx, resources, cache and cache / "templates")
+    return render.render(ctx, resources, cache and cache / "templates", pages=not web,
+                         hyphenation=cache and cache / "hyphenation")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import markup
+from . import markup, typeset
 from .model import Document, Figure, Html, Series
 
 MAIN_ROLES = ("serif", "sans")
@@ -42,7 +42,7 @@ class Context:
     """What a template can use: the contract series authors write against."""
 
     doc: Document  # the checked front matter (doc.title, doc.number, doc.extra …)
-    series: Series  # the merged series manifest (series.label, series.colors …)
+    series: Series  # the resolved series: series.label, series.wordmark, series.colors … (schemas.SERIES)
     title: str
     short_title: str  # for the running header
     number_line: str  # "No. 8 · 2024"
@@ -58,6 +58,7 @@ class Context:
     font_css: Markup  # @font-face rules and :root colour variables
     qr_src: str | None = None  # URL of the online version's QR code (SVG), when the document has a url
     metadata: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs
+    masthead_line: str = ""  # "No. 14 · 12 June 2025": number, then the date (the year only once)
 
 
 def environment(template_dirs: tuple[Path, ...], cache: Path | None = None) -> jinja2.Environment:
@@ -111,6 +112,17 @@ def date_text(doc: Document) -> str | None:
     return f"{MONTHS[month - 1]} {year}"
 
 
+def masthead_line(doc: Document) -> str:
+    """Number and date under the series label; the year is printed once, not "2025 · 12 June 2025"."""
+    when = date_text(doc)
+    parts = [f"No. {doc.number}"] if doc.number else []
+    if doc.year is not None and not (when and when.endswith(str(doc.year))):
+        parts.append(str(doc.year))  # no date, or a date in another year than the issue's
+    if when:
+        parts.append(when)
+    return " · ".join(parts)
+
+
 def created_date(doc: Document) -> str:
     """The PDF's date: the document's own, else SOURCE_DATE_EPOCH, else its year; never the clock."""
     if doc.date:
@@ -131,6 +143,9 @@ def short_title(title: str, limit: int = 60) -> str:
 def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Figure, ...],
             qr_src: str | None = None) -> Context:
     number = f"No. {doc.number} · {doc.year}" if doc.number else str(doc.year)
+    disclaimer = series.disclaimer
+    if len(doc.authors) > 1 and series.disclaimer_plural:
+        disclaimer = series.disclaimer_plural
     meta = [("author", ", ".join(a.name for a in doc.authors)),
             ("description", markup.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
             ("keywords", ", ".join(doc.keywords)),
@@ -146,16 +161,23 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
         body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
         recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r)))
                               for r in doc.recommendations),
-        disclaimer_html=Markup(markup.render_block(series.disclaimer)) if series.disclaimer else None,
+        disclaimer_html=Markup(markup.render_block(disclaimer)) if disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
         qr_src=qr_src,
         metadata=tuple((k, v) for k, v in meta if v),
+        masthead_line=masthead_line(doc),
     )
 
 
-def render(ctx: Context, resources: dict[str, tuple[bytes, str]], cache: Path | None = None) -> Html:
+def render(ctx: Context, resources: dict[str, tuple[bytes, str]], cache: Path | None = None,
+           pages: bool = True, hyphenation: Path | None = None) -> Html:
+    """The document as HTML. `pages`: for laying out pages, with the desk's line-breaking rules
+    (typeset.py; `hyphenation`: their cache folder); a web page, whose lines change with the
+    screen, keeps its text plain."""
     env = environment(ctx.series.template_dirs, cache)
     text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+    if pages:
+        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
                 lang=ctx.doc.lang, title=ctx.title)

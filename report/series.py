@@ -1,9 +1,10 @@
-"""Resolve a series folder through `extends` into one `Series`: merged manifest, search paths.
+"""Resolve a series folder through `extends` into one typed `Series`: its keys, search paths.
 
 A series is `styles/<id>/series.yaml` plus, optionally, `style.css`, `templates/` and assets.
-Every chain ends at `styles/base`, which holds the defaults and the fonts. Manifest keys
-merge with the child winning (`colors` and `fonts` merge name by name); stylesheets cascade
-root first; templates and assets are looked up child first.
+Every chain ends at `styles/base`, which holds the colours and the fonts; the keys and their
+defaults are declared in `schemas.SERIES`. Keys merge with the child winning (`colors` and
+`fonts` merge name by name); stylesheets cascade root first; templates and assets are looked up
+child first.
 """
 
 from __future__ import annotations
@@ -12,64 +13,16 @@ import re
 from pathlib import Path
 
 from . import yamlload
-from .content import FAILED, load_yaml_file, nearest
+from .content import FAILED, load_yaml_file
 from .errors import Problems, display_path, quote
 from .model import FACE_KEYS, FontFace, Series
+from .schemas import SERIES, css_color
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
 TEMPLATES = ROOT / "templates"
 BASE = "base"
 SERIES_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
-_LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt|pc|px)"
-PAGE_SIZE = re.compile(rf"^((A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)( (portrait|landscape))?"
-                       rf"|(portrait|landscape) (A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)"
-                       rf"|{_LENGTH}( {_LENGTH})?)$", re.IGNORECASE)
-
-
-def _str(v): return isinstance(v, str)
-def _str_list(v): return isinstance(v, list) and all(isinstance(i, str) for i in v)
-def _mapping(v): return isinstance(v, dict)
-def _page_size(v): return isinstance(v, str) and bool(PAGE_SIZE.match(v))
-
-
-def css_color(value) -> bool:
-    """A colour both WeasyPrint and the charts accept: #rgb, #rrggbb or a CSS colour name."""
-    if not isinstance(value, str) or not COLOR.match(value):
-        return False
-    if value.startswith("#"):
-        return True
-    import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
-    parsed = tinycss2.color3.parse_color(value)
-    return isinstance(parsed, tuple) and parsed.alpha == 1
-
-
-# key: (check, what it must be, meaning). Reads as the reference for series authors.
-KEYS: dict[str, tuple] = {
-    "extends": (_str, "a series id", "the parent series; every chain ends at 'base'"),
-    "name": (_str, "a string", "full name, e.g. SCEEUS Guest Commentary"),
-    "label": (_str, "a string", "masthead line, e.g. Guest Commentary"),
-    "publisher": (_str, "a string", "publisher's full name"),
-    "publisher_short": (_str, "a string", "publisher's short name (footer)"),
-    "publisher_lines": (_str_list, "a list of strings", "the publisher block's lines"),
-    "website": (_str, "a string", "publisher's web address, shown in the publisher block"),
-    "wordmark": (_str, "a string", "the typographic wordmark in the masthead"),
-    "disclaimer": (lambda v: v is None or _str(v), "Markdown text", "printed at the end; empty for none"),
-    "colors": (_mapping, "a mapping of colour names to CSS colours", "CSS --color-<name> and charts"),
-    "chart_colors": (_str_list, "a list of colour names or CSS colours", "series colours of charts"),
-    "chart_width_mm": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
-                       "a positive number (millimetres)", "width charts are drawn at: the text column"),
-    "fonts": (_mapping, "a mapping of roles (serif, sans) to font faces", "@font-face and charts"),
-    "required": (_str_list, "a list of front-matter keys", "keys a document must set"),
-    "declares": (_str_list, "a list of key names", "extra front-matter keys this series accepts"),
-    "page_size": (_page_size, "a CSS page size such as A4, letter or '210mm 297mm'", "paper size"),
-    "template": (_str, "a template file name", "the main template"),
-    "numbered_sections": (lambda v: isinstance(v, bool), "true or false", "number the ## sections"),
-    "contents": (lambda v: isinstance(v, bool), "true or false", "a table of contents"),
-    "cover": (lambda v: isinstance(v, bool), "true or false", "a cover page"),
-}
-FONT_KEYS = {"family", "weight", *FACE_KEYS}
 COLOR_ROLES = ("primary", "accent", "tint", "text")
 
 
@@ -143,35 +96,11 @@ def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
         problems.add(path, "series.yaml must be a mapping of keys (name: …)", 1)
         return None
     before = len(problems)
-    for key, value in data.items():
-        line, col = data.key_pos[key]
-        if key not in KEYS:
-            problems.add(path, f"unknown key{nearest(key, KEYS)}", line, col, str(key))
-            continue
-        ok, expected, _ = KEYS[key]
-        if not ok(value):
-            vl, vc = data.value_pos[key]
-            problems.add(path, f"must be {expected}, not {quote(value)}", vl, vc, key)
-    colors = data.get("colors")
-    if isinstance(colors, yamlload.Marked):
-        for name, value in colors.items():
-            vl, vc = colors.value_pos[name]
-            if not css_color(value):
-                problems.add(path, f"must be a CSS colour such as '#1b2a4a', not {quote(value)}", vl, vc, f"colors.{name}")
-    fonts = data.get("fonts")
-    if isinstance(fonts, yamlload.Marked):
-        for role, face in fonts.items():
-            vl, vc = fonts.value_pos[role]
-            if not isinstance(face, yamlload.Marked):
-                problems.add(path, "must be a mapping with family and normal (a font file)", vl, vc, f"fonts.{role}")
-                continue
-            for key in face:
-                if key not in FONT_KEYS:
-                    kl, kc = face.key_pos[key]
-                    problems.add(path, f"unknown key{nearest(key, FONT_KEYS)}", kl, kc, f"fonts.{role}.{key}")
-                elif not isinstance(face[key], str):
-                    kl, kc = face.value_pos[key]
-                    problems.add(path, f"must be a string, not {quote(face[key])}", kl, kc, f"fonts.{role}.{key}")
+
+    def report(field, message, pos):
+        problems.add(path, message, pos[0], pos[1], field)
+
+    SERIES.check(data, report, (1, None))
     return data if len(problems) == before else None
 
 
@@ -193,6 +122,9 @@ def _merge(chain, problems: Problems) -> Series | None:
                         fonts[role] = font
             else:
                 merged[key] = value
+        if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
+            # A series that words its own disclaimer never keeps a parent's plural of another text.
+            merged.pop("disclaimer_plural", None)
     series_id, folder, _ = chain[0]
     top = folder / "series.yaml"
     for role in COLOR_ROLES:
@@ -203,7 +135,7 @@ def _merge(chain, problems: Problems) -> Series | None:
             problems.add(top, f"fonts.{role} is not set here nor in a parent series", 1, None, "fonts")
     folders = tuple(f for _, f, _ in chain)
     template_dirs = tuple(f / "templates" for f in folders if (f / "templates").is_dir()) + (TEMPLATES,)
-    template = merged.get("template", "document.html")
+    template = merged.get("template", SERIES["template"].default)
     if template_problem(template):
         where, line = _setter(chain, "template")
         problems.add(where, template_problem(template), line, None, "template")
@@ -211,23 +143,20 @@ def _merge(chain, problems: Problems) -> Series | None:
         searched = ", ".join(display_path(d) for d in template_dirs)
         where, line = _setter(chain, "template")
         problems.add(where, f"template {quote(template)} not found; searched: {searched}", line, None, "template")
-    for name in merged.get("chart_colors", ()):
+    for name in merged.get("chart_colors", SERIES["chart_colors"].default):
         if name not in colors and not css_color(name):
             where, line = _setter(chain, "chart_colors")
             problems.add(where, f"{quote(name)} is neither a colour named in colors nor a CSS colour", line, None,
                          "chart_colors")
     if len(problems) > before:
         return None
+    named = merged.get("chart_colors", SERIES["chart_colors"].default)
+    chart_colors = (tuple(colors.get(c, c) for c in named) if named
+                    else tuple(colors[k] for k in ("primary", "accent", "muted") if k in colors))
     return Series(
-        id=series_id, name=merged.get("name", series_id), label=merged.get("label", series_id),
-        publisher=merged.get("publisher", ""), publisher_short=merged.get("publisher_short", ""),
-        website=merged.get("website", ""), disclaimer=merged.get("disclaimer") or None,
-        colors=colors, fonts=fonts, required=tuple(merged.get("required", ())),
-        declares=tuple(merged.get("declares", ())), page_size=merged.get("page_size", "A4"),
-        template=template, chain=tuple(s for s, _, _ in chain), folders=folders,
-        template_dirs=template_dirs,
+        id=series_id, chain=tuple(s for s, _, _ in chain), folders=folders, template_dirs=template_dirs,
         stylesheets=tuple(f / "style.css" for f in reversed(folders) if (f / "style.css").is_file()),
-        manifest=merged,
+        **{**SERIES.values(merged), "colors": colors, "fonts": fonts, "chart_colors": chart_colors},
     )
 
 

@@ -20,10 +20,23 @@ def words(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w'$%]+", text.lower()) if w]
 
 
+def across_pages(pages: list[str]) -> list[str]:
+    """A word hyphenated on the last line of a page goes on at the top of the next; in the
+    extracted text the page's figures and running lines come between. Join the halves."""
+    carry, joined = "", []
+    for text in pages:
+        text, carry = carry + text, ""
+        foot = re.search(r"(\w+)\ufffe(?![a-z])", text)
+        if foot:
+            carry, text = foot[1], text[:foot.start()] + text[foot.end():]
+        joined.append(text)
+    return joined
+
+
 def test_every_word_of_the_source_in_order(guest_pdf):
     lines = SOURCE.read_text(encoding="utf-8").splitlines()
     source = words("\n".join(l for l in lines[1:-1] if l != "Executive Summary"))
-    printed = words("\n".join(pdf_text(guest_pdf)))
+    printed = words("\n".join(across_pages(pdf_text(guest_pdf))))
     at = 0
     for n, word in enumerate(source):
         try:

@@ -25,7 +25,8 @@ def test_a_reader_of_two_documents(tmp_path):
     pages = [" ".join(text.split()) for text in pdf_text(pdf)]
     total = len(pages)
     assert "Stockholm Conference on Belarus" in pages[0] and "1 March 2024" in pages[0]
-    contents = pages[1]
+    assert pages[1] == ""  # the back of the cover is blank: no text, no running head, no folio
+    contents = pages[2]
     assert "Contents" in contents
     # Each entry: title, authors, first page in the reader; the pages run across the reader.
     first_guest = next(i for i, t in enumerate(pages) if "Economic Cooperation: from Hero to Zero" in t) + 1
@@ -35,6 +36,11 @@ def test_a_reader_of_two_documents(tmp_path):
     assert entries == [("Ukraine–Belarus Relations at an All-Time Low", str(first_guest)),
                        ("Belarus after the Elections", str(first_second))]
     assert "Test Author" in contents
+    # Every document opens on a right-hand (odd) page; a blank page before it where needed.
+    assert first_guest % 2 == 1 and first_second % 2 == 1, (first_guest, first_second)
+    assert all(pages[i - 1] == "" for i in range(4, first_guest)), pages[3:first_guest - 1]
+    blanks_before_second = [i for i in range(first_guest, first_second) if pages[i - 1] == ""]
+    assert len(blanks_before_second) <= 1 and all(i == first_second - 1 for i in blanks_before_second)
     assert f"Page {first_second} of {total}" in pages[first_second - 1]
     assert f"Page {total} of {total}" in pages[-1]
 
@@ -50,8 +56,17 @@ def test_a_reader_of_two_documents(tmp_path):
               for item in outline if not isinstance(item, list)}
     assert starts["Belarus after the Elections"] == first_second
     # The contents entries link to the documents' first pages.
-    links = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
+    links = [a.get_object() for a in reader.pages[2].get("/Annots", [])]
     assert len([a for a in links if a.get("/Dest") or (a.get("/A") and a["/A"].get("/D"))]) >= 2
+
+
+def test_documents_open_on_right_hand_pages():
+    from report.bundle import recto_starts
+
+    # cover, blank, contents (3 pages): the first document on 5, after a blank 4
+    assert recto_starts(3, [7, 1, 2]) == ([5, 13, 15], [True, True, True], 16)
+    assert recto_starts(2, [1, 1]) == ([3, 5], [False, True], 5)
+    assert recto_starts(4, [2, 3]) == ([5, 7], [False, False], 9)
 
 
 def test_reader_errors_are_reported_with_their_lines(tmp_path):

@@ -445,7 +445,9 @@ def test_title_is_bold_text_and_the_legend_reads_in_series_order():
 def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path):
     import dataclasses
 
-    style = dataclasses.replace(STYLE, font_family="Inter", font_file=VARIABLE, bold_file=None)
+    font = tmp_path / "Inter.ttf"  # a font file this process has not measured before
+    font.write_bytes(VARIABLE.read_bytes())
+    style = dataclasses.replace(STYLE, font_family="Inter", font_file=font, bold_file=None)
     charts.draw_cached(SAMPLES["bar"], style, tmp_path / "charts")
     kept = sorted(p.name.rsplit("-", 1)[1] for p in (tmp_path / "charts" / "metrics-fonts").iterdir())
     assert kept == ["400.ttf", "700.ttf"]

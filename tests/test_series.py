@@ -70,7 +70,7 @@ def test_every_series_in_styles_builds(built):
 def test_running_footer_on_every_page_but_a_cover(built, sid):
     pages = page_texts(built[sid])
     total = len(pages)
-    has_cover = series_mod.resolve(sid, Problems()).manifest.get("cover")
+    has_cover = series_mod.resolve(sid, Problems()).cover
     for n, text in enumerate(pages, 1):
         if has_cover and n == 1:
             assert "Page 1 of" not in text  # the cover shows no footer, but counts as page 1
@@ -146,7 +146,8 @@ def test_reader_template_renders_cover_and_contents():
     env = render.environment(s.template_dirs)
     text = env.get_template("reader.html").render(
         reader=reader, ctx=SimpleNamespace(font_css=Markup(render.font_css(s))), series=s)
-    # Two stand-in documents: the first starts on page 3, the second on page 5.
+    # Two stand-in documents after the cover, its blank back and the contents: the first starts
+    # on page 4, the second on page 5.
     docs = ('<section id="doc-1" style="break-before: page"><p>One.</p></section>'
             '<section id="doc-2" style="break-before: page; break-after: page"><p>Two.</p></section>'
             '<section style="break-before: page"><p>Two, page 2.</p></section>')
@@ -160,10 +161,11 @@ def test_reader_template_renders_cover_and_contents():
     assert "Stockholm Conference on Belarus" in cover and "READER" in cover.upper()
     assert "Reading pack" in cover and "1 March 2024" in cover
     assert "Page 1 of" not in pages[0]
-    contents = pages[1]
-    assert "Contents" in contents and "Page 2 of 5" in contents
+    assert pages[1].strip() == ""  # the back of the cover: blank, without running head or folio
+    contents = pages[2]
+    assert "Contents" in contents and "Page 3 of 6" in contents
     lines = [l for l in contents.splitlines() if l.startswith("Document number")]
-    assert [l.rsplit(".", 1)[-1].strip() for l in lines] == ["3", "4"], lines
+    assert [l.rsplit(".", 1)[-1].strip() for l in lines] == ["4", "5"], lines
 
     # The bundle lays documents out apart and passes each entry's first page instead.
     for e, page in zip(entries, (7, 19)):
@@ -173,7 +175,7 @@ def test_reader_template_renders_cover_and_contents():
     html = Html(text=text.replace("</body>", docs + "</body>"), base_url=ROOT.as_uri() + "/",
                 stylesheets=s.stylesheets)
     data = pdf.write(pdf.layout(html, s.folders + (series_mod.TEMPLATES,)), pdf.PdfOptions())
-    contents = pypdf.PdfReader(io.BytesIO(data)).pages[1].extract_text()
+    contents = pypdf.PdfReader(io.BytesIO(data)).pages[2].extract_text()
     lines = [l for l in contents.splitlines() if l.startswith("Document number")]
     assert [l.rsplit(".", 1)[-1].strip() for l in lines] == ["7", "19"], lines
 
@@ -192,8 +194,8 @@ def test_extends_resolves_in_a_fixed_order():
     # Keys merge with the child winning; unset keys come from the nearest parent that sets them.
     assert s.label == "Guest Report" and s.name == "SCEEUS Guest Report"       # the child's own
     assert s.disclaimer.startswith("The views expressed in this Guest Report")  # the child's own
-    assert s.manifest["cover"] is True and s.manifest["contents"] is True       # sceeus-report
-    assert s.manifest["numbered_sections"] is True                             # sceeus-report
+    assert s.cover is True and s.contents is True                                   # sceeus-report
+    assert s.numbered_sections is True                                               # sceeus-report
     assert s.colors["primary"] == "#16284a" and s.required == ("summary",)      # sceeus-commentary
     assert s.publisher_short == "SCEEUS"                                        # sceeus-commentary
     assert s.page_size == "A4" and s.fonts["serif"].family == "Source Serif 4"  # base

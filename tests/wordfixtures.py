@@ -1,0 +1,314 @@
+"""Word files for the import tests, made by tools nobody here wrote: python-docx and Pandoc.
+
+Each is generated in the test's temporary folder (no stored binaries). Where neither tool can
+write a feature (a text box, an embedded chart), python-docx writes the document and the
+feature's XML is added through python-docx's own part API, as Word writes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+DRAWING_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+              'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+              'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+              'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+              'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+              'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def png(path: Path, size=(300, 200), color=(200, 40, 40)) -> Path:
+    from PIL import Image
+    Image.new("RGB", size, color).save(path)
+    return path
+
+
+def pandoc_docx(markdown: str, path: Path, resource_path: Path | None = None) -> Path:
+    """Markdown → .docx by Pandoc's own Word writer (tracked changes and comments included)."""
+    import pypandoc
+    args = [f"--resource-path={resource_path}"] if resource_path else []
+    pypandoc.convert_text(markdown, "docx", format="markdown", outputfile=str(path), extra_args=args)
+    return path
+
+
+PANDOC_ARTICLE = r'''---
+title: Sanctions That Work
+subtitle: Lessons from Belarus
+author: ["Jane Doe^[Jane Doe is a fellow at the Institute.]", John Roe]
+---
+
+# Executive Summary
+
+The summary says **what matters** in one paragraph.
+
+# Trade Under Pressure
+
+Trade fell by *seventy* per cent, as [the ministry](https://example.org/stats) reported.[^1]
+A [newly added]{.insertion author="Editor" date="2024-01-01T00:00:00Z"} clause and
+a [removed words]{.deletion author="Editor" date="2024-01-01T00:00:00Z"} clause.
+
+> Quoted words from a minister.
+
+1. First numbered point
+2. Second numbered point
+
+- A bullet
+- Another bullet
+
+| Year | Exports |
+|------|---------|
+| 2021 | 5.4     |
+| 2022 | 1.4     |
+
+![Exports by year, in a picture](chart.png)
+
+## A Subsection
+
+Text with a [remark]{.comment-start id="0" author="Reviewer" date="2024-01-01T00:00:00Z"}commented words[]{.comment-end id="0"} in it.
+
+# Recommendations
+
+1. The EU should act first. Then it should wait.
+2. The EU should talk to Minsk.
+
+[^1]: The note's own text.
+'''
+
+
+def pandoc_article(folder: Path) -> Path:
+    png(folder / "chart.png")
+    return pandoc_docx(PANDOC_ARTICLE, folder / "pandoc-article.docx", folder)
+
+
+def python_docx_article(folder: Path) -> Path:
+    """Word's own styles (Title, Heading n, List Bullet …), core properties, a comment."""
+    import docx
+    from docx.shared import Inches
+
+    d = docx.Document()
+    d.core_properties.author = "Anna Author; Ben Writer"
+    d.core_properties.keywords = "Belarus, energy; trade"
+    d.add_heading("Energy Ties Cut Short", 0)
+    d.add_heading("Executive Summary", 1)
+    d.add_paragraph("Energy trade ended within weeks.")
+    d.add_heading("Background", 1)
+    p = d.add_paragraph("Plain words, ")
+    p.add_run("bold words").bold = True
+    p.add_run(" and ")
+    p.add_run("italic words").italic = True
+    p.add_run(".")
+    d.add_paragraph("first bullet item", style="List Bullet")
+    d.add_paragraph("second bullet item", style="List Bullet")
+    d.add_paragraph("first numbered item", style="List Number")
+    d.add_paragraph("A quotation from a report.", style="Quote")
+    table = d.add_table(rows=3, cols=2)
+    table.style = "Table Grid"
+    for i, row in enumerate([("Country", "Share"), ("Belarus", "40"), ("Ukraine", "12")]):
+        for j, text in enumerate(row):
+            table.rows[i].cells[j].text = text
+    d.add_picture(str(png(folder / "map.png")), width=Inches(2))
+    d.add_heading("Details", 2)
+    commented = d.add_paragraph("A sentence the editor questioned.")
+    d.add_comment(commented.runs, text="Source for this?", author="Editor", initials="E")
+    d.add_heading("Too Deep", 3)
+    d.add_paragraph("Words under a third-level heading.")
+    styled = d.add_paragraph("Words in a style of the author's own.")
+    styled.style = d.styles.add_style("Pull Quote Box", 1)
+    path = folder / "python-docx-article.docx"
+    d.save(path)
+    return path
+
+
+CHART_XML = b'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx><c:rich><a:p><a:r><a:t>Trade by year</a:t></a:r></a:p></c:rich></c:tx></c:title><c:plotArea><c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:ser><c:idx val="0"/><c:tx><c:strRef><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>Exports</c:v></c:pt></c:strCache></c:strRef></c:tx><c:cat><c:strRef><c:strCache><c:ptCount val="2"/><c:pt idx="0"><c:v>2021</c:v></c:pt><c:pt idx="1"><c:v>2022</c:v></c:pt></c:strCache></c:strRef></c:cat><c:val><c:numRef><c:numCache><c:ptCount val="2"/><c:pt idx="0"><c:v>5.4</c:v></c:pt><c:pt idx="1"><c:v>1.4</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>'''
+
+
+def boxes_and_charts(folder: Path) -> Path:
+    """A text box anchored in a paragraph (Word's two copies of it) and an embedded bar chart."""
+    import docx
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.core_properties.author = "python-docx"
+    d.add_heading("Boxes and Charts", 0)
+    d.add_paragraph("By Carla Analyst")
+    d.add_heading("Section", 1)
+    p = d.add_paragraph("Words before the box.")
+    box = ('<w:txbxContent><w:p><w:r><w:t>Words inside the box.</w:t></w:r></w:p></w:txbxContent>')
+    p._p.append(parse_xml(
+        f'<w:r {W} {DRAWING_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+        f'<wp:docPr id="5" name="Text Box 5"/><a:graphic><a:graphicData '
+        f'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:txbx>{box}'
+        f'</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>'
+        f'<w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    p.add_run(" Words after the box.")
+    part = Part(PackURI("/word/charts/chart1.xml"),
+                "application/vnd.openxmlformats-officedocument.drawingml.chart+xml", CHART_XML, d.part.package)
+    rid = d.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart")
+    holder = d.add_paragraph()
+    holder._p.append(parse_xml(
+        f'<w:r {W} {DRAWING_NS}><w:drawing><wp:inline><wp:extent cx="5486400" cy="3200400"/>'
+        f'<wp:docPr id="7" name="Chart 7" descr="Bars of exports in 2021 and 2022"/><a:graphic>'
+        f'<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart r:id="{rid}"/>'
+        f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
+    d.add_paragraph("Words after the chart.")
+    path = folder / "boxes-and-charts.docx"
+    d.save(path)
+    return path
+
+
+def hand_formatted(folder: Path) -> Path:
+    """No Title style: a big bold first line, a byline, a BMP picture, a page header."""
+    import docx
+    from docx.shared import Inches, Pt
+    from PIL import Image
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Draft: do not circulate"
+    title = d.add_paragraph().add_run("Grain Corridors Reopened")
+    title.bold, title.font.size = True, Pt(22)
+    d.add_paragraph("By Dana Scholar & Eli Fellow")
+    d.add_heading("Ports", 1)
+    d.add_paragraph("Ships sailed again in spring.")
+    Image.new("RGB", (120, 80), (20, 90, 160)).save(folder / "ports.bmp")
+    d.add_picture(str(folder / "ports.bmp"), width=Inches(2))
+    d.add_heading("Prices", 1)
+    d.add_paragraph("Prices fell.")
+    path = folder / "hand-formatted.docx"
+    d.save(path)
+    return path
+
+
+PANDOC_HARD = r'''---
+title: Hard Cases
+---
+
+# Tables and Maths
+
+The rate is $r = x^2$ per year.
+
++-------------+-----------+
+| Region      | Notes     |
++=============+===========+
+| North       | - first   |
+|             | - second  |
+|             |           |
+| Two paras   |           |
++-------------+-----------+
+| Both columns, merged    |
++-------------------------+
+
+: Table: Regions and notes
+
+A [link to a bookmark](#tables-and-maths) and H~2~O.
+'''
+
+
+def pandoc_hard(folder: Path) -> Path:
+    return pandoc_docx(PANDOC_HARD, folder / "hard-cases.docx")
+
+
+def pandoc_endnotes(folder: Path) -> Path:
+    """Pandoc writes footnotes only; Word's endnotes are the same notes in another part.
+
+    The Pandoc file's footnote part and references are renamed to endnotes, as Word's
+    'Convert to endnotes' does."""
+    import zipfile
+
+    source = pandoc_docx("# Notes\n\nA claim with an endnote.[^1] Another claim.[^2]\n\n"
+                         "[^1]: The first endnote.\n[^2]: The second endnote.\n", folder / "footnotes.docx")
+    path = folder / "endnotes.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info).decode("utf-8") if info.filename.endswith((".xml", ".rels")) else old.read(info)
+            name = info.filename.replace("footnotes", "endnotes")
+            if isinstance(data, str):
+                data = (data.replace("w:footnoteReference", "w:endnoteReference")
+                        .replace("w:footnotes", "w:endnotes").replace("w:footnote ", "w:endnote ")
+                        .replace("w:footnote>", "w:endnote>").replace("footnotes.xml", "endnotes.xml")
+                        .replace("relationships/footnotes", "relationships/endnotes")
+                        .replace("wordprocessingml.footnotes+xml", "wordprocessingml.endnotes+xml")
+                        .replace("<w:footnotePr>", "<w:endnotePr>").replace("</w:footnotePr>", "</w:endnotePr>")
+                        ).encode("utf-8")
+            new.writestr(zipfile.ZipInfo(name, info.date_time), data)
+    return path
+
+
+
+LIBREOFFICE_ARTICLE = r'''<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:meta><meta:initial-creator>Olga Writer</meta:initial-creator><meta:keyword>Moldova, energy</meta:keyword></office:meta>
+ <office:automatic-styles>
+  <style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+  <style:style style:name="I" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>
+ </office:automatic-styles>
+ <office:body><office:text>
+  <text:tracked-changes>
+   <text:changed-region text:id="ct1"><text:insertion><office:change-info><dc:creator>Reviewer</dc:creator><dc:date>2024-01-01T00:00:00</dc:date></office:change-info></text:insertion></text:changed-region>
+   <text:changed-region text:id="ct2"><text:deletion><office:change-info><dc:creator>Reviewer</dc:creator><dc:date>2024-01-01T00:00:00</dc:date></office:change-info><text:p>struck-out words</text:p></text:deletion></text:changed-region>
+  </text:tracked-changes>
+  <text:p text:style-name="Title">Power Lines to the West</text:p>
+  <text:p text:style-name="Subtitle">Moldova's Grid After 2022</text:p>
+  <text:h text:outline-level="1">Executive Summary</text:h>
+  <text:p>Moldova joined the European grid in weeks.</text:p>
+  <text:h text:outline-level="1">The Grid</text:h>
+  <text:p>Power came from <text:span text:style-name="B">Romania</text:span> and <text:span text:style-name="I">Ukraine</text:span>, as <text:a xlink:type="simple" xlink:href="https://example.org/grid">the operator</text:a> said.<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>A footnote from LibreOffice.</text:p></text:note-body></text:note> Prices rose.<text:note text:id="n2" text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>An endnote from LibreOffice.</text:p></text:note-body></text:note></text:p>
+  <text:p>Words <text:change-start text:change-id="ct1"/>added in review<text:change-end text:change-id="ct1"/> and <text:change text:change-id="ct2"/>kept words.</text:p>
+  <text:p>A <office:annotation><dc:creator>Editor</dc:creator><dc:date>2024-01-01T00:00:00</dc:date><text:p>Which year?</text:p></office:annotation>questioned sentence.</text:p>
+  <text:list><text:list-item><text:p>first listed point</text:p></text:list-item><text:list-item><text:p>second listed point</text:p></text:list-item></text:list>
+  <table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/>
+   <table:table-row><table:table-cell><text:p>Source</text:p></table:table-cell><table:table-cell><text:p>Share</text:p></table:table-cell></table:table-row>
+   <table:table-row><table:table-cell><text:p>Romania</text:p></table:table-cell><table:table-cell><text:p>80</text:p></table:table-cell></table:table-row>
+  </table:table>
+  <text:p>Anchor paragraph words.<draw:frame draw:name="Box1" text:anchor-type="paragraph" svg:width="5cm" svg:height="2cm"><draw:text-box><text:p>Boxed aside words.</text:p></draw:text-box></draw:frame></text:p>
+  <text:h text:outline-level="1">Recommendations</text:h>
+  <text:list><text:list-item><text:p>Build more lines. Soon.</text:p></text:list-item><text:list-item><text:p>Store more power.</text:p></text:list-item></text:list>
+ </office:text></office:body>
+</office:document>
+'''
+
+
+def libreoffice_article(folder: Path) -> Path | None:
+    """A flat OpenDocument text saved as .docx by LibreOffice (None when it is not installed):
+    its own way of writing notes, endnotes, tracked changes, comments, text frames and lists."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    source = folder / "libreoffice-article.fodt"
+    source.write_text(LIBREOFFICE_ARTICLE, encoding="utf-8")
+    profile = (folder / "lo-profile").as_uri()  # a profile of its own: no clash with a running LibreOffice
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    return folder / "libreoffice-article.docx"
+
+
+def linked_picture(folder: Path) -> Path:
+    """A picture linked to a file on the author's disk ('Insert > Picture > Link to File')."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.shared import Inches
+
+    d = docx.Document()
+    d.add_heading("Linked", 0)
+    d.add_heading("One", 1)
+    d.add_paragraph("Words before the picture.")
+    d.add_picture(str(png(folder / "stored.png")), width=Inches(1))
+    secret = folder / "secret.png"
+    png(secret, color=(0, 0, 0))
+    rid = d.part.relate_to(secret.resolve().as_uri(), RT.IMAGE, is_external=True)
+    blip = d.element.body.findall(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")[-1]
+    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    del blip.attrib[r + "embed"]
+    blip.set(r + "link", rid)
+    d.add_heading("Two", 1)
+    d.add_paragraph("Words after the picture.")
+    path = folder / "linked.docx"
+    d.save(path)
+    return path
