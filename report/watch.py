@@ -429,6 +429,7 @@ def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: b
         try:
             # A folder removed and restored (a git checkout, an unpacked copy) is a new folder
             # that the old watch does not see: watch afresh whenever a root's identity changes.
+            back: set = set()  # roots that came back, reported once the new watch is in place
             while not stop.is_set():
                 roots = builder.roots()
                 seen = {root: _identity(root) for root in roots}
@@ -441,13 +442,14 @@ def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: b
                                               debounce=1600, stop_event=stop, yield_on_timeout=True,
                                               rust_timeout=200, raise_interrupt=False):
                     ready.set()  # the first yield (a timeout, or changes): the watcher is in place
+                    if back:  # files copied in before the watch began are read by this rebuild
+                        changes.put(back)
+                        back = set()
                     if batch:
                         changes.put(batch)
                     now = {root: _identity(root) for root in roots}
                     if now != seen:
-                        back = {(watchfiles.Change.added, str(r)) for r in roots if now[r] not in (None, seen[r])}
-                        if back:
-                            changes.put(back)
+                        back |= {(watchfiles.Change.added, str(r)) for r in roots if now[r] not in (None, seen[r])}
                         break
         except Exception as exc:  # say why, and let the main loop stop
             changes.put(exc)
