@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import content, pipeline, render, sandbox, series as series_mod, typeset, yamlload
-from .errors import BuildError, ContentErrors, Problems, quote
+from .errors import BuildError, ContentErrors, Problems, display_path, quote
+from .floats import settle
 from .model import Html
 from .schemas import READER
 
@@ -138,14 +140,21 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         doc = prepared.doc
         entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors), prepared.series.label,
                              f"d{n}-document"))
-    files = []
+    files, report, failed = [], [], False
     for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):
-        data = _bind(path, reader, cover_series, parts, htmls, entries, options, fmt == "print")
-        files.append((options.out_dir / (output_name(path) + pipeline.SUFFIX[fmt]), data))
-    return pipeline.Built(output.write_all(files))
+        data, bound = _bind(path, reader, cover_series, parts, htmls, entries, options, fmt == "print")
+        target = options.out_dir / (output_name(path) + pipeline.SUFFIX[fmt])
+        files.append((target, data))
+        if options.preflight:  # the checks of one document, and a document starting on a left page
+            from . import preflight
+            found = preflight.check(bound, data, print_mode=fmt == "print")
+            report.append(preflight.format_report(found, display_path(target)))
+            failed = failed or bool(found)
+    return pipeline.Built(output.write_all(files), tuple(report), failed)
 
 
-def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool) -> bytes:
+def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool):
+    """(the reader's PDF bytes, the bound document) in one format."""
     from . import pdf
 
     def extra(series) -> tuple[str, ...]:
@@ -169,11 +178,15 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
 
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)
-    counts = [len(pdf.layout(h, allowed(p), extra(p.series)).pages) for h, p in zip(htmls, parts)]
+    def lay_out(h, p, numbering=()):  # each document's figures placed as in a build of its own
+        # (the page numbers change no line: the second pass takes what the first settled on)
+        printing = extra(p.series)
+        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing))
+
+    counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, blanks, total = recto_starts(len(head.pages), counts)
     head = front(starts, total)
-    docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + extra(p.series))
-            for h, p, s in zip(htmls, parts, starts)]
+    docs = [lay_out(h, p, (_numbering_css(s, total),)) for h, p, s in zip(htmls, parts, starts)]
     # The blank verso before a document takes the size and print marks of the page it backs.
     backs = [cover_series] + [p.series for p in parts[:-1]]
     pages = list(head.pages)
@@ -184,7 +197,11 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     bound = head.copy(pages)
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
-    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode))
+    press = None
+    if print_mode:
+        from .press import press as press_colors
+        press = press_colors(cover_series, *(p.series for p in parts))
+    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
 
 
 def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:

@@ -28,6 +28,7 @@ def _parser() -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.core.ruler.push("direction", _direction)
+    md.core.ruler.push("addresses", _addresses)
     md.add_render_rule("footnote_caption", lambda self, t, i, o, e: str(t[i].meta["id"] + 1))
     md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
     md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
@@ -59,6 +60,17 @@ def _direction(state) -> None:
         if token.type in ("paragraph_open", "heading_open") and tokens[i + 1].type == "inline":
             if first_strong(tokens[i + 1].content) == "rtl":
                 token.attrSet("dir", "rtl")
+
+
+def _addresses(state) -> None:
+    """`class="address"` on a link whose text is its address: printed, it needs no "(https://…)"."""
+    for token in state.tokens:
+        children = token.children or []
+        for i, child in enumerate(children[:-2]):
+            if child.type == "link_open" and children[i + 2].type == "link_close":
+                href, text = child.attrGet("href") or "", children[i + 1].content
+                if text and text.rstrip("/") in (href.rstrip("/"), href.split("://", 1)[-1].rstrip("/")):
+                    child.attrSet("class", "address")
 
 
 def first_strong(text: str) -> str | None:

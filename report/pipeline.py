@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -171,15 +172,25 @@ def chart_style(series: Series) -> ChartStyle:
     )
 
 
-def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = frozenset()) -> tuple[Figure, ...]:
+def web_chart_style(series: Series) -> ChartStyle:
+    """Charts for the web page are drawn narrower than the text column (100 mm), so that on a
+    phone (390 px wide) their text still renders at 9 px or more."""
+    return replace(chart_style(series), width_in=WEB_CHART_MM / 25.4)
+
+
+WEB_CHART_MM = 100
+
+
+def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = frozenset(),
+            style: ChartStyle | None = None) -> tuple[Figure, ...]:
     """The figures, numbered in order of first reference (pictures share the numbering).
 
     A chart whose id is in `drawing` (a helper is drawing it) gets a blank placeholder of the
-    same size, which is all that layout needs.
+    same size, which is all that layout needs. `style`: the charts' style (default: the print's).
     """
     from . import charts
 
-    style = chart_style(prepared.series)
+    style = style or chart_style(prepared.series)
     numbered: dict[str, Figure] = {}
     for ref in prepared.refs:
         if ref.target in numbered:
@@ -338,23 +349,30 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     start = time.perf_counter()
     if fmt == "html":
         from . import web
-        html = html_for(prepared, charts.drawn(), web=True, cache=options.cache)
+        html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series)),
+                        web=True, cache=options.cache)
         page = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
     from . import internals, pdf
+    from .floats import settle
     allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
     extra = ()
     if fmt == "print":
         extra = (series_mod.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
 
-    def lay_out(figs):
-        return pdf.layout(html_for(prepared, figs, web=False, cache=options.cache), allowed, extra,
-                          cache=options.cache)
+    def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
+        return settle(html_for(prepared, figs, web=False, cache=options.cache),
+                      partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache), "\n".join(extra))
 
     document = lay_out(charts.figures())
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
-    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc))
+    press = None
+    if fmt == "print":
+        from .press import press as press_colors
+        press = press_colors(prepared.series)
+    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
+                                 press=press)
     try:
         data = pdf.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all

@@ -99,6 +99,10 @@ def font_css(series: Series) -> str:
                         if role not in MAIN_ROLES)
     variables += [f'  --font-{role}: "{face.family}"{fallbacks if role in MAIN_ROLES else ""};'
                   for role, face in sorted(series.fonts.items())]
+    # Ragged right hyphenates only where the rag would run deeper than the zone.
+    ragged = series.text_align == "left"
+    variables += [f"  --text-align: {'left' if ragged else 'justify'};",
+                  f"  --hyphenate-zone: {'12%' if ragged else '0'};"]
     page = f"@page {{ size: {series.page_size}; }}"
     return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + page + "\n"
 

@@ -111,6 +111,10 @@ BOOL = Kind("true/false", "true or false", lambda v: isinstance(v, bool), annota
 OPTIONAL_MARKDOWN = Kind("Markdown", "Markdown text", lambda v: v is None or isinstance(v, str),
                          convert=lambda v: v or None, annotation=str)
 COLOUR = Kind("CSS colour", "a CSS colour such as '#1b2a4a'", css_color, annotation=str)
+PRESS_COLOUR = Kind("[C, M, Y, K]", "four percentages [C, M, Y, K] from 0 to 100",
+                    lambda v: isinstance(v, list) and len(v) == 4 and all(
+                        isinstance(n, (int, float)) and not isinstance(n, bool) and 0 <= n <= 100 for n in v),
+                    annotation=list)
 DATE_TEXT = dict(name="date", valid=valid_date, invalid="{value} is not a date; write YYYY-MM-DD or YYYY-MM")
 
 
@@ -230,6 +234,10 @@ SERIES = Schema(
         Field("colors", mapping("a mapping of colour names to CSS colours", "mapping of colours", values=COLOUR),
               "named colours (CSS `var(--color-NAME)` and the charts); merged name by name with the "
               "parent's; `primary`, `accent`, `tint` and `text` must be set (base sets all)", default={}),
+        Field("cmyk", mapping("a mapping of colour names to [C, M, Y, K] in percent", "mapping of press colours",
+                              values=PRESS_COLOUR),
+              "press colours of the print PDF, by the names in `colors`; a colour without one is "
+              "converted (see docs/reference/outputs.md)", default={}),
         Field("chart_colors", strings("a list of colour names or CSS colours", "list of colours"),
               "the colours of a chart's series, in order: names from `colors` or CSS colours",
               default=("primary", "accent", "muted")),
@@ -247,6 +255,8 @@ SERIES = Schema(
         Field("page_size", Kind("CSS page size", "a CSS page size such as A4, letter or '210mm 297mm'",
                                 lambda v: isinstance(v, str) and bool(PAGE_SIZE.match(v)), annotation=str),
               "the paper size: A3–A5, B4, B5, letter, legal, ledger, or width and height", default="A4"),
+        Field("text_align", text("justify or left"), "body text justified, or ragged right (left, with fewer "
+              "hyphens); see typesetting-layout.md", default="left", choices=("justify", "left")),
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),

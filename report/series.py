@@ -115,6 +115,12 @@ def _merge(chain, problems: Problems) -> Series | None:
         for key, value in manifest.items():
             if key == "colors":
                 colors.update(value)
+                # A colour changed here without its press value here is converted, never given
+                # the press value of the parent's different colour.
+                own = manifest.get("cmyk") or {}
+                merged["cmyk"] = {k: v for k, v in merged.get("cmyk", {}).items() if k not in value or k in own}
+            elif key == "cmyk":
+                merged["cmyk"] = {**merged.get("cmyk", {}), **value}
             elif key == "fonts":
                 for role, face in value.items():
                     font = _font(face, folder, path, f"fonts.{role}", fonts.get(role), problems)
@@ -143,6 +149,10 @@ def _merge(chain, problems: Problems) -> Series | None:
         searched = ", ".join(display_path(d) for d in template_dirs)
         where, line = _setter(chain, "template")
         problems.add(where, f"template {quote(template)} not found; searched: {searched}", line, None, "template")
+    for name in merged.get("cmyk", {}):
+        if name not in colors:
+            where, line = _setter(chain, "cmyk")
+            problems.add(where, f"{quote(name)} is not a colour named in colors", line, None, f"cmyk.{name}")
     for name in merged.get("chart_colors", SERIES["chart_colors"].default):
         if name not in colors and not css_color(name):
             where, line = _setter(chain, "chart_colors")

@@ -442,7 +442,7 @@ def test_title_is_bold_text_and_the_legend_reads_in_series_order():
     assert re.findall(r">(S\d)</text>", legend) == ["S0", "S1", "S2", "S3", "S4"]
 
 
-def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path):
+def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path, monkeypatch):
     import dataclasses
 
     font = tmp_path / "Inter.ttf"  # a font file this process has not measured before

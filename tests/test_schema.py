@@ -57,7 +57,7 @@ def test_a_series_that_sets_nothing_gets_every_documented_default(tmp_path):
     problems = Problems()
     series = resolve("plain", problems, (tmp_path, STYLES))
     assert not problems
-    resolved_by_base = {"colors", "fonts", "chart_colors"}  # base sets them; chart_colors become CSS colours
+    resolved_by_base = {"colors", "cmyk", "fonts", "chart_colors"}  # base sets them; chart_colors become CSS colours
     for field in schemas.SERIES.fields:
         if field.attribute and field.name not in resolved_by_base:
             assert getattr(series, field.name) == field.kind.convert(field.default), field.name
