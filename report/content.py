@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlload
+from . import contentfile, yamlload
 from .errors import ContentError, Problems, quote
 from .model import Author, Document, Edition, Series
 from .schemas import FRONT_MATTER
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+MAX_FILE_BYTES = 5_000_000  # charts.yaml, a reader or series file
+MAX_DOCUMENT_BYTES = 1_000_000  # document.md: some 300 pages (the Guest Commentary is 16 KB, 6 pages)
 # What `--import` writes where only the editor knows the value: never printed, always reported.
 PLACEHOLDER = "FILL IN"
 
@@ -66,31 +68,17 @@ def placeholders(raw: RawDocument, problems: Problems) -> set[str]:
     return found
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """A UTF-8 file's text, or a problem naming the line of the first bad byte."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.add(path, "file not found")
-        return None
-    except OSError as exc:
-        problems.add(path, f"cannot read the file: {exc.strerror}")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.add(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line)
-        return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+def read_text(path: Path, problems: Problems, where: str = "the document folder") -> str | None:
+    """A UTF-8 text file inside its folder, checked and capped (see `contentfile`), or None."""
+    return contentfile.read_text(path, problems, path.parent, MAX_FILE_BYTES, where)
 
 
 FAILED = object()  # what load_yaml_file returns when the problem is already reported
 
 
-def load_yaml_file(path: Path, problems: Problems):
+def load_yaml_file(path: Path, problems: Problems, where: str = "the document folder"):
     """A YAML file's data (None when empty), or FAILED with the problem added to `problems`."""
-    text = read_text(path, problems)
+    text = read_text(path, problems, where)
     if text is None:
         return FAILED
     try:
@@ -102,7 +90,7 @@ def load_yaml_file(path: Path, problems: Problems):
 
 def read(folder: Path, problems: Problems) -> RawDocument | None:
     path = folder / "document.md"
-    text = read_text(path, problems)
+    text = contentfile.read_text(path, problems, folder, MAX_DOCUMENT_BYTES)
     if text is None:
         return None
     if not text.strip():

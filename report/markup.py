@@ -28,8 +28,8 @@ SENTENCE_END_ANY = re.compile(r"(?<=[.!?])[”’\"»“]?\s+(?=[“‘\"(„«]
 
 def _parser(quotes: tuple[str, ...] | None = None) -> MarkdownIt:
     # html=False: raw HTML is shown as text. linkify stays off: no library fetches anything.
-    options = {"html": False, "typographer": True}
-    if quotes:
+    options = {"html": False, "typographer": True, "maxNesting": 100}  # above what `bodycheck` refuses:
+    if quotes:                                                             # markdown-it drops what lies deeper
         options["quotes"] = list(quotes)  # the language's quotation marks for the smart punctuation
     md = MarkdownIt("commonmark", options)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
@@ -40,7 +40,20 @@ def _parser(quotes: tuple[str, ...] | None = None) -> MarkdownIt:
     md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
     md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
     md.add_render_rule("footnote_anchor", _render_backref)
+    md.add_render_rule("link_open", _render_link)
     return md
+
+
+def _render_link(self, tokens, idx, options, env) -> str:
+    """The last guard: a link `bodycheck` did not vet (a series' disclaimer, say) is never written
+    with a target other than http, https, mailto or an anchor."""
+    from .bodycheck import link_problem
+    from .errors import BuildError
+
+    problem = link_problem(tokens[idx].attrGet("href") or "")
+    if problem:
+        raise BuildError(problem)
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _direction(state) -> None:
@@ -111,6 +124,7 @@ class Reference:
     title: str | None
     line: int  # in document.md
     alone: bool  # the only thing in its paragraph
+    in_note: bool = False  # inside a footnote
 
     @property
     def chart_id(self) -> str | None:
@@ -138,7 +152,10 @@ def parse(text: str, lang: str = "en") -> tuple[list[Token], dict]:
 
 def references(tokens: list[Token], first_line: int) -> list[Reference]:
     found = []
+    in_note = False
     for i, token in enumerate(tokens):
+        if token.type in ("footnote_open", "footnote_close"):
+            in_note = token.type == "footnote_open"
         if token.type != "inline" or not token.children:
             continue
         images = [c for c in token.children if c.type == "image"]
@@ -148,25 +165,43 @@ def references(tokens: list[Token], first_line: int) -> list[Reference]:
             line = first_line + (token.map[0] if token.map else 0)
             found.append(Reference(
                 image.attrGet("src") or "", image.content, image.attrGet("title") or None,
-                line, alone and in_paragraph))
+                line, alone and in_paragraph, in_note))
     return found
+
+
+# Ids the builder gives figures and notes: a heading never takes one ("## Figure 1").
+GENERATED_ID = re.compile(r"^(figure-\d+|fn\d+|fnref\d+(:\d+)?)$")
+
+
+class Taken(set):
+    """Ids in use, and for each base the next number to try: a thousand headings with one
+    title get their ids in linear time."""
+
+    def __init__(self, ids=()):
+        super().__init__(ids)
+        self.next: dict[str, int] = {}
 
 
 def slug(text: str, taken: set[str]) -> str:
     base = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "section"
-    candidate, n = base, 2
-    while candidate in taken:
+    counters = taken.next if isinstance(taken, Taken) else {}
+    candidate, n = base, counters.get(base, 2)
+    if n > 2:
+        candidate = f"{base}-{n}"
+    while candidate in taken or GENERATED_ID.match(candidate):
         candidate, n = f"{base}-{n}", n + 1
+    counters[base] = n
     taken.add(candidate)
     return candidate
 
 
-def render_body(tokens: list[Token], env: dict, figures: dict[str, str]) -> Body:
-    """HTML of the body. `figures` maps an image target to the HTML of its <figure>."""
+def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserved=frozenset()) -> Body:
+    """HTML of the body. `figures` maps an image target to the HTML of its <figure>; `reserved`
+    holds the ids the template uses (#policy-recommendations …), which no heading may take."""
     tokens = list(tokens)
     out: list[Token] = []
     headings: list[Heading] = []
-    taken: set[str] = set()
+    taken: set[str] = Taken(reserved)
     notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     body_tokens, note_tokens = _tables(tokens[:notes_at], env), tokens[notes_at:]
     i = 0

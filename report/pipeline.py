@@ -9,7 +9,6 @@ at once. `--watch`, `--bundle` and the benchmark use these same stages.
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 import sys
@@ -20,8 +19,8 @@ from pathlib import Path
 
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
-from . import chartspec, content, coverage, markup, output, series as series_mod
-from .errors import ContentErrors, Problems, display_path, quote
+from . import bodycheck, chartspec, content, coverage, markup, output, series as series_mod
+from .errors import BuildError, ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
@@ -45,6 +44,7 @@ class Options:
     cache: Path = field(default_factory=cache_dir)
     preflight: bool = False  # check each PDF as a print shop would
     low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see helpers.py)
+    progress: bool = False  # say on stderr when each format is made (a long multi-format build)
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,20 @@ def prepare(folder: Path, options: Options) -> Prepared:
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
+    bodycheck.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
+    bodycheck.front_matter(raw.front, raw.path, problems)
     tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
+    bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
+    bodycheck.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
+    bodycheck.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
+    if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
+        from . import render, sandbox, seriescss
+        assets = tuple(a for a in (series_mod.find_asset(series, n) for n in ("web.css", "print.css")) if a)
+        seriescss.check(series.stylesheets + assets, series.folders, problems)
+        sandbox.problems(render.environment(series.template_dirs, options.cache / "templates"),
+                         series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     problems.raise_if_any()
@@ -90,15 +101,12 @@ def prepare(folder: Path, options: Options) -> Prepared:
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     """Ids that charts.yaml defines but that failed their checks (already reported there)."""
+    from . import contentfile
     try:
-        text = (folder / "charts.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = contentfile.read(folder / "charts.yaml", folder, content.MAX_FILE_BYTES).decode("utf-8")
+    except (contentfile.Refused, UnicodeDecodeError):
         return set()
     return {m[1] for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)} - set(charts)
-
-
-# The first bytes of the picture formats WeasyPrint draws.
-IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
 
 
 def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems) -> None:
@@ -113,6 +121,10 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
                          "refer to it by its number instead", ref.line)
             continue
         shown[ref.target] = ref.line
+        if ref.in_note:  # a note is a line of small text: no figure is drawn there
+            problems.add(path, f"{quote(ref.target)}: a chart or picture cannot be shown inside a footnote",
+                         ref.line)
+            continue
         chart_id = ref.chart_id
         if chart_id is not None:
             if chart_id in broken:
@@ -129,21 +141,26 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
         if "://" in target or target.startswith(("/", "data:", "file:")) or ":" in target.split("/")[0]:
             problems.add(path, f"picture {quote(target)} must be a file inside the document folder", ref.line)
             continue
-        real = (folder / target).resolve()
-        if not real.is_relative_to(folder.resolve()):
-            problems.add(path, f"picture {quote(target)} is outside the document folder", ref.line)
-        elif not real.is_file():
-            problems.add(path, f"picture {quote(target)} not found", ref.line)
-        elif not _is_picture(real):
-            problems.add(path, f"picture {quote(target)} is not a PNG, JPEG, GIF, WebP or SVG image", ref.line)
+        problem = picture_problem(folder, target)
+        if problem is not None:
+            problems.add(path, f"picture {quote(target)} {problem}", ref.line)
         elif not ref.alone:
             problems.add(path, f"picture {quote(target)} must stand alone in its own paragraph", ref.line)
 
 
-def _is_picture(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return head.startswith(IMAGE_MAGIC) or (path.suffix.lower() == ".svg" and b"<svg" in head)
+def picture_problem(folder: Path, target: str) -> str | None:
+    """What is wrong with a picture file (see `pictures`), in words after its name; None when fine."""
+    from . import contentfile, pictures
+
+    try:
+        pictures.read(folder / target, folder)
+    except contentfile.Refused as exc:
+        reason = str(exc)
+        if reason == "file not found":
+            return "not found"
+        outside = reason.startswith(("is a link to a file outside", "is outside"))
+        return "is outside the document folder" if outside else reason
+    return None
 
 
 def chart_style(series: Series, lang: str = "en") -> ChartStyle:
@@ -269,12 +286,15 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         else:
             src = ref_target
             if web:
-                path = prepared.doc.folder / ref_target
-                src = web_mod.data_uri(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png")
+                from . import pictures
+                picture = pictures.read(prepared.doc.folder / ref_target, prepared.doc.folder)
+                src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
                                                 "chart" if fig.svg else "picture", prepared.doc.lang)
-    body = markup.render_body(prepared.tokens, prepared.env, blocks)
+    from . import sandbox
+    body = markup.render_body(prepared.tokens, prepared.env, blocks,
+                              sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None
     if prepared.doc.url:
         from .qr import qr_svg
@@ -308,8 +328,20 @@ def build(folder: Path, options: Options, preview=None) -> Built:
     with Charts(prepared, options) as charts:            # drawn or cached; a helper may draw beside us
         if preview is not None:
             preview(prepared, charts)                    # --watch --serve: the web page first
-        outputs = [produce(prepared, charts, fmt, options) for fmt in options.formats]  # HTML, pages, PDF
+        try:
+            outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
+                       for fmt in options.formats]            # HTML, pages, PDF
+        except BuildError as exc:                        # found in layout: placed at its nearest line
+            from . import layoutlines
+            raise layoutlines.located(exc, prepared) from None
     return write(prepared, outputs, options)             # every format, or none
+
+
+def _said(out: "Output", folder: Path, options: Options) -> "Output":
+    if options.progress:
+        import sys
+        print(f"{display_path(folder)}: {out.format} made in {out.seconds:.1f} s", file=sys.stderr, flush=True)
+    return out
 
 
 def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> Output:
@@ -371,13 +403,17 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
             target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    written = tuple(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]), out.data)
-                    for out in outputs)
+    written = output.write_all([(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]), out.data)
+                                for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
 
 
 def check(folder: Path, options: Options) -> None:
+    """Every check short of layout: read and check, then render the HTML as the build does
+    (charts as placeholders, nothing drawn), which finds a template's runtime error."""
     prepared = prepare(folder, options)
+    ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
+    html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
     from . import i18n
     for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
         print(line, file=sys.stderr)

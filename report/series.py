@@ -86,7 +86,7 @@ def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLE
 
 
 def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
-    data = load_yaml_file(path, problems)
+    data = load_yaml_file(path, problems, "the series folder")
     if data is FAILED:
         return None
     if data is None:
@@ -157,7 +157,10 @@ def _merge(chain, problems: Problems) -> Series | None:
     folders = tuple(f for _, f, _ in chain)
     template_dirs = tuple(f / "templates" for f in folders if (f / "templates").is_dir()) + (TEMPLATES,)
     template = merged.get("template", SERIES["template"].default)
-    if not any((d / template).is_file() for d in template_dirs):
+    if template_problem(template):
+        where, line = _setter(chain, "template")
+        problems.add(where, template_problem(template), line, None, "template")
+    elif not any((d / template).is_file() for d in template_dirs):
         searched = ", ".join(display_path(d) for d in template_dirs)
         where, line = _setter(chain, "template")
         problems.add(where, f"template {quote(template)} not found; searched: {searched}", line, None, "template")
@@ -197,9 +200,12 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         if name is None:
             return getattr(inherited, key, None) if inherited and "family" not in face else None
         target = (folder / name).resolve()
-        if not target.is_file():
+        problem = font_problem(folder / name, folder)
+        if problem is not None:
             line, col = face.value_pos[key]
-            problems.add(path, f"font file {quote(name)} not found in {display_path(folder)}", line, col, f"{field}.{key}")
+            if problem == "file not found":
+                problem = f"not found in {display_path(folder)}"
+            problems.add(path, f"font file {quote(name)} {problem}", line, col, f"{field}.{key}")
         return target
 
     family = face.get("family") or (inherited.family if inherited else None)
@@ -210,6 +216,36 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         return None
     return FontFace(family, normal, file("italic"), face.get("weight"),
                     **{key: file(key) for key in FACE_KEYS if key not in ("normal", "italic")})
+
+
+# The first bytes of the font files WeasyPrint and fontTools read: TrueType, OpenType, a
+# collection, WOFF and WOFF2.
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+MAX_FONT_BYTES = 64_000_000
+
+
+def font_problem(path: Path, folder: Path) -> str | None:
+    """What is wrong with a font file of a series (in words after its name), or None."""
+    from . import contentfile
+    try:
+        real = contentfile.size(path, folder, MAX_FONT_BYTES, "the series folder")
+        with open(real, "rb") as handle:  # a regular file: locate() checked its type
+            head = handle.read(4)
+    except contentfile.Refused as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not head.startswith(FONT_MAGIC):
+        return "is not a font file (TrueType, OpenType or WOFF)"
+    return None
+
+
+def template_problem(name: str) -> str | None:
+    """A `template:` value must name a file in a templates folder, nothing else."""
+    parts = name.replace("\\", "/").split("/")
+    if not name.strip() or name.startswith(("/", "\\")) or ".." in parts or ":" in name or "\x00" in name:
+        return f"{quote(name)} must be a template file name in the series' templates folder, such as document.html"
+    return None
 
 
 def find_asset(series: Series, name: str) -> Path | None:

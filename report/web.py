@@ -13,8 +13,11 @@ import io
 import re
 from pathlib import Path
 
+from . import seriescss
+from .errors import BuildError, display_path
 from .model import Series
 
+CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 SVG_HEAD = re.compile(r"^.*?(?=<svg)", re.S)
 SVG_ID = re.compile(r'\bid="([^"]+)"')
 # matplotlib's RDF block (creator, format): not SVG that HTML allows, and nothing a reader needs.
@@ -97,7 +100,11 @@ def font_faces(series: Series, text: str) -> str:
     for role, face in sorted(series.fonts.items()):
         for weight, style, path in face.faces():
             if path is not None:
-                uri = data_uri(subset_font(path, text), "font/woff")
+                try:
+                    uri = data_uri(subset_font(path, text), "font/woff")
+                except Exception as exc:  # fontTools raises many kinds on a file that is no font
+                    raise BuildError(f"the font file {display_path(path)} cannot be read as a font "
+                                     f"({type(exc).__name__}: {str(exc)[:80]})") from None
                 weight = f"font-weight: {weight or '200 900'}; "
                 rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{uri}") format("woff"); '
                              f"{weight}font-style: {style}; }}")
@@ -108,11 +115,14 @@ def standalone(html_text: str, series: Series, web_css: Path | None) -> str:
     """Put every stylesheet and the fonts into the page's <head>."""
     visible = re.sub(r"<[^>]+>", "", html_text)
     css = [font_faces(series, visible)]
-    css += [screen_css(p.read_text(encoding="utf-8")) for p in series.stylesheets]
+    # The browser would fetch what a url() names: the fetcher's rules, applied here (see seriescss).
+    css += [screen_css(seriescss.inline(p, series.folders)) for p in series.stylesheets]
     if web_css is not None:
-        css.append(web_css.read_text(encoding="utf-8"))
+        css.append(seriescss.inline(web_css, series.folders))
     # The generated @font-face rules with file: URLs are for WeasyPrint only, and so is @page.
     html_text = re.sub(r"@font-face \{[^}]*url\(\"file:[^}]*\}\n?", "", html_text)
     html_text = re.sub(r"@page \{[^}]*\}\n?", "", html_text)
-    style = "<style>\n" + "\n".join(css) + "\n</style>\n</head>"
+    # The browser's own guard on top: this page may load nothing from anywhere (links still work).
+    style = (f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+             "<style>\n" + "\n".join(css) + "\n</style>\n</head>")
     return html_text.replace("</head>", style, 1)

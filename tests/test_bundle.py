@@ -20,8 +20,8 @@ def test_a_reader_of_two_documents(tmp_path):
         "date: 2024-03-01\ndocuments:\n  - guest\n  - second\n", encoding="utf-8")
     result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "out" / "reader.pdf"
-    assert result.stdout.strip().endswith("reader.pdf")
+    pdf = tmp_path / "out" / f"{tmp_path.name}.pdf"  # a reader.yaml is named after its folder, the event
+    assert result.stdout.strip().endswith(f"{tmp_path.name}.pdf")
     pages = [" ".join(text.split()) for text in pdf_text(pdf)]
     total = len(pages)
     assert "Stockholm Conference on Belarus" in pages[0] and "1 March 2024" in pages[0]
@@ -81,8 +81,8 @@ def test_the_preflight_of_a_reader_finds_a_document_starting_on_a_left_page(tmp_
         encoding="utf-8")
     result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out", "--preflight")
     assert result.returncode == 0, result.stderr
-    pages = len(pypdf.PdfReader(tmp_path / "out" / "reader.pdf").pages)
-    second = next(i for i, t in enumerate(pdf_text(tmp_path / "out" / "reader.pdf"))
+    pages = len(pypdf.PdfReader(tmp_path / "out" / f"{tmp_path.name}.pdf").pages)
+    second = next(i for i, t in enumerate(pdf_text(tmp_path / "out" / f"{tmp_path.name}.pdf"))
                   if "Text of the second document." in t) + 1
     report = result.stdout.splitlines() + result.stderr.splitlines()
     # The Guest Commentary's last page (81 % full) ends a document, not a hole; its figures
@@ -92,7 +92,7 @@ def test_the_preflight_of_a_reader_finds_a_document_starting_on_a_left_page(tmp_
     if second % 2:  # documents start on right-hand pages (a blank page before): nothing to report
         assert lines == []
     else:
-        assert lines == [f"{tmp_path / 'out' / 'reader.pdf'}: page {second}: "
+        assert lines == [f"{tmp_path / 'out' / f'{tmp_path.name}.pdf'}: page {second}: "
                          "document 'Belarus after the Elections' starts on a left-hand page"], (pages, result.stdout)
 
 

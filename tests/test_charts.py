@@ -300,7 +300,7 @@ def test_csv_symlink_leaving_the_folder(tmp_path, monkeypatch):
 
 def test_csv_that_is_a_folder(tmp_path, monkeypatch):
     (write_doc(tmp_path, CSV_CHART) / "t.csv").mkdir()
-    assert messages(tmp_path, monkeypatch, CSV_CHART) == ["doc/charts.yaml:3: chart 'c': data file 't.csv' is not a file"]
+    assert messages(tmp_path, monkeypatch, CSV_CHART) == ["doc/charts.yaml:3: chart 'c': data file 't.csv' is a folder, not a file"]
 
 
 def test_charts_yaml_not_utf8(tmp_path, monkeypatch):
