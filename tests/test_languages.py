@@ -339,7 +339,7 @@ def test_a_bilingual_reader_keeps_each_document_language(tmp_path):
         + "".join(f"  - {f.name}\n" for f in SAMPLES.values()), encoding="utf-8")
     result = run("--bundle", "reader.yaml", "-q", "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    pages = pdf_text(tmp_path / "out" / "reader.pdf")
+    pages = pdf_text(tmp_path / "out" / f"{tmp_path.name}.pdf")  # a reader is named after its event's folder
     total = len(pages)
     assert "12 juni 2025" in pages[0] and "KOMPENDIUM" in pages[0]  # the cover, in the reader's language
     contents = next(p for p in pages if p.startswith("Innehåll"))
