@@ -92,6 +92,9 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     cover_series = None
     if reader is not None:
         cover_series = series_mod.resolve(reader.series_id, problems, roots, (str(path), None))
+    if cover_series is not None:
+        series_mod.require_template(cover_series, "reader.html", problems,
+                                    "--bundle sets the reader's cover and contents with it")
     parts = []
     for folder in reader.documents if reader else ():
         try:

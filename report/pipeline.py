@@ -18,7 +18,7 @@ from pathlib import Path
 
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
-from . import chartspec, content, coverage, markup, output, series as series_mod
+from . import chartspec, content, coverage, markup, naming, output, series as series_mod
 from .errors import ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
@@ -348,10 +348,11 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     for out in outputs:
         if out.preflight is not None:
             from . import preflight
-            target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]))
+            target = display_path(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    written = tuple(output.write_atomic(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]), out.data)
+    written = tuple(output.write_atomic(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]),
+                                        out.data)
                     for out in outputs)
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
 

@@ -3,7 +3,7 @@
 Each `Field` line gives a key's name, kind of value, default and meaning. The loaders check
 against these declarations (`Schema.check`), the typed values take their defaults from them and
 docs/reference is written from them (`python -m report.schema docs/reference`). Adding a key is
-one line here; the code that uses the value reads it as an attribute (`series.wordmark`).
+one line here; the code that uses the value reads it as an attribute (`series.label`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
 _LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt|pc|px)"
+LENGTH = re.compile(r"^(0|\d+(\.\d+)?(mm|cm|in|pt))$")
 PAGE_SIZE = re.compile(rf"^((A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)( (portrait|landscape))?"
                        rf"|(portrait|landscape) (A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)"
                        rf"|{_LENGTH}( {_LENGTH})?)$", re.IGNORECASE)
@@ -58,6 +59,10 @@ def css_color(value) -> bool:
     import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
     parsed = tinycss2.color3.parse_color(value)
     return isinstance(parsed, tuple) and parsed.alpha == 1
+
+
+def _margins(value) -> bool:
+    return isinstance(value, str) and 1 <= len(value.split()) <= 4 and all(LENGTH.match(v) for v in value.split())
 
 
 def _is_str(value) -> bool:
@@ -209,20 +214,40 @@ FONT_FACE = Schema(
     not_mapping=lambda value: "must be a mapping with family and normal (a font file)",
 )
 
+# The identity of the publisher, one block: a series that sets it replaces its parent's whole,
+# so no name, wordmark or line of another publisher survives. A plain mapping, so that variants
+# (per language, say) can be layered on it later.
+PUBLISHER = Schema(
+    "publisher", "The publisher block", (
+        Field("name", text(), "the publisher's full name: the first line of the publisher block "
+              "when `lines` is not set", default=""),
+        Field("short_name", text(), "the short name: the running footer, and the wordmark when "
+              "neither `wordmark` nor `logo` is set", default=""),
+        Field("wordmark", text(), "the typographic wordmark in the masthead", default=""),
+        Field("logo", text("a file name (SVG, or PNG at 300 dpi)", name="file name"),
+              "a logo file, relative to this series.yaml: SVG, or PNG with enough pixels for 300 dpi at its "
+              "printed size. It stands in for the wordmark in the masthead and heads the publisher block",
+              default=""),
+        Field("lines", strings(), "the lines of the publisher block; none: `name`", default=()),
+        Field("website", text(), "the web address, without https://, printed in the publisher block",
+              default=""),
+    ),
+    intro="`publisher` is one mapping. A series that sets it replaces its parent's block as a whole: "
+          "what it leaves out is empty, never the parent's.",
+    null_is_absent=False,
+)
+
 SERIES = Schema(
     "series.yaml", "series.yaml", (
         Field("extends", text("a series id"), "the parent series; every chain ends at `base`", default="base",
               attribute=False),
         Field("name", text(), "full name, e.g. SCEEUS Guest Commentary", default="Publication"),
         Field("label", text(), "the masthead line and running header, e.g. Guest Commentary", default="Publication"),
-        Field("publisher", text(), "the publisher's full name", default=""),
-        Field("publisher_short", text(), "the publisher's short name (footer; wordmark when none is set)",
-              default=""),
-        Field("publisher_lines", strings(), "the lines of the publisher block at the end; none: `publisher`",
-              default=()),
-        Field("website", text(), "the publisher's web address, shown in the publisher block", default=""),
-        Field("wordmark", text(), "the typographic wordmark in the masthead; empty: `publisher_short`",
-              default=""),
+        Field("publisher", mapping("a mapping: the publisher block (name, short_name, wordmark or logo, "
+                                   "lines, website)", "publisher block", keys=PUBLISHER),
+              "who publishes the series: its name, wordmark or logo, lines and website (see below). "
+              "Inherited as a whole: a series that sets it keeps nothing of its parent's, nor the parent's "
+              "`disclaimer`", default={}),
         Field("disclaimer", OPTIONAL_MARKDOWN, "printed at the end, e.g. a guest disclaimer; empty for none",
               default=""),
         Field("disclaimer_plural", OPTIONAL_MARKDOWN, "the disclaimer of a document by several authors; "
@@ -233,10 +258,12 @@ SERIES = Schema(
         Field("chart_colors", strings("a list of colour names or CSS colours", "list of colours"),
               "the colours of a chart's series, in order: names from `colors` or CSS colours",
               default=("primary", "accent", "muted")),
-        Field("chart_width_mm", Kind("number", "a positive number (millimetres)",
-                                     lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+        Field("chart_width_mm", Kind("number", "a positive number (millimetres), or null for the text column",
+                                     lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                             and v > 0),
                                      annotation=float),
-              "the width charts are drawn at, in millimetres: the text column", default=136),
+              "the width charts are drawn at, in millimetres; none: the text column (the page width less "
+              "the side margins and the rail)", default=None),
         Field("fonts", mapping("a mapping of roles (serif, sans) to font faces", "mapping of faces",
                                values=FONT_FACE),
               "the typefaces by role (see below); merged role by role with the parent's", default={}),
@@ -247,6 +274,16 @@ SERIES = Schema(
         Field("page_size", Kind("CSS page size", "a CSS page size such as A4, letter or '210mm 297mm'",
                                 lambda v: isinstance(v, str) and bool(PAGE_SIZE.match(v)), annotation=str),
               "the paper size: A3–A5, B4, B5, letter, legal, ledger, or width and height", default="A4"),
+        Field("margins", Kind("CSS margins", "one to four lengths such as '20mm 22mm 25mm' (top, right, bottom, "
+                              "left, as in CSS)", _margins, annotation=str),
+              "the page margins, as CSS writes them; the masthead band and the running header and footer "
+              "follow them", default="20mm 22mm 25mm 22mm"),
+        Field("rail", Kind("length", "a length such as 30mm (0mm for none)",
+                           lambda v: isinstance(v, str) and bool(LENGTH.match(v)), annotation=str),
+              "the left rail of the text column, where section and recommendation numbers hang; "
+              "0mm for none", default="30mm"),
+        Field("bleed_bands", BOOL, "bands (the masthead) run off the page edge, and into the bleed in "
+              "the print PDF; false: they stay inside the margins", default=True),
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
@@ -258,7 +295,8 @@ A series is a folder `styles/<id>/` with a `series.yaml` and, optionally, `style
 `templates/` and fonts. Every key is optional: a key a series does not set comes from its
 parent (`extends`), and every chain ends at `base`; the defaults below are what no series sets.
 `colors` and `fonts` merge name by name, every other key is replaced by the child's.
-Templates read these values as attributes, e.g. `{{ series.wordmark }}`.
+Templates read these values as attributes, e.g. `{{ series.label }}`,
+`{{ series.publisher.wordmark }}`.
 """,
     example="""\
 extends: sceeus-commentary
@@ -360,4 +398,4 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR,)), (SERIES, (FONT_FACE,)), (CHART, ()), (READER, ()))
+PAGES = ((FRONT_MATTER, (AUTHOR,)), (SERIES, (PUBLISHER, FONT_FACE)), (CHART, ()), (READER, ()))

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import yamlload
 from .content import FAILED, load_yaml_file
 from .errors import Problems, display_path, quote
-from .model import FACE_KEYS, FontFace, Series
+from .model import FACE_KEYS, FontFace, Publisher, Series
 from .schemas import SERIES, css_color
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +24,10 @@ TEMPLATES = ROOT / "templates"
 BASE = "base"
 SERIES_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOR_ROLES = ("primary", "accent", "tint", "text")
+# Keys of the flat identity that came before the `publisher` block: where each went.
+MOVED = {"publisher_short": "short_name", "publisher_lines": "lines", "website": "website",
+         "wordmark": "wordmark"}
+LOGO_MAGIC = (b"\x89PNG\r\n\x1a\n",)
 
 
 def series_roots(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
@@ -98,6 +102,11 @@ def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
     before = len(problems)
 
     def report(field, message, pos):
+        if field in MOVED and message.startswith("unknown key"):
+            message = f"moved into the publisher block: publisher: {{{MOVED[field]}: …}}"
+        elif field == "publisher" and message.startswith("must be a mapping") and isinstance(data.get(field), str):
+            message = (f"is a block now: publisher: {{name: {quote(data[field])}, short_name: …, "
+                       "wordmark: … or logo: …, lines: […], website: …}")
         problems.add(path, message, pos[0], pos[1], field)
 
     SERIES.check(data, report, (1, None))
@@ -110,10 +119,13 @@ def _merge(chain, problems: Problems) -> Series | None:
     merged: dict = {}
     colors: dict[str, str] = {}
     fonts: dict[str, FontFace] = {}
+    publisher = Publisher()
     for sid, folder, manifest in reversed(chain):
         path = folder / "series.yaml"
         for key, value in manifest.items():
-            if key == "colors":
+            if key == "publisher":  # one block, replaced whole: nothing of a parent's identity stays
+                publisher = _publisher(value, folder, path, problems)
+            elif key == "colors":
                 colors.update(value)
             elif key == "fonts":
                 for role, face in value.items():
@@ -125,6 +137,11 @@ def _merge(chain, problems: Problems) -> Series | None:
         if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
             # A series that words its own disclaimer never keeps a parent's plural of another text.
             merged.pop("disclaimer_plural", None)
+        if "publisher" in manifest:
+            # Another publisher: a parent's disclaimer speaks for the parent's, so it goes too.
+            for key in ("disclaimer", "disclaimer_plural"):
+                if key not in manifest:
+                    merged.pop(key, None)
     series_id, folder, _ = chain[0]
     top = folder / "series.yaml"
     for role in COLOR_ROLES:
@@ -145,15 +162,26 @@ def _merge(chain, problems: Problems) -> Series | None:
             where, line = _setter(chain, "chart_colors")
             problems.add(where, f"{quote(name)} is neither a colour named in colors nor a CSS colour", line, None,
                          "chart_colors")
+    if len(problems) == before:
+        from . import seriescheck  # what the templates and stylesheets of the chain refer to
+        seriescheck.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
+                                                         if (f / "style.css").is_file()), problems)
     if len(problems) > before:
         return None
     named = merged.get("chart_colors", SERIES["chart_colors"].default)
     chart_colors = (tuple(colors.get(c, c) for c in named) if named
                     else tuple(colors[k] for k in ("primary", "accent", "muted") if k in colors))
+    values = SERIES.values(merged)
+    if values["chart_width_mm"] is None:  # charts fill the text column the geometry gives
+        from . import geometry
+        page = geometry.page_size(values["page_size"])
+        margins = geometry.margins(values["margins"])
+        values["chart_width_mm"] = round(page[0] - margins[1] - margins[3] - geometry.mm(values["rail"]), 3)
     return Series(
         id=series_id, chain=tuple(s for s, _, _ in chain), folders=folders, template_dirs=template_dirs,
         stylesheets=tuple(f / "style.css" for f in reversed(folders) if (f / "style.css").is_file()),
-        **{**SERIES.values(merged), "colors": colors, "fonts": fonts, "chart_colors": chart_colors},
+        **{**values, "colors": colors, "fonts": fonts, "chart_colors": chart_colors,
+           "publisher": publisher},
     )
 
 
@@ -184,6 +212,39 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         return None
     return FontFace(family, normal, file("italic"), face.get("weight"),
                     **{key: file(key) for key in FACE_KEYS if key not in ("normal", "italic")})
+
+
+def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher:
+    """The publisher block; its logo resolves in the folder of the series.yaml that names it."""
+    logo = None
+    if block.get("logo"):
+        name = block["logo"]
+        line, col = block.value_pos["logo"]
+        target = (folder / name).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            problems.add(path, f"logo {quote(name)} is outside the series folder", line, col, "publisher.logo")
+        elif not target.is_file():
+            problems.add(path, f"logo file {quote(name)} not found in {display_path(folder)}", line, col,
+                         "publisher.logo")
+        else:
+            with target.open("rb") as handle:
+                head = handle.read(4096)
+            if not (head.startswith(LOGO_MAGIC) or (target.suffix.lower() == ".svg" and b"<svg" in head)):
+                problems.add(path, f"logo {quote(name)} is not an SVG or PNG file", line, col, "publisher.logo")
+            else:
+                logo = target
+    return Publisher(name=block.get("name", ""), short_name=block.get("short_name", ""),
+                     wordmark=block.get("wordmark", ""), logo=logo, lines=tuple(block.get("lines", ())),
+                     website=block.get("website", ""), source=path)
+
+
+def require_template(series: Series, name: str, problems: Problems, why: str) -> None:
+    """A template a command needs beyond the series' own `template` (the reader's, say)."""
+    from .seriescheck import find_template
+    if find_template(series.template_dirs, name) is None:
+        searched = ", ".join(display_path(d) for d in series.template_dirs)
+        problems.add(series.folders[0] / "series.yaml", f"template {quote(name)} not found; searched: {searched}; "
+                     f"{why}", 1, None, "template")
 
 
 def find_asset(series: Series, name: str) -> Path | None:

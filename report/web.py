@@ -72,5 +72,9 @@ def standalone(html_text: str, series: Series, web_css: Path | None) -> str:
         css.append(web_css.read_text(encoding="utf-8"))
     # The generated @font-face rules with file: URLs are for WeasyPrint only.
     html_text = re.sub(r"@font-face \{[^}]*url\(\"file:[^}]*\}\n?", "", html_text)
+    logo = series.publisher.logo
+    if logo is not None:  # a page read anywhere carries its logo along
+        mime = "image/svg+xml" if logo.suffix.lower() == ".svg" else "image/png"
+        html_text = html_text.replace(f'src="{series.publisher.logo_src}"', f'src="{data_uri(logo.read_bytes(), mime)}"')
     style = "<style>\n" + "\n".join(css) + "\n</style>\n</head>"
     return html_text.replace("</head>", style, 1)

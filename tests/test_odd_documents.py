@@ -180,7 +180,7 @@ def test_document_without_summary(tmp_path, quick_series):
     # ... a series that does not, builds without one, and prints no empty box.
     result = run(folder, "-q", "--series", series_id, *styles, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    text = "\n".join(pdf_text(tmp_path / "out" / "plain.pdf"))
+    text = "\n".join(pdf_text(tmp_path / "out" / f"plain--{series_id}.pdf"))
     assert "Text without a summary." in text
     assert "Executive Summary".upper() not in text.upper()
 
