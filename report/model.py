@@ -75,6 +75,8 @@ class FontFace:
     semibold_italic: Path | None = None
     bold: Path | None = None
     bold_italic: Path | None = None
+    # Where series.yaml declares the role: (file, line), for messages about a face it lacks.
+    source: tuple[Path, int | None] | None = field(default=None, compare=False)
 
     def faces(self) -> tuple[tuple[str | None, str, Path], ...]:
         """(CSS weight or None for any, style, file) of every file the role gives."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
-from . import chartspec, content, coverage, markup, naming, output, series as series_mod
+from . import chartspec, content, coverage, faces, markup, naming, output, series as series_mod
 from .errors import ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
@@ -320,6 +320,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
                           cache=options.cache)
 
     document = lay_out(charts.figures())
+    faces.check(document, prepared.series)  # no face the series lacks, never a stand-in
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
     pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc))

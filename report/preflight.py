@@ -556,6 +556,64 @@ def check_bleed(ctx):
             yield number, f"no bleed: the print file needs {BLEED_MM} mm bleed (BleedBox) around the TrimBox"
 
 
+# ---- 11. Bands that should reach the edge ----------------------------------------------------
+
+SIDES = ("top", "right", "bottom", "left")
+
+
+def check_bands(ctx):
+    """A coloured band that leaves the text area for the margin (the masthead) must go all the way:
+    to the page edge on screen, to the bleed in print. Stopping short leaves a white sliver that
+    the trimming knife makes uneven."""
+    from .errors import quote as q
+    for number, page in ctx.pages:
+        root = page_box(page)
+        left, top = root.content_box_x(), root.content_box_y()
+        area = (top, left + root.width, top + root.height, left)  # the text area's top, right, bottom, left
+        bleed = page.bleed if ctx.print_mode else dict.fromkeys(SIDES, 0)
+        edges = (-bleed["top"], page.width + bleed["right"], page.height + bleed["bottom"], -bleed["left"])
+        for box, _ in _flow(page):
+            if _tag(box.element) in ("html", "body") or not _painted(box):
+                continue
+            x0, y0 = box.border_box_x(), box.border_box_y()
+            sides = (y0, x0 + box.border_width(), y0 + box.border_height(), x0)
+            short = []
+            for i, side in enumerate(SIDES):
+                outward = 1 if side in ("right", "bottom") else -1  # which way is out of the page
+                into_margin = (sides[i] - area[i]) * outward > TOLERANCE
+                gap = (edges[i] - sides[i]) * outward
+                if into_margin and gap > TOLERANCE:
+                    short.append((side, gap))
+            if short:
+                what = "the bleed" if ctx.print_mode else "the page edge"
+                by_gap: dict[str, list[str]] = {}
+                for side, gap in short:
+                    by_gap.setdefault(_mm(gap), []).append(side)
+                gaps = "; ".join(f"{gap} short of {what} at the {_and(sides)}" for gap, sides in by_gap.items())
+                yield number, (f"the band {q(_band_name(box))} leaves the text area but stops {gaps}: a white "
+                               "strip shows (series.yaml `margins` and `bleed_bands` place the bands; a style.css "
+                               "that moves one must take it to the edge)")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _painted(box) -> bool:
+    style = getattr(box, "style", None)
+    if style is None or not hasattr(box, "border_box_x"):
+        return False
+    color = style["background_color"]
+    images = [i for i in style["background_image"] if i and i[0] != "none"]
+    return bool(images) or (getattr(color, "alpha", 0) > 0)
+
+
+def _band_name(box) -> str:
+    element = box.element
+    classes = (element.get("class") or "").split() if element is not None else []
+    return "." + classes[0] if classes else _tag(element) or type(box).__name__
+
+
 def _corners(values):
     x0, y0, x1, y1 = (float(v) for v in values)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
@@ -574,4 +632,5 @@ CHECKS = (
     ("low-resolution", check_resolution),
     ("broken-link", check_links),
     ("no-bleed", check_bleed),
+    ("band-short", check_bands),
 )

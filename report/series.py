@@ -9,6 +9,7 @@ child first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -131,7 +132,7 @@ def _merge(chain, problems: Problems) -> Series | None:
                 for role, face in value.items():
                     font = _font(face, folder, path, f"fonts.{role}", fonts.get(role), problems)
                     if font:
-                        fonts[role] = font
+                        fonts[role] = dataclasses.replace(font, source=(path, value.key_pos[role][0]))
             else:
                 merged[key] = value
         if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
