@@ -73,8 +73,9 @@ def check(document, series: Series) -> None:
         if family not in families:
             declared = ", ".join(quote(f) for f in families)
             what = "a generic family" if family.lower() in GENERIC else "a family no fonts role declares"
-            problems.add(top, f"the CSS sets text in {quote(family)} ({sample}), {what}; the series' fonts are "
-                         f"{declared}: name one of them, or declare the family under fonts", None, None, "fonts")
+            path, line = next((f.source for f in series.fonts.values() if f.source), (top, None))
+            problems.add(path, f"the CSS sets text in {quote(family)} ({sample}), {what}; the series' fonts are "
+                         f"{declared}: name one of them, or declare the family under fonts", line, None, "fonts")
             continue
         role, face = families[family]
         if gives(face, weight, slant):

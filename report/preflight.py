@@ -27,6 +27,7 @@ TOLERANCE = 0.5 * PX_PER_PT  # half a point, in CSS px
 BLEED_MM = 3
 NEAR_EMPTY = 0.15  # a last page filled less than this share of its text area is "nearly empty"
 MIN_DPI = {True: 150, False: 96}  # print, screen
+LOGO_DPI = 300  # a raster logo in print
 HEADINGS = ("h2", "h3", "h4")
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
                     "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded"}
@@ -524,11 +525,16 @@ def check_resolution(ctx):
                 continue
             image = box.replacement
             dpi = min(image.width / (box.width / 96), image.height / (box.height / 96))
-            if dpi < need:
-                src = box.element.get("src", "") if box.element is not None else ""
-                yield number, (f"picture {quote(src)} is {image.width} × {image.height} px printed "
+            src = box.element.get("src", "") if box.element is not None else ""
+            classes = (box.element.get("class") or "").split() if box.element is not None else []
+            logo = bool({"logo", "publisher-logo"} & set(classes))
+            wanted = LOGO_DPI if logo and ctx.print_mode else need  # line art: sharp edges need more
+            if dpi < wanted:
+                what = (f"the publisher's logo {quote(src.rsplit('/', 1)[-1])} (series.yaml publisher.logo)" if logo
+                        else f"picture {quote(src)}")
+                yield number, (f"{what} is {image.width} × {image.height} px printed "
                                f"{box.width / PX_PER_MM:.0f} × {box.height / PX_PER_MM:.0f} mm: "
-                               f"{dpi:.0f} dpi, needs {need} dpi for {purpose}")
+                               f"{dpi:.0f} dpi, needs {wanted} dpi for {purpose}")
 
 
 # ---- 9. Broken internal links ------------------------------------------------------------
