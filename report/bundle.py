@@ -136,6 +136,9 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     head = front(starts, total)
     docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + _print(p.series, options))
             for h, p, s in zip(htmls, parts, starts)]
+    from . import faces  # every face each part uses, its series gives
+    for document, series in [(head, cover_series)] + [(d, p.series) for d, p in zip(docs, parts)]:
+        faces.check(document, series)
     # The blank verso before a document takes the size and print marks of the page it backs.
     backs = [cover_series] + [p.series for p in parts[:-1]]
     pages = list(head.pages)

@@ -202,14 +202,17 @@ FONT_FACE = Schema(
               "keeps its name and takes the files given here"),
         Field("normal", text(), "the upright font file (TrueType or OpenType), relative to this series.yaml; "
               "needed with a new family"),
-        Field("italic", text(), "the italic font file; none: the upright is slanted"),
+        Field("italic", text(), "the italic font file; needed when the CSS sets italic text in this family "
+              "(nothing is ever slanted for it)"),
         *(Field(key, text(), f"the static {key.replace('_', ' ')} ({weight}) font file")
           for key, (weight, _) in FACES.items() if key not in ("normal", "italic")),
         Field("weight", text(), "the CSS weight of `normal` and `italic`; none: 400 when bold or semibold "
-              "files are given, else a variable font that gives every weight"),
+              "files are given, else every weight of a variable font's axis (400 for a static file)"),
     ),
     intro="`fonts` maps a role to a face. `serif` and `sans` are the text faces; other roles are "
-          "fallbacks for scripts they lack (Hebrew, Arabic …), appended to every font stack.",
+          "fallbacks for scripts they lack (Hebrew, Arabic …), appended to every font stack. These files "
+          "are the only fonts a build sees: every weight and style the CSS sets text in must be given "
+          "here (a static file each, or a variable font), else the build stops at the role's line.",
     null_is_absent=False,
     not_mapping=lambda value: "must be a mapping with family and normal (a font file)",
 )
