@@ -36,11 +36,22 @@ def weight_range(path: Path) -> tuple[float, float] | None:
     return next(((a.minValue, a.maxValue) for a in axes if a.axisTag == "wght"), None)
 
 
+def declared_span(weight: str) -> tuple[float, float] | None:
+    """A CSS font-weight descriptor ('400', 'bold', '100 900') as (least, most)."""
+    words = [{"normal": "400", "bold": "700"}.get(w, w) for w in weight.lower().split()]
+    try:
+        numbers = [float(w) for w in words]
+    except ValueError:
+        return None
+    return (min(numbers), max(numbers)) if numbers else None
+
+
 def gives(face: FontFace, weight: int, style: str) -> bool:
     for given_weight, given_style, path in face.faces():
         if given_style != style:
             continue
-        if given_weight is not None and int(given_weight) == weight:
+        span = declared_span(given_weight) if given_weight is not None else None
+        if span is not None and span[0] <= weight <= span[1]:
             return True
         if given_weight is None:
             span = weight_range(path)

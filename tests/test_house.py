@@ -299,3 +299,19 @@ def test_one_document_in_two_series_writes_two_files(tmp_path):
     assert other.stdout.split() == [str(out / f"{STEM}--sceeus-report{s}") for s in (".pdf", ".print.pdf", ".html")]
     assert "REPORT" in pdf_text(out / f"{STEM}--sceeus-report.pdf")[0]
     assert "GUEST COMMENTARY" in pdf_text(out / f"{STEM}.pdf")[0]
+
+
+# ---- 2. faces ------------------------------------------------------------------------------------
+
+def test_which_faces_a_role_gives():
+    from report import faces
+
+    base = series_mod.resolve("sceeus-commentary", Problems())
+    brief = series_mod.resolve("example-brief", Problems())
+    serif = base.fonts["serif"]
+    assert faces.gives(serif, 400, "normal") and faces.gives(serif, 700, "italic") and faces.gives(serif, 600, "normal")
+    assert not faces.gives(serif, 500, "normal")  # static files: 400, 600, 700 and nothing between
+    assert not faces.gives(base.fonts["hebrew"], 400, "italic")  # no italic file: never slanted
+    inter = brief.fonts["sans"]  # variable: every weight of its axis
+    assert faces.gives(inter, 300, "normal") and faces.gives(inter, 500, "italic") and faces.gives(inter, 900, "normal")
+    assert faces.declared_span("100 900") == (100, 900) and faces.declared_span("bold") == (700, 700)
