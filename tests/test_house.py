@@ -150,15 +150,20 @@ def test_a_png_logo_without_enough_pixels_is_flagged_by_the_preflight(tmp_path):
     result = run(GUEST, *args, "-q", "-o", tmp_path / "out", "--format", "pdf,print", "--preflight", "--strict",
                  cwd=tmp_path)
     assert result.returncode == 1
+    logo = "the publisher's logo 'logo.png' (series.yaml publisher.logo) is 60 × 12 px printed"
     assert result.stderr.splitlines() == [
-        f"out/{STEM}--pixel.pdf: page 1: the publisher's logo 'logo.png' (series.yaml publisher.logo) is 60 × 12 px "
-        "printed 60 × 12 mm: 25 dpi, needs 96 dpi for screen",
-        f"out/{STEM}--pixel.print.pdf: page 1: the publisher's logo 'logo.png' (series.yaml publisher.logo) is "
-        "60 × 12 px printed 60 × 12 mm: 25 dpi, needs 300 dpi for print",
-        # At the head of the publisher block, smaller, but still short of 300 dpi:
-        f"out/{STEM}--pixel.print.pdf: page 7: the publisher's logo 'logo.png' (series.yaml publisher.logo) is "
-        "60 × 12 px printed 16 × 3 mm: 96 dpi, needs 300 dpi for print",
+        f"out/{STEM}--pixel.pdf: page 1: {logo} 60 × 12 mm: 25 dpi, needs 96 dpi for screen",
+        f"out/{STEM}--pixel.pdf: page 7: {logo} 45 × 9 mm: 34 dpi, needs 96 dpi for screen",  # the publisher block
+        f"out/{STEM}--pixel.print.pdf: page 1: {logo} 60 × 12 mm: 25 dpi, needs 300 dpi for print",
+        f"out/{STEM}--pixel.print.pdf: page 7: {logo} 45 × 9 mm: 34 dpi, needs 300 dpi for print",
     ]
+    # The same logo with pixels for 300 dpi at 60 × 12 mm (709 × 142) passes.
+    buffer = io.BytesIO()
+    Image.new("RGB", (709, 142), "#ffcc00").save(buffer, "PNG")
+    (tmp_path / "styles" / "pixel" / "logo.png").write_bytes(buffer.getvalue())
+    result = run(GUEST, *args, "-q", "-o", tmp_path / "out", "--format", "pdf,print", "--preflight", "--strict",
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_scaffold_shows_every_key_of_the_publisher_block():
