@@ -11,7 +11,8 @@ HEADER = """\
 # Series '{id}'. Every key is optional except `extends`: what is not set here is inherited
 # from the parent series ({parent}). Check it with: python build.py DOC --series {id} --check
 # Below, commented, every other key with the value a series gets when no series in the chain
-# sets it; docs/reference/series-yaml.md explains each.
+# sets it; docs/reference/series-yaml.md explains each. For another publisher, set the
+# `publisher` block: nothing of the parent's identity (nor its disclaimer) then remains.
 extends: {parent}
 
 """
