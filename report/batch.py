@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import BuildError, ContentError, ContentErrors, display_path
+from .errors import BuildError, ContentError, ContentErrors, MachineError, display_path, printable
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,11 @@ def one(folder: Path, options, check_only: bool = False, verbose: bool = False) 
     return _guarded(folder, lambda: pipeline.build(folder, options), verbose, folder / "document.md")
 
 
-def bundle(path: Path, options, verbose: bool = False) -> Outcome:
+def bundle(path: Path, options, verbose: bool = False, check_only: bool = False) -> Outcome:
     from . import bundle as bundle_mod
 
+    if check_only:
+        return _guarded(path, lambda: bundle_mod.check(path, options), verbose, path)
     return _guarded(path, lambda: bundle_mod.build(path, options), verbose, path)
 
 
@@ -56,6 +59,17 @@ def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
         return Outcome(target, problems=(str(exc),), seconds=time.perf_counter() - start)
     except BuildError as exc:
         return Outcome(target, problems=(f"{display_path(where)}: {exc}",), seconds=time.perf_counter() - start)
+    except MachineError as exc:
+        return Outcome(target, problems=(printable(str(exc)),), seconds=time.perf_counter() - start)
+    except OSError as exc:  # the machine's fault (a file vanished, no space): its path and its reason
+        if exc.filename is not None:
+            line = f"{display_path(exc.filename)}: {exc.strerror or exc}"
+        else:  # a temporary file of a library (WeasyPrint's fonts, say): name what was being built
+            line = f"{display_path(where)}: the build stopped on a fault of the machine: {exc.strerror or exc}"
+        return Outcome(target, problems=(printable(line),), seconds=time.perf_counter() - start)
+    except MemoryError:
+        return Outcome(target, problems=(f"{display_path(where)}: out of memory while building; nothing written",),
+                       seconds=time.perf_counter() - start)
     except Exception as exc:  # a bug in the builder, not in the content
         if verbose:
             import traceback
@@ -84,6 +98,7 @@ def run(folders: list[Path], options, jobs: int, check_only: bool = False, verbo
             yield one(folder, options, check_only, verbose)
         return
     workers = min(jobs, len(folders))
+    lost: list[Path] = []  # documents whose worker died (killed by the system, say)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(one, folder, options, check_only, verbose): folder for folder in folders}
         if started:
@@ -92,9 +107,28 @@ def run(folders: list[Path], options, jobs: int, check_only: bool = False, verbo
         try:
             # The pool hands out documents in the order given: as one finishes, the next begins.
             for done, future in enumerate(as_completed(futures), start=workers):
-                yield future.result()
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    lost.append(futures[future])
+                    continue
+                yield outcome
                 if started and done < len(folders):
                     started(folders[done])
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+    # A dead worker breaks the whole pool: every document it had not finished fails with it.
+    # Each is built again alone, so that only the one that kills its process is lost.
+    for folder in sorted(lost, key=folders.index):
+        yield _alone(folder, options, check_only, verbose)
+
+
+def _alone(folder: Path, options, check_only: bool, verbose: bool) -> Outcome:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(one, folder, options, check_only, verbose).result()
+        except BrokenProcessPool:
+            return Outcome(folder, problems=(
+                f"{display_path(folder)}: the process building it stopped without a word (killed by the "
+                "system: out of memory?); nothing written for it",))

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
-from . import content, pipeline, render, series as series_mod, typeset, yamlload
-from .errors import BuildError, ContentErrors, Problems, quote
+from . import content, i18n, pipeline, render, sandbox, series as series_mod, typeset, yamlload
+from .errors import BuildError, ContentErrors, Problems, display_path, quote
+from .floats import settle
 from .model import Html
 from .schemas import READER
 
@@ -41,10 +43,14 @@ class Reader:
     series_id: str
     documents: tuple[Path, ...]
     entries: tuple[Entry, ...] = ()
+    lang: str = "en"  # of the cover and contents; each document keeps its own
 
 
-def load(path: Path, problems: Problems) -> Reader | None:
-    data = content.load_yaml_file(path, problems)
+def load(path: Path, problems: Problems, found: list | None = None) -> Reader | None:
+    """The reader file checked; `found` receives the document folders it lists, even when the
+    file has problems, so that the documents' problems are reported in the same run."""
+    found = [] if found is None else found
+    data = content.load_yaml_file(path, problems, "its folder")
     if data is content.FAILED:
         return None
     if not isinstance(data, yamlload.Marked):
@@ -60,15 +66,17 @@ def load(path: Path, problems: Problems) -> Reader | None:
             if not (folder / "document.md").is_file():
                 line, col = docs.item_pos[i]
                 problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
+                continue
             folders.append(folder)
+    found.extend(folders)  # checked by the caller even when this file has problems: all at once
     if len(problems) > before:
         return None
     from .model import Document
     values = READER.values(data)
     when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
-                    date=values["date"])
+                    date=values["date"], lang=values["lang"])
     return Reader(path, values["title"], values["subtitle"], values["date"], render.date_text(when),
-                  values["series"], tuple(folders))
+                  values["series"], tuple(folders), lang=values["lang"])
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -77,41 +85,81 @@ def _prefix_ids(html: str, prefix: str) -> str:
     return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', html)
 
 
-def _numbering_css(first_page: int, total: int) -> str:
-    # The reader's page numbers: start where this part starts, count to the reader's end.
-    return (f"@page :first {{ counter-reset: page {first_page}; }}\n"
-            f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n')
+def _numbering_css(first_page: int, total: int, labels: i18n.Labels | None = None) -> str:
+    # The reader's page numbers: start where this part starts, count to the reader's end, in the
+    # part's own language.
+    return f"@page :first {{ counter-reset: page {first_page}; }}\n" + i18n.page_css(labels or i18n.Labels(), total)
 
 
-def build(path: Path, options: pipeline.Options) -> pipeline.Built:
-    from . import pdf
+def output_name(path: Path) -> str:
+    """`events/stockholm-2024/reader.yaml` → `stockholm-2024`: a reader is named after its event's
+    folder; a file with another name (`stockholm.yaml`) after itself."""
+    return path.resolve().parent.name if path.stem == "reader" else path.stem
 
+
+def prepare(path: Path, options: pipeline.Options):
+    """Every check of a reader and its documents, all problems at once: (reader, series, parts)."""
     problems = Problems()
-    reader = load(path, problems)
+    folders: list[Path] = []
+    reader = load(path, problems, folders)
     roots = series_mod.series_roots(options.style_roots)
     cover_series = None
     if reader is not None:
         cover_series = series_mod.resolve(reader.series_id, problems, roots, (str(path), None))
     if cover_series is not None:
+        before = len(problems)
         series_mod.require_template(cover_series, "reader.html", problems,
                                     "--bundle sets the reader's cover and contents with it")
+        if len(problems) == before:
+            sandbox.problems(render.environment(cover_series.template_dirs), cover_series.template_dirs,
+                             "reader.html", problems)
     parts = []
-    for folder in reader.documents if reader else ():
+    for folder in folders:
         try:
             parts.append(pipeline.prepare(folder, options))
         except ContentErrors as exc:
             problems.extend(exc.errors)
     problems.raise_if_any()
+    return reader, cover_series, parts
 
+
+def check(path: Path, options: pipeline.Options) -> None:
+    prepare(path, options)
+
+
+def build(path: Path, options: pipeline.Options) -> pipeline.Built:
+    """The reader in each PDF format asked for (pdf, print): every one written, or none."""
+    from . import output
+
+    reader, cover_series, parts = prepare(path, options)
     htmls, entries = [], []
     for n, prepared in enumerate(parts, 1):
         figs = pipeline.figures(prepared, options)
         html = pipeline.html_for(prepared, figs, web=False, cache=options.cache)
         htmls.append(Html(_prefix_ids(html.text, f"d{n}-"), html.base_url, html.stylesheets, html.resources,
-                          html.lang, html.title))
+                          html.lang, html.title, html.css))
         doc = prepared.doc
-        entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors), prepared.series.label,
-                             f"d{n}-document"))
+        entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors),
+                             i18n.edition(prepared.series, doc.lang).label, f"d{n}-document"))
+    files, report, failed = [], [], False
+    for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):
+        data, bound = _bind(path, reader, cover_series, parts, htmls, entries, options, fmt == "print")
+        target = options.out_dir / (output_name(path) + pipeline.SUFFIX[fmt])
+        files.append((target, data))
+        if options.preflight:  # the checks of one document, and a document starting on a left page
+            from . import preflight
+            found = preflight.check(bound, data, print_mode=fmt == "print")
+            report.append(preflight.format_report(found, display_path(target)))
+            failed = failed or bool(found)
+    return pipeline.Built(output.write_all(files), tuple(report), failed)
+
+
+def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool):
+    """(the reader's PDF bytes, the bound document) in one format."""
+    from . import pdf
+
+    def extra(series) -> tuple[str, ...]:
+        return _print(series, options) if print_mode else ()
 
     def allowed(prepared):
         return (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
@@ -120,21 +168,28 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
         env = render.environment(cover_series.template_dirs)
+        labels = i18n.labels_for(cover_series, reader.lang)
         text = env.get_template("reader.html").render(
-            reader=Reader(**{**reader.__dict__, "entries": listed}), series=cover_series,
-            ctx=_FrontContext(Markup(render.font_css(cover_series))))
-        text = typeset.typeset(text, "en")  # the desk's line breaks, as in the documents
-        html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, "en", reader.title)
-        extra = (f'@page {{ @bottom-left {{ content: "Page " counter(page) " of {total}"; }} }}\n',)
-        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), extra + _print(cover_series, options),
+            reader=Reader(**{**reader.__dict__, "entries": listed}), series=i18n.edition(cover_series, reader.lang),
+            ctx=_FrontContext(Markup(render.font_css(cover_series)), labels))
+        text = typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
+        html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, reader.lang,
+                    reader.title)
+        numbers = (i18n.page_css(labels, total),)
+        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), numbers + extra(cover_series),
                           cache=options.cache)
 
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
     head = front(None, 0)
-    counts = [len(pdf.layout(h, allowed(p), _print(p.series, options)).pages) for h, p in zip(htmls, parts)]
+    def lay_out(h, p, numbering=()):  # each document's figures placed as in a build of its own
+        # (the page numbers change no line: the second pass takes what the first settled on)
+        printing = extra(p.series)
+        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing))
+
+    counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, blanks, total = recto_starts(len(head.pages), counts)
     head = front(starts, total)
-    docs = [pdf.layout(h, allowed(p), (_numbering_css(s, total),) + _print(p.series, options))
+    docs = [lay_out(h, p, (_numbering_css(s, total, i18n.labels_for(p.series, p.doc.lang)),))
             for h, p, s in zip(htmls, parts, starts)]
     from . import faces  # every face each part uses, its series gives
     for document, series in [(head, cover_series)] + [(d, p.series) for d, p in zip(docs, parts)]:
@@ -143,16 +198,17 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     backs = [cover_series] + [p.series for p in parts[:-1]]
     pages = list(head.pages)
     for d, blank, back in zip(docs, blanks, backs):
-        pages += ([_blank_page(back, options)] if blank else []) + list(d.pages)
+        pages += ([_blank_page(back, extra(back))] if blank else []) + list(d.pages)
     if len(pages) != total:
         raise BuildError("the reader's page count changed between layouts; please report this")
     bound = head.copy(pages)
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
-    data = pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready="print" in options.formats))
-    suffix = ".print.pdf" if "print" in options.formats else ".pdf"
-    from . import output
-    return pipeline.Built((output.write_atomic(options.out_dir / (path.stem + suffix), data),))
+    press = None
+    if print_mode:
+        from .press import press as press_colors
+        press = press_colors(cover_series, *(p.series for p in parts))
+    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
 
 
 def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:
@@ -175,12 +231,12 @@ BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}"
     for sel in ("", ":first", ":left", ":right"))
 
 
-def _blank_page(series, options):
+def _blank_page(series, print_css: tuple[str, ...]):
     from . import pdf
 
     html = Html(f"<!DOCTYPE html><html><head><style>{render.font_css(series)}</style></head><body></body></html>",
                 series_mod.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
-    (page,) = pdf.layout(html, series.folders + (series_mod.TEMPLATES,), (BLANK_CSS,) + _print(series, options)).pages
+    (page,) = pdf.layout(html, series.folders + (series_mod.TEMPLATES,), (BLANK_CSS,) + print_css).pages
     return page
 
 
@@ -193,3 +249,4 @@ def _print(series, options) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class _FrontContext:
     font_css: str
+    labels: i18n.Labels = i18n.Labels()

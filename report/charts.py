@@ -27,6 +27,7 @@ from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
 
+from .i18n import localize_number
 from .model import ChartSpec, ChartStyle
 
 # Bump whenever the drawing code changes what a chart looks like: it is part of the cache key
@@ -38,7 +39,8 @@ DRAWN_FIELDS = ("type", "x", "series", "unit", "title")
 MAX_LABELLED_BARS = 12  # bars that get their value printed on them; more would clutter
 HASH_SALT = "report-chart"
 KINDS = {"bar": "Bar chart", "barh": "Horizontal bar chart", "line": "Line chart",
-         "stacked": "Stacked bar chart"}
+         "stacked": "Stacked bar chart"}  # in English; every language's: `chart-<kind>` in report/locales
+KINDS_KEYS = tuple(f"chart-{kind}" for kind in KINDS)
 MINUS = "\u2212"
 
 _lock = threading.RLock()
@@ -47,8 +49,13 @@ draw_count = 0  # charts drawn by this process (tests check that a cached chart 
 
 # -- numbers ----------------------------------------------------------------------------------
 
-def format_number(value: float, grouping: bool = True) -> str:
-    """A value as a reader writes it: 5.4, 0.02, 543.2, 35,000, −3 (at most 6 significant digits)."""
+def format_number(value: float, grouping: bool = True, lang: str = "en") -> str:
+    """A value as a reader writes it: 5.4, 0.02, 543.2, 35,000, −3 (at most 6 significant digits);
+    with the separators of `lang`: 5,4 and 35 000 in Swedish (Babel's number symbols)."""
+    return localize_number(_format_number(value, grouping), lang)
+
+
+def _format_number(value: float, grouping: bool = True) -> str:
     if value == 0:
         return "0"
     sign = MINUS if value < 0 else ""
@@ -63,47 +70,50 @@ def format_number(value: float, grouping: bool = True) -> str:
     return sign + text
 
 
-def x_label(value) -> str:
+def x_label(value, lang: str = "en") -> str:
     """An x value as a category label: numbers without thousands separators (years)."""
-    return value if isinstance(value, str) else format_number(value, grouping=False)
+    return value if isinstance(value, str) else format_number(value, grouping=False, lang=lang)
 
 
 # -- alt text ---------------------------------------------------------------------------------
 
-def alt_text(spec: ChartSpec) -> str:
-    """`spec.alt`, else a sentence from the data: kind, series, x range, extremes, unit."""
+def alt_text(spec: ChartSpec, lang: str = "en") -> str:
+    """`spec.alt`, else a sentence from the data in `lang`: kind, series, x range, extremes, unit."""
     if spec.alt:
         return spec.alt
-    kind = KINDS.get(spec.type, "Chart")
-    head = f"{kind}: {spec.title.strip().rstrip('.')}" if spec.title else kind
+    from .i18n import Labels
+
+    labels = Labels(lang)
+    kind = labels.get(f"chart-{spec.type}") if f"chart-{spec.type}" in KINDS_KEYS else labels.get("chart")
+    head = labels.get("alt-title", kind=kind, title=spec.title.strip().rstrip('.')) if spec.title else kind
     names = [name for name, _ in spec.series]
     if len(names) == 1:
         shows = names[0]
     else:
-        shows = ", ".join(names[:-1]) + f" and {names[-1]}"
-    xs = [x_label(x) for x in spec.x]
+        shows = labels.get("list-and", items=", ".join(names[:-1]), last=names[-1])
+    xs = [x_label(x, lang) for x in spec.x]
     categories = len(xs) > 2 and any(isinstance(x, str) and not _numeric(x) for x in spec.x)
+    unit = labels.get("alt-unit", unit=spec.unit) if spec.unit else ""
     if len(xs) == 1:
-        span = f"for {xs[0]}"
+        text = labels.get("alt-one", head=head, series=shows, x=xs[0], unit=unit)
     elif categories:
-        span = f"for {len(xs)} categories, from {xs[0]} to {xs[-1]}"
+        text = labels.get("alt-categories", len(xs), head=head, series=shows, count=len(xs), first=xs[0],
+                          last=xs[-1], unit=unit)
     else:
-        span = f"from {xs[0]} to {xs[-1]}"
-    unit = f", in {spec.unit}" if spec.unit else ""
-    text = f"{head}. It shows {shows} {span}{unit}."
+        text = labels.get("alt-range", head=head, series=shows, first=xs[0], last=xs[-1], unit=unit)
     points = [(v, name, x) for name, values in spec.series for v, x in zip(values, xs) if v is not None]
     if not points:
-        return text + " It has no values."
+        return text + " " + labels.get("alt-none")
 
     def where(name, x):
-        return f"{name}, {x}" if len(names) > 1 else x
+        return labels.get("alt-at", series=name, x=x) if len(names) > 1 else x
 
     high = max(points, key=lambda p: p[0])  # the first of equal values: deterministic
     low = min(points, key=lambda p: p[0])
     if high[0] == low[0]:
-        return text + f" Every value is {format_number(high[0])}."
-    return (text + f" The highest value is {format_number(high[0])} ({where(*high[1:])});"
-            f" the lowest is {format_number(low[0])} ({where(*low[1:])}).")
+        return text + " " + labels.get("alt-same", value=format_number(high[0], lang=lang))
+    return text + " " + labels.get("alt-extremes", high=format_number(high[0], lang=lang), high_at=where(*high[1:]),
+                                   low=format_number(low[0], lang=lang), low_at=where(*low[1:]))
 
 
 def _numeric(text: str) -> bool:
@@ -355,7 +365,7 @@ def _rc(style: ChartStyle) -> dict:
     }
 
 
-def _value_formatter():
+def _value_formatter(lang: str = "en"):
     """Tick labels of the value axis: thousands separators, the same decimals on every tick."""
     from matplotlib.ticker import Formatter
 
@@ -373,8 +383,8 @@ def _value_formatter():
             if abs(x) < 1e-12:
                 return "0"
             if self.decimals > 5:  # tiny steps: each tick as written, e.g. 2e−06
-                return format_number(x)
-            text = f"{abs(x):,.{self.decimals}f}"
+                return format_number(x, lang=lang)
+            text = localize_number(f"{abs(x):,.{self.decimals}f}", lang)
             return (MINUS if x < 0 else "") + text
 
     return ValueFormatter()
@@ -508,7 +518,7 @@ def _bar_slots(c: _Canvas, n_series: int, slots: int) -> tuple[float, list[float
 
 
 def _label_bars(c: _Canvas, bars, values) -> None:
-    c.ax.bar_label(bars, labels=[format_number(v) for v in values], padding=2.5,
+    c.ax.bar_label(bars, labels=[format_number(v, lang=c.style.lang) for v in values], padding=2.5,
                    fontsize=c.style.font_size, color=c.style.text)
 
 
@@ -540,7 +550,7 @@ def _nice_limits(axis, lo: float, hi: float, setter, length_in: float, label_in:
 
 def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
     ax, spec, style = c.ax, c.spec, c.style
-    pos, labels = list(range(len(spec.x))), [x_label(x) for x in spec.x]
+    pos, labels = list(range(len(spec.x))), [x_label(x, style.lang) for x in spec.x]
     n = len(spec.series)
     drawn = sum(v is not None for _, values in spec.series for v in values)
     label_values = not stacked and drawn <= MAX_LABELLED_BARS
@@ -580,13 +590,13 @@ def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
     if totals:  # the stack's total over each column
         for j, total in enumerate(up):
             if any(vs[j] is not None for _, vs in spec.series):
-                ax.annotate(format_number(total), (pos[j], total), xytext=(0, 2.5), textcoords="offset points",
+                ax.annotate(format_number(total, lang=style.lang), (pos[j], total), xytext=(0, 2.5), textcoords="offset points",
                             ha="center", va="bottom", fontsize=style.font_size, color=style.text)
     label_in = (style.font_size + 4) * PT if label_values or totals else 0.0
     _nice_limits(ax.yaxis, lo, hi, ax.set_ylim, c.plot_height, label_in)
     _category_ticks(c, pos, labels)
     ax.set_xlim(-0.5, len(pos) - 0.5)
-    ax.yaxis.set_major_formatter(_value_formatter())
+    ax.yaxis.set_major_formatter(_value_formatter(c.style.lang))
     ax.grid(axis="y")
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.axhline(0, color=style.muted, linewidth=0.8, zorder=2.5)
@@ -594,7 +604,7 @@ def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
 
 def _draw_barh(c: _Canvas, handles: list) -> None:
     ax, spec, style = c.ax, c.spec, c.style
-    pos, labels = list(range(len(spec.x))), [x_label(x) for x in spec.x]
+    pos, labels = list(range(len(spec.x))), [x_label(x, style.lang) for x in spec.x]
     n = len(spec.series)
     drawn = sum(v is not None for _, values in spec.series for v in values)
     label_values = drawn <= MAX_LABELLED_BARS
@@ -616,12 +626,12 @@ def _draw_barh(c: _Canvas, handles: list) -> None:
         handles.append(bars)
     values = [v for _, vs in spec.series for v in vs if v is not None]
     lo, hi = min(values, default=0.0), max(values, default=0.0)
-    longest = max((len(format_number(v)) for v in values), default=1)
+    longest = max((len(format_number(v, lang=style.lang)) for v in values), default=1)
     label_in = (longest * 0.55 * style.font_size + 4) * PT if label_values else 0.0
     _nice_limits(ax.xaxis, lo, hi, ax.set_xlim, c.plot_width * 0.75, label_in)
     ax.set_yticks(pos, _barh_labels(c, labels))
     ax.set_ylim(len(pos) - 0.5, -0.5)  # categories top to bottom in x order
-    ax.xaxis.set_major_formatter(_value_formatter())
+    ax.xaxis.set_major_formatter(_value_formatter(c.style.lang))
     ax.grid(axis="x")
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.axvline(0, color=style.muted, linewidth=0.8, zorder=2.5)
@@ -652,17 +662,17 @@ def _draw_line(c: _Canvas, handles: list) -> None:
             ax.xaxis.set_major_locator(FixedLocator(pos))
         else:
             ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=integers))
-        ax.xaxis.set_major_formatter(lambda v, p: format_number(v, grouping=False))
+        ax.xaxis.set_major_formatter(lambda v, p: format_number(v, grouping=False, lang=c.style.lang))
         span = (max(pos) - min(pos)) or 1.0
         ax.set_xlim(min(pos) - span * 0.02, max(pos) + span * 0.02)
     else:
-        _category_ticks(c, pos, [x_label(x) for x in spec.x])
+        _category_ticks(c, pos, [x_label(x, c.style.lang) for x in spec.x])
         ax.set_xlim(-0.3, n_points - 0.7)
     values = [v for _, vs in spec.series for v in vs if v is not None]
     lo, hi = min(values, default=0.0), max(values, default=0.0)
     # far from zero (an index, say): show the variation, not the baseline
     _nice_limits(ax.yaxis, lo, hi, ax.set_ylim, c.plot_height, zero=not (lo > 0 and lo > 0.5 * hi))
-    ax.yaxis.set_major_formatter(_value_formatter())
+    ax.yaxis.set_major_formatter(_value_formatter(c.style.lang))
     ax.grid(axis="y")
     ax.spines["left"].set_visible(False)
     ax.spines["bottom"].set_linewidth(0.8)

@@ -3,7 +3,7 @@
 Each chart gives its data inline (`x` plus `series`, a mapping of name to a list of numbers) or
 as `data: file.csv`, a CSV file in the document folder whose first column holds the x values
 and whose other columns hold one series each (the header row names them). `null` (in YAML) or
-an empty cell, `null` or `NA` (in a CSV) is a gap.
+an empty cell, `null`, `NA` or `n/a` in any case (in a CSV) is a gap.
 
 The keys of a chart are declared in `schemas.CHART`, which checks them; the data is checked
 here. Every problem is added to the caller's `Problems`, as `path:line: chart 'id': what is wrong`;
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from pathlib import Path
 
-from . import yamlload
+from . import contentfile, yamlload
 from .content import FAILED, load_yaml_file
 from .errors import Problems, quote
 from .model import ChartSpec, Value
@@ -27,6 +28,7 @@ from .schemas import CHART
 CHART_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_ID = 100  # characters in a chart id
 MAX_VALUES = 10_000  # x values in one chart: more would not be legible anyway
+MAX_CATEGORIES = 500  # bars, or named x values: each is drawn and labelled
 MAX_CSV_BYTES = 5_000_000
 MAX_BAD_VALUES = 5  # bad values reported one by one per series; the rest are counted
 GAP_CELLS = {"", "null", "na", "n/a"}  # CSV cells that mean "no value" (compared lower-case)
@@ -38,7 +40,7 @@ TEXT_KEYS = ("title", "unit", "source", "note", "alt")  # keys of schemas.CHART 
 def load_charts(folder: Path, problems: Problems) -> dict[str, ChartSpec]:
     """The charts of a document folder by id; {} without `charts.yaml`. Faults go to `problems`."""
     path = Path(folder) / "charts.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):  # a pipe, a folder or a dangling link is refused, not ignored
         return {}
     root = load_yaml_file(path, problems)
     if root is FAILED or root is None:
@@ -82,12 +84,26 @@ class _Chart:
         self.entry = entry
 
         CHART.check(entry, lambda field, message, pos: self.add(message, pos[0]), (self.line, None))
+        for key in ("source", "note"):  # Markdown: its links are held to the body's rules
+            if isinstance(entry.get(key), str):
+                from . import bodycheck
+                found = Problems()
+                bodycheck.field(entry[key], self.path, self.vline(key), key, found)
+                for problem in found:
+                    self.add(f"'{key}': {problem.message}", problem.line)
 
         data = self.data()
         if self.failed or data is None:
             return None
         x, series = data
-        return ChartSpec(id=self.id, type=entry["type"], x=x, series=series, path=str(self.path), line=self.line,
+        kind = entry["type"]
+        if (kind != "line" or any(isinstance(v, str) for v in x)) and len(x) > MAX_CATEGORIES:
+            # Each category is drawn and labelled: 10,000 bars take minutes and print as a grey block.
+            self.add(f"{len(x):,} categories; a {kind} chart, or a chart with named x values, may have at most "
+                     f"{MAX_CATEGORIES:,} (a line chart over numbers may have {MAX_VALUES:,} points)",
+                     self.vline("data" if "data" in entry else "x"))
+            return None
+        return ChartSpec(id=self.id, type=kind, x=x, series=series, path=str(self.path), line=self.line,
                          **CHART.values(entry, TEXT_KEYS))
 
     def vline(self, key) -> int:
@@ -185,13 +201,15 @@ class _Chart:
             return None
         line = self.vline("data")
         try:
-            raw = target.read_bytes()
-        except OSError as exc:
-            self.add(f"cannot read the data file {quote(name)}: {exc.strerror}", line)
-            return None
-        if len(raw) > MAX_CSV_BYTES:
-            self.add(f"data file {quote(name)} is {len(raw):,} bytes; at most {MAX_CSV_BYTES:,} are allowed",
-                     line)
+            raw = contentfile.read(target, self.folder, MAX_CSV_BYTES)
+        except contentfile.Refused as exc:
+            reason = str(exc)
+            if reason == "file not found":
+                self.add(f"data file {quote(name)} not found", line)
+            elif reason.startswith(("is a link to a file outside", "is outside")):
+                self.add("data file must be inside the document folder", line)
+            else:
+                self.add(f"data file {quote(name)} {reason}", line)
             return None
         try:
             text = raw.decode("utf-8")
@@ -204,33 +222,19 @@ class _Chart:
             bad_line = text[: text.index("\x00")].count("\n") + 1
             self.add("not a text file (it contains NUL bytes); save the data as CSV text", bad_line, target)
             return None
+        if contentfile.control_characters(text.replace("\r", ""), target, self.problems):
+            return None
         return self.parse_csv(text, name, target)
 
     def data_file(self, name: str) -> Path | None:
-        """The CSV file inside the document folder, or None with a problem."""
+        """The CSV file's path, when its name stays inside the document folder, or None with a problem."""
         line = self.vline("data")
         relative = Path(name)
-        folder = self.folder.resolve()
         if not name.strip() or relative.is_absolute() or name.startswith(("/", "\\")) \
                 or ".." in re.split(r"[/\\]", name) or relative.drive:
             self.add("data file must be inside the document folder", line)
             return None
-        target = self.folder / relative
-        try:
-            real = target.resolve()
-        except (OSError, RuntimeError):  # a symlink loop
-            self.add(f"data file {quote(name)} not found", line)
-            return None
-        if not real.is_relative_to(folder):
-            self.add("data file must be inside the document folder", line)
-            return None
-        if not real.exists():
-            self.add(f"data file {quote(name)} not found", line)
-            return None
-        if not real.is_file():
-            self.add(f"data file {quote(name)} is not a file", line)
-            return None
-        return target
+        return self.folder / relative
 
     def parse_csv(self, text: str, name: str, path: Path):
         rows: list[tuple[int, list[str]]] = []

@@ -10,6 +10,7 @@ never load WeasyPrint or matplotlib.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -153,9 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.folders:
         if not folder.is_dir():
             p.error(f"no such folder: {folder}")
-    if args.bundle is not None and (args.folders or args.watch or args.check):
-        p.error("--bundle takes no document folders, --watch or --check")
-    if args.bundle is not None and not args.bundle.is_file():
+    if args.bundle is not None and (args.folders or args.watch):
+        p.error("--bundle takes no document folders or --watch")
+    if args.bundle is not None and "html" in formats:
+        p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
+    if args.bundle is not None and not os.path.lexists(args.bundle):  # a pipe or a link: refused when read
         p.error(f"--bundle: no such file: {args.bundle}")
     folders = [args.bundle] if args.bundle else (args.folders or data_folders())
     if not folders:
@@ -168,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     options = pipeline.Options(
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
         pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,
-        low_memory=args.low_memory or short)
+        low_memory=args.low_memory or short,
+        progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)
     jobs = args.jobs or batch.jobs_default()
     if short and not (args.quiet or args.check):
         print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
@@ -189,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     status = EXIT_OK
     if args.bundle:
         started(args.bundle)
-        outcomes = iter([batch.bundle(args.bundle, options, args.verbose)])
+        outcomes = iter([batch.bundle(args.bundle, options, args.verbose, args.check)])
     else:
         outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
     try:

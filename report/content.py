@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlload
+from . import contentfile, yamlload
 from .errors import ContentError, Problems, quote
-from .model import Author, Document, Series
+from .model import Author, Document, Edition, Series
 from .schemas import FRONT_MATTER
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+MAX_FILE_BYTES = 5_000_000  # charts.yaml, a reader or series file
+MAX_DOCUMENT_BYTES = 1_000_000  # document.md: some 300 pages (the Guest Commentary is 16 KB, 6 pages)
 # What `--import` writes where only the editor knows the value: never printed, always reported.
 PLACEHOLDER = "FILL IN"
 
@@ -66,31 +68,17 @@ def placeholders(raw: RawDocument, problems: Problems) -> set[str]:
     return found
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """A UTF-8 file's text, or a problem naming the line of the first bad byte."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.add(path, "file not found")
-        return None
-    except OSError as exc:
-        problems.add(path, f"cannot read the file: {exc.strerror}")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.add(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line)
-        return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+def read_text(path: Path, problems: Problems, where: str = "the document folder") -> str | None:
+    """A UTF-8 text file inside its folder, checked and capped (see `contentfile`), or None."""
+    return contentfile.read_text(path, problems, path.parent, MAX_FILE_BYTES, where)
 
 
 FAILED = object()  # what load_yaml_file returns when the problem is already reported
 
 
-def load_yaml_file(path: Path, problems: Problems):
+def load_yaml_file(path: Path, problems: Problems, where: str = "the document folder"):
     """A YAML file's data (None when empty), or FAILED with the problem added to `problems`."""
-    text = read_text(path, problems)
+    text = read_text(path, problems, where)
     if text is None:
         return FAILED
     try:
@@ -102,7 +90,7 @@ def load_yaml_file(path: Path, problems: Problems):
 
 def read(folder: Path, problems: Problems) -> RawDocument | None:
     path = folder / "document.md"
-    text = read_text(path, problems)
+    text = contentfile.read_text(path, problems, folder, MAX_DOCUMENT_BYTES)
     if text is None:
         return None
     if not text.strip():
@@ -130,6 +118,10 @@ def read(folder: Path, problems: Problems) -> RawDocument | None:
     return RawDocument(folder, path, front, body, end + 2)
 
 
+def _language(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
 def check(raw: RawDocument, series: Series, problems: Problems, series_override: str | None = None) -> Document | None:
     """The front matter as a `Document`, or None with every problem added to `problems`."""
     front, path = raw.front, raw.path
@@ -147,6 +139,13 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
         required.setdefault("year", "required when there is no date")
     FRONT_MATTER.check(front, report, (front.pos[0], None), extra=series.declares, required=required,
                        skip=filled_in_later)
+    for i, edition in enumerate(front.get("editions") or ()):
+        # Another edition in the document's own language is a slip (a copied front matter, say).
+        if (isinstance(edition, dict) and isinstance(edition.get("lang"), str) and isinstance(front.get("lang", "en"), str)
+                and _language(edition["lang"]) == _language(front.get("lang", "en"))):
+            line, col = edition.value_pos["lang"]
+            problems.add(path, f"{quote(edition['lang'])} is this document's own language; editions lists "
+                         "the other language editions", line, col, f"editions[{i}].lang")
     if not raw.body.strip():
         problems.add(path, "the body is empty: write the text after the front matter", raw.body_line)
     if len(problems) > before:
@@ -160,4 +159,5 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
         "authors": tuple(Author(a["name"].strip(), a.get("affiliation"), a.get("bio")) for a in front["authors"]),
         "year": values["year"] if values["year"] is not None else int(values["date"][:4]),
         "extra": {k: front[k] for k in series.declares if k in front},
+        "editions": tuple(Edition(e["lang"], e["url"]) for e in values["editions"]),
     })

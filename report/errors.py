@@ -43,8 +43,9 @@ def display_path(path: Path | str) -> str:
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
+        return printable(str(path))
+    # printable: a newline in a folder's name must not split the line it is printed on
+    return printable(rel if not rel.startswith("..") else str(path))
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,12 @@ class Problems(list):
 
 class BuildError(Exception):
     """A build failed for a reason outside the content (a refused URL, a lost footnote …)."""
+
+
+class MachineError(Exception):
+    """A fault of the machine, not of the content or the builder: disk full, no permission, a
+    folder in the way. Reported as `path: reason` with exit status 1, like a content problem."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = Path(path), reason
+        super().__init__(f"{display_path(path)}: {reason}")

@@ -18,6 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 
 MAX_DATA_URL = 64 * 1024  # bytes; a few icons, not a smuggled file
+MAX_FILE = 64_000_000  # bytes of one file: the largest font families are ~20 MB
 LOGGER = logging.getLogger("weasyprint")
 
 
@@ -61,10 +62,18 @@ class SafeFetcher(URLFetcher):
             raise RefusedURL(url, "only files inside the document folder and the series can be used")
         path = Path(url2pathname(urlsplit(url).path))  # url2pathname unquotes
         real = path.resolve()
-        if not any(real.is_relative_to(root) for root in self.allowed):
+        root = next((root for root in self.allowed if real.is_relative_to(root)), None)
+        if root is None:
             raise RefusedURL(url, "the file is outside the document folder and the series folders")
-        if not real.is_file():
-            raise RefusedURL(url, "no such file")
-        mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        # The same checks as for content: a regular file, size capped, pictures bounded in work.
+        from . import contentfile, pictures
+        try:
+            data = contentfile.read(real, root, MAX_FILE)
+            mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+            if mime.startswith("image/"):
+                mime = pictures.KINDS[pictures.check(data, real.name)]
+        except contentfile.Refused as exc:
+            reason = "no such file" if str(exc) == "file not found" else f"the file {exc}"
+            raise RefusedURL(url, reason) from None
         self.served.append(url)
-        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})
+        return URLFetcherResponse(real.as_uri(), data, {"Content-Type": mime})

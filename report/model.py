@@ -19,6 +19,14 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """Another language edition of a document: its language and where it is online."""
+
+    lang: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """One entry of charts.yaml, checked: every series has len(x) values."""
 
@@ -53,6 +61,7 @@ class Document:
     recommendations: tuple[str, ...] = ()  # Markdown each
     keywords: tuple[str, ...] = ()
     url: str | None = None
+    editions: tuple[Edition, ...] = ()  # the other language editions
     extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
     own_series: str = ""  # the series its front matter names (`series` is --series, when given)
     charts: Mapping[str, ChartSpec] = field(default_factory=dict)
@@ -152,6 +161,7 @@ class ChartStyle:
     width_in: float  # figure width, inches (the text column)
     aspect: float = 0.5  # height / width
     bold_file: Path | None = None  # the family's static bold face, where the series gives one
+    lang: str = "en"  # the document's language: decimal and thousands separators
 
 
 @dataclass(frozen=True)
@@ -178,3 +188,4 @@ class Html:
     resources: Mapping[str, tuple[bytes, str]] = field(default_factory=dict)  # url → (bytes, mime)
     lang: str = "en"
     title: str = ""
+    css: tuple[str, ...] = ()  # after the stylesheets: the page footer's words in the document's language

@@ -19,6 +19,7 @@ from .model import Html
 
 # Tagged PDF for screen readers by default; archival variants pass through (--pdf-variant).
 SCREEN_VARIANT = "pdf/ua-1"
+PRESS_VARIANT = "pdf/x-4"  # the print PDF, whatever --pdf-variant says
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class PdfOptions:
     variant: str | None = SCREEN_VARIANT
     print_ready: bool = False  # crop marks in a slug outside the bleed (print.css sets the bleed)
     epoch: int = 0  # the document's date: what a variable font's static instance is dated
+    press: object = None  # a `report.press.Press`: print_ready in CMYK as PDF/X-4 (report/press.py)
 
 
 # WeasyPrint's one warning that is about the machine, not the document: without the optional
@@ -114,7 +116,7 @@ def layout(html: Html, allowed: tuple[Path, ...], extra_css: tuple[str, ...] = (
     try:
         fonts = font_config()
         sheets = [_stylesheet(Path(p), fetcher, fonts) for p in html.stylesheets]
-        sheets += [_css_string(css, fetcher, fonts) for css in extra_css]
+        sheets += [_css_string(css, fetcher, fonts) for css in html.css + tuple(extra_css)]
         document = weasyprint.HTML(string=html.text, base_url=html.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
     except RefusedURL as exc:
@@ -127,6 +129,25 @@ def layout(html: Html, allowed: tuple[Path, ...], extra_css: tuple[str, ...] = (
     return document
 
 
+# An archival variant (PDF/A) is tagged too: its XMP also says PDF/UA-1, with the extension
+# schema that PDF/A asks for any property outside its predefined schemas.
+UA_IN_ARCHIVE_XMP = b"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
+</rdf:RDF>"""
+
+
 def write(document, options: PdfOptions) -> bytes:
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -136,14 +157,24 @@ def write(document, options: PdfOptions) -> bytes:
     document.metadata.attachments = []
     for page in document.pages:
         page.links[:] = [link for link in page.links if link[0] != "attachment"]
-    finisher = None
+    if (options.variant or "").startswith("pdf/a") and UA_IN_ARCHIVE_XMP not in document.metadata.xmp_metadata:
+        document.metadata.xmp_metadata.append(UA_IN_ARCHIVE_XMP)
+    finishers = [internals.finish_tags]  # PDF/UA: artifacts, list bodies, printable links
     if options.print_ready:
         from .printmarks import add_crop_marks
-        finisher = add_crop_marks
+        finishers.append(add_crop_marks)
+    variant = options.variant
+    if options.press is not None:
+        finishers.append(internals.to_press(options.press))
+        variant = PRESS_VARIANT
+
+    def finisher(document, pdf):
+        for finish in finishers:
+            finish(document, pdf)
     from .fetcher import RefusedURL
     try:
         with internals.font_dates(options.epoch):
-            data = document.write_pdf(pdf_variant=options.variant, pdf_tags=True, finisher=finisher)
+            data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
     except RefusedURL as exc:  # a BaseException: it must not end in a traceback
         raise BuildError(str(exc)) from None
     finally:

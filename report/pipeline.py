@@ -9,17 +9,18 @@ at once. `--watch`, `--bundle` and the benchmark use these same stages.
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
+import sys
 from dataclasses import dataclass, field, replace
+from functools import partial
 from html import escape
 from pathlib import Path
 
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
-from . import chartspec, content, coverage, faces, markup, naming, output, series as series_mod
-from .errors import ContentErrors, Problems, display_path, quote
+from . import bodycheck, chartspec, content, coverage, faces, markup, naming, output, series as series_mod
+from .errors import BuildError, ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
@@ -43,6 +44,7 @@ class Options:
     cache: Path = field(default_factory=cache_dir)
     preflight: bool = False  # check each PDF as a print shop would
     low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see helpers.py)
+    progress: bool = False  # say on stderr when each format is made (a long multi-format build)
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,20 @@ def prepare(folder: Path, options: Options) -> Prepared:
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
-    tokens, env = markup.parse(raw.body)
+    bodycheck.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
+    bodycheck.front_matter(raw.front, raw.path, problems)
+    tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
+    bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
+    bodycheck.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
+    bodycheck.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
+    if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
+        from . import render, sandbox, seriescss
+        assets = tuple(a for a in (series_mod.find_asset(series, n) for n in ("web.css", "print.css")) if a)
+        seriescss.check(series.stylesheets + assets, series.folders, problems)
+        sandbox.problems(render.environment(series.template_dirs, options.cache / "templates"),
+                         series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     problems.raise_if_any()
@@ -88,15 +101,12 @@ def prepare(folder: Path, options: Options) -> Prepared:
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     """Ids that charts.yaml defines but that failed their checks (already reported there)."""
+    from . import contentfile
     try:
-        text = (folder / "charts.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = contentfile.read(folder / "charts.yaml", folder, content.MAX_FILE_BYTES).decode("utf-8")
+    except (contentfile.Refused, UnicodeDecodeError):
         return set()
     return {m[1] for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)} - set(charts)
-
-
-# The first bytes of the picture formats WeasyPrint draws.
-IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
 
 
 def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems) -> None:
@@ -111,6 +121,10 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
                          "refer to it by its number instead", ref.line)
             continue
         shown[ref.target] = ref.line
+        if ref.in_note:  # a note is a line of small text: no figure is drawn there
+            problems.add(path, f"{quote(ref.target)}: a chart or picture cannot be shown inside a footnote",
+                         ref.line)
+            continue
         chart_id = ref.chart_id
         if chart_id is not None:
             if chart_id in broken:
@@ -127,42 +141,57 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
         if "://" in target or target.startswith(("/", "data:", "file:")) or ":" in target.split("/")[0]:
             problems.add(path, f"picture {quote(target)} must be a file inside the document folder", ref.line)
             continue
-        real = (folder / target).resolve()
-        if not real.is_relative_to(folder.resolve()):
-            problems.add(path, f"picture {quote(target)} is outside the document folder", ref.line)
-        elif not real.is_file():
-            problems.add(path, f"picture {quote(target)} not found", ref.line)
-        elif not _is_picture(real):
-            problems.add(path, f"picture {quote(target)} is not a PNG, JPEG, GIF, WebP or SVG image", ref.line)
+        problem = picture_problem(folder, target)
+        if problem is not None:
+            problems.add(path, f"picture {quote(target)} {problem}", ref.line)
         elif not ref.alone:
             problems.add(path, f"picture {quote(target)} must stand alone in its own paragraph", ref.line)
 
 
-def _is_picture(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return head.startswith(IMAGE_MAGIC) or (path.suffix.lower() == ".svg" and b"<svg" in head)
+def picture_problem(folder: Path, target: str) -> str | None:
+    """What is wrong with a picture file (see `pictures`), in words after its name; None when fine."""
+    from . import contentfile, pictures
+
+    try:
+        pictures.read(folder / target, folder)
+    except contentfile.Refused as exc:
+        reason = str(exc)
+        if reason == "file not found":
+            return "not found"
+        outside = reason.startswith(("is a link to a file outside", "is outside"))
+        return "is outside the document folder" if outside else reason
+    return None
 
 
-def chart_style(series: Series) -> ChartStyle:
+def chart_style(series: Series, lang: str = "en") -> ChartStyle:
     sans = series.fonts["sans"]
     colors = series.colors
     return ChartStyle(
         font_family=sans.family, font_file=sans.normal, bold_file=sans.bold, font_size=8.5,
         colors=series.chart_colors, text=colors["text"], muted=colors.get("muted", colors["text"]),
-        highlight=colors["accent"], width_in=float(series.chart_width_mm) / 25.4,
+        highlight=colors["accent"], width_in=float(series.chart_width_mm) / 25.4, lang=lang,
     )
 
 
-def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = frozenset()) -> tuple[Figure, ...]:
+def web_chart_style(series: Series, lang: str = "en") -> ChartStyle:
+    """Charts for the web page are drawn narrower than the text column (100 mm), so that on a
+    phone (390 px wide) their text still renders at 9 px or more."""
+    return replace(chart_style(series, lang), width_in=WEB_CHART_MM / 25.4)
+
+
+WEB_CHART_MM = 100
+
+
+def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = frozenset(),
+            style: ChartStyle | None = None) -> tuple[Figure, ...]:
     """The figures, numbered in order of first reference (pictures share the numbering).
 
     A chart whose id is in `drawing` (a helper is drawing it) gets a blank placeholder of the
-    same size, which is all that layout needs.
+    same size, which is all that layout needs. `style`: the charts' style (default: the print's).
     """
     from . import charts
 
-    style = chart_style(prepared.series)
+    style = style or chart_style(prepared.series, prepared.doc.lang)
     numbered: dict[str, Figure] = {}
     for ref in prepared.refs:
         if ref.target in numbered:
@@ -172,7 +201,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
             spec = prepared.doc.charts[ref.chart_id]
             svg = (charts.placeholder(style) if spec.id in drawing
                    else charts.draw_cached(spec, style, options.cache / "charts"))
-            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec),
+            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec, prepared.doc.lang),
                                           spec.source, spec.note, spec.title)
         else:
             numbered[ref.target] = Figure(ref.target, number, ref.title or ref.caption, b"", ref.caption)
@@ -197,9 +226,9 @@ class Charts:
         specs = list({prepared.doc.charts[r.chart_id].id: prepared.doc.charts[r.chart_id]
                       for r in prepared.refs if r.chart_id}.values())
         if specs and options.low_memory:
-            charts.draw_apart(specs, chart_style(prepared.series), options.cache / "charts")
+            charts.draw_apart(specs, chart_style(prepared.series, prepared.doc.lang), options.cache / "charts")
         elif specs:
-            self.background = charts.draw_in_background(specs, chart_style(prepared.series),
+            self.background = charts.draw_in_background(specs, chart_style(prepared.series, prepared.doc.lang),
                                                         options.cache / "charts")
 
     def __enter__(self) -> "Charts":
@@ -231,7 +260,8 @@ class Charts:
         def getter(chart_id):
             def get() -> bytes:
                 self.background.wait_for(chart_id)
-                return charts.draw_cached(self.prepared.doc.charts[chart_id], chart_style(self.prepared.series),
+                return charts.draw_cached(self.prepared.doc.charts[chart_id],
+                                          chart_style(self.prepared.series, self.prepared.doc.lang),
                                           self.options.cache / "charts")
             return get
 
@@ -256,12 +286,15 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         else:
             src = ref_target
             if web:
-                path = prepared.doc.folder / ref_target
-                src = web_mod.data_uri(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png")
+                from . import pictures
+                picture = pictures.read(prepared.doc.folder / ref_target, prepared.doc.folder)
+                src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
-                                                "chart" if fig.svg else "picture")
-    body = markup.render_body(prepared.tokens, prepared.env, blocks)
+                                                "chart" if fig.svg else "picture", prepared.doc.lang)
+    from . import sandbox
+    body = markup.render_body(prepared.tokens, prepared.env, blocks,
+                              sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None
     if prepared.doc.url:
         from .qr import qr_svg
@@ -295,8 +328,20 @@ def build(folder: Path, options: Options, preview=None) -> Built:
     with Charts(prepared, options) as charts:            # drawn or cached; a helper may draw beside us
         if preview is not None:
             preview(prepared, charts)                    # --watch --serve: the web page first
-        outputs = [produce(prepared, charts, fmt, options) for fmt in options.formats]  # HTML, pages, PDF
+        try:
+            outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
+                       for fmt in options.formats]            # HTML, pages, PDF
+        except BuildError as exc:                        # found in layout: placed at its nearest line
+            from . import layoutlines
+            raise layoutlines.located(exc, prepared) from None
     return write(prepared, outputs, options)             # every format, or none
+
+
+def _said(out: "Output", folder: Path, options: Options) -> "Output":
+    if options.progress:
+        import sys
+        print(f"{display_path(folder)}: {out.format} made in {out.seconds:.1f} s", file=sys.stderr, flush=True)
+    return out
 
 
 def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> Output:
@@ -306,24 +351,31 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     start = time.perf_counter()
     if fmt == "html":
         from . import web
-        html = html_for(prepared, charts.drawn(), web=True, cache=options.cache)
+        html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
+                        web=True, cache=options.cache)
         page = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
     from . import internals, pdf
+    from .floats import settle
     allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
     extra = ()
     if fmt == "print":
         extra = (series_mod.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
 
-    def lay_out(figs):
-        return pdf.layout(html_for(prepared, figs, web=False, cache=options.cache), allowed, extra,
-                          cache=options.cache)
+    def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
+        return settle(html_for(prepared, figs, web=False, cache=options.cache),
+                      partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache), "\n".join(extra))
 
     document = lay_out(charts.figures())
     faces.check(document, prepared.series)  # no face the series lacks, never a stand-in
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
-    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc))
+    press = None
+    if fmt == "print":
+        from .press import press as press_colors
+        press = press_colors(prepared.series)
+    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
+                                 press=press)
     try:
         data = pdf.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all
@@ -352,14 +404,21 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
             target = display_path(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    written = tuple(output.write_atomic(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]),
-                                        out.data)
-                    for out in outputs)
+    stem = naming.stem(prepared.doc, prepared.series)
+    written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
+                                for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
 
 
 def check(folder: Path, options: Options) -> None:
-    prepare(folder, options)
+    """Every check short of layout: read and check, then render the HTML as the build does
+    (charts as placeholders, nothing drawn), which finds a template's runtime error."""
+    prepared = prepare(folder, options)
+    ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
+    html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
+    from . import i18n
+    for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
+        print(line, file=sys.stderr)
 
 
 __all__ = ["Options", "build", "check", "prepare", "ContentErrors", "FORMATS"]

@@ -29,6 +29,9 @@ NEAR_EMPTY = 0.15  # a last page filled less than this share of its text area is
 MIN_DPI = {True: 150, False: 96}  # print, screen
 LOGO_DPI = 300  # a raster logo in print
 HEADINGS = ("h2", "h3", "h4")
+LOOSE = 2.0  # a justified line's word spaces may stretch to this many times their natural width
+MIN_FRAGMENT = 3  # letters a hyphenation break leaves on either side, at least
+NOUNS_CAPITALISED = ("de", "lb")  # languages where a capital marks any noun, not a name
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
                     "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded"}
 
@@ -444,10 +447,38 @@ def _covered(font) -> set[int] | None:
     if stream is None:
         return None
     try:
-        cmap = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True).getBestCmap()
+        program = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True)
+        cmap = program.getBestCmap()
+        glyphs = program["maxp"].numGlyphs
     except Exception:  # a CFF or Type 1 program without a cmap: nothing to compare with
         return None
-    return set(cmap) if cmap else None
+    if not cmap:
+        return None
+    # A letter drawn through a glyph the shaping chose (a capital's alternate under
+    # `text-transform: uppercase`, "uni0407.a") has no cmap entry of its own; the font's
+    # ToUnicode names it, at a glyph the subset holds. `.notdef` is drawn at glyph 0 or at an
+    # id past the subset's glyphs: it never counts.
+    return set(cmap) | _to_unicode_drawn(font, glyphs)
+
+
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,8})>")
+
+
+def _to_unicode_drawn(font, glyphs: int) -> set[int]:
+    """The single characters the font's ToUnicode gives for real glyphs (not `.notdef`), when its
+    glyph ids are the subset's own (`/CIDToGIDMap /Identity`)."""
+    try:
+        descendant = font["/DescendantFonts"][0].get_object()
+        if descendant.get("/CIDToGIDMap") != "/Identity":
+            return set()
+        data = font["/ToUnicode"].get_object().get_data()
+    except Exception:  # not a CID font, or no readable ToUnicode: the cmap alone decides
+        return set()
+    found = set()
+    for glyph, text in _BFCHAR.findall(data):
+        if 0 < int(glyph, 16) < glyphs and len(text) == 4:
+            found.add(int(text, 16))
+    return found
 
 
 def check_missing_glyphs(ctx):
@@ -625,6 +656,184 @@ def _corners(values):
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
+# ---- 11. Holes: a page left short because a block moved on --------------------------------
+
+def check_underfilled(ctx):
+    """A page before the last under `floats.FULL` of its area because a figure, table, box or
+    list item did not fit and went on whole (a page ended by a page break on purpose is fine)."""
+    from . import floats
+    for gap in floats.gaps(ctx.document):
+        yield gap.page, (f"under-filled page ({gap.fill * 100:.0f} % full): {floats.describe(gap.moved)} "
+                         f"moved on to page {gap.page + 1}")
+
+
+# ---- 12. Loose lines ----------------------------------------------------------------------
+
+def _space_width(style, cache: dict) -> float:
+    """The natural width of a word space in a text box's font, from Pango, in CSS px."""
+    key = (tuple(style["font_family"]), style["font_size"], style["font_weight"], style["font_style"],
+           style["font_stretch"], str(style["font_variation_settings"]), str(style["font_feature_settings"]))
+    if key not in cache:
+        from weasyprint.text.line_break import Layout, line_size
+        widths = []
+        for text in ("n n", "nn"):
+            layout = Layout(style)
+            layout.set_text(text)
+            widths.append(line_size(layout.get_first_line()[0], style)[0])
+            layout.deactivate()
+        cache[key] = widths[0] - widths[1]
+    return cache[key]
+
+
+def check_loose_lines(ctx):
+    """A justified line whose word spaces are stretched past `LOOSE` times their natural width."""
+    boxes = _boxes()
+    widths: dict = {}
+    for number, page in ctx.pages:
+        for box, _ in _leaves(page):
+            if not isinstance(box, boxes.LineBox):
+                continue
+            stretched = [b for b in box.descendants() if isinstance(b, boxes.TextBox)
+                         and getattr(b, "justification_spacing", 0) > 0 and (" " in b.text or "\u00a0" in b.text)]
+            if not stretched:
+                continue
+            text_box = max(stretched, key=lambda b: len(b.text))
+            natural = _space_width(text_box.style, widths)
+            if natural <= 0:
+                continue
+            ratio = (natural + text_box.justification_spacing) / natural
+            if ratio > LOOSE:
+                yield number, f"loose line: word spaces stretched to {ratio:.1f} times their width ({quote(_text(box))})"
+
+
+# ---- 13 and 14. Word breaks: short fragments, names and headings hyphenated ----------------
+
+def _lines_in_order(ctx):
+    """(page, line box, its ancestors) for every line of text, in reading order."""
+    boxes = _boxes()
+    for number, page in ctx.pages:
+        for box, ancestors in _leaves(page):
+            # (a line inside an inline block, such as a heading's hanging number, is part of its line)
+            if _is_line(box) and not any(isinstance(a, boxes.AtomicInlineLevelBox) for a in ancestors):
+                yield number, box, ancestors
+
+
+def _hyphenations(ctx):
+    """(page, the word as broken 'befo-re', the letters before and after, ancestors) for each
+    line that hyphenation broke: its text ends with the hyphenate character, which is added
+    by the layout, never written in the text."""
+    lines = list(_lines_in_order(ctx))
+    for (number, line, ancestors), following in zip(lines, lines[1:] + [None]):
+        text = _text(line)
+        hyphen = line.style["hyphenate_character"] or "\u2010"
+        if not text.endswith(hyphen):
+            continue
+        before = re.search(r"(\S*)" + re.escape(hyphen) + "$", text)[1]
+        after = ""
+        if following is not None and following[1].element is line.element:
+            after = re.match(r"\S*", _text(following[1]))[0]
+        yield number, before, after, ancestors + (line,)
+
+
+def _letters(part: str) -> int:
+    return sum(ch.isalpha() for ch in part)
+
+
+def check_short_fragments(ctx):
+    for number, before, after, _ in _hyphenations(ctx):
+        # soft hyphens are where a break may fall, not text; a compound counts from its last hyphen
+        before, after = before.replace("\u00ad", ""), after.replace("\u00ad", "")
+        word_after = re.match(r"[\w'’]*", after)[0]
+        if _letters(re.split(r"[-\u2010]", before)[-1]) < MIN_FRAGMENT or (after and _letters(word_after) < MIN_FRAGMENT):
+            yield number, (f"a word broken with fewer than {MIN_FRAGMENT} letters on one side: "
+                           f"{quote(before + '-' + word_after)}")
+
+
+def _in_heading(ancestors) -> bool:
+    return any(b.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6") or "subtitle" in _classes(b)
+               for b in ancestors)
+
+
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def check_hyphenated_names(ctx):
+    """No hyphenation in a heading or title, nor in a capitalised word (a name: 'Tsikhanouskaya')."""
+    for number, before, after, ancestors in _hyphenations(ctx):
+        word = before + "-" + re.match(r"[\w'’-]*", after)[0]
+        if _in_heading(ancestors):
+            yield number, f"a heading is broken by hyphenation: {quote(word)}"
+        elif before[:1].isupper() and not (ancestors[-1].style["lang"] or "").lower().startswith(NOUNS_CAPITALISED):
+            yield number, f"a capitalised word is broken by hyphenation: {quote(word)}"
+
+
+# ---- 15. A heading or title ending in one word ---------------------------------------------
+
+def check_heading_last_word(ctx):
+    """A heading or title of two lines or more whose last line holds one word ('… All-Time / Low')."""
+    boxes = _boxes()
+    lines: dict = defaultdict(list)
+    for number, box, ancestors in _lines_in_order(ctx):
+        holder = next((b for b in reversed(ancestors) if b.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+                       or "subtitle" in _classes(b)), None)
+        if holder is not None and not isinstance(holder, boxes.InlineBox):
+            lines[holder.element].append((number, box))
+    for element, found in lines.items():
+        if len(found) < 2:
+            continue
+        number, last = found[-1]
+        words = _text(last).split()
+        if len(words) == 1:
+            kind = "title" if "title" in (element.get("class") or "").split() else "heading"
+            yield number, (f"{kind} {quote(_element_text(element))} ends with one word alone on its last line "
+                           f"({quote(words[0])})")
+
+
+# ---- 16. A name or a figure label split across lines ---------------------------------------
+
+def check_split_names(ctx):
+    """An author's name, or a label such as 'Figure 2.', is never broken across lines."""
+    boxes = _boxes()
+    seen: dict = {}
+    for number, line, _ in _lines_in_order(ctx):
+        for box in line.descendants():
+            if isinstance(box, boxes.InlineBox) and box.element is not None and _is_name(box, line):
+                pages, lines = seen.setdefault(box.element, ([], []))
+                if line not in lines and _text(box):
+                    pages.append(number)
+                    lines.append(line)
+    for element, (pages, lines) in seen.items():
+        if len(lines) > 1:
+            kind = "label" if "figure-number" in (element.get("class") or "").split() else "name"
+            yield pages[0], f"{kind} {quote(_element_text(element))} is split across lines"
+
+
+def _is_name(box, line) -> bool:
+    """The byline's names, the name that opens an author's biography, a figure's label."""
+    classes = _classes(box)
+    if "author-name" in classes or "figure-number" in classes:
+        return True
+    return box.element_tag == "strong" and "about-name" in _classes(line) and box in line.children
+
+
+# ---- 17. Reader: every document on a right-hand page ---------------------------------------
+
+def check_reader_left_start(ctx):
+    """In a reader, each document (anchor `d<N>-document`) starts on a right-hand (odd) page."""
+    seen: set[str] = set()
+    for number, page in ctx.pages:
+        for anchor in sorted(page.anchors):
+            if not re.fullmatch(r"d\d+-document", anchor) or anchor in seen:
+                continue  # (a document's anchor is on every page its body is on: the first counts)
+            seen.add(anchor)
+            if number % 2 == 0:
+                title = next((_element_text(b.element) for b, _ in _flow(page)
+                              if b.element_tag == "h1"), anchor)
+                yield number, f"document {quote(title)} starts on a left-hand page"
+
+
 CHECKS = (
     ("overflow", check_overflow),
     ("heading-at-foot", check_heading_at_foot),
@@ -639,4 +848,11 @@ CHECKS = (
     ("broken-link", check_links),
     ("no-bleed", check_bleed),
     ("band-short", check_bands),
+    ("under-filled-page", check_underfilled),
+    ("loose-line", check_loose_lines),
+    ("short-fragment", check_short_fragments),
+    ("hyphenated-name", check_hyphenated_names),
+    ("heading-last-word", check_heading_last_word),
+    ("split-name", check_split_names),
+    ("reader-left-page", check_reader_left_start),
 )

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import geometry, markup, typeset
+from . import geometry, i18n, markup, typeset
 from .model import Document, Figure, Html, Series
 
 MAIN_ROLES = ("serif", "sans")
@@ -59,6 +59,8 @@ class Context:
     qr_src: str | None = None  # URL of the online version's QR code (SVG), when the document has a url
     metadata: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs
     masthead_line: str = ""  # "No. 14 · 12 June 2025": number, then the date (the year only once)
+    labels: i18n.Labels = i18n.Labels()  # the fixed words in the document's language: labels.summary …
+    editions: tuple[tuple[str, str, str], ...] = ()  # (lang, name in that language, url) of the other editions
 
 
 def environment(template_dirs: tuple[Path, ...], cache: Path | None = None) -> jinja2.Environment:
@@ -78,14 +80,9 @@ def environment(template_dirs: tuple[Path, ...], cache: Path | None = None) -> j
 
 @lru_cache(maxsize=32)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    base = template_dirs[-1]
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        # `{% extends "base/document.html" %}` reaches the base template from an override.
-        jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(base))}),
-    ])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    # Sandboxed: a series template is code we did not write (see `sandbox`).
+    from . import sandbox
+    return sandbox.environment(template_dirs)
 
 
 def font_css(series: Series) -> str:
@@ -105,6 +102,10 @@ def font_css(series: Series) -> str:
                         if role not in MAIN_ROLES)
     variables += [f'  --font-{role}: "{face.family}"{fallbacks if role in MAIN_ROLES else ""};'
                   for role, face in sorted(series.fonts.items())]
+    # Ragged right hyphenates only where the rag would run deeper than the zone.
+    ragged = series.text_align == "left"
+    variables += [f"  --text-align: {'left' if ragged else 'justify'};",
+                  f"  --hyphenate-zone: {'12%' if ragged else '0'};"]
     return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + geometry.css(series)
 
 
@@ -122,20 +123,23 @@ def _missing_template(exc: jinja2.TemplateNotFound, series: Series) -> Exception
     return ContentErrors([ContentError(str(path), f"template {exc.name!r} not found; searched: {searched}", line)])
 
 
-def date_text(doc: Document) -> str | None:
-    if not doc.date:
-        return None
-    year, month = int(doc.date[:4]), int(doc.date[5:7])
-    if len(doc.date) == 10:
-        return f"{int(doc.date[8:])} {MONTHS[month - 1]} {year}"
-    return f"{MONTHS[month - 1]} {year}"
+def date_text(doc: Document, labels: i18n.Labels | None = None) -> str | None:
+    """"12 June 2025" in the document's language: "12 juni 2025", "12 червня 2025"."""
+    labels = labels or i18n.Labels(doc.lang)
+    if labels.lang == "en" and "date" not in labels.overrides and "month" not in labels.overrides and doc.date:
+        year, month = int(doc.date[:4]), int(doc.date[5:7])  # English without loading Babel's dates
+        if len(doc.date) == 10:
+            return f"{int(doc.date[8:])} {MONTHS[month - 1]} {year}"
+        return f"{MONTHS[month - 1]} {year}"
+    return i18n.date_text(doc.date, labels)
 
 
-def masthead_line(doc: Document) -> str:
+def masthead_line(doc: Document, labels: i18n.Labels | None = None) -> str:
     """Number and date under the series label; the year is printed once, not "2025 · 12 June 2025"."""
-    when = date_text(doc)
-    parts = [f"No. {doc.number}"] if doc.number else []
-    if doc.year is not None and not (when and when.endswith(str(doc.year))):
+    labels = labels or i18n.Labels(doc.lang)
+    when = date_text(doc, labels)
+    parts = [labels.get("number", number=doc.number)] if doc.number else []
+    if doc.year is not None and not (when and str(doc.year) in when):
         parts.append(str(doc.year))  # no date, or a date in another year than the issue's
     if when:
         parts.append(when)
@@ -161,7 +165,9 @@ def short_title(title: str, limit: int = 60) -> str:
 
 def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Figure, ...],
             qr_src: str | None = None) -> Context:
-    number = f"No. {doc.number} · {doc.year}" if doc.number else str(doc.year)
+    labels = i18n.labels_for(series, doc.lang)
+    series = i18n.edition(series, doc.lang)  # its label, disclaimer and publisher in the document's language
+    number = f"{labels.get('number', number=doc.number)} · {doc.year}" if doc.number else str(doc.year)
     disclaimer = series.disclaimer
     if len(doc.authors) > 1 and series.disclaimer_plural:
         disclaimer = series.disclaimer_plural
@@ -174,17 +180,19 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
     return Context(
         doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
         number_line=number, date_text=date_text(doc),
-        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio)) if a.bio else None)
+        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio, doc.lang)) if a.bio else None)
                       for a in doc.authors),
-        summary_html=Markup(markup.render_block(doc.summary)) if doc.summary else None,
+        summary_html=Markup(markup.render_block(doc.summary, doc.lang)) if doc.summary else None,
         body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
-        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r)))
+        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r, doc.lang)))
                               for r in doc.recommendations),
-        disclaimer_html=Markup(markup.render_block(disclaimer)) if disclaimer else None,
+        disclaimer_html=Markup(markup.render_block(disclaimer, doc.lang)) if disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
         qr_src=qr_src,
         metadata=tuple((k, v) for k, v in meta if v),
-        masthead_line=masthead_line(doc),
+        masthead_line=masthead_line(doc, labels),
+        labels=labels,
+        editions=tuple((e.lang, i18n.language_name(e.lang), e.url) for e in doc.editions),
     )
 
 
@@ -200,6 +208,7 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], cache: Path | 
         raise _missing_template(exc, ctx.series) from None
     if pages:
         text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
+    footer = i18n.page_css(ctx.labels)
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
-                lang=ctx.doc.lang, title=ctx.title)
+                lang=ctx.doc.lang, title=ctx.title, css=(footer,) if footer else ())

@@ -12,6 +12,7 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+from . import i18n
 from .errors import quote
 from .schema import Field, Kind, NamingVoice, Schema
 
@@ -116,7 +117,52 @@ BOOL = Kind("true/false", "true or false", lambda v: isinstance(v, bool), annota
 OPTIONAL_MARKDOWN = Kind("Markdown", "Markdown text", lambda v: v is None or isinstance(v, str),
                          convert=lambda v: v or None, annotation=str)
 COLOUR = Kind("CSS colour", "a CSS colour such as '#1b2a4a'", css_color, annotation=str)
+PRESS_COLOUR = Kind("[C, M, Y, K]", "four percentages [C, M, Y, K] from 0 to 100",
+                    lambda v: isinstance(v, list) and len(v) == 4 and all(
+                        isinstance(n, (int, float)) and not isinstance(n, bool) and 0 <= n <= 100 for n in v),
+                    annotation=list)
 DATE_TEXT = dict(name="date", valid=valid_date, invalid="{value} is not a date; write YYYY-MM-DD or YYYY-MM")
+
+
+def language_tag(expected: str = "a language tag such as en or en-GB") -> Kind:
+    """A BCP 47 tag whose language has a catalogue of labels (report/locales)."""
+    def meaning(value):
+        problems = []
+        if len(value) > MAX_TEXT:
+            problems.append(f"is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed")
+        if not LANG_TAG.match(value):
+            problems.append(f"{quote(value)} is not a language tag such as en, en-GB or uk")
+        elif not i18n.supported(value):
+            problems.append(f"{quote(value)} is not a language the builder has labels for; supported: "
+                            f"{', '.join(i18n.SUPPORTED)} (docs/guides/languages.md says how to add one)")
+        return tuple(problems)
+    return Kind("language tag", expected, _is_str, meaning, annotation=str)
+
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def _label_value(value) -> bool:
+    return isinstance(value, str) or (isinstance(value, dict) and bool(value)
+                                      and all(k in PLURAL_CATEGORIES and isinstance(v, str) for k, v in value.items()))
+
+
+def _known_labels(value) -> tuple[str, ...]:
+    from .schema import nearest
+    known = i18n.keys()
+    return tuple(f"unknown label {quote(str(k))}{nearest(k, known)}" for k in value if k not in known)
+
+
+def _known_languages(value) -> tuple[str, ...]:
+    problems = []
+    for key in map(str, value):
+        if key != i18n.language(key) and i18n.supported(key):
+            problems.append(f"{quote(key)}: name the language alone ({i18n.language(key)}); a region's "
+                            "documents take its texts")
+        elif not i18n.supported(key):
+            problems.append(f"{quote(key)} is not a language the builder has labels for; supported: "
+                            f"{', '.join(i18n.SUPPORTED)}")
+    return tuple(problems)
 
 
 # -- the front matter of document.md ---------------------------------------------------------
@@ -134,6 +180,18 @@ AUTHOR = Schema(
 
 _TEXT = text(longest=MAX_TEXT)
 
+EDITION = Schema(
+    "editions", "Each edition", (
+        Field("lang", language_tag(), "the edition's language, e.g. sv", required=True),
+        Field("url", text("an absolute https:// address", name="https address", longest=MAX_TEXT, valid=valid_url,
+                          invalid="{value} is not an absolute https:// address"),
+              "where the edition is online", required=True),
+    ),
+    intro="`editions` is a list; each entry names another language edition of the same text, e.g. "
+          "`{lang: sv, url: https://sceeus.se/sv/…}`.",
+    not_mapping=lambda value: "must be a mapping with lang and url",
+)
+
 FRONT_MATTER = Schema(
     "document.md", "Front matter (document.md)", (
         Field("series", text("a string (a series id)", longest=MAX_TEXT), "the series the document belongs to, e.g. "
@@ -149,10 +207,10 @@ FRONT_MATTER = Schema(
         Field("authors", listing("a list of authors, each with a name", "list of authors", items=AUTHOR,
                                  empty="needs at least one author"),
               "one or more authors, in order (see below)", required=True),
-        Field("lang", text("a language tag such as en or en-GB", name="language tag", longest=MAX_TEXT,
-                           valid=LANG_TAG.match,
-                           invalid="{value} is not a language tag such as en, en-GB or uk"),
-              "the language of the text: hyphenation and the PDF's language", default="en"),
+        Field("lang", language_tag(),
+              "the language of the text: its labels, dates, numbers, quotation marks, hyphenation and the "
+              f"PDF's language; one of {', '.join(i18n.SUPPORTED)}, with a region if you like (en-GB)",
+              default="en"),
         Field("summary", text("Markdown text", name="Markdown", longest=MAX_TEXT),
               "the Executive Summary, in Markdown"),
         Field("recommendations", strings("a list of Markdown strings", "list of Markdown"),
@@ -161,6 +219,9 @@ FRONT_MATTER = Schema(
         Field("url", text("an absolute https:// address", name="https address", longest=MAX_TEXT, valid=valid_url,
                           invalid="{value} is not an absolute https:// address"),
               "the online version: printed with a QR code at the end"),
+        Field("editions", listing("a list of editions, each with lang and url", "list of editions", items=EDITION),
+              "the other language editions of this document (see below): named in the publisher block, "
+              "linked from the web page", default=()),
     ),
     intro="""
 `document.md` starts with a front matter: YAML keys between two `---` lines, then the Markdown
@@ -196,6 +257,64 @@ FACES = {"normal": ("400", "normal"), "italic": ("400", "italic"),
          "semibold": ("600", "normal"), "semibold_italic": ("600", "italic"),
          "bold": ("700", "normal"), "bold_italic": ("700", "italic")}
 
+LABELS = mapping("a mapping of label keys to texts", "mapping of labels",
+                 values=Kind("label", "a text, or a mapping of plural categories (one, few, many, other) to texts",
+                             _label_value, annotation=object),
+                 meaning=_known_labels)
+
+PUBLISHER = Schema(
+    "publisher", "The publisher block", (
+        Field("name", text(), "the publisher's full name: the first line of the publisher block "
+              "when `lines` is not set", default=""),
+        Field("short_name", text(), "the short name: the running footer, and the wordmark when "
+              "neither `wordmark` nor `logo` is set", default=""),
+        Field("wordmark", text(), "the typographic wordmark in the masthead", default=""),
+        Field("logo", text("a file name (SVG, or PNG at 300 dpi)", name="file name"),
+              "a logo file, relative to this series.yaml: SVG, or PNG with enough pixels for 300 dpi at its "
+              "printed size. It stands in for the wordmark in the masthead and heads the publisher block",
+              default=""),
+        Field("lines", strings(), "the lines of the publisher block; none: `name`", default=()),
+        Field("website", text(), "the web address, without https://, printed in the publisher block",
+              default=""),
+    ),
+    intro="`publisher` is one mapping. A series that sets it replaces its parent's block as a whole: "
+          "what it leaves out is empty, never the parent's.",
+    null_is_absent=False,
+)
+
+# The publisher texts a language may word anew; the logo and wordmark are the same in every language.
+LANGUAGE_PUBLISHER = Schema(
+    "languages.LANG.publisher", "The publisher in each language", (
+        Field("name", text(), "`publisher.name` in this language"),
+        Field("short_name", text(), "`publisher.short_name` in this language"),
+        Field("lines", strings(), "`publisher.lines` in this language"),
+        Field("website", text(), "`publisher.website` in this language (a page in the language, say)"),
+    ),
+    intro="`languages.<lang>.publisher` words the series' publisher block in that language: only its texts. "
+          "A key left out prints the block's own; the logo and the wordmark are the same in every language.",
+    null_is_absent=False,
+)
+
+LANGUAGE = Schema(
+    "languages", "Each language", (
+        Field("name", text(), "`name` in this language"),
+        Field("label", text(), "`label` (masthead, running header) in this language"),
+        Field("publisher", mapping("a mapping: the publisher's texts (name, short_name, lines, website)",
+                                   "publisher texts", keys=LANGUAGE_PUBLISHER),
+              "the publisher block's texts in this language (see below); what it leaves out is the block's own"),
+        Field("disclaimer", OPTIONAL_MARKDOWN, "`disclaimer` in this language"),
+        Field("disclaimer_plural", OPTIONAL_MARKDOWN, "`disclaimer_plural` in this language"),
+        Field("labels", LABELS, "the builder's labels replaced for this language, by key (the `msgctxt` of "
+              "report/locales/LANG.po): `summary: Sammanfattning`; a label with plural forms may give one "
+              "text per CLDR plural category (`about: {one: …, other: …}`)"),
+    ),
+    intro="`languages` maps a language (`sv`, `uk` …) to the series' texts in it. A document in a language "
+          "the series does not word prints the series' own texts; `--check` warns about each. A series "
+          "that sets one of these keys itself drops what its parents word for it in every language.",
+    null_is_absent=False,
+    not_mapping=lambda value: "must be a mapping of texts (label, disclaimer, labels …)",
+)
+
 FONT_FACE = Schema(
     "fonts", "Each font face", (
         Field("family", text(), "the family name the CSS uses; left out, the parent's face of this role "
@@ -220,26 +339,6 @@ FONT_FACE = Schema(
 # The identity of the publisher, one block: a series that sets it replaces its parent's whole,
 # so no name, wordmark or line of another publisher survives. A plain mapping, so that variants
 # (per language, say) can be layered on it later.
-PUBLISHER = Schema(
-    "publisher", "The publisher block", (
-        Field("name", text(), "the publisher's full name: the first line of the publisher block "
-              "when `lines` is not set", default=""),
-        Field("short_name", text(), "the short name: the running footer, and the wordmark when "
-              "neither `wordmark` nor `logo` is set", default=""),
-        Field("wordmark", text(), "the typographic wordmark in the masthead", default=""),
-        Field("logo", text("a file name (SVG, or PNG at 300 dpi)", name="file name"),
-              "a logo file, relative to this series.yaml: SVG, or PNG with enough pixels for 300 dpi at its "
-              "printed size. It stands in for the wordmark in the masthead and heads the publisher block",
-              default=""),
-        Field("lines", strings(), "the lines of the publisher block; none: `name`", default=()),
-        Field("website", text(), "the web address, without https://, printed in the publisher block",
-              default=""),
-    ),
-    intro="`publisher` is one mapping. A series that sets it replaces its parent's block as a whole: "
-          "what it leaves out is empty, never the parent's.",
-    null_is_absent=False,
-)
-
 SERIES = Schema(
     "series.yaml", "series.yaml", (
         Field("extends", text("a series id"), "the parent series; every chain ends at `base`", default="base",
@@ -258,6 +357,10 @@ SERIES = Schema(
         Field("colors", mapping("a mapping of colour names to CSS colours", "mapping of colours", values=COLOUR),
               "named colours (CSS `var(--color-NAME)` and the charts); merged name by name with the "
               "parent's; `primary`, `accent`, `tint` and `text` must be set (base sets all)", default={}),
+        Field("cmyk", mapping("a mapping of colour names to [C, M, Y, K] in percent", "mapping of press colours",
+                              values=PRESS_COLOUR),
+              "press colours of the print PDF, by the names in `colors`; a colour without one is "
+              "converted (see docs/reference/outputs.md)", default={}),
         Field("chart_colors", strings("a list of colour names or CSS colours", "list of colours"),
               "the colours of a chart's series, in order: names from `colors` or CSS colours",
               default=("primary", "accent", "muted")),
@@ -287,11 +390,19 @@ SERIES = Schema(
               "0mm for none", default="30mm"),
         Field("bleed_bands", BOOL, "bands (the masthead) run off the page edge, and into the bleed in "
               "the print PDF; false: they stay inside the margins", default=True),
+        Field("text_align", text("justify or left"), "body text justified, or ragged right (left, with fewer "
+              "hyphens); see typesetting-layout.md", default="left", choices=("justify", "left")),
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
         Field("contents", BOOL, "a table of contents with page numbers", default=False),
         Field("cover", BOOL, "a cover page", default=False),
+        Field("lang", language_tag(), "the language of this series' own texts (name, label, disclaimer …)",
+              default="en"),
+        Field("languages", mapping("a mapping of languages to texts", "mapping of languages", values=LANGUAGE,
+                                   meaning=_known_languages),
+              "the series' texts and labels in other languages (see below); merged language by language "
+              "and key by key with the parent's", default={}),
     ),
     intro="""
 A series is a folder `styles/<id>/` with a `series.yaml` and, optionally, `style.css`,
@@ -377,6 +488,8 @@ READER = Schema(
         Field("date", text("a date written YYYY-MM-DD or YYYY-MM", **DATE_TEXT), "printed on the cover"),
         Field("series", text("a series id"), "the series of the cover and contents pages; each document "
               "keeps its own", default="sceeus-reader"),
+        Field("lang", language_tag(), "the language of the cover and contents; each document keeps its own",
+              default="en"),
         Field("documents", listing("a list of document folders, relative to this file", "list of folders",
                                    items=Kind("folder", "a folder path", _is_str, annotation=str),
                                    empty="needs at least one document folder"),
@@ -401,4 +514,5 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR,)), (SERIES, (PUBLISHER, FONT_FACE)), (CHART, ()), (READER, ()))
+PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER)),
+         (CHART, ()), (READER, ()))

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from . import yamlload
+from . import i18n, yamlload
 from .content import FAILED, load_yaml_file
 from .errors import Problems, display_path, quote
 from .model import FACE_KEYS, FontFace, Publisher, Series
@@ -28,7 +28,12 @@ COLOR_ROLES = ("primary", "accent", "tint", "text")
 # Keys of the flat identity that came before the `publisher` block: where each went.
 MOVED = {"publisher_short": "short_name", "publisher_lines": "lines", "website": "website",
          "wordmark": "wordmark"}
+# The same flat keys per language: languages.<lang>.publisher_lines and a text publisher.
+LANGUAGE_PUBLISHER = re.compile(r"^(languages\.([^.]+))\.publisher_lines$")
+LANGUAGE_TEXT = re.compile(r"^(languages\.([^.]+))\.publisher$")
+LANGUAGE_MARK = re.compile(r"^languages\.[^.]+\.publisher\.(logo|wordmark)$")
 LOGO_MAGIC = (b"\x89PNG\r\n\x1a\n",)
+MAX_LOGO_BYTES = 8_000_000  # a logo is read whole into every web page
 
 
 def series_roots(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
@@ -91,7 +96,7 @@ def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLE
 
 
 def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
-    data = load_yaml_file(path, problems)
+    data = load_yaml_file(path, problems, "the series folder")
     if data is FAILED:
         return None
     if data is None:
@@ -108,6 +113,14 @@ def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
         elif field == "publisher" and message.startswith("must be a mapping") and isinstance(data.get(field), str):
             message = (f"is a block now: publisher: {{name: {quote(data[field])}, short_name: …, "
                        "wordmark: … or logo: …, lines: […], website: …}")
+        elif (m := LANGUAGE_PUBLISHER.match(field)) and message.startswith("unknown key"):
+            message = f"moved into the language's publisher texts: {m[1]}.publisher: {{lines: […]}}"
+        elif LANGUAGE_MARK.match(field) and message.startswith("unknown key"):
+            message = f"the {field.rsplit('.', 1)[1]} is the same in every language: set it in publisher"
+        elif (m := LANGUAGE_TEXT.match(field)) and message.startswith("must be a mapping") \
+                and isinstance(data.get("languages", {}).get(m[2], {}).get("publisher"), str):
+            message = (f"is a mapping now: {field}: {{name: "
+                       f"{quote(data['languages'][m[2]]['publisher'])}, lines: […]}}")
         problems.add(path, message, pos[0], pos[1], field)
 
     SERIES.check(data, report, (1, None))
@@ -118,6 +131,7 @@ def _merge(chain, problems: Problems) -> Series | None:
     """Merge root → child; font files resolve in the folder of the manifest that names them."""
     before = len(problems)  # problems found earlier (in the document, say) are not this series'
     merged: dict = {}
+    languages: dict[str, dict] = {}
     colors: dict[str, str] = {}
     fonts: dict[str, FontFace] = {}
     publisher = Publisher()
@@ -126,8 +140,22 @@ def _merge(chain, problems: Problems) -> Series | None:
         for key, value in manifest.items():
             if key == "publisher":  # one block, replaced whole: nothing of a parent's identity stays
                 publisher = _publisher(value, folder, path, problems)
+                for texts in languages.values():  # the parents' publisher in other languages goes too
+                    texts.pop("publisher", None)
             elif key == "colors":
                 colors.update(value)
+                # A colour changed here without its press value here is converted, never given
+                # the press value of the parent's different colour.
+                own = manifest.get("cmyk") or {}
+                merged["cmyk"] = {k: v for k, v in merged.get("cmyk", {}).items() if k not in value or k in own}
+            elif key == "cmyk":
+                merged["cmyk"] = {**merged.get("cmyk", {}), **value}
+            elif key == "languages":
+                continue  # after the keys: a text this series sets drops the parents' wording of it
+            elif key in i18n.TRANSLATABLE:
+                merged[key] = value
+                for texts in languages.values():
+                    texts.pop(key, None)
             elif key == "fonts":
                 for role, face in value.items():
                     font = _font(face, folder, path, f"fonts.{role}", fonts.get(role), problems)
@@ -138,11 +166,22 @@ def _merge(chain, problems: Problems) -> Series | None:
         if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
             # A series that words its own disclaimer never keeps a parent's plural of another text.
             merged.pop("disclaimer_plural", None)
+            for texts in languages.values():
+                texts.pop("disclaimer_plural", None)
         if "publisher" in manifest:
-            # Another publisher: a parent's disclaimer speaks for the parent's, so it goes too.
+            # Another publisher: a parent's disclaimer speaks for the parent's, so it goes too, and
+            # with them the parents' wording of both in every language.
             for key in ("disclaimer", "disclaimer_plural"):
                 if key not in manifest:
                     merged.pop(key, None)
+                    for texts in languages.values():
+                        texts.pop(key, None)
+        for lang, texts in (manifest.get("languages") or {}).items():
+            mine = languages.setdefault(lang, {})
+            for key, value in texts.items():
+                mine[key] = {**mine.get(key, {}), **value} if key == "labels" else value
+            if "disclaimer" in texts and "disclaimer_plural" not in texts:
+                mine.pop("disclaimer_plural", None)
     series_id, folder, _ = chain[0]
     top = folder / "series.yaml"
     for role in COLOR_ROLES:
@@ -154,10 +193,17 @@ def _merge(chain, problems: Problems) -> Series | None:
     folders = tuple(f for _, f, _ in chain)
     template_dirs = tuple(f / "templates" for f in folders if (f / "templates").is_dir()) + (TEMPLATES,)
     template = merged.get("template", SERIES["template"].default)
-    if not any((d / template).is_file() for d in template_dirs):
+    if template_problem(template):
+        where, line = _setter(chain, "template")
+        problems.add(where, template_problem(template), line, None, "template")
+    elif not any((d / template).is_file() for d in template_dirs):
         searched = ", ".join(display_path(d) for d in template_dirs)
         where, line = _setter(chain, "template")
         problems.add(where, f"template {quote(template)} not found; searched: {searched}", line, None, "template")
+    for name in merged.get("cmyk", {}):
+        if name not in colors:
+            where, line = _setter(chain, "cmyk")
+            problems.add(where, f"{quote(name)} is not a colour named in colors", line, None, f"cmyk.{name}")
     for name in merged.get("chart_colors", SERIES["chart_colors"].default):
         if name not in colors and not css_color(name):
             where, line = _setter(chain, "chart_colors")
@@ -182,7 +228,7 @@ def _merge(chain, problems: Problems) -> Series | None:
         id=series_id, chain=tuple(s for s, _, _ in chain), folders=folders, template_dirs=template_dirs,
         stylesheets=tuple(f / "style.css" for f in reversed(folders) if (f / "style.css").is_file()),
         **{**values, "colors": colors, "fonts": fonts, "chart_colors": chart_colors,
-           "publisher": publisher},
+           "publisher": publisher, "languages": languages},
     )
 
 
@@ -200,9 +246,12 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         if name is None:
             return getattr(inherited, key, None) if inherited and "family" not in face else None
         target = (folder / name).resolve()
-        if not target.is_file():
+        problem = font_problem(folder / name, folder)
+        if problem is not None:
             line, col = face.value_pos[key]
-            problems.add(path, f"font file {quote(name)} not found in {display_path(folder)}", line, col, f"{field}.{key}")
+            if problem == "file not found":
+                problem = f"not found in {display_path(folder)}"
+            problems.add(path, f"font file {quote(name)} {problem}", line, col, f"{field}.{key}")
         return target
 
     family = face.get("family") or (inherited.family if inherited else None)
@@ -228,9 +277,15 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
             problems.add(path, f"logo file {quote(name)} not found in {display_path(folder)}", line, col,
                          "publisher.logo")
         else:
-            with target.open("rb") as handle:
-                head = handle.read(4096)
-            if not (head.startswith(LOGO_MAGIC) or (target.suffix.lower() == ".svg" and b"<svg" in head)):
+            from . import contentfile  # a regular file of the series, of a bounded size
+            try:
+                head = contentfile.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
+            except contentfile.Refused as exc:
+                problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
+                head = None
+            if head is None:
+                pass
+            elif not (head.startswith(LOGO_MAGIC) or (target.suffix.lower() == ".svg" and b"<svg" in head)):
                 problems.add(path, f"logo {quote(name)} is not an SVG or PNG file", line, col, "publisher.logo")
             else:
                 logo = target
@@ -246,6 +301,36 @@ def require_template(series: Series, name: str, problems: Problems, why: str) ->
         searched = ", ".join(display_path(d) for d in series.template_dirs)
         problems.add(series.folders[0] / "series.yaml", f"template {quote(name)} not found; searched: {searched}; "
                      f"{why}", 1, None, "template")
+
+
+# The first bytes of the font files WeasyPrint and fontTools read: TrueType, OpenType, a
+# collection, WOFF and WOFF2.
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+MAX_FONT_BYTES = 64_000_000
+
+
+def font_problem(path: Path, folder: Path) -> str | None:
+    """What is wrong with a font file of a series (in words after its name), or None."""
+    from . import contentfile
+    try:
+        real = contentfile.size(path, folder, MAX_FONT_BYTES, "the series folder")
+        with open(real, "rb") as handle:  # a regular file: locate() checked its type
+            head = handle.read(4)
+    except contentfile.Refused as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not head.startswith(FONT_MAGIC):
+        return "is not a font file (TrueType, OpenType or WOFF)"
+    return None
+
+
+def template_problem(name: str) -> str | None:
+    """A `template:` value must name a file in a templates folder, nothing else."""
+    parts = name.replace("\\", "/").split("/")
+    if not name.strip() or name.startswith(("/", "\\")) or ".." in parts or ":" in name or "\x00" in name:
+        return f"{quote(name)} must be a template file name in the series' templates folder, such as document.html"
+    return None
 
 
 def find_asset(series: Series, name: str) -> Path | None:

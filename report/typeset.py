@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .hyphenate import SOFT_HYPHEN, Hyphenator
@@ -43,7 +44,7 @@ NO_HYPHENS_TAGS = {"head", "title", "code", "pre", "kbd", "samp", "svg", "math",
                    "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption"}
 NO_HYPHENS_CLASSES = {"subtitle", "byline", "author", "author-name", "about-name", "title-block",
                       "masthead", "cover", "publisher", "figure-source", "figure-note", "figure-number",
-                      "contents", "reader-cover", "reader-contents", "online", "running-label",
+                      "contents", "reader-cover", "reader-contents", "online", "editions", "running-label",
                       "running-title", "running-publisher"}
 # Titles, headings and captions: no word alone on the last line, no break inside a compound.
 HEADLINE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption"}
@@ -64,6 +65,21 @@ _LABELS = re.compile(
     r"Vol\.|p\.|pp\.|§)\s+\d[\d.,:–-]*\d?\b"
     r"|(?<![\w.])[$€£]?\d[\d,.]*\s+(?:million|billion|trillion|per\s+cent)\b")
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=16)
+def _labels_pattern(lang: str) -> re.Pattern:
+    """`_LABELS`, and the language's own words before a number: "Figur 2", "Таблиця 1", "№ 8"."""
+    from . import i18n
+
+    labels = i18n.Labels(lang)
+    if labels.lang == "en":
+        return _LABELS
+    words = sorted({labels.prefix(key) for key in ("figure", "table", "number")} - {""}, key=len, reverse=True)
+    own = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    # and a number whose thousands are set apart by spaces, "1 250,5", never broken in two
+    grouped = r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\w)"
+    return re.compile(rf"(?<![\w.])(?:{own})\s+\d[\d.,:–-]*\d?\b|{grouped}|" + _LABELS.pattern)
 _CHUNK = re.compile(r"\S+")
 _ENTITY = re.compile(r"(&#?\w+;)")
 _URLISH = re.compile(r"://|^www\.|@|/|\w\.\w")
@@ -92,8 +108,9 @@ def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool =
     texts, closes = _walk(parts)
     hyphenator = Hyphenator(lang, cache) if hyphenate else None
     name_pattern = _names_pattern(names)
+    label_pattern = _labels_pattern(lang or "en")
     for index, info in texts.items():
-        parts[index], close = _set(parts[index], info, hyphenator, name_pattern)
+        parts[index], close = _set(parts[index], info, hyphenator, name_pattern, label_pattern)
         if close:
             at = closes.get(info.parent)
             if at is None:  # no closing tag: close at the end of the text
@@ -168,10 +185,11 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(r"\s+".join(map(re.escape, escape(n).split())) for n in spaced))
 
 
-def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Pattern | None) -> tuple[str, bool]:
+def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Pattern | None,
+         labels: re.Pattern | None = None) -> tuple[str, bool]:
     """(the text token set, whether it opened a span that closes with its element)."""
     keep: list[tuple[int, int]] = []  # ranges that stay on one line
-    for pattern in filter(None, (_LABELS, names)):
+    for pattern in filter(None, (labels or _LABELS, names)):
         keep += [m.span() for m in pattern.finditer(text)]
     if info.headline:
         keep += [m.span() for m in _COMPOUND.finditer(text) if m.end() - m.start() <= MAX_HEADLINE_TAIL]

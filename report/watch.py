@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from .errors import BuildError, ContentError, ContentErrors, display_path
+from . import preview_guard
+from .errors import BuildError, ContentError, ContentErrors, MachineError, display_path
 
 STEP_MS = 10  # watchfiles reports a batch once no change came for this long (an editor saves in a few ms)
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -146,6 +147,11 @@ class Builder:
         except BuildError as exc:
             return self._failed(state, start, (f"{display_path(state.folder / 'document.md')}: {exc}",),
                                 steps, written)
+        except MachineError as exc:  # disk full, a folder in the way: the path and the reason
+            return self._failed(state, start, (str(exc),), steps, written)
+        except OSError as exc:
+            where = display_path(exc.filename if exc.filename is not None else state.folder)
+            return self._failed(state, start, (f"{where}: {exc.strerror or exc}",), steps, written)
         except Exception as exc:  # a bug in the builder: say so, keep watching
             if self.verbose:
                 import traceback
@@ -216,10 +222,11 @@ def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf
                 weight = f"font-weight: {weight or '200 900'}; "
                 rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{server.file_url(path)}"); '
                              f"{weight}font-style: {style}; }}")
-    css = ["\n".join(rules)] + [p.read_text(encoding="utf-8") for p in series.stylesheets]
+    from . import seriescss
+    css = ["\n".join(rules)] + [seriescss.inline(p, series.folders) for p in series.stylesheets]
     web_css = series_mod.find_asset(series, "web.css")
     if web_css is not None:
-        css.append(web_css.read_text(encoding="utf-8"))
+        css.append(seriescss.inline(web_css, series.folders))
     text = FILE_FONT_FACE.sub("", html.text)
     text = text.replace("</head>", "<style>\n" + "\n".join(css) + "\n</style>\n</head>", 1)
     bar = BAR % {"stem": html_mod.escape(state.stem), "pdf": state.pdf_version} if with_pdf else ""
@@ -241,6 +248,7 @@ class PreviewServer:
         self.out_dir = Path(out_dir)
         self.pages: dict[str, tuple[bytes, int]] = {}
         self.files: dict[str, Path] = {}  # token → a file a page links (the fonts)
+        self.problems: dict[str, str] = {}  # stem → its last build's problems (JSON), while broken
         self.events: list[tuple[int, str, str]] = []  # (sequence, event, data)
         self.sequence = 0
         self.closing = False
@@ -277,6 +285,10 @@ class PreviewServer:
         self.notify("html", stem, version)
 
     def notify(self, event: str, stem: str, data) -> None:
+        if event == "problems":  # a page opened later shows them at once
+            self.problems[stem] = data
+        elif event == "html":
+            self.problems.pop(stem, None)
         with self.changed:
             self.sequence += 1
             self.events.append((self.sequence, event, f"{stem} {data}"))
@@ -297,6 +309,8 @@ def _handler(server: PreviewServer):
             super().end_headers()
 
         def do_GET(self):
+            if not preview_guard.host_allowed(self.headers.get("Host"), server.port):
+                return self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "unknown host")  # DNS rebinding
             path = unquote(urlsplit(self.path).path)
             if path == "/__events":
                 return self._events()
@@ -312,7 +326,13 @@ def _handler(server: PreviewServer):
                 return self._send(self._index(), "text/html; charset=utf-8")
             if path.endswith(".html") and path[1:-5] in server.pages:
                 return self._send(server.pages[path[1:-5]][0], "text/html; charset=utf-8")
-            return super().do_GET()
+            pdf = preview_guard.pdf_file(path, server.out_dir, server.pages)
+            if pdf is None:  # the preview only: no listing, nothing else of out/
+                return self.send_error(HTTPStatus.NOT_FOUND)
+            return self._send(pdf.read_bytes(), "application/pdf")
+
+        def do_HEAD(self):
+            self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
         def _send(self, body: bytes, mime: str):
             self.send_response(HTTPStatus.OK)
@@ -333,8 +353,11 @@ def _handler(server: PreviewServer):
             self.end_headers()
             with server.changed:
                 seen = server.sequence
+            stem = parse_qs(urlsplit(self.path).query).get("stem", [""])[0]
             try:
                 self.wfile.write(b"retry: 500\n\n")
+                if stem in server.problems:  # broken when the page was opened: say so now
+                    self.wfile.write(f"event: problems\ndata: {stem} {server.problems[stem]}\n\n".encode("utf-8"))
                 self.wfile.flush()
                 while True:
                     with server.changed:
@@ -353,6 +376,13 @@ def _handler(server: PreviewServer):
 
 
 # -- the loop -----------------------------------------------------------------------------------
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: bool = False,
@@ -398,12 +428,30 @@ def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: b
         so that nothing saved while it runs is missed."""
         watch_filter = watchfiles.DefaultFilter(ignore_paths=[str(out), str(cache)])
         try:
-            for batch in watchfiles.watch(*builder.roots(), watch_filter=watch_filter, step=STEP_MS,
-                                          debounce=1600, stop_event=stop, yield_on_timeout=True,
-                                          rust_timeout=200, raise_interrupt=False):
-                ready.set()  # the first yield (a timeout, or changes): the watcher is in place
-                if batch:
-                    changes.put(batch)
+            # A folder removed and restored (a git checkout, an unpacked copy) is a new folder
+            # that the old watch does not see: watch afresh whenever a root's identity changes.
+            back: set = set()  # roots that came back, reported once the new watch is in place
+            while not stop.is_set():
+                roots = builder.roots()
+                seen = {root: _identity(root) for root in roots}
+                present = [root for root in roots if seen[root] is not None]
+                if not present:
+                    ready.set()
+                    stop.wait(0.2)
+                    continue
+                for batch in watchfiles.watch(*present, watch_filter=watch_filter, step=STEP_MS,
+                                              debounce=1600, stop_event=stop, yield_on_timeout=True,
+                                              rust_timeout=200, raise_interrupt=False):
+                    ready.set()  # the first yield (a timeout, or changes): the watcher is in place
+                    if back:  # files copied in before the watch began are read by this rebuild
+                        changes.put(back)
+                        back = set()
+                    if batch:
+                        changes.put(batch)
+                    now = {root: _identity(root) for root in roots}
+                    if now != seen:
+                        back |= {(watchfiles.Change.added, str(r)) for r in roots if now[r] not in (None, seen[r])}
+                        break
         except Exception as exc:  # say why, and let the main loop stop
             changes.put(exc)
         finally:

@@ -113,9 +113,12 @@ def _check_size(root) -> None:
     """Refuse documents whose aliases expand to more than MAX_NODES nodes."""
     sizes: dict[int, int] = {}
 
+    aliased = [False]
+
     def size(node) -> int:
         key = id(node)
         if key in sizes:
+            aliased[0] = True  # a node met twice: an alias
             return sizes[key]
         sizes[key] = 1  # a recursive alias counts once, then stops here
         total = 1
@@ -124,10 +127,11 @@ def _check_size(root) -> None:
         elif isinstance(node, yaml.SequenceNode):
             total += sum(size(v) for v in node.value)
         if total > MAX_NODES:
+            why = "(too many aliases)" if aliased[0] else "(split it, or shorten it)"
             raise yaml.constructor.ConstructorError(
                 None, None,
-                f"the document expands to more than {MAX_NODES:,} values "
-                "(too many aliases)", node.start_mark)
+                f"the document {'expands to' if aliased[0] else 'holds'} more than {MAX_NODES:,} values {why}",
+                node.start_mark)
         sizes[key] = total
         return total
 

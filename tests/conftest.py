@@ -91,6 +91,9 @@ def series_builds(tmp_path_factory):
         stem = GUEST.name if sid == "sceeus-guest-commentary" else f"{GUEST.name}--{sid}"  # another series
         results[sid] = SimpleNamespace(pdf=out / sid / f"{stem}.pdf", print_pdf=out / sid / f"{stem}.print.pdf",
                                        returncode=proc.returncode, stdout=stdout, stderr=stderr)
-    failures = {sid: r.stderr for sid, r in results.items() if r.returncode != 0}
+    # Exit 1 with both PDFs written is a strict preflight that found problems: the preflight
+    # tests read them; anything else is a failed build.
+    failures = {sid: r.stderr for sid, r in results.items()
+                if r.returncode != 0 and not (r.returncode == 1 and r.pdf.is_file() and r.print_pdf.is_file())}
     assert not failures, failures
     return results

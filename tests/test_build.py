@@ -14,7 +14,9 @@ SOURCE = ROOT / "tests" / "fixtures" / "source" / "sceeus-guest-commentary-8-202
 
 def words(text: str) -> list[str]:
     # Hyphenation joins across line ends; then hyphens and punctuation do not count.
-    # (pdfium marks a hyphenation break as U+FFFE.)
+    # (pdfium marks a hyphenation break as U+FFFE.) A word broken across pages is read with
+    # the page's running header and footer between its halves: they are dropped there.
+    text = re.sub(r"\ufffe\r?\n(?:[^\r\n]*\r?\n)?Page \d+ of \d+[^\r\n]*\r?\n", "\ufffe", text)
     text = re.sub(r"\ufffe\s*|[-\u2010\u00ad]\s*[\r\n]+\s*", "", text)
     text = text.replace("\u2019", "'").replace("-", "").replace("\u2013", " ")
     return [w for w in re.split(r"[^\w'$%]+", text.lower()) if w]

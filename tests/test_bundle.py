@@ -20,8 +20,8 @@ def test_a_reader_of_two_documents(tmp_path):
         "date: 2024-03-01\ndocuments:\n  - guest\n  - second\n", encoding="utf-8")
     result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "out" / "reader.pdf"
-    assert result.stdout.strip().endswith("reader.pdf")
+    pdf = tmp_path / "out" / f"{tmp_path.name}.pdf"  # a reader.yaml is named after its folder, the event
+    assert result.stdout.strip().endswith(f"{tmp_path.name}.pdf")
     pages = [" ".join(text.split()) for text in pdf_text(pdf)]
     total = len(pages)
     assert "Stockholm Conference on Belarus" in pages[0] and "1 March 2024" in pages[0]
@@ -67,6 +67,33 @@ def test_documents_open_on_right_hand_pages():
     assert recto_starts(3, [7, 1, 2]) == ([5, 13, 15], [True, True, True], 16)
     assert recto_starts(2, [1, 1]) == ([3, 5], [False, True], 5)
     assert recto_starts(4, [2, 3]) == ([5, 7], [False, False], 9)
+
+
+def test_the_preflight_of_a_reader_finds_a_document_starting_on_a_left_page(tmp_path):
+    # Cover and contents take pages 1 and 2: the first document starts on page 3 (right), its
+    # seven pages end on page 9, and the second one starts on page 10, a left-hand page, unless
+    # the reader puts a blank page before it.
+    shutil.copytree(GUEST, tmp_path / "guest")
+    write_doc(tmp_path / "second", MINIMAL.replace("A Small Test Document", "Belarus after the Elections"),
+              "## First Section\n\nText of the second document.\n")
+    (tmp_path / "reader.yaml").write_text(
+        "title: Stockholm Conference on Belarus\ndate: 2024-03-01\ndocuments:\n  - guest\n  - second\n",
+        encoding="utf-8")
+    result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out", "--preflight")
+    assert result.returncode == 0, result.stderr
+    pages = len(pypdf.PdfReader(tmp_path / "out" / f"{tmp_path.name}.pdf").pages)
+    second = next(i for i, t in enumerate(pdf_text(tmp_path / "out" / f"{tmp_path.name}.pdf"))
+                  if "Text of the second document." in t) + 1
+    report = result.stdout.splitlines() + result.stderr.splitlines()
+    # The Guest Commentary's last page (81 % full) ends a document, not a hole; its figures
+    # are placed as in a build of its own.
+    assert [line for line in report if "under-filled" in line] == []
+    lines = [line for line in report if "left-hand" in line]
+    if second % 2:  # documents start on right-hand pages (a blank page before): nothing to report
+        assert lines == []
+    else:
+        assert lines == [f"{tmp_path / 'out' / f'{tmp_path.name}.pdf'}: page {second}: "
+                         "document 'Belarus after the Elections' starts on a left-hand page"], (pages, result.stdout)
 
 
 def test_reader_errors_are_reported_with_their_lines(tmp_path):

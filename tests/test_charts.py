@@ -300,7 +300,7 @@ def test_csv_symlink_leaving_the_folder(tmp_path, monkeypatch):
 
 def test_csv_that_is_a_folder(tmp_path, monkeypatch):
     (write_doc(tmp_path, CSV_CHART) / "t.csv").mkdir()
-    assert messages(tmp_path, monkeypatch, CSV_CHART) == ["doc/charts.yaml:3: chart 'c': data file 't.csv' is not a file"]
+    assert messages(tmp_path, monkeypatch, CSV_CHART) == ["doc/charts.yaml:3: chart 'c': data file 't.csv' is a folder, not a file"]
 
 
 def test_charts_yaml_not_utf8(tmp_path, monkeypatch):
@@ -442,7 +442,7 @@ def test_title_is_bold_text_and_the_legend_reads_in_series_order():
     assert re.findall(r">(S\d)</text>", legend) == ["S0", "S1", "S2", "S3", "S4"]
 
 
-def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path):
+def test_a_variable_fonts_metrics_copies_persist_in_the_cache(tmp_path, monkeypatch):
     import dataclasses
 
     font = tmp_path / "Inter.ttf"  # a font file this process has not measured before

@@ -176,6 +176,15 @@ def test_a_character_missing_from_the_fonts():
     ]
 
 
+def test_a_capital_drawn_through_its_alternate_is_in_the_fonts():
+    # In capitals with letter-spacing, Source Sans draws Ukrainian Ї through its alternate
+    # glyph "uni0407.a", which has no cmap entry of its own: the PDF's ToUnicode names it.
+    body = ('<h2 style="text-transform: uppercase; letter-spacing: 0.1em">Рекомендації</h2>'
+            "<p>Ціханоўская and ཀ.</p>")
+    assert messages(problems(body, only="missing-glyph")) == [
+        "page 1: 'ཀ' (U+0F40) is not in the document's fonts: it would print as a fallback or a blank box"]
+
+
 # ---- 7. font-not-embedded ----------------------------------------------------------------
 
 def test_a_font_that_is_not_embedded():
@@ -237,7 +246,132 @@ def test_a_print_file_with_bleed_and_a_screen_file_are_fine():
     assert problems("<p>Text.</p>", only="no-bleed") == []
 
 
-# ---- 11. bands short of the edge ------------------------------------------------------------
+# ---- 11. under-filled page -----------------------------------------------------------------
+
+BOX = '<div style="height: {px}px; background: #ddd"></div>'
+FIGURE = ('<figure style="break-inside: avoid; margin: 0"><figcaption>Figure 1. Trade by direction</figcaption>'
+          '<div style="height: 200px; background: #ccc"></div></figure><p>Next.</p>')
+
+
+def test_a_figure_that_moved_on_leaves_an_under_filled_page():
+    assert messages(problems(BOX.format(px=150) + FIGURE, only="under-filled-page")) == [
+        "page 1: under-filled page (50 % full): figure 'Figure 1. Trade by direction' moved on to page 2"]
+
+
+def test_a_list_item_that_moved_on_leaves_an_under_filled_page():
+    items = "".join(f'<li style="break-inside: avoid">{WORDS}</li>' for _ in range(2))
+    assert messages(problems(BOX.format(px=100) + f"<ol>{items}</ol>", only="under-filled-page")) == [
+        "page 1: under-filled page (77 % full): list item 'The delegation met the ministers again to discuss…' "
+        "moved on to page 2"]
+
+
+def test_a_full_page_and_a_page_ended_on_purpose_are_not_under_filled():
+    assert problems(BOX.format(px=270) + FIGURE, only="under-filled-page") == []
+    assert problems(BOX.format(px=100) + '<p style="break-before: page">Next part.</p>',
+                    only="under-filled-page") == []
+
+
+# ---- 12. loose lines -------------------------------------------------------------------------
+
+LOOSE_TEXT = "The extraordinarily incomprehensible internationalisation of responsibilities was a surprise."
+
+
+def test_a_loose_justified_line():
+    assert messages(problems(f'<p style="text-align: justify; width: 45mm">{LOOSE_TEXT}</p>', only="loose-line")) == [
+        "page 1: loose line: word spaces stretched to 21.5 times their width ('The extraordinarily')",
+        "page 1: loose line: word spaces stretched to 15.6 times their width ('internationalisation of')",
+        "page 1: loose line: word spaces stretched to 9.4 times their width ('responsibilities was a')",
+    ]
+
+
+def test_ragged_right_and_evenly_justified_lines_are_not_loose():
+    assert problems(f'<p style="text-align: left; width: 45mm">{LOOSE_TEXT}</p>', only="loose-line") == []
+    assert problems(f'<p style="text-align: justify; hyphens: auto; font-size: 11px">{WORDS}</p>', only="loose-line") == []
+
+
+# ---- 13 and 14. word breaks --------------------------------------------------------------------
+
+def test_a_hyphenation_break_leaving_fewer_than_three_letters():
+    body = ('<p style="hyphens: auto; hyphenate-limit-chars: 4 2 2; width: 20mm">'
+            "The unimaginably reorganised administration asked, and ate.</p>")
+    assert messages(problems(body, only="short-fragment")) == [
+        "page 1: a word broken with fewer than 3 letters on one side: 'ad-ministration'"]
+
+
+def test_a_hyphenated_name():
+    body = '<p style="hyphens: auto; width: 42mm">We met Sviatlana Tsikhanouskaya and Lukashenka today in Minsk.</p>'
+    assert messages(problems(body, only="hyphenated-name")) == [
+        "page 1: a capitalised word is broken by hyphenation: 'Tsikhan-ouskaya'"]
+
+
+def test_a_hyphenated_noun_in_german_is_not_a_name():
+    body = ('<p lang="de" style="hyphens: auto; width: 30mm">Die Verhandlungsdelegation traf die '
+            "Außenministerin.</p>")
+    assert [word for _, word, *_ in preflight._hyphenations(preflight._Context(*lay_out(body), False))] == [
+        "Verhandlungs"]  # broken, and not reported:
+    assert problems(body, only="short-fragment") + problems(body, only="hyphenated-name") == []
+    assert any(p.check == "hyphenated-name" for p in problems(body.replace('lang="de"', 'lang="en"')))
+
+
+def test_a_hyphenated_heading():
+    assert messages(problems('<h2 style="hyphens: auto; width: 25mm">Internationalisation</h2><p>Text.</p>',
+                             only="hyphenated-name")) == [
+        "page 1: a heading is broken by hyphenation: 'International-isation'"]
+
+
+def test_words_broken_with_three_letters_a_side_and_real_hyphens_pass():
+    body = '<p style="hyphens: auto; width: 42mm">We met Sviatlana Tsikhanouskaya and long-standing friends.</p>'
+    assert problems(body.replace("hyphens: auto", "hyphens: manual"), only="hyphenated-name") == []
+    assert problems(f'<p style="hyphens: auto; width: 40mm">{WORDS}</p>', only="short-fragment") == []
+
+
+# ---- 15. heading or title ending in one word ---------------------------------------------------
+
+def test_a_title_and_a_heading_ending_in_one_word():
+    body = ('<h1 class="title" style="font: 600 20px/24px \'Source Sans 3\'; width: 60mm; margin: 0">'
+            "Relations at an All-Time Low</h1>"
+            '<h2 style="width: 70mm">Cooperation with the Forces: Restrained Position</h2><p>Text.</p>')
+    assert messages(problems(body, only="heading-last-word")) == [
+        "page 1: title 'Relations at an All-Time Low' ends with one word alone on its last line ('Low')",
+        "page 1: heading 'Cooperation with the Forces: Restrained Position' ends with one word alone on its "
+        "last line ('Position')",
+    ]
+
+
+def test_a_heading_on_one_line_or_ending_in_two_words_passes():
+    body = ('<h2>Relations at an All-Time Low</h2><h2 style="width: 45mm">Cooperation with the Forces: '
+            "Restrained Position</h2><p>Text.</p>")
+    assert problems(body, only="heading-last-word") == []
+
+
+# ---- 16. split names -------------------------------------------------------------------------
+
+def test_a_name_split_across_lines():
+    body = '<p style="width: 32mm">Written by <span class="author-name">Astrid Lindqvist</span>.</p>'
+    assert messages(problems(body, only="split-name")) == ["page 1: name 'Astrid Lindqvist' is split across lines"]
+
+
+def test_a_name_on_one_line_passes():
+    body = '<p style="width: 60mm">Written by <span class="author-name">Astrid Lindqvist</span>.</p>'
+    assert problems(body, only="split-name") == []
+
+
+# ---- 17. reader: documents start on a right-hand page --------------------------------------
+
+def test_a_reader_document_starting_on_a_left_page():
+    body = ('<div id="d1-document"><h1>First paper</h1></div>'
+            '<div id="d2-document" style="break-before: page"><h1>Second paper</h1></div>')
+    assert messages(problems(body, only="reader-left-page")) == [
+        "page 2: document 'Second paper' starts on a left-hand page"]
+
+
+def test_a_reader_document_starting_on_a_right_page_passes():
+    body = ('<div id="d1-document"><h1>First paper</h1></div>'
+            '<div id="d2-document" style="break-before: right"><h1>Second paper</h1></div>')
+    assert problems(body, only="reader-left-page") == []
+
+
+# ---- 18. bands short of the edge ------------------------------------------------------------
 
 BAND = '<div class="band" style="background: #16284a; margin: {m}; height: 8mm"></div><p>Text.</p>'
 
@@ -278,6 +412,26 @@ def test_a_clean_document_passes():
     assert preflight.format_report(found, "out/doc.pdf") == "out/doc.pdf: preflight passed (1 page, no problems)"
 
 
+# What the layout answers for: holes, loose lines, split names, widows, orphans, split
+# figures, a nearly empty last page, a reader document on a left page.
+LAYOUT_CHECKS = ("under-filled page", "loose line", "is split across", "starts on a left-hand page",
+                 "nearly empty", "widow", "orphan", "is the last line on the page")
+
+
+def layout_problems(lines: list[str]) -> list[str]:
+    return [line for line in lines if any(words in line for words in LAYOUT_CHECKS)]
+
+
+def test_the_guest_commentary_has_full_pages_even_text_and_whole_names(tmp_path):
+    lines = build_with_preflight(GUEST, tmp_path, ("pdf", "print"))
+    assert layout_problems(lines) == []
+
+
+@pytest.mark.parametrize("sid", SERIES_SHIPPED)
+def test_every_shipped_series_has_full_pages_even_text_and_whole_names(series_builds, sid):
+    assert layout_problems(series_builds[sid].stdout.splitlines()) == []
+
+
 def test_the_guest_commentary_passes_preflight(tmp_path):
     lines = build_with_preflight(GUEST, tmp_path, ("pdf", "print"))
     assert len(lines) == 2, lines
@@ -289,6 +443,7 @@ def test_the_guest_commentary_passes_preflight(tmp_path):
 def test_every_shipped_series_passes_a_strict_preflight_screen_and_print(series_builds, sid):
     result = series_builds[sid]
     lines = result.stdout.splitlines()
+    assert result.returncode == 0, lines
     assert [l for l in lines if "preflight" in l] == [
         f"{result.pdf}: preflight passed ({_pages(result.pdf)} pages, no problems)",
         f"{result.print_pdf}: preflight passed ({_pages(result.pdf)} pages, no problems)",

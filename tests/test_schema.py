@@ -58,9 +58,9 @@ def test_a_series_that_sets_nothing_gets_every_documented_default(tmp_path):
     problems = Problems()
     series = resolve("plain", problems, (tmp_path, STYLES))
     assert not problems
-    # Base sets colors and fonts; chart_colors become CSS colours, the publisher block a
-    # `Publisher`, and charts are as wide as the text column the geometry gives.
-    resolved = {"colors", "fonts", "chart_colors", "publisher", "chart_width_mm"}
+    # Base sets colors, press colours and fonts; chart_colors become CSS colours, the publisher
+    # block a `Publisher`, and charts are as wide as the text column the geometry gives.
+    resolved = {"colors", "cmyk", "fonts", "chart_colors", "publisher", "chart_width_mm"}
     for field in schemas.SERIES.fields:
         if field.attribute and field.name not in resolved:
             assert getattr(series, field.name) == field.kind.convert(field.default), field.name

@@ -138,17 +138,17 @@ def test_reader_template_renders_cover_and_contents():
     """styles/sceeus-reader/templates/reader.html, with the context its comment documents."""
     from markupsafe import Markup
 
-    from report import pdf, render
+    from report import i18n, pdf, render
     from report.model import Html
 
     s = series_mod.resolve("sceeus-reader", Problems())
     entries = [SimpleNamespace(title=f"Document number {i}", authors=f"Author {i}",
                                series_label="Guest Commentary", anchor=f"doc-{i}") for i in (1, 2)]
     reader = SimpleNamespace(title="Stockholm Conference on Belarus", subtitle="Reading pack",
-                             date_text="1 March 2024", entries=entries)
+                             date_text="1 March 2024", entries=entries, lang="en")
     env = render.environment(s.template_dirs)
     text = env.get_template("reader.html").render(
-        reader=reader, ctx=SimpleNamespace(font_css=Markup(render.font_css(s))), series=s)
+        reader=reader, ctx=SimpleNamespace(font_css=Markup(render.font_css(s)), labels=i18n.Labels("en")), series=s)
     # Two stand-in documents after the cover, its blank back and the contents: the first starts
     # on page 4, the second on page 5.
     docs = ('<section id="doc-1" style="break-before: page"><p>One.</p></section>'
@@ -174,7 +174,7 @@ def test_reader_template_renders_cover_and_contents():
     for e, page in zip(entries, (7, 19)):
         e.page = page
     text = env.get_template("reader.html").render(
-        reader=reader, ctx=SimpleNamespace(font_css=Markup(render.font_css(s))), series=s)
+        reader=reader, ctx=SimpleNamespace(font_css=Markup(render.font_css(s)), labels=i18n.Labels("en")), series=s)
     html = Html(text=text.replace("</body>", docs + "</body>"), base_url=ROOT.as_uri() + "/",
                 stylesheets=s.stylesheets)
     data = pdf.write(pdf.layout(html, s.folders + (series_mod.TEMPLATES,)), pdf.PdfOptions())

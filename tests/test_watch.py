@@ -194,7 +194,7 @@ def test_serve_shows_the_edit_in_the_browser_then_the_pdf(tmp_path, watcher):
     assert "doc-a" in urllib.request.urlopen(f"{base}/", timeout=30).read().decode()
 
     events = socket.create_connection(("127.0.0.1", port), timeout=60)
-    events.sendall(b"GET /__events HTTP/1.1\r\nHost: x\r\n\r\n")
+    events.sendall(f"GET /__events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
     assert b"text/event-stream" in events.recv(4096)
     edit(a / "document.md", "first version", "second version")
     got = b""

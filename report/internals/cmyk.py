@@ -1,0 +1,142 @@
+"""The print PDF made PDF/X-4 in CMYK: a WeasyPrint `finisher` on its pydyf objects.
+
+WeasyPrint 70 writes CSS and SVG colours as DeviceRGB (`r g b rg`). Here, before the file is
+written (so it is written once and stays reproducible):
+
+- every `rg`/`RG` in every content stream (pages, forms, patterns) becomes `k`/`K` with the
+  series' CMYK (`report.press`), transparency groups blend in DeviceCMYK;
+- pictures and shadings left in DeviceRGB are tagged as sRGB (ICC-based colour, which PDF/X-4
+  allows and the press converts with the output intent);
+- the output intent is the FOGRA39 profile, identified as the ICC registry names it;
+- link annotations go (PDF/X: no annotation inside the bleed box; paper has no links), with
+  their places in the structure tree;
+- the XMP DocumentID, random in WeasyPrint, is derived from the document.
+
+It relies on how pydyf 0.13 and WeasyPrint 70 hold the objects, hence its place here.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+RGB_OPERATOR = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
+DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _number(value: float) -> bytes:
+    return (f"{value:.4f}".rstrip("0").rstrip(".") or "0").encode("ascii")
+
+
+def _ref(reference) -> int | None:
+    if isinstance(reference, bytes) and reference.endswith(b" R"):
+        return int(reference.split()[0])
+    return None
+
+
+def to_press(press):
+    """The finisher for `press` (a `report.press.Press`)."""
+
+    def finish(document, pdf) -> None:
+        import pydyf
+
+        from . import tested
+
+        if not tested("weasyprint"):
+            from ..errors import BuildError
+            import weasyprint
+            raise BuildError(f"--format print needs WeasyPrint 70 to write CMYK; this is {weasyprint.__version__}")
+        srgb = None
+
+        def srgb_space():
+            nonlocal srgb
+            if srgb is None:
+                from importlib.resources import files
+                data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+                stream = pydyf.Stream([data], pydyf.Dictionary({"N": 3}), compress=True)
+                pdf.add_object(stream)
+                srgb = pydyf.Array(("/ICCBased", stream.reference))
+            return srgb
+
+        for obj in list(pdf.objects):
+            if isinstance(obj, pydyf.Stream):
+                items = obj.stream
+                for i, item in enumerate(items):
+                    if isinstance(item, bytes) and item.endswith((b"rg", b"RG")):
+                        found = RGB_OPERATOR.match(item)
+                        if found:
+                            rgb = tuple(float(v) for v in found.groups()[:3])
+                            op = b"k" if found.group(4) == b"rg" else b"K"
+                            items[i] = b" ".join([*map(_number, press.cmyk(rgb)), op])
+                extra = obj.extra
+            elif isinstance(obj, dict):
+                extra = obj
+            else:
+                continue
+            group = extra.get("Group")
+            if isinstance(group, dict) and group.get("CS") == "/DeviceRGB":
+                group["CS"] = "/DeviceCMYK"
+            if extra.get("ColorSpace") == "/DeviceRGB" and extra.get("Subtype") == "/Image":
+                extra["ColorSpace"] = srgb_space()
+            for shading in (extra.get("Shading") or {}).values() if isinstance(extra.get("Shading"), dict) else ():
+                if isinstance(shading, dict) and shading.get("ColorSpace") == "/DeviceRGB":
+                    shading["ColorSpace"] = srgb_space()
+
+        _drop_links(pdf)
+
+        profile = pydyf.Stream([press.profile.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
+        pdf.add_object(profile)
+        from .. import press as press_mod
+        intent = pydyf.Dictionary({
+            "Type": "/OutputIntent", "S": "/GTS_PDFX",
+            "OutputConditionIdentifier": pydyf.String(press_mod.CONDITION),
+            "RegistryName": pydyf.String(press_mod.REGISTRY),
+            "Info": pydyf.String(press_mod.CONDITION_INFO),
+            "DestOutputProfile": profile.reference,
+        })
+        pdf.catalog["OutputIntents"] = pydyf.Array([intent])
+
+        metadata = pdf.objects[_ref(pdf.catalog.get("Metadata"))] if pdf.catalog.get("Metadata") else None
+        if metadata is not None:
+            seed = repr(tuple(getattr(pdf.info.get(key), "data", None) for key in ("Title", "Author", "CreationDate")))
+            stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}".encode("ascii")
+            metadata.stream = [DOCUMENT_ID.sub(stable, part) if isinstance(part, bytes) else part
+                               for part in metadata.stream]
+
+    return finish
+
+
+def _drop_links(pdf) -> None:
+    """Remove link annotations, and the structure tree's references to them."""
+    links: set[int] = set()
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        annots = page.get("Annots")
+        if not annots:
+            continue
+        kept = []
+        for annot in annots:
+            target = pdf.objects[_ref(annot)] if _ref(annot) is not None else annot
+            if isinstance(target, dict) and target.get("Subtype") == "/Link":
+                links.add(_ref(annot))
+            else:
+                kept.append(annot)
+        if kept:
+            page["Annots"][:] = kept
+        else:
+            del page["Annots"]
+    if not links:
+        return
+    link_refs = {f"{n} 0 R".encode() for n in links}
+    objrs = {obj.reference for obj in pdf.objects
+             if isinstance(obj, dict) and obj.get("Type") == "/OBJR" and obj.get("Obj") in link_refs}
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/StructElem" and isinstance(obj.get("K"), list):
+            obj["K"][:] = [k for k in obj["K"] if k not in objrs]
+    root = pdf.objects[_ref(pdf.catalog["StructTreeRoot"])] if pdf.catalog.get("StructTreeRoot") else None
+    if root is not None:
+        nums = pdf.objects[_ref(root["ParentTree"])]["Nums"]
+        pairs = [(nums[i], nums[i + 1]) for i in range(0, len(nums), 2)]
+        annot_keys = {annot_obj.get("StructParent") for n in links
+                      for annot_obj in [pdf.objects[n]] if isinstance(annot_obj, dict)}
+        nums[:] = [item for key, value in pairs if key not in annot_keys for item in (key, value)]

@@ -1,0 +1,179 @@
+"""Figures and boxes placed as a layout desk would: what `floats.settle` does to real pages.
+
+Fixtures are a few blocks on a small page (100 mm square, 20 px lines, the shipped fonts), so
+that where a figure lands is known; the real document is checked end to end in
+test_preflight.py (no under-filled page in any shipped series).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from report import floats
+from report.model import Html
+
+from conftest import ROOT
+from test_preflight import FONT_FACES, SMALL_PAGE
+
+CSS = SMALL_PAGE + "figure { margin: 0; break-inside: avoid; } li { break-inside: avoid; }"
+TEXT = "The delegation met the ministers again to discuss trade, transit and the border. "
+
+
+def html(body: str) -> Html:
+    text = (f"<!DOCTYPE html><html lang='en'><head><style>{FONT_FACES}\n{CSS}</style></head>"
+            f"<body><main>{body}</main></body></html>")
+    return Html(text, ROOT.as_uri() + "/", ())
+
+
+def figure(number: int, px: int = 240) -> str:
+    return (f'<figure id="figure-{number}"><figcaption>Figure {number}. Trade</figcaption>'
+            f'<div style="height: {px}px; background: #ccc"></div></figure>')
+
+
+def paragraph(name: str, repeat: int) -> str:
+    return f'<p id="{name}">{TEXT * repeat}</p>'
+
+
+class Layouts:
+    """The layout callable `settle` is given: WeasyPrint, counting its runs."""
+
+    def __init__(self):
+        self.runs = 0
+
+    def __call__(self, page_html: Html):
+        import weasyprint
+        from report.pdf import font_config
+
+        self.runs += 1
+        return weasyprint.HTML(string=page_html.text, base_url=page_html.base_url).render(font_config=font_config())
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    floats._settled.clear()
+    yield
+    floats._settled.clear()
+
+
+def where(document, ident: str) -> list[int]:
+    """The pages an element with this id has boxes on."""
+    return [n for n, page in enumerate(document.pages, 1)
+            if any(box.element is not None and box.element.get("id") == ident for box, _ in floats._flow(page))]
+
+
+def order(document) -> list[str]:
+    """The ids of the blocks in the main column, in the order laid out."""
+    seen = []
+    for page in document.pages:
+        for box, _ in floats._flow(page):
+            ident = box.element.get("id") if box.element is not None else None
+            if ident and ident not in seen:
+                seen.append(ident)
+    return seen
+
+
+def test_a_figure_that_does_not_fit_goes_after_the_text_that_fills_the_page():
+    page_html = html(paragraph("a", 3) + figure(1, 200) + paragraph("b", 8) + paragraph("c", 1))
+    before = Layouts()(page_html)
+    assert [g.page for g in floats.gaps(before)] == [1]  # the figure went on, the page is 40 % full
+    assert floats.fill(before.pages[0]) < 0.5
+
+    document = floats.settle(page_html, Layouts())
+    assert floats.gaps(document) == []
+    assert floats.fill(document.pages[0]) >= floats.FULL
+    assert where(document, "b")[0] == 1  # the text that follows fills page 1 …
+    assert where(document, "figure-1") == [2]  # … and the figure stands on page 2
+    assert order(document) == ["a", "b", "figure-1", "c"]
+    assert running_text(document) == running_text(before)  # not a word lost, none added
+
+
+def first_on(page) -> str:
+    """The text of the first line on a page."""
+    line = next(box for box, _ in floats._flow(page) if floats._is_line(box))
+    return floats._line_text(line).strip()
+
+
+def running_text(document) -> str:
+    """The words of the paragraphs, in reading order, hyphenated words joined."""
+    lines = [floats._line_text(box) for page in document.pages for box, ancestors in floats._flow(page)
+             if floats._is_line(box) and box.element_tag == "p"]
+    return " ".join(" ".join(lines).replace("\u2010 ", "").split())
+
+
+def test_figures_written_together_move_together_in_number_order():
+    page_html = html(paragraph("a", 2) + figure(1) + figure(2, 60) + paragraph("b", 8))
+    document = floats.settle(page_html, Layouts())
+    assert floats.gaps(document) == []
+    assert order(document) == ["a", "b", "figure-1", "figure-2"]
+
+
+def test_a_figure_never_separates_a_heading_from_its_text():
+    page_html = html(paragraph("a", 3) + figure(1, 200) + '<h2 id="h">Trade</h2>' + paragraph("b", 8)
+                     + paragraph("c", 4))
+    document = floats.settle(page_html, Layouts())
+    assert order(document) == ["a", "h", "b", "figure-1", "c"]
+    assert floats.gaps(document) == []
+
+
+def test_a_figure_never_passes_another_figure():
+    # Page 1 would stay short with the text up to Figure 2: Figure 1 stays where it is.
+    page_html = html(paragraph("a", 2) + figure(1) + paragraph("b", 1) + figure(2, 60) + paragraph("c", 8))
+    document = floats.settle(page_html, Layouts())
+    assert order(document) == ["a", "figure-1", "b", "figure-2", "c"]
+
+
+def test_a_list_item_that_does_not_fit_breaks_instead_of_leaving_a_gap():
+    items = "".join(f'<li id="item-{n}">{TEXT * 3}</li>' for n in (1, 2, 3))
+    page_html = html(paragraph("a", 3) + f"<ol>{items}</ol>")
+    assert [g.page for g in floats.gaps(Layouts()(page_html))] == [1]
+    document = floats.settle(page_html, Layouts())
+    assert floats.gaps(document) == []
+    assert len(where(document, "item-2")) == 2 or len(where(document, "item-3")) == 2  # one item is split
+
+
+def test_a_figure_with_nothing_after_it_stays_and_the_passes_end():
+    page_html = html(paragraph("a", 2) + figure(1))
+    layouts = Layouts()
+    document = floats.settle(page_html, layouts)
+    assert order(document) == ["a", "figure-1"]
+    assert layouts.runs == 1  # nothing a desk could do: laid out once
+
+
+def positions(document) -> list[tuple]:
+    return [(n, box.element.get("id"), round(box.position_y, 3)) for n, page in enumerate(document.pages, 1)
+            for box, _ in floats._flow(page) if box.element is not None and box.element.get("id")]
+
+
+def test_the_same_html_gives_the_same_pages():
+    # (the same bytes, end to end, are checked by the build's reproducibility tests)
+    page_html = html(paragraph("a", 2) + figure(1) + paragraph("b", 8) + paragraph("c", 1))
+    first = positions(floats.settle(page_html, Layouts()))
+    settled = dict(floats._settled)
+    floats._settled.clear()
+    assert positions(floats.settle(page_html, Layouts())) == first
+    assert floats._settled == settled
+
+
+def test_a_second_format_starts_from_the_settled_html():
+    page_html = html(paragraph("a", 2) + figure(1) + paragraph("b", 8) + paragraph("c", 1))
+    floats.settle(page_html, Layouts())
+    again = Layouts()
+    document = floats.settle(page_html, again)
+    assert again.runs == 1
+    assert order(document) == ["a", "b", "figure-1", "c"]
+
+
+def test_a_page_ended_on_purpose_is_not_a_gap():
+    page_html = html(paragraph("a", 2) + '<p id="b" style="break-before: page">Next part.</p>')
+    assert floats.gaps(Layouts()(page_html)) == []
+
+
+def test_a_long_document_has_full_pages_even_text_and_whole_names(tmp_path):
+    """The Guest Commentary five times over (fifteen charts), screen and print."""
+    from report import bench
+    from test_preflight import build_with_preflight, layout_problems
+
+    folder = bench.longer_document(ROOT / "data" / "sceeus-guest-commentary-2024-08", tmp_path / "long", times=5)
+    lines = build_with_preflight(folder, tmp_path / "out", ("pdf", "print"))
+    assert len([line for line in lines if line.startswith(str(tmp_path / "out"))]) >= 2
+    assert layout_problems(lines) == []
