@@ -107,10 +107,10 @@ def prepare(path: Path, options: pipeline.Options):
     if reader is not None:
         cover_series = series_mod.resolve(reader.series_id, problems, roots, (str(path), None))
     if cover_series is not None:
-        if not any((d / "reader.html").is_file() for d in cover_series.template_dirs):
-            problems.add(path, f"the series {quote(cover_series.id)} has no templates/reader.html, which a "
-                         "reader's cover and contents need (sceeus-reader has one)", None, None, "series")
-        else:
+        before = len(problems)
+        series_mod.require_template(cover_series, "reader.html", problems,
+                                    "--bundle sets the reader's cover and contents with it")
+        if len(problems) == before:
             sandbox.problems(render.environment(cover_series.template_dirs), cover_series.template_dirs,
                              "reader.html", problems)
     parts = []
@@ -191,6 +191,9 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     head = front(starts, total)
     docs = [lay_out(h, p, (_numbering_css(s, total, i18n.labels_for(p.series, p.doc.lang)),))
             for h, p, s in zip(htmls, parts, starts)]
+    from . import faces  # every face each part uses, its series gives
+    for document, series in [(head, cover_series)] + [(d, p.series) for d, p in zip(docs, parts)]:
+        faces.check(document, series)
     # The blank verso before a document takes the size and print marks of the page it backs.
     backs = [cover_series] + [p.series for p in parts[:-1]]
     pages = list(head.pages)

@@ -154,7 +154,8 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
     values = FRONT_MATTER.values(front)
     return Document(**{
         **values, "folder": raw.folder, "stem": raw.folder.name, "body": raw.body, "body_line": raw.body_line,
-        "series": series_override or values["series"], "title": values["title"].strip(),
+        "series": series_override or values["series"], "own_series": values["series"],
+        "title": values["title"].strip(),
         "authors": tuple(Author(a["name"].strip(), a.get("affiliation"), a.get("bio")) for a in front["authors"]),
         "year": values["year"] if values["year"] is not None else int(values["date"][:4]),
         "extra": {k: front[k] for k in series.declares if k in front},

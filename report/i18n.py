@@ -22,7 +22,11 @@ from typing import Mapping
 LOCALES = Path(__file__).resolve().parent / "locales"
 SUPPORTED = tuple(sorted(p.stem for p in LOCALES.glob("*.po")))
 # The series.yaml texts a language may word anew: name, masthead label, publisher, disclaimer.
-TRANSLATABLE = ("name", "label", "publisher", "publisher_lines", "disclaimer", "disclaimer_plural")
+TRANSLATABLE = ("name", "label", "publisher", "disclaimer", "disclaimer_plural")
+# The publisher block's texts a language may word anew (its logo and wordmark stay), and those
+# `--check` warns about when a language leaves them out.
+PUBLISHER_TEXTS = ("name", "short_name", "lines", "website")
+PUBLISHER_WARNED = ("name", "lines")
 
 
 def language(tag: str | None) -> str:
@@ -197,8 +201,11 @@ def language_name(tag: str) -> str:
 def edition(series, lang: str):
     """`series` with its texts and labels in `lang` (where the series words them)."""
     own = series.languages.get(language(lang), {}) if language(lang) != language(series.lang) else {}
-    changes = {key: (tuple(own[key]) if key == "publisher_lines" else own[key])
-               for key in TRANSLATABLE if key in own}
+    changes = {key: own[key] for key in TRANSLATABLE if key in own and key != "publisher"}
+    if own.get("publisher"):  # the block keeps what the language leaves out (logo, wordmark …)
+        texts = {key: (tuple(value) if key == "lines" else value)
+                 for key, value in own["publisher"].items() if key in PUBLISHER_TEXTS}
+        changes["publisher"] = dataclasses.replace(series.publisher, **texts)
     if "disclaimer" in own and "disclaimer_plural" not in own:
         changes["disclaimer_plural"] = ""  # never a plural in another language than the disclaimer
     return dataclasses.replace(series, **changes) if changes else series
@@ -217,14 +224,17 @@ def fallbacks(series, lang: str) -> list[str]:
     own = series.languages.get(code, {})
     where = series.folders[0] / "series.yaml"
     from .errors import display_path
-    missing = [key for key in TRANSLATABLE if getattr(series, key) and key not in own
-               and not (key == "disclaimer_plural" and "disclaimer" in own)
-               and not (key == "publisher" and series.publisher_lines)]  # printed only without lines
+    missing = [(key, getattr(series, key)) for key in TRANSLATABLE
+               if key != "publisher" and getattr(series, key) and key not in own
+               and not (key == "disclaimer_plural" and "disclaimer" in own)]
+    worded = own.get("publisher") or {}
+    missing += [(f"publisher.{key}", getattr(series.publisher, key)) for key in PUBLISHER_WARNED
+                if getattr(series.publisher, key) and key not in worded]
     from babel import Locale
     english = Locale.parse(code).get_display_name("en")
     return [f"{display_path(where)}: warning: no {english} ({code}) {key} "
-            f"(languages.{code}.{key}); the document prints the series' own: {_brief(getattr(series, key))}"
-            for key in missing]
+            f"(languages.{code}.{key}); the document prints the series' own: {_brief(value)}"
+            for key, value in missing]
 
 
 def _brief(value) -> str:

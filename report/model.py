@@ -63,6 +63,7 @@ class Document:
     url: str | None = None
     editions: tuple[Edition, ...] = ()  # the other language editions
     extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
+    own_series: str = ""  # the series its front matter names (`series` is --series, when given)
     charts: Mapping[str, ChartSpec] = field(default_factory=dict)
 
     @property
@@ -83,6 +84,8 @@ class FontFace:
     semibold_italic: Path | None = None
     bold: Path | None = None
     bold_italic: Path | None = None
+    # Where series.yaml declares the role: (file, line), for messages about a face it lacks.
+    source: tuple[Path, int | None] | None = field(default=None, compare=False)
 
     def faces(self) -> tuple[tuple[str | None, str, Path], ...]:
         """(CSS weight or None for any, style, file) of every file the role gives."""
@@ -99,6 +102,33 @@ class FontFace:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """The publisher block of series.yaml (schemas.PUBLISHER), inherited as one whole."""
+
+    name: str = ""
+    short_name: str = ""
+    wordmark: str = ""
+    logo: Path | None = None  # resolved file: SVG or PNG
+    lines: tuple[str, ...] = ()
+    website: str = ""
+    source: Path | None = None  # the series.yaml that set the block, for messages
+
+    @property
+    def logo_src(self) -> str:
+        return self.logo.as_uri() if self.logo else ""
+
+    @property
+    def block_lines(self) -> tuple[str, ...]:
+        """The lines of the publisher block: `lines`, else the name."""
+        return self.lines or ((self.name,) if self.name else ())
+
+    @property
+    def mark(self) -> str:
+        """The masthead's words when there is no logo: the wordmark, else the short name."""
+        return self.wordmark or self.short_name
+
+
+@dataclass(frozen=True)
 class SeriesPaths:
     """What resolving a series' `extends` chain finds besides its keys: where things are."""
 
@@ -110,7 +140,7 @@ class SeriesPaths:
 
 
 # A series resolved through `extends`: the paths above, then one attribute per key of
-# series.yaml as declared in schemas.SERIES (name, label, wordmark, colors, fonts, cover …), with
+# series.yaml as declared in schemas.SERIES (name, label, publisher, colors, fonts, cover …), with
 # that key's default. Declaring a key there adds it here; templates read `series.<key>`.
 # `colors` and `fonts` hold the merged mappings (fonts as `FontFace`s), `chart_colors` CSS colours.
 Series = SERIES.dataclass("Series", SeriesPaths, __name__, "A series resolved through `extends`: "

@@ -59,8 +59,10 @@ def font_config():
     internals.import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
     import atexit
+    from .fontsonly import series_fonts_only
     atexit.register(font_config.cache_clear)  # its clean-up needs the modules still loaded
-    return FontConfiguration()
+    with series_fonts_only():  # no font of the machine: only the series' files (fontsonly.py)
+        return FontConfiguration()
 
 
 # -- stylesheets, parsed once per process --------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
-from . import bodycheck, chartspec, content, coverage, markup, output, series as series_mod
+from . import bodycheck, chartspec, content, coverage, faces, markup, naming, output, series as series_mod
 from .errors import BuildError, ContentErrors, Problems, display_path, quote
 from .model import ChartStyle, Document, Figure, Html, Series
 
@@ -367,6 +367,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
                       partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache), "\n".join(extra))
 
     document = lay_out(charts.figures())
+    faces.check(document, prepared.series)  # no face the series lacks, never a stand-in
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
     press = None
@@ -400,10 +401,11 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     for out in outputs:
         if out.preflight is not None:
             from . import preflight
-            target = display_path(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]))
+            target = display_path(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    written = output.write_all([(options.out_dir / (prepared.doc.stem + SUFFIX[out.format]), out.data)
+    stem = naming.stem(prepared.doc, prepared.series)
+    written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
                                 for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
 

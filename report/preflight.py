@@ -27,6 +27,7 @@ TOLERANCE = 0.5 * PX_PER_PT  # half a point, in CSS px
 BLEED_MM = 3
 NEAR_EMPTY = 0.15  # a last page filled less than this share of its text area is "nearly empty"
 MIN_DPI = {True: 150, False: 96}  # print, screen
+LOGO_DPI = 300  # a raster logo in print
 HEADINGS = ("h2", "h3", "h4")
 LOOSE = 2.0  # a justified line's word spaces may stretch to this many times their natural width
 MIN_FRAGMENT = 3  # letters a hyphenation break leaves on either side, at least
@@ -555,11 +556,16 @@ def check_resolution(ctx):
                 continue
             image = box.replacement
             dpi = min(image.width / (box.width / 96), image.height / (box.height / 96))
-            if dpi < need:
-                src = box.element.get("src", "") if box.element is not None else ""
-                yield number, (f"picture {quote(src)} is {image.width} × {image.height} px printed "
+            src = box.element.get("src", "") if box.element is not None else ""
+            classes = (box.element.get("class") or "").split() if box.element is not None else []
+            logo = bool({"logo", "publisher-logo"} & set(classes))
+            wanted = LOGO_DPI if logo and ctx.print_mode else need  # line art: sharp edges need more
+            if dpi < wanted:
+                what = (f"the publisher's logo {quote(src.rsplit('/', 1)[-1])} (series.yaml publisher.logo)" if logo
+                        else f"picture {quote(src)}")
+                yield number, (f"{what} is {image.width} × {image.height} px printed "
                                f"{box.width / PX_PER_MM:.0f} × {box.height / PX_PER_MM:.0f} mm: "
-                               f"{dpi:.0f} dpi, needs {need} dpi for {purpose}")
+                               f"{dpi:.0f} dpi, needs {wanted} dpi for {purpose}")
 
 
 # ---- 9. Broken internal links ------------------------------------------------------------
@@ -585,6 +591,64 @@ def check_bleed(ctx):
             ok = min(tx0 - bx0, ty0 - by0, bx1 - tx1, by1 - ty1) >= need
         if not ok:
             yield number, f"no bleed: the print file needs {BLEED_MM} mm bleed (BleedBox) around the TrimBox"
+
+
+# ---- 11. Bands that should reach the edge ----------------------------------------------------
+
+SIDES = ("top", "right", "bottom", "left")
+
+
+def check_bands(ctx):
+    """A coloured band that leaves the text area for the margin (the masthead) must go all the way:
+    to the page edge on screen, to the bleed in print. Stopping short leaves a white sliver that
+    the trimming knife makes uneven."""
+    from .errors import quote as q
+    for number, page in ctx.pages:
+        root = page_box(page)
+        left, top = root.content_box_x(), root.content_box_y()
+        area = (top, left + root.width, top + root.height, left)  # the text area's top, right, bottom, left
+        bleed = page.bleed if ctx.print_mode else dict.fromkeys(SIDES, 0)
+        edges = (-bleed["top"], page.width + bleed["right"], page.height + bleed["bottom"], -bleed["left"])
+        for box, _ in _flow(page):
+            if _tag(box.element) in ("html", "body") or not _painted(box):
+                continue
+            x0, y0 = box.border_box_x(), box.border_box_y()
+            sides = (y0, x0 + box.border_width(), y0 + box.border_height(), x0)
+            short = []
+            for i, side in enumerate(SIDES):
+                outward = 1 if side in ("right", "bottom") else -1  # which way is out of the page
+                into_margin = (sides[i] - area[i]) * outward > TOLERANCE
+                gap = (edges[i] - sides[i]) * outward
+                if into_margin and gap > TOLERANCE:
+                    short.append((side, gap))
+            if short:
+                what = "the bleed" if ctx.print_mode else "the page edge"
+                by_gap: dict[str, list[str]] = {}
+                for side, gap in short:
+                    by_gap.setdefault(_mm(gap), []).append(side)
+                gaps = "; ".join(f"{gap} short of {what} at the {_and(sides)}" for gap, sides in by_gap.items())
+                yield number, (f"the band {q(_band_name(box))} leaves the text area but stops {gaps}: a white "
+                               "strip shows (series.yaml `margins` and `bleed_bands` place the bands; a style.css "
+                               "that moves one must take it to the edge)")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _painted(box) -> bool:
+    style = getattr(box, "style", None)
+    if style is None or not hasattr(box, "border_box_x"):
+        return False
+    color = style["background_color"]
+    images = [i for i in style["background_image"] if i and i[0] != "none"]
+    return bool(images) or (getattr(color, "alpha", 0) > 0)
+
+
+def _band_name(box) -> str:
+    element = box.element
+    classes = (element.get("class") or "").split() if element is not None else []
+    return "." + classes[0] if classes else _tag(element) or type(box).__name__
 
 
 def _corners(values):
@@ -783,6 +847,7 @@ CHECKS = (
     ("low-resolution", check_resolution),
     ("broken-link", check_links),
     ("no-bleed", check_bleed),
+    ("band-short", check_bands),
     ("under-filled-page", check_underfilled),
     ("loose-line", check_loose_lines),
     ("short-fragment", check_short_fragments),

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, markup, typeset
+from . import geometry, i18n, markup, typeset
 from .model import Document, Figure, Html, Series
 
 MAIN_ROLES = ("serif", "sans")
@@ -42,7 +42,7 @@ class Context:
     """What a template can use: the contract series authors write against."""
 
     doc: Document  # the checked front matter (doc.title, doc.number, doc.extra …)
-    series: Series  # the resolved series: series.label, series.wordmark, series.colors … (schemas.SERIES)
+    series: Series  # the resolved series: series.label, series.publisher, series.colors … (schemas.SERIES)
     title: str
     short_title: str  # for the running header
     number_line: str  # "No. 8 · 2024"
@@ -86,7 +86,8 @@ def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 
 def font_css(series: Series) -> str:
-    """The first layers of every stylesheet: @font-face from series.yaml, then colour variables."""
+    """The first layers of every stylesheet: @font-face from series.yaml, colour variables, then
+    the page geometry (the @page rule and its variables, report/geometry.py)."""
     rules = []
     for role, face in sorted(series.fonts.items()):
         for weight, style, path in face.faces():
@@ -105,8 +106,21 @@ def font_css(series: Series) -> str:
     ragged = series.text_align == "left"
     variables += [f"  --text-align: {'left' if ragged else 'justify'};",
                   f"  --hyphenate-zone: {'12%' if ragged else '0'};"]
-    page = f"@page {{ size: {series.page_size}; }}"
-    return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + page + "\n"
+    return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + geometry.css(series)
+
+
+def _missing_template(exc: jinja2.TemplateNotFound, series: Series) -> Exception:
+    """The template file and line that asked for the missing one, found in the traceback."""
+    from .errors import ContentError, ContentErrors, display_path
+    path, line = series.folders[0] / "series.yaml", None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".jinja", ".j2")) and Path(name).is_file():
+            path, line = Path(name), tb.tb_lineno
+        tb = tb.tb_next
+    searched = ", ".join(display_path(d) for d in series.template_dirs)
+    return ContentErrors([ContentError(str(path), f"template {exc.name!r} not found; searched: {searched}", line)])
 
 
 def date_text(doc: Document, labels: i18n.Labels | None = None) -> str | None:
@@ -188,7 +202,10 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], cache: Path | 
     (typeset.py; `hyphenation`: their cache folder); a web page, whose lines change with the
     screen, keeps its text plain."""
     env = environment(ctx.series.template_dirs, cache)
-    text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+    try:
+        text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+    except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
+        raise _missing_template(exc, ctx.series) from None
     if pages:
         text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
     footer = i18n.page_css(ctx.labels)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .schema import yaml_value
-from .schemas import SERIES
+from .schemas import FACES, PUBLISHER, SERIES
 
 HEADER = """\
 # Series '{id}'. Every key is optional except `extends`: what is not set here is inherited
 # from the parent series ({parent}). Check it with: python build.py DOC --series {id} --check
 # Below, commented, every other key with the value a series gets when no series in the chain
-# sets it; docs/reference/series-yaml.md explains each.
+# sets it; docs/reference/series-yaml.md explains each. For another publisher, set the
+# `publisher` block: nothing of the parent's identity (nor its disclaimer) then remains.
 extends: {parent}
 
 """
@@ -25,11 +26,33 @@ EXAMPLES = {
 #   text: "#1f2328"
 """,
     "fonts": """\
-# fonts:                   # font files in this folder, e.g. fonts/MySerif.ttf
-#   serif: {family: My Serif, normal: fonts/MySerif.ttf, italic: fonts/MySerif-Italic.ttf}
-#   sans: {family: My Sans, normal: fonts/MySans.ttf}
+# fonts:                   # font files in this folder; every face the CSS uses must be given
+#   serif:                 # (a face the series lacks stops the build, naming this line)
+#     family: My Serif
+#     normal: fonts/MySerif-Regular.ttf      # or one variable file for every weight
+#     italic: fonts/MySerif-Italic.ttf
+""" + "".join(f"#     {key}: fonts/MySerif-{key.title().replace('_', '').replace('Semibold', 'SemiBold')}.ttf\n"
+              for key in FACES if key not in ("normal", "italic")) + """\
+#   sans:
+#     family: My Sans
+#     normal: fonts/MySans-Regular.ttf
+#     italic: fonts/MySans-Italic.ttf
+#     semibold: fonts/MySans-SemiBold.ttf
+#     bold: fonts/MySans-Bold.ttf
 """,
 }
+
+
+def _publisher() -> str:
+    """The publisher block, every key commented with its meaning."""
+    lines = ["# publisher:               # who publishes: one block, replaced whole (nothing of the parent's stays)\n"]
+    examples = {"name": "My Institute", "short_name": "Institute", "wordmark": "INSTITUTE",
+                "logo": "logo.svg", "lines": "[My Institute, An independent research institute]",
+                "website": "institute.example"}
+    for field in PUBLISHER.fields:
+        setting = f"#   {field.name}: {examples[field.name]}"
+        lines.append(f"{setting:<26} # {field.doc}\n")
+    return "".join(lines)
 
 
 def manifest(series_id: str, parent: str) -> str:
@@ -38,7 +61,9 @@ def manifest(series_id: str, parent: str) -> str:
     for field in SERIES.fields:
         if not field.attribute:  # extends: written above
             continue
-        if field.name in EXAMPLES:
+        if field.name == "publisher":
+            lines.append(_publisher())
+        elif field.name in EXAMPLES:
             lines.append(EXAMPLES[field.name])
         else:
             setting = f"# {field.name}: {yaml_value(field.default)}"
@@ -47,10 +72,12 @@ def manifest(series_id: str, parent: str) -> str:
 
 
 CSS = """\
-/* Series '{id}': loaded after the base style and the parents' styles. Mostly variables
-   and page rules, for example:
-:root {{ --body-size: 11pt; --body-leading: 16pt; --rail: 0mm; }}
+/* Series '{id}': loaded after the base style and the parents' styles. Mostly variables,
+   for example:
+:root {{ --body-size: 11pt; --body-leading: 16pt; }}
 h2 {{ text-transform: uppercase; letter-spacing: 0.04em; }}
+   The page size, margins and rail are series.yaml keys (page_size, margins, rail), which
+   reach this CSS as var(--margin-top) … var(--rail) and var(--column).
 */
 """
 

@@ -73,6 +73,7 @@ class Kind:
     items: "Kind | Schema | None" = None  # a list's items, checked one by one
     values: "Kind | Schema | None" = None  # a mapping's values, checked one by one
     empty: str | None = None  # the message for an empty list, when an empty list is wrong
+    keys: "Schema | None" = None  # a mapping of fixed keys, checked against this schema
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,8 @@ class Schema:
             report(label, self.voice.meaning(f, problem), pos)
         if problems:
             return
+        if kind.keys is not None:
+            kind.keys.check(value, report, pos, prefix=label + ".")
         if kind.items is not None:
             for i, item in enumerate(value):
                 self._check_part(f, kind.items, item, f"{label}[{i}]", value.item_pos[i], report)

@@ -3,7 +3,7 @@
 Each `Field` line gives a key's name, kind of value, default and meaning. The loaders check
 against these declarations (`Schema.check`), the typed values take their defaults from them and
 docs/reference is written from them (`python -m report.schema docs/reference`). Adding a key is
-one line here; the code that uses the value reads it as an attribute (`series.wordmark`).
+one line here; the code that uses the value reads it as an attribute (`series.label`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
 _LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt|pc|px)"
+LENGTH = re.compile(r"^(0|\d+(\.\d+)?(mm|cm|in|pt))$")
 PAGE_SIZE = re.compile(rf"^((A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)( (portrait|landscape))?"
                        rf"|(portrait|landscape) (A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)"
                        rf"|{_LENGTH}( {_LENGTH})?)$", re.IGNORECASE)
@@ -59,6 +60,10 @@ def css_color(value) -> bool:
     import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
     parsed = tinycss2.color3.parse_color(value)
     return isinstance(parsed, tuple) and parsed.alpha == 1
+
+
+def _margins(value) -> bool:
+    return isinstance(value, str) and 1 <= len(value.split()) <= 4 and all(LENGTH.match(v) for v in value.split())
 
 
 def _is_str(value) -> bool:
@@ -257,12 +262,46 @@ LABELS = mapping("a mapping of label keys to texts", "mapping of labels",
                              _label_value, annotation=object),
                  meaning=_known_labels)
 
+PUBLISHER = Schema(
+    "publisher", "The publisher block", (
+        Field("name", text(), "the publisher's full name: the first line of the publisher block "
+              "when `lines` is not set", default=""),
+        Field("short_name", text(), "the short name: the running footer, and the wordmark when "
+              "neither `wordmark` nor `logo` is set", default=""),
+        Field("wordmark", text(), "the typographic wordmark in the masthead", default=""),
+        Field("logo", text("a file name (SVG, or PNG at 300 dpi)", name="file name"),
+              "a logo file, relative to this series.yaml: SVG, or PNG with enough pixels for 300 dpi at its "
+              "printed size. It stands in for the wordmark in the masthead and heads the publisher block",
+              default=""),
+        Field("lines", strings(), "the lines of the publisher block; none: `name`", default=()),
+        Field("website", text(), "the web address, without https://, printed in the publisher block",
+              default=""),
+    ),
+    intro="`publisher` is one mapping. A series that sets it replaces its parent's block as a whole: "
+          "what it leaves out is empty, never the parent's.",
+    null_is_absent=False,
+)
+
+# The publisher texts a language may word anew; the logo and wordmark are the same in every language.
+LANGUAGE_PUBLISHER = Schema(
+    "languages.LANG.publisher", "The publisher in each language", (
+        Field("name", text(), "`publisher.name` in this language"),
+        Field("short_name", text(), "`publisher.short_name` in this language"),
+        Field("lines", strings(), "`publisher.lines` in this language"),
+        Field("website", text(), "`publisher.website` in this language (a page in the language, say)"),
+    ),
+    intro="`languages.<lang>.publisher` words the series' publisher block in that language: only its texts. "
+          "A key left out prints the block's own; the logo and the wordmark are the same in every language.",
+    null_is_absent=False,
+)
+
 LANGUAGE = Schema(
     "languages", "Each language", (
         Field("name", text(), "`name` in this language"),
         Field("label", text(), "`label` (masthead, running header) in this language"),
-        Field("publisher", text(), "`publisher` in this language"),
-        Field("publisher_lines", strings(), "`publisher_lines` in this language"),
+        Field("publisher", mapping("a mapping: the publisher's texts (name, short_name, lines, website)",
+                                   "publisher texts", keys=LANGUAGE_PUBLISHER),
+              "the publisher block's texts in this language (see below); what it leaves out is the block's own"),
         Field("disclaimer", OPTIONAL_MARKDOWN, "`disclaimer` in this language"),
         Field("disclaimer_plural", OPTIONAL_MARKDOWN, "`disclaimer_plural` in this language"),
         Field("labels", LABELS, "the builder's labels replaced for this language, by key (the `msgctxt` of "
@@ -282,32 +321,35 @@ FONT_FACE = Schema(
               "keeps its name and takes the files given here"),
         Field("normal", text(), "the upright font file (TrueType or OpenType), relative to this series.yaml; "
               "needed with a new family"),
-        Field("italic", text(), "the italic font file; none: the upright is slanted"),
+        Field("italic", text(), "the italic font file; needed when the CSS sets italic text in this family "
+              "(nothing is ever slanted for it)"),
         *(Field(key, text(), f"the static {key.replace('_', ' ')} ({weight}) font file")
           for key, (weight, _) in FACES.items() if key not in ("normal", "italic")),
         Field("weight", text(), "the CSS weight of `normal` and `italic`; none: 400 when bold or semibold "
-              "files are given, else a variable font that gives every weight"),
+              "files are given, else every weight of a variable font's axis (400 for a static file)"),
     ),
     intro="`fonts` maps a role to a face. `serif` and `sans` are the text faces; other roles are "
-          "fallbacks for scripts they lack (Hebrew, Arabic …), appended to every font stack.",
+          "fallbacks for scripts they lack (Hebrew, Arabic …), appended to every font stack. These files "
+          "are the only fonts a build sees: every weight and style the CSS sets text in must be given "
+          "here (a static file each, or a variable font), else the build stops at the role's line.",
     null_is_absent=False,
     not_mapping=lambda value: "must be a mapping with family and normal (a font file)",
 )
 
+# The identity of the publisher, one block: a series that sets it replaces its parent's whole,
+# so no name, wordmark or line of another publisher survives. A plain mapping, so that variants
+# (per language, say) can be layered on it later.
 SERIES = Schema(
     "series.yaml", "series.yaml", (
         Field("extends", text("a series id"), "the parent series; every chain ends at `base`", default="base",
               attribute=False),
         Field("name", text(), "full name, e.g. SCEEUS Guest Commentary", default="Publication"),
         Field("label", text(), "the masthead line and running header, e.g. Guest Commentary", default="Publication"),
-        Field("publisher", text(), "the publisher's full name", default=""),
-        Field("publisher_short", text(), "the publisher's short name (footer; wordmark when none is set)",
-              default=""),
-        Field("publisher_lines", strings(), "the lines of the publisher block at the end; none: `publisher`",
-              default=()),
-        Field("website", text(), "the publisher's web address, shown in the publisher block", default=""),
-        Field("wordmark", text(), "the typographic wordmark in the masthead; empty: `publisher_short`",
-              default=""),
+        Field("publisher", mapping("a mapping: the publisher block (name, short_name, wordmark or logo, "
+                                   "lines, website)", "publisher block", keys=PUBLISHER),
+              "who publishes the series: its name, wordmark or logo, lines and website (see below). "
+              "Inherited as a whole: a series that sets it keeps nothing of its parent's, nor the parent's "
+              "`disclaimer`", default={}),
         Field("disclaimer", OPTIONAL_MARKDOWN, "printed at the end, e.g. a guest disclaimer; empty for none",
               default=""),
         Field("disclaimer_plural", OPTIONAL_MARKDOWN, "the disclaimer of a document by several authors; "
@@ -322,10 +364,12 @@ SERIES = Schema(
         Field("chart_colors", strings("a list of colour names or CSS colours", "list of colours"),
               "the colours of a chart's series, in order: names from `colors` or CSS colours",
               default=("primary", "accent", "muted")),
-        Field("chart_width_mm", Kind("number", "a positive number (millimetres)",
-                                     lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+        Field("chart_width_mm", Kind("number", "a positive number (millimetres), or null for the text column",
+                                     lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                             and v > 0),
                                      annotation=float),
-              "the width charts are drawn at, in millimetres: the text column", default=136),
+              "the width charts are drawn at, in millimetres; none: the text column (the page width less "
+              "the side margins and the rail)", default=None),
         Field("fonts", mapping("a mapping of roles (serif, sans) to font faces", "mapping of faces",
                                values=FONT_FACE),
               "the typefaces by role (see below); merged role by role with the parent's", default={}),
@@ -336,6 +380,16 @@ SERIES = Schema(
         Field("page_size", Kind("CSS page size", "a CSS page size such as A4, letter or '210mm 297mm'",
                                 lambda v: isinstance(v, str) and bool(PAGE_SIZE.match(v)), annotation=str),
               "the paper size: A3–A5, B4, B5, letter, legal, ledger, or width and height", default="A4"),
+        Field("margins", Kind("CSS margins", "one to four lengths such as '20mm 22mm 25mm' (top, right, bottom, "
+                              "left, as in CSS)", _margins, annotation=str),
+              "the page margins, as CSS writes them; the masthead band and the running header and footer "
+              "follow them", default="20mm 22mm 25mm 22mm"),
+        Field("rail", Kind("length", "a length such as 30mm (0mm for none)",
+                           lambda v: isinstance(v, str) and bool(LENGTH.match(v)), annotation=str),
+              "the left rail of the text column, where section and recommendation numbers hang; "
+              "0mm for none", default="30mm"),
+        Field("bleed_bands", BOOL, "bands (the masthead) run off the page edge, and into the bleed in "
+              "the print PDF; false: they stay inside the margins", default=True),
         Field("text_align", text("justify or left"), "body text justified, or ragged right (left, with fewer "
               "hyphens); see typesetting-layout.md", default="left", choices=("justify", "left")),
         Field("template", text("a template file name"), "the main template, looked up in the series' "
@@ -355,7 +409,8 @@ A series is a folder `styles/<id>/` with a `series.yaml` and, optionally, `style
 `templates/` and fonts. Every key is optional: a key a series does not set comes from its
 parent (`extends`), and every chain ends at `base`; the defaults below are what no series sets.
 `colors` and `fonts` merge name by name, every other key is replaced by the child's.
-Templates read these values as attributes, e.g. `{{ series.wordmark }}`.
+Templates read these values as attributes, e.g. `{{ series.label }}`,
+`{{ series.publisher.wordmark }}`.
 """,
     example="""\
 extends: sceeus-commentary
@@ -459,4 +514,5 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (FONT_FACE, LANGUAGE)), (CHART, ()), (READER, ()))
+PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER)),
+         (CHART, ()), (READER, ()))

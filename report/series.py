@@ -9,13 +9,14 @@ child first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 from . import i18n, yamlload
 from .content import FAILED, load_yaml_file
 from .errors import Problems, display_path, quote
-from .model import FACE_KEYS, FontFace, Series
+from .model import FACE_KEYS, FontFace, Publisher, Series
 from .schemas import SERIES, css_color
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,15 @@ TEMPLATES = ROOT / "templates"
 BASE = "base"
 SERIES_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOR_ROLES = ("primary", "accent", "tint", "text")
+# Keys of the flat identity that came before the `publisher` block: where each went.
+MOVED = {"publisher_short": "short_name", "publisher_lines": "lines", "website": "website",
+         "wordmark": "wordmark"}
+# The same flat keys per language: languages.<lang>.publisher_lines and a text publisher.
+LANGUAGE_PUBLISHER = re.compile(r"^(languages\.([^.]+))\.publisher_lines$")
+LANGUAGE_TEXT = re.compile(r"^(languages\.([^.]+))\.publisher$")
+LANGUAGE_MARK = re.compile(r"^languages\.[^.]+\.publisher\.(logo|wordmark)$")
+LOGO_MAGIC = (b"\x89PNG\r\n\x1a\n",)
+MAX_LOGO_BYTES = 8_000_000  # a logo is read whole into every web page
 
 
 def series_roots(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
@@ -98,6 +108,19 @@ def _load_manifest(path: Path, problems: Problems) -> yamlload.Marked | None:
     before = len(problems)
 
     def report(field, message, pos):
+        if field in MOVED and message.startswith("unknown key"):
+            message = f"moved into the publisher block: publisher: {{{MOVED[field]}: …}}"
+        elif field == "publisher" and message.startswith("must be a mapping") and isinstance(data.get(field), str):
+            message = (f"is a block now: publisher: {{name: {quote(data[field])}, short_name: …, "
+                       "wordmark: … or logo: …, lines: […], website: …}")
+        elif (m := LANGUAGE_PUBLISHER.match(field)) and message.startswith("unknown key"):
+            message = f"moved into the language's publisher texts: {m[1]}.publisher: {{lines: […]}}"
+        elif LANGUAGE_MARK.match(field) and message.startswith("unknown key"):
+            message = f"the {field.rsplit('.', 1)[1]} is the same in every language: set it in publisher"
+        elif (m := LANGUAGE_TEXT.match(field)) and message.startswith("must be a mapping") \
+                and isinstance(data.get("languages", {}).get(m[2], {}).get("publisher"), str):
+            message = (f"is a mapping now: {field}: {{name: "
+                       f"{quote(data['languages'][m[2]]['publisher'])}, lines: […]}}")
         problems.add(path, message, pos[0], pos[1], field)
 
     SERIES.check(data, report, (1, None))
@@ -111,10 +134,15 @@ def _merge(chain, problems: Problems) -> Series | None:
     languages: dict[str, dict] = {}
     colors: dict[str, str] = {}
     fonts: dict[str, FontFace] = {}
+    publisher = Publisher()
     for sid, folder, manifest in reversed(chain):
         path = folder / "series.yaml"
         for key, value in manifest.items():
-            if key == "colors":
+            if key == "publisher":  # one block, replaced whole: nothing of a parent's identity stays
+                publisher = _publisher(value, folder, path, problems)
+                for texts in languages.values():  # the parents' publisher in other languages goes too
+                    texts.pop("publisher", None)
+            elif key == "colors":
                 colors.update(value)
                 # A colour changed here without its press value here is converted, never given
                 # the press value of the parent's different colour.
@@ -132,7 +160,7 @@ def _merge(chain, problems: Problems) -> Series | None:
                 for role, face in value.items():
                     font = _font(face, folder, path, f"fonts.{role}", fonts.get(role), problems)
                     if font:
-                        fonts[role] = font
+                        fonts[role] = dataclasses.replace(font, source=(path, value.key_pos[role][0]))
             else:
                 merged[key] = value
         if "disclaimer" in manifest and "disclaimer_plural" not in manifest:
@@ -140,6 +168,14 @@ def _merge(chain, problems: Problems) -> Series | None:
             merged.pop("disclaimer_plural", None)
             for texts in languages.values():
                 texts.pop("disclaimer_plural", None)
+        if "publisher" in manifest:
+            # Another publisher: a parent's disclaimer speaks for the parent's, so it goes too, and
+            # with them the parents' wording of both in every language.
+            for key in ("disclaimer", "disclaimer_plural"):
+                if key not in manifest:
+                    merged.pop(key, None)
+                    for texts in languages.values():
+                        texts.pop(key, None)
         for lang, texts in (manifest.get("languages") or {}).items():
             mine = languages.setdefault(lang, {})
             for key, value in texts.items():
@@ -173,16 +209,26 @@ def _merge(chain, problems: Problems) -> Series | None:
             where, line = _setter(chain, "chart_colors")
             problems.add(where, f"{quote(name)} is neither a colour named in colors nor a CSS colour", line, None,
                          "chart_colors")
+    if len(problems) == before:
+        from . import seriescheck  # what the templates and stylesheets of the chain refer to
+        seriescheck.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
+                                                         if (f / "style.css").is_file()), problems)
     if len(problems) > before:
         return None
     named = merged.get("chart_colors", SERIES["chart_colors"].default)
     chart_colors = (tuple(colors.get(c, c) for c in named) if named
                     else tuple(colors[k] for k in ("primary", "accent", "muted") if k in colors))
+    values = SERIES.values(merged)
+    if values["chart_width_mm"] is None:  # charts fill the text column the geometry gives
+        from . import geometry
+        page = geometry.page_size(values["page_size"])
+        margins = geometry.margins(values["margins"])
+        values["chart_width_mm"] = round(page[0] - margins[1] - margins[3] - geometry.mm(values["rail"]), 3)
     return Series(
         id=series_id, chain=tuple(s for s, _, _ in chain), folders=folders, template_dirs=template_dirs,
         stylesheets=tuple(f / "style.css" for f in reversed(folders) if (f / "style.css").is_file()),
-        **{**SERIES.values(merged), "colors": colors, "fonts": fonts, "chart_colors": chart_colors,
-           "languages": languages},
+        **{**values, "colors": colors, "fonts": fonts, "chart_colors": chart_colors,
+           "publisher": publisher, "languages": languages},
     )
 
 
@@ -216,6 +262,45 @@ def _font(face, folder: Path, path: Path, field: str, inherited: FontFace | None
         return None
     return FontFace(family, normal, file("italic"), face.get("weight"),
                     **{key: file(key) for key in FACE_KEYS if key not in ("normal", "italic")})
+
+
+def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher:
+    """The publisher block; its logo resolves in the folder of the series.yaml that names it."""
+    logo = None
+    if block.get("logo"):
+        name = block["logo"]
+        line, col = block.value_pos["logo"]
+        target = (folder / name).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            problems.add(path, f"logo {quote(name)} is outside the series folder", line, col, "publisher.logo")
+        elif not target.is_file():
+            problems.add(path, f"logo file {quote(name)} not found in {display_path(folder)}", line, col,
+                         "publisher.logo")
+        else:
+            from . import contentfile  # a regular file of the series, of a bounded size
+            try:
+                head = contentfile.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
+            except contentfile.Refused as exc:
+                problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
+                head = None
+            if head is None:
+                pass
+            elif not (head.startswith(LOGO_MAGIC) or (target.suffix.lower() == ".svg" and b"<svg" in head)):
+                problems.add(path, f"logo {quote(name)} is not an SVG or PNG file", line, col, "publisher.logo")
+            else:
+                logo = target
+    return Publisher(name=block.get("name", ""), short_name=block.get("short_name", ""),
+                     wordmark=block.get("wordmark", ""), logo=logo, lines=tuple(block.get("lines", ())),
+                     website=block.get("website", ""), source=path)
+
+
+def require_template(series: Series, name: str, problems: Problems, why: str) -> None:
+    """A template a command needs beyond the series' own `template` (the reader's, say)."""
+    from .seriescheck import find_template
+    if find_template(series.template_dirs, name) is None:
+        searched = ", ".join(display_path(d) for d in series.template_dirs)
+        problems.add(series.folders[0] / "series.yaml", f"template {quote(name)} not found; searched: {searched}; "
+                     f"{why}", 1, None, "template")
 
 
 # The first bytes of the font files WeasyPrint and fontTools read: TrueType, OpenType, a

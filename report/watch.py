@@ -108,7 +108,7 @@ class Builder:
 
     def build(self, key: Path) -> Result:
         """Rebuild one document through the same run as `build.py`: the preview first when serving."""
-        from . import pipeline
+        from . import naming, pipeline
 
         state = self.states[key]
         options = self.options
@@ -119,6 +119,7 @@ class Builder:
         def preview(prepared, charts) -> None:
             series = prepared.series
             state.deps = tuple(f.resolve() for f in series.folders + series.template_dirs)
+            state.stem = naming.stem(prepared.doc, series)  # the name its files are written under
             if self.server is not None:
                 t = time.perf_counter()
                 page = preview_page(prepared, charts.drawn(), self.server, state, "pdf" in options.formats)

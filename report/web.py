@@ -122,6 +122,10 @@ def standalone(html_text: str, series: Series, web_css: Path | None) -> str:
     # The generated @font-face rules with file: URLs are for WeasyPrint only, and so is @page.
     html_text = re.sub(r"@font-face \{[^}]*url\(\"file:[^}]*\}\n?", "", html_text)
     html_text = re.sub(r"@page \{[^}]*\}\n?", "", html_text)
+    logo = series.publisher.logo
+    if logo is not None:  # a page read anywhere carries its logo along
+        mime = "image/svg+xml" if logo.suffix.lower() == ".svg" else "image/png"
+        html_text = html_text.replace(f'src="{series.publisher.logo_src}"', f'src="{data_uri(logo.read_bytes(), mime)}"')
     # The browser's own guard on top: this page may load nothing from anywhere (links still work).
     style = (f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
              "<style>\n" + "\n".join(css) + "\n</style>\n</head>")

@@ -88,8 +88,8 @@ def series_builds(tmp_path_factory):
         sid, proc = next(iter(running.items()))
         stdout, stderr = proc.communicate(timeout=900)
         del running[sid]
-        results[sid] = SimpleNamespace(pdf=out / sid / f"{GUEST.name}.pdf",
-                                       print_pdf=out / sid / f"{GUEST.name}.print.pdf",
+        stem = GUEST.name if sid == "sceeus-guest-commentary" else f"{GUEST.name}--{sid}"  # another series
+        results[sid] = SimpleNamespace(pdf=out / sid / f"{stem}.pdf", print_pdf=out / sid / f"{stem}.print.pdf",
                                        returncode=proc.returncode, stdout=stdout, stderr=stderr)
     # Exit 1 with both PDFs written is a strict preflight that found problems: the preflight
     # tests read them; anything else is a failed build.

@@ -241,6 +241,92 @@ languages:
         f"{series_yaml}:5:7: languages.sv.labels: unknown label 'sumary'; did you mean 'summary'?"]
 
 
+def _resolve(name: str, styles: Path | None = None):
+    from report import series as series_mod
+    from report.errors import Problems
+
+    problems = Problems()
+    resolved = series_mod.resolve(name, problems, ((styles,) if styles else ()) + (ROOT / "styles",))
+    assert not list(problems), list(problems)
+    return resolved
+
+
+def test_the_publisher_block_in_another_language_keeps_its_marks():
+    from report import i18n
+
+    series = _resolve("sceeus-guest-commentary")
+    swedish = i18n.edition(series, "sv").publisher
+    assert swedish.name == "Stockholms centrum för östeuropastudier (SCEEUS)"
+    assert swedish.block_lines == ("Stockholms centrum för östeuropastudier (SCEEUS)", "Utrikespolitiska institutet")
+    # The texts it does not word, and the marks, are the block's own.
+    assert (swedish.wordmark, swedish.short_name, swedish.website) == ("SCEEUS", "SCEEUS", "sceeus.se")
+    assert i18n.edition(series, "uk").publisher.lines[1] == "Шведський інститут міжнародних відносин"
+    assert i18n.edition(series, "en").publisher == series.publisher
+    assert i18n.edition(series, "de").publisher == series.publisher  # a language SCEEUS does not word
+
+
+def test_the_publisher_lines_reach_the_page_in_the_language(tmp_path):
+    from report import pipeline
+
+    folder = write_doc(tmp_path / "doc", FRONT + "lang: uk\n")
+    prepared = pipeline.prepare(folder, pipeline.Options(cache=tmp_path / "cache"))
+    html = pipeline.html_for(prepared, (), web=True).text
+    assert re.findall(r'<p class="publisher-line">([^<]*)</p>', html) == [
+        "Стокгольмський центр східноєвропейських досліджень (SCEEUS)", "Шведський інститут міжнародних відносин"]
+    assert '<div class="wordmark">SCEEUS</div>' in html and ">sceeus.se</a>" in html
+
+
+def test_the_flat_publisher_keys_of_a_language_are_refused_with_their_new_place(tmp_path):
+    styles = _series(tmp_path, """\
+extends: sceeus-commentary
+languages:
+  sv:
+    publisher: Stockholms centrum
+    publisher_lines: [Stockholms centrum, Utrikespolitiska institutet]
+  uk:
+    publisher: {name: Центр, logo: logo.svg}
+""")
+    write_doc(tmp_path / "doc", FRONT)
+    result = run("doc", "--check", "-q", "--styles", styles, "--series", "my-series", cwd=tmp_path)
+    assert result.returncode == 1
+    series_yaml = str(Path("styles") / "my-series" / "series.yaml")
+    assert result.stderr.splitlines() == [
+        f"{series_yaml}:4:16: languages.sv.publisher: is a mapping now: languages.sv.publisher: "
+        "{name: 'Stockholms centrum', lines: […]}",
+        f"{series_yaml}:5:5: languages.sv.publisher_lines: moved into the language's publisher texts: "
+        "languages.sv.publisher: {lines: […]}",
+        f"{series_yaml}:7:30: languages.uk.publisher.logo: the logo is the same in every language: set it in "
+        "publisher"]
+
+
+def test_another_publisher_drops_the_parents_words_for_it_in_every_language(tmp_path):
+    from report import i18n
+
+    styles = _series(tmp_path, """\
+extends: sceeus-guest-commentary
+publisher: {name: Baltic Desk, lines: [Baltic Desk, Riga]}
+languages:
+  uk:
+    publisher: {lines: [Балтійський відділ, Рига]}
+""")
+    series = _resolve("my-series", styles)
+    swedish = i18n.edition(series, "sv")
+    # Nothing of SCEEUS in Swedish: not its name, lines or wordmark, nor its Swedish disclaimer.
+    assert swedish.publisher.block_lines == ("Baltic Desk", "Riga") and swedish.publisher.wordmark == ""
+    assert swedish.disclaimer is None and swedish.label == "Gästkommentar"
+    ukrainian = i18n.edition(series, "uk").publisher
+    assert (ukrainian.name, ukrainian.block_lines) == ("Baltic Desk", ("Балтійський відділ", "Рига"))
+    write_doc(tmp_path / "doc", FRONT + "lang: sv\n")
+    result = run("doc", "--check", "--styles", styles, "--series", "my-series", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    series_yaml = str(Path("styles") / "my-series" / "series.yaml")
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == [
+        f"{series_yaml}: warning: no Swedish (sv) publisher.name (languages.sv.publisher.name); the document "
+        "prints the series' own: 'Baltic Desk'",
+        f"{series_yaml}: warning: no Swedish (sv) publisher.lines (languages.sv.publisher.lines); the document "
+        "prints the series' own: 'Baltic Desk / Riga'"]
+
+
 # -- the pieces, without laying pages out ----------------------------------------------------
 
 def test_the_chart_speaks_the_language_and_its_cache_key_knows_it(tmp_path):
@@ -290,7 +376,9 @@ def sample_builds(tmp_path_factory):
         key, proc = next(iter(running.items()))
         _, stderr = proc.communicate(timeout=900)
         del running[key]
-        results[key] = (proc.returncode, stderr, out / key[0] / key[1] / f"{SAMPLES[key[0]].name}.pdf")
+        # A sample built in a series other than its own (guest commentary) is <stem>--<series>.pdf.
+        stem = SAMPLES[key[0]].name + ("" if key[1] == "sceeus-guest-commentary" else f"--{key[1]}")
+        results[key] = (proc.returncode, stderr, out / key[0] / key[1] / f"{stem}.pdf")
     failures = {key: stderr for key, (code, stderr, _) in results.items() if code != 0}
     assert not failures, failures
     return {key: path for key, (_, _, path) in results.items()}

@@ -180,7 +180,7 @@ def test_document_without_summary(tmp_path, quick_series):
     # ... a series that does not, builds without one, and prints no empty box.
     result = run(folder, "-q", "--series", series_id, *styles, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    text = "\n".join(pdf_text(tmp_path / "out" / "plain.pdf"))
+    text = "\n".join(pdf_text(tmp_path / "out" / f"plain--{series_id}.pdf"))
     assert "Text without a summary." in text
     assert "Executive Summary".upper() not in text.upper()
 
@@ -224,3 +224,95 @@ def test_twenty_times_the_guest_commentary_builds(tmp_path):
     text = "\n".join(pages)
     assert "Figure 60." in text and "(part 20)" in text
     assert seconds < 300  # a bound against a quadratic slip, not a benchmark
+
+
+# --- a custom series: its fonts and no other ---------------------------------------------------
+
+THIN = """\
+extends: base
+name: Thin
+label: Thin Note
+publisher:
+  name: Thin Press
+  short_name: Thin
+fonts:
+  serif:
+    family: Liberation Serif
+    normal: fonts/SourceSerif4-Regular.ttf
+    italic: fonts/SourceSerif4-Italic.ttf
+  sans:
+    family: Liberation Sans
+    normal: fonts/SourceSans3-Regular.ttf
+    italic: fonts/SourceSans3-Italic.ttf
+"""
+# Everything in the two weights the series gives: then it builds.
+ONLY_REGULAR = ("*, *::marker, *::before, *::after { font-weight: 400 !important; }\n"
+                "@page { @top-left { font-weight: 400; } @bottom-right { font-weight: 400; } }\n")
+
+
+@pytest.fixture()
+def thin_series(tmp_path):
+    """A series that gives only a regular and an italic file per role, under the names of
+    fonts this machine has (Liberation Serif and Sans): the machine's own must never stand in."""
+    folder = tmp_path / "styles" / "thin"
+    (folder / "fonts").mkdir(parents=True)
+    for name in ("SourceSerif4-Regular.ttf", "SourceSerif4-Italic.ttf", "SourceSans3-Regular.ttf",
+                 "SourceSans3-Italic.ttf"):
+        shutil.copy(ROOT / "styles" / "base" / "fonts" / name, folder / "fonts" / name)
+    (folder / "series.yaml").write_text(THIN, encoding="utf-8")
+    return folder
+
+
+def embedded_postscript_names(path) -> set[str]:
+    """The PostScript name inside each embedded font program: what file it really is."""
+    import io
+    from fontTools.ttLib import TTFont
+
+    names = set()
+    for page in pypdf.PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            program = TTFont(io.BytesIO(descriptor["/FontFile2"].get_data()))
+            names.add(program["name"].getDebugName(6))
+    return names
+
+
+def test_a_face_the_series_lacks_is_an_error_at_its_line(tmp_path, thin_series):
+    result = run(GUEST, "--styles", tmp_path / "styles", "--series", "thin", "-q", "-o", tmp_path / "out",
+                 cwd=tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert result.stderr.splitlines() == [
+        "styles/thin/series.yaml:8: fonts.serif: the CSS sets text in Liberation Serif semibold (600, e.g. "
+        "'The EU should support the democratic for' on page 6), but the series gives no such face: add "
+        "`semibold:` (a font file) or a variable font",
+        "styles/thin/series.yaml:12: fonts.sans: the CSS sets text in Liberation Sans semibold (600, e.g. "
+        "'THIN NOTE' on page 1), but the series gives no such face: add `semibold:` (a font file) or a variable font",
+        "styles/thin/series.yaml:12: fonts.sans: the CSS sets text in Liberation Sans bold (700, e.g. 'Thin' on "
+        "page 1), but the series gives no such face: add `bold:` (a font file) or a variable font",
+    ]
+
+
+def test_a_custom_series_embeds_only_its_own_files(tmp_path, thin_series):
+    """On a machine with Liberation and DejaVu installed, the PDF holds the series' files only,
+    even under those fonts' names: no system font, no synthesized bold."""
+    (thin_series / "style.css").write_text(ONLY_REGULAR, encoding="utf-8")
+    result = run(GUEST, "--styles", tmp_path / "styles", "--series", "thin", "-q", "-o", tmp_path / "out",
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "out" / f"{GUEST.name}--thin.pdf"
+    assert embedded_postscript_names(pdf) == {"SourceSerif4-Regular", "SourceSans3-Regular"}
+    assert "Thin Press" in " ".join(pdf_text(pdf))
+
+
+def test_a_family_no_role_declares_is_an_error(tmp_path, thin_series):
+    (thin_series / "style.css").write_text(ONLY_REGULAR + "h1.title { font-family: 'DejaVu Serif'; }\n",
+                                           encoding="utf-8")
+    result = run(GUEST, "--styles", tmp_path / "styles", "--series", "thin", "-q", "-o", tmp_path / "out",
+                 cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "styles/thin/series.yaml:8: fonts: the CSS sets text in 'DejaVu Serif' (e.g. 'Ukraine–Belarus' on "
+        "page 1), a family no fonts role declares; the series' fonts are 'Liberation Serif', "
+        "'Liberation Sans', 'Noto Serif Hebrew', 'Noto Naskh Arabic': name one of them, or declare the family "
+        "under fonts"]

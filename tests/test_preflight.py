@@ -371,6 +371,29 @@ def test_a_reader_document_starting_on_a_right_page_passes():
     assert problems(body, only="reader-left-page") == []
 
 
+# ---- 18. bands short of the edge ------------------------------------------------------------
+
+BAND = '<div class="band" style="background: #16284a; margin: {m}; height: 8mm"></div><p>Text.</p>'
+
+
+def test_a_band_into_the_margin_must_reach_the_edge():
+    found = problems(BAND.format(m="-7mm -7mm 0"), only="band-short")
+    assert messages(found) == [
+        "page 1: the band '.band' leaves the text area but stops 3 mm short of the page edge at the top, right "
+        "and left: a white strip shows (series.yaml `margins` and `bleed_bands` place the bands; a style.css "
+        "that moves one must take it to the edge)"]
+    assert problems(BAND.format(m="-10mm -10mm 0"), only="band-short") == []
+    assert problems(BAND.format(m="0"), only="band-short") == []  # a box in the text area is no band
+
+
+def test_in_print_a_band_must_reach_the_bleed():
+    bleed = SMALL_PAGE + "@page { bleed: 3mm; }"
+    found = problems(BAND.format(m="-10mm -10mm 0"), bleed, print_mode=True, only="band-short")
+    assert [p.message.split(":")[0] for p in found] == [
+        "the band '.band' leaves the text area but stops 3 mm short of the bleed at the top, right and left"]
+    assert problems(BAND.format(m="-13mm -13mm 0"), bleed, print_mode=True, only="band-short") == []
+
+
 # ---- The report, and the real document ---------------------------------------------------
 
 def test_the_report_lists_problems_by_page():

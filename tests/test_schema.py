@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from report.model import Publisher
 from report import bundle, schema, schemas, yamlload
 from report.errors import Problems
 from report.model import SeriesPaths
@@ -57,11 +58,15 @@ def test_a_series_that_sets_nothing_gets_every_documented_default(tmp_path):
     problems = Problems()
     series = resolve("plain", problems, (tmp_path, STYLES))
     assert not problems
-    resolved_by_base = {"colors", "cmyk", "fonts", "chart_colors"}  # base sets them; chart_colors become CSS colours
+    # Base sets colors, press colours and fonts; chart_colors become CSS colours, the publisher
+    # block a `Publisher`, and charts are as wide as the text column the geometry gives.
+    resolved = {"colors", "cmyk", "fonts", "chart_colors", "publisher", "chart_width_mm"}
     for field in schemas.SERIES.fields:
-        if field.attribute and field.name not in resolved_by_base:
+        if field.attribute and field.name not in resolved:
             assert getattr(series, field.name) == field.kind.convert(field.default), field.name
     assert series.chart_colors == tuple(series.colors[c] for c in schemas.SERIES["chart_colors"].default)
+    assert series.publisher == Publisher()  # no name, no wordmark: nothing of any publisher
+    assert series.chart_width_mm == 136  # A4 less 22 mm margins each side and the 30 mm rail
 
 
 def test_a_key_declared_in_one_line_is_checked_documented_and_typed():

@@ -98,7 +98,7 @@ def test_a_variable_font_is_embedded_with_the_same_bytes_on_every_run(tmp_path):
         result = run(GUEST, "--series", "example-brief", "-o", tmp_path / str(n),
                      env={"REPORT_CACHE_DIR": str(tmp_path / f"cache-{n}")})
         assert result.returncode == 0, result.stderr
-        pdfs.append((tmp_path / str(n) / f"{GUEST.name}.pdf").read_bytes())
+        pdfs.append((tmp_path / str(n) / f"{GUEST.name}--example-brief.pdf").read_bytes())
         time.sleep(1.1)
     assert pdfs[0] == pdfs[1]
 

@@ -229,7 +229,7 @@ def test_a_series_disclaimer_without_its_own_plural_is_used_for_all(tmp_path):
     doc = write_doc(tmp_path / "doc", front)
     result = run(doc, "--styles", tmp_path / "styles", "--series", "my-guest", "-q", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    text = " ".join(" ".join(pdf_text(tmp_path / "out" / "doc.pdf")).split())
+    text = " ".join(" ".join(pdf_text(tmp_path / "out" / "doc--my-guest.pdf")).split())
     assert "Our own words." in text and "those of the authors" not in text
 
 

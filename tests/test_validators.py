@@ -59,7 +59,9 @@ def outputs(source, tmp_path_factory) -> dict[str, dict[str, Path]]:
         _, stderr = proc.communicate(timeout=900)
         del running[sid]
         assert proc.returncode == 0, (sid, stderr)
-        files[sid] = {fmt: out / sid / f"{source.name}{suffix}"
+        # In a series other than its own (guest commentary) a document builds to <stem>--<series>.*.
+        stem = source.name + ("" if sid == "sceeus-guest-commentary" else f"--{sid}")
+        files[sid] = {fmt: out / sid / f"{stem}{suffix}"
                       for fmt, suffix in (("pdf", ".pdf"), ("print", ".print.pdf"), ("html", ".html"))}
     return files
 
@@ -196,7 +198,7 @@ def test_print_pdf_with_a_series_without_press_colours(tmp_path):
     result = run(GUEST, "--series", "plain", "--styles", tmp_path / "styles", "--format", "print", "-q",
                  "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert _colour_problems(tmp_path / "out" / f"{GUEST.name}.print.pdf") == []
+    assert _colour_problems(tmp_path / "out" / f"{GUEST.name}--plain.print.pdf") == []
 
 
 # -- the screen PDF: PDF/UA-1 ---------------------------------------------------------------------
