@@ -26,6 +26,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import Callable
 
 from .errors import quote
@@ -467,7 +468,7 @@ def _faults(document, full: float) -> tuple[int, int]:
 
 
 def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", full: float = FULL,
-           passes: int = PASSES):
+           passes: int = PASSES, store: Path | None = None):
     """Lay `html` out with `lay_out`, fixing faults one at a time; the final layout.
 
     One fault at a time, the first a desk would change: the layout after a change differs from
@@ -476,10 +477,19 @@ def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", ful
     after the first, so the passes end. `context` names what else decides the layout (the
     print stylesheet): the same HTML and context were settled before in this process (a
     rebuild in --watch), that result is laid out once, the same as settling again would give.
+    With `store` (a cache folder), what was settled is kept there for the next process, under
+    the digest of the HTML and the context: the caller's context must then name everything
+    else that decides the layout (stylesheets, fonts, pictures, library and code versions).
     """
     key = hashlib.sha256((context + "\0" + html.text).encode("utf-8")).hexdigest()
     start = _settled.get(key)
+    if start is None and store is not None:
+        try:
+            start = (store / f"{key}.html").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            start = None
     if start is not None:
+        _settled[key] = start
         return lay_out(replace(html, text=start))
     current = html
     document = lay_out(current)
@@ -517,6 +527,9 @@ def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", ful
             break
         score, current, document = best
     _settled[key] = current.text
+    if store is not None:
+        from .output import write_cache
+        write_cache(store / f"{key}.html", current.text.encode("utf-8"))
     while len(_settled) > MEMORY:  # a watch session edits on and on: keep the latest few
         del _settled[next(iter(_settled))]
     return document

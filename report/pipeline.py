@@ -364,7 +364,8 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
 
     def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
         return settle(html_for(prepared, figs, web=False, cache=options.cache),
-                      partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache), "\n".join(extra))
+                      partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache),
+                      layout_context(prepared, extra), store=options.cache / "layouts")
 
     document = lay_out(charts.figures())
     faces.check(document, prepared.series)  # no face the series lacks, never a stand-in
@@ -379,12 +380,45 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     try:
         data = pdf.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all
-        data = pdf.write(lay_out(charts.drawn()), pdf_options)
+        document = lay_out(charts.drawn())
+        data = pdf.write(document, pdf_options)
     problems = None
     if options.preflight:
         from . import preflight
         problems = preflight.check(document, data, print_mode=fmt == "print")
     return Output(fmt, data, problems, time.perf_counter() - start)
+
+
+def layout_context(prepared: Prepared, extra: tuple[str, ...]) -> str:
+    """Everything besides the HTML that decides where the pages break: the series' files (its
+    stylesheets, fonts, pictures), the document's pictures, the extra stylesheets, the series'
+    settings (chart sizes), and the versions of WeasyPrint and of the code that moves figures."""
+    import hashlib
+    from importlib.metadata import version
+
+    from . import floats, internals
+
+    files = [p for folder in prepared.series.folders for p in sorted(folder.rglob("*")) if p.is_file()]
+    files += [prepared.doc.folder / r.target for r in prepared.refs if not r.chart_id]
+    digest = hashlib.sha256()
+    for path in files + [Path(floats.__file__), Path(__file__).with_name("pdf.py")]:
+        digest.update(f"{path}\0{_file_digest(path)}\0".encode())
+    digest.update(repr(prepared.series).encode())
+    digest.update(f"{version('weasyprint')}\0{internals.layout_libraries()}\0{chr(10).join(extra)}".encode())
+    return digest.hexdigest()
+
+
+_digests: dict[tuple, str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _digests:
+        _digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _digests[key]
 
 
 def _epoch(doc: Document) -> int:

@@ -177,3 +177,40 @@ def test_a_long_document_has_full_pages_even_text_and_whole_names(tmp_path):
     lines = build_with_preflight(folder, tmp_path / "out", ("pdf", "print"))
     assert len([line for line in lines if line.startswith(str(tmp_path / "out"))]) >= 2
     assert layout_problems(lines) == []
+
+
+def test_a_repeat_build_lays_out_once_what_an_earlier_process_settled(tmp_path, monkeypatch):
+    """The Guest Commentary needs its figures moved (two layouts); a build with the cache of
+    an earlier one lays its pages out once, to the same bytes."""
+    import shutil
+
+    from conftest import GUEST
+    from report import floats as floats_mod, pdf, pipeline
+
+    doc = shutil.copytree(GUEST, tmp_path / GUEST.name)
+    options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
+    first = pipeline.build(doc, options).paths[0].read_bytes()
+    assert list((tmp_path / "cache" / "layouts").glob("*.html"))
+    floats_mod._settled.clear()  # a new process: only what is on disk
+    calls = []
+    real = pdf.layout
+    monkeypatch.setattr(pdf, "layout", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert pipeline.build(doc, options).paths[0].read_bytes() == first
+    assert len(calls) == 1
+
+
+def test_what_decides_the_layout_names_a_kept_layout(tmp_path):
+    """A stylesheet, a font or a picture that changes gives the kept layout another name."""
+    import shutil
+
+    from conftest import GUEST, ROOT
+    from report import pipeline
+
+    styles = shutil.copytree(ROOT / "styles" / "sceeus-guest-commentary", tmp_path / "styles" / "mine")
+    doc = shutil.copytree(GUEST, tmp_path / GUEST.name)
+    options = pipeline.Options(series="mine", style_roots=(tmp_path / "styles",), cache=tmp_path / "cache")
+    before = pipeline.layout_context(pipeline.prepare(doc, options), ())
+    assert pipeline.layout_context(pipeline.prepare(doc, options), ()) == before
+    assert pipeline.layout_context(pipeline.prepare(doc, options), ("p { color: red }",)) != before
+    (styles / "style.css").write_text("p { letter-spacing: 1px; }\n", encoding="utf-8")
+    assert pipeline.layout_context(pipeline.prepare(doc, options), ()) != before

@@ -10,7 +10,8 @@ Each runs only where `enabled()`: the library versions are the ones it was teste
 tests build every shipped series both ways and compare the bytes.
 
 Needed, not speed-ups (no public API gives them): `page_box` (the laid-out boxes that the
-preflight and figure placement measure) and `font_dates` (a variable font's static instance
+preflight and figure placement measure), `layout_libraries` (the Pango and HarfBuzz versions a
+kept layout is named by) and `font_dates` (a variable font's static instance
 dated reproducibly). They check the version too, and fail with a clear message elsewhere.
 `finish_tags` (`tagging.py`) completes WeasyPrint's structure tree for PDF/UA-1 (artifacts,
 list bodies, printable links); on another WeasyPrint it leaves the tree as WeasyPrint wrote it.
@@ -43,11 +44,11 @@ def enabled() -> bool:
     return os.environ.get(SWITCH, "1") != "0" and tested("weasyprint")
 
 
-from .boxes import page_box  # noqa: E402
+from .boxes import layout_libraries, page_box  # noqa: E402
 from .fonts import font_dates  # noqa: E402
 from .images import ImageSizeChanged, swap_images  # noqa: E402
 from .libraries import import_weasyprint  # noqa: E402
 from .cmyk import to_press  # noqa: E402
 from .tagging import finish_tags  # noqa: E402
 
-__all__ = ["SWITCH", "TESTED", "ImageSizeChanged", "enabled", "finish_tags", "font_dates", "import_weasyprint", "page_box", "swap_images", "tested", "to_press"]
+__all__ = ["SWITCH", "TESTED", "ImageSizeChanged", "enabled", "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "page_box", "swap_images", "tested", "to_press"]

@@ -17,3 +17,17 @@ def page_box(page):
         raise BuildError(f"this WeasyPrint ({weasyprint.__version__}) does not expose its page boxes; "
                          "the preflight and figure placement need WeasyPrint 70")
     return box
+
+
+def layout_libraries() -> str:
+    """The versions of the C libraries that break the lines (Pango, HarfBuzz): part of what a
+    kept layout is named by. WeasyPrint binds them as `weasyprint.text.ffi`; no public API
+    names them."""
+    from weasyprint.text.ffi import harfbuzz, pango
+
+    def last(fixed, limit=200):
+        return max(v for v in range(limit) if harfbuzz.hb_version_atleast(*fixed(v)))
+
+    major = last(lambda v: (v, 0, 0))
+    minor = last(lambda v: (major, v, 0))
+    return f"pango {pango.pango_version()}, harfbuzz {major}.{minor}.{last(lambda v: (major, minor, v))}"
