@@ -41,6 +41,11 @@ def covered(files: tuple[Path, ...], cache: Path | None = None) -> frozenset[int
     return frozenset(chars)
 
 
+def forget() -> None:
+    """Forget the character maps read in this process (a new process reads the cache folder)."""
+    _font_chars.cache_clear()
+
+
 @lru_cache(maxsize=64)
 def _font_chars(path: Path, cache: Path | None) -> frozenset[int]:
     stat = path.stat()

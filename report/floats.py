@@ -71,14 +71,14 @@ def _walk(box, ancestors=()):
         yield from _walk(child, inner)
 
 
-def _flow(page):
+def flow(page):
     boxes = _boxes()
     for child in page_box(page).children:
         if not isinstance(child, boxes.MarginBox):
             yield from _walk(child, (page_box(page),))
 
 
-def _is_line(box) -> bool:
+def is_line(box) -> bool:
     boxes = _boxes()
     if not isinstance(box, boxes.LineBox) or box.height <= 0:
         return False
@@ -89,8 +89,8 @@ def _is_line(box) -> bool:
 def _leaves(page):
     """Lines of text and block pictures, in document order, with their ancestors."""
     boxes = _boxes()
-    for box, ancestors in _flow(page):
-        if _is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+    for box, ancestors in flow(page):
+        if is_line(box) or isinstance(box, boxes.BlockReplacedBox):
             yield box, ancestors
 
 
@@ -108,10 +108,10 @@ def fill(page) -> float:
     area = page_box(page)
     top, height = area.content_box_y(), area.height
     bottom = top
-    for box, _ in _flow(page):
+    for box, _ in flow(page):
         if box.style["position"] in ("absolute", "fixed"):
             continue
-        if _is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+        if is_line(box) or isinstance(box, boxes.BlockReplacedBox):
             bottom = max(bottom, _drawn_bottom(box))
         elif isinstance(box, boxes.BlockBox) and (
                 box.style["background_color"].alpha > 0 or box.border_bottom_width > 0) and box.element_tag not in ("html", "body"):
@@ -120,7 +120,7 @@ def fill(page) -> float:
 
 
 def _elements(page) -> set:
-    return {box.element for box, _ in _flow(page) if box.element is not None}
+    return {box.element for box, _ in flow(page) if box.element is not None}
 
 
 def _root_of(page):
@@ -152,7 +152,7 @@ def gaps(document, full: float = FULL) -> list[Gap]:
             continue  # a blank page: only a forced break to a right- or left-hand page makes one
         first = next(_leaves(following), None)
         last = None
-        for last in _flow(page):  # the deepest last box: a page may hold no line, only boxes
+        for last in flow(page):  # the deepest last box: a page may hold no line, only boxes
             pass
         if first is None or last is None:
             continue
@@ -207,7 +207,7 @@ def _heights(document) -> dict:
     boxes = _boxes()
     heights: dict = {}
     for page in document.pages:
-        for box, _ in _flow(page):
+        for box, _ in flow(page):
             if isinstance(box, boxes.BlockLevelBox) and box.element is not None:
                 heights[box.element] = heights.get(box.element, 0.0) + box.margin_height()
     return heights
@@ -217,8 +217,8 @@ def _lines(document, element) -> int:
     boxes = _boxes()
     count = 0
     for page in document.pages:
-        for box, ancestors in _flow(page):
-            if _is_line(box) and any(a.element is element for a in ancestors):
+        for box, ancestors in flow(page):
+            if is_line(box) and any(a.element is element for a in ancestors):
                 count += 1
     return count
 
@@ -298,7 +298,7 @@ def _fix(document, gap: Gap, parents, cut: bool = True):
     return undo
 
 
-def _line_text(line) -> str:
+def line_text(line) -> str:
     boxes = _boxes()
     return "".join(b.text for b in line.descendants() if isinstance(b, boxes.TextBox))
 
@@ -314,8 +314,8 @@ def _split_at_page(document, paragraph, room: float):
     boxes = _boxes()
     if _tag(paragraph) != "p":
         return None
-    lines = [box for page in document.pages for box, ancestors in _flow(page)
-             if isinstance(box, boxes.LineBox) and box.element is paragraph and _is_line(box)]
+    lines = [box for page in document.pages for box, ancestors in flow(page)
+             if isinstance(box, boxes.LineBox) and box.element is paragraph and is_line(box)]
     fit, used = 0, 0.0
     for line in lines:
         used += line.height
@@ -331,7 +331,7 @@ def _split_at_page(document, paragraph, room: float):
     for n, line in enumerate(lines):
         if n == fit:
             cut = len(words)  # a word hyphenated across the cut has not been counted yet
-        text = carry + _line_text(line)
+        text = carry + line_text(line)
         carry = ""
         if text.endswith(hyphen):
             head, _, partial = text[:-len(hyphen)].rpartition(" ") if " " in text else ("", "", text[:-len(hyphen)])
@@ -395,6 +395,11 @@ def _serialise(root, doctype: str) -> str:
 
 
 _settled: dict[str, str] = {}  # digest of HTML and layout → the HTML settled on, for a rebuild
+
+
+def forget() -> None:
+    """Forget the layouts settled in this process (what a new process knows: the cache folder)."""
+    _settled.clear()
 MEMORY = 16
 
 
@@ -422,7 +427,7 @@ def _fill_last_page(document, full: float, parents):
     earlier = set().union(*(_elements(p) for p in document.pages[:-2]))
     boxes = _boxes()
     chosen = None
-    for box, ancestors in _flow(page):
+    for box, ancestors in flow(page):
         if (not isinstance(box, boxes.BlockBox) or box.element is None or box.element in earlier
                 or box.style["position"] in ("absolute", "fixed")
                 or _tag(box.element) in ("html", "body", "main")):

@@ -39,7 +39,7 @@ def supported(tag: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _catalog(lang: str):
+def catalog(lang: str):
     from babel.messages.pofile import read_po
 
     with (LOCALES / f"{lang}.po").open("rb") as handle:
@@ -53,7 +53,7 @@ def _translations(lang: str):
     from babel.support import Translations
 
     buffer = io.BytesIO()
-    write_mo(buffer, _catalog(lang))
+    write_mo(buffer, catalog(lang))
     buffer.seek(0)
     return Translations(buffer)
 
@@ -61,17 +61,17 @@ def _translations(lang: str):
 @lru_cache(maxsize=1)
 def keys() -> dict[str, bool]:
     """Label key → whether it has plural forms, from the English catalogue."""
-    return {m.context: isinstance(m.id, tuple) for m in _catalog("en") if m.id and m.context}
+    return {m.context: isinstance(m.id, tuple) for m in catalog("en") if m.id and m.context}
 
 
 def _english(key: str) -> tuple[str, str | None]:
-    message = _catalog("en").get(_msgid(key), context=key)
+    message = catalog("en").get(_msgid(key), context=key)
     return (message.id[0], message.id[1]) if isinstance(message.id, tuple) else (message.id, None)
 
 
 @lru_cache(maxsize=None)
 def _msgid(key: str):
-    for m in _catalog("en"):
+    for m in catalog("en"):
         if m.context == key:
             return m.id
     raise KeyError(key)

@@ -78,6 +78,11 @@ def environment(template_dirs: tuple[Path, ...], cache: Path | None = None) -> j
     return env
 
 
+def forget() -> None:
+    """Forget the compiled templates of this process (what a new process knows: the cache folder)."""
+    _environment.cache_clear()
+
+
 @lru_cache(maxsize=32)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     # Sandboxed: a series template is code we did not write (see `sandbox`).

@@ -221,17 +221,17 @@ def test_compiled_templates_are_cached_for_the_next_process(tmp_path, monkeypatc
     doc = small(tmp_path / "doc")
     options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
     prepared = pipeline.prepare(doc, options)
-    render._environment.cache_clear()
+    render.forget()
     first = pipeline.html_for(prepared, (), web=True, cache=options.cache).text
     assert list((tmp_path / "cache" / "templates").glob("__jinja2_*.cache"))
 
     def no_compiling(*args, **kwargs):
         raise AssertionError("a cached template was compiled again")
 
-    render._environment.cache_clear()  # a new process: only the files on disk
+    render.forget()  # a new process: only the files on disk
     monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
     assert pipeline.html_for(prepared, (), web=True, cache=options.cache).text == first
-    render._environment.cache_clear()
+    render.forget()
 
 
 FFI_PROCESS = """

@@ -39,7 +39,7 @@ def test_what_a_font_covers_is_read_once_and_kept(tmp_path, monkeypatch):
     from report import coverage
 
     font = ROOT / "styles/base/fonts/NotoSerifHebrew-Regular.ttf"
-    coverage._font_chars.cache_clear()
+    coverage.forget()
     first = coverage.covered((font,), tmp_path)
     assert 0x05D0 in first and 0x0410 not in first
     assert len(list(tmp_path.glob("*.json"))) == 1
@@ -47,7 +47,7 @@ def test_what_a_font_covers_is_read_once_and_kept(tmp_path, monkeypatch):
     def no_reading(*args, **kwargs):
         raise AssertionError("the font was read again")
 
-    coverage._font_chars.cache_clear()  # a new process: only the file on disk
+    coverage.forget()  # a new process: only the file on disk
     monkeypatch.setattr(fontTools.ttLib, "TTFont", no_reading)
     assert coverage.covered((font,), tmp_path) == first
-    coverage._font_chars.cache_clear()
+    coverage.forget()

@@ -34,16 +34,16 @@ def test_every_catalogue_has_every_label_with_its_placeholders_and_plural_forms(
     from report import i18n
 
     assert set(i18n.SUPPORTED) >= {"en", "sv", "uk", "ru", "be", "pl", "de", "fr"}
-    english = {m.context: m for m in i18n._catalog("en") if m.id}
+    english = {m.context: m for m in i18n.catalog("en") if m.id}
     for lang in i18n.SUPPORTED:
-        catalog = {m.context: m for m in i18n._catalog(lang) if m.id}
+        catalog = {m.context: m for m in i18n.catalog(lang) if m.id}
         assert catalog.keys() == english.keys(), lang
         for key, message in catalog.items():
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if lang != "en":
                 assert all(s.strip() for s in strings), (lang, key)
                 if isinstance(message.id, tuple):  # one form per plural form of the catalogue's header
-                    assert len(strings) == i18n._catalog(lang).num_plurals, (lang, key)
+                    assert len(strings) == i18n.catalog(lang).num_plurals, (lang, key)
             wanted = set(re.findall(r"\{\w+\}", english[key].id if isinstance(english[key].id, str)
                                     else english[key].id[1]))
             for s in strings:
