@@ -365,7 +365,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
         return settle(html_for(prepared, figs, web=False, cache=options.cache),
                       partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache),
-                      layout_context(prepared, extra), store=options.cache / "layouts")
+                      layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
 
     document = lay_out(charts.figures())
     faces.check(document, prepared.series)  # no face the series lacks, never a stand-in
@@ -389,7 +389,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     return Output(fmt, data, problems, time.perf_counter() - start)
 
 
-def layout_context(prepared: Prepared, extra: tuple[str, ...]) -> str:
+def layout_context(prepared: Prepared, extra: tuple[str, ...], cache: Path | None = None) -> str:
     """Everything besides the HTML that decides where the pages break: the series' files (its
     stylesheets, fonts, pictures), the document's pictures, the extra stylesheets, the series'
     settings (chart sizes), and the versions of WeasyPrint and of the code that moves figures."""
@@ -404,7 +404,7 @@ def layout_context(prepared: Prepared, extra: tuple[str, ...]) -> str:
     for path in files + [Path(floats.__file__), Path(__file__).with_name("pdf.py")]:
         digest.update(f"{path}\0{_file_digest(path)}\0".encode())
     digest.update(repr(prepared.series).encode())
-    digest.update(f"{version('weasyprint')}\0{internals.layout_libraries()}\0{chr(10).join(extra)}".encode())
+    digest.update(f"{version('weasyprint')}\0{internals.layout_libraries(cache)}\0{chr(10).join(extra)}".encode())
     return digest.hexdigest()
 
 

@@ -19,10 +19,13 @@ def page_box(page):
     return box
 
 
-def layout_libraries() -> str:
+def layout_libraries(cache=None) -> str:
     """The versions of the C libraries that break the lines (Pango, HarfBuzz): part of what a
     kept layout is named by. WeasyPrint binds them as `weasyprint.text.ffi`; no public API
-    names them."""
+    names them. (WeasyPrint is imported the way the build imports it: `cache` as for layout.)"""
+    from .libraries import import_weasyprint
+
+    import_weasyprint(cache)
     from weasyprint.text.ffi import harfbuzz, pango
 
     def last(fixed, limit=200):
