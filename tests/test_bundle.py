@@ -6,10 +6,12 @@ import re
 import shutil
 
 import pypdf
+import pytest
 
 from conftest import GUEST, MINIMAL, pdf_text, run, write_doc
 
 
+@pytest.mark.slow
 def test_a_reader_of_two_documents(tmp_path):
     shutil.copytree(GUEST, tmp_path / "guest")
     write_doc(tmp_path / "second", MINIMAL.replace("sceeus-guest-commentary", "sceeus-commentary")
@@ -69,6 +71,7 @@ def test_documents_open_on_right_hand_pages():
     assert recto_starts(4, [2, 3]) == ([5, 7], [False, False], 9)
 
 
+@pytest.mark.slow
 def test_the_preflight_of_a_reader_finds_a_document_starting_on_a_left_page(tmp_path):
     # Cover and contents take pages 1 and 2: the first document starts on page 3 (right), its
     # seven pages end on page 9, and the second one starts on page 10, a left-hand page, unless

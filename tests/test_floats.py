@@ -166,6 +166,7 @@ def test_a_page_ended_on_purpose_is_not_a_gap():
     assert floats.gaps(Layouts()(page_html)) == []
 
 
+@pytest.mark.slow
 def test_a_long_document_has_full_pages_even_text_and_whole_names(tmp_path):
     """The Guest Commentary five times over (fifteen charts), screen and print."""
     from report import bench
@@ -177,6 +178,7 @@ def test_a_long_document_has_full_pages_even_text_and_whole_names(tmp_path):
     assert layout_problems(lines) == []
 
 
+@pytest.mark.slow
 def test_a_repeat_build_lays_out_once_what_an_earlier_process_settled(tmp_path, monkeypatch):
     """The Guest Commentary needs its figures moved (two layouts); a build with the cache of
     an earlier one lays its pages out once, to the same bytes."""

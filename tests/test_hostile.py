@@ -387,6 +387,7 @@ def test_series_css_reaches_no_host_in_the_web_page(site):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.slow
 def test_series_css_files_are_inlined_in_the_web_page(site):
     doc, _ = site
     styles = doc.parent / "styles"
@@ -451,6 +452,7 @@ def test_an_unreferenced_footnote_is_not_dropped_in_silence(site):
         "to it with [^b] or remove it"]
 
 
+@pytest.mark.slow
 def test_many_headings_of_one_title_check_quickly(site):
     doc, _ = site
     body(doc, "## Same\n\ntext\n\n" * 50_000)
@@ -571,6 +573,7 @@ def test_a_heading_named_like_a_template_section_builds(site):
 
 # --- 7. faults of the machine -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_folder_in_the_way_writes_nothing(site):
     doc, _ = site
     (doc.parent / "out" / "doc.pdf").mkdir(parents=True)
@@ -589,6 +592,7 @@ def test_an_output_folder_that_is_a_file(site):
     assert result.stderr.splitlines() == ["out: cannot create the output folder: File exists"]
 
 
+@pytest.mark.slow
 def test_a_full_disk_keeps_the_earlier_output(site):
     doc, _ = site
     out = doc.parent / "out"
@@ -770,6 +774,7 @@ def test_a_newline_in_a_folder_name_stays_on_its_line(tmp_path):
         "link an https:// address, or write the name as text"]
 
 
+@pytest.mark.slow
 def test_many_plain_values_are_not_called_aliases(tmp_path):
     from report import yamlload
     from report.errors import ContentError

@@ -345,6 +345,7 @@ def test_the_chart_speaks_the_language_and_its_cache_key_knows_it(tmp_path):
         "Det högsta värdet är 1\u00a0800 (Planerad kapacitet, 2024); det lägsta är 520 (Byggd kapacitet, 2021).")
 
 
+@pytest.mark.slow
 def test_web_page_links_the_other_editions(tmp_path):
     out = tmp_path / "out"
     result = run(SAMPLES["sv"], "--format", "html", "-q", "-o", out)

@@ -422,16 +422,19 @@ def layout_problems(lines: list[str]) -> list[str]:
     return [line for line in lines if any(words in line for words in LAYOUT_CHECKS)]
 
 
+@pytest.mark.slow
 def test_the_guest_commentary_has_full_pages_even_text_and_whole_names(tmp_path):
     lines = build_with_preflight(GUEST, tmp_path, ("pdf", "print"))
     assert layout_problems(lines) == []
 
 
 @pytest.mark.parametrize("sid", SERIES_SHIPPED)
+@pytest.mark.slow
 def test_every_shipped_series_has_full_pages_even_text_and_whole_names(series_builds, sid):
     assert layout_problems(series_builds[sid].stdout.splitlines()) == []
 
 
+@pytest.mark.slow
 def test_the_guest_commentary_passes_preflight(tmp_path):
     lines = build_with_preflight(GUEST, tmp_path, ("pdf", "print"))
     assert len(lines) == 2, lines

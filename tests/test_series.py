@@ -209,6 +209,7 @@ def test_extends_resolves_in_a_fixed_order():
 
 # ---- (3) a series from only a folder --------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_series_folder_with_only_yaml_and_css(tmp_path):
     styles = tmp_path / "styles"
     (styles / "green-test").mkdir(parents=True)

@@ -201,6 +201,7 @@ def test_number_columns_align_on_the_right(table_pdf):
 
 # ---- Furniture --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_disclaimer_masthead_and_note_links(tmp_path):
     two = MINIMAL.replace("year: 2025", "year: 2025\ndate: 2025-06-12").replace(
         "  - name: Test Author\n", "  - name: Test Author\n  - name: Other Author\n")

@@ -85,6 +85,7 @@ def test_pandoc_file_front_matter_body_and_report(tmp_path):
     assert result.stdout.splitlines() == [f"{folder}/document.md", f"{folder}/images/picture-1.png"]
 
 
+@pytest.mark.slow
 def test_check_lists_exactly_the_placeholders_then_it_builds(tmp_path):
     folder, _ = imported(tmp_path, fx.pandoc_article(tmp_path))
     check = run(folder, "--check")
@@ -215,6 +216,7 @@ def test_endnotes_become_notes(tmp_path):
             "[^2]: The second endnote.\n") in body
 
 
+@pytest.mark.slow
 def test_libreoffice_file(tmp_path):
     """Optional: where LibreOffice is installed, a file it saved as .docx (CI does not need it)."""
     docx = fx.libreoffice_article(tmp_path)
@@ -276,6 +278,7 @@ def test_same_word_file_same_bytes(tmp_path):
         assert (first / name).read_bytes() == (second / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_guest_commentary_round_trip_keeps_every_word(tmp_path):
     """The sample to .docx (as an author would write it, by Pandoc) and back: it builds, every word in order."""
     import yaml
