@@ -31,6 +31,7 @@ from typing import Callable
 
 from .errors import quote
 from .internals import page_box
+from .internals.boxes import flow, is_line, walk as _walk  # noqa: F401  (floats.flow, floats.is_line: what tests read)
 from .model import Html
 
 NEAR_EMPTY = 0.15  # a last page filled less than this is nearly empty (as preflight says)
@@ -62,28 +63,6 @@ def _boxes():
 def _tag(element) -> str:
     tag = getattr(element, "tag", "")
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _walk(box, ancestors=()):
-    yield box, ancestors
-    inner = ancestors + (box,)
-    for child in getattr(box, "children", ()):
-        yield from _walk(child, inner)
-
-
-def flow(page):
-    boxes = _boxes()
-    for child in page_box(page).children:
-        if not isinstance(child, boxes.MarginBox):
-            yield from _walk(child, (page_box(page),))
-
-
-def is_line(box) -> bool:
-    boxes = _boxes()
-    if not isinstance(box, boxes.LineBox) or box.height <= 0:
-        return False
-    return any(isinstance(b, boxes.AtomicInlineLevelBox)
-               or (isinstance(b, boxes.TextBox) and b.text.strip()) for b in box.descendants())
 
 
 def _leaves(page):

@@ -20,6 +20,7 @@ from functools import cached_property
 
 from .errors import quote
 from .internals import page_box
+from .internals.boxes import flow as _flow, is_line as _is_line, walk as _walk
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -93,22 +94,6 @@ def _boxes():
     return boxes
 
 
-def _walk(box, ancestors=()):
-    """Each box with its ancestors (outermost first), in document order."""
-    yield box, ancestors
-    inner = ancestors + (box,)
-    for child in getattr(box, "children", ()):
-        yield from _walk(child, inner)
-
-
-def _flow(page):
-    """The page's in-flow boxes: everything but the running header and footer (margin boxes)."""
-    boxes = _boxes()
-    for child in page_box(page).children:
-        if not isinstance(child, boxes.MarginBox):
-            yield from _walk(child, (page_box(page),))
-
-
 def _text(box) -> str:
     boxes = _boxes()
     text = "".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox))
@@ -122,15 +107,6 @@ def _element_text(element) -> str:
 def _tag(element) -> str:
     tag = getattr(element, "tag", "")
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _is_line(box) -> bool:
-    """A line of visible content (not the zero-height lines that carry running strings)."""
-    boxes = _boxes()
-    if not isinstance(box, boxes.LineBox) or box.height <= 0:
-        return False
-    return any(isinstance(b, boxes.AtomicInlineLevelBox)
-               or (isinstance(b, boxes.TextBox) and b.text.strip()) for b in box.descendants())
 
 
 def _leaves(page):

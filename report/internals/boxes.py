@@ -34,3 +34,31 @@ def layout_libraries(cache=None) -> str:
     major = last(lambda v: (v, 0, 0))
     minor = last(lambda v: (major, v, 0))
     return f"pango {pango.pango_version()}, harfbuzz {major}.{minor}.{last(lambda v: (major, minor, v))}"
+
+
+def walk(box, ancestors=()):
+    """Each box with its ancestors (outermost first), in document order."""
+    yield box, ancestors
+    inner = ancestors + (box,)
+    for child in getattr(box, "children", ()):
+        yield from walk(child, inner)
+
+
+def flow(page):
+    """The page's in-flow boxes: everything but the running header and footer (margin boxes)."""
+    from weasyprint.formatting_structure import boxes
+
+    root = page_box(page)
+    for child in root.children:
+        if not isinstance(child, boxes.MarginBox):
+            yield from walk(child, (root,))
+
+
+def is_line(box) -> bool:
+    """A line of visible content (not the zero-height lines that carry running strings)."""
+    from weasyprint.formatting_structure import boxes
+
+    if not isinstance(box, boxes.LineBox) or box.height <= 0:
+        return False
+    return any(isinstance(b, boxes.AtomicInlineLevelBox)
+               or (isinstance(b, boxes.TextBox) and b.text.strip()) for b in box.descendants())
