@@ -31,7 +31,7 @@ from typing import Callable
 
 from .errors import quote
 from .internals import page_box
-from .internals.boxes import flow, is_line, walk as _walk  # noqa: F401  (floats.flow, floats.is_line: what tests read)
+from .internals.boxes import flow, is_line, leaves as _leaves, tag as _tag  # noqa: F401  (floats.flow, floats.is_line: what tests read)
 from .model import Html
 
 NEAR_EMPTY = 0.15  # a last page filled less than this is nearly empty (as preflight says)
@@ -58,19 +58,6 @@ class Gap:
 def _boxes():
     from weasyprint.formatting_structure import boxes
     return boxes
-
-
-def _tag(element) -> str:
-    tag = getattr(element, "tag", "")
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _leaves(page):
-    """Lines of text and block pictures, in document order, with their ancestors."""
-    boxes = _boxes()
-    for box, ancestors in flow(page):
-        if is_line(box) or isinstance(box, boxes.BlockReplacedBox):
-            yield box, ancestors
 
 
 def _drawn_bottom(box) -> float:
@@ -193,7 +180,6 @@ def _heights(document) -> dict:
 
 
 def _lines(document, element) -> int:
-    boxes = _boxes()
     count = 0
     for page in document.pages:
         for box, ancestors in flow(page):
@@ -264,10 +250,15 @@ def _fix(document, gap: Gap, parents, cut: bool = True):
     element = gap.moved
     if _tag(element) not in SPLITTABLE or _lines(document, element) < MIN_LINES_TO_SPLIT:
         return None
-    style = element.get("style")
-    if style and "break-inside" in style:
+    if "break-inside" in (element.get("style") or ""):
         return None  # split already; nothing more to give
-    element.set("style", ((style + "; ") if style else "") + "break-inside: auto; orphans: 2; widows: 2")
+    return _add_style(element, "break-inside: auto; orphans: 2; widows: 2")
+
+
+def _add_style(element, css: str):
+    """Add `css` to the element's own style; a function that puts the style back as it was."""
+    style = element.get("style")
+    element.set("style", ((style + "; ") if style else "") + css)
 
     def undo():
         if style is None:
@@ -327,8 +318,8 @@ def _split_at_page(document, paragraph, room: float):
     rest.attrib.pop("id", None)
     style = "text-indent: 0"  # the second half goes on the paragraph, not a new one
     if lines[0].style["text_align_all"] == "justify":
-        first.set("style", ((first.get("style") + "; ") if first.get("style") else "") + "text-align-last: justify")
-    rest.set("style", ((rest.get("style") + "; ") if rest.get("style") else "") + style)
+        _add_style(first, "text-align-last: justify")
+    _add_style(rest, style)
     return first, rest
 
 
@@ -417,16 +408,7 @@ def _fill_last_page(document, full: float, parents):
                 chosen = (start, box.element)
     if chosen is None:
         return None
-    element = chosen[1]
-    style = element.get("style")
-    element.set("style", ((style + "; ") if style else "") + "break-before: page")
-
-    def undo():
-        if style is None:
-            del element.attrib["style"]
-        else:
-            element.set("style", style)
-    return undo
+    return _add_style(chosen[1], "break-before: page")
 
 
 def _follows_heading(element, parents) -> bool:

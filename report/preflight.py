@@ -20,7 +20,7 @@ from functools import cached_property
 
 from .errors import quote
 from .internals import page_box
-from .internals.boxes import flow as _flow, is_line as _is_line, walk as _walk
+from .internals.boxes import flow as _flow, is_line as _is_line, leaves as _leaves, tag as _tag
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -102,19 +102,6 @@ def _text(box) -> str:
 
 def _element_text(element) -> str:
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
-
-
-def _tag(element) -> str:
-    tag = getattr(element, "tag", "")
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _leaves(page):
-    """The page's content in document order: lines of text and block pictures."""
-    boxes = _boxes()
-    for box, ancestors in _flow(page):
-        if _is_line(box) or isinstance(box, boxes.BlockReplacedBox):
-            yield box, ancestors
 
 
 def _mm(px: float) -> str:

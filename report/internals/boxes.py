@@ -62,3 +62,18 @@ def is_line(box) -> bool:
         return False
     return any(isinstance(b, boxes.AtomicInlineLevelBox)
                or (isinstance(b, boxes.TextBox) and b.text.strip()) for b in box.descendants())
+
+
+def leaves(page):
+    """The page's content in document order, with its ancestors: lines of text and block pictures."""
+    from weasyprint.formatting_structure import boxes
+
+    for box, ancestors in flow(page):
+        if is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+            yield box, ancestors
+
+
+def tag(element) -> str:
+    """An element's tag without its namespace ('' for none)."""
+    name = getattr(element, "tag", "")
+    return name.rsplit("}", 1)[-1] if isinstance(name, str) else ""
