@@ -19,7 +19,6 @@ from __future__ import annotations
 import html as html_mod
 import json
 import queue
-import re
 import signal
 import sys
 import threading
@@ -172,7 +171,6 @@ class Builder:
 
 # -- the preview page ---------------------------------------------------------------------------
 
-FILE_FONT_FACE = re.compile(r"@font-face \{[^}]*url\(\"file:[^}]*\}\n?")
 
 RELOAD = """<script>
 (function () {
@@ -211,24 +209,11 @@ BAR = ('<div style="position:fixed;top:.5em;right:.5em;z-index:99999;font:13px/1
 def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf: bool = True) -> bytes:
     """The web version as the standalone page has it, but with the font files linked (served
     by the preview server), a link to the PDF and the live-reload script."""
-    from . import pipeline, series as series_mod
+    from . import pipeline, series as series_mod, web
 
     html = pipeline.html_for(prepared, figs, web=True)
-    series = prepared.series
-    rules = []
-    for role, face in sorted(series.fonts.items()):
-        for weight, style, path in face.faces():
-            if path is not None:
-                weight = f"font-weight: {weight or '200 900'}; "
-                rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{server.file_url(path)}"); '
-                             f"{weight}font-style: {style}; }}")
-    from . import seriescss
-    css = ["\n".join(rules)] + [seriescss.inline(p, series.folders) for p in series.stylesheets]
-    web_css = series_mod.find_asset(series, "web.css")
-    if web_css is not None:
-        css.append(seriescss.inline(web_css, series.folders))
-    text = FILE_FONT_FACE.sub("", html.text)
-    text = text.replace("</head>", "<style>\n" + "\n".join(css) + "\n</style>\n</head>", 1)
+    text = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"),
+                          linked_fonts=server.file_url)
     bar = BAR % {"stem": html_mod.escape(state.stem), "pdf": state.pdf_version} if with_pdf else ""
     extra = (bar + RELOAD % {"stem": json.dumps(state.stem), "version": state.version + 1})
     if "</body>" in text:

@@ -95,26 +95,32 @@ def subset_font(path: Path, text: str) -> bytes:
     return buffer.getvalue()
 
 
-def font_faces(series: Series, text: str) -> str:
+def font_faces(series: Series, text: str, linked=None) -> str:
+    """@font-face rules for the series' faces: each subset to `text` and embedded, or, with
+    `linked` (font file → URL), linked as it is."""
     rules = []
     for role, face in sorted(series.fonts.items()):
         for weight, style, path in face.faces():
-            if path is not None:
+            if linked is not None:
+                src = f'url("{linked(path)}")'
+            else:
                 try:
-                    uri = data_uri(subset_font(path, text), "font/woff")
+                    src = f'url("{data_uri(subset_font(path, text), "font/woff")}") format("woff")'
                 except Exception as exc:  # fontTools raises many kinds on a file that is no font
                     raise BuildError(f"the font file {display_path(path)} cannot be read as a font "
                                      f"({type(exc).__name__}: {str(exc)[:80]})") from None
-                weight = f"font-weight: {weight or '200 900'}; "
-                rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{uri}") format("woff"); '
-                             f"{weight}font-style: {style}; }}")
+            rules.append(f'@font-face {{ font-family: "{face.family}"; src: {src}; '
+                         f"font-weight: {weight or '200 900'}; font-style: {style}; }}")
     return "\n".join(rules)
 
 
-def standalone(html_text: str, series: Series, web_css: Path | None) -> str:
-    """Put every stylesheet and the fonts into the page's <head>."""
+def standalone(html_text: str, series: Series, web_css: Path | None, linked_fonts=None) -> str:
+    """Put every stylesheet and the fonts into the page's <head>.
+
+    With `linked_fonts` (font file → URL) the fonts are linked, not embedded, and the page
+    carries no Content-Security-Policy: the live preview, which serves them and adds its script."""
     visible = re.sub(r"<[^>]+>", "", html_text)
-    css = [font_faces(series, visible)]
+    css = [font_faces(series, visible, linked_fonts)]
     # The browser would fetch what a url() names: the fetcher's rules, applied here (see seriescss).
     css += [screen_css(seriescss.inline(p, series.folders)) for p in series.stylesheets]
     if web_css is not None:
@@ -127,6 +133,6 @@ def standalone(html_text: str, series: Series, web_css: Path | None) -> str:
         mime = "image/svg+xml" if logo.suffix.lower() == ".svg" else "image/png"
         html_text = html_text.replace(f'src="{series.publisher.logo_src}"', f'src="{data_uri(logo.read_bytes(), mime)}"')
     # The browser's own guard on top: this page may load nothing from anywhere (links still work).
-    style = (f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-             "<style>\n" + "\n".join(css) + "\n</style>\n</head>")
+    guard = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n' if linked_fonts is None else ""
+    style = guard + "<style>\n" + "\n".join(css) + "\n</style>\n</head>"
     return html_text.replace("</head>", style, 1)

@@ -188,6 +188,7 @@ def test_serve_shows_the_edit_in_the_browser_then_the_pdf(tmp_path, watcher):
     assert 'id="report-preview-pdf" href="/doc-a.pdf?v=' in page  # the PDF link
     assert "new EventSource(" in page  # the live reload
     assert "file:" not in page
+    assert "string-set" not in page and "@page" not in page  # the web page's CSS, not the print's
     font = page.split('url("/__file/', 1)[1].split('"', 1)[0]
     assert urllib.request.urlopen(f"{base}/__file/{font}", timeout=30).read()[:4] in (b"\0\1\0\0", b"OTTO", b"true")
     assert urllib.request.urlopen(f"{base}/doc-a.pdf", timeout=30).read()[:5] == b"%PDF-"
