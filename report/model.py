@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .schemas import FACES, SERIES
+from report.source.schemas import FACES, SERIES
 
 Value = float | None  # a chart value; None is a gap
 

@@ -19,19 +19,21 @@ from pathlib import Path
 
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
-from . import bodycheck, chartspec, content, coverage, faces, markup, naming, output, series as series_mod
-from .errors import BuildError, ContentErrors, Problems, display_path, quote
-from .model import ChartStyle, Document, Figure, Html, Series
+from report import cache as kept
+from report.source import body_checks as bodycheck
+from report.source import chartspec
+from report.source import document as content
+from report.fonts import coverage
+from report.fonts import faces
+from report.source import markdown as markup
+from report.outputs import names as naming
+from report.outputs import files as output
+from report.series import resolve as series_mod
+from report.errors import BuildError, ContentErrors, Problems, display_path, quote
+from report.model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
 SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
-
-
-def cache_dir() -> Path:
-    if os.environ.get("REPORT_CACHE_DIR"):
-        return Path(os.environ["REPORT_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "report-builder"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Options:
     series: str | None = None  # --series: overrides the front matter
     style_roots: tuple[Path, ...] = ()  # extra folders of series, searched first
     pdf_variant: str | None = "pdf/ua-1"
-    cache: Path = field(default_factory=cache_dir)
+    cache: Path = field(default_factory=kept.folder)
     preflight: bool = False  # check each PDF as a print shop would
     low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see helpers.py)
     progress: bool = False  # say on stderr when each format is made (a long multi-format build)
@@ -88,10 +90,12 @@ def prepare(folder: Path, options: Options) -> Prepared:
     bodycheck.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
-        from . import render, sandbox, seriescss
+        from report.render import context as render
+        from report.render import sandbox
+        from report.series import css as seriescss
         assets = tuple(a for a in (series_mod.find_asset(series, n) for n in ("web.css", "print.css")) if a)
         seriescss.check(series.stylesheets + assets, series.folders, problems)
-        sandbox.problems(render.environment(series.template_dirs, options.cache / "templates"),
+        sandbox.problems(render.environment(series.template_dirs),
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
@@ -101,7 +105,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     """Ids that charts.yaml defines but that failed their checks (already reported there)."""
-    from . import contentfile
+    from report.source import files as contentfile
     try:
         text = contentfile.read(folder / "charts.yaml", folder, content.MAX_FILE_BYTES).decode("utf-8")
     except (contentfile.Refused, UnicodeDecodeError):
@@ -150,7 +154,8 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
 
 def picture_problem(folder: Path, target: str) -> str | None:
     """What is wrong with a picture file (see `pictures`), in words after its name; None when fine."""
-    from . import contentfile, pictures
+    from report.source import files as contentfile
+    from report.source import pictures
 
     try:
         pictures.read(folder / target, folder)
@@ -189,7 +194,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
     A chart whose id is in `drawing` (a helper is drawing it) gets a blank placeholder of the
     same size, which is all that layout needs. `style`: the charts' style (default: the print's).
     """
-    from . import charts
+    from report.render import charts
 
     style = style or chart_style(prepared.series, prepared.doc.lang)
     numbered: dict[str, Figure] = {}
@@ -219,7 +224,7 @@ class Charts:
     """
 
     def __init__(self, prepared: Prepared, options: Options):
-        from . import charts
+        from report.render import charts
 
         self.prepared, self.options = prepared, options
         self.background = None
@@ -255,7 +260,7 @@ class Charts:
 
     def getters(self) -> dict:
         """url → the real SVG, waited for when its page is drawn (or drawn here, should the helper fail)."""
-        from . import charts
+        from report.render import charts
 
         def getter(chart_id):
             def get() -> bytes:
@@ -270,7 +275,8 @@ class Charts:
 
 def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Path | None = None) -> Html:
     """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web."""
-    from . import render, web as web_mod
+    from report.render import context as render
+    from report.outputs import web as web_mod
 
     resources: dict[str, tuple[bytes, str]] = {}
     blocks: dict[str, str] = {}
@@ -286,23 +292,23 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         else:
             src = ref_target
             if web:
-                from . import pictures
+                from report.source import pictures
                 picture = pictures.read(prepared.doc.folder / ref_target, prepared.doc.folder)
                 src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
                                                 "chart" if fig.svg else "picture", prepared.doc.lang)
-    from . import sandbox
+    from report.render import sandbox
     body = markup.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None
     if prepared.doc.url:
-        from .qr import qr_svg
+        from report.render.qr import qr_svg
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
     ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
-    return render.render(ctx, resources, cache and cache / "templates", pages=not web,
+    return render.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 
 
@@ -332,7 +338,7 @@ def build(folder: Path, options: Options, preview=None) -> Built:
             outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
                        for fmt in options.formats]            # HTML, pages, PDF
         except BuildError as exc:                        # found in layout: placed at its nearest line
-            from . import layoutlines
+            from report.layout import source_lines as layoutlines
             raise layoutlines.located(exc, prepared) from None
     return write(prepared, outputs, options)             # every format, or none
 
@@ -350,13 +356,14 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
 
     start = time.perf_counter()
     if fmt == "html":
-        from . import web
+        from report.outputs import web
         html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
                         web=True, cache=options.cache)
         page = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
-    from . import internals, pdf
-    from .floats import settle
+    from report import internals
+    from report.layout import pages as pdf
+    from report.layout.floats import settle
     allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
     extra = ()
     if fmt == "print":
@@ -373,7 +380,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
         document = lay_out(charts.drawn())
     press = None
     if fmt == "print":
-        from .press import press as press_colors
+        from report.series.press import press as press_colors
         press = press_colors(prepared.series)
     pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
                                  press=press)
@@ -384,7 +391,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
         data = pdf.write(document, pdf_options)
     problems = None
     if options.preflight:
-        from . import preflight
+        from report.outputs import preflight
         problems = preflight.check(document, data, print_mode=fmt == "print")
     return Output(fmt, data, problems, time.perf_counter() - start)
 
@@ -393,37 +400,17 @@ def layout_context(prepared: Prepared, extra: tuple[str, ...], cache: Path | Non
     """Everything besides the HTML that decides where the pages break: the series' files (its
     stylesheets, fonts, pictures), the document's pictures, the extra stylesheets, the series'
     settings (chart sizes), and the versions of WeasyPrint and of the code that moves figures."""
-    import hashlib
-    from importlib.metadata import version
-
-    from . import floats, internals
+    from report import internals
 
     files = [p for folder in prepared.series.folders for p in sorted(folder.rglob("*")) if p.is_file()]
     files += [prepared.doc.folder / r.target for r in prepared.refs if not r.chart_id]
-    digest = hashlib.sha256()
-    for path in files + [Path(floats.__file__), Path(__file__).with_name("pdf.py")]:
-        digest.update(f"{path}\0{_file_digest(path)}\0".encode())
-    digest.update(repr(prepared.series).encode())
-    digest.update(f"{version('weasyprint')}\0{internals.layout_libraries(cache)}\0{chr(10).join(extra)}".encode())
-    return digest.hexdigest()
-
-
-_digests: dict[tuple, str] = {}
-
-
-def _file_digest(path: Path) -> str:
-    import hashlib
-
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _digests:
-        _digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _digests[key]
+    return kept.fingerprint("layout", [repr(prepared.series), list(extra), internals.layout_libraries(cache)],
+                            files=files, languages=[prepared.doc.lang])
 
 
 def _epoch(doc: Document) -> int:
     import calendar
-    from . import render
+    from report.render import context as render
 
     return calendar.timegm(tuple(map(int, render.created_date(doc).split("-"))) + (0, 0, 0))
 
@@ -434,7 +421,7 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     failed = False
     for out in outputs:
         if out.preflight is not None:
-            from . import preflight
+            from report.outputs import preflight
             target = display_path(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
@@ -450,7 +437,7 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
-    from . import i18n
+    from report import languages as i18n
     for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
         print(line, file=sys.stderr)
 

@@ -32,7 +32,7 @@ def small(folder: Path, number: int = 1) -> Path:
 
 
 def test_quick_benchmark_runs_and_reports():
-    result = subprocess.run([sys.executable, "-m", "report.bench", "--quick"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--quick"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -51,7 +51,9 @@ def test_repeat_build_hits_the_chart_cache_and_makes_no_font_instance(tmp_path, 
     variable font into a static one. A cached chart is not drawn again."""
     from weasyprint.pdf import fonts as weasy_fonts
 
-    from report import charts, helpers, pipeline
+    from report.render import charts
+    from report import workers as helpers
+    from report import pipeline
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("drawn again")
@@ -104,7 +106,9 @@ def test_help_and_check_import_neither_weasyprint_nor_matplotlib(args):
 
 
 def test_swap_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
-    from report import charts, internals, pdf
+    from report.render import charts
+    from report import internals
+    from report.layout import pages as pdf
     from report.model import ChartStyle, Html
 
     style = ChartStyle(font_family="Source Sans 3", font_file=ROOT / "styles/base/fonts/SourceSans3-Regular.ttf",
@@ -129,7 +133,7 @@ def test_swap_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
 def test_placeholder_has_the_size_of_a_drawn_chart():
     import re
 
-    from report import charts
+    from report.render import charts
     from test_charts import SAMPLES, STYLE
 
     head = re.compile(rb'width="([^"]+)" height="([^"]+)" viewBox="([^"]+)"')
@@ -181,7 +185,7 @@ def test_low_memory_mode_draws_apart_and_changes_no_byte(tmp_path):
 
 
 def test_available_memory_is_the_smaller_of_machine_and_container(tmp_path):
-    from report import helpers
+    from report import workers as helpers
 
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemTotal:       4000000 kB\nMemFree:         100000 kB\nMemAvailable:    2000000 kB\n")
@@ -197,7 +201,9 @@ def test_available_memory_is_the_smaller_of_machine_and_container(tmp_path):
 
 
 def test_short_memory_turns_low_memory_mode_on_and_says_so(tmp_path, monkeypatch, capsys):
-    from report import cli, helpers, pipeline
+    from report.commands import cli
+    from report import workers as helpers
+    from report import pipeline
 
     monkeypatch.setattr(helpers, "available_bytes", lambda *a: 500 << 20)
     seen = []
@@ -216,7 +222,8 @@ def test_short_memory_turns_low_memory_mode_on_and_says_so(tmp_path, monkeypatch
 def test_compiled_templates_are_cached_for_the_next_process(tmp_path, monkeypatch):
     import jinja2
 
-    from report import pipeline, render
+    from report import pipeline
+    from report.render import context as render
 
     doc = small(tmp_path / "doc")
     options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")

@@ -63,7 +63,7 @@ def test_a_reader_of_two_documents(tmp_path):
 
 
 def test_documents_open_on_right_hand_pages():
-    from report.bundle import recto_starts
+    from report.commands.bundle import recto_starts
 
     # cover, blank, contents (3 pages): the first document on 5, after a blank 4
     assert recto_starts(3, [7, 1, 2]) == ([5, 13, 15], [True, True, True], 16)

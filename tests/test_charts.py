@@ -1,4 +1,4 @@
-"""charts.yaml checking (report.chartspec) and chart drawing (report.charts).
+"""charts.yaml checking (report.source.chartspec) and chart drawing (report.render.charts).
 
 Error messages are compared whole: they are what an editor reads. Paths in messages are relative
 to the working folder, so every test that reads files works in `tmp_path`.
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from report import charts
-from report.chartspec import load_charts
+from report.render import charts
+from report.source.chartspec import load_charts
 from report.errors import Problems
 from report.model import ChartSpec, ChartStyle
 
@@ -386,7 +386,7 @@ def test_two_renders_are_identical(drawn):
 
 
 def test_renders_are_identical_across_processes(drawn, tmp_path):
-    code = ("import sys; from tests.test_charts import SAMPLES, STYLE; from report import charts; "
+    code = ("import sys; from tests.test_charts import SAMPLES, STYLE; from report.render import charts; "
             "sys.stdout.buffer.write(charts.draw(SAMPLES['line'], STYLE))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, check=True).stdout
     assert out == drawn["line"]
@@ -567,7 +567,8 @@ def test_cache_key_changes_with_what_is_drawn(monkeypatch):
     assert charts.cache_key(replace(SAMPLES["bar"], type="line"), STYLE) != key
     assert charts.cache_key(SAMPLES["bar"], replace(STYLE, colors=("#000000",))) != key
     assert charts.cache_key(SAMPLES["bar"], replace(STYLE, width_in=5)) != key
-    monkeypatch.setattr(charts, "CHART_STYLE_VERSION", charts.CHART_STYLE_VERSION + 1)
+    from report import cache
+    monkeypatch.setattr(cache, "_code", "another version of the builder")
     assert charts.cache_key(SAMPLES["bar"], STYLE) != key
 
 
@@ -583,14 +584,14 @@ def test_checking_and_cached_charts_never_import_matplotlib(tmp_path):
     code = f"""
 import sys
 from pathlib import Path
-import report.charts, report.chartspec
+import report.render.charts, report.source.chartspec
 from report.errors import Problems
 assert "matplotlib" not in sys.modules, "import"
-report.chartspec.load_charts(Path({str(ROOT / 'data' / 'sceeus-guest-commentary-2024-08')!r}), Problems())
+report.source.chartspec.load_charts(Path({str(ROOT / 'data' / 'sceeus-guest-commentary-2024-08')!r}), Problems())
 from tests.test_charts import SAMPLES, STYLE
-report.charts.cache_key(SAMPLES["bar"], STYLE)
-report.charts.alt_text(SAMPLES["bar"])
-svg = report.charts.draw_cached(SAMPLES["line"], STYLE, Path({str(tmp_path / 'cache')!r}))
+report.render.charts.cache_key(SAMPLES["bar"], STYLE)
+report.render.charts.alt_text(SAMPLES["bar"])
+svg = report.render.charts.draw_cached(SAMPLES["line"], STYLE, Path({str(tmp_path / 'cache')!r}))
 assert svg.startswith(b"<?xml")
 assert "matplotlib" not in sys.modules, "use"
 """

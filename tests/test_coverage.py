@@ -10,14 +10,14 @@ from conftest import ROOT
 
 @pytest.fixture
 def base_series():
-    from report import series
+    from report.series import resolve as series
     from report.errors import Problems
 
     return series.resolve("sceeus-guest-commentary", Problems())
 
 
 def test_the_shipped_fonts_cover_latin_cyrillic_hebrew_arabic(base_series):
-    from report import coverage
+    from report.fonts import coverage
 
     have = coverage.covered(coverage.font_files(base_series))
     text = "Zürich – “Ціханоўская”, Łukaszenka, שָׁלוֹם, مرحبا, 5 % € №"
@@ -26,7 +26,7 @@ def test_the_shipped_fonts_cover_latin_cyrillic_hebrew_arabic(base_series):
 
 
 def test_characters_that_draw_no_glyph_are_not_counted(base_series):
-    from report import coverage
+    from report.fonts import coverage
 
     have = coverage.covered(coverage.font_files(base_series))
     # soft hyphen, zero-width joiner, word joiner, ideographic space, emoji variation selector, BOM
@@ -36,7 +36,7 @@ def test_characters_that_draw_no_glyph_are_not_counted(base_series):
 def test_what_a_font_covers_is_read_once_and_kept(tmp_path, monkeypatch):
     import fontTools.ttLib
 
-    from report import coverage
+    from report.fonts import coverage
 
     font = ROOT / "styles/base/fonts/NotoSerifHebrew-Regular.ttf"
     coverage.forget()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from report import floats
+from report.layout import floats
 from report.model import Html
 
 from conftest import ROOT
@@ -42,7 +42,7 @@ class Layouts:
 
     def __call__(self, page_html: Html):
         import weasyprint
-        from report.pdf import font_config
+        from report.layout.pages import font_config
 
         self.runs += 1
         return weasyprint.HTML(string=page_html.text, base_url=page_html.base_url).render(font_config=font_config())
@@ -169,7 +169,7 @@ def test_a_page_ended_on_purpose_is_not_a_gap():
 @pytest.mark.slow
 def test_a_long_document_has_full_pages_even_text_and_whole_names(tmp_path):
     """The Guest Commentary five times over (fifteen charts), screen and print."""
-    from report import bench
+    from benchmarks import bench
     from test_preflight import build_with_preflight, layout_problems
 
     folder = bench.longer_document(ROOT / "data" / "sceeus-guest-commentary-2024-08", tmp_path / "long", times=5)
@@ -185,7 +185,9 @@ def test_a_repeat_build_lays_out_once_what_an_earlier_process_settled(tmp_path, 
     import shutil
 
     from conftest import GUEST
-    from report import floats as floats_mod, pdf, pipeline
+    from report.layout import floats as floats_mod
+    from report.layout import pages as pdf
+    from report import pipeline
 
     doc = shutil.copytree(GUEST, tmp_path / GUEST.name)
     options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")

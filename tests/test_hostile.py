@@ -142,7 +142,7 @@ def test_a_reader_file_linked_outside_or_a_pipe(site):
 
 
 def test_a_device_is_refused_by_its_type_without_reading():
-    from report import contentfile
+    from report.source import files as contentfile
 
     with pytest.raises(contentfile.Refused) as caught:
         contentfile.read(Path("/dev/zero"), Path("/dev"), 100)
@@ -263,7 +263,7 @@ def test_hostile_pictures_are_refused_before_layout(site):
 
 def test_a_series_picture_is_held_to_the_same_rules(site):
     """A picture a series' stylesheet names is checked by the fetcher like a document's."""
-    from report.fetcher import RefusedURL, SafeFetcher
+    from report.layout.fetcher import RefusedURL, SafeFetcher
 
     doc, outside = site
     (doc / "bomb.svg").write_text(use_bomb())
@@ -494,7 +494,8 @@ def test_a_template_error_at_render_is_found_by_check(site):
 
 
 def test_a_layout_problem_is_placed_at_its_line(site):
-    from report import layoutlines, pipeline
+    from report.layout import source_lines as layoutlines
+    from report import pipeline
     from report.errors import BuildError
 
     doc, _ = site
@@ -614,7 +615,7 @@ def test_a_full_disk_keeps_the_earlier_output(site):
 
 
 def test_a_fault_in_a_library_temporary_file_is_exit_1(tmp_path, monkeypatch):
-    from report import batch
+    from report.commands import batch
 
     def full(folder, options):
         raise OSError(28, "No space left on device")
@@ -629,7 +630,7 @@ def test_a_fault_in_a_library_temporary_file_is_exit_1(tmp_path, monkeypatch):
 def test_an_unwritable_output_folder(tmp_path, monkeypatch):
     import tempfile
 
-    from report import output
+    from report.outputs import files as output
     from report.errors import MachineError
 
     def refused(*args, **kwargs):
@@ -642,7 +643,7 @@ def test_an_unwritable_output_folder(tmp_path, monkeypatch):
 
 
 def test_every_format_or_none(tmp_path, monkeypatch):
-    from report import output
+    from report.outputs import files as output
     from report.errors import MachineError
 
     (tmp_path / "a.pdf").write_bytes(b"old a")
@@ -662,7 +663,7 @@ def test_every_format_or_none(tmp_path, monkeypatch):
 
 
 def _dies_on_doomed(folder, options, check_only=False, verbose=False):
-    from report import batch
+    from report.commands import batch
     if folder.name == "doomed":
         os._exit(9)  # as if the system killed the worker
     return batch.Outcome(folder, problems=(f"{folder.name}: fine",))
@@ -671,7 +672,7 @@ def _dies_on_doomed(folder, options, check_only=False, verbose=False):
 def test_a_dead_worker_fails_only_its_document(tmp_path, monkeypatch):
     import multiprocessing
 
-    from report import batch
+    from report.commands import batch
 
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the stand-in worker reaches the pool through fork")
@@ -690,7 +691,7 @@ def test_a_dead_worker_fails_only_its_document(tmp_path, monkeypatch):
 
 @pytest.fixture
 def preview(tmp_path):
-    from report.watch import PreviewServer
+    from report.commands.watch import PreviewServer
 
     out = tmp_path / "out"
     (out / "sub").mkdir(parents=True)
@@ -752,7 +753,7 @@ def test_a_page_opened_while_broken_shows_the_problems(preview):
 # --- 9. the smaller items ----------------------------------------------------------------------
 
 def test_csv_gaps_are_the_documented_ones(tmp_path):
-    from report.chartspec import load_charts
+    from report.source.chartspec import load_charts
     from report.errors import Problems
 
     write_doc(tmp_path / "doc", FRONT, charts__yaml="c:\n  type: line\n  data: t.csv\n",
@@ -776,7 +777,7 @@ def test_a_newline_in_a_folder_name_stays_on_its_line(tmp_path):
 
 @pytest.mark.slow
 def test_many_plain_values_are_not_called_aliases(tmp_path):
-    from report import yamlload
+    from report.source import yamlload
     from report.errors import ContentError
 
     with pytest.raises(ContentError) as caught:

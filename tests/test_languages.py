@@ -31,7 +31,7 @@ ENGLISH = [r"Executive Summary", r"Policy Recommendations", r"About the authors?
 # -- the catalogues --------------------------------------------------------------------------
 
 def test_every_catalogue_has_every_label_with_its_placeholders_and_plural_forms():
-    from report import i18n
+    from report import languages as i18n
 
     assert set(i18n.SUPPORTED) >= {"en", "sv", "uk", "ru", "be", "pl", "de", "fr"}
     english = {m.context: m for m in i18n.catalog("en") if m.id}
@@ -59,14 +59,14 @@ def test_every_catalogue_has_every_label_with_its_placeholders_and_plural_forms(
     ("pl", "O autorze", "O autorach", "O autorach"),
 ])
 def test_about_the_authors_follows_the_plural_rules(lang, one, two, five):
-    from report.i18n import Labels
+    from report.languages import Labels
 
     labels = Labels(lang)
     assert (labels.about(1), labels.about(2), labels.about(5), labels.about(21)) == (one, two, five, five)
 
 
 def test_dates_take_the_language_and_its_genitive_month():
-    from report.i18n import Labels, date_text
+    from report.languages import Labels, date_text
 
     assert date_text("2025-06-12", Labels("sv")) == "12 juni 2025"
     assert date_text("2025-06-12", Labels("uk")) == "12 червня 2025"
@@ -78,7 +78,7 @@ def test_dates_take_the_language_and_its_genitive_month():
 
 
 def test_numbers_take_the_language_separators():
-    from report.charts import format_number
+    from report.render.charts import format_number
 
     assert format_number(35000.5) == "35,000.5"
     assert format_number(35000.5, lang="sv") == "35\u00a0000,5"
@@ -93,20 +93,20 @@ def test_numbers_take_the_language_separators():
     ("de", "„a ‚b‘ c“"), ("pl", "„a «b» c”"), ("fr", "«\u00a0a “b” c\u00a0»"),
 ])
 def test_smart_punctuation_sets_the_language_quotation_marks(lang, quoted):
-    from report import markup
+    from report.source import markdown as markup
 
     assert markup.render_block("\"a 'b' c\"", lang) == f"<p>{quoted}</p>\n"
 
 
 @pytest.mark.parametrize("lang", ["sv", "uk", "ru", "be", "pl", "de", "fr"])
 def test_each_language_is_hyphenated_with_its_own_patterns(lang):
-    from report.hyphenate import dictionary_name
+    from report.render.hyphenate import dictionary_name
 
     assert dictionary_name(lang).split("_")[0] == lang
 
 
 def test_the_desk_keeps_the_language_labels_and_grouped_numbers_on_one_line():
-    from report.typeset import typeset
+    from report.render.typeset import typeset
 
     html = "<p>Som Figur 2 i Nr 8 och Tabell 1 visar, steg kapaciteten till 1 720,5 megawatt under perioden.</p>"
     out = typeset(html, "sv", hyphenate=False)
@@ -121,7 +121,7 @@ def test_the_desk_keeps_the_language_labels_and_grouped_numbers_on_one_line():
 def test_every_face_of_every_shipped_series_has_belarusian_and_ukrainian_letters():
     from fontTools.ttLib import TTFont
 
-    from report import series as series_mod
+    from report.series import resolve as series_mod
     from report.errors import Problems
 
     letters = "ўЎґҐєЄіІїЇ"
@@ -242,7 +242,7 @@ languages:
 
 
 def _resolve(name: str, styles: Path | None = None):
-    from report import series as series_mod
+    from report.series import resolve as series_mod
     from report.errors import Problems
 
     problems = Problems()
@@ -252,7 +252,7 @@ def _resolve(name: str, styles: Path | None = None):
 
 
 def test_the_publisher_block_in_another_language_keeps_its_marks():
-    from report import i18n
+    from report import languages as i18n
 
     series = _resolve("sceeus-guest-commentary")
     swedish = i18n.edition(series, "sv").publisher
@@ -300,7 +300,7 @@ languages:
 
 
 def test_another_publisher_drops_the_parents_words_for_it_in_every_language(tmp_path):
-    from report import i18n
+    from report import languages as i18n
 
     styles = _series(tmp_path, """\
 extends: sceeus-guest-commentary
@@ -330,7 +330,9 @@ languages:
 # -- the pieces, without laying pages out ----------------------------------------------------
 
 def test_the_chart_speaks_the_language_and_its_cache_key_knows_it(tmp_path):
-    from report import charts, pipeline, series as series_mod
+    from report.render import charts
+    from report import pipeline
+    from report.series import resolve as series_mod
     from report.errors import Problems
 
     spec = pipeline.prepare(SAMPLES["sv"], pipeline.Options(cache=tmp_path)).doc.charts["capacity"]

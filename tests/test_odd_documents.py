@@ -125,7 +125,7 @@ def test_cyrillic_hebrew_and_arabic_quotations(odd_pdf):
 
 
 def test_right_to_left_paragraphs_get_their_direction():
-    from report import markup
+    from report.source import markdown as markup
     html = markup.MD.render(f"> {HEBREW}\n\n> {ARABIC}\n\n{RUSSIAN}\n\nMixed: {HEBREW}\n\n## {HEBREW}\n")
     assert html.count('<p dir="rtl">') == 2 and html.count("<p>") == 2 and '<h2 dir="rtl">' in html
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from report import pipeline, preflight
+from report import pipeline
+from report.outputs import preflight
 
 from conftest import GUEST, MINIMAL, ROOT, SERIES_SHIPPED, write_doc
 
@@ -40,7 +41,7 @@ WORDS = "The delegation met the ministers again to discuss trade, transit and th
 def lay_out(body: str, css: str = SMALL_PAGE):
     """(WeasyPrint document, PDF bytes) for a body of HTML in the shipped fonts."""
     import weasyprint
-    from report.pdf import font_config
+    from report.layout.pages import font_config
 
     html = f"<!DOCTYPE html><html lang='en'><head><style>{FONT_FACES}\n{css}</style></head><body>{body}</body></html>"
     document = weasyprint.HTML(string=html, base_url=str(ROOT) + "/").render(font_config=font_config())

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from conftest import GUEST, run
 
-from report import press
-from report import series as series_mod
+from report.series import press
+from report.series import resolve as series_mod
 from report.errors import Problems
 
 

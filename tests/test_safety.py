@@ -20,12 +20,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-import report.cli
-import report.output
-import report.pdf
+import report.commands.cli
+import report.outputs.files
+import report.layout.pages
 from conftest import MINIMAL, pdf_text, run, write_doc
 from report.errors import BuildError
-from report.fetcher import MAX_DATA_URL, RefusedURL, SafeFetcher, show
+from report.layout.fetcher import MAX_DATA_URL, RefusedURL, SafeFetcher, show
 from report.model import Html
 
 FRONT = MINIMAL.strip()  # document.md lines 2–8
@@ -84,8 +84,8 @@ def test_interrupted_layout_leaves_the_earlier_pdf(earlier, monkeypatch, capsys)
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report.pdf, "write", interrupt)
-    status = report.cli.main([str(folder), "-q", "-j", "1", "-o", str(out)])
+    monkeypatch.setattr(report.layout.pages, "write", interrupt)
+    status = report.commands.cli.main([str(folder), "-q", "-j", "1", "-o", str(out)])
     assert status == 130
     assert "interrupted" in capsys.readouterr().err
     assert_untouched(out, data)
@@ -96,7 +96,7 @@ def test_interrupted_write_removes_its_temporary_file(earlier, monkeypatch, caps
     folder, out, data = earlier
     seen = []
 
-    class InterruptedOs:  # `os` as report.output sees it: Ctrl-C comes at the fsync
+    class InterruptedOs:  # `os` as report.outputs.files sees it: Ctrl-C comes at the fsync
         def __getattr__(self, name):
             return getattr(os, name)
 
@@ -104,8 +104,8 @@ def test_interrupted_write_removes_its_temporary_file(earlier, monkeypatch, caps
             seen.extend(p.name for p in out.iterdir() if p.name.endswith(".part"))
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(report.output, "os", InterruptedOs())
-    status = report.cli.main([str(folder), "-q", "-j", "1", "-o", str(out)])
+    monkeypatch.setattr(report.outputs.files, "os", InterruptedOs())
+    status = report.commands.cli.main([str(folder), "-q", "-j", "1", "-o", str(out)])
     assert status == 130
     assert seen, "the interrupt came before the temporary file existed"
     assert_untouched(out, data)
@@ -113,8 +113,8 @@ def test_interrupted_write_removes_its_temporary_file(earlier, monkeypatch, caps
 
 def test_write_atomic_replaces_only_when_complete(tmp_path):
     target = tmp_path / "out" / "x.pdf"
-    report.output.write_atomic(target, b"first")
-    report.output.write_atomic(target, b"second")
+    report.outputs.files.write_atomic(target, b"first")
+    report.outputs.files.write_atomic(target, b"second")
     assert target.read_bytes() == b"second"
     assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
 
@@ -133,7 +133,7 @@ def tree(tmp_path_factory):
     outside.mkdir()
     (outside / "secret.txt").write_text(SECRET)
     (outside / "picture.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
-    shutil.copy(Path(report.pdf.__file__).parents[1] / "styles/base/fonts/SourceSans3-Regular.ttf",
+    shutil.copy(Path(report.layout.pages.__file__).parents[2] / "styles/base/fonts/SourceSans3-Regular.ttf",
                 outside / "font.ttf")
     (doc / "inside.txt").write_text("inside the folder")
     (doc / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
@@ -196,8 +196,8 @@ def layout(tree, body: str, head: str = ""):
     doc, _ = tree
     html = Html(text=f'<!DOCTYPE html><html lang="en"><head><title>t</title>{head}</head><body>{body}</body></html>',
                 base_url=doc.as_uri() + "/", stylesheets=())
-    document = report.pdf.layout(html, allowed=(doc,))
-    return report.pdf.write(document, report.pdf.PdfOptions())
+    document = report.layout.pages.layout(html, allowed=(doc,))
+    return report.layout.pages.write(document, report.layout.pages.PdfOptions())
 
 
 ROUTES = {

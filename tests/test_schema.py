@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from report.model import Publisher
-from report import bundle, schema, schemas, yamlload
+from report.commands import bundle
+from report.source import fields as schema
+from report.source import schemas
+from report.source import yamlload
 from report.errors import Problems
 from report.model import SeriesPaths
-from report.series import STYLES, resolve
+from report.series.resolve import STYLES, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "reference"
@@ -24,7 +27,7 @@ PAGES = schema.pages()
 def test_the_reference_page_is_what_the_schema_writes(name):
     page = REFERENCE / name
     assert page.is_file() and page.read_text(encoding="utf-8") == PAGES[name], (
-        f"docs/reference/{name} differs from report/schemas.py: run python -m report.schema docs/reference")
+        f"docs/reference/{name} differs from report/schemas.py: run python -m report.source.fields docs/reference")
 
 
 def test_no_generated_page_is_left_over():
@@ -95,7 +98,7 @@ def test_reader_yaml_problems_in_its_words(tmp_path):
 
 
 def test_every_key_the_scaffold_shows_is_valid_once_uncommented():
-    from report.scaffold import manifest
+    from report.commands.new_series import manifest
     head, keys = manifest("my-brief", "sceeus-commentary").split("extends: sceeus-commentary\n")
     uncommented = "extends: base\n" + "".join(line.removeprefix("# ") + "\n" for line in keys.splitlines())
     data = yamlload.load(uncommented, "series.yaml")

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import GUEST, ROOT, run, write_doc
 
-from report import series as series_mod
+from report.series import resolve as series_mod
 from report.errors import Problems
 
 STYLES = ROOT / "styles"
@@ -138,7 +138,9 @@ def test_reader_template_renders_cover_and_contents():
     """styles/sceeus-reader/templates/reader.html, with the context its comment documents."""
     from markupsafe import Markup
 
-    from report import i18n, pdf, render
+    from report import languages as i18n
+    from report.layout import pages as pdf
+    from report.render import context as render
     from report.model import Html
 
     s = series_mod.resolve("sceeus-reader", Problems())

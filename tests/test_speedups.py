@@ -14,7 +14,7 @@ NO_HARFBUZZ_SUBSET = """
 import sys
 import weasyprint.pdf.fonts
 weasyprint.pdf.fonts.harfbuzz_subset = None  # as on a machine without libharfbuzz-subset0
-from report import cli
+from report.commands import cli
 sys.exit(cli.main(sys.argv[1:]))
 """
 NOTICE = ("notice: libharfbuzz-subset0 is not installed; fonts are subset the slower way "
@@ -106,7 +106,7 @@ def test_a_variable_font_is_embedded_with_the_same_bytes_on_every_run(tmp_path):
 def test_the_cli_knows_every_pdf_variant_weasyprint_has():
     import weasyprint.pdf
 
-    from report.cli import PDF_VARIANTS
+    from report.commands.cli import PDF_VARIANTS
 
     assert sorted(PDF_VARIANTS) == sorted(weasyprint.pdf.VARIANTS)
 

@@ -19,7 +19,9 @@ RULES_OFF = ".nobr, .author-name { white-space: normal; }"
 
 
 def layout(folder: Path, css: tuple[str, ...] = ()):
-    from report import pdf, pipeline, series as series_mod
+    from report.layout import pages as pdf
+    from report import pipeline
+    from report.series import resolve as series_mod
 
     options = pipeline.Options()
     prepared = pipeline.prepare(folder, options)
@@ -46,7 +48,7 @@ def lines(document, tag: str, cls: str | None = None) -> list[list[str]]:
 # ---- Hyphenation ----------------------------------------------------------------------------
 
 def test_english_of_any_region_takes_the_us_patterns():
-    from report.hyphenate import Hyphenator, dictionary_name
+    from report.render.hyphenate import Hyphenator, dictionary_name
 
     assert [dictionary_name(t) for t in ("en", "en-GB", "en-US", "en-AU")] == ["en_US"] * 4
     assert dictionary_name("sv") == "sv" and dictionary_name("uk") == "uk"
@@ -115,7 +117,7 @@ def test_an_author_name_is_never_split(tmp_path):
 
 
 def test_labels_and_amounts_are_bound_in_the_html():
-    from report.typeset import typeset
+    from report.render.typeset import typeset
 
     html = ('<html><head><title>Figure 2 title</title></head><body><main><p>As Figure 2 and Table 10 show, '
             'trade fell to $1.5 billion; see No. 8 by Jane Doe.</p><h2>Political Relations: Mutual Distrust</h2>'
@@ -235,7 +237,7 @@ def test_a_series_disclaimer_without_its_own_plural_is_used_for_all(tmp_path):
 
 
 def test_hyphenated_words_are_kept_between_runs(tmp_path, monkeypatch):
-    from report import hyphenate
+    from report.render import hyphenate
 
     first = hyphenate.Hyphenator("en", tmp_path)
     assert first.word("considerations") == "con\u00adsid\u00ader\u00ada\u00adtions"
@@ -250,7 +252,7 @@ def test_hyphenated_words_are_kept_between_runs(tmp_path, monkeypatch):
 
 
 def test_other_languages_take_their_own_patterns_or_none():
-    from report.hyphenate import Hyphenator
+    from report.render.hyphenate import Hyphenator
 
     assert Hyphenator("uk").word("незалежність").replace("\u00ad", "-") == "неза-ле-ж-ність"
     assert Hyphenator("sv").word("förhandlingar").replace("\u00ad", "-") == "för-hand-lingar"

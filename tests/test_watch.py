@@ -140,8 +140,9 @@ def test_watch_rebuilds_exactly_the_affected_document_and_survives_a_broken_edit
 
 def test_a_series_change_rebuilds_the_documents_of_that_series(tmp_path):
     """Which documents a change touches: the unit under the watcher (no WeasyPrint needed)."""
-    from report import pipeline, series as series_mod
-    from report.watch import Builder
+    from report import pipeline
+    from report.series import resolve as series_mod
+    from report.commands.watch import Builder
 
     styles = tmp_path / "styles"
     (styles / "house").mkdir(parents=True)
@@ -217,7 +218,7 @@ def test_serve_shows_the_edit_in_the_browser_then_the_pdf(tmp_path, watcher):
 
 
 def test_serve_listens_on_localhost_only(tmp_path):
-    from report.watch import PreviewServer
+    from report.commands.watch import PreviewServer
 
     server = PreviewServer(0, tmp_path)
     try:

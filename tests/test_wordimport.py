@@ -378,7 +378,8 @@ def test_strict_open_xml_refused(tmp_path):
 
 
 def test_very_large_file_refused(tmp_path, monkeypatch, capsys):
-    from report import cli, wordfile
+    from report.commands import cli
+    from report.source import word as wordfile
 
     docx = fx.pandoc_article(tmp_path)
     monkeypatch.setattr(wordfile, "MAX_FILE", 4096)
@@ -426,7 +427,7 @@ def test_usage_errors(tmp_path):
 
 
 def test_without_the_extra_it_says_how_to_install(tmp_path, monkeypatch, capsys):
-    from report import cli
+    from report.commands import cli
 
     monkeypatch.setitem(sys.modules, "pypandoc", None)  # `import pypandoc` fails as if not installed
     docx = tmp_path / "any.docx"

@@ -44,11 +44,11 @@ def enabled() -> bool:
     return os.environ.get(SWITCH, "1") != "0" and tested("weasyprint")
 
 
-from .boxes import layout_libraries, page_box  # noqa: E402
-from .fonts import font_dates  # noqa: E402
-from .images import ImageSizeChanged, swap_images  # noqa: E402
-from .libraries import import_weasyprint  # noqa: E402
-from .cmyk import to_press  # noqa: E402
-from .tagging import finish_tags  # noqa: E402
+from report.internals.boxes import layout_libraries, page_box  # noqa: E402
+from report.internals.fonts import font_dates  # noqa: E402
+from report.internals.images import ImageSizeChanged, swap_images  # noqa: E402
+from report.internals.libraries import import_weasyprint  # noqa: E402
+from report.internals.cmyk import to_press  # noqa: E402
+from report.internals.tagging import finish_tags  # noqa: E402
 
 __all__ = ["SWITCH", "TESTED", "ImageSizeChanged", "enabled", "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "page_box", "swap_images", "tested", "to_press"]

@@ -6,7 +6,7 @@ and figure placement are about positions.
 
 from __future__ import annotations
 
-from ..errors import BuildError
+from report.errors import BuildError
 
 
 def page_box(page):
@@ -23,7 +23,7 @@ def layout_libraries(cache=None) -> str:
     """The versions of the C libraries that break the lines (Pango, HarfBuzz): part of what a
     kept layout is named by. WeasyPrint binds them as `weasyprint.text.ffi`; no public API
     names them. (WeasyPrint is imported the way the build imports it: `cache` as for layout.)"""
-    from .libraries import import_weasyprint
+    from report.internals.libraries import import_weasyprint
 
     import_weasyprint(cache)
     from weasyprint.text.ffi import harfbuzz, pango

@@ -4,7 +4,7 @@ WeasyPrint 70 writes CSS and SVG colours as DeviceRGB (`r g b rg`). Here, before
 written (so it is written once and stays reproducible):
 
 - every `rg`/`RG` in every content stream (pages, forms, patterns) becomes `k`/`K` with the
-  series' CMYK (`report.press`), transparency groups blend in DeviceCMYK;
+  series' CMYK (`report.series.press`), transparency groups blend in DeviceCMYK;
 - pictures and shadings left in DeviceRGB are tagged as sRGB (ICC-based colour, which PDF/X-4
   allows and the press converts with the output intent);
 - the output intent is the FOGRA39 profile, identified as the ICC registry names it;
@@ -35,15 +35,15 @@ def _ref(reference) -> int | None:
 
 
 def to_press(press):
-    """The finisher for `press` (a `report.press.Press`)."""
+    """The finisher for `press` (a `report.series.press.Press`)."""
 
     def finish(document, pdf) -> None:
         import pydyf
 
-        from . import tested
+        from report.internals import tested
 
         if not tested("weasyprint"):
-            from ..errors import BuildError
+            from report.errors import BuildError
             import weasyprint
             raise BuildError(f"--format print needs WeasyPrint 70 to write CMYK; this is {weasyprint.__version__}")
         srgb = None
@@ -86,7 +86,7 @@ def to_press(press):
 
         profile = pydyf.Stream([press.profile.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
         pdf.add_object(profile)
-        from .. import press as press_mod
+        from report.series import press as press_mod
         intent = pydyf.Dictionary({
             "Type": "/OutputIntent", "S": "/GTS_PDFX",
             "OutputConditionIdentifier": pydyf.String(press_mod.CONDITION),

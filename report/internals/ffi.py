@@ -17,8 +17,8 @@ run, its `ffi` is the real FFI object, so nothing goes through the stand-in afte
 
 from __future__ import annotations
 
+import ast
 import contextlib
-import hashlib
 import importlib.abc
 import importlib.util
 import io
@@ -26,30 +26,50 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..output import write_cache
+from report import cache as kept
 
 TARGET = "weasyprint.text.ffi"
 FOLDER = "weasyprint-ffi"  # under the cache folder
 
 
 def _module_file(cache: Path, source: str) -> Path:
-    import cffi
-
-    digest = hashlib.sha256("\0".join((source, cffi.__version__, sys.version)).encode()).hexdigest()
+    digest = kept.fingerprint("cffi-declarations", [source, sys.version])
     return cache / FOLDER / f"_wp_ffi_{digest[:24]}.py"
 
 
 def _load(path: Path):
-    """The FFI object of an emitted module, or None where it is missing or unreadable."""
-    if not path.is_file():
+    """The FFI object of an emitted module, or None where it is missing or not what cffi writes.
+
+    The module is read as data, never run: cffi writes `import _cffi_backend` and one call
+    `ffi = _cffi_backend.FFI('name', _version=…, _types=b'…', …)` whose arguments are literals.
+    Those literals are checked and handed to `_cffi_backend.FFI` here, so a file put into the
+    cache folder by someone else can at most fail to parse (and is then made again)."""
+    source = kept.read(path)
+    if source is None:
         return None
     try:
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.ffi
-    except Exception:  # a damaged file: parse as usual, and write it again
+        args, kwargs = _literal_call(ast.parse(source))
+        import _cffi_backend
+
+        return _cffi_backend.FFI(*args, **kwargs)
+    except Exception:  # not what cffi writes: parse as usual, and write it again
         return None
+
+
+def _literal_call(tree: ast.Module) -> tuple[list, dict]:
+    """The literal arguments of `ffi = _cffi_backend.FFI(...)`, the module's one statement
+    besides `import _cffi_backend`; ValueError for anything else."""
+    body = list(tree.body)
+    if (len(body) != 2 or not isinstance(body[0], ast.Import)
+            or [a.name for a in body[0].names] != ["_cffi_backend"] or not isinstance(body[1], ast.Assign)):
+        raise ValueError("not an emitted cffi module")
+    call = body[1].value
+    if (not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute)
+            or not isinstance(call.func.value, ast.Name) or call.func.value.id != "_cffi_backend"
+            or call.func.attr != "FFI" or [t.id for t in body[1].targets if isinstance(t, ast.Name)] != ["ffi"]):
+        raise ValueError("not an emitted cffi module")
+    return ([ast.literal_eval(a) for a in call.args],
+            {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg is not None})
 
 
 def _emit(ffi, path: Path) -> None:
@@ -60,7 +80,7 @@ def _emit(ffi, path: Path) -> None:
             target = Path(folder) / path.name
             with contextlib.redirect_stdout(io.StringIO()):  # cffi prints "generating …"
                 ffi.emit_python_code(str(target))
-            write_cache(path, target.read_bytes())
+            kept.write(path, target.read_bytes())
     except OSError:  # a cache that cannot be written costs speed, not the build
         pass
 

@@ -1,0 +1,176 @@
+"""The cache folder: what a build keeps to go faster next time, never a reason for other bytes.
+
+Every key is made by `fingerprint` from everything the kept value depends on: the values the
+caller names (a chart's data and style, a document's HTML), the bytes of the files it names
+(fonts, stylesheets, pictures: by content, not by name or date), the code of the whole `report`
+package, the versions of the libraries that draw and lay out, and for a language the locale
+data Babel formats it with. The code is hashed as a package, not as a list of files, so a
+module that moves or is added cannot be forgotten: any change to the builder starts every
+cache afresh, which costs one cold build and can never give stale bytes.
+
+Entries are read and written by `read` and `write` only. Each entry carries the digest of its
+payload, checked when it is read: a truncated, damaged or foreign entry is dropped and made
+again. A folder that cannot be read or written costs speed only: one notice, then the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# Libraries whose version changes what a cached value holds (layout, drawing, numbers, hyphens).
+LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pyphen", "matplotlib",
+             "babel", "jinja2", "markdown-it-py", "mdit-py-plugins", "segno", "pillow", "cffi")
+MAGIC = b"report-cache 1 "
+
+
+def folder() -> Path:
+    """`REPORT_CACHE_DIR`, else the user's cache folder (XDG)."""
+    if os.environ.get("REPORT_CACHE_DIR"):
+        return Path(os.environ["REPORT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "report-builder"
+
+
+_code: str | None = None
+_versions: str | None = None
+_files: dict[tuple, str] = {}
+
+
+def code_digest() -> str:
+    """The digest of every file of the `report` package (its code, catalogues, font configuration)."""
+    global _code
+    if _code is None:
+        digest = hashlib.sha256()
+        for path in sorted(PACKAGE.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+        _code = digest.hexdigest()
+    return _code
+
+
+def library_versions() -> str:
+    """The installed versions of `LIBRARIES`, read once per process from their metadata."""
+    global _versions
+    if _versions is None:
+        found = []
+        for name in LIBRARIES:
+            try:
+                found.append(f"{name}={distribution(name).version}")
+            except PackageNotFoundError:
+                found.append(f"{name}=none")
+        _versions = ";".join(found + [f"python={sys.version_info[0]}.{sys.version_info[1]}"])
+    return _versions
+
+
+def file_digest(path: Path) -> str:
+    """The digest of a file's bytes. Remembered while the file is unchanged on disk: a file
+    replaced in place (a new font during --watch) has another size, date or inode, and is read again."""
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+    if key not in _files:
+        _files[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _files[key]
+
+
+def language_data(lang: str) -> str:
+    """The digest of the Babel locale data a language is formatted with (and its parents')."""
+    from importlib.resources import files
+
+    data = files("babel") / "locale-data"
+    names, tag = [], (lang or "en").replace("-", "_")
+    while tag:
+        names.append(tag)
+        tag = tag.rpartition("_")[0]
+    names.append("root")
+    parts = []
+    for name in names:
+        path = Path(str(data / f"{name}.dat"))
+        if path.is_file():
+            parts.append(f"{name}:{file_digest(path)}")
+    return ";".join(parts)
+
+
+def fingerprint(kind: str, values=(), *, files=(), languages=()) -> str:
+    """The key of a cached value of `kind`: made from `values` (anything JSON can write, in a
+    stable order), the content of `files`, the Babel data of `languages`, the package's code
+    and the library versions."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([kind, values], sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    for path in files:
+        digest.update(f"\0file\0{file_digest(path)}".encode())
+    for lang in languages:
+        digest.update(f"\0lang\0{lang}\0{language_data(lang)}".encode())
+    digest.update(f"\0code\0{code_digest()}\0libraries\0{library_versions()}".encode())
+    return digest.hexdigest()
+
+
+_told = False
+
+
+def _notice(what: str, exc: OSError) -> None:
+    """Once a process: the cache folder could not be used, so the build goes on without it."""
+    global _told
+    if not _told:
+        _told = True
+        print(f"notice: the cache folder cannot be {what} ({exc.strerror or exc}); building without it",
+              file=sys.stderr)
+
+
+def read(path: Path) -> bytes | None:
+    """A kept entry's payload, or None: absent, unreadable, or not what was written (dropped)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if not isinstance(exc, (NotADirectoryError, IsADirectoryError)):
+            _notice("read", exc)
+        return None
+    head, _, payload = data.partition(b"\n")
+    if head.startswith(MAGIC) and head[len(MAGIC):].decode("ascii", "replace") == hashlib.sha256(payload).hexdigest():
+        return payload
+    try:
+        Path(path).unlink()  # damaged or foreign: made again by this build
+    except OSError:
+        pass
+    return None
+
+
+def write(path: Path, payload: bytes) -> None:
+    """Keep `payload` at `path`, atomically; a folder that cannot be written costs speed only."""
+    path = Path(path)
+    data = MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError as exc:
+        _notice("written", exc)
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if not isinstance(exc, OSError):
+            raise
+        _notice("written", exc)
+
+
+def forget() -> None:
+    """Forget what this process remembered (file digests, code and versions): a new process."""
+    global _code, _versions, _told
+    _code = _versions = None
+    _told = False
+    _files.clear()

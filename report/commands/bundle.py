@@ -1,0 +1,259 @@
+"""An event reader (`--bundle reader.yaml`): a cover, contents, then every document.
+
+Each document is laid out in its own series style, so documents are laid out separately
+and their pages bound into one PDF. Page numbers run across the whole reader: each part is
+laid out knowing the page it starts on (CSS `counter-reset: page`) and the reader's total,
+which takes two layouts of the parts — page breaks never depend on the footer's text, so
+the second layout only changes the numbers. Each document opens on a right-hand page, after a
+blank one where needed, and the cover's back is blank (the reader series' `break-after: right`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from markupsafe import Markup
+
+from report.source import document as content
+from report import languages as i18n
+from report import pipeline
+from report.render import context as render
+from report.render import sandbox
+from report.series import resolve as series_mod
+from report.render import typeset
+from report.source import yamlload
+from report.errors import BuildError, ContentErrors, Problems, display_path, quote
+from report.layout.floats import settle
+from report.model import Html
+from report.source.schemas import READER
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    authors: str
+    series_label: str
+    anchor: str
+    page: int | None = None  # first page in the reader
+
+
+@dataclass(frozen=True)
+class Reader:
+    path: Path
+    title: str
+    subtitle: str | None
+    date: str | None
+    date_text: str | None
+    series_id: str
+    documents: tuple[Path, ...]
+    entries: tuple[Entry, ...] = ()
+    lang: str = "en"  # of the cover and contents; each document keeps its own
+
+
+def load(path: Path, problems: Problems, found: list | None = None) -> Reader | None:
+    """The reader file checked; `found` receives the document folders it lists, even when the
+    file has problems, so that the documents' problems are reported in the same run."""
+    found = [] if found is None else found
+    data = content.load_yaml_file(path, problems, "its folder")
+    if data is content.FAILED:
+        return None
+    if not isinstance(data, yamlload.Marked):
+        problems.add(path, "a reader file must be a mapping with title and documents", 1)
+        return None
+    before = len(problems)
+    READER.check(data, lambda field, message, pos: problems.add(path, message, pos[0], pos[1], field), (1, None))
+    folders = []
+    docs = data.get("documents")
+    for i, item in enumerate(docs if isinstance(docs, list) else ()):
+        if isinstance(item, str):  # other items: reported by the check
+            folder = (path.parent / item)
+            if not (folder / "document.md").is_file():
+                line, col = docs.item_pos[i]
+                problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
+                continue
+            folders.append(folder)
+    found.extend(folders)  # checked by the caller even when this file has problems: all at once
+    if len(problems) > before:
+        return None
+    from report.model import Document
+    values = READER.values(data)
+    when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
+                    date=values["date"], lang=values["lang"])
+    return Reader(path, values["title"], values["subtitle"], values["date"], render.date_text(when),
+                  values["series"], tuple(folders), lang=values["lang"])
+
+
+def _prefix_ids(html: str, prefix: str) -> str:
+    """Ids unique across the bound documents: every document has an #executive-summary."""
+    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', html)
+    return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', html)
+
+
+def _numbering_css(first_page: int, total: int, labels: i18n.Labels | None = None) -> str:
+    # The reader's page numbers: start where this part starts, count to the reader's end, in the
+    # part's own language.
+    return f"@page :first {{ counter-reset: page {first_page}; }}\n" + i18n.page_css(labels or i18n.Labels(), total)
+
+
+def output_name(path: Path) -> str:
+    """`events/stockholm-2024/reader.yaml` → `stockholm-2024`: a reader is named after its event's
+    folder; a file with another name (`stockholm.yaml`) after itself."""
+    return path.resolve().parent.name if path.stem == "reader" else path.stem
+
+
+def prepare(path: Path, options: pipeline.Options):
+    """Every check of a reader and its documents, all problems at once: (reader, series, parts)."""
+    problems = Problems()
+    folders: list[Path] = []
+    reader = load(path, problems, folders)
+    roots = series_mod.series_roots(options.style_roots)
+    cover_series = None
+    if reader is not None:
+        cover_series = series_mod.resolve(reader.series_id, problems, roots, (str(path), None))
+    if cover_series is not None:
+        before = len(problems)
+        series_mod.require_template(cover_series, "reader.html", problems,
+                                    "--bundle sets the reader's cover and contents with it")
+        if len(problems) == before:
+            sandbox.problems(render.environment(cover_series.template_dirs), cover_series.template_dirs,
+                             "reader.html", problems)
+    parts = []
+    for folder in folders:
+        try:
+            parts.append(pipeline.prepare(folder, options))
+        except ContentErrors as exc:
+            problems.extend(exc.errors)
+    problems.raise_if_any()
+    return reader, cover_series, parts
+
+
+def check(path: Path, options: pipeline.Options) -> None:
+    prepare(path, options)
+
+
+def build(path: Path, options: pipeline.Options) -> pipeline.Built:
+    """The reader in each PDF format asked for (pdf, print): every one written, or none."""
+    from report.outputs import files as output
+
+    reader, cover_series, parts = prepare(path, options)
+    htmls, entries = [], []
+    for n, prepared in enumerate(parts, 1):
+        figs = pipeline.figures(prepared, options)
+        html = pipeline.html_for(prepared, figs, web=False, cache=options.cache)
+        htmls.append(Html(_prefix_ids(html.text, f"d{n}-"), html.base_url, html.stylesheets, html.resources,
+                          html.lang, html.title, html.css))
+        doc = prepared.doc
+        entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors),
+                             i18n.edition(prepared.series, doc.lang).label, f"d{n}-document"))
+    files, report, failed = [], [], False
+    for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):
+        data, bound = _bind(path, reader, cover_series, parts, htmls, entries, options, fmt == "print")
+        target = options.out_dir / (output_name(path) + pipeline.SUFFIX[fmt])
+        files.append((target, data))
+        if options.preflight:  # the checks of one document, and a document starting on a left page
+            from report.outputs import preflight
+            found = preflight.check(bound, data, print_mode=fmt == "print")
+            report.append(preflight.format_report(found, display_path(target)))
+            failed = failed or bool(found)
+    return pipeline.Built(output.write_all(files), tuple(report), failed)
+
+
+def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool):
+    """(the reader's PDF bytes, the bound document) in one format."""
+    from report.layout import pages as pdf
+
+    def extra(series) -> tuple[str, ...]:
+        return _print(series, options) if print_mode else ()
+
+    def allowed(prepared):
+        return (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
+
+    def front(with_pages: list[int] | None, total: int):
+        listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
+                       for i, e in enumerate(entries))
+        env = render.environment(cover_series.template_dirs)
+        labels = i18n.labels_for(cover_series, reader.lang)
+        text = env.get_template("reader.html").render(
+            reader=Reader(**{**reader.__dict__, "entries": listed}), series=i18n.edition(cover_series, reader.lang),
+            ctx=_FrontContext(Markup(render.font_css(cover_series)), labels))
+        text = typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
+        html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, reader.lang,
+                    reader.title)
+        numbers = (i18n.page_css(labels, total),)
+        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), numbers + extra(cover_series),
+                          cache=options.cache)
+
+    # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
+    head = front(None, 0)
+    def lay_out(h, p, numbering=()):  # each document's figures placed as in a build of its own
+        # (the page numbers change no line: the second pass takes what the first settled on)
+        printing = extra(p.series)
+        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing))
+
+    counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
+    starts, blanks, total = recto_starts(len(head.pages), counts)
+    head = front(starts, total)
+    docs = [lay_out(h, p, (_numbering_css(s, total, i18n.labels_for(p.series, p.doc.lang)),))
+            for h, p, s in zip(htmls, parts, starts)]
+    from report.fonts import faces  # every face each part uses, its series gives
+    for document, series in [(head, cover_series)] + [(d, p.series) for d, p in zip(docs, parts)]:
+        faces.check(document, series)
+    # The blank verso before a document takes the size and print marks of the page it backs.
+    backs = [cover_series] + [p.series for p in parts[:-1]]
+    pages = list(head.pages)
+    for d, blank, back in zip(docs, blanks, backs):
+        pages += ([_blank_page(back, extra(back))] if blank else []) + list(d.pages)
+    if len(pages) != total:
+        raise BuildError("the reader's page count changed between layouts; please report this")
+    bound = head.copy(pages)
+    bound.metadata.title = reader.title
+    bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
+    press = None
+    if print_mode:
+        from report.series.press import press as press_colors
+        press = press_colors(cover_series, *(p.series for p in parts))
+    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
+
+
+def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:
+    """(first page of each document, whether a blank page goes before it, pages in all).
+
+    Every document opens on a right-hand page, an odd page number, as in a bound book: where
+    the part before ends on a right-hand page, a blank left-hand page comes between."""
+    starts, blanks, page = [], [], front + 1
+    for count in counts:
+        blanks.append(page % 2 == 0)
+        page += page % 2 == 0
+        starts.append(page)
+        page += count
+    return starts, blanks, page - 1
+
+
+# A blank verso has no running head, no folio: nothing at all.
+BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}" for box in (
+    "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }\n"
+    for sel in ("", ":first", ":left", ":right"))
+
+
+def _blank_page(series, print_css: tuple[str, ...]):
+    from report.layout import pages as pdf
+
+    html = Html(f"<!DOCTYPE html><html><head><style>{render.font_css(series)}</style></head><body></body></html>",
+                series_mod.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
+    (page,) = pdf.layout(html, series.folders + (series_mod.TEMPLATES,), (BLANK_CSS,) + print_css).pages
+    return page
+
+
+def _print(series, options) -> tuple[str, ...]:
+    if "print" not in options.formats:
+        return ()
+    return (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
+
+
+@dataclass(frozen=True)
+class _FrontContext:
+    font_css: str
+    labels: i18n.Labels = i18n.Labels()

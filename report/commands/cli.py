@@ -1,0 +1,220 @@
+"""The command line: parse arguments, run the pipeline, map problems to exit codes.
+
+Exit status: 0 built; 1 the content or a style is wrong (every problem printed as
+`path:line: what is wrong`), or `--preflight --strict` found a problem; 2 the command line
+is wrong; 3 an internal error (a bug). Paths written go to stdout, one a line; progress and
+problems go to stderr. Nothing heavy is imported before it is needed: `--help` and `--check`
+never load WeasyPrint or matplotlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from report.errors import display_path
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+FORMATS = ("pdf", "print", "html")
+# WeasyPrint 70's variants (weasyprint.pdf.VARIANTS), named here so that `--help` stays light
+PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u",
+                "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
+                "pdf/x-5g", "debug")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build document folders (Markdown + YAML) into PDFs in their series' house style.",
+        epilog="Exit status: 0 built; 1 the content or a style is wrong (or --preflight --strict "
+               "found a problem); 2 the command line is wrong; 3 internal error.")
+    p.add_argument("folders", nargs="*", type=Path, metavar="DOC_FOLDER",
+                   help="document folders to build (default: every folder under data/ with a document.md)")
+    p.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
+    p.add_argument("--format", default="pdf", metavar="LIST",
+                   help="comma list of: pdf (screen PDF, default), print (bleed and crop marks, "
+                        "<stem>.print.pdf), html (web page, <stem>.html)")
+    p.add_argument("--series", metavar="ID", help="build with this series instead of the one in the front matter")
+    p.add_argument("--styles", type=Path, action="append", default=[], metavar="DIR",
+                   help="another folder of series, searched before styles/ (repeatable)")
+    p.add_argument("--pdf-variant", metavar="NAME", default=None,
+                   help="PDF variant passed to WeasyPrint, e.g. pdf/a-3b (default: pdf/ua-1, tagged)")
+    p.add_argument("--check", action="store_true", help="validate only; write nothing")
+    p.add_argument("--low-memory", action="store_true",
+                   help="keep chart drawing and page layout apart: peak memory near WeasyPrint's own, "
+                        "slower first builds (automatic when under 1 GiB is free)")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="build up to N documents at once (default: one per processor core)")
+    p.add_argument("--preflight", action="store_true",
+                   help="after building, check each PDF as a print shop would and list each problem")
+    p.add_argument("--strict", action="store_true", help="with --preflight: any problem makes the exit status 1")
+    p.add_argument("--bundle", type=Path, metavar="FILE",
+                   help="build an event reader from FILE (reader.yaml): cover, contents, every document")
+    p.add_argument("--watch", action="store_true",
+                   help="rebuild whenever a document, its charts, a style, a template or a series changes")
+    p.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
+                   help="with --watch: serve the web version on localhost:PORT (default 8000) and reload "
+                        "the browser after each rebuild")
+    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE.docx",
+                   help="turn a Word file into a document folder (data/<slug>/, or --into), then exit; "
+                        "needs: pip install -e '.[import]'")
+    p.add_argument("--into", type=Path, metavar="FOLDER", help="with --import: the folder to write")
+    p.add_argument("--force", action="store_true", help="with --import: replace the folder if it exists")
+    p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
+    p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
+    p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
+                   help="with --new-series: the parent series (default: sceeus-commentary)")
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loud.add_argument("-v", "--verbose", action="store_true", help="print more, and tracebacks of internal errors")
+    return p
+
+
+def data_root() -> Path:
+    from report.series.resolve import ROOT
+    return Path("data") if Path("data").is_dir() else ROOT / "data"
+
+
+def data_folders() -> list[Path]:
+    return sorted(p.parent for p in data_root().glob("*/document.md"))
+
+
+def import_word(args, p) -> int:
+    if args.folders or args.bundle or args.watch or args.check:
+        p.error("--import takes no document folders, --bundle, --watch or --check")
+    if not args.import_file.is_file():
+        p.error(f"--import: no such file: {args.import_file}")
+    from report.commands.import_word import run
+    return run(args.import_file, args.into, args.force, args.series, tuple(args.styles), args.quiet)
+
+
+def list_series(roots: tuple[Path, ...]) -> int:
+    from report.errors import Problems
+    from report.series.resolve import BASE, known_series, resolve
+
+    for series_id in sorted(known_series(roots)):
+        if series_id == BASE:
+            continue
+        problems = Problems()
+        series = resolve(series_id, problems, roots)
+        if series is None:
+            print(f"{series_id:28} (broken: {problems[0]})")
+        else:
+            print(f"{series_id:28} {series.name:32} extends {' → '.join(series.chain[1:])}")
+    return EXIT_OK
+
+
+def new_series(args, p) -> int:
+    from report.commands.new_series import new_series as scaffold
+    from report.series.resolve import SERIES_ID, STYLES, known_series, series_roots
+
+    roots = series_roots(tuple(args.styles))
+    if not SERIES_ID.match(args.new_series):
+        p.error(f"--new-series: {args.new_series!r} is not a series id (lowercase letters, digits, '-')")
+    if args.new_series in known_series(roots):
+        p.error(f"--new-series: the series '{args.new_series}' exists already")
+    if args.extends not in known_series(roots):
+        p.error(f"--extends: unknown series '{args.extends}'")
+    root = args.styles[0] if args.styles else STYLES
+    for path in scaffold(args.new_series, args.extends, root):
+        print(display_path(path))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    for folder in args.styles:
+        if not folder.is_dir():
+            p.error(f"--styles: no such folder: {folder}")
+    if args.list_series:
+        from report.series.resolve import series_roots
+        return list_series(series_roots(tuple(args.styles)))
+    if args.new_series:
+        return new_series(args, p)
+    if args.import_file is not None:
+        return import_word(args, p)
+    if args.into is not None or args.force:
+        p.error("--into and --force go with --import")
+
+    formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        p.error(f"--format: unknown format {', '.join(unknown) or '(empty)'}; choose from {', '.join(FORMATS)}")
+    if args.jobs is not None and args.jobs < 1:
+        p.error("--jobs must be 1 or more")
+    if args.pdf_variant is not None and args.pdf_variant not in PDF_VARIANTS:
+        p.error(f"--pdf-variant: unknown variant {args.pdf_variant!r}; choose from {', '.join(PDF_VARIANTS)}")
+    if args.strict and not args.preflight:
+        p.error("--strict goes with --preflight")
+    if args.preflight and not ({"pdf", "print"} & set(formats)):
+        p.error("--preflight checks PDFs: add pdf or print to --format")
+    for folder in args.folders:
+        if not folder.is_dir():
+            p.error(f"no such folder: {folder}")
+    if args.bundle is not None and (args.folders or args.watch):
+        p.error("--bundle takes no document folders or --watch")
+    if args.bundle is not None and "html" in formats:
+        p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
+    if args.bundle is not None and not os.path.lexists(args.bundle):  # a pipe or a link: refused when read
+        p.error(f"--bundle: no such file: {args.bundle}")
+    folders = [args.bundle] if args.bundle else (args.folders or data_folders())
+    if not folders:
+        p.error("no document folders given and none found under data/")
+
+    from report.commands import batch
+    from report import workers as helpers
+    from report import pipeline
+
+    free = None if args.low_memory else helpers.available_bytes()
+    short = helpers.memory_is_short(free)  # low-memory mode chosen for the user: say so below
+    options = pipeline.Options(
+        out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
+        pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,
+        low_memory=args.low_memory or short,
+        progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)
+    jobs = args.jobs or batch.jobs_default()
+    if short and not (args.quiet or args.check):
+        print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
+              file=sys.stderr)
+
+    def started(folder: Path) -> None:
+        if not args.quiet and not args.check:
+            print(f"building {display_path(folder)} …", file=sys.stderr, flush=True)
+
+    if args.serve is not None and not args.watch:
+        p.error("--serve goes with --watch")
+    if args.watch and args.check:
+        p.error("--watch builds on every change; it does not go with --check")
+    if args.watch:
+        from report.commands import watch
+        return watch.run(folders, options, serve_port=args.serve, quiet=args.quiet, verbose=args.verbose)
+
+    status = EXIT_OK
+    if args.bundle:
+        started(args.bundle)
+        outcomes = iter([batch.bundle(args.bundle, options, args.verbose, args.check)])
+    else:
+        outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
+    try:
+        for outcome in outcomes:
+            for path in outcome.written:
+                print(display_path(path), flush=True)
+            for line in outcome.problems:
+                print(line, file=sys.stderr)
+            for line in outcome.preflight:
+                print(line, file=sys.stderr if outcome.preflight_failed else sys.stdout)
+            if outcome.internal:
+                print(outcome.internal, file=sys.stderr)
+                status = EXIT_INTERNAL
+            elif outcome.problems or (args.strict and outcome.preflight_failed):
+                status = max(status, EXIT_CONTENT)
+            elif not args.quiet:
+                verb = "ok" if args.check else f"built in {outcome.seconds:.1f} s"
+                print(f"{display_path(outcome.folder)}: {verb}", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        print("interrupted; earlier output is untouched", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return status

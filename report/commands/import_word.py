@@ -1,0 +1,795 @@
+"""A guest author's Word file → a document folder: `python build.py --import FILE.docx`.
+
+Pandoc reads the .docx (every word, footnote and endnote, list, table, link and picture) and
+writes the Markdown; between the two, this module reshapes Pandoc's document tree for the
+builder: the title, subtitle, byline and keywords go to the front matter, an Executive Summary
+and a Recommendations section become `summary` and `recommendations`, headings become `##` and
+`###`, tables become pipe tables, pictures go to `images/`, Word charts to `charts.yaml`. What the
+editor must supply is written as a `FILL IN:` placeholder, which `--check` lists; what did not
+carry over is reported line by line with its place in the Word file (see `wordfile`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from report.source.document import PLACEHOLDER
+from report.source.word import CHART_MARK, ChartData, Finding, WordFile, WordFileError, read
+
+INSTALL = "pip install -e '.[import]'"
+NEEDS = (f"--import needs Pandoc, which the optional extra 'import' installs (the pypandoc-binary "
+         f"wheel ships it): {INSTALL}")
+# --sandbox: Pandoc reads nothing but the file and fetches nothing (a .docx may link to the web).
+READ_OPTIONS = ["--sandbox", "--track-changes=accept"]
+# CommonMark as the builder reads it: footnotes, pipe tables, ~~strike~~, a picture alone in its
+# paragraph; never raw HTML (the builder would print it as text).
+WRITER = "commonmark+footnotes+pipe_tables+strikeout+implicit_figures-raw_html"
+WRITE_OPTIONS = ["--sandbox", "--wrap=auto", "--columns=100"]
+SUMMARY = re.compile(r"^(executive summary|summary|abstract|key (points|findings|takeaways)|in brief)$", re.I)
+RECOMMENDATIONS = re.compile(r"^((key |main |policy )?recommendations?( for .*| to .*)?|what should be done)$", re.I)
+BYLINE = re.compile(r"^by\s+(.+)$", re.I)
+SPLIT = "XREPORTSPLITX"
+PICTURE_FORMATS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+CONVERTIBLE = {".bmp", ".tif", ".tiff"}  # Pillow (a matplotlib dependency) turns these into PNG
+
+
+class ConverterMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Folder:
+    """What will be written: document.md, its pictures and charts, and the report."""
+
+    slug: str
+    document: str
+    images: tuple[tuple[str, bytes], ...]
+    charts_yaml: str | None
+    findings: tuple[Finding, ...]
+    placeholders: tuple[str, ...]  # the front-matter keys left for the editor
+
+
+@dataclass
+class _Front:
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    authors_from: str = ""
+    bios: dict[int, str] = field(default_factory=dict)  # author index → a note on the name, often the bio
+    keywords: list[str] = field(default_factory=list)
+    summary: str | None = None
+    recommendations: list[str] = field(default_factory=list)
+
+
+# --- Pandoc -------------------------------------------------------------------------------------
+
+def pandoc():
+    """The pypandoc module with a working pandoc, or ConverterMissing."""
+    try:
+        import pypandoc
+    except ImportError:
+        raise ConverterMissing(NEEDS) from None
+    try:
+        pypandoc.get_pandoc_version()
+    except OSError:
+        raise ConverterMissing(NEEDS + " (pypandoc is installed but finds no pandoc program)") from None
+    return pypandoc
+
+
+def _read_tree(data: bytes, media: Path) -> dict:
+    pypandoc = pandoc()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.docx"
+        source.write_bytes(data)
+        try:
+            text = pypandoc.convert_file(str(source), "json", format="docx",
+                                         extra_args=READ_OPTIONS + [f"--extract-media={media}"])
+        except RuntimeError as exc:
+            raise WordFileError(f"Pandoc cannot read it: {str(exc).strip()[:300]}") from None
+    return json.loads(text)
+
+
+def _write(tree: dict, blocks: list) -> str:
+    doc = {"pandoc-api-version": tree["pandoc-api-version"], "meta": {}, "blocks": blocks}
+    return pandoc().convert_text(json.dumps(doc), WRITER, format="json", extra_args=WRITE_OPTIONS)
+
+
+def _write_many(tree: dict, parts: list[list]) -> list[str]:
+    """Several bits of Markdown in one run of Pandoc, split again at a marker paragraph."""
+    if not parts:
+        return []
+    blocks: list = []
+    for part in parts:
+        blocks += part + [_para(SPLIT)]
+    text = _write(tree, blocks)
+    pieces = re.split(rf"^{SPLIT}$", text, flags=re.M)
+    return [p.strip() for p in pieces[: len(parts)]]
+
+
+# --- the tree -----------------------------------------------------------------------------------
+
+def plain(node) -> str:
+    """The words of a Pandoc tree node, as one line."""
+    out: list[str] = []
+
+    def walk(n):
+        if isinstance(n, list):
+            for item in n:
+                walk(item)
+        elif isinstance(n, dict):
+            t = n.get("t")
+            if t == "Str":
+                out.append(n["c"])
+            elif t in ("Space", "SoftBreak", "LineBreak"):
+                out.append(" ")
+            elif t == "Note":
+                return
+            elif t in ("Code", "Math"):
+                out.append(n["c"][1])
+            elif "c" in n:
+                walk(n["c"])
+    walk(node)
+    return " ".join("".join(out).split())
+
+
+def _para(text: str) -> dict:
+    return {"t": "Para", "c": [{"t": "Str", "c": text}]}
+
+
+def _meta_text(meta: dict, key: str) -> list[str]:
+    value = meta.get(key)
+    if value is None:
+        return []
+    if value["t"] == "MetaList":
+        return [plain(v["c"]) for v in value["c"] if plain(v["c"])]
+    return [plain(value["c"])] if plain(value["c"]) else []
+
+
+def _meta_notes(meta: dict, key: str) -> list[list[str]]:
+    """For each item of a metadata field, the text of the notes attached to it."""
+    value = meta.get(key)
+    if value is None:
+        return []
+    items = value["c"] if value["t"] == "MetaList" else [value]
+    return [_notes(item["c"]) for item in items if plain(item["c"])]
+
+
+def _notes(node) -> list[str]:
+    found = []
+    if isinstance(node, list):
+        for n in node:
+            found += _notes(n)
+    elif isinstance(node, dict):
+        if node.get("t") == "Note":
+            return [plain(node["c"])]
+        found += _notes(node.get("c"))
+    return found
+
+
+def _contains(node, kind: str) -> bool:
+    if isinstance(node, list):
+        return any(_contains(n, kind) for n in node)
+    if isinstance(node, dict):
+        return node.get("t") == kind or _contains(node.get("c"), kind)
+    return False
+
+
+def _names(byline: str) -> list[str]:
+    parts = re.split(r"\s*(?:,|;|&|\band\b)\s*", byline)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+class _Reshape:
+    """Pandoc's tree of the Word file, reshaped for the builder (see the module's docstring)."""
+
+    def __init__(self, word: WordFile, tree: dict, media: Path):
+        self.word, self.tree, self.media = word, tree, media.resolve()  # where Pandoc put the pictures
+        self.findings: list[Finding] = list(word.findings)
+        self.front = _Front()
+        self.images: list[tuple[str, bytes]] = []
+        self.charts_used: list[ChartData] = []
+        self.summary_blocks: list | None = None
+        self.tables = 0
+        self.recommendation_blocks: list[list] | None = None
+
+    def note(self, where: str, what: str) -> None:
+        self.findings.append(Finding(where, what))
+
+    def run(self) -> list:
+        meta, blocks = self.tree["meta"], self.tree["blocks"]
+        front = self.front
+        titles = _meta_text(meta, "title")
+        front.title = titles[0] if titles else None
+        subtitles = _meta_text(meta, "subtitle")
+        front.subtitle = subtitles[0] if subtitles else None
+        front.authors = _meta_text(meta, "author")
+        front.authors_from = "the Author-styled paragraphs" if front.authors else ""
+        for i, notes in enumerate(_meta_notes(meta, "author")):
+            if notes:
+                front.bios[i] = " ".join(notes)
+        for key in ("title", "subtitle"):
+            for notes in _meta_notes(meta, key):
+                for note in notes:
+                    self.note(key, f"note on the {key} left out: {note[:60]!r}")
+        if "abstract" in meta:  # Abstract-styled paragraphs
+            abstract = meta["abstract"]
+            self.summary_blocks = abstract["c"] if abstract["t"] == "MetaBlocks" else [{"t": "Para", "c": abstract["c"]}]
+        blocks = self._title_from_heading(blocks)
+        blocks = self._byline(blocks)
+        if not front.authors and self.word.core_authors:
+            front.authors = list(self.word.core_authors)
+            front.authors_from = "the Word file's properties (File > Info: Author)"
+        front.keywords = list(self.word.core_keywords)
+        blocks = self._headings(blocks)
+        blocks = self._sections(blocks)
+        blocks = self._walk_blocks(blocks)
+        return blocks
+
+    def _title_from_heading(self, blocks: list) -> list:
+        """No Title-styled paragraph: the largest heading, when it opens the text and is the only one."""
+        if self.front.title:
+            return blocks
+        big = self.word.big_opening
+        first_text = next((i for i, b in enumerate(blocks) if plain(b)), None)
+        if big and first_text is not None and blocks[first_text]["t"] in ("Para", "Plain", "Header") \
+                and plain(blocks[first_text]) == big:
+            self.front.title = big
+            return blocks[:first_text] + blocks[first_text + 1:]
+        headers = [b for b in blocks if b["t"] == "Header"]
+        if not headers:
+            return blocks
+        top = min(h["c"][0] for h in headers)
+        first = next(i for i, b in enumerate(blocks) if b["t"] == "Header")
+        at_top = [h for h in headers if h["c"][0] == top]
+        opening = blocks[first]["c"][0] == top and all(b["t"] != "Header" for b in blocks[:first])
+        if len(at_top) == 1 and opening and len(headers) > 1 and plain(blocks[first]["c"][2]):
+            self.front.title = plain(blocks[first]["c"][2])
+            return blocks[:first] + blocks[first + 1:]
+        return blocks
+
+    def _byline(self, blocks: list) -> list:
+        """'By Jane Doe and John Roe' before the first heading: the authors."""
+        for i, block in enumerate(blocks):
+            if block["t"] == "Header":
+                break
+            if block["t"] in ("Para", "Plain"):
+                match = BYLINE.match(plain(block["c"]))
+                if match and len(match.group(1)) < 200:
+                    if not self.front.authors:
+                        self.front.authors = _names(match.group(1))
+                        self.front.authors_from = "the byline"
+                        notes = _notes(block["c"])
+                        if len(notes) == len(self.front.authors):  # a note on each name: its bio
+                            self.front.bios = dict(enumerate(notes))
+                        elif len(self.front.authors) == 1 and notes:
+                            self.front.bios = {0: " ".join(notes)}
+                        for note in notes if len(self.front.bios) != len(self.front.authors) else []:
+                            self.note("byline", f"note on the byline left out: {note[:60]!r}")
+                    return blocks[:i] + blocks[i + 1:]
+        return blocks
+
+    def _headings(self, blocks: list) -> list:
+        levels = sorted({b["c"][0] for b in blocks if b["t"] == "Header"})
+        if not levels:
+            return blocks
+        top = levels[0]
+        out = []
+        for block in blocks:
+            if block["t"] == "Header":
+                level, attr, inlines = block["c"]
+                if not plain(inlines):
+                    continue
+                new = min(level - top + 2, 3)
+                if level - top + 2 > 3:
+                    self.note(f"heading {plain(inlines)[:40]!r}",
+                              f"heading level {level} set as a subsection (###): the builder has two levels")
+                block = {"t": "Header", "c": [new, ["", [], []], inlines]}
+            out.append(block)
+        return out
+
+    def _sections(self, blocks: list) -> list:
+        """An Executive Summary or Recommendations section moves to the front matter."""
+        out: list = []
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            if block["t"] == "Header" and block["c"][0] == 2:
+                title = plain(block["c"][2]).rstrip(":")
+                end = next((j for j in range(i + 1, len(blocks))
+                            if blocks[j]["t"] == "Header" and blocks[j]["c"][0] <= 2), len(blocks))
+                content = blocks[i + 1:end]
+                where = f"section {title!r}"
+                if SUMMARY.match(title) and self.summary_blocks is None:
+                    if _contains(content, "Note") or _contains(content, "Image") or _contains(content, "Header"):
+                        self.note(where, "kept in the body: it holds notes, pictures or subheadings, which a "
+                                  "summary cannot; move its text into 'summary' by hand")
+                    elif content:
+                        self.summary_blocks = content
+                        i = end
+                        continue
+                if RECOMMENDATIONS.match(title) and self.recommendation_blocks is None:
+                    items = self._recommendation_items(content)
+                    if items is None:
+                        self.note(where, "kept in the body: it is not one list or a run of paragraphs (or "
+                                  "holds notes); copy each recommendation into 'recommendations' by hand")
+                    elif items:
+                        self.recommendation_blocks = items
+                        i = end
+                        continue
+            out.append(block)
+            i += 1
+        return out
+
+    def _recommendation_items(self, content: list) -> list | None:
+        if not content or _contains(content, "Note") or _contains(content, "Image") or _contains(content, "Header"):
+            return None
+        if len(content) == 1 and content[0]["t"] in ("BulletList", "OrderedList"):
+            items = content[0]["c"] if content[0]["t"] == "BulletList" else content[0]["c"][1]
+            return list(items)
+        if all(b["t"] in ("Para", "Plain") for b in content):
+            return [[b] for b in content]
+        return None
+
+    # one walk over every block: pictures, charts, tables, links
+    def _walk_blocks(self, blocks: list) -> list:
+        out = []
+        for block in blocks:
+            out.extend(self._block(block))
+        return out
+
+    def _block(self, block: dict) -> list:
+        t = block["t"]
+        if t == "Figure":
+            _attr, caption, content = block["c"]
+            images = self._images_in(content)
+            caption_text = plain(caption[1]) if caption[1] else ""
+            result = []
+            for image in images:
+                result.append(self._picture(image, caption_text or plain(image["c"][1])))
+            return result or self._walk_blocks(content)
+        if t in ("Para", "Plain"):
+            text = plain(block["c"])
+            match = re.fullmatch(CHART_MARK.format(r"(\d+)"), text)
+            if match:
+                return [self._chart(int(match.group(1)))]
+            images = [n for n in block["c"] if n.get("t") == "Image"]
+            if images:
+                rest = [n for n in block["c"] if n.get("t") != "Image"]
+                result = []
+                if plain(rest):
+                    result.append({"t": t, "c": self._inlines(rest)})
+                    self.note(f"picture {len(self.images) + 1}",
+                              "picture in a line of text set as a figure of its own after that paragraph")
+                for image in images:
+                    result.append(self._picture(image, plain(image["c"][1])))
+                return result
+            return [{"t": t, "c": self._inlines(block["c"])}]
+        if t == "Table":
+            return self._table(block)
+        if t in ("BlockQuote",):
+            return [{"t": t, "c": self._walk_blocks(block["c"])}]
+        if t == "BulletList":
+            return [{"t": t, "c": [self._walk_blocks(item) for item in block["c"]]}]
+        if t == "OrderedList":
+            return [{"t": t, "c": [block["c"][0], [self._walk_blocks(item) for item in block["c"][1]]]}]
+        if t == "Div":
+            return self._walk_blocks(block["c"][1])
+        if t == "Header":
+            return [{"t": t, "c": [block["c"][0], block["c"][1], self._inlines(block["c"][2])]}]
+        if t == "LineBlock":
+            return [{"t": "Para", "c": [i for line in block["c"] for i in line + [{"t": "LineBreak"}]][:-1]}]
+        return [block]
+
+    def _images_in(self, node) -> list:
+        found = []
+        if isinstance(node, list):
+            for n in node:
+                found += self._images_in(n)
+        elif isinstance(node, dict):
+            if node.get("t") == "Image":
+                return [node]
+            found += self._images_in(node.get("c"))
+        return found
+
+    def _inlines(self, inlines: list) -> list:
+        out = []
+        for node in inlines:
+            t = node.get("t")
+            if t == "Link":
+                attr, content, (target, title) = node["c"]
+                if target.startswith("#"):  # a bookmark in the Word file: nothing to point to here
+                    out.extend(self._inlines(content))
+                    continue
+                out.append({"t": "Link", "c": [["", [], []], self._inlines(content), [target, title]]})
+            elif t == "Note":
+                out.append({"t": "Note", "c": self._walk_blocks(node["c"])})
+            elif t == "Span":
+                out.extend(self._inlines(node["c"][1]))
+            elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+                out.append({"t": t, "c": self._inlines(node["c"])})
+            elif t == "Quoted":
+                out.append({"t": t, "c": [node["c"][0], self._inlines(node["c"][1])]})
+            elif t == "Image":  # inside a link, a table or a note: --check asks for it to stand alone
+                self.note(f"picture {len(self.images) + 1}", "picture inside a table, a link or a note: "
+                          "move it to a paragraph of its own")
+                out.append(self._picture(node, plain(node["c"][1]))["c"][0])
+            else:
+                out.append(node)
+        return out
+
+    def _picture(self, image: dict, caption: str) -> dict:
+        _attr, _alt, (target, _title) = image["c"]
+        source = Path(target).resolve()
+        if not (source.is_relative_to(self.media) and source.is_file()):
+            # A picture linked from the Word file (a web address, a path on the author's disk) is
+            # never fetched nor read: only what the file itself holds comes over.
+            self.note(f"picture {len(self.images) + 1}", "picture linked from the Word file, not stored in it: "
+                      "ask the author for it")
+            return _para(f"{PLACEHOLDER}: a picture linked from the Word file, not stored in it")
+        name = self._store_image(source)
+        text = caption.strip()
+        if not text:
+            text = f"{PLACEHOLDER}: a caption for picture {len(self.images)} (it is also its text alternative)"
+            self.note(f"picture {len(self.images)}", "picture without a caption or alt text: "
+                      f"a placeholder stands in images/{name}'s caption")
+        return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [{"t": "Str", "c": text}],
+                                                        [f"images/{name}", ""]]}]}
+
+    def _store_image(self, source: Path) -> str:
+        # Each showing gets a file of its own, even of one picture: the builder numbers each as a figure.
+        data = source.read_bytes()
+        suffix = source.suffix.lower()
+        number = len(self.images) + 1
+        if suffix in CONVERTIBLE and data:
+            from PIL import Image
+            with Image.open(io.BytesIO(data)) as picture:
+                buffer = io.BytesIO()
+                picture.save(buffer, "PNG")
+            data, suffix = buffer.getvalue(), ".png"
+        elif suffix not in PICTURE_FORMATS:
+            self.note(f"picture {number}", f"picture in {suffix or 'an unknown'} format, which PDFs "
+                      "cannot show: ask the author for it as PNG or JPEG (--check names the file)")
+        suffix = ".jpg" if suffix == ".jpeg" else suffix
+        name = f"picture-{number}{suffix}"
+        self.images.append((name, data))
+        return name
+
+    def _chart(self, number: int) -> dict:
+        chart = self.word.charts[number - 1] if number <= len(self.word.charts) else None
+        if chart is None or not chart.kind or not chart.series:
+            title = chart.title if chart and chart.title else f"chart {number}"
+            return _para(f"{PLACEHOLDER}: the chart {title!r} of the Word file, as a chart in charts.yaml")
+        self.charts_used.append(chart)
+        caption = chart.title or f"{PLACEHOLDER}: a caption for chart {number}"
+        return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [{"t": "Str", "c": caption}],
+                                                        [f"chart:chart-{number}", ""]]}]}
+
+    def _table(self, block: dict) -> list:
+        """Pipe tables hold one line per cell: each cell's blocks are joined, spans filled."""
+        attr, caption, colspecs, head, bodies, foot = block["c"]
+        width = len(colspecs)
+        self.tables += 1
+        cells = [cell for rows in [head[1], foot[1]] + [b[2] + b[3] for b in bodies] for _a, row in rows for cell in row]
+        if any(c[2] > 1 or c[3] > 1 or len(c[4]) > 1 or any(b["t"] not in ("Para", "Plain") for b in c[4])
+               for c in cells):
+            self.note(f"table {self.tables}", "merged cells, lists or several paragraphs in a cell: each cell "
+                      "is written on one line of a pipe table (merged cells repeat as empty ones); check it")
+        spans: dict[int, int] = {}  # column → rows still covered by a row span above
+
+        def flat(rows):
+            result = []
+            for _rattr, cells in rows:
+                line: list = []
+                queue = list(cells)
+                col = 0
+                while col < width:
+                    if spans.get(col, 0) > 0:
+                        spans[col] -= 1
+                        line.append([])
+                        col += 1
+                        continue
+                    if not queue:
+                        line.append([])
+                        col += 1
+                        continue
+                    _cattr, _align, rowspan, colspan, content = queue.pop(0)
+                    line.append(self._cell(content))
+                    for extra in range(col, col + colspan):
+                        if rowspan > 1:
+                            spans[extra] = rowspan - 1
+                    line.extend([] for _ in range(colspan - 1))
+                    col += colspan
+                result.append(line[:width])
+            return result
+
+        head_rows = flat(head[1])
+        body_rows = []
+        for body in bodies:
+            body_rows += flat(body[2]) + flat(body[3])
+        body_rows += flat(foot[1])
+        if not head_rows:
+            head_rows = [body_rows.pop(0)] if body_rows else [[[] for _ in range(width)]]
+        elif len(head_rows) > 1:
+            body_rows = head_rows[1:] + body_rows
+            head_rows = head_rows[:1]
+
+        def row(cells):
+            return [["", [], []], [[["", [], []], {"t": "AlignDefault"}, 1, 1,
+                                    [{"t": "Plain", "c": c}] if c else []] for c in cells]]
+
+        table = {"t": "Table", "c": [["", [], []], [None, []],
+                                     [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(width)],
+                                     [["", [], []], [row(head_rows[0])]],
+                                     [[["", [], []], 0, [], [row(r) for r in body_rows]]],
+                                     [["", [], []], []]]}
+        before = [{"t": "Para", "c": self._inlines(b["c"])} for b in caption[1] if b["t"] in ("Para", "Plain")]
+        return before + [table]
+
+    def _cell(self, content: list) -> list:
+        inlines: list = []
+        for block in self._walk_blocks(content):
+            parts = self._cell_inlines(block)
+            if parts:
+                if inlines:
+                    inlines.append({"t": "Space"})
+                inlines += parts
+        return [{"t": "Space"} if n.get("t") in ("SoftBreak", "LineBreak") else n for n in inlines]
+
+    def _cell_inlines(self, block: dict) -> list:
+        t = block["t"]
+        if t in ("Para", "Plain", "Header"):
+            return block["c"][2] if t == "Header" else block["c"]
+        if t in ("BulletList", "OrderedList"):
+            items = block["c"] if t == "BulletList" else block["c"][1]
+            out: list = []
+            for n, item in enumerate(items, 1):
+                mark = "•" if t == "BulletList" else f"{n}."
+                out += [{"t": "Str", "c": mark}, {"t": "Space"}]
+                for b in item:
+                    out += self._cell_inlines(b) + [{"t": "Space"}]
+            return out
+        if t in ("BlockQuote", "Div"):
+            blocks = block["c"] if t == "BlockQuote" else block["c"][1]
+            return [i for b in blocks for i in self._cell_inlines(b) + [{"t": "Space"}]]
+        return [{"t": "Str", "c": plain(block)}] if plain(block) else []
+
+
+# --- the folder ---------------------------------------------------------------------------------
+
+def convert(path: Path, series=None, series_required: tuple[str, ...] | None = None) -> Folder:
+    """The document folder's content for a Word file; WordFileError when it cannot be imported."""
+    pandoc()  # before anything else: without the extra, say so first
+    word = read(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = _read_tree(word.prepared, Path(tmp))
+        shape = _Reshape(word, tree, Path(tmp))
+        body_blocks = shape.run()
+        body = _write(tree, body_blocks)  # alone: its notes are written at its end
+        parts = [shape._walk_blocks(shape.summary_blocks)] if shape.summary_blocks is not None else []
+        parts += [shape._walk_blocks(item) for item in shape.recommendation_blocks or []]
+        texts = _write_many(tree, parts)
+    summary = texts[0] if shape.summary_blocks is not None else None
+    recommendations = texts[1 if summary is not None else 0:]
+    front = shape.front
+    front.summary = summary
+    front.recommendations = recommendations
+    if not body.strip():
+        raise WordFileError("the document holds no text for the body once its title and summary are taken out")
+    document, placeholders = front_matter(front, word, series, series_required, shape.findings)
+    charts = charts_yaml(shape.charts_used) if shape.charts_used else None
+    slug = slugify(front.title or "") or slugify(path.stem) or "imported"
+    findings = sorted(shape.findings, key=_place)
+    return Folder(slug, document + "\n" + body.rstrip() + "\n", tuple(shape.images), charts,
+                  tuple(findings), placeholders)
+
+
+def _place(finding: Finding) -> tuple:
+    """Report order: the text's paragraphs in order, then notes, then the rest as found."""
+    match = re.match(r"(paragraph|footnote|endnote) (\d+)", finding.where)
+    kinds = {"paragraph": 0, "footnote": 1, "endnote": 2}
+    return (kinds[match[1]], int(match[2])) if match else (3, 0)
+
+
+def _scalar(text: str) -> str:
+    """A YAML string: plain when safe, else double-quoted (JSON's quoting is valid YAML)."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ,.'’()/–-]*", text) and not text.endswith(" ") and ": " not in text \
+            and yaml.safe_load(text) == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _block_scalar(text: str, indent: str) -> str:
+    """Multi-line Markdown as a YAML literal block (checked to read back the same)."""
+    literal = "|-\n" + "\n".join(indent + line if line else "" for line in text.split("\n"))
+    try:
+        if yaml.safe_load("k: " + literal)["k"] == text:
+            return literal
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def front_matter(front: _Front, word: WordFile, series, series_required, findings) -> tuple[str, tuple[str, ...]]:
+    lines = ["---", f"# Imported from {word.path.name} by 'python build.py --import'.",
+             f"# Fill in every '{PLACEHOLDER}' value; 'python build.py FOLDER --check' lists those left."]
+    if findings:
+        lines.append(f"# What did not carry over as it was ({len(findings)}); delete these lines once settled:")
+        lines += [f"#   {finding.where}: {finding.what}" for finding in sorted(findings, key=_place)]
+    left: list[str] = []
+
+    def hole(key: str, what: str) -> str:
+        left.append(key)
+        return json.dumps(f"{PLACEHOLDER}: {what}", ensure_ascii=False)
+
+    lines.append(f"series: {series}" if series else
+                 "series: " + hole("series", "the series id, e.g. sceeus-guest-commentary (python build.py --list-series)"))
+    lines.append("number: " + hole("number", "its number in the series (delete this line if it has none)"))
+    lines.append("year: " + hole("year", "the year of publication, e.g. 2025"))
+    if word.lang:
+        lines.append(f"lang: {word.lang}")
+    if front.title:
+        lines.append(f"title: {_scalar(front.title)}")
+    else:
+        hint = f"; its properties say {word.core_title!r}" if word.core_title else ""
+        lines.append("title: " + hole("title", f"the title (the Word file has no Title-styled paragraph{hint})"))
+    if front.subtitle:
+        lines.append(f"subtitle: {_scalar(front.subtitle)}")
+    lines.append("authors:")
+    if front.authors:
+        lines.append(f"  # from {front.authors_from}: check the names; add affiliation and bio")
+        for i, name in enumerate(front.authors):
+            lines.append(f"  - name: {_scalar(name)}")
+            if i in front.bios:
+                lines.append(f"    bio: {_scalar(front.bios[i])}  # the note on the name: check it")
+    else:
+        lines.append("  - name: " + hole("authors", "the author's name (the Word file names none)"))
+    lines.append("  #   affiliation: …")
+    lines.append("  #   bio: …          (Markdown)")
+    if front.keywords:
+        lines.append("keywords: [" + ", ".join(_scalar(k) for k in front.keywords) + "]")
+    required = series_required if series_required is not None else ("summary",)
+    if front.summary:
+        lines.append("summary: " + _block_scalar(front.summary, "  "))
+    elif "summary" in required:
+        why = "" if series else " (required by the SCEEUS series; delete for a series that does not need one)"
+        lines.append("summary: " + hole("summary", f"the Executive Summary, in Markdown{why}"))
+    if front.recommendations:
+        lines.append("recommendations:")
+        for item in front.recommendations:
+            lines.append("  - " + (_block_scalar(item, "    ") if "\n" in item else _scalar(item)))
+    elif "recommendations" in required:
+        lines.append("recommendations:")
+        lines.append("  - " + hole("recommendations", "the first recommendation"))
+    lines.append("---")
+    text = "\n".join(lines)
+    yaml.safe_load(text.strip("-\n").rsplit("\n---", 1)[0])  # what we wrote reads back
+    return text, tuple(left)
+
+
+def charts_yaml(charts: list[ChartData]) -> str:
+    out = ["# Charts rebuilt from the figures saved with the Word file's own charts.",
+           "# Check each one: its type, unit and source; see the README's 'Charts'."]
+    for chart in charts:
+        out.append(f"chart-{chart.number}:")
+        out.append(f"  type: {chart.kind}")
+        out.append("  x: [" + ", ".join(_scalar(x) if not re.fullmatch(r"-?\d+(\.\d+)?", x) else x
+                                        for x in chart.x) + "]")
+        out.append("  series:")
+        for name, values in chart.series:
+            shown = ", ".join("null" if v is None else (str(int(v)) if v == int(v) else repr(v)) for v in values)
+            out.append(f"    {_scalar(name)}: [{shown}]")
+        if chart.alt:
+            out.append(f"  alt: {_scalar(chart.alt)}")
+    text = "\n".join(out) + "\n"
+    yaml.safe_load(text)
+    return text
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0]
+    return slug
+
+
+def write(folder: Folder, target: Path, force: bool) -> list[Path]:
+    """Write the folder whole, or nothing: built beside the target, then renamed into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    old = None
+    try:
+        (staging / "document.md").write_text(folder.document, encoding="utf-8")
+        if folder.images:
+            (staging / "images").mkdir()
+            for name, data in folder.images:
+                (staging / "images" / name).write_bytes(data)
+        if folder.charts_yaml:
+            (staging / "charts.yaml").write_text(folder.charts_yaml, encoding="utf-8")
+        if target.exists():
+            if not force:
+                raise FileExistsError(target)
+            old = target.parent / f".{target.name}.old"
+            if old.exists():
+                shutil.rmtree(old)
+            target.rename(old)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and old.exists() and not target.exists():
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    written = [target / "document.md"]
+    written += [target / "images" / name for name, _ in folder.images]
+    if folder.charts_yaml:
+        written.append(target / "charts.yaml")
+    return written
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def run(source: Path, into: Path | None, force: bool, series: str | None, style_roots: tuple[Path, ...],
+        quiet: bool) -> int:
+    """`--import`: 0 written; 1 the Word file cannot be imported, the folder exists, or no Pandoc."""
+    import sys
+
+    from report.errors import display_path
+
+    def fail(message: str) -> int:
+        print(f"{display_path(source)}: {message}", file=sys.stderr)
+        return 1
+
+    required = None
+    if series is not None and ("/" in series or series.startswith(".")):
+        print("--series with --import takes a series id (the front matter cannot name a folder)", file=sys.stderr)
+        return 2
+    if series is not None:
+        from report.errors import Problems
+        from report.series.resolve import resolve, series_roots
+        problems = Problems()
+        resolved = resolve(series, problems, series_roots(style_roots), ("--series", None))
+        if resolved is None:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return 1
+        required, series = resolved.required, resolved.id
+    if into is not None and into.exists() and not force:
+        return fail(f"{display_path(into)} exists already: choose another --into folder, or add --force to replace it")
+    try:
+        folder = convert(source, series, required)
+    except ConverterMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except WordFileError as exc:
+        return fail(f"cannot import: {exc}")
+    if into is None:
+        from report.commands.cli import data_root
+        into = data_root() / folder.slug
+    try:
+        written = write(folder, into, force)
+    except FileExistsError:
+        return fail(f"{display_path(into)} exists already: name another folder with --into, or add --force to replace it")
+    except OSError as exc:
+        return fail(f"cannot write {display_path(into)}: {exc.strerror or exc}")
+    for path in written:
+        print(display_path(path))
+    for finding in folder.findings:
+        print(f"{display_path(source)}: {finding.where}: {finding.what}", file=sys.stderr)
+    if not quiet:
+        where = display_path(into)
+        todo = (f"fill in {', '.join(folder.placeholders)} (marked {PLACEHOLDER}), then "
+                if folder.placeholders else "")
+        print(f"{where}: imported; {len(folder.findings)} thing(s) did not carry over as they were; "
+              f"{todo}check with: python build.py {where} --check", file=sys.stderr)
+    return 0

@@ -1,0 +1,85 @@
+"""Atomic writes: a file appears complete or not at all, and a failed build leaves the old one.
+
+`write_atomic` is for what a build delivers; `write_cache` for what it keeps to go faster next
+time, where a folder that cannot be written only costs time."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from report.errors import MachineError
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    return write_all([(path, data)])[0]
+
+
+def write_all(items: list[tuple[Path, bytes]]) -> tuple[Path, ...]:
+    """Every file, or none: each is written to a temporary file beside it first, and only when
+    all are complete are they renamed into place. A fault of the machine (disk full, no
+    permission, a folder where the file should go) is a `MachineError` naming the path."""
+    for path, _ in items:
+        if os.path.lexists(path) and (os.path.isdir(path) or not os.path.isfile(path)):
+            raise MachineError(path, "something that is not a file (a folder?) is in the way of the output; "
+                                     "move it away")
+    temps: list[str] = []
+    try:
+        for path, data in items:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise MachineError(path.parent, f"cannot create the output folder: {_reason(exc)}") from None
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            except OSError as exc:
+                raise MachineError(path.parent, f"cannot write in the output folder: {_reason(exc)}") from None
+            temps.append(tmp)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, 0o644)
+            except OSError as exc:
+                raise MachineError(path, f"cannot write the file: {_reason(exc)}") from None
+        for (path, _), tmp in zip(items, list(temps)):
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise MachineError(path, f"cannot write the file: {_reason(exc)}") from None
+            temps.remove(tmp)
+    except BaseException:  # Ctrl-C included: never leave a partial file behind
+        for tmp in temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        raise
+    return tuple(path for path, _ in items)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def write_cache(path: Path, data: bytes) -> None:
+    """Atomically, and quietly: a cache file that cannot be written is simply not there."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if not isinstance(sys.exc_info()[1], OSError):
+            raise

@@ -1,0 +1,821 @@
+"""Preflight: check a built document as a print shop and an editor would (`--preflight`).
+
+Every check reads what was actually made, never the Markdown: the layout tree WeasyPrint
+built (WeasyPrint's page boxes, from `internals.page_box`: positions and sizes in CSS px, 96 to the inch)
+or the PDF bytes written from it. Each check is one small function in `CHECKS`; each
+problem names its page and says what is wrong in an editor's words.
+
+Tolerances are deliberately loose (half a point): a check must stay quiet on a correct
+document, or nobody reads its report.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from report.errors import quote
+from report.internals import page_box
+from report.internals.boxes import flow as _flow, is_line as _is_line, leaves as _leaves, tag as _tag
+
+PX_PER_MM = 96 / 25.4
+PX_PER_PT = 96 / 72
+TOLERANCE = 0.5 * PX_PER_PT  # half a point, in CSS px
+BLEED_MM = 3
+NEAR_EMPTY = 0.15  # a last page filled less than this share of its text area is "nearly empty"
+MIN_DPI = {True: 150, False: 96}  # print, screen
+LOGO_DPI = 300  # a raster logo in print
+HEADINGS = ("h2", "h3", "h4")
+LOOSE = 2.0  # a justified line's word spaces may stretch to this many times their natural width
+MIN_FRAGMENT = 3  # letters a hyphenation break leaves on either side, at least
+NOUNS_CAPITALISED = ("de", "lb")  # languages where a capital marks any noun, not a name
+GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
+                    "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    page: int | None  # 1-based page number, None for document-wide
+    check: str  # short id: "overflow", "widow", …
+    message: str  # what an editor understands
+
+
+class Findings(list):
+    """The problems of one document, and its page count (for the all-clear line)."""
+
+    def __init__(self, problems=(), pages: int | None = None):
+        super().__init__(problems)
+        self.pages = pages
+
+
+def check(document, pdf_bytes: bytes, *, print_mode: bool = False) -> list[Problem]:
+    """Every problem found in a laid-out `document` and the PDF written from it, by page."""
+    ctx = _Context(document, pdf_bytes, print_mode)
+    problems: list[Problem] = []
+    for name, func in CHECKS:
+        if name == "no-bleed" and not print_mode:
+            continue  # a screen PDF has no bleed, by design
+        problems += [Problem(page, name, message) for page, message in func(ctx)]
+    # One problem once (a link drawn on two lines is one link); document-wide ones first.
+    return Findings(sorted(dict.fromkeys(problems), key=lambda p: p.page or 0), len(ctx.pages))
+
+
+def format_report(problems: list[Problem], pdf_path: str) -> str:
+    """One line a problem, by page; or the all-clear line for a clean document."""
+    if not problems:
+        pages = getattr(problems, "pages", None)
+        count = f"{pages} page{'s' if pages != 1 else ''}, " if pages is not None else ""
+        return f"{pdf_path}: preflight passed ({count}no problems)"
+    return "\n".join(f"{pdf_path}: page {p.page}: {p.message}" if p.page else f"{pdf_path}: {p.message}"
+                     for p in sorted(problems, key=lambda p: p.page or 0))
+
+
+# ---- What the checks share ----------------------------------------------------------------
+
+class _Context:
+    def __init__(self, document, pdf_bytes: bytes, print_mode: bool):
+        self.document = document
+        self.pdf_bytes = pdf_bytes
+        self.print_mode = print_mode
+        self.pages = list(enumerate(document.pages, start=1))
+
+    @cached_property
+    def pdf(self):
+        import pypdf
+        return pypdf.PdfReader(io.BytesIO(self.pdf_bytes))
+
+
+def _boxes():
+    from weasyprint.formatting_structure import boxes
+    return boxes
+
+
+def _text(box) -> str:
+    boxes = _boxes()
+    text = "".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox))
+    return " ".join(text.split())
+
+
+def _element_text(element) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _mm(px: float) -> str:
+    mm = round(px / PX_PER_MM, 1)  # tenths below 10 mm, whole millimetres above
+    return f"{mm:.0f} mm" if mm >= 10 or mm.is_integer() else f"{mm:.1f} mm"
+
+
+def _pages_phrase(pages: list[int]) -> str:
+    return f"pages {pages[0]} and {pages[1]}" if len(pages) == 2 else f"pages {pages[0]} to {pages[-1]}"
+
+
+# ---- 1. Overflow --------------------------------------------------------------------------
+
+def _kind(box) -> str:
+    boxes = _boxes()
+    if isinstance(box, (boxes.LineBox, boxes.TextBox)):
+        return "text"
+    if box.element_tag == "table":
+        return "a table"
+    if isinstance(box, boxes.ReplacedBox):
+        return "a picture"
+    return f"a box ({box.element_tag})" if box.element_tag else "a box"
+
+
+def _column(ancestors):
+    """The block whose content box is the column a box must stay in."""
+    boxes = _boxes()
+    skip = (boxes.LineBox, boxes.InlineBox, boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox)
+    for box in reversed(ancestors):
+        if not isinstance(box, skip) and not isinstance(box, boxes.PageBox):
+            return box
+    return None
+
+
+def _right_edge(box) -> float:
+    """Right edge of what a box draws: for a line, its last piece of text or picture."""
+    boxes = _boxes()
+    if isinstance(box, boxes.LineBox):
+        edges = [b.position_x + b.margin_width() for b in box.descendants()
+                 if isinstance(b, (boxes.TextBox, boxes.AtomicInlineLevelBox)) and b is not box]
+        return max(edges, default=box.position_x)
+    return box.border_box_x() + box.border_width()
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """Where a page's content must stay, in CSS px: the page (and its bleed), the text area."""
+
+    left: float
+    right: float
+    bottom: float
+    area_bottom: float
+
+
+def check_overflow(ctx):
+    """Anything outside the page (the bleed counts as page in print), anything past its column.
+
+    The base style pulls the masthead band and the headings into the margins with negative
+    margins: a box with a negative used margin was put there by design and is only held to
+    the page edge.
+    """
+    for number, page in ctx.pages:
+        bleed = page.bleed if ctx.print_mode else dict.fromkeys(("top", "right", "bottom", "left"), 0)
+        area = page_box(page)
+        edges = _Edges(-bleed["left"], page.width + bleed["right"], page.height + bleed["bottom"],
+                       area.content_box_y() + area.height)
+        for child in area.children:
+            for message in _overflow(child, (area,), edges):
+                yield number, message
+
+
+def _overflow(box, ancestors, edges):
+    """What runs out of bounds: the box itself, or else what it holds (one report for both)."""
+    boxes = _boxes()
+    if isinstance(box, boxes.TextBox):
+        return  # text is judged a whole line at a time
+    message = (_past_column(box, ancestors, edges.right) or _off_page(box, edges)
+               or _below_area(box, ancestors, edges))
+    if message:
+        yield message
+    elif not isinstance(box, boxes.LineBox) and box.style["overflow"] == "visible":  # else clipped
+        for child in getattr(box, "children", ()):
+            yield from _overflow(child, ancestors + (box,), edges)
+
+
+def _quoted(box) -> str:
+    text = _text(box)
+    return f": {quote(text)}" if text else ""
+
+
+def _off_page(box, edges):
+    if box.border_width() <= 0:
+        return None
+    x0, x1 = box.border_box_x(), _right_edge(box)
+    y1 = box.border_box_y() + box.border_height()
+    if x0 < edges.left - TOLERANCE or x1 > edges.right + TOLERANCE or y1 > edges.bottom + TOLERANCE:
+        return f"{_kind(box)} runs off the page{_quoted(box)}"
+    return None
+
+
+def _below_area(box, ancestors, edges):
+    """A line or picture of the text running into the bottom margin (the footer's place)."""
+    boxes = _boxes()
+    if not (_is_line(box) or isinstance(box, boxes.BlockReplacedBox)):
+        return None
+    if any(isinstance(a, boxes.MarginBox) for a in ancestors):
+        return None  # the running footer lives there
+    below = box.position_y + box.margin_height() - edges.area_bottom
+    return f"{_kind(box)} runs {_mm(below)} below the text area{_quoted(box)}" if below > TOLERANCE else None
+
+
+def _past_column(box, ancestors, page_right):
+    boxes = _boxes()
+    if not isinstance(box, (boxes.BlockLevelBox, boxes.LineBox)) or box.margin_right < 0:
+        return None
+    column = _column(ancestors)
+    if column is None:
+        return None
+    excess = _right_edge(box) - (column.content_box_x() + column.width)
+    if excess <= TOLERANCE:
+        return None
+    if isinstance(box, boxes.LineBox):
+        if _right_edge(box) > page_right + TOLERANCE:
+            return f"text runs off the page{_quoted(box)}"
+        return f"text runs {_mm(excess)} past the column{_quoted(box)}"
+    kind = _kind(box)
+    return f"{kind} is wider than the column by {_mm(excess)}" + ("" if kind == "a table" else _quoted(box))
+
+
+# ---- 2. A heading at the foot of a page ---------------------------------------------------
+
+def check_heading_at_foot(ctx):
+    """The last line on a page belongs to a heading: its section starts on the next page."""
+    for number, page in ctx.pages:
+        leaves = list(_leaves(page))
+        if not leaves:
+            continue
+        box, ancestors = leaves[-1]
+        for holder in (box, *reversed(ancestors)):
+            if holder.element_tag in HEADINGS:
+                yield number, f"heading {quote(_element_text(holder.element))} is the last line on the page"
+                break
+
+
+# ---- 3. Widows and orphans ---------------------------------------------------------------
+
+def _lines_by_block(ctx):
+    """element → {page: [line boxes]}: a block split across pages shows up on each of them."""
+    found: dict = defaultdict(lambda: defaultdict(list))
+    for number, page in ctx.pages:
+        for box, _ in _leaves(page):
+            if _is_line(box) and box.element is not None:
+                found[box.element][number].append(box)
+    return found
+
+
+def _breaks(ctx):
+    """(page before, its lines, page after, its lines) for each page break inside a block."""
+    for pages in _lines_by_block(ctx).values():
+        numbers = sorted(pages)
+        for before, after in zip(numbers, numbers[1:]):
+            yield before, pages[before], after, pages[after]
+
+
+def check_orphans(ctx):
+    for before, lines, _, _ in _breaks(ctx):
+        if len(lines) == 1:
+            yield before, ("orphan: a paragraph's first line is alone at the foot of the page "
+                           f"({quote(_text(lines[0]))})")
+
+
+def check_widows(ctx):
+    for _, _, after, lines in _breaks(ctx):
+        if len(lines) == 1:
+            yield after, ("widow: a paragraph's last line is alone at the top of the page "
+                          f"({quote(_text(lines[0]))})")
+
+
+# ---- 4. Split figures and tables ---------------------------------------------------------
+
+def _pages_of(ctx, tag):
+    """element → (pages it has boxes on, the boxes), for every element with this tag."""
+    found: dict = {}
+    for number, page in ctx.pages:
+        for box, _ in _flow(page):
+            if box.element_tag == tag and box.element is not None:
+                pages, boxes_ = found.setdefault(box.element, ([], []))
+                if number not in pages:
+                    pages.append(number)
+                boxes_.append(box)
+    return found
+
+
+def check_split_figures(ctx):
+    """A figure is never split (house style): caption, picture and source stay together."""
+    for element, (pages, _) in _pages_of(ctx, "figure").items():
+        if len(pages) > 1:
+            caption = next((c for c in element if _tag(c) == "figcaption"), None)
+            name = f"figure {quote(_element_text(caption))}" if caption is not None else "a figure"
+            yield pages[0], f"{name} is split across {_pages_phrase(pages)}"
+
+
+def check_split_tables(ctx):
+    """A table may break only when it is longer than a page."""
+    boxes = _boxes()
+    for element, (pages, found) in _pages_of(ctx, "table").items():
+        if len(pages) < 2:
+            continue
+        tables = [b for b in found if isinstance(b, boxes.TableBox)]
+        # A header row repeats on every page: count it once.
+        repeated = sum(g.margin_height() for t in tables[1:] for g in t.children
+                       if isinstance(g, boxes.TableRowGroupBox) and (g.is_header or g.is_footer))
+        height = sum(t.margin_height() for t in tables) - repeated
+        area = page_box(dict(ctx.pages)[pages[0]]).height
+        if height < area:
+            first_row = next((r for t in tables for r in t.descendants() if isinstance(r, boxes.TableRowBox)), None)
+            label = "a table"
+            if first_row is not None:
+                label = f"table {quote(' · '.join(_text(cell) for cell in first_row.children))}"
+            yield pages[0], (f"{label} is split across {_pages_phrase(pages)}, "
+                             f"though it is {_mm(height)} long and would fit on one page")
+
+
+# ---- 5. A nearly empty last page ---------------------------------------------------------
+
+def check_near_empty_last_page(ctx):
+    if len(ctx.pages) < 2:
+        return
+    number, page = ctx.pages[-1]
+    leaves = [box for box, _ in _leaves(page)]
+    if not leaves:
+        yield number, "the last page is empty"
+        return
+    top = page_box(page).content_box_y()
+    used = max(b.position_y + b.margin_height() for b in leaves) - top
+    if used < NEAR_EMPTY * page_box(page).height:
+        lines = sum(1 for b in leaves if _is_line(b))
+        yield number, f"the last page is nearly empty (only {lines} line{'s' if lines != 1 else ''})"
+
+
+# ---- 6 and 7. Fonts: missing glyphs, embedding -------------------------------------------
+
+def _fonts(pdf):
+    """Every font dictionary the pages use, in page resources and in drawn forms (charts)."""
+    seen: set = set()
+
+    def resources(res):
+        res = res.get_object() if res is not None else None
+        if not res:
+            return
+        for font in (res.get("/Font") or {}).values():
+            if id(font.get_object()) not in seen:
+                seen.add(id(font.get_object()))
+                yield font.get_object()
+        for xobject in (res.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+                seen.add(id(xobject))
+                yield from resources(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        yield from resources(page.get("/Resources"))
+
+
+def _descriptor(font):
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    return descriptor.get_object() if descriptor is not None else None
+
+
+def _font_name(base_font: str) -> str:
+    return re.sub(r"^[A-Z]{6}\+", "", str(base_font).lstrip("/")).rstrip(",")
+
+
+def check_fonts_embedded(ctx):
+    """A print shop must never substitute a font: every font program travels in the PDF."""
+    for font in _fonts(ctx.pdf):
+        if font.get("/Subtype") == "/Type3":
+            continue  # drawn glyph by glyph inside the PDF itself
+        descriptor = _descriptor(font)
+        if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            yield None, f"font {quote(_font_name(font.get('/BaseFont', '?')))} is not embedded"
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _families(ctx) -> set[str]:
+    """The font families the stylesheets name for text (generic ones, like `serif`, excepted)."""
+    boxes = _boxes()
+    found = set()
+    for _, page in ctx.pages:
+        for box in page_box(page).descendants():
+            if isinstance(box, boxes.TextBox):
+                found.update(f for f in box.style["font_family"] if f.lower() not in GENERIC_FAMILIES)
+    return {_squash(f) for f in found}
+
+
+def _covered(font) -> set[int] | None:
+    """The characters an embedded font's own cmap maps; None when it cannot be read."""
+    from fontTools.ttLib import TTFont
+    descriptor = _descriptor(font)
+    stream = descriptor and (descriptor.get("/FontFile2") or descriptor.get("/FontFile3"))
+    if stream is None:
+        return None
+    try:
+        program = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True)
+        cmap = program.getBestCmap()
+        glyphs = program["maxp"].numGlyphs
+    except Exception:  # a CFF or Type 1 program without a cmap: nothing to compare with
+        return None
+    if not cmap:
+        return None
+    # A letter drawn through a glyph the shaping chose (a capital's alternate under
+    # `text-transform: uppercase`, "uni0407.a") has no cmap entry of its own; the font's
+    # ToUnicode names it, at a glyph the subset holds. `.notdef` is drawn at glyph 0 or at an
+    # id past the subset's glyphs: it never counts.
+    return set(cmap) | _to_unicode_drawn(font, glyphs)
+
+
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,8})>")
+
+
+def _to_unicode_drawn(font, glyphs: int) -> set[int]:
+    """The single characters the font's ToUnicode gives for real glyphs (not `.notdef`), when its
+    glyph ids are the subset's own (`/CIDToGIDMap /Identity`)."""
+    try:
+        descendant = font["/DescendantFonts"][0].get_object()
+        if descendant.get("/CIDToGIDMap") != "/Identity":
+            return set()
+        data = font["/ToUnicode"].get_object().get_data()
+    except Exception:  # not a CID font, or no readable ToUnicode: the cmap alone decides
+        return set()
+    found = set()
+    for glyph, text in _BFCHAR.findall(data):
+        if 0 < int(glyph, 16) < glyphs and len(text) == 4:
+            found.add(int(text, 16))
+    return found
+
+
+def check_missing_glyphs(ctx):
+    """Characters the document's own fonts do not have.
+
+    How, and why so: Pango quietly draws such a character in whatever system font has it
+    (DejaVu, say; a print shop's machine may have another, or none), and when no font has it
+    WeasyPrint draws a `.notdef` box in the document's font. Both are visible in the PDF. For
+    each character drawn, PDFium tells which font drew it: a font outside the families the
+    stylesheets name is a fallback; a font of the document whose embedded cmap lacks the
+    character drew `.notdef` (the subset keeps the cmap of the characters it really has).
+    """
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    allowed = _families(ctx)
+    # Coverage is counted per family, across all its subsets: a variable font gives one subset
+    # per weight, and a glyph drawn through an OpenType alternate (tabular figures, case-
+    # sensitive brackets) sits in its subset's cmap under a private-use code, not its own.
+    def family(name: str) -> str:
+        return next((f for f in sorted(allowed, key=len, reverse=True) if _squash(name).startswith(f)), name)
+
+    covered: dict[str, set[int] | None] = {}
+    for font in _fonts(ctx.pdf):
+        key, have = family(_font_name(font.get("/BaseFont", ""))), _covered(font)
+        if have is not None and any(0xE000 <= code <= 0xF8FF for code in have):
+            have = None  # alternates hide which characters the subset draws: no verdict
+        if key not in covered:
+            covered[key] = have
+        elif covered[key] is not None:
+            covered[key] = None if have is None else covered[key] | have
+    pdf = pypdfium2.PdfDocument(ctx.pdf_bytes)
+    buffer, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    try:
+        for index in range(len(pdf)):
+            textpage = pdf[index].get_textpage()
+            reported = set()
+            count = pdfium_c.FPDFText_CountChars(textpage)
+            i = 0
+            while i < count:
+                code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+                width = 1
+                if 0xD800 <= code < 0xDC00 and i + 1 < count:  # a surrogate pair: one character
+                    low = pdfium_c.FPDFText_GetUnicode(textpage, i + 1)
+                    code, width = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), 2
+                size = pdfium_c.FPDFText_GetFontInfo(textpage, i, buffer, len(buffer), ctypes.byref(flags))
+                i += width
+                if not size or code <= 0x20 or code in reported:
+                    continue  # generated by PDFium (line ends) or a space
+                name = _font_name(buffer.value.decode("utf-8", "replace"))
+                fallback = not any(_squash(name).startswith(f) for f in allowed)
+                have = covered.get(family(name))
+                if fallback or (have is not None and code not in have):
+                    reported.add(code)
+                    yield index + 1, (f"{quote(chr(code))} (U+{code:04X}) is not in the document's fonts: "
+                                      "it would print as a fallback or a blank box")
+            textpage.close()
+    finally:
+        pdf.close()
+
+
+# ---- 8. Low-resolution pictures ----------------------------------------------------------
+
+def check_resolution(ctx):
+    """A raster picture needs enough pixels for the size it is printed at."""
+    from weasyprint.images import RasterImage
+    boxes = _boxes()
+    need = MIN_DPI[ctx.print_mode]
+    purpose = "print" if ctx.print_mode else "screen"
+    for number, page in ctx.pages:
+        for box, _ in _flow(page):
+            if not isinstance(box, boxes.ReplacedBox) or not isinstance(box.replacement, RasterImage):
+                continue
+            if box.width <= 0 or box.height <= 0:
+                continue
+            image = box.replacement
+            dpi = min(image.width / (box.width / 96), image.height / (box.height / 96))
+            src = box.element.get("src", "") if box.element is not None else ""
+            classes = (box.element.get("class") or "").split() if box.element is not None else []
+            logo = bool({"logo", "publisher-logo"} & set(classes))
+            wanted = LOGO_DPI if logo and ctx.print_mode else need  # line art: sharp edges need more
+            if dpi < wanted:
+                what = (f"the publisher's logo {quote(src.rsplit('/', 1)[-1])} (series.yaml publisher.logo)" if logo
+                        else f"picture {quote(src)}")
+                yield number, (f"{what} is {image.width} × {image.height} px printed "
+                               f"{box.width / PX_PER_MM:.0f} × {box.height / PX_PER_MM:.0f} mm: "
+                               f"{dpi:.0f} dpi, needs {wanted} dpi for {purpose}")
+
+
+# ---- 9. Broken internal links ------------------------------------------------------------
+
+def check_links(ctx):
+    anchors = set().union(*(page.anchors for _, page in ctx.pages))
+    for number, page in ctx.pages:
+        for kind, target, *_ in page.links:
+            if kind == "internal" and target not in anchors:
+                yield number, f"link to {quote('#' + target)} has no target"
+
+
+# ---- 10. Bleed (print only) --------------------------------------------------------------
+
+def check_bleed(ctx):
+    """The print file's pages need a BleedBox 3 mm outside the TrimBox on every side."""
+    need = BLEED_MM * 72 / 25.4 - 0.01  # pt
+    for number, page in enumerate(ctx.pdf.pages, start=1):
+        trim, bleed = page.get("/TrimBox"), page.get("/BleedBox")
+        ok = False
+        if trim is not None and bleed is not None:
+            (tx0, ty0, tx1, ty1), (bx0, by0, bx1, by1) = _corners(trim), _corners(bleed)
+            ok = min(tx0 - bx0, ty0 - by0, bx1 - tx1, by1 - ty1) >= need
+        if not ok:
+            yield number, f"no bleed: the print file needs {BLEED_MM} mm bleed (BleedBox) around the TrimBox"
+
+
+# ---- 11. Bands that should reach the edge ----------------------------------------------------
+
+SIDES = ("top", "right", "bottom", "left")
+
+
+def check_bands(ctx):
+    """A coloured band that leaves the text area for the margin (the masthead) must go all the way:
+    to the page edge on screen, to the bleed in print. Stopping short leaves a white sliver that
+    the trimming knife makes uneven."""
+    from report.errors import quote as q
+    for number, page in ctx.pages:
+        root = page_box(page)
+        left, top = root.content_box_x(), root.content_box_y()
+        area = (top, left + root.width, top + root.height, left)  # the text area's top, right, bottom, left
+        bleed = page.bleed if ctx.print_mode else dict.fromkeys(SIDES, 0)
+        edges = (-bleed["top"], page.width + bleed["right"], page.height + bleed["bottom"], -bleed["left"])
+        for box, _ in _flow(page):
+            if _tag(box.element) in ("html", "body") or not _painted(box):
+                continue
+            x0, y0 = box.border_box_x(), box.border_box_y()
+            sides = (y0, x0 + box.border_width(), y0 + box.border_height(), x0)
+            short = []
+            for i, side in enumerate(SIDES):
+                outward = 1 if side in ("right", "bottom") else -1  # which way is out of the page
+                into_margin = (sides[i] - area[i]) * outward > TOLERANCE
+                gap = (edges[i] - sides[i]) * outward
+                if into_margin and gap > TOLERANCE:
+                    short.append((side, gap))
+            if short:
+                what = "the bleed" if ctx.print_mode else "the page edge"
+                by_gap: dict[str, list[str]] = {}
+                for side, gap in short:
+                    by_gap.setdefault(_mm(gap), []).append(side)
+                gaps = "; ".join(f"{gap} short of {what} at the {_and(sides)}" for gap, sides in by_gap.items())
+                yield number, (f"the band {q(_band_name(box))} leaves the text area but stops {gaps}: a white "
+                               "strip shows (series.yaml `margins` and `bleed_bands` place the bands; a style.css "
+                               "that moves one must take it to the edge)")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _painted(box) -> bool:
+    style = getattr(box, "style", None)
+    if style is None or not hasattr(box, "border_box_x"):
+        return False
+    color = style["background_color"]
+    images = [i for i in style["background_image"] if i and i[0] != "none"]
+    return bool(images) or (getattr(color, "alpha", 0) > 0)
+
+
+def _band_name(box) -> str:
+    element = box.element
+    classes = (element.get("class") or "").split() if element is not None else []
+    return "." + classes[0] if classes else _tag(element) or type(box).__name__
+
+
+def _corners(values):
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+# ---- 11. Holes: a page left short because a block moved on --------------------------------
+
+def check_underfilled(ctx):
+    """A page before the last under `floats.FULL` of its area because a figure, table, box or
+    list item did not fit and went on whole (a page ended by a page break on purpose is fine)."""
+    from report.layout import floats
+    for gap in floats.gaps(ctx.document):
+        yield gap.page, (f"under-filled page ({gap.fill * 100:.0f} % full): {floats.describe(gap.moved)} "
+                         f"moved on to page {gap.page + 1}")
+
+
+# ---- 12. Loose lines ----------------------------------------------------------------------
+
+def _space_width(style, cache: dict) -> float:
+    """The natural width of a word space in a text box's font, from Pango, in CSS px."""
+    key = (tuple(style["font_family"]), style["font_size"], style["font_weight"], style["font_style"],
+           style["font_stretch"], str(style["font_variation_settings"]), str(style["font_feature_settings"]))
+    if key not in cache:
+        from weasyprint.text.line_break import Layout, line_size
+        widths = []
+        for text in ("n n", "nn"):
+            layout = Layout(style)
+            layout.set_text(text)
+            widths.append(line_size(layout.get_first_line()[0], style)[0])
+            layout.deactivate()
+        cache[key] = widths[0] - widths[1]
+    return cache[key]
+
+
+def check_loose_lines(ctx):
+    """A justified line whose word spaces are stretched past `LOOSE` times their natural width."""
+    boxes = _boxes()
+    widths: dict = {}
+    for number, page in ctx.pages:
+        for box, _ in _leaves(page):
+            if not isinstance(box, boxes.LineBox):
+                continue
+            stretched = [b for b in box.descendants() if isinstance(b, boxes.TextBox)
+                         and getattr(b, "justification_spacing", 0) > 0 and (" " in b.text or "\u00a0" in b.text)]
+            if not stretched:
+                continue
+            text_box = max(stretched, key=lambda b: len(b.text))
+            natural = _space_width(text_box.style, widths)
+            if natural <= 0:
+                continue
+            ratio = (natural + text_box.justification_spacing) / natural
+            if ratio > LOOSE:
+                yield number, f"loose line: word spaces stretched to {ratio:.1f} times their width ({quote(_text(box))})"
+
+
+# ---- 13 and 14. Word breaks: short fragments, names and headings hyphenated ----------------
+
+def _lines_in_order(ctx):
+    """(page, line box, its ancestors) for every line of text, in reading order."""
+    boxes = _boxes()
+    for number, page in ctx.pages:
+        for box, ancestors in _leaves(page):
+            # (a line inside an inline block, such as a heading's hanging number, is part of its line)
+            if _is_line(box) and not any(isinstance(a, boxes.AtomicInlineLevelBox) for a in ancestors):
+                yield number, box, ancestors
+
+
+def _hyphenations(ctx):
+    """(page, the word as broken 'befo-re', the letters before and after, ancestors) for each
+    line that hyphenation broke: its text ends with the hyphenate character, which is added
+    by the layout, never written in the text."""
+    lines = list(_lines_in_order(ctx))
+    for (number, line, ancestors), following in zip(lines, lines[1:] + [None]):
+        text = _text(line)
+        hyphen = line.style["hyphenate_character"] or "\u2010"
+        if not text.endswith(hyphen):
+            continue
+        before = re.search(r"(\S*)" + re.escape(hyphen) + "$", text)[1]
+        after = ""
+        if following is not None and following[1].element is line.element:
+            after = re.match(r"\S*", _text(following[1]))[0]
+        yield number, before, after, ancestors + (line,)
+
+
+def _letters(part: str) -> int:
+    return sum(ch.isalpha() for ch in part)
+
+
+def check_short_fragments(ctx):
+    for number, before, after, _ in _hyphenations(ctx):
+        # soft hyphens are where a break may fall, not text; a compound counts from its last hyphen
+        before, after = before.replace("\u00ad", ""), after.replace("\u00ad", "")
+        word_after = re.match(r"[\w'’]*", after)[0]
+        if _letters(re.split(r"[-\u2010]", before)[-1]) < MIN_FRAGMENT or (after and _letters(word_after) < MIN_FRAGMENT):
+            yield number, (f"a word broken with fewer than {MIN_FRAGMENT} letters on one side: "
+                           f"{quote(before + '-' + word_after)}")
+
+
+def _in_heading(ancestors) -> bool:
+    return any(b.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6") or "subtitle" in _classes(b)
+               for b in ancestors)
+
+
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def check_hyphenated_names(ctx):
+    """No hyphenation in a heading or title, nor in a capitalised word (a name: 'Tsikhanouskaya')."""
+    for number, before, after, ancestors in _hyphenations(ctx):
+        word = before + "-" + re.match(r"[\w'’-]*", after)[0]
+        if _in_heading(ancestors):
+            yield number, f"a heading is broken by hyphenation: {quote(word)}"
+        elif before[:1].isupper() and not (ancestors[-1].style["lang"] or "").lower().startswith(NOUNS_CAPITALISED):
+            yield number, f"a capitalised word is broken by hyphenation: {quote(word)}"
+
+
+# ---- 15. A heading or title ending in one word ---------------------------------------------
+
+def check_heading_last_word(ctx):
+    """A heading or title of two lines or more whose last line holds one word ('… All-Time / Low')."""
+    boxes = _boxes()
+    lines: dict = defaultdict(list)
+    for number, box, ancestors in _lines_in_order(ctx):
+        holder = next((b for b in reversed(ancestors) if b.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+                       or "subtitle" in _classes(b)), None)
+        if holder is not None and not isinstance(holder, boxes.InlineBox):
+            lines[holder.element].append((number, box))
+    for element, found in lines.items():
+        if len(found) < 2:
+            continue
+        number, last = found[-1]
+        words = _text(last).split()
+        if len(words) == 1:
+            kind = "title" if "title" in (element.get("class") or "").split() else "heading"
+            yield number, (f"{kind} {quote(_element_text(element))} ends with one word alone on its last line "
+                           f"({quote(words[0])})")
+
+
+# ---- 16. A name or a figure label split across lines ---------------------------------------
+
+def check_split_names(ctx):
+    """An author's name, or a label such as 'Figure 2.', is never broken across lines."""
+    boxes = _boxes()
+    seen: dict = {}
+    for number, line, _ in _lines_in_order(ctx):
+        for box in line.descendants():
+            if isinstance(box, boxes.InlineBox) and box.element is not None and _is_name(box, line):
+                pages, lines = seen.setdefault(box.element, ([], []))
+                if line not in lines and _text(box):
+                    pages.append(number)
+                    lines.append(line)
+    for element, (pages, lines) in seen.items():
+        if len(lines) > 1:
+            kind = "label" if "figure-number" in (element.get("class") or "").split() else "name"
+            yield pages[0], f"{kind} {quote(_element_text(element))} is split across lines"
+
+
+def _is_name(box, line) -> bool:
+    """The byline's names, the name that opens an author's biography, a figure's label."""
+    classes = _classes(box)
+    if "author-name" in classes or "figure-number" in classes:
+        return True
+    return box.element_tag == "strong" and "about-name" in _classes(line) and box in line.children
+
+
+# ---- 17. Reader: every document on a right-hand page ---------------------------------------
+
+def check_reader_left_start(ctx):
+    """In a reader, each document (anchor `d<N>-document`) starts on a right-hand (odd) page."""
+    seen: set[str] = set()
+    for number, page in ctx.pages:
+        for anchor in sorted(page.anchors):
+            if not re.fullmatch(r"d\d+-document", anchor) or anchor in seen:
+                continue  # (a document's anchor is on every page its body is on: the first counts)
+            seen.add(anchor)
+            if number % 2 == 0:
+                title = next((_element_text(b.element) for b, _ in _flow(page)
+                              if b.element_tag == "h1"), anchor)
+                yield number, f"document {quote(title)} starts on a left-hand page"
+
+
+CHECKS = (
+    ("overflow", check_overflow),
+    ("heading-at-foot", check_heading_at_foot),
+    ("orphan", check_orphans),
+    ("widow", check_widows),
+    ("split-figure", check_split_figures),
+    ("split-table", check_split_tables),
+    ("near-empty-last-page", check_near_empty_last_page),
+    ("missing-glyph", check_missing_glyphs),
+    ("font-not-embedded", check_fonts_embedded),
+    ("low-resolution", check_resolution),
+    ("broken-link", check_links),
+    ("no-bleed", check_bleed),
+    ("band-short", check_bands),
+    ("under-filled-page", check_underfilled),
+    ("loose-line", check_loose_lines),
+    ("short-fragment", check_short_fragments),
+    ("hyphenated-name", check_hyphenated_names),
+    ("heading-last-word", check_heading_last_word),
+    ("split-name", check_split_names),
+    ("reader-left-page", check_reader_left_start),
+)

@@ -1,0 +1,214 @@
+"""Document + Series + Figures → HTML, through the series' Jinja templates.
+
+Content is only ever passed to templates as values, never compiled as a template, and
+autoescaping is on, so `{{ … }}` or `<b>` in content prints as text. Markdown we render
+ourselves (raw HTML disabled) is marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from report.series import geometry
+from report import languages as i18n
+from report.source import markdown as markup
+from report.render import typeset
+from report.model import Document, Figure, Html, Series
+
+MAIN_ROLES = ("serif", "sans")
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    name: str
+    affiliation: str | None
+    bio_html: Markup | None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    lead: Markup
+    rest: Markup
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a template can use: the contract series authors write against."""
+
+    doc: Document  # the checked front matter (doc.title, doc.number, doc.extra …)
+    series: Series  # the resolved series: series.label, series.publisher, series.colors … (schemas.SERIES)
+    title: str
+    short_title: str  # for the running header
+    number_line: str  # "No. 8 · 2024"
+    date_text: str | None  # "March 2024"
+    authors: tuple[AuthorView, ...]
+    summary_html: Markup | None
+    body_html: Markup
+    notes_html: Markup | None
+    recommendations: tuple[Recommendation, ...]
+    disclaimer_html: Markup | None
+    headings: tuple[markup.Heading, ...]
+    figures: tuple[Figure, ...]
+    font_css: Markup  # @font-face rules and :root colour variables
+    qr_src: str | None = None  # URL of the online version's QR code (SVG), when the document has a url
+    metadata: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs
+    masthead_line: str = ""  # "No. 14 · 12 June 2025": number, then the date (the year only once)
+    labels: i18n.Labels = i18n.Labels()  # the fixed words in the document's language: labels.summary …
+    editions: tuple[tuple[str, str, str], ...] = ()  # (lang, name in that language, url) of the other editions
+
+
+def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """The Jinja environment of a series' template folders, one per process.
+
+    Compiled templates are not kept between processes: Jinja's bytecode cache is pickled code,
+    and the cache folder must never hold what runs."""
+    return _environment(template_dirs)
+
+
+def forget() -> None:
+    """Forget the compiled templates of this process (what a new process knows: the cache folder)."""
+    _environment.cache_clear()
+
+
+@lru_cache(maxsize=32)
+def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    # Sandboxed: a series template is code we did not write (see `sandbox`).
+    from report.render import sandbox
+    return sandbox.environment(template_dirs)
+
+
+def font_css(series: Series) -> str:
+    """The first layers of every stylesheet: @font-face from series.yaml, colour variables, then
+    the page geometry (the @page rule and its variables, report/geometry.py)."""
+    rules = []
+    for role, face in sorted(series.fonts.items()):
+        for weight, style, path in face.faces():
+            rules.append(
+                f'@font-face {{ font-family: "{face.family}"; src: url("{path.as_uri()}"); '
+                + (f"font-weight: {weight}; " if weight else "")
+                + f"font-style: {style}; }}")
+    variables = [f"  --color-{name}: {value};" for name, value in sorted(series.colors.items())]
+    # Roles other than serif and sans are fallbacks (Hebrew, Arabic …): every font stack ends
+    # with them, so a script the main faces lack prints in a shipped font, never a system one.
+    fallbacks = "".join(f', "{face.family}"' for role, face in sorted(series.fonts.items())
+                        if role not in MAIN_ROLES)
+    variables += [f'  --font-{role}: "{face.family}"{fallbacks if role in MAIN_ROLES else ""};'
+                  for role, face in sorted(series.fonts.items())]
+    # Ragged right hyphenates only where the rag would run deeper than the zone.
+    ragged = series.text_align == "left"
+    variables += [f"  --text-align: {'left' if ragged else 'justify'};",
+                  f"  --hyphenate-zone: {'12%' if ragged else '0'};"]
+    return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + geometry.css(series)
+
+
+def _missing_template(exc: jinja2.TemplateNotFound, series: Series) -> Exception:
+    """The template file and line that asked for the missing one, found in the traceback."""
+    from report.errors import ContentError, ContentErrors, display_path
+    path, line = series.folders[0] / "series.yaml", None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".jinja", ".j2")) and Path(name).is_file():
+            path, line = Path(name), tb.tb_lineno
+        tb = tb.tb_next
+    searched = ", ".join(display_path(d) for d in series.template_dirs)
+    return ContentErrors([ContentError(str(path), f"template {exc.name!r} not found; searched: {searched}", line)])
+
+
+def date_text(doc: Document, labels: i18n.Labels | None = None) -> str | None:
+    """"12 June 2025" in the document's language: "12 juni 2025", "12 червня 2025"."""
+    labels = labels or i18n.Labels(doc.lang)
+    if labels.lang == "en" and "date" not in labels.overrides and "month" not in labels.overrides and doc.date:
+        year, month = int(doc.date[:4]), int(doc.date[5:7])  # English without loading Babel's dates
+        if len(doc.date) == 10:
+            return f"{int(doc.date[8:])} {MONTHS[month - 1]} {year}"
+        return f"{MONTHS[month - 1]} {year}"
+    return i18n.date_text(doc.date, labels)
+
+
+def masthead_line(doc: Document, labels: i18n.Labels | None = None) -> str:
+    """Number and date under the series label; the year is printed once, not "2025 · 12 June 2025"."""
+    labels = labels or i18n.Labels(doc.lang)
+    when = date_text(doc, labels)
+    parts = [labels.get("number", number=doc.number)] if doc.number else []
+    if doc.year is not None and not (when and str(doc.year) in when):
+        parts.append(str(doc.year))  # no date, or a date in another year than the issue's
+    if when:
+        parts.append(when)
+    return " · ".join(parts)
+
+
+def created_date(doc: Document) -> str:
+    """The PDF's date: the document's own, else SOURCE_DATE_EPOCH, else its year; never the clock."""
+    if doc.date:
+        return doc.date if len(doc.date) == 10 else doc.date + "-01"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    return f"{doc.year}-01-01"
+
+
+def short_title(title: str, limit: int = 60) -> str:
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + "…"
+
+
+def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Figure, ...],
+            qr_src: str | None = None) -> Context:
+    labels = i18n.labels_for(series, doc.lang)
+    series = i18n.edition(series, doc.lang)  # its label, disclaimer and publisher in the document's language
+    number = f"{labels.get('number', number=doc.number)} · {doc.year}" if doc.number else str(doc.year)
+    disclaimer = series.disclaimer
+    if len(doc.authors) > 1 and series.disclaimer_plural:
+        disclaimer = series.disclaimer_plural
+    meta = [("author", ", ".join(a.name for a in doc.authors)),
+            ("description", markup.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
+            ("keywords", ", ".join(doc.keywords)),
+            ("generator", f"{series.name} report builder"),
+            ("dcterms.created", created_date(doc)),
+            ("dcterms.modified", created_date(doc))]
+    return Context(
+        doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
+        number_line=number, date_text=date_text(doc),
+        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio, doc.lang)) if a.bio else None)
+                      for a in doc.authors),
+        summary_html=Markup(markup.render_block(doc.summary, doc.lang)) if doc.summary else None,
+        body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
+        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r, doc.lang)))
+                              for r in doc.recommendations),
+        disclaimer_html=Markup(markup.render_block(disclaimer, doc.lang)) if disclaimer else None,
+        headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
+        qr_src=qr_src,
+        metadata=tuple((k, v) for k, v in meta if v),
+        masthead_line=masthead_line(doc, labels),
+        labels=labels,
+        editions=tuple((e.lang, i18n.language_name(e.lang), e.url) for e in doc.editions),
+    )
+
+
+def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = True, hyphenation: Path | None = None) -> Html:
+    """The document as HTML. `pages`: for laying out pages, with the desk's line-breaking rules
+    (typeset.py; `hyphenation`: their cache folder); a web page, whose lines change with the
+    screen, keeps its text plain."""
+    env = environment(ctx.series.template_dirs)
+    try:
+        text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+    except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
+        raise _missing_template(exc, ctx.series) from None
+    if pages:
+        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
+    footer = i18n.page_css(ctx.labels)
+    return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
+                stylesheets=ctx.series.stylesheets, resources=resources,
+                lang=ctx.doc.lang, title=ctx.title, css=(footer,) if footer else ())

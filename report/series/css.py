@@ -1,0 +1,107 @@
+"""A series' stylesheets under the fetcher's rules in every output, the web page included.
+
+In a PDF every `url()` of a stylesheet goes through `SafeFetcher`. The web page carries the
+stylesheets' text to the browser, which would fetch whatever they name: so here each
+`url()` must name a file of the series' folders (inlined as a `data:` URL, checked like any
+picture or font) or be a small `data:` URL; `@import` is refused (a series cascades through
+`extends`, not imports). `check()` runs the same rules for `--check`.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from report.source import files as contentfile
+from report.errors import ContentError, Problems, quote
+
+MAX_CSS_BYTES = 2_000_000
+MAX_DATA_URL = 64 * 1024
+URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
+IMPORT = re.compile(r"@import\b", re.I)
+
+
+def _problems(path: Path, text: str, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
+    found = []
+    for match in IMPORT.finditer(text):
+        found.append((text.count("\n", 0, match.start()) + 1,
+                      "@import is not allowed: a series builds on its parent through 'extends'"))
+    for match in URL.finditer(text):
+        target = next(g for g in match.groups() if g is not None)
+        problem = _url_problem(path, target, folders)
+        if problem:
+            found.append((text.count("\n", 0, match.start()) + 1, problem))
+    return found
+
+
+def _url_problem(path: Path, target: str, folders: tuple[Path, ...]) -> str | None:
+    target = target.strip()
+    if target.startswith("#"):
+        return None
+    scheme = urlsplit(target).scheme.lower() if ":" in target else ""
+    if scheme == "data":
+        return None if len(target) <= MAX_DATA_URL else f"url({quote(target)}): data: URLs over 64 KB are not allowed"
+    if scheme or target.startswith(("/", "\\")):
+        return (f"url({quote(target)}): only files of the series can be used; nothing is loaded from "
+                "another host or from elsewhere on the disk")
+    return _file_problem(path, target, folders)
+
+
+def _file_problem(path: Path, target: str, folders) -> str | None:
+    file = path.parent / unquote(urlsplit(target).path)
+    root = next((f for f in folders if file.resolve().is_relative_to(f.resolve())), None)
+    if root is None:
+        return f"url({quote(target)}) is outside the series folders"
+    try:
+        _data(file, root)
+    except contentfile.Refused as exc:
+        return f"url({quote(target)}): the file {exc}"
+    return None
+
+
+def _data(file: Path, root: Path) -> tuple[bytes, str]:
+    from report.source import pictures
+    from report.series import resolve as series
+
+    data = contentfile.read(file, root, series.MAX_FONT_BYTES, "the series folders")
+    mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    if mime.startswith("image/"):
+        mime = pictures.KINDS[pictures.check(data, file.name)]
+    return data, mime
+
+
+def check(stylesheets: tuple[Path, ...], folders: tuple[Path, ...], problems: Problems) -> None:
+    """Every stylesheet's `url()`s and `@import`s, each problem at its line."""
+    for path in stylesheets:
+        text = contentfile.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
+        if text is not None:
+            for line, message in _problems(path, text, folders):
+                problems.add(path, message, line)
+
+
+def _root(path: Path, folders) -> Path:
+    return next((f for f in folders if path.resolve().is_relative_to(f.resolve())), path.parent)
+
+
+def inline(path: Path, folders: tuple[Path, ...]) -> str:
+    """A stylesheet's text for the web page, each file it names inlined as a `data:` URL.
+    Raises `ContentError` at the first url() the rules refuse."""
+    problems = Problems()
+    text = contentfile.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
+    if text is None:
+        raise problems[0]
+    for line, message in _problems(path, text, folders):
+        raise ContentError(str(path), message, line)
+
+    def replace(match) -> str:
+        target = next(g for g in match.groups() if g is not None).strip()
+        if target.startswith("#") or target.lower().startswith("data:"):
+            return match[0]
+        file = path.parent / unquote(urlsplit(target).path)
+        data, mime = _data(file, _root(file, folders))
+        return f'url("data:{mime};base64,{base64.b64encode(data).decode("ascii")}")'
+
+    return URL.sub(replace, text)

@@ -1,0 +1,179 @@
+"""Checks of Markdown text before anything is laid out: bounded work, nothing dropped, safe links.
+
+Layout time grows faster than the text in a few places, so a small file could hold the
+builder for minutes: a word thousands of characters long (every break point is tried), one
+enormous line, thousands of footnotes. Each has a limit, reported at its line. Deep nesting
+is printed whole up to a limit and refused beyond it, never cut silently (markdown-it stops
+parsing at its `maxNesting`, which is set well above our limit so that it is never reached
+unnoticed).
+
+Links: only `http`, `https` and `mailto` addresses and `#` anchors inside the document reach
+the PDF and the web page. A relative link (`notes.txt`, `/etc/passwd`, `//host/share`) would
+become a `file:` address on the reader's machine, or the editor's disk in the PDF: it is an
+error, at its line.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from report.errors import Problems, cut, quote
+
+MAX_LINE = 20_000  # characters in one line of Markdown (a long paragraph is ~3,000)
+MAX_WORD = 2_000  # characters without a space (a long URL is ~300): line breaking tries each
+MAX_FOOTNOTES = 1_000  # 1,000 notes lay out in about 9 s
+MAX_FIGURES = 300  # charts and pictures shown in one document (a 100-page report has ~60)
+MAX_NESTING = 20  # lists and quotations inside each other
+MAX_TABLE_COLUMNS = 100  # a table's layout time grows with its columns; a page holds ~12
+PARSER_NESTING = 100  # markdown-it's own limit: above ours, so never reached unreported
+CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open")
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def link_problem(href: str) -> str | None:
+    """Why a link target cannot be used, or None for an anchor or an http(s) or mailto address."""
+    if href.startswith("#"):
+        return None
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return f"link {quote(href)} is not a valid address"
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") and parts.netloc:
+        return None
+    if scheme == "mailto" and parts.path:
+        return None
+    if scheme:
+        return f"link {quote(href)}: only http, https and mailto links can be used"
+    if href.startswith("//"):
+        return f"link {quote(href)} has no scheme: write the whole address, https://…"
+    return (f"link {quote(href)} points to a file; a file is not published with the document: "
+            "link an https:// address, or write the name as text")
+
+
+def lines(text: str, path, first_line: int, problems: Problems) -> None:
+    """Line and word lengths of Markdown source, `first_line` being the line of its first line."""
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if len(line) > MAX_LINE:
+            problems.add(path, f"the line is {len(line):,} characters long; at most {MAX_LINE:,} are allowed "
+                         "(break it into paragraphs)", number)
+            continue
+        if len(line) > MAX_WORD:
+            longest = max(line.split(), key=len, default="")
+            if len(longest) > MAX_WORD:
+                problems.add(path, f"a word of {len(longest):,} characters ({quote(longest)}); at most "
+                             f"{MAX_WORD:,} characters without a space are allowed", number)
+
+
+def tokens(tokens: list, path, first_line: int, problems: Problems) -> None:
+    """Nesting, footnotes and links of a parsed body."""
+    depth, footnotes, cells = 0, 0, 0
+    reported_depth = table_reported = False
+    line = first_line
+    for token in tokens:
+        if token.map:
+            line = first_line + token.map[0]
+        if token.type == "tr_open":
+            cells = 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "table_open":
+            table_reported = False
+        elif token.type == "tr_close" and cells > MAX_TABLE_COLUMNS and not table_reported:
+            problems.add(path, f"a table of {cells:,} columns; at most {MAX_TABLE_COLUMNS} are allowed", line)
+            table_reported = True
+        if token.type in CONTAINERS:
+            depth += 1
+            if depth > MAX_NESTING and not reported_depth:
+                problems.add(path, f"lists and quotations are nested more than {MAX_NESTING} deep here; "
+                             "write it with fewer levels", line)
+                reported_depth = True
+        elif token.type in ("blockquote_close", "bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        if token.level >= PARSER_NESTING - 1 and not reported_depth:  # markdown-it stopped here
+            problems.add(path, f"nested more than {MAX_NESTING} deep here; write it with fewer levels", line)
+            reported_depth = True
+        for child in token.children or ():
+            if child.type == "footnote_ref":  # each reference, repeated ones too: each is a link back
+                footnotes += 1
+                if footnotes == MAX_FOOTNOTES + 1:
+                    problems.add(path, f"more than {MAX_FOOTNOTES:,} footnote references; at most "
+                                 f"{MAX_FOOTNOTES:,} are allowed", line)
+            if child.type == "link_open":
+                problem = link_problem(child.attrGet("href") or "")
+                if problem:
+                    problems.add(path, problem, line)
+
+
+def field(text: str, path, line: int | None, name: str, problems: Problems) -> None:
+    """Links and limits in a Markdown value of a front matter or a manifest (summary, bio …)."""
+    from report.source import markdown as markup
+
+    found = Problems()
+    tokens(markup.MD.parse(text, {}), path, line or 1, found)
+    for problem in found:
+        problems.add(problem.path, problem.message, line, None, name)
+
+
+CHECKED_KEYS = {"series", "number", "year", "date", "lang", "url"}  # their own checks say more
+LIST_KEYS = {"recommendations", "keywords", "authors"}
+MAX_VALUE = 20_000  # a longer front-matter string is reported as too long already
+
+
+def _long_word(value, path, line, name, problems: Problems) -> None:
+    if isinstance(value, str) and MAX_WORD < len(value) <= MAX_VALUE:
+        longest = max(value.split(), key=len, default="")
+        if len(longest) > MAX_WORD:
+            problems.add(path, f"a word of {len(longest):,} characters ({quote(longest)}); at most "
+                         f"{MAX_WORD:,} characters without a space are allowed", line, None, name)
+
+
+def front_matter(front, path, problems: Problems) -> None:
+    """The values of a front matter: no over-long word in any string; links in the Markdown
+    ones (summary, recommendations, authors' bios)."""
+    for key, value in front.items():
+        if key in CHECKED_KEYS:
+            continue
+        line = front.value_pos.get(key, (None,))[0]
+        _long_word(value, path, line, str(key), problems)
+        if isinstance(value, list) and key in LIST_KEYS:
+            for i, item in enumerate(value):
+                item_line = value.item_pos[i][0] if hasattr(value, "item_pos") else line
+                _long_word(item, path, item_line, f"{key}[{i}]", problems)
+                if isinstance(item, dict) and hasattr(item, "value_pos"):
+                    for sub, text in item.items():
+                        _long_word(text, path, item.value_pos[sub][0], f"{key}[{i}].{sub}", problems)
+    summary = front.get("summary")
+    if isinstance(summary, str):
+        field(summary, path, front.value_pos.get("summary", (None,))[0], "summary", problems)
+    recommendations = front.get("recommendations")
+    if isinstance(recommendations, list):
+        for i, item in enumerate(recommendations):
+            if isinstance(item, str):
+                field(item, path, recommendations.item_pos[i][0], f"recommendations[{i}]", problems)
+    authors = front.get("authors")
+    if isinstance(authors, list):
+        for i, author in enumerate(authors):
+            if isinstance(author, dict) and isinstance(author.get("bio"), str):
+                field(author["bio"], path, author.value_pos["bio"][0], f"authors[{i}].bio", problems)
+
+
+def figures(refs, path, problems: Problems) -> None:
+    shown = list(dict.fromkeys(r.target for r in refs))
+    if len(shown) > MAX_FIGURES:
+        line = next(r.line for r in refs if r.target == shown[MAX_FIGURES])
+        problems.add(path, f"more than {MAX_FIGURES} charts and pictures; at most {MAX_FIGURES} are allowed", line)
+
+
+def unreferenced_notes(env: dict, text: str, path, first_line: int, problems: Problems) -> None:
+    """A footnote defined but never referenced would be left out of the outputs: say so."""
+    import re
+
+    for label, index in (env.get("footnotes", {}).get("refs") or {}).items():
+        if index >= 0:
+            continue
+        name = label[1:]  # markdown-it keys them ':label'
+        found = re.search(rf"^ {{0,3}}\[\^{re.escape(name)}\]:", text, re.M)
+        line = first_line + text.count("\n", 0, found.start()) if found else None
+        problems.add(path, f"the footnote [^{cut(name, 40)}] is never referenced in the text, so it would not be "
+                     f"printed; refer to it with [^{cut(name, 40)}] or remove it", line)
