@@ -307,6 +307,54 @@ def test_guest_commentary_round_trip_keeps_every_word(tmp_path):
     assert len(imported_front["recommendations"]) == len(front["recommendations"])
 
 
+# --- fields: captions, cross-references, citations ---------------------------------------------
+
+def test_captions_cross_references_and_citations_carry_over(tmp_path):
+    import json
+
+    docx = fx.fields_article(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body == """## Trade
+
+See @tbl-exports-by-year-in-billion-euros, and figure [-@fig-a-red-square].
+
+Exports fell [see @doe2020a, p. 12; @doe2020b], as Doe argued
+[-@doe2020a, chap. 3-4; @smith2018trade].
+
+Imports rose [@kovalchuk2019].
+
+Table: Exports by year, in billion euros {#tbl-exports-by-year-in-billion-euros}
+
+| Year | Exports |
+|------|---------|
+| 2021 | 5.4     |
+| 2022 | 1.4     |
+
+![A red square](images/picture-1.png){#fig-a-red-square}
+
+As discussed in Trade, printed on 7 December 2026, imports (Roe 2019) fell.
+
+## References
+"""
+    assert json.loads((folder / "references.json").read_text(encoding="utf-8")) == [
+        dict(fx.DOE_ARTICLE, id="doe2020a"), dict(fx.DOE_BOOK, id="doe2020b"),
+        dict(fx.KOVALCHUK, id="kovalchuk2019"), dict(fx.SMITH, id="smith2018trade")]
+    assert result.stdout.splitlines() == [f"{folder}/document.md", f"{folder}/images/picture-1.png",
+                                          f"{folder}/references.json"]
+    assert result.stderr.splitlines()[:4] == [
+        f"{docx}: paragraph 15 (in 'Trade'): cross-reference 'Trade' kept as its text: it points to 'Trade', "
+        "which is not a numbered table or figure caption",
+        f"{docx}: paragraph 15 (in 'Trade'): field 'DATE \\@ \"d MMMM yyyy\"' kept as the text Word showed: "
+        "'7 December 2026'",
+        f"{docx}: paragraph 15 (in 'Trade'): citation '(Roe 2019)' kept as its text: the data Word stored with "
+        "it cannot be read; cite it as [@key] by hand",
+        f"{docx}: paragraph 17 (in 'References'): Zotero bibliography left out: the builder makes the list of "
+        "references from the citations (references.json)",
+    ]
+    assert "imported; 4 thing(s) did not carry over" in result.stderr.splitlines()[4]
+
+
 # --- refusals: a clear message, exit 1, nothing written ---------------------------------------
 
 def refused(tmp_path, path: Path, message: str):

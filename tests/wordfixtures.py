@@ -312,3 +312,127 @@ def linked_picture(folder: Path) -> Path:
     path = folder / "linked.docx"
     d.save(path)
     return path
+
+
+# --- fields: captions, cross-references, citations, as Word, Zotero and Mendeley write them ------
+
+def field(code: str, shown: str) -> list[str]:
+    """A complex field (begin, instruction, separate, what it shows, end) as Word writes its runs;
+    a long instruction is split over several runs, as Word splits Zotero's."""
+    esc = code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    pieces = [esc[i:i + 250] for i in range(0, len(esc), 250)]
+    return ([f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>']
+            + [f'<w:r {W}><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>' for piece in pieces]
+            + [f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
+               f'<w:r {W}><w:t xml:space="preserve">{shown}</w:t></w:r>',
+               f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'])
+
+
+def simple_field(code: str, shown: str) -> list[str]:
+    code = code.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return [f'<w:fldSimple {W} w:instr="{code}"><w:r><w:t>{shown}</w:t></w:r></w:fldSimple>']
+
+
+def bookmark(name: str, number: int, inside: list[str]) -> list[str]:
+    return ([f'<w:bookmarkStart {W} w:id="{number}" w:name="{name}"/>'] + inside
+            + [f'<w:bookmarkEnd {W} w:id="{number}"/>'])
+
+
+def add_xml(paragraph, *pieces) -> None:
+    """Runs written as raw XML, through python-docx's own parser, after the paragraph's words."""
+    from docx.oxml import parse_xml
+
+    for piece in pieces:
+        for xml in ([piece] if isinstance(piece, str) else piece):
+            paragraph._p.append(parse_xml(xml))
+
+
+def text_run(text: str) -> str:
+    return f'<w:r {W}><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+DOE_ARTICLE = {"id": 101, "type": "article-journal", "title": "Trade after the sanctions",
+               "container-title": "Journal of Eastern Studies", "page": "1-20",
+               "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [["2020", 3]]}}
+DOE_BOOK = {"id": 102, "type": "book", "title": "Energy and power", "publisher": "Polity",
+            "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020]]}}
+SMITH = {"id": 103, "citation-key": "smith2018trade", "type": "report", "title": "Trade routes",
+         "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2018]]}}
+KOVALCHUK = {"id": "ITEM-1", "type": "report", "title": "Гранична торгівля", "publisher": "SCEEUS",
+             "author": [{"family": "Ковальчук", "given": "Олена", "dropping-particle": "",
+                         "non-dropping-particle": "", "parse-names": False, "suffix": ""}],
+             "issued": {"date-parts": [["2019"]]}}
+
+
+def zotero(*items: dict) -> str:
+    import json
+
+    data = {"citationID": "x1y2", "properties": {"formattedCitation": "(…)", "noteIndex": 0},
+            "citationItems": list(items),
+            "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json"}
+    return "ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(data, ensure_ascii=False)
+
+
+def mendeley(*items: dict) -> str:
+    import json
+
+    data = {"citationItems": list(items), "mendeley": {"formattedCitation": "(Kovalchuk, 2019)"},
+            "properties": {"noteIndex": 0},
+            "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json"}
+    return "ADDIN CSL_CITATION " + json.dumps(data, ensure_ascii=False)
+
+
+def zotero_item(data: dict, key: str, **extra) -> dict:
+    return {"id": data["id"], "uris": [f"http://zotero.org/users/1/items/{key}"], "itemData": data, **extra}
+
+
+def fields_article(folder: Path) -> Path:
+    """A captioned table and figure, cross-references to them, Zotero and Mendeley citations and
+    a Zotero bibliography; and what cannot be mapped: a reference to a heading, a DATE field, a
+    citation whose data is broken."""
+    import docx
+    from docx.shared import Inches
+
+    d = docx.Document()
+    d.add_heading("Fields and Citations", 0)
+    trade = d.add_heading("Trade", 1)
+    add_xml(trade, bookmark("_Ref2000", 20, []))
+    see = d.add_paragraph("See ")
+    add_xml(see, field(" REF _Ref1001 \\h ", "Table 1"), text_run(", and figure "),
+            simple_field(" REF _Ref1002 \\h ", "1"), text_run("."))
+    fell = d.add_paragraph("Exports fell ")
+    add_xml(fell, field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator="12", label="page", prefix="see"),
+                               zotero_item(DOE_BOOK, "BBBB2222")), "(see Doe 2020a, 12; 2020b)"),
+            text_run(", as Doe argued "),
+            field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator="3-4", label="chapter",
+                                     **{"suppress-author": True}), zotero_item(SMITH, "CCCC3333")),
+                  "(2020a, chap. 3-4; Smith 2018)"),
+            text_run("."))
+    rose = d.add_paragraph("Imports rose ")
+    add_xml(rose, field(mendeley({"id": "ITEM-1", "itemData": KOVALCHUK,
+                                  "uris": ["http://www.mendeley.com/documents/?uuid=1234"]}), "(Kovalchuk, 2019)"),
+            text_run("."))
+    caption = d.add_paragraph(style="Caption")
+    add_xml(caption, bookmark("_Ref1001", 1, [text_run("Table "), *field(" SEQ Table \\* ARABIC ", "1")]),
+            text_run(": Exports by year, in billion euros"))
+    table = d.add_table(rows=3, cols=2)
+    for i, row in enumerate([("Year", "Exports"), ("2021", "5.4"), ("2022", "1.4")]):
+        for j, text in enumerate(row):
+            table.rows[i].cells[j].text = text
+    d.add_picture(str(png(folder / "square.png")), width=Inches(1))
+    caption = d.add_paragraph(style="Caption")
+    add_xml(caption, text_run("Figure "), bookmark("_Ref1002", 2, simple_field(" SEQ Figure \\* ARABIC ", "1")),
+            text_run(". A red square"))
+    unmapped = d.add_paragraph("As discussed in ")
+    add_xml(unmapped, field(" REF _Ref2000 \\h ", "Trade"), text_run(", printed on "),
+            field(' DATE \\@ "d MMMM yyyy" ', "7 December 2026"), text_run(", imports "),
+            field('ADDIN ZOTERO_ITEM CSL_CITATION {"citationItems": [', "(Roe 2019)"), text_run(" fell."))
+    d.add_heading("References", 1)
+    first = d.add_paragraph()
+    add_xml(first, field('ADDIN ZOTERO_BIBL {"uncited":[],"omitted":[],"custom":[]} CSL_BIBLIOGRAPHY',
+                         "Doe, J. (2020a). Trade after the sanctions.")[:-1])
+    last = d.add_paragraph("Doe, J. (2020b). Energy and power.")
+    add_xml(last, f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>')
+    path = folder / "fields.docx"
+    d.save(path)
+    return path

@@ -123,6 +123,7 @@ class _Field:
     end: ET.Element
     para: _Para
     where: str
+    order: int = 0  # its place among the fields: the report lists them in reading order
 
 
 class FieldReader:
@@ -137,7 +138,8 @@ class FieldReader:
         self.refs: list[tuple[_Field, str]] = []
         self.cites: list[tuple[_Field, list]] = []
         self.drops: list[_Field] = []
-        self.findings: list[tuple[str, str]] = []
+        self.findings: list[tuple[int, str, str]] = []  # (field's order, where, what)
+        self.count = 0
         self.positions: dict[int, dict[int, int]] = {}
 
     # --- reading ---------------------------------------------------------------------------
@@ -219,7 +221,12 @@ class FieldReader:
         para.caption["text"] = re.sub(r"^[\s:.\-–—|]+", "", " ".join(words.split()))
         self.captions.append(para)
 
+    def _note(self, f: _Field, what: str) -> None:
+        self.findings.append((f.order, f.where, what))
+
     def _field(self, f: _Field) -> None:
+        self.count += 1
+        f.order = self.count
         code = " ".join(f.code.split())
         word = code.split(" ", 1)[0].upper() if code else ""
         shown = " ".join(f.shown.split())
@@ -231,14 +238,14 @@ class FieldReader:
         elif word == "ADDIN":
             self._addin(f, code, shown)
         elif word == "PAGEREF":
-            self.findings.append((f.where, f"page number {_snippet(shown)} kept as the number Word showed: the "
-                                           "PDF's pages differ; refer to the section or table instead"))
+            self._note(f, f"page number {_snippet(shown)} kept as the number Word showed: the "
+                          "PDF's pages differ; refer to the section or table instead")
         elif word and word not in QUIET:
             if shown:
                 what = f"field {_snippet(code, 40)} kept as the text Word showed: {_snippet(shown)}"
             else:
                 what = f"field {_snippet(code, 40)} left out: it showed no text"
-            self.findings.append((f.where, what))
+            self._note(f, what)
 
     def _seq(self, f: _Field, code: str, shown: str) -> None:
         name = code.split(" ")[1] if " " in code else ""
@@ -251,22 +258,22 @@ class FieldReader:
         why = ("the builder numbers tables and figures only" if not kind else
                "it is not in a caption (Word's Caption style)" if not para.caption_style else
                "its caption is numbered already")
-        self.findings.append((f.where, f"number {_snippet(shown)} of '{name or 'SEQ'}' kept as the number Word "
-                                       f"showed: {why}"))
+        self._note(f, f"number {_snippet(shown)} of '{name or 'SEQ'}' kept as the number Word "
+                      f"showed: {why}")
 
     def _addin(self, f: _Field, code: str, shown: str) -> None:
         upper = code.upper()
         if "ZOTERO_BIBL" in upper or "CSL_BIBLIOGRAPHY" in upper:
             maker = "Zotero" if "ZOTERO" in upper else "Mendeley"
             self.drops.append(f)
-            self.findings.append((f.where, f"{maker} bibliography left out: the builder makes the list of "
-                                           "references from the citations (references.json)"))
+            self._note(f, f"{maker} bibliography left out: the builder makes the list of "
+                          "references from the citations (references.json)")
             return
         if "ZOTERO_ITEM" in upper or "CSL_CITATION" in upper:
             items = _citation_items(f.code)
             if items is None:
-                self.findings.append((f.where, f"citation {_snippet(shown)} kept as its text: the data Word "
-                                               "stored with it cannot be read; cite it as [@key] by hand"))
+                self._note(f, f"citation {_snippet(shown)} kept as its text: the data Word "
+                              "stored with it cannot be read; cite it as [@key] by hand")
                 return
             self.cites.append((f, items))
             return
@@ -276,7 +283,7 @@ class FieldReader:
             what = "EndNote bibliography kept as text: delete it once the citations are [@key] citations"
         else:
             what = f"field {_snippet(code, 40)} kept as the text Word showed: {_snippet(shown)}"
-        self.findings.append((f.where, what))
+        self._note(f, what)
 
     # --- mapping ---------------------------------------------------------------------------
 
@@ -304,17 +311,17 @@ class FieldReader:
                 else:
                     what = (f"cross-reference {_snippet(shown)} kept as its text: it points to "
                             f"{_snippet(_text(para.element), 40)}, which is not a numbered table or figure caption")
-                self.findings.append((f.where, what))
+                self._note(f, what)
                 continue
             switches = f.code.split()[2:]
             if any(s.lower() == "\\p" for s in switches):
-                self.findings.append((f.where, f"cross-reference {_snippet(shown)} kept as its text (it says where "
-                                               "the caption is, which the pages of the PDF decide)"))
+                self._note(f, f"cross-reference {_snippet(shown)} kept as its text (it says where "
+                              "the caption is, which the pages of the PDF decide)")
                 continue
             number_only = bool(re.fullmatch(r"\d+([.\-–]\d+)*", shown))
             if not number_only and shown.lower() != caption.shown.lower():
-                self.findings.append((f.where, f"cross-reference {_snippet(shown)} written as @{caption.label}, "
-                                               f"which shows the label and number only ('{caption.shown}')"))
+                self._note(f, f"cross-reference {_snippet(shown)} written as @{caption.label}, "
+                              f"which shows the label and number only ('{caption.shown}')")
             marks[len(marks) + 1] = Reference(caption.label, number_only, shown, f.where)
             edits.append((f.begin, f.end, len(marks), None))
         keys, references = _keys([items for _f, items in self.cites])
@@ -324,7 +331,8 @@ class FieldReader:
         for f in self.drops:
             edits.append((f.begin, f.end, None, None))
         self._apply(edits)
-        return Fields(marks, tuple(references), tuple(self.findings), bool(edits))
+        findings = tuple((where, what) for _order, where, what in sorted(self.findings, key=lambda n: n[0]))
+        return Fields(marks, tuple(references), findings, bool(edits))
 
     # --- editing ---------------------------------------------------------------------------
 
