@@ -6,6 +6,7 @@ output is checked as an editor meets it: the folder, the report, `--check`, and 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import zipfile
@@ -310,8 +311,6 @@ def test_guest_commentary_round_trip_keeps_every_word(tmp_path):
 # --- fields: captions, cross-references, citations ---------------------------------------------
 
 def test_captions_cross_references_and_citations_carry_over(tmp_path):
-    import json
-
     docx = fx.fields_article(tmp_path)
     folder, result = imported(tmp_path, docx)
     body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
@@ -353,6 +352,40 @@ As discussed in Trade, printed on 7 December 2026, imports (Roe 2019) fell.
         "references from the citations (references.json)",
     ]
     assert "imported; 4 thing(s) did not carry over" in result.stderr.splitlines()[4]
+
+
+def test_citation_in_a_note_and_a_caption_away_from_its_table(tmp_path):
+    docx = fx.fields_astray(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body.startswith("## One\n\nA claim.[^1] See Table 1.\n\nTable 1: Loose rows\n\nWords between.\n\n")
+    assert body.endswith("\n\n[^1]: [@doe2020, p. 12] See note 2.\n")
+    assert [entry["id"] for entry in json.loads((folder / "references.json").read_text(encoding="utf-8"))] == ["doe2020"]
+    assert result.stderr.splitlines()[:3] == [
+        f"{docx}: paragraph 2 (in 'One'): cross-reference 'Table 1' kept as its text: the caption it points to "
+        "is not next to its table or picture",
+        f"{docx}: paragraph 3 (in 'One'): caption 'Table 1' kept as a paragraph: it is not next to a table; move "
+        "it just before its table, as 'Table: …'",
+        f"{docx}: footnote 1: field 'NOTEREF _Ref9 \\h' kept as the text Word showed: '2'",
+    ]
+
+
+def test_fields_are_read_in_linear_time(tmp_path):
+    """Eight times the paragraphs, about eight times the work, counted in function calls (which a
+    busy machine does not change): no walk over the paragraphs for each field or text box."""
+    import cProfile
+    import pstats
+
+    from report.source import word as wordfile
+
+    calls = []
+    for paragraphs in (300, 2400):
+        path = fx.many_fields(tmp_path, paragraphs)
+        profile = cProfile.Profile()
+        read = profile.runcall(wordfile.read, path)
+        assert len(read.marks) == paragraphs // 10 + 2 * (paragraphs - paragraphs // 10)
+        calls.append(pstats.Stats(profile).total_calls)
+    assert calls[1] < 9 * calls[0], calls
 
 
 # --- refusals: a clear message, exit 1, nothing written ---------------------------------------

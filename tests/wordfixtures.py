@@ -436,3 +436,69 @@ def fields_article(folder: Path) -> Path:
     path = folder / "fields.docx"
     d.save(path)
     return path
+
+
+def fields_astray(folder: Path) -> Path:
+    """Pandoc's Word file, with fields put in as Word would: a Zotero citation in a footnote (as
+    note styles place them), a NOTEREF there, and a numbered table caption that stands away
+    from its table, with a cross-reference to it."""
+    import re
+    import zipfile
+
+    source = pandoc_docx("# One\n\nA claim.[^1] See TABLEREF.\n\nLOOSECAPTION\n\nWords between.\n\n"
+                         "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: CITEHERE\n", folder / "plain.docx")
+    caption = ('<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr>'
+               + "".join(bookmark("_Ref3001", 31, [text_run("Table "), *field(" SEQ Table \\* ARABIC ", "1")]))
+               + text_run(": Loose rows") + "</w:p>")
+    note = "".join(field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator="12")),
+                         "Jane Doe, “Trade after the sanctions,” 12.")
+                   + [text_run(" See note ")] + field(" NOTEREF _Ref9 \\h ", "2") + [text_run(".")])
+    path = folder / "astray.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"<w:p>(?:(?!<w:p>).)*?LOOSECAPTION.*?</w:p>", lambda _m: caption, text, flags=re.S)
+                text = text.replace('<w:r><w:t xml:space="preserve">See TABLEREF.</w:t></w:r>',
+                                    text_run("See ") + "".join(field(" REF _Ref3001 \\h ", "Table 1")) + text_run("."))
+                data = text.encode("utf-8")
+            elif info.filename == "word/footnotes.xml":
+                data = data.replace(b'<w:r><w:t xml:space="preserve">CITEHERE</w:t></w:r>', note.encode("utf-8"))
+            new.writestr(info, data)
+    return path
+
+
+def many_fields(folder: Path, paragraphs: int) -> Path:
+    """A long file: a numbered table caption every ten paragraphs, and in the others a
+    cross-reference to it, a Zotero citation and a text box."""
+    import docx
+    import zipfile
+
+    d = docx.Document()
+    d.add_paragraph("Start.")
+    d.save(folder / "base.docx")
+    parts = []
+    for i in range(paragraphs):
+        if i % 10 == 0:
+            parts.append('<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr>'
+                         + "".join(bookmark(f"_Ref{i}", i, [text_run("Table "), *field(" SEQ Table ", str(i // 10 + 1))]))
+                         + text_run(f": Rows {i}") + "</w:p>")
+        else:
+            box = (f'<w:r {W} {DRAWING_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+                   '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+                   f'<wps:wsp><wps:txbx><w:txbxContent><w:p>{text_run("Boxed.")}</w:p></w:txbxContent></wps:txbx>'
+                   '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r>')
+            parts.append("<w:p>" + text_run("See ") + "".join(field(f" REF _Ref{i - i % 10} \\h ", "Table 1"))
+                         + "".join(field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator=str(i))), "(Doe 2020)"))
+                         + box + "</w:p>")
+    path = folder / f"many-{paragraphs}.docx"
+    with zipfile.ZipFile(folder / "base.docx") as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                at = text.index("<w:body>") + len("<w:body>")
+                data = (text[:at] + "".join(parts) + text[at:]).encode("utf-8")
+            new.writestr(info, data)
+    return path

@@ -534,9 +534,9 @@ class _Reshape:
                 self.references.append((node, mark))
                 out.append(node)
             elif isinstance(mark, Caption):  # next to no table or picture: its words as Word showed them
-                thing = "table" if mark.kind == "tbl" else "picture or chart"
-                self.note(mark.where, f"caption {snippet(mark.shown)} kept as a paragraph: it is not next to a "
-                          f"{thing}; move it there, as 'Table: …' before a table or as a picture's caption")
+                fix = ("a table; move it just before its table, as 'Table: …'" if mark.kind == "tbl" else
+                       "a picture or chart; make it its picture's caption")
+                self.note(mark.where, f"caption {snippet(mark.shown)} kept as a paragraph: it is not next to {fix}")
                 out.append({"t": "Str", "c": mark.shown})
             at = match.end()
         if at < len(text):

@@ -15,6 +15,7 @@ import re
 import zipfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from report.source.wordfields import FieldReader
@@ -100,6 +101,7 @@ class WordFile:
     references: tuple[dict, ...] = ()  # CSL JSON of the works cited, sorted by key
 
 
+@cache  # called for every element the survey looks at
 def q(tag: str) -> str:
     prefix, name = tag.split(":")
     return f"{{{NS[prefix]}}}{name}"
@@ -581,6 +583,8 @@ def _inside(top, tag, element) -> bool:
 
 
 def _namespaces(xml: bytes):
+    seen = set()
     for _, (prefix, uri) in ET.iterparse(io.BytesIO(xml), events=("start-ns",)):
-        if prefix and not re.fullmatch(r"ns\d+", prefix):
+        if prefix and (prefix, uri) not in seen and not re.fullmatch(r"ns\d+", prefix):
+            seen.add((prefix, uri))
             yield prefix, uri
