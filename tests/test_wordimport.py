@@ -133,7 +133,7 @@ def test_python_docx_file_core_properties_styles_and_picture_placeholder(tmp_pat
     assert "Words in a style of the author's own." in body
     assert "![FILL IN: a caption for picture 1 (it is also its text alternative)](images/picture-1.png)" in body
     name = str(docx)
-    assert result.stderr.splitlines()[:4] == [
+    assert result.stderr.splitlines()[:5] == [
         f"{name}: paragraph 18 (in 'Details'): comment by Editor left out: 'Source for this?'",
         f"{name}: paragraph 21 (in 'Too Deep'): style 'Pull Quote Box' has no counterpart: its text is kept "
         "as ordinary text (if it marks a box or a pull quote, rewrite it)",
@@ -333,15 +333,13 @@ Table: Exports by year, in billion euros {#tbl-exports-by-year-in-billion-euros}
 ![A red square](images/picture-1.png){#fig-a-red-square}
 
 As discussed in Trade, printed on 7 December 2026, imports (Roe 2019) fell.
-
-## References
 """
     assert json.loads((folder / "references.json").read_text(encoding="utf-8")) == [
         dict(fx.DOE_ARTICLE, id="doe2020a"), dict(fx.DOE_BOOK, id="doe2020b"),
         dict(fx.KOVALCHUK, id="kovalchuk2019"), dict(fx.SMITH, id="smith2018trade")]
     assert result.stdout.splitlines() == [f"{folder}/document.md", f"{folder}/images/picture-1.png",
                                           f"{folder}/references.json"]
-    assert result.stderr.splitlines()[:4] == [
+    assert result.stderr.splitlines()[:5] == [
         f"{docx}: paragraph 15 (in 'Trade'): cross-reference 'Trade' kept as its text: it points to 'Trade', "
         "which is not a numbered table or figure caption",
         f"{docx}: paragraph 15 (in 'Trade'): field 'DATE \\@ \"d MMMM yyyy\"' kept as the text Word showed: "
@@ -350,8 +348,12 @@ As discussed in Trade, printed on 7 December 2026, imports (Roe 2019) fell.
         "it cannot be read; cite it as [@key] by hand",
         f"{docx}: paragraph 17 (in 'References'): Zotero bibliography left out: the builder makes the list of "
         "references from the citations (references.json)",
+        f"{docx}: heading 'References': heading left out: its section held only the bibliography",
     ]
-    assert "imported; 4 thing(s) did not carry over" in result.stderr.splitlines()[4]
+    assert "imported; 5 thing(s) did not carry over" in result.stderr.splitlines()[5]
+    front = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert ("\n# bibliography: true   # uncomment for a list of the works cited (references.json) at the end, "
+            "as the Word file had\n") in front
 
 
 def test_citation_in_a_note_and_a_caption_away_from_its_table(tmp_path):

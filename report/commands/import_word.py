@@ -24,7 +24,7 @@ import yaml
 
 from report.source.document import PLACEHOLDER
 from report.source.word import CHART_MARK, ChartData, Finding, WordFile, WordFileError, read, snippet
-from report.source.wordfields import MARK, Caption, Citation, Reference
+from report.source.wordfields import MARK, Bibliography, Caption, Citation, Reference
 
 INSTALL = "pip install -e '.[import]'"
 NEEDS = (f"--import needs Pandoc, which the optional extra 'import' installs (the pypandoc-binary "
@@ -386,6 +386,13 @@ class _Reshape:
         caption paragraph's inlines), and the caption's own index → _TAKEN."""
         claims: dict = {}
         for i, block in enumerate(blocks):
+            if self._bibliography(block):
+                claims[i] = _TAKEN
+                if self._only_in_section(blocks, i):
+                    claims[i - 1] = _TAKEN
+                    self.note(f"heading {plain(blocks[i - 1]['c'][2])[:40]!r}", "heading left out: its section "
+                              "held only the bibliography")
+                continue
             found = self._field_caption(block["c"]) if block["t"] in ("Para", "Plain") else None
             if found is None:
                 continue
@@ -396,6 +403,18 @@ class _Reshape:
                     claims[j], claims[i] = found + (block["c"],), _TAKEN
                     break
         return claims
+
+    def _bibliography(self, block: dict) -> bool:
+        """The paragraph where Zotero's or Mendeley's bibliography was (its marker alone)."""
+        match = MARK.fullmatch(plain(block["c"])) if block["t"] in ("Para", "Plain") else None
+        return bool(match) and isinstance(self.word.marks.get(int(match.group(1))), Bibliography)
+
+    def _only_in_section(self, blocks: list, i: int) -> bool:
+        """Block i is all its heading's section holds."""
+        if i == 0 or blocks[i - 1]["t"] != "Header":
+            return False
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        return after is None or (after["t"] == "Header" and after["c"][0] <= blocks[i - 1]["c"][0])
 
     def _field_caption(self, inlines: list) -> tuple[Caption, list] | None:
         """A paragraph that opens with a Word caption's marker: the caption and its own words."""
@@ -533,6 +552,8 @@ class _Reshape:
                 node = {"t": "RawInline", "c": ["markdown", ""]}
                 self.references.append((node, mark))
                 out.append(node)
+            elif isinstance(mark, Bibliography):  # in a paragraph with other words: those stay
+                pass
             elif isinstance(mark, Caption):  # next to no table or picture: its words as Word showed them
                 fix = ("a table; move it just before its table, as 'Table: …'" if mark.kind == "tbl" else
                        "a picture or chart; make it its picture's caption")
@@ -834,6 +855,9 @@ def front_matter(front: _Front, word: WordFile, series, series_required, finding
     lines.append("  #   bio: …          (Markdown)")
     if front.keywords:
         lines.append("keywords: [" + ", ".join(_scalar(k) for k in front.keywords) + "]")
+    if any(isinstance(mark, Bibliography) for mark in word.marks.values()):
+        lines.append("# bibliography: true   # uncomment for a list of the works cited (references.json) at the "
+                     "end, as the Word file had")
     required = series_required if series_required is not None else ("summary",)
     if front.summary:
         lines.append("summary: " + _block_scalar(front.summary, "  "))

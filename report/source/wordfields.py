@@ -72,8 +72,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Bibliography:
+    """Where Zotero's or Mendeley's list of references was: the builder makes its own."""
+
+    maker: str
+
+
+@dataclass(frozen=True)
 class Fields:
-    marks: dict  # marker number → Caption | Reference | Citation
+    marks: dict  # marker number → Caption | Reference | Citation | Bibliography
     references: tuple[dict, ...]  # CSL JSON items, sorted by their keys
     findings: tuple[tuple[str, str], ...]  # (where, what)
     changed: bool  # a part was edited
@@ -137,7 +144,7 @@ class FieldReader:
         self.captions: list[_Para] = []
         self.refs: list[tuple[_Field, str]] = []
         self.cites: list[tuple[_Field, list]] = []
-        self.drops: list[_Field] = []
+        self.drops: list[tuple[_Field, str]] = []
         self.findings: list[tuple[int, str, str]] = []  # (field's order, where, what)
         self.count = 0
         self.positions: dict[int, dict[int, int]] = {}
@@ -265,7 +272,7 @@ class FieldReader:
         upper = code.upper()
         if "ZOTERO_BIBL" in upper or "CSL_BIBLIOGRAPHY" in upper:
             maker = "Zotero" if "ZOTERO" in upper else "Mendeley"
-            self.drops.append(f)
+            self.drops.append((f, maker))
             self._note(f, f"{maker} bibliography left out: the builder makes the list of "
                           "references from the citations (references.json)")
             return
@@ -290,7 +297,7 @@ class FieldReader:
     def finish(self) -> Fields:
         """Map every field read, and edit the parts: each mapped field becomes its marker."""
         marks: dict = {}
-        edits: list[tuple[ET.Element, ET.Element, int | None, ET.Element | None]] = []
+        edits: list[tuple[ET.Element | None, ET.Element, int, ET.Element | None]] = []
         labels: set[str] = set()
         by_para: dict[int, Caption] = {}
         for para in self.captions:
@@ -328,8 +335,9 @@ class FieldReader:
         for f, items in self.cites:
             marks[len(marks) + 1] = Citation(_citation_markdown(items, keys))
             edits.append((f.begin, f.end, len(marks), None))
-        for f in self.drops:
-            edits.append((f.begin, f.end, None, None))
+        for f, maker in self.drops:
+            marks[len(marks) + 1] = Bibliography(maker)
+            edits.append((f.begin, f.end, len(marks), None))
         self._apply(edits)
         findings = tuple((where, what) for _order, where, what in sorted(self.findings, key=lambda n: n[0]))
         return Fields(marks, tuple(references), findings, bool(edits))
@@ -350,10 +358,9 @@ class FieldReader:
                 self._cut(begin, end, doomed, touched)
                 anchor = begin
             doomed.add(id(anchor))
-            if number is not None:
-                mark = ET.Element(R)
-                ET.SubElement(mark, T).text = FIELD_MARK.format(number)
-                inserts[id(anchor)] = mark
+            mark = ET.Element(R)
+            ET.SubElement(mark, T).text = FIELD_MARK.format(number)
+            inserts[id(anchor)] = mark
             touched[id(self.parent[id(anchor)])] = self.parent[id(anchor)]
         for parent in touched.values():
             children = []
