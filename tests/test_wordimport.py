@@ -133,7 +133,7 @@ def test_python_docx_file_core_properties_styles_and_picture_placeholder(tmp_pat
     assert "Words in a style of the author's own." in body
     assert "![FILL IN: a caption for picture 1 (it is also its text alternative)](images/picture-1.png)" in body
     name = str(docx)
-    assert result.stderr.splitlines()[:5] == [
+    assert result.stderr.splitlines()[:4] == [
         f"{name}: paragraph 18 (in 'Details'): comment by Editor left out: 'Source for this?'",
         f"{name}: paragraph 21 (in 'Too Deep'): style 'Pull Quote Box' has no counterpart: its text is kept "
         "as ordinary text (if it marks a box or a pull quote, rewrite it)",
@@ -356,11 +356,13 @@ As discussed in Trade, printed on 7 December 2026, imports (Roe 2019) fell.
             "as the Word file had\n") in front
 
 
-def test_citation_in_a_note_and_a_caption_away_from_its_table(tmp_path):
+def test_citation_in_a_note_captions_away_from_their_table_or_numbered_by_hand(tmp_path):
     docx = fx.fields_astray(tmp_path)
     folder, result = imported(tmp_path, docx)
     body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
-    assert body.startswith("## One\n\nA claim.[^1] See Table 1.\n\nTable 1: Loose rows\n\nWords between.\n\n")
+    assert body.startswith("## One\n\nA claim.[^1] See Table 1.\n\nTable 1: Loose rows\n\nWords between.\n\n"
+                           "Table: Typed by hand\n\n| a   | b   |\n")  # the number typed in it goes
+    assert "\n\n![A caption typed by hand](images/picture-1.png)\n\n" in body
     assert body.endswith("\n\n[^1]: [@doe2020, p. 12] See note 2.\n")
     assert [entry["id"] for entry in json.loads((folder / "references.json").read_text(encoding="utf-8"))] == ["doe2020"]
     assert result.stderr.splitlines()[:3] == [

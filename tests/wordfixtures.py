@@ -441,12 +441,15 @@ def fields_article(folder: Path) -> Path:
 def fields_astray(folder: Path) -> Path:
     """Pandoc's Word file, with fields put in as Word would: a Zotero citation in a footnote (as
     note styles place them), a NOTEREF there, and a numbered table caption that stands away
-    from its table, with a cross-reference to it."""
+    from its table, with a cross-reference to it; and captions numbered by hand."""
     import re
     import zipfile
 
+    png(folder / "hand.png")
     source = pandoc_docx("# One\n\nA claim.[^1] See TABLEREF.\n\nLOOSECAPTION\n\nWords between.\n\n"
-                         "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: CITEHERE\n", folder / "plain.docx")
+                         "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Table 2: Typed by hand\n\n"
+                         "| c | d |\n|---|---|\n| 3 | 4 |\n\n![Figure 3. A caption typed by hand](hand.png)\n\n"
+                         "[^1]: CITEHERE\n", folder / "plain.docx", folder)
     caption = ('<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr>'
                + "".join(bookmark("_Ref3001", 31, [text_run("Table "), *field(" SEQ Table \\* ARABIC ", "1")]))
                + text_run(": Loose rows") + "</w:p>")
