@@ -146,6 +146,7 @@ class FieldReader:
         self.cites: list[tuple[_Field, list]] = []
         self.drops: list[tuple[_Field, str]] = []
         self.findings: list[tuple[int, str, str]] = []  # (field's order, where, what)
+        self.simple: list[ET.Element] = []  # the one-element fields (w:fldSimple) outside others
         self.count = 0
         self.positions: dict[int, dict[int, int]] = {}
 
@@ -232,6 +233,8 @@ class FieldReader:
         self.findings.append((f.order, f.where, what))
 
     def _field(self, f: _Field) -> None:
+        if f.begin.tag == W + "fldSimple":
+            self.simple.append(f.begin)
         self.count += 1
         f.order = self.count
         code = " ".join(f.code.split())
@@ -247,7 +250,7 @@ class FieldReader:
         elif word == "PAGEREF":
             self._note(f, f"page number {_snippet(shown)} kept as the number Word showed: the "
                           "PDF's pages differ; refer to the section or table instead")
-        elif word and word not in QUIET:
+        elif word and (word not in QUIET or (word == "HYPERLINK" and f.begin.tag == W + "fldSimple")):
             if shown:
                 what = f"field {_snippet(code, 40)} kept as the text Word showed: {_snippet(shown)}"
             else:
@@ -338,18 +341,25 @@ class FieldReader:
         for f, maker in self.drops:
             marks[len(marks) + 1] = Bibliography(maker)
             edits.append((f.begin, f.end, len(marks), None))
-        self._apply(edits)
+        mapped = {id(begin if begin is not None else end) for begin, end, _n, _p in edits}
+        unwrap = [el for el in self.simple if id(el) not in mapped]
+        self._apply(edits, unwrap)
         findings = tuple((where, what) for _order, where, what in sorted(self.findings, key=lambda n: n[0]))
-        return Fields(marks, tuple(references), findings, bool(edits))
+        return Fields(marks, tuple(references), findings, bool(edits or unwrap))
 
     # --- editing ---------------------------------------------------------------------------
 
-    def _apply(self, edits) -> None:
+    def _apply(self, edits, unwrap: list[ET.Element]) -> None:
         """Cut each field out (a caption's field with the label before it) and put its marker in
-        its place; every parent touched is rebuilt once, so the edits cost what the parts hold."""
+        its place; a one-element field not mapped gives way to the runs it holds (Pandoc drops
+        them with it). Every parent touched is rebuilt once: the edits cost what the parts hold."""
         doomed: set[int] = set()
-        inserts: dict[int, ET.Element] = {}
+        inserts: dict[int, list[ET.Element]] = {}
         touched: dict[int, ET.Element] = {}
+        for el in unwrap:
+            inserts[id(el)] = list(el)
+            doomed.add(id(el))
+            touched[id(self.parent[id(el)])] = self.parent[id(el)]
         for begin, end, number, paragraph in edits:
             if paragraph is not None:  # a caption: its words up to its number's end (a picture stays)
                 self._mark_path(end, paragraph, doomed, touched, following=False, pictures=True)
@@ -360,13 +370,13 @@ class FieldReader:
             doomed.add(id(anchor))
             mark = ET.Element(R)
             ET.SubElement(mark, T).text = FIELD_MARK.format(number)
-            inserts[id(anchor)] = mark
+            inserts[id(anchor)] = [mark]
             touched[id(self.parent[id(anchor)])] = self.parent[id(anchor)]
         for parent in touched.values():
             children = []
             for child in parent:
                 if id(child) in inserts:
-                    children.append(inserts[id(child)])
+                    children += inserts[id(child)]
                 if id(child) not in doomed:
                     children.append(child)
             parent[:] = children
