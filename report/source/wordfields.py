@@ -33,6 +33,8 @@ KEEP = {W + "pPr", W + "rPr", W + "bookmarkStart", W + "bookmarkEnd"}
 TABLE_WORDS = {"table", "tabell", "tabelle", "tableau", "tabela", "tabla", "tablica", "таблица", "таблиця", "табліца"}
 FIGURE_WORDS = {"figure", "fig", "figur", "abbildung", "bild", "chart", "graph", "map", "diagram", "diagramm",
                 "rysunek", "wykres", "рисунок", "рис", "малюнок", "схема", "диаграмма", "діаграма", "карта"}
+# LibreOffice's caption paragraph styles, besides Word's Caption.
+CAPTION_STYLES = {"illustration", "drawing", "figure", "table"}
 # Fields Pandoc reads itself, or whose loss the survey reports already: nothing to say.
 QUIET = {"HYPERLINK", "TOC", "EMBED", "INCLUDEPICTURE", "SHAPE", "XE", "TC", "RD", "PRIVATE", "ADVANCE",
          "STYLEREF"}  # STYLEREF: a chapter's number before a caption's ("Table 2-1")
@@ -107,7 +109,7 @@ class _Para:
     caption_style: bool
     before: list = field(default_factory=list)  # its text before its caption number
     after: list | None = None  # its text after the caption number, once one is found
-    caption: dict | None = None  # kind, shown, where: filled when its caption field ends
+    caption: dict | None = None  # kind, shown, field (and text, once the paragraph ends)
 
 
 @dataclass
@@ -219,8 +221,8 @@ class FieldReader:
         style = p.find(f"{W}pPr/{W}pStyle")
         if style is None:
             return False
-        ident = style.get(W + "val", "")
-        return "caption" in self.styles.get(ident, ident).lower()
+        name = self.styles.get(style.get(W + "val", ""), style.get(W + "val", "")).lower()
+        return "caption" in name or name in CAPTION_STYLES
 
     def _end_paragraph(self, para: _Para) -> None:
         if para.caption is None:
