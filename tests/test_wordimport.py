@@ -374,6 +374,14 @@ def test_citation_in_a_note_captions_away_from_their_table_or_numbered_by_hand(t
     ]
 
 
+def test_numbered_caption_under_a_word_chart(tmp_path):
+    folder, result = imported(tmp_path, fx.captioned_chart(tmp_path))
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body == ("## Trade\n\nAs @fig-exports-fell-by-three-quarters shows, exports fell.\n\n"
+                    "![Exports fell by three quarters](chart:chart-1){#fig-exports-fell-by-three-quarters}\n")
+    assert "chart-1:\n  type: bar\n" in (folder / "charts.yaml").read_text(encoding="utf-8")
+
+
 def test_fields_are_read_in_linear_time(tmp_path):
     """Eight times the paragraphs, about eight times the work, counted in function calls (which a
     busy machine does not change): no walk over the paragraphs for each field or text box."""

@@ -128,8 +128,6 @@ CHART_XML = b'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 def boxes_and_charts(folder: Path) -> Path:
     """A text box anchored in a paragraph (Word's two copies of it) and an embedded bar chart."""
     import docx
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
     from docx.oxml import parse_xml
 
     d = docx.Document()
@@ -146,6 +144,19 @@ def boxes_and_charts(folder: Path) -> Path:
         f'</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>'
         f'<w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
     p.add_run(" Words after the box.")
+    add_chart(d)
+    d.add_paragraph("Words after the chart.")
+    path = folder / "boxes-and-charts.docx"
+    d.save(path)
+    return path
+
+
+def add_chart(d) -> None:
+    """A paragraph holding an embedded bar chart (CHART_XML), through python-docx's part API."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
     part = Part(PackURI("/word/charts/chart1.xml"),
                 "application/vnd.openxmlformats-officedocument.drawingml.chart+xml", CHART_XML, d.part.package)
     rid = d.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart")
@@ -155,10 +166,6 @@ def boxes_and_charts(folder: Path) -> Path:
         f'<wp:docPr id="7" name="Chart 7" descr="Bars of exports in 2021 and 2022"/><a:graphic>'
         f'<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart r:id="{rid}"/>'
         f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
-    d.add_paragraph("Words after the chart.")
-    path = folder / "boxes-and-charts.docx"
-    d.save(path)
-    return path
 
 
 def hand_formatted(folder: Path) -> Path:
@@ -504,4 +511,22 @@ def many_fields(folder: Path, paragraphs: int) -> Path:
                 at = text.index("<w:body>") + len("<w:body>")
                 data = (text[:at] + "".join(parts) + text[at:]).encode("utf-8")
             new.writestr(info, data)
+    return path
+
+
+def captioned_chart(folder: Path) -> Path:
+    """A Word chart with a numbered figure caption under it, and a cross-reference to it."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Charted", 0)
+    d.add_heading("Trade", 1)
+    see = d.add_paragraph("As ")
+    add_xml(see, field(" REF _Ref4001 \\h ", "Figure 1"), text_run(" shows, exports fell."))
+    add_chart(d)
+    caption = d.add_paragraph(style="Caption")
+    add_xml(caption, bookmark("_Ref4001", 41, [text_run("Figure "), *field(" SEQ Figure \\* ARABIC ", "1")]),
+            text_run(" – Exports fell by three quarters"))
+    path = folder / "captioned-chart.docx"
+    d.save(path)
     return path

@@ -158,16 +158,15 @@ _TAKEN = object()  # a caption paragraph given to the table or picture next to i
 
 def _unlabelled(inlines: list, label: re.Pattern, need_number: bool) -> list:
     """Inlines without a leading 'Table 3:' or 'Table:' (with `need_number`, only 'Figure 2:')."""
-    words = [n for n in inlines]
-    if not words or words[0].get("t") != "Str" or not label.fullmatch(words[0]["c"]):
+    if not inlines or inlines[0].get("t") != "Str" or not label.fullmatch(inlines[0]["c"]):
         return inlines
-    rest = words[1:]
+    rest = inlines[1:]
     while rest and rest[0].get("t") in BLANK:
         rest = rest[1:]
     numbered = bool(rest and rest[0].get("t") == "Str" and NUMBER.fullmatch(rest[0]["c"]))
     if numbered:
         rest = rest[1:]
-    elif need_number or not words[0]["c"].endswith(":"):
+    elif need_number or not inlines[0]["c"].endswith(":"):
         return inlines
     while rest and (rest[0].get("t") in BLANK or (rest[0].get("t") == "Str" and rest[0]["c"] in SEPARATOR)):
         rest = rest[1:]
@@ -648,8 +647,8 @@ class _Reshape:
             title = chart.title if chart and chart.title else f"chart {number}"
             return _para(f"{PLACEHOLDER}: the chart {title!r} of the Word file, as a chart in charts.yaml")
         self.charts_used.append(chart)
-        words = self._caption_words(chart.title or f"{PLACEHOLDER}: a caption for chart {number}", None)
-        words = (self._caption_words("", claim) if claim else []) or words
+        words = (self._caption_words("", claim) if claim else []) or \
+            [{"t": "Str", "c": chart.title or f"{PLACEHOLDER}: a caption for chart {number}"}]
         return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], words,
                                                         [f"chart:chart-{number}", ""]]}] + self._label(claim)}
 
