@@ -133,6 +133,7 @@ class _Field:
     para: _Para
     where: str
     order: int = 0  # its place among the fields: the report lists them in reading order
+    spans: bool = False  # it ends in another paragraph than it begins
 
 
 class FieldReader:
@@ -213,7 +214,8 @@ class FieldReader:
                     done_field = opened.pop()
                     if not opened:
                         self._field(_Field("".join(done_field.code), "".join(done_field.shown), done_field.begin,
-                                           run, done_field.para, done_field.where))
+                                           run, done_field.para, done_field.where,
+                                           spans=paragraphs[-1] is not done_field.para if paragraphs else True))
             elif tag == W + "bookmarkStart" and paragraphs:
                 self.bookmarks.setdefault(el.get(W + "name", ""), paragraphs[-1])
 
@@ -263,13 +265,13 @@ class FieldReader:
         name = code.split(" ")[1] if " " in code else ""
         kind = "tbl" if name.lower() in TABLE_WORDS else "fig" if name.lower() in FIGURE_WORDS else None
         para = f.para
-        if kind and para.caption_style and para.caption is None:
+        if kind and para.caption_style and para.caption is None and not f.spans:
             para.caption = {"kind": kind, "shown": " ".join(("".join(para.before)).split()), "field": f}
             para.after = []
             return
         why = ("the builder numbers tables and figures only" if not kind else
                "it is not in a caption (Word's Caption style)" if not para.caption_style else
-               "its caption is numbered already")
+               "it runs over into the next paragraph" if f.spans else "its caption is numbered already")
         self._note(f, f"number {_snippet(shown)} of '{name or 'SEQ'}' kept as the number Word "
                       f"showed: {why}")
 
