@@ -382,6 +382,18 @@ def test_numbered_caption_under_a_word_chart(tmp_path):
     assert "chart-1:\n  type: bar\n" in (folder / "charts.yaml").read_text(encoding="utf-8")
 
 
+def test_broken_fields_keep_their_words(tmp_path):
+    docx = fx.broken_fields(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body == ("## Broken\n\nEnd without begin after.\n\nSeparate alone after.\n\nTable 1: spans\n\n"
+                    "Next paragraph tail.\n\nCited [@energynd] here.\n\nUnclosed rest.\n")
+    assert [entry["id"] for entry in json.loads((folder / "references.json").read_text(encoding="utf-8"))] \
+        == ["energynd"]
+    assert f"{docx}: paragraph 4 (in 'Broken'): number '1: spansNext paragraph' of 'Table' kept as the number " \
+           "Word showed: it runs over into the next paragraph" in result.stderr.splitlines()
+
+
 def test_fields_are_read_in_linear_time(tmp_path):
     """Eight times the paragraphs, about eight times the work, counted in function calls (which a
     busy machine does not change): no walk over the paragraphs for each field or text box."""

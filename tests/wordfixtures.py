@@ -530,3 +530,29 @@ def captioned_chart(folder: Path) -> Path:
     path = folder / "captioned-chart.docx"
     d.save(path)
     return path
+
+
+def broken_fields(folder: Path) -> Path:
+    """Fields as a damaged file or a careless tool leaves them: an end or a separate mark with no
+    beginning, a beginning never ended, a caption's number running into the next paragraph; and
+    a cited work with neither author nor date."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Broken", 1)
+    add_xml(d.add_paragraph("End without begin "), f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>',
+            text_run(" after."))
+    add_xml(d.add_paragraph("Separate alone "), f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
+            text_run(" after."))
+    add_xml(d.add_paragraph(style="Caption"), text_run("Table "), field(" SEQ Table ", "1")[:-1],
+            text_run(": spans"))
+    add_xml(d.add_paragraph("Next paragraph "), f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>',
+            text_run(" tail."))
+    review = {"id": 7, "type": "report", "title": "2024 Energy Security Review"}
+    add_xml(d.add_paragraph("Cited "), field(zotero(zotero_item(review, "DDDD4444")), "(Energy 2024)"),
+            text_run(" here."))
+    add_xml(d.add_paragraph("Unclosed "), f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
+            f'<w:r {W}><w:instrText>REF _Ref1</w:instrText></w:r>', text_run(" rest."))
+    path = folder / "broken-fields.docx"
+    d.save(path)
+    return path

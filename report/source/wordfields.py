@@ -509,9 +509,9 @@ def _made_key(data: dict) -> str:
     if isinstance(names, list) and names and isinstance(names[0], dict):
         name = str(names[0].get("family") or names[0].get("literal") or "")
     name = "".join(ascii_words(name).split())
-    if not name:
+    if not name[:1].isalpha():  # no author: the title's first word; a key starts with a letter
         title = ascii_words(str(data.get("title") or "")).split()
-        name = title[0] if title else "anon"
+        name = next((word for word in title if word[0].isalpha()), "anon")
     year = ""
     issued = data.get("issued")
     if isinstance(issued, dict):
