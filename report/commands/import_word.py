@@ -417,6 +417,8 @@ class _Reshape:
 
     def _field_caption(self, inlines: list) -> tuple[Caption, list] | None:
         """A paragraph that opens with a Word caption's marker: the caption and its own words."""
+        while inlines and inlines[0].get("t") == "Span" and not inlines[0]["c"][1]:  # a bookmark's anchor
+            inlines = inlines[1:]
         first = inlines[0] if inlines else None
         match = MARK.match(first["c"]) if first and first.get("t") == "Str" else None
         mark = self.word.marks.get(int(match.group(1))) if match else None
