@@ -44,8 +44,9 @@ LOCATOR_TERMS = {"book": "bk.", "chapter": "chap.", "column": "col.", "figure": 
                  "paragraph": "para.", "part": "pt.", "section": "sec.", "sub-verbo": "s.v.", "sub verbo": "s.v.",
                  "verse": "v.", "volume": "vol."}
 KEY = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*[A-Za-z0-9_]|[A-Za-z]")
-CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-                    "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i ie g u".split()))
+CYRILLIC = {letter: "" if latin == "-" else latin for letter, latin in zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+    "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i i ie g u".split())}
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class Bibliography:
 
 @dataclass(frozen=True)
 class Fields:
-    marks: dict  # marker number → Caption | Reference | Citation | Bibliography
+    marks: dict[int, Caption | Reference | Citation | Bibliography]  # by marker number
     references: tuple[dict, ...]  # CSL JSON items, sorted by their keys
     findings: tuple[tuple[str, str], ...]  # (where, what)
     changed: bool  # a part was edited
@@ -92,12 +93,12 @@ def ascii_words(text: str) -> str:
     """Lower-case ASCII letters and digits (Cyrillic transliterated), other characters as spaces."""
     out = []
     for char in text.lower():
-        char = CYRILLIC.get(char, char).replace("_", "")
+        char = CYRILLIC.get(char, char)
         out.append(unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode())
     return re.sub(r"[^a-z0-9]+", " ", "".join(out)).strip()
 
 
-def _snippet(text: str, limit: int = 50) -> str:
+def _snippet(text: str, limit: int = 50) -> str:  # word.snippet's twin: word imports this module
     text = " ".join(text.split())
     return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
 
