@@ -6,6 +6,7 @@ output is checked as an editor meets it: the folder, the report, `--check`, and 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import zipfile
@@ -305,6 +306,110 @@ def test_guest_commentary_round_trip_keeps_every_word(tmp_path):
     imported_front = yaml.safe_load((folder / "document.md").read_text(encoding="utf-8").split("---\n")[1])
     assert imported_front["title"] == front["title"] and imported_front["subtitle"] == front["subtitle"]
     assert len(imported_front["recommendations"]) == len(front["recommendations"])
+
+
+# --- fields: captions, cross-references, citations ---------------------------------------------
+
+def test_captions_cross_references_and_citations_carry_over(tmp_path):
+    docx = fx.fields_article(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body == """## Trade
+
+See @tbl-exports-by-year-in-billion-euros, and figure [-@fig-a-red-square].
+
+Exports fell [see @doe2020a, p. 12; @doe2020b], as Doe argued
+[-@doe2020a, chap. 3-4; @smith2018trade].
+
+Imports rose [@kovalchuk2019].
+
+Table: Exports by year, in billion euros {#tbl-exports-by-year-in-billion-euros}
+
+| Year | Exports |
+|------|---------|
+| 2021 | 5.4     |
+| 2022 | 1.4     |
+
+![A red square](images/picture-1.png){#fig-a-red-square}
+
+As discussed in Trade, printed on 7 December 2026, imports (Roe 2019) fell.
+"""
+    assert json.loads((folder / "references.json").read_text(encoding="utf-8")) == [
+        dict(fx.DOE_ARTICLE, id="doe2020a"), dict(fx.DOE_BOOK, id="doe2020b"),
+        dict(fx.KOVALCHUK, id="kovalchuk2019"), dict(fx.SMITH, id="smith2018trade")]
+    assert result.stdout.splitlines() == [f"{folder}/document.md", f"{folder}/images/picture-1.png",
+                                          f"{folder}/references.json"]
+    assert result.stderr.splitlines()[:5] == [
+        f"{docx}: paragraph 15 (in 'Trade'): cross-reference 'Trade' kept as its text: it points to 'Trade', "
+        "which is not a numbered table or figure caption",
+        f"{docx}: paragraph 15 (in 'Trade'): field 'DATE \\@ \"d MMMM yyyy\"' kept as the text Word showed: "
+        "'7 December 2026'",
+        f"{docx}: paragraph 15 (in 'Trade'): citation '(Roe 2019)' kept as its text: the data Word stored with "
+        "it cannot be read; cite it as [@key] by hand",
+        f"{docx}: paragraph 17 (in 'References'): Zotero bibliography left out: the builder makes the list of "
+        "references from the citations (references.json)",
+        f"{docx}: heading 'References': heading left out: its section held only the bibliography",
+    ]
+    assert "imported; 5 thing(s) did not carry over" in result.stderr.splitlines()[5]
+    front = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert ("\n# bibliography: true   # uncomment for a list of the works cited (references.json) at the end, "
+            "as the Word file had\n") in front
+
+
+def test_citation_in_a_note_captions_away_from_their_table_or_numbered_by_hand(tmp_path):
+    docx = fx.fields_astray(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body.startswith("## One\n\nA claim.[^1] See Table 1.\n\nTable 1: Loose rows\n\nWords between.\n\n"
+                           "Table: Typed by hand\n\n| a   | b   |\n")  # the number typed in it goes
+    assert "\n\n![A caption typed by hand](images/picture-1.png)\n\n" in body
+    assert body.endswith("\n\n[^1]: [@doe2020, p. 12] See note 2.\n")
+    assert [entry["id"] for entry in json.loads((folder / "references.json").read_text(encoding="utf-8"))] == ["doe2020"]
+    assert result.stderr.splitlines()[:3] == [
+        f"{docx}: paragraph 2 (in 'One'): cross-reference 'Table 1' kept as its text: the caption it points to "
+        "is not next to its table or picture",
+        f"{docx}: paragraph 3 (in 'One'): caption 'Table 1' kept as a paragraph: it is not next to a table; move "
+        "it just before its table, as 'Table: …'",
+        f"{docx}: footnote 1: field 'NOTEREF _Ref9 \\h' kept as the text Word showed: '2'",
+    ]
+
+
+def test_numbered_caption_under_a_word_chart(tmp_path):
+    folder, result = imported(tmp_path, fx.captioned_chart(tmp_path))
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body == ("## Trade\n\nAs @fig-exports-fell-by-three-quarters shows, exports fell.\n\n"
+                    "![Exports fell by three quarters](chart:chart-1){#fig-exports-fell-by-three-quarters}\n")
+    assert "chart-1:\n  type: bar\n" in (folder / "charts.yaml").read_text(encoding="utf-8")
+
+
+def test_broken_fields_keep_their_words(tmp_path):
+    docx = fx.broken_fields(tmp_path)
+    folder, result = imported(tmp_path, docx)
+    body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert body == ("## Broken\n\nEnd without begin after.\n\nSeparate alone after.\n\nTable 1: spans\n\n"
+                    "Next paragraph tail.\n\nCited [@energynd] here.\n\nUnclosed rest.\n")
+    assert [entry["id"] for entry in json.loads((folder / "references.json").read_text(encoding="utf-8"))] \
+        == ["energynd"]
+    assert f"{docx}: paragraph 4 (in 'Broken'): number '1: spansNext paragraph' of 'Table' kept as the number " \
+           "Word showed: it runs over into the next paragraph" in result.stderr.splitlines()
+
+
+def test_fields_are_read_in_linear_time(tmp_path):
+    """Eight times the paragraphs, about eight times the work, counted in function calls (which a
+    busy machine does not change): no walk over the paragraphs for each field or text box."""
+    import cProfile
+    import pstats
+
+    from report.source import word as wordfile
+
+    calls = []
+    for paragraphs in (300, 2400):
+        path = fx.many_fields(tmp_path, paragraphs)
+        profile = cProfile.Profile()
+        read = profile.runcall(wordfile.read, path)
+        assert len(read.marks) == paragraphs // 10 + 2 * (paragraphs - paragraphs // 10)
+        calls.append(pstats.Stats(profile).total_calls)
+    assert calls[1] < 9 * calls[0], calls
 
 
 # --- refusals: a clear message, exit 1, nothing written ---------------------------------------

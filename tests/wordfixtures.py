@@ -128,8 +128,6 @@ CHART_XML = b'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 def boxes_and_charts(folder: Path) -> Path:
     """A text box anchored in a paragraph (Word's two copies of it) and an embedded bar chart."""
     import docx
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
     from docx.oxml import parse_xml
 
     d = docx.Document()
@@ -146,6 +144,19 @@ def boxes_and_charts(folder: Path) -> Path:
         f'</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>'
         f'<w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
     p.add_run(" Words after the box.")
+    add_chart(d)
+    d.add_paragraph("Words after the chart.")
+    path = folder / "boxes-and-charts.docx"
+    d.save(path)
+    return path
+
+
+def add_chart(d) -> None:
+    """A paragraph holding an embedded bar chart (CHART_XML), through python-docx's part API."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
     part = Part(PackURI("/word/charts/chart1.xml"),
                 "application/vnd.openxmlformats-officedocument.drawingml.chart+xml", CHART_XML, d.part.package)
     rid = d.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart")
@@ -155,10 +166,6 @@ def boxes_and_charts(folder: Path) -> Path:
         f'<wp:docPr id="7" name="Chart 7" descr="Bars of exports in 2021 and 2022"/><a:graphic>'
         f'<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart r:id="{rid}"/>'
         f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
-    d.add_paragraph("Words after the chart.")
-    path = folder / "boxes-and-charts.docx"
-    d.save(path)
-    return path
 
 
 def hand_formatted(folder: Path) -> Path:
@@ -310,5 +317,242 @@ def linked_picture(folder: Path) -> Path:
     d.add_heading("Two", 1)
     d.add_paragraph("Words after the picture.")
     path = folder / "linked.docx"
+    d.save(path)
+    return path
+
+
+# --- fields: captions, cross-references, citations, as Word, Zotero and Mendeley write them ------
+
+def field(code: str, shown: str) -> list[str]:
+    """A complex field (begin, instruction, separate, what it shows, end) as Word writes its runs;
+    a long instruction is split over several runs, as Word splits Zotero's."""
+    esc = code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    pieces = [esc[i:i + 250] for i in range(0, len(esc), 250)]
+    return ([f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>']
+            + [f'<w:r {W}><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>' for piece in pieces]
+            + [f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
+               f'<w:r {W}><w:t xml:space="preserve">{shown}</w:t></w:r>',
+               f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'])
+
+
+def simple_field(code: str, shown: str) -> list[str]:
+    code = code.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return [f'<w:fldSimple {W} w:instr="{code}"><w:r><w:t>{shown}</w:t></w:r></w:fldSimple>']
+
+
+def bookmark(name: str, number: int, inside: list[str]) -> list[str]:
+    return ([f'<w:bookmarkStart {W} w:id="{number}" w:name="{name}"/>'] + inside
+            + [f'<w:bookmarkEnd {W} w:id="{number}"/>'])
+
+
+def add_xml(paragraph, *pieces) -> None:
+    """Runs written as raw XML, through python-docx's own parser, after the paragraph's words."""
+    from docx.oxml import parse_xml
+
+    for piece in pieces:
+        for xml in ([piece] if isinstance(piece, str) else piece):
+            paragraph._p.append(parse_xml(xml))
+
+
+def text_run(text: str) -> str:
+    return f'<w:r {W}><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+DOE_ARTICLE = {"id": 101, "type": "article-journal", "title": "Trade after the sanctions",
+               "container-title": "Journal of Eastern Studies", "page": "1-20",
+               "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [["2020", 3]]}}
+DOE_BOOK = {"id": 102, "type": "book", "title": "Energy and power", "publisher": "Polity",
+            "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020]]}}
+SMITH = {"id": 103, "citation-key": "smith2018trade", "type": "report", "title": "Trade routes",
+         "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2018]]}}
+KOVALCHUK = {"id": "ITEM-1", "type": "report", "title": "Гранична торгівля", "publisher": "SCEEUS",
+             "author": [{"family": "Ковальчук", "given": "Олена", "dropping-particle": "",
+                         "non-dropping-particle": "", "parse-names": False, "suffix": ""}],
+             "issued": {"date-parts": [["2019"]]}}
+
+
+def zotero(*items: dict) -> str:
+    import json
+
+    data = {"citationID": "x1y2", "properties": {"formattedCitation": "(…)", "noteIndex": 0},
+            "citationItems": list(items),
+            "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json"}
+    return "ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(data, ensure_ascii=False)
+
+
+def mendeley(*items: dict) -> str:
+    import json
+
+    data = {"citationItems": list(items), "mendeley": {"formattedCitation": "(Kovalchuk, 2019)"},
+            "properties": {"noteIndex": 0},
+            "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json"}
+    return "ADDIN CSL_CITATION " + json.dumps(data, ensure_ascii=False)
+
+
+def zotero_item(data: dict, key: str, **extra) -> dict:
+    return {"id": data["id"], "uris": [f"http://zotero.org/users/1/items/{key}"], "itemData": data, **extra}
+
+
+def fields_article(folder: Path) -> Path:
+    """A captioned table and figure, cross-references to them, Zotero and Mendeley citations and
+    a Zotero bibliography; and what cannot be mapped: a reference to a heading, a DATE field (in
+    Word's one-element form, whose words Pandoc would drop), a citation whose data is broken."""
+    import docx
+    from docx.shared import Inches
+
+    d = docx.Document()
+    d.add_heading("Fields and Citations", 0)
+    trade = d.add_heading("Trade", 1)
+    add_xml(trade, bookmark("_Ref2000", 20, []))
+    see = d.add_paragraph("See ")
+    add_xml(see, field(" REF _Ref1001 \\h ", "Table 1"), text_run(", and figure "),
+            simple_field(" REF _Ref1002 \\h ", "1"), text_run("."))
+    fell = d.add_paragraph("Exports fell ")
+    add_xml(fell, field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator="12", label="page", prefix="see"),
+                               zotero_item(DOE_BOOK, "BBBB2222")), "(see Doe 2020a, 12; 2020b)"),
+            text_run(", as Doe argued "),
+            field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator="3-4", label="chapter",
+                                     **{"suppress-author": True}), zotero_item(SMITH, "CCCC3333")),
+                  "(2020a, chap. 3-4; Smith 2018)"),
+            text_run("."))
+    rose = d.add_paragraph("Imports rose ")
+    add_xml(rose, field(mendeley({"id": "ITEM-1", "itemData": KOVALCHUK,
+                                  "uris": ["http://www.mendeley.com/documents/?uuid=1234"]}), "(Kovalchuk, 2019)"),
+            text_run("."))
+    caption = d.add_paragraph(style="Caption")
+    add_xml(caption, bookmark("_Ref1001", 1, [text_run("Table "), *field(" SEQ Table \\* ARABIC ", "1")]),
+            text_run(": Exports by year, in billion euros"))
+    table = d.add_table(rows=3, cols=2)
+    for i, row in enumerate([("Year", "Exports"), ("2021", "5.4"), ("2022", "1.4")]):
+        for j, text in enumerate(row):
+            table.rows[i].cells[j].text = text
+    d.add_picture(str(png(folder / "square.png")), width=Inches(1))
+    caption = d.add_paragraph(style="Caption")
+    add_xml(caption, text_run("Figure "), bookmark("_Ref1002", 2, simple_field(" SEQ Figure \\* ARABIC ", "1")),
+            text_run(". A red square"))
+    unmapped = d.add_paragraph("As discussed in ")
+    add_xml(unmapped, field(" REF _Ref2000 \\h ", "Trade"), text_run(", printed on "),
+            simple_field(' DATE \\@ "d MMMM yyyy" ', "7 December 2026"), text_run(", imports "),
+            field('ADDIN ZOTERO_ITEM CSL_CITATION {"citationItems": [', "(Roe 2019)"), text_run(" fell."))
+    d.add_heading("References", 1)
+    first = d.add_paragraph()
+    add_xml(first, field('ADDIN ZOTERO_BIBL {"uncited":[],"omitted":[],"custom":[]} CSL_BIBLIOGRAPHY',
+                         "Doe, J. (2020a). Trade after the sanctions.")[:-1])
+    last = d.add_paragraph("Doe, J. (2020b). Energy and power.")
+    add_xml(last, f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>')
+    path = folder / "fields.docx"
+    d.save(path)
+    return path
+
+
+def fields_astray(folder: Path) -> Path:
+    """Pandoc's Word file, with fields put in as Word would: a Zotero citation in a footnote (as
+    note styles place them), a NOTEREF there, and a numbered table caption that stands away
+    from its table, with a cross-reference to it; and captions numbered by hand."""
+    import re
+    import zipfile
+
+    png(folder / "hand.png")
+    source = pandoc_docx("# One\n\nA claim.[^1] See TABLEREF.\n\nLOOSECAPTION\n\nWords between.\n\n"
+                         "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Table 2: Typed by hand\n\n"
+                         "| c | d |\n|---|---|\n| 3 | 4 |\n\n![Figure 3. A caption typed by hand](hand.png)\n\n"
+                         "[^1]: CITEHERE\n", folder / "plain.docx", folder)
+    caption = ('<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr>'
+               + "".join(bookmark("_Ref3001", 31, [text_run("Table "), *field(" SEQ Table \\* ARABIC ", "1")]))
+               + text_run(": Loose rows") + "</w:p>")
+    note = "".join(field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator="12")),
+                         "Jane Doe, “Trade after the sanctions,” 12.")
+                   + [text_run(" See note ")] + field(" NOTEREF _Ref9 \\h ", "2") + [text_run(".")])
+    path = folder / "astray.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"<w:p>(?:(?!<w:p>).)*?LOOSECAPTION.*?</w:p>", lambda _m: caption, text, flags=re.S)
+                text = text.replace('<w:r><w:t xml:space="preserve">See TABLEREF.</w:t></w:r>',
+                                    text_run("See ") + "".join(field(" REF _Ref3001 \\h ", "Table 1")) + text_run("."))
+                data = text.encode("utf-8")
+            elif info.filename == "word/footnotes.xml":
+                data = data.replace(b'<w:r><w:t xml:space="preserve">CITEHERE</w:t></w:r>', note.encode("utf-8"))
+            new.writestr(info, data)
+    return path
+
+
+def many_fields(folder: Path, paragraphs: int) -> Path:
+    """A long file: a numbered table caption every ten paragraphs, and in the others a
+    cross-reference to it, a Zotero citation and a text box."""
+    import docx
+    import zipfile
+
+    d = docx.Document()
+    d.add_paragraph("Start.")
+    d.save(folder / "base.docx")
+    parts = []
+    for i in range(paragraphs):
+        if i % 10 == 0:
+            parts.append('<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr>'
+                         + "".join(bookmark(f"_Ref{i}", i, [text_run("Table "), *field(" SEQ Table ", str(i // 10 + 1))]))
+                         + text_run(f": Rows {i}") + "</w:p>")
+        else:
+            box = (f'<w:r {W} {DRAWING_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+                   '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+                   f'<wps:wsp><wps:txbx><w:txbxContent><w:p>{text_run("Boxed.")}</w:p></w:txbxContent></wps:txbx>'
+                   '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r>')
+            parts.append("<w:p>" + text_run("See ") + "".join(field(f" REF _Ref{i - i % 10} \\h ", "Table 1"))
+                         + "".join(field(zotero(zotero_item(DOE_ARTICLE, "AAAA1111", locator=str(i))), "(Doe 2020)"))
+                         + box + "</w:p>")
+    path = folder / f"many-{paragraphs}.docx"
+    with zipfile.ZipFile(folder / "base.docx") as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                at = text.index("<w:body>") + len("<w:body>")
+                data = (text[:at] + "".join(parts) + text[at:]).encode("utf-8")
+            new.writestr(info, data)
+    return path
+
+
+def captioned_chart(folder: Path) -> Path:
+    """A Word chart with a numbered figure caption under it, and a cross-reference to it."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Charted", 0)
+    d.add_heading("Trade", 1)
+    see = d.add_paragraph("As ")
+    add_xml(see, field(" REF _Ref4001 \\h ", "Figure 1"), text_run(" shows, exports fell."))
+    add_chart(d)
+    caption = d.add_paragraph(style="Caption")
+    add_xml(caption, bookmark("_Ref4001", 41, [text_run("Figure "), *field(" SEQ Figure \\* ARABIC ", "1")]),
+            text_run(" – Exports fell by three quarters"))
+    path = folder / "captioned-chart.docx"
+    d.save(path)
+    return path
+
+
+def broken_fields(folder: Path) -> Path:
+    """Fields as a damaged file or a careless tool leaves them: an end or a separate mark with no
+    beginning, a beginning never ended, a caption's number running into the next paragraph; and
+    a cited work with neither author nor date."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Broken", 1)
+    add_xml(d.add_paragraph("End without begin "), f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>',
+            text_run(" after."))
+    add_xml(d.add_paragraph("Separate alone "), f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
+            text_run(" after."))
+    add_xml(d.add_paragraph(style="Caption"), text_run("Table "), field(" SEQ Table ", "1")[:-1],
+            text_run(": spans"))
+    add_xml(d.add_paragraph("Next paragraph "), f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>',
+            text_run(" tail."))
+    review = {"id": 7, "type": "report", "title": "2024 Energy Security Review"}
+    add_xml(d.add_paragraph("Cited "), field(zotero(zotero_item(review, "DDDD4444")), "(Energy 2024)"),
+            text_run(" here."))
+    add_xml(d.add_paragraph("Unclosed "), f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
+            f'<w:r {W}><w:instrText>REF _Ref1</w:instrText></w:r>', text_run(" rest."))
+    path = folder / "broken-fields.docx"
     d.save(path)
     return path

@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 
 from report.source.document import PLACEHOLDER
-from report.source.word import CHART_MARK, ChartData, Finding, WordFile, WordFileError, read
+from report.source.word import CHART_MARK, ChartData, Finding, WordFile, WordFileError, read, snippet
+from report.source.wordfields import MARK, Bibliography, Caption, Citation, Reference
 
 INSTALL = "pip install -e '.[import]'"
 NEEDS = (f"--import needs Pandoc, which the optional extra 'import' installs (the pypandoc-binary "
@@ -40,6 +41,12 @@ BYLINE = re.compile(r"^by\s+(.+)$", re.I)
 SPLIT = "XREPORTSPLITX"
 PICTURE_FORMATS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 CONVERTIBLE = {".bmp", ".tif", ".tiff"}  # Pillow (a matplotlib dependency) turns these into PNG
+# A caption's own label and number, typed by hand ("Table 3:"): the builder numbers its own.
+TABLE_LABEL = re.compile(r"(table|tabell|tabelle|tableau|tabela|tabla|таблица|таблиця)[:.]?", re.I)
+FIGURE_LABEL = re.compile(r"(figure|fig\.?|figur|abbildung|chart|graph|map|рисунок|рис\.|малюнок)", re.I)
+NUMBER = re.compile(r"\d+([.\-–]\d+)*[:.]?")
+SEPARATOR = {":", ".", "-", "–", "—", "|"}
+BLANK = ("Space", "SoftBreak", "LineBreak")
 
 
 class ConverterMissing(Exception):
@@ -56,6 +63,7 @@ class Folder:
     charts_yaml: str | None
     findings: tuple[Finding, ...]
     placeholders: tuple[str, ...]  # the front-matter keys left for the editor
+    references_json: str | None = None  # CSL JSON of the works the citations cite
 
 
 @dataclass
@@ -145,6 +153,26 @@ def _para(text: str) -> dict:
     return {"t": "Para", "c": [{"t": "Str", "c": text}]}
 
 
+_TAKEN = object()  # a caption paragraph given to the table or picture next to it
+
+
+def _unlabelled(inlines: list, label: re.Pattern, need_number: bool) -> list:
+    """Inlines without a leading 'Table 3:' or 'Table:' (with `need_number`, only 'Figure 2:')."""
+    if not inlines or inlines[0].get("t") != "Str" or not label.fullmatch(inlines[0]["c"]):
+        return inlines
+    rest = inlines[1:]
+    while rest and rest[0].get("t") in BLANK:
+        rest = rest[1:]
+    numbered = bool(rest and rest[0].get("t") == "Str" and NUMBER.fullmatch(rest[0]["c"]))
+    if numbered:
+        rest = rest[1:]
+    elif need_number or not inlines[0]["c"].endswith(":"):
+        return inlines
+    while rest and (rest[0].get("t") in BLANK or (rest[0].get("t") == "Str" and rest[0]["c"] in SEPARATOR)):
+        rest = rest[1:]
+    return rest or inlines
+
+
 def _meta_text(meta: dict, key: str) -> list[str]:
     value = meta.get(key)
     if value is None:
@@ -200,6 +228,8 @@ class _Reshape:
         self.summary_blocks: list | None = None
         self.tables = 0
         self.recommendation_blocks: list[list] | None = None
+        self.placed: set[str] = set()  # the labels of the captions written with their table or picture
+        self.references: list[tuple[dict, Reference]] = []  # written once every caption is placed
 
     def note(self, where: str, what: str) -> None:
         self.findings.append(Finding(where, what))
@@ -341,26 +371,107 @@ class _Reshape:
 
     # one walk over every block: pictures, charts, tables, links
     def _walk_blocks(self, blocks: list) -> list:
+        claims = self._pair_captions(blocks)
         out = []
-        for block in blocks:
-            out.extend(self._block(block))
+        for i, block in enumerate(blocks):
+            claim = claims.get(i)
+            if claim is not _TAKEN:
+                out.extend(self._block(block, claim))
         return out
 
-    def _block(self, block: dict) -> list:
+    def _pair_captions(self, blocks: list) -> dict:
+        """Each numbered caption standing alone, given to the table (after it, else before it) or
+        the picture (before it, else after it) next to it: block index → (caption, its words, the
+        caption paragraph's inlines), and the caption's own index → _TAKEN."""
+        claims: dict = {}
+        for i, block in enumerate(blocks):
+            if self._bibliography(block):
+                claims[i] = _TAKEN
+                if self._only_in_section(blocks, i):
+                    claims[i - 1] = _TAKEN
+                    self.note(f"heading {plain(blocks[i - 1]['c'][2])[:40]!r}", "heading left out: its section "
+                              "held only the bibliography")
+                continue
+            found = self._field_caption(block["c"]) if block["t"] in ("Para", "Plain") else None
+            if found is None:
+                continue
+            fits, order = (self._holds_table, (i + 1, i - 1)) if found[0].kind == "tbl" else \
+                (self._holds_picture, (i - 1, i + 1))
+            for j in order:
+                if 0 <= j < len(blocks) and j not in claims and fits(blocks[j]):
+                    claims[j], claims[i] = found + (block["c"],), _TAKEN
+                    break
+        return claims
+
+    def _bibliography(self, block: dict) -> bool:
+        """The paragraph where Zotero's or Mendeley's bibliography was (its marker alone)."""
+        match = MARK.fullmatch(plain(block["c"])) if block["t"] in ("Para", "Plain") else None
+        return bool(match) and isinstance(self.word.marks.get(int(match.group(1))), Bibliography)
+
+    def _only_in_section(self, blocks: list, i: int) -> bool:
+        """Block i is all its heading's section holds."""
+        if i == 0 or blocks[i - 1]["t"] != "Header":
+            return False
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        return after is None or (after["t"] == "Header" and after["c"][0] <= blocks[i - 1]["c"][0])
+
+    def _field_caption(self, inlines: list) -> tuple[Caption, list] | None:
+        """A paragraph that opens with a Word caption's marker: the caption and its own words."""
+        while inlines and inlines[0].get("t") == "Span" and not inlines[0]["c"][1]:  # a bookmark's anchor
+            inlines = inlines[1:]
+        first = inlines[0] if inlines else None
+        match = MARK.match(first["c"]) if first and first.get("t") == "Str" else None
+        mark = self.word.marks.get(int(match.group(1))) if match else None
+        if not isinstance(mark, Caption):
+            return None
+        words = ([{"t": "Str", "c": first["c"][match.end():]}] if first["c"][match.end():] else []) + inlines[1:]
+        while words and (words[0].get("t") in BLANK or (words[0].get("t") == "Str" and not words[0]["c"].lstrip(":.-–—| "))):
+            words = words[1:]
+        if words and words[0].get("t") == "Str":
+            words = [{"t": "Str", "c": words[0]["c"].lstrip(":.-–—| ")}] + words[1:]
+        return mark, words
+
+    def _attached(self, block: dict) -> tuple | None:
+        """The numbered caption Pandoc gave a table or figure itself (a Caption paragraph before it)."""
+        blocks = block["c"][1][1]
+        if blocks and blocks[0]["t"] in ("Para", "Plain"):
+            found = self._field_caption(blocks[0]["c"])
+            if found:
+                return found + ([i for b in blocks if b["t"] in ("Para", "Plain") for i in b["c"]],)
+        return None
+
+    def _holds_table(self, block: dict) -> bool:
+        return block["t"] == "Table" and self._attached(block) is None
+
+    def _holds_picture(self, block: dict) -> bool:
+        if block["t"] == "Figure":
+            return self._attached(block) is None
+        if block["t"] not in ("Para", "Plain"):
+            return False
+        content = [n for n in block["c"] if n.get("t") not in BLANK]
+        return (len(content) == 1 and content[0].get("t") == "Image") or \
+            bool(re.fullmatch(CHART_MARK.format(r"\d+"), plain(block["c"])))
+
+    def _block(self, block: dict, claim: tuple | None = None) -> list:
         t = block["t"]
         if t == "Figure":
             _attr, caption, content = block["c"]
             images = self._images_in(content)
-            caption_text = plain(caption[1]) if caption[1] else ""
+            attached = None if claim else self._attached(block)
+            if attached and attached[0].kind == "fig":
+                claim, attached = attached, None
+            caption_text = self._figure_caption(caption[1]) if caption[1] and not claim and not attached else ""
             result = []
-            for image in images:
-                result.append(self._picture(image, caption_text or plain(image["c"][1])))
-            return result or self._walk_blocks(content)
+            for n, image in enumerate(images):
+                result.append(self._picture(image, caption_text or plain(image["c"][1]), claim if n == 0 else None))
+            if attached:  # a table's numbered caption over a picture: it stays, as words
+                result.append({"t": "Para", "c": self._inlines(attached[2])})
+            return self._unplaced(result or self._walk_blocks(content), claim)
         if t in ("Para", "Plain"):
             text = plain(block["c"])
             match = re.fullmatch(CHART_MARK.format(r"(\d+)"), text)
             if match:
-                return [self._chart(int(match.group(1)))]
+                return self._unplaced([self._chart(int(match.group(1)), claim)], claim)
             images = [n for n in block["c"] if n.get("t") == "Image"]
             if images:
                 rest = [n for n in block["c"] if n.get("t") != "Image"]
@@ -370,11 +481,11 @@ class _Reshape:
                     self.note(f"picture {len(self.images) + 1}",
                               "picture in a line of text set as a figure of its own after that paragraph")
                 for image in images:
-                    result.append(self._picture(image, plain(image["c"][1])))
-                return result
+                    result.append(self._picture(image, plain(image["c"][1]), claim))
+                return self._unplaced(result, claim)
             return [{"t": t, "c": self._inlines(block["c"])}]
         if t == "Table":
-            return self._table(block)
+            return self._table(block, claim)
         if t in ("BlockQuote",):
             return [{"t": t, "c": self._walk_blocks(block["c"])}]
         if t == "BulletList":
@@ -418,6 +529,8 @@ class _Reshape:
                 out.append({"t": t, "c": self._inlines(node["c"])})
             elif t == "Quoted":
                 out.append({"t": t, "c": [node["c"][0], self._inlines(node["c"][1])]})
+            elif t == "Str" and "XREPORTFIELD" in node["c"]:
+                out.extend(self._marks(node["c"]))
             elif t == "Image":  # inside a link, a table or a note: --check asks for it to stand alone
                 self.note(f"picture {len(self.images) + 1}", "picture inside a table, a link or a note: "
                           "move it to a paragraph of its own")
@@ -426,7 +539,56 @@ class _Reshape:
                 out.append(node)
         return out
 
-    def _picture(self, image: dict, caption: str) -> dict:
+    def _marks(self, text: str) -> list:
+        """A word holding field markers: each marker as the Markdown of its caption, reference or citation."""
+        out: list = []
+        at = 0
+        for match in MARK.finditer(text):
+            if match.start() > at:
+                out.append({"t": "Str", "c": text[at:match.start()]})
+            mark = self.word.marks.get(int(match.group(1)))
+            if isinstance(mark, Citation):
+                out.append({"t": "RawInline", "c": ["markdown", mark.markdown]})
+            elif isinstance(mark, Reference):
+                node = {"t": "RawInline", "c": ["markdown", ""]}
+                self.references.append((node, mark))
+                out.append(node)
+            elif isinstance(mark, Bibliography):  # in a paragraph with other words: those stay
+                pass
+            elif isinstance(mark, Caption):  # next to no table or picture: its words as Word showed them
+                fix = ("a table; move it just before its table, as 'Table: …'" if mark.kind == "tbl" else
+                       "a picture or chart; make it its picture's caption")
+                self.note(mark.where, f"caption {snippet(mark.shown)} kept as a paragraph: it is not next to {fix}")
+                out.append({"t": "Str", "c": mark.shown})
+            at = match.end()
+        if at < len(text):
+            out.append({"t": "Str", "c": text[at:]})
+        return out
+
+    def _unplaced(self, result: list, claim: tuple | None) -> list:
+        """A picture or chart that could not take its numbered caption: the caption stays, as words."""
+        if claim and claim[0].label not in self.placed:
+            result.append({"t": "Para", "c": self._inlines(claim[2])})
+        return result
+
+    def finish(self) -> None:
+        """The cross-references, once every caption is placed: to a caption written with its label,
+        `@tbl-…` (`[-@tbl-…]` where Word showed only the number); else the words Word showed."""
+        for node, reference in self.references:
+            if reference.label in self.placed:
+                label = reference.label
+                node["c"] = ["markdown", f"[-@{label}]" if reference.number_only else f"@{label}"]
+            else:
+                node["t"], node["c"] = "Str", reference.shown
+                self.note(reference.where, f"cross-reference {snippet(reference.shown)} kept as its text: the "
+                          "caption it points to is not next to its table or picture")
+
+    def _figure_caption(self, blocks: list) -> str:
+        """A picture's caption typed by hand, without the 'Figure 2:' the builder writes itself."""
+        inlines = [i for b in blocks if b["t"] in ("Para", "Plain") for i in b["c"]]
+        return plain(_unlabelled(inlines, FIGURE_LABEL, need_number=True))
+
+    def _picture(self, image: dict, caption: str, claim: tuple | None = None) -> dict:
         _attr, _alt, (target, _title) = image["c"]
         source = Path(target).resolve()
         if not (source.is_relative_to(self.media) and source.is_file()):
@@ -436,13 +598,31 @@ class _Reshape:
                       "ask the author for it")
             return _para(f"{PLACEHOLDER}: a picture linked from the Word file, not stored in it")
         name = self._store_image(source)
-        text = caption.strip()
-        if not text:
-            text = f"{PLACEHOLDER}: a caption for picture {len(self.images)} (it is also its text alternative)"
+        words = self._caption_words(caption, claim)
+        if not words:
+            words = [{"t": "Str", "c": f"{PLACEHOLDER}: a caption for picture {len(self.images)} "
+                                       "(it is also its text alternative)"}]
             self.note(f"picture {len(self.images)}", "picture without a caption or alt text: "
                       f"a placeholder stands in images/{name}'s caption")
-        return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [{"t": "Str", "c": text}],
-                                                        [f"images/{name}", ""]]}]}
+        return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], words,
+                                                        [f"images/{name}", ""]]}] + self._label(claim)}
+
+    def _caption_words(self, caption: str, claim: tuple | None) -> list:
+        """A picture's caption: the words of Word's numbered caption (citations and all), else `caption`."""
+        if claim:
+            words = self._inlines(claim[1])
+            if plain(words) or any(n.get("t") == "RawInline" for n in words):
+                return words
+            return []
+        return [{"t": "Str", "c": caption.strip()}] if caption.strip() else []
+
+    def _label(self, claim: tuple | None) -> list:
+        """`{#fig-…}` after a picture, ` {#tbl-…}` after a table's caption; the label is then placed."""
+        if not claim:
+            return []
+        label = claim[0].label
+        self.placed.add(label)
+        return [{"t": "RawInline", "c": ["markdown", ("{#" if label.startswith("fig-") else " {#") + label + "}"]}]
 
     def _store_image(self, source: Path) -> str:
         # Each showing gets a file of its own, even of one picture: the builder numbers each as a figure.
@@ -463,18 +643,20 @@ class _Reshape:
         self.images.append((name, data))
         return name
 
-    def _chart(self, number: int) -> dict:
+    def _chart(self, number: int, claim: tuple | None = None) -> dict:
         chart = self.word.charts[number - 1] if number <= len(self.word.charts) else None
         if chart is None or not chart.kind or not chart.series:
             title = chart.title if chart and chart.title else f"chart {number}"
             return _para(f"{PLACEHOLDER}: the chart {title!r} of the Word file, as a chart in charts.yaml")
         self.charts_used.append(chart)
-        caption = chart.title or f"{PLACEHOLDER}: a caption for chart {number}"
-        return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [{"t": "Str", "c": caption}],
-                                                        [f"chart:chart-{number}", ""]]}]}
+        words = (self._caption_words("", claim) if claim else []) or \
+            [{"t": "Str", "c": chart.title or f"{PLACEHOLDER}: a caption for chart {number}"}]
+        return {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], words,
+                                                        [f"chart:chart-{number}", ""]]}] + self._label(claim)}
 
-    def _table(self, block: dict) -> list:
-        """Pipe tables hold one line per cell: each cell's blocks are joined, spans filled."""
+    def _table(self, block: dict, claim: tuple | None = None) -> list:
+        """Pipe tables hold one line per cell: each cell's blocks are joined, spans filled; the
+        caption is a paragraph `Table: …` before it, with the label of Word's numbered caption."""
         attr, caption, colspecs, head, bodies, foot = block["c"]
         width = len(colspecs)
         self.tables += 1
@@ -531,8 +713,23 @@ class _Reshape:
                                      [["", [], []], [row(head_rows[0])]],
                                      [[["", [], []], 0, [], [row(r) for r in body_rows]]],
                                      [["", [], []], []]]}
-        before = [{"t": "Para", "c": self._inlines(b["c"])} for b in caption[1] if b["t"] in ("Para", "Plain")]
-        return before + [table]
+        return self._table_caption(caption[1], claim or self._attached(block)) + [table]
+
+    def _table_caption(self, blocks: list, claim: tuple | None) -> list:
+        if claim and claim[0].kind == "tbl":
+            words = self._inlines(claim[1])
+            if not plain(words):
+                words = [{"t": "Str", "c": f"{PLACEHOLDER}: a caption for {claim[0].shown}"}]
+            return [{"t": "Para", "c": [{"t": "Str", "c": "Table:"}, {"t": "Space"}] + words + self._label(claim)}]
+        inlines: list = []
+        for b in blocks:
+            if b["t"] in ("Para", "Plain"):
+                inlines += ([{"t": "Space"}] if inlines else []) + b["c"]
+        words = self._inlines(inlines)
+        if claim:  # a figure's numbered caption over a table: it stays, as words
+            return [{"t": "Para", "c": self._inlines(claim[2])}] + ([{"t": "Para", "c": words}] if words else [])
+        words = _unlabelled(words, TABLE_LABEL, need_number=False)
+        return [{"t": "Para", "c": [{"t": "Str", "c": "Table:"}, {"t": "Space"}] + words}] if plain(words) else []
 
     def _cell(self, content: list) -> list:
         inlines: list = []
@@ -573,9 +770,10 @@ def convert(path: Path, series=None, series_required: tuple[str, ...] | None = N
         tree = _read_tree(word.prepared, Path(tmp))
         shape = _Reshape(word, tree, Path(tmp))
         body_blocks = shape.run()
-        body = _write(tree, body_blocks)  # alone: its notes are written at its end
         parts = [shape._walk_blocks(shape.summary_blocks)] if shape.summary_blocks is not None else []
         parts += [shape._walk_blocks(item) for item in shape.recommendation_blocks or []]
+        shape.finish()
+        body = _write(tree, body_blocks)  # alone: its notes are written at its end
         texts = _write_many(tree, parts)
     summary = texts[0] if shape.summary_blocks is not None else None
     recommendations = texts[1 if summary is not None else 0:]
@@ -588,8 +786,10 @@ def convert(path: Path, series=None, series_required: tuple[str, ...] | None = N
     charts = charts_yaml(shape.charts_used) if shape.charts_used else None
     slug = slugify(front.title or "") or slugify(path.stem) or "imported"
     findings = sorted(shape.findings, key=_place)
+    references = (json.dumps(list(word.references), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+                  if word.references else None)
     return Folder(slug, document + "\n" + body.rstrip() + "\n", tuple(shape.images), charts,
-                  tuple(findings), placeholders)
+                  tuple(findings), placeholders, references)
 
 
 def _place(finding: Finding) -> tuple:
@@ -656,6 +856,9 @@ def front_matter(front: _Front, word: WordFile, series, series_required, finding
     lines.append("  #   bio: …          (Markdown)")
     if front.keywords:
         lines.append("keywords: [" + ", ".join(_scalar(k) for k in front.keywords) + "]")
+    if any(isinstance(mark, Bibliography) for mark in word.marks.values()):
+        lines.append("# bibliography: true   # uncomment for a list of the works cited (references.json) at the "
+                     "end, as the Word file had")
     required = series_required if series_required is not None else ("summary",)
     if front.summary:
         lines.append("summary: " + _block_scalar(front.summary, "  "))
@@ -715,6 +918,8 @@ def write(folder: Folder, target: Path, force: bool) -> list[Path]:
                 (staging / "images" / name).write_bytes(data)
         if folder.charts_yaml:
             (staging / "charts.yaml").write_text(folder.charts_yaml, encoding="utf-8")
+        if folder.references_json:
+            (staging / "references.json").write_text(folder.references_json, encoding="utf-8")
         if target.exists():
             if not force:
                 raise FileExistsError(target)
@@ -734,6 +939,8 @@ def write(folder: Folder, target: Path, force: bool) -> list[Path]:
     written += [target / "images" / name for name, _ in folder.images]
     if folder.charts_yaml:
         written.append(target / "charts.yaml")
+    if folder.references_json:
+        written.append(target / "references.json")
     return written
 
 

@@ -5,7 +5,8 @@ This module converts nothing: it refuses files that are not a readable .docx (an
 properties and the chart data, finds what the conversion loses (tracked changes, comments,
 text boxes, equations, charts, unusual styles …) with where each one is, and prepares a copy
 of the file in which text boxes and charts stand in paragraphs of their own, so that the
-converter neither drops them nor the text around them.
+converter neither drops them nor the text around them, and in which each caption,
+cross-reference and citation field that wordfields maps is one marker word.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import re
 import zipfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+
+from report.source.wordfields import FieldReader
 
 MAX_FILE = 100 * 2**20  # bytes on disk: a long commentary with photographs is a few MB
 MAX_UNPACKED = 400 * 2**20  # all parts unpacked: a guard against zip bombs
@@ -94,8 +98,11 @@ class WordFile:
     charts: tuple[ChartData, ...]
     big_opening: str | None = None  # the text of an opening paragraph set larger than the rest: a title
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    marks: dict = field(default_factory=dict)  # marker number → wordfields.Caption | Reference | Citation
+    references: tuple[dict, ...] = ()  # CSL JSON of the works cited, sorted by key
 
 
+@cache  # called for every element the survey looks at
 def q(tag: str) -> str:
     prefix, name = tag.split(":")
     return f"{{{NS[prefix]}}}{name}"
@@ -219,17 +226,28 @@ def read(path: Path) -> WordFile:
         rels = _relationships(archive, main)
         survey = _Survey(styles)
         survey.body(body)
-        survey.notes(_read_xml(archive, "word/footnotes.xml"), "footnote")
-        survey.notes(_read_xml(archive, "word/endnotes.xml"), "endnote")
+        notes = {kind: _read_xml(archive, f"word/{kind}s.xml") for kind in ("footnote", "endnote")}
+        for kind, notes_root in notes.items():
+            survey.notes(notes_root, kind)
         survey.comments(_read_xml(archive, "word/comments.xml"))
+        reader = FieldReader(styles)
+        reader.part(body, survey.places)
+        for kind, notes_root in notes.items():
+            if notes_root is not None:
+                reader.part(notes_root, note_kind=kind)
+        fields = reader.finish()
+        survey.findings += [Finding(where, what) for where, what in fields.findings]
+        edited = {}
+        if fields.changed:  # the notes are written back too: they may hold citations
+            edited = {main: root, **{f"word/{kind}s.xml": r for kind, r in notes.items() if r is not None}}
         survey.headers(archive)
         if any(name.endswith("vbaProject.bin") for name in archive.namelist()):
             survey.add("macros (VBA) left out: they are never run", "the file")
         charts = _charts(archive, body, rels, survey)
-        prepared = _prepare(archive, path, main, body, root)
+        prepared = _prepare(archive, path, main, body, root, edited)
         title, authors, keywords = _core(archive)
         return WordFile(path, prepared, title, authors, keywords, _lang(archive), tuple(charts),
-                        _big_opening(archive, body), tuple(survey.findings))
+                        _big_opening(archive, body), tuple(survey.findings), fields.marks, fields.references)
 
 
 def _style_names(archive) -> dict[str, str]:
@@ -296,6 +314,7 @@ class _Survey:
         self.comment_at: dict[str, str] = {}
         self.unusual: dict[str, list] = {}  # style name → [first place, count]
         self.boxes = 0
+        self.places: list[str] = []  # each paragraph's place, for the fields' findings
 
     def where(self) -> str:
         place = f"paragraph {self.paragraph}"
@@ -313,6 +332,7 @@ class _Survey:
             style = self._style(p, "w:pStyle")
             if style and (style.lower().startswith("heading") or style.lower() == "title") and text_of(p).strip():
                 self.heading = text_of(p).strip()
+            self.places.append(self.where())
             self.inside(p)
 
     def inside(self, p: ET.Element) -> None:
@@ -507,16 +527,20 @@ def _points(holder, convert) -> list:
 
 # --- the copy handed to the converter -----------------------------------------------------------
 
-def _prepare(archive: zipfile.ZipFile, path: Path, main: str, body: ET.Element, root: ET.Element) -> bytes:
-    """The .docx with each text box's paragraphs and each chart's mark in paragraphs of their own.
+def _prepare(archive: zipfile.ZipFile, path: Path, main: str, body: ET.Element, root: ET.Element,
+             edited: dict[str, ET.Element]) -> bytes:
+    """The .docx with each text box's paragraphs and each chart's mark in paragraphs of their own,
+    and the parts in `edited` (fields replaced by their markers) as they are now.
 
     Pandoc drops charts, and a text box anchored in a paragraph can take that paragraph's own
     text with it; moved out, every word comes through, in the order Word shows them."""
     parents = {child: parent for parent in root.iter() for child in parent}
+    inner = {id(p) for box in body.iter(q("w:txbxContent")) for p in box.iter(q("w:p"))}
     chart_number = 0
-    changed = False
+    moved: dict[int, list[ET.Element]] = {}  # paragraph → the paragraphs to set after it
+    holders: dict[int, ET.Element] = {}
     for p in list(body.iter(q("w:p"))):
-        if any(a is p for box in body.iter(q("w:txbxContent")) for a in box.iter(q("w:p"))):
+        if id(p) in inner:
             continue
         after: list[ET.Element] = []
         for run in list(p.iter(q("w:r"))):
@@ -534,21 +558,23 @@ def _prepare(archive: zipfile.ZipFile, path: Path, main: str, body: ET.Element, 
             parent = parents.get(run)
             if parent is not None:
                 parent.remove(run)
-                changed = True
+                edited = {main: root, **edited}
         if after:
-            holder = parents[p]
-            at = list(holder).index(p)
-            for offset, new in enumerate(after, 1):
-                holder.insert(at + offset, new)
-    if not changed:
+            moved[id(p)] = after
+            holders[id(parents[p])] = parents[p]
+    for holder in holders.values():  # each rebuilt once: many boxes cost no more than one
+        holder[:] = [e for child in holder for e in [child] + moved.get(id(child), [])]
+    if not edited:
         return path.read_bytes()
-    for prefix, uri in _namespaces(archive.read(main)):
-        ET.register_namespace(prefix, uri)
-    document = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    parts = {}
+    for name, part in edited.items():
+        for prefix, uri in _namespaces(archive.read(name)):
+            ET.register_namespace(prefix, uri)
+        parts[name] = ET.tostring(part, encoding="utf-8", xml_declaration=True)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in archive.infolist():
-            data = document if info.filename == main else archive.read(info)
+            data = parts[info.filename] if info.filename in parts else archive.read(info)
             copy.writestr(zipfile.ZipInfo(info.filename, info.date_time), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
@@ -558,6 +584,8 @@ def _inside(top, tag, element) -> bool:
 
 
 def _namespaces(xml: bytes):
+    seen = set()
     for _, (prefix, uri) in ET.iterparse(io.BytesIO(xml), events=("start-ns",)):
-        if prefix and not re.fullmatch(r"ns\d+", prefix):
+        if prefix and (prefix, uri) not in seen and not re.fullmatch(r"ns\d+", prefix):
+            seen.add((prefix, uri))
             yield prefix, uri
