@@ -51,9 +51,20 @@ def run(*args, cwd=ROOT, env=None) -> subprocess.CompletedProcess:
     skips the test that asked for it (and every test of a fixture that did)."""
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], cwd=cwd,
                             capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+    return skip_if_refused(result)
+
+
+def skip_if_refused(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    """The result of a `build.py` run; the test skipped where the installed WeasyPrint refused it."""
     if REFUSED is not None and result.returncode == 2 and result.stderr.strip() == REFUSED:
         pytest.skip(UNSUPPORTED)
     return result
+
+
+def skip_unless_supported() -> None:
+    """Skip the calling test or fixture (one that starts builds itself) on an unsupported WeasyPrint."""
+    if REFUSED is not None:
+        pytest.skip(UNSUPPORTED)
 
 
 def pdf_text(path: Path) -> list[str]:
@@ -107,8 +118,7 @@ def series_builds(tmp_path_factory):
     """
     from types import SimpleNamespace
 
-    if REFUSED is not None:
-        pytest.skip(UNSUPPORTED)
+    skip_unless_supported()
     out = tmp_path_factory.mktemp("series")
     waiting, running, results = list(SERIES_SHIPPED), {}, {}
     while waiting or running:

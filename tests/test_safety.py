@@ -273,6 +273,7 @@ def attachments(data: bytes) -> tuple[dict, list]:
     return reader.attachments, [a for a in annots if a == "/FileAttachment"] + ([embedded] if embedded else [])
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize("href", ["file:///etc/hostname", "../outside/secret.txt", "link.txt", "inside.txt"])
 def test_nothing_can_attach_a_file(tree, href):
     data = layout(tree, f'<p><a rel="attachment" href="{href}">file</a></p>',
