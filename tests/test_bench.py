@@ -46,6 +46,7 @@ def test_quick_benchmark_runs_and_reports():
     assert "goals met" in result.stderr
 
 
+@pytest.mark.layout
 def test_repeat_build_hits_the_chart_cache_and_makes_no_font_instance(tmp_path, monkeypatch):
     """The shipped fonts are static files: WeasyPrint embeds them as they are, no build turns a
     variable font into a static one. A cached chart is not drawn again."""
@@ -105,6 +106,7 @@ def test_help_and_check_import_neither_weasyprint_nor_matplotlib(args):
     assert "numpy" not in imported
 
 
+@pytest.mark.layout
 def test_swap_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
     from report.render import charts
     from report import internals
@@ -168,6 +170,7 @@ print(len(forks), "matplotlib" in sys.modules, len(list((cache / "charts").glob(
 """
 
 
+@pytest.mark.layout
 def test_low_memory_mode_draws_apart_and_changes_no_byte(tmp_path):
     """--low-memory: one helper (the charts), gone before WeasyPrint arrives, so matplotlib is
     never loaded in the builder; no font helper; the same PDF as a default build."""
@@ -219,6 +222,7 @@ def test_short_memory_turns_low_memory_mode_on_and_says_so(tmp_path, monkeypatch
     assert seen == [True, True]
 
 
+@pytest.mark.layout
 def test_compiled_templates_are_cached_for_the_next_process(tmp_path, monkeypatch):
     import jinja2
 
@@ -261,6 +265,7 @@ def _ffi_build(doc: Path, out: Path, cache: Path) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.layout
 def test_weasyprints_c_declarations_are_parsed_once_and_change_no_byte(tmp_path):
     """The first process parses WeasyPrint's declarations (cffi's parser, pycparser) and keeps
     them as an out-of-line module; the next one loads that and never imports the parser. A

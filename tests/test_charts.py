@@ -606,6 +606,7 @@ def test_cache_write_leaves_no_temporary_file(tmp_path):
 
 # -- in a PDF -------------------------------------------------------------------------------
 
+@pytest.mark.layout
 def test_chart_in_a_pdf_keeps_text_in_the_house_font(drawn, tmp_path):
     import pypdf
     import weasyprint

@@ -15,6 +15,8 @@ from report.model import Html
 from conftest import ROOT
 from test_preflight import FONT_FACES, SMALL_PAGE
 
+pytestmark = pytest.mark.layout  # every test lays pages out
+
 CSS = SMALL_PAGE + "figure { margin: 0; break-inside: avoid; } li { break-inside: avoid; }"
 TEXT = "The delegation met the ministers again to discuss trade, transit and the border. "
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, ROOT, pdf_text, write_doc
+from conftest import MINIMAL, ROOT, pdf_text, skip_if_refused, write_doc
 
 SECRET = "SECRET-7f3a-do-not-print"
 FRONT = MINIMAL.strip()  # document.md lines 2–8; the body starts on line 10
@@ -39,9 +39,9 @@ def limited(seconds: int, memory: int):
 
 def build(*args, cwd: Path, seconds: int = 60, memory: int = 3 * GiB) -> subprocess.CompletedProcess:
     """`build.py ARGS -q` bounded in CPU time, address space and wall-clock time."""
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args), "-q"], cwd=cwd,
-                          capture_output=True, text=True, timeout=seconds * 2, preexec_fn=limited(seconds, memory),
-                          )
+    return skip_if_refused(subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *map(str, args), "-q"], cwd=cwd,
+        capture_output=True, text=True, timeout=seconds * 2, preexec_fn=limited(seconds, memory)))
 
 
 def check(folder: Path, *args, **kwargs) -> subprocess.CompletedProcess:
@@ -261,6 +261,7 @@ def test_hostile_pictures_are_refused_before_layout(site):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.layout  # WeasyPrint's fetcher API
 def test_a_series_picture_is_held_to_the_same_rules(site):
     """A picture a series' stylesheet names is checked by the fetcher like a document's."""
     from report.layout.fetcher import RefusedURL, SafeFetcher
@@ -833,8 +834,9 @@ def test_bundle_writes_every_pdf_format_named_after_its_event(tmp_path):
 @pytest.mark.slow
 def test_a_multi_format_build_says_what_it_has_made(site):
     doc, _ = site
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "doc", "-o", "out", "--format", "pdf,html"],
-                            cwd=doc.parent, capture_output=True, text=True, timeout=300)
+    result = skip_if_refused(subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "doc", "-o", "out", "--format", "pdf,html"],
+        cwd=doc.parent, capture_output=True, text=True, timeout=300))
     assert result.returncode == 0, result.stderr
     lines = [line.split(" in ")[0] for line in result.stderr.splitlines()]
     assert lines == ["building doc …", "doc: pdf made", "doc: html made", "doc: built"]

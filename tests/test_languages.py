@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, pdf_text, run, write_doc
+from conftest import ROOT, pdf_text, run, skip_unless_supported, write_doc
 
 SAMPLES = {"sv": ROOT / "data" / "sceeus-sample-sv-2025-06", "uk": ROOT / "data" / "sceeus-sample-uk-2025-06"}
 SCEEUS = ("sceeus-commentary", "sceeus-guest-commentary", "sceeus-report", "sceeus-guest-report",
@@ -366,6 +366,7 @@ def test_web_page_links_the_other_editions(tmp_path):
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory):
     """Each sample edition in each SCEEUS series, screen and print, with a strict preflight."""
+    skip_unless_supported()
     out = tmp_path_factory.mktemp("languages")
     jobs = [(lang, sid) for lang in SAMPLES for sid in SCEEUS]
     results, running = {}, {}

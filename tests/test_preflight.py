@@ -17,6 +17,8 @@ from report.outputs import preflight
 
 from conftest import GUEST, MINIMAL, ROOT, SERIES_SHIPPED, write_doc
 
+pytestmark = pytest.mark.layout  # the checks read laid-out pages
+
 FONTS = ROOT / "styles" / "base" / "fonts"
 FONT_FACES = "\n".join(
     f'@font-face {{ font-family: "{family}"; src: url("{(FONTS / file).as_uri()}"); font-style: {style}; '

@@ -121,6 +121,7 @@ def test_any_markdown_body_renders(workdir, body):
     assert ("49" in body) or ("49" not in html.text.replace("#49", ""))
 
 
+@pytest.mark.layout
 @settings(SETTINGS, max_examples=5)
 @given(BUILDABLE.filter(lambda text: text.strip()))
 def test_some_markdown_bodies_build_a_pdf(workdir, body):

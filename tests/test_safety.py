@@ -25,7 +25,6 @@ import report.outputs.files
 import report.layout.pages
 from conftest import MINIMAL, pdf_text, run, write_doc
 from report.errors import BuildError
-from report.layout.fetcher import MAX_DATA_URL, RefusedURL, SafeFetcher, show
 from report.model import Html
 
 FRONT = MINIMAL.strip()  # document.md lines 2–8
@@ -148,7 +147,10 @@ def tree(tmp_path_factory):
 
 # SafeFetcher alone ---------------------------------------------------------------------------------
 
+@pytest.mark.layout
 def test_fetcher_serves_files_inside_the_folder(tree):
+    from report.layout.fetcher import SafeFetcher
+
     doc, _ = tree
     fetcher = SafeFetcher((doc,), {"report:chart-a.svg": (b"<svg/>", "image/svg+xml")})
     assert fetcher.fetch((doc / "inside.txt").as_uri()).read() == b"inside the folder"
@@ -172,7 +174,10 @@ def test_fetcher_serves_files_inside_the_folder(tree):
     ("report:not-a-resource.svg", "only files inside the document folder and the series can be used"),
     ("javascript:alert(1)", "only files inside the document folder and the series can be used"),
 ])
+@pytest.mark.layout
 def test_fetcher_refuses(tree, url, reason):
+    from report.layout.fetcher import RefusedURL, SafeFetcher
+
     doc, _ = tree
     url = url.replace("{doc}", doc.as_uri())
     with pytest.raises(RefusedURL) as caught:
@@ -180,7 +185,10 @@ def test_fetcher_refuses(tree, url, reason):
     assert str(caught.value) == f"refused to load '{url}': {reason}"
 
 
+@pytest.mark.layout
 def test_fetcher_refuses_a_big_data_url(tree):
+    from report.layout.fetcher import MAX_DATA_URL, RefusedURL, SafeFetcher
+
     doc, _ = tree
     url = "data:application/octet-stream;base64," + base64.b64encode(b"x" * MAX_DATA_URL).decode()
     with pytest.raises(RefusedURL) as caught:
@@ -227,6 +235,7 @@ ROUTES = {
 }
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize("route", list(ROUTES))
 def test_weasyprint_refuses(tree, route):
     doc, outside = tree
@@ -238,7 +247,10 @@ def test_weasyprint_refuses(tree, route):
     assert f"refused to load '{url}'" in str(caught.value)
 
 
+@pytest.mark.layout
 def test_weasyprint_refuses_a_big_data_url(tree):
+    from report.layout.fetcher import MAX_DATA_URL, show
+
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><!--' + b"x" * MAX_DATA_URL + b"--></svg>"
     url = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
     with pytest.raises(BuildError) as caught:
@@ -246,6 +258,7 @@ def test_weasyprint_refuses_a_big_data_url(tree):
     assert f"refused to load '{show(url)}': data: URLs over 64 KB are not allowed" in str(caught.value)
 
 
+@pytest.mark.layout
 def test_weasyprint_loads_what_is_inside(tree):
     small = "data:image/svg+xml;base64," + base64.b64encode((tree[0] / "dot.svg").read_bytes()).decode()
     data = layout(tree, f'<p>x</p><img src="dot.svg" alt="a dot"><img src="{small}" alt="a dot">')
@@ -260,6 +273,7 @@ def attachments(data: bytes) -> tuple[dict, list]:
     return reader.attachments, [a for a in annots if a == "/FileAttachment"] + ([embedded] if embedded else [])
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize("href", ["file:///etc/hostname", "../outside/secret.txt", "link.txt", "inside.txt"])
 def test_nothing_can_attach_a_file(tree, href):
     data = layout(tree, f'<p><a rel="attachment" href="{href}">file</a></p>',

@@ -134,6 +134,7 @@ authors:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.layout
 def test_reader_template_renders_cover_and_contents():
     """styles/sceeus-reader/templates/reader.html, with the context its comment documents."""
     from markupsafe import Markup

@@ -86,6 +86,7 @@ def test_words_extract_whole_also_where_soft_hyphens_sit(guest_pdf):
 
 # ---- No-break rules ---------------------------------------------------------------------------
 
+@pytest.mark.layout
 def test_a_paragraph_never_ends_with_one_short_word_alone(tmp_path):
     words = "the regime has handed the army more than two hundred tanks and trucks as well as munitions".split()
     body = " ".join((words * 2)[:25]) + " on Belarusian soil."
@@ -96,6 +97,7 @@ def test_a_paragraph_never_ends_with_one_short_word_alone(tmp_path):
     assert paragraph[-1] == "Belarusian soil."
 
 
+@pytest.mark.layout
 def test_titles_and_headings_never_end_with_one_word_alone(tmp_path):
     doc = write_doc(tmp_path / "doc", MINIMAL.replace("A Small Test Document",
                                                       "Ukraine–Belarus Relations at an All-Time Low"))
@@ -105,6 +107,7 @@ def test_titles_and_headings_never_end_with_one_word_alone(tmp_path):
         assert len(heading[-1].split()) >= 2, heading
 
 
+@pytest.mark.layout
 def test_an_author_name_is_never_split(tmp_path):
     front = MINIMAL.replace("  - name: Test Author\n", (
         "  - name: Jane Doe\n    affiliation: Institute of International Affairs and Studies and Studies "

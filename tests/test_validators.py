@@ -22,7 +22,7 @@ import pytest
 pytestmark = pytest.mark.slow  # builds every series and runs browsers, Java and Ghostscript
 
 import validators as v
-from conftest import GUEST, ROOT, SERIES_SHIPPED, pdf_text, run
+from conftest import GUEST, ROOT, SERIES_SHIPPED, pdf_text, run, skip_unless_supported
 
 LINK_TEXT = "See her notes on the talks"
 LINK_URL = "https://example.org/notes/minsk-talks"
@@ -46,6 +46,7 @@ def source(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def outputs(source, tmp_path_factory) -> dict[str, dict[str, Path]]:
     """Every shipped series: screen PDF, print PDF and web page, two builds side by side."""
+    skip_unless_supported()
     out = tmp_path_factory.mktemp("all")
     waiting, running, files = list(SERIES_SHIPPED), {}, {}
     while waiting or running:

@@ -17,7 +17,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 
-from conftest import ROOT, write_doc
+from conftest import ROOT, skip_unless_supported, write_doc
 
 FRONT = """
 series: {series}
@@ -39,6 +39,7 @@ class Watcher:
     """`build.py … --watch` in a subprocess, its standard error read line by line."""
 
     def __init__(self, *args, cwd: Path, cache: Path):
+        skip_unless_supported()
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *map(str, args), "--watch"],
                                      cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env={**os.environ, "REPORT_CACHE_DIR": str(cache)})

@@ -2,9 +2,10 @@
 
 Exit status: 0 built; 1 the content or a style is wrong (every problem printed as
 `path:line: what is wrong`), or `--preflight --strict` found a problem; 2 the command line
-is wrong; 3 an internal error (a bug). Paths written go to stdout, one a line; progress and
-problems go to stderr. Nothing heavy is imported before it is needed: `--help` and `--check`
-never load WeasyPrint or matplotlib.
+is wrong, or a build meets a WeasyPrint other than the supported one (`internals.check_versions`,
+one line; `--check` never loads WeasyPrint and runs on any); 3 an internal error (a bug).
+Paths written go to stdout, one a line; progress and problems go to stderr. Nothing heavy is
+imported before it is needed: `--help` and `--check` never load WeasyPrint or matplotlib.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Build document folders (Markdown + YAML) into PDFs in their series' house style.",
         epilog="Exit status: 0 built; 1 the content or a style is wrong (or --preflight --strict "
-               "found a problem); 2 the command line is wrong; 3 internal error.")
+               "found a problem); 2 the command line is wrong or WeasyPrint is not the supported version; "
+               "3 internal error.")
     p.add_argument("folders", nargs="*", type=Path, metavar="DOC_FOLDER",
                    help="document folders to build (default: every folder under data/ with a document.md)")
     p.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
@@ -163,6 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     folders = [args.bundle] if args.bundle else (args.folders or data_folders())
     if not folders:
         p.error("no document folders given and none found under data/")
+    if args.serve is not None and not args.watch:
+        p.error("--serve goes with --watch")
+    if args.watch and args.check:
+        p.error("--watch builds on every change; it does not go with --check")
+    if not args.check:  # pages will be laid out: only on the WeasyPrint this builder is written for
+        from report import internals
+        problem = internals.check_versions()
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
 
     from report.commands import batch
     from report import workers as helpers
@@ -184,10 +196,6 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet and not args.check:
             print(f"building {display_path(folder)} …", file=sys.stderr, flush=True)
 
-    if args.serve is not None and not args.watch:
-        p.error("--serve goes with --watch")
-    if args.watch and args.check:
-        p.error("--watch builds on every change; it does not go with --check")
     if args.watch:
         from report.commands import watch
         return watch.run(folders, options, serve_port=args.serve, quiet=args.quiet, verbose=args.verbose)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from report.errors import ContentErrors, Problems, quote
 from report.internals import page_box
+from report.internals.boxes import is_a
 from report.model import FACE_KEYS, FontFace, Series
 
 KEY_OF = {(int(weight), style): key for key, (weight, style) in FACE_KEYS.items()}
@@ -64,13 +65,11 @@ def gives(face: FontFace, weight: int, style: str) -> bool:
 
 def check(document, series: Series) -> None:
     """Raise `ContentErrors` for every (family, weight, style) the text needs and the series lacks."""
-    from weasyprint.formatting_structure import boxes
-
     families = {face.family: (role, face) for role, face in series.fonts.items()}
     wanted: dict[tuple[str, int, str], tuple[int, str]] = {}  # need → (page, example text)
     for number, page in enumerate(document.pages, start=1):
         for box in page_box(page).descendants():
-            if not isinstance(box, boxes.TextBox) or not box.text.strip():
+            if not is_a(box, "text") or not box.text.strip():
                 continue
             style = box.style
             family = next(iter(style["font_family"]), "")

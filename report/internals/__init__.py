@@ -1,54 +1,81 @@
 """Every place the builder reaches into a library's private names, and nowhere else.
 
-Speed-ups (they save time and change no byte of any output):
+Written against one WeasyPrint major version (`SUPPORTED`), and pydyf and matplotlib as that
+WeasyPrint and the pin bring them. `check_versions()` says, before any page is laid out, whether
+the installed WeasyPrint is one of them; the command line stops with its one line otherwise
+(exit 2). Everything here may then rely on WeasyPrint `SUPPORTED`.x:
+
+- `page_box` and the readers in `boxes.py`, `text.py`: the laid-out boxes that the preflight,
+  the figure placement and the font check measure (no public API gives positions);
+- `layout_libraries`: the Pango and HarfBuzz versions a kept layout is named by;
+- `finish_tags` (`tagging.py`): WeasyPrint's structure tree completed for PDF/UA-1;
+- `to_press` (`cmyk.py`): the print PDF made PDF/X-4 in CMYK;
+- `pdfobjects.py`: the one reader of pydyf's object references and page list;
+- `font_dates`: a variable font's static instance dated reproducibly;
+- `machine_notice` (`logs.py`): WeasyPrint's one warning about the machine, known by its words;
+- `matplotlib_fonts.py`: the series' font put into matplotlib's font list.
+The finishers keep promises the PDF makes (PDF/UA-1, PDF/X-4): they always run.
+
+Speed-ups (they save time and change no byte of any output), off with `REPORT_SPEEDUPS=0`:
 - `import_weasyprint`: WeasyPrint's library look-ups answered from one `ldconfig -p` listing,
-  and its C declarations parsed once and kept in the cache folder (`ffi.py`);
+  and its C declarations parsed once and kept in the cache folder (`ffi.py`, on the cffi
+  versions in `CFFI_TESTED`);
 - `swap_images`: charts still being drawn by a helper process are laid out as placeholders of
   the same size and swapped in when their page is drawn (`images.py`).
-Each runs only where `enabled()`: the library versions are the ones it was tested with
-(`TESTED`), and the switch `REPORT_SPEEDUPS=0` is not set. Otherwise the plain path runs; the
-tests build every shipped series both ways and compare the bytes.
-
-Needed, not speed-ups (no public API gives them): `page_box` (the laid-out boxes that the
-preflight and figure placement measure), `layout_libraries` (the Pango and HarfBuzz versions a
-kept layout is named by) and `font_dates` (a variable font's static instance
-dated reproducibly). They check the version too, and fail with a clear message elsewhere.
-`finish_tags` (`tagging.py`) completes WeasyPrint's structure tree for PDF/UA-1 (artifacts,
-list bodies, printable links); on another WeasyPrint it leaves the tree as WeasyPrint wrote it.
-`to_press` (`cmyk.py`) makes the print PDF PDF/X-4 in CMYK; on another WeasyPrint, `--format
-print` stops with a clear message rather than write RGB.
+The tests build every shipped series both ways and compare the bytes.
 """
 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 SWITCH = "REPORT_SPEEDUPS"  # "0": every speed-up off
-# The versions each reach was written against and tested on.
-TESTED = {"weasyprint": ("70.0",), "cffi": ("1.17.", "2.0.", "2.1.")}
+SUPPORTED = 70  # the WeasyPrint major version this package is written and tested against
+INSTALL = f"pip install 'weasyprint>={SUPPORTED},<{SUPPORTED + 1}'"
+CFFI_TESTED = ("1.17.", "2.0.", "2.1.")  # the emitted-module format of `ffi.py`
 
 
-@lru_cache(maxsize=None)
-def tested(package: str) -> bool:
+def supported(installed: str) -> bool:
+    """A WeasyPrint version this builder runs on: any release of the major `SUPPORTED`
+    (70.0, 70.1, a security release 70.2.1 …), nothing else."""
+    return installed.split(".", 1)[0] == str(SUPPORTED)
+
+
+def check_versions() -> str | None:
+    """The one line to stop on when the installed WeasyPrint is not supported; None when it is.
+    Reads the installed version without importing WeasyPrint."""
     try:
-        installed = version(package)
+        installed = version("weasyprint")
     except PackageNotFoundError:
-        return False
-    return any(installed == v or (v.endswith(".") and installed.startswith(v)) for v in TESTED[package])
+        return f"error: WeasyPrint is not installed; this builder is tested with WeasyPrint {SUPPORTED}: {INSTALL}"
+    if supported(installed):
+        return None
+    return (f"error: WeasyPrint {installed} is installed, but this builder is tested with WeasyPrint "
+            f"{SUPPORTED}: {INSTALL}")
 
 
 def enabled() -> bool:
-    """The speed-ups may run: not switched off, and WeasyPrint is a version they were tested on."""
-    return os.environ.get(SWITCH, "1") != "0" and tested("weasyprint")
+    """The speed-ups may run: not switched off."""
+    return os.environ.get(SWITCH, "1") != "0"
+
+
+def cffi_tested() -> bool:
+    try:
+        installed = version("cffi")
+    except PackageNotFoundError:
+        return False
+    return installed.startswith(CFFI_TESTED)
 
 
 from report.internals.boxes import layout_libraries, page_box  # noqa: E402
 from report.internals.fonts import font_dates  # noqa: E402
 from report.internals.images import ImageSizeChanged, swap_images  # noqa: E402
 from report.internals.libraries import import_weasyprint  # noqa: E402
+from report.internals.logs import machine_notice  # noqa: E402
 from report.internals.cmyk import to_press  # noqa: E402
 from report.internals.tagging import finish_tags  # noqa: E402
 
-__all__ = ["SWITCH", "TESTED", "ImageSizeChanged", "enabled", "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "page_box", "swap_images", "tested", "to_press"]
+__all__ = ["SUPPORTED", "SWITCH", "ImageSizeChanged", "check_versions", "enabled", "finish_tags", "font_dates",
+           "import_weasyprint", "layout_libraries", "machine_notice", "page_box", "supported", "swap_images",
+           "to_press"]

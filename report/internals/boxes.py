@@ -1,22 +1,57 @@
 """The laid-out boxes of a WeasyPrint page: where each block landed, in CSS px.
 
-WeasyPrint keeps them as `Page._page_box`; no public API gives positions, and the preflight
-and figure placement are about positions.
+WeasyPrint keeps them as `Page._page_box`, of the classes in `weasyprint.formatting_structure
+.boxes`; no public API gives positions, and the preflight, the figure placement and the font
+check are about positions and what stands where. The callers ask `is_a(box, "line")`, never
+for a class.
 """
 
 from __future__ import annotations
 
-from report.errors import BuildError
+from functools import lru_cache
+
+# The kinds of box the callers tell apart, and WeasyPrint 70's class for each.
+KINDS = {
+    "text": "TextBox",  # a run of text in one style
+    "line": "LineBox",  # one line of a paragraph (also the empty lines that carry running strings)
+    "inline": "InlineBox",  # an inline element (a link, an emphasis) inside a line
+    "atomic-inline": "AtomicInlineLevelBox",  # an inline block or picture: one unit in its line
+    "replaced": "ReplacedBox",  # a picture, inline or block
+    "block-replaced": "BlockReplacedBox",  # a picture standing as a block
+    "block": "BlockBox",  # a block container (a paragraph, a section, a div)
+    "block-level": "BlockLevelBox",  # anything stacked in the block direction (blocks, tables, pictures)
+    "table": "TableBox",
+    "row-group": "TableRowGroupBox",  # thead, tbody, tfoot
+    "row": "TableRowBox",
+    "page": "PageBox",
+    "margin": "MarginBox",  # a page-margin box: the running header and footer
+}
+
+
+@lru_cache(maxsize=None)
+def _classes(kinds: tuple[str, ...]) -> tuple[type, ...]:
+    from weasyprint.formatting_structure import boxes
+
+    return tuple(getattr(boxes, KINDS[kind]) for kind in kinds)
+
+
+def is_a(box, *kinds: str) -> bool:
+    """The box is of one of `kinds` (keys of `KINDS`), or a subclass of one."""
+    return isinstance(box, _classes(kinds))
 
 
 def page_box(page):
-    """The root box of a laid-out page."""
-    box = getattr(page, "_page_box", None)
-    if box is None:
-        import weasyprint
-        raise BuildError(f"this WeasyPrint ({weasyprint.__version__}) does not expose its page boxes; "
-                         "the preflight and figure placement need WeasyPrint 70")
-    return box
+    """The root box of a laid-out page (a `weasyprint.Page`)."""
+    return page._page_box
+
+
+def raster_pixels(box) -> tuple[int, int] | None:
+    """(width, height) in pixels of the raster picture a replaced box shows; None for anything
+    else (an SVG picture, a box that is no picture)."""
+    from weasyprint.images import RasterImage
+
+    image = getattr(box, "replacement", None) if is_a(box, "replaced") else None
+    return (image.width, image.height) if isinstance(image, RasterImage) else None
 
 
 def layout_libraries(cache=None) -> str:
@@ -46,30 +81,23 @@ def walk(box, ancestors=()):
 
 def flow(page):
     """The page's in-flow boxes: everything but the running header and footer (margin boxes)."""
-    from weasyprint.formatting_structure import boxes
-
     root = page_box(page)
     for child in root.children:
-        if not isinstance(child, boxes.MarginBox):
+        if not is_a(child, "margin"):
             yield from walk(child, (root,))
 
 
 def is_line(box) -> bool:
     """A line of visible content (not the zero-height lines that carry running strings)."""
-    from weasyprint.formatting_structure import boxes
-
-    if not isinstance(box, boxes.LineBox) or box.height <= 0:
+    if not is_a(box, "line") or box.height <= 0:
         return False
-    return any(isinstance(b, boxes.AtomicInlineLevelBox)
-               or (isinstance(b, boxes.TextBox) and b.text.strip()) for b in box.descendants())
+    return any(is_a(b, "atomic-inline") or (is_a(b, "text") and b.text.strip()) for b in box.descendants())
 
 
 def leaves(page):
     """The page's content in document order, with its ancestors: lines of text and block pictures."""
-    from weasyprint.formatting_structure import boxes
-
     for box, ancestors in flow(page):
-        if is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+        if is_line(box) or is_a(box, "block-replaced"):
             yield box, ancestors
 
 

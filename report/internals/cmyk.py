@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from report.internals.pdfobjects import pages, ref, target
+
 RGB_OPERATOR = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
@@ -28,24 +30,12 @@ def _number(value: float) -> bytes:
     return (f"{value:.4f}".rstrip("0").rstrip(".") or "0").encode("ascii")
 
 
-def _ref(reference) -> int | None:
-    if isinstance(reference, bytes) and reference.endswith(b" R"):
-        return int(reference.split()[0])
-    return None
-
-
 def to_press(press):
     """The finisher for `press` (a `report.series.press.Press`)."""
 
     def finish(document, pdf) -> None:
         import pydyf
 
-        from report.internals import tested
-
-        if not tested("weasyprint"):
-            from report.errors import BuildError
-            import weasyprint
-            raise BuildError(f"--format print needs WeasyPrint 70 to write CMYK; this is {weasyprint.__version__}")
         srgb = None
 
         def srgb_space():
@@ -96,7 +86,7 @@ def to_press(press):
         })
         pdf.catalog["OutputIntents"] = pydyf.Array([intent])
 
-        metadata = pdf.objects[_ref(pdf.catalog.get("Metadata"))] if pdf.catalog.get("Metadata") else None
+        metadata = pdf.objects[ref(pdf.catalog.get("Metadata"))] if pdf.catalog.get("Metadata") else None
         if metadata is not None:
             seed = repr(tuple(getattr(pdf.info.get(key), "data", None) for key in ("Title", "Author", "CreationDate")))
             stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}".encode("ascii")
@@ -109,16 +99,15 @@ def to_press(press):
 def _drop_links(pdf) -> None:
     """Remove link annotations, and the structure tree's references to them."""
     links: set[int] = set()
-    for number in pdf.pages["Kids"][::3]:
-        page = pdf.objects[number]
+    for page in pages(pdf):
         annots = page.get("Annots")
         if not annots:
             continue
         kept = []
         for annot in annots:
-            target = pdf.objects[_ref(annot)] if _ref(annot) is not None else annot
-            if isinstance(target, dict) and target.get("Subtype") == "/Link":
-                links.add(_ref(annot))
+            annotation = target(pdf, annot)
+            if isinstance(annotation, dict) and annotation.get("Subtype") == "/Link":
+                links.add(ref(annot))
             else:
                 kept.append(annot)
         if kept:
@@ -133,9 +122,9 @@ def _drop_links(pdf) -> None:
     for obj in pdf.objects:
         if isinstance(obj, dict) and obj.get("Type") == "/StructElem" and isinstance(obj.get("K"), list):
             obj["K"][:] = [k for k in obj["K"] if k not in objrs]
-    root = pdf.objects[_ref(pdf.catalog["StructTreeRoot"])] if pdf.catalog.get("StructTreeRoot") else None
+    root = pdf.objects[ref(pdf.catalog["StructTreeRoot"])] if pdf.catalog.get("StructTreeRoot") else None
     if root is not None:
-        nums = pdf.objects[_ref(root["ParentTree"])]["Nums"]
+        nums = pdf.objects[ref(root["ParentTree"])]["Nums"]
         pairs = [(nums[i], nums[i + 1]) for i in range(0, len(nums), 2)]
         annot_keys = {annot_obj.get("StructParent") for n in links
                       for annot_obj in [pdf.objects[n]] if isinstance(annot_obj, dict)}

@@ -21,9 +21,8 @@ def import_weasyprint(cache: Path | None = None):
     """The `weasyprint` module, imported the fast way where the speed-ups are enabled."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    from report.internals import enabled
+    from report.internals import cffi_tested, enabled
     from report.internals import ffi
-    from report.internals import tested
 
     if not enabled():
         import weasyprint
@@ -32,7 +31,7 @@ def import_weasyprint(cache: Path | None = None):
 
     original = ctypes.util.find_library
     ctypes.util.find_library = find_library
-    if cache is not None and tested("cffi"):
+    if cache is not None and cffi_tested():
         ffi.install(Path(cache))
     try:
         import weasyprint

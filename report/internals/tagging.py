@@ -14,13 +14,9 @@ WeasyPrint 70 lays out its structure tree (`weasyprint/pdf/tags.py`): that is wh
 
 from __future__ import annotations
 
+from report.internals.pdfobjects import page_numbers, ref
+
 PRINT_FLAG = 4
-
-
-def _ref_number(reference) -> int | None:
-    if isinstance(reference, bytes) and reference.endswith(b" R"):
-        return int(reference.split()[0])
-    return None
 
 
 def _kids(element) -> list:
@@ -30,21 +26,18 @@ def _kids(element) -> list:
 
 
 def finish_tags(document, pdf) -> None:
-    from report.internals import tested
-
-    if not tested("weasyprint"):  # another WeasyPrint: its tree may differ; leave it as it is
-        return
+    """The finisher: artifacts, list bodies, printable links (see the module's text)."""
     import pydyf
 
     root_ref = pdf.catalog.get("StructTreeRoot")
     if root_ref is None:
         return
     objects = pdf.objects
-    root = objects[_ref_number(root_ref)]
+    root = objects[ref(root_ref)]
 
     # Every element reachable from the root.
     reached: set[int] = set()
-    todo = [_ref_number(k) for k in _kids(root)]
+    todo = [ref(k) for k in _kids(root)]
     while todo:
         number = todo.pop()
         if number is None or number in reached:
@@ -52,21 +45,21 @@ def finish_tags(document, pdf) -> None:
         reached.add(number)
         element = objects[number]
         if isinstance(element, dict) and element.get("Type") == "/StructElem":
-            todo.extend(_ref_number(k) for k in _kids(element))
+            todo.extend(ref(k) for k in _kids(element))
 
-    nums = objects[_ref_number(root["ParentTree"])]["Nums"]
-    pages = pdf.pages["Kids"][::3]  # "N 0 R" is three items
+    nums = objects[ref(root["ParentTree"])]["Nums"]
+    pages = page_numbers(pdf)
     _lists(objects, reached, nums, pdf)
     for index in range(0, len(nums), 2):
         page_number, mapping = nums[index], nums[index + 1]
         if not isinstance(mapping, list) or not isinstance(page_number, int) or page_number >= len(pages):
             continue
-        orphans = {mcid for mcid, ref in enumerate(mapping) if _ref_number(ref) not in reached}
+        orphans = {mcid for mcid, value in enumerate(mapping) if ref(value) not in reached}
         if not orphans:
             continue
         page = objects[pages[page_number]]
         contents = page["Contents"]
-        stream = objects[_ref_number(contents)] if isinstance(contents, bytes) else None
+        stream = objects[ref(contents)] if isinstance(contents, bytes) else None
         if stream is None:
             continue
         items = stream.stream
@@ -79,7 +72,7 @@ def finish_tags(document, pdf) -> None:
 
     for number in pages:
         for annotation in objects[number].get("Annots", ()):
-            annotation = objects[_ref_number(annotation)] if isinstance(annotation, bytes) else annotation
+            annotation = objects[ref(annotation)] if isinstance(annotation, bytes) else annotation
             if isinstance(annotation, dict) and annotation.get("Subtype") == "/Link":
                 annotation["F"] = PRINT_FLAG
 
@@ -93,10 +86,10 @@ def _lists(objects, reached, nums, pdf) -> None:
         if not isinstance(item, dict) or item.get("S") != "/LI":
             continue
         kids = _kids(item)
-        label = [k for k in kids if _ref_number(k) is not None and objects[_ref_number(k)].get("S") == "/Lbl"]
+        label = [k for k in kids if ref(k) is not None and objects[ref(k)].get("S") == "/Lbl"]
         rest = [k for k in kids if k not in label]
-        if not rest or (len(rest) == 1 and _ref_number(rest[0]) is not None
-                        and objects[_ref_number(rest[0])].get("S") == "/LBody"):
+        if not rest or (len(rest) == 1 and ref(rest[0]) is not None
+                        and objects[ref(rest[0])].get("S") == "/LBody"):
             continue
         body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(rest),
                                  "P": item.reference})
@@ -105,15 +98,15 @@ def _lists(objects, reached, nums, pdf) -> None:
         pdf.add_object(body)
         reached.add(body.number)
         for kid in rest:
-            if _ref_number(kid) is not None and isinstance(objects[_ref_number(kid)], dict):
-                objects[_ref_number(kid)]["P"] = body.reference
+            if ref(kid) is not None and isinstance(objects[ref(kid)], dict):
+                objects[ref(kid)]["P"] = body.reference
         item["K"] = pydyf.Array(label + [body.reference])
         # Marked content and annotations held by the item itself now belong to its body.
         for index in range(1, len(nums), 2):
             mapping = nums[index]
             if isinstance(mapping, list):
-                for i, ref in enumerate(mapping):
-                    if ref == item.reference:
+                for i, value in enumerate(mapping):
+                    if value == item.reference:
                         mapping[i] = body.reference
             elif mapping == item.reference:
                 nums[index] = body.reference

@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+# WeasyPrint's documented URL-fetcher API (since 68). This module is imported only for a layout,
+# so after the command line checked the WeasyPrint version (internals.check_versions).
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 

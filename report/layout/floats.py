@@ -31,8 +31,8 @@ from typing import Callable
 
 from report import cache
 from report.errors import quote
-from report.internals import page_box
-from report.internals.boxes import flow, is_line, leaves as _leaves, tag as _tag  # noqa: F401  (floats.flow, floats.is_line: what tests read)
+from report.internals import page_box, text as laid_text
+from report.internals.boxes import flow, is_a, is_line, leaves as _leaves, tag as _tag  # noqa: F401  (floats.flow, floats.is_line: what tests read)
 from report.model import Html
 
 NEAR_EMPTY = 0.15  # a last page filled less than this is nearly empty (as preflight says)
@@ -56,31 +56,24 @@ class Gap:
     moved: object  # the element that went on to the next page (an ElementTree element)
 
 
-def _boxes():
-    from weasyprint.formatting_structure import boxes
-    return boxes
-
-
 def _drawn_bottom(box) -> float:
     """Where a box's ink ends: a line's or picture's margin box, a block's border box."""
-    boxes = _boxes()
-    if isinstance(box, (boxes.LineBox, boxes.BlockReplacedBox)):
+    if is_a(box, "line", "block-replaced"):
         return box.position_y + box.margin_height()
     return box.border_box_y() + box.border_height()
 
 
 def fill(page) -> float:
     """The share of the page's text area that its content uses, from the top of the area."""
-    boxes = _boxes()
     area = page_box(page)
     top, height = area.content_box_y(), area.height
     bottom = top
     for box, _ in flow(page):
         if box.style["position"] in ("absolute", "fixed"):
             continue
-        if is_line(box) or isinstance(box, boxes.BlockReplacedBox):
+        if is_line(box) or is_a(box, "block-replaced"):
             bottom = max(bottom, _drawn_bottom(box))
-        elif isinstance(box, boxes.BlockBox) and (
+        elif is_a(box, "block") and (
                 box.style["background_color"].alpha > 0 or box.border_bottom_width > 0) and box.element_tag not in ("html", "body"):
             bottom = max(bottom, _drawn_bottom(box))
     return max(0.0, min(1.0, (bottom - top) / height)) if height > 0 else 1.0
@@ -171,11 +164,10 @@ def _movable(element, parents) -> object | None:
 
 def _heights(document) -> dict:
     """element → total height of its boxes over all pages (a block split across pages counts whole)."""
-    boxes = _boxes()
     heights: dict = {}
     for page in document.pages:
         for box, _ in flow(page):
-            if isinstance(box, boxes.BlockLevelBox) and box.element is not None:
+            if is_a(box, "block-level") and box.element is not None:
                 heights[box.element] = heights.get(box.element, 0.0) + box.margin_height()
     return heights
 
@@ -270,8 +262,7 @@ def _add_style(element, css: str):
 
 
 def line_text(line) -> str:
-    boxes = _boxes()
-    return "".join(b.text for b in line.descendants() if isinstance(b, boxes.TextBox))
+    return "".join(b.text for b in line.descendants() if is_a(b, "text"))
 
 
 def _split_at_page(document, paragraph, room: float):
@@ -282,11 +273,10 @@ def _split_at_page(document, paragraph, room: float):
     time), so the lines it has where it now stands tell where the page would cut it. The cut
     goes before the first word of the next page's first line (a word hyphenated at the cut goes
     over whole), at least two lines on either side (orphans and widows)."""
-    boxes = _boxes()
     if _tag(paragraph) != "p":
         return None
     lines = [box for page in document.pages for box, ancestors in flow(page)
-             if isinstance(box, boxes.LineBox) and box.element is paragraph and is_line(box)]
+             if is_a(box, "line") and box.element is paragraph and is_line(box)]
     fit, used = 0, 0.0
     for line in lines:
         used += line.height
@@ -295,7 +285,7 @@ def _split_at_page(document, paragraph, room: float):
         fit += 1
     if fit < 2 or len(lines) - fit < 2:
         return None
-    hyphen = paragraph_style(lines[0])
+    hyphen = laid_text.hyphen(lines[0])
     words: list[str] = []
     cut = None
     carry = ""
@@ -318,14 +308,10 @@ def _split_at_page(document, paragraph, room: float):
     first.tail, rest.tail = None, paragraph.tail
     rest.attrib.pop("id", None)
     style = "text-indent: 0"  # the second half goes on the paragraph, not a new one
-    if lines[0].style["text_align_all"] == "justify":
+    if laid_text.justified(lines[0]):
         _add_style(first, "text-align-last: justify")
     _add_style(rest, style)
     return first, rest
-
-
-def paragraph_style(line) -> str:
-    return line.style["hyphenate_character"] or "\u2010"
 
 
 def _slice(element, start: int, end: int):
@@ -396,10 +382,9 @@ def _fill_last_page(document, full: float, parents):
     need = (NEAR_EMPTY + 0.03 - fill(document.pages[-1])) * height
     used = top + fill(page) * height
     earlier = set().union(*(_elements(p) for p in document.pages[:-2]))
-    boxes = _boxes()
     chosen = None
     for box, ancestors in flow(page):
-        if (not isinstance(box, boxes.BlockBox) or box.element is None or box.element in earlier
+        if (not is_a(box, "block") or box.element is None or box.element in earlier
                 or box.style["position"] in ("absolute", "fixed")
                 or _tag(box.element) in ("html", "body", "main")):
             continue

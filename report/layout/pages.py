@@ -30,9 +30,8 @@ class PdfOptions:
     press: object = None  # a `report.series.press.Press`: print_ready in CMYK as PDF/X-4 (report/press.py)
 
 
-# WeasyPrint's one warning that is about the machine, not the document: without the optional
-# libharfbuzz-subset0 it subsets fonts with fontTools, slower, to an equivalent PDF.
-NO_HARFBUZZ_SUBSET = "Using fontTools instead of HarfBuzz-Subset"
+# WeasyPrint's one warning that is about the machine, not the document (internals.machine_notice):
+# without the optional libharfbuzz-subset0 it subsets fonts with fontTools, slower, to an equivalent PDF.
 NO_HARFBUZZ_NOTICE = ("notice: libharfbuzz-subset0 is not installed; fonts are subset the slower way "
                       "(Debian/Ubuntu: apt-get install libharfbuzz-subset0)")
 _noticed: set[str] = set()
@@ -45,7 +44,7 @@ class _Collect(logging.Handler):
 
     def emit(self, record):
         message = record.getMessage()
-        if message.startswith(NO_HARFBUZZ_SUBSET):
+        if internals.machine_notice(message):
             if NO_HARFBUZZ_NOTICE not in _noticed:  # once a process: it is the machine's, not the document's
                 _noticed.add(NO_HARFBUZZ_NOTICE)
                 import sys

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from report.errors import quote
-from report.internals import page_box
-from report.internals.boxes import flow as _flow, is_line as _is_line, leaves as _leaves, tag as _tag
+from report.internals import page_box, text as laid_text
+from report.internals.boxes import flow as _flow, is_a, is_line as _is_line, leaves as _leaves, raster_pixels, tag as _tag
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -89,14 +89,8 @@ class _Context:
         return pypdf.PdfReader(io.BytesIO(self.pdf_bytes))
 
 
-def _boxes():
-    from weasyprint.formatting_structure import boxes
-    return boxes
-
-
 def _text(box) -> str:
-    boxes = _boxes()
-    text = "".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox))
+    text = "".join(b.text for b in box.descendants() if is_a(b, "text"))
     return " ".join(text.split())
 
 
@@ -116,32 +110,29 @@ def _pages_phrase(pages: list[int]) -> str:
 # ---- 1. Overflow --------------------------------------------------------------------------
 
 def _kind(box) -> str:
-    boxes = _boxes()
-    if isinstance(box, (boxes.LineBox, boxes.TextBox)):
+    if is_a(box, "line", "text"):
         return "text"
     if box.element_tag == "table":
         return "a table"
-    if isinstance(box, boxes.ReplacedBox):
+    if is_a(box, "replaced"):
         return "a picture"
     return f"a box ({box.element_tag})" if box.element_tag else "a box"
 
 
 def _column(ancestors):
     """The block whose content box is the column a box must stay in."""
-    boxes = _boxes()
-    skip = (boxes.LineBox, boxes.InlineBox, boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox)
+    skip = ("line", "inline", "table", "row-group", "row")
     for box in reversed(ancestors):
-        if not isinstance(box, skip) and not isinstance(box, boxes.PageBox):
+        if not is_a(box, *skip) and not is_a(box, "page"):
             return box
     return None
 
 
 def _right_edge(box) -> float:
     """Right edge of what a box draws: for a line, its last piece of text or picture."""
-    boxes = _boxes()
-    if isinstance(box, boxes.LineBox):
+    if is_a(box, "line"):
         edges = [b.position_x + b.margin_width() for b in box.descendants()
-                 if isinstance(b, (boxes.TextBox, boxes.AtomicInlineLevelBox)) and b is not box]
+                 if is_a(b, "text", "atomic-inline") and b is not box]
         return max(edges, default=box.position_x)
     return box.border_box_x() + box.border_width()
 
@@ -175,14 +166,13 @@ def check_overflow(ctx):
 
 def _overflow(box, ancestors, edges):
     """What runs out of bounds: the box itself, or else what it holds (one report for both)."""
-    boxes = _boxes()
-    if isinstance(box, boxes.TextBox):
+    if is_a(box, "text"):
         return  # text is judged a whole line at a time
     message = (_past_column(box, ancestors, edges.right) or _off_page(box, edges)
                or _below_area(box, ancestors, edges))
     if message:
         yield message
-    elif not isinstance(box, boxes.LineBox) and box.style["overflow"] == "visible":  # else clipped
+    elif not is_a(box, "line") and box.style["overflow"] == "visible":  # else clipped
         for child in getattr(box, "children", ()):
             yield from _overflow(child, ancestors + (box,), edges)
 
@@ -204,18 +194,16 @@ def _off_page(box, edges):
 
 def _below_area(box, ancestors, edges):
     """A line or picture of the text running into the bottom margin (the footer's place)."""
-    boxes = _boxes()
-    if not (_is_line(box) or isinstance(box, boxes.BlockReplacedBox)):
+    if not (_is_line(box) or is_a(box, "block-replaced")):
         return None
-    if any(isinstance(a, boxes.MarginBox) for a in ancestors):
+    if any(is_a(a, "margin") for a in ancestors):
         return None  # the running footer lives there
     below = box.position_y + box.margin_height() - edges.area_bottom
     return f"{_kind(box)} runs {_mm(below)} below the text area{_quoted(box)}" if below > TOLERANCE else None
 
 
 def _past_column(box, ancestors, page_right):
-    boxes = _boxes()
-    if not isinstance(box, (boxes.BlockLevelBox, boxes.LineBox)) or box.margin_right < 0:
+    if not is_a(box, "block-level", "line") or box.margin_right < 0:
         return None
     column = _column(ancestors)
     if column is None:
@@ -223,7 +211,7 @@ def _past_column(box, ancestors, page_right):
     excess = _right_edge(box) - (column.content_box_x() + column.width)
     if excess <= TOLERANCE:
         return None
-    if isinstance(box, boxes.LineBox):
+    if is_a(box, "line"):
         if _right_edge(box) > page_right + TOLERANCE:
             return f"text runs off the page{_quoted(box)}"
         return f"text runs {_mm(excess)} past the column{_quoted(box)}"
@@ -306,18 +294,17 @@ def check_split_figures(ctx):
 
 def check_split_tables(ctx):
     """A table may break only when it is longer than a page."""
-    boxes = _boxes()
     for element, (pages, found) in _pages_of(ctx, "table").items():
         if len(pages) < 2:
             continue
-        tables = [b for b in found if isinstance(b, boxes.TableBox)]
+        tables = [b for b in found if is_a(b, "table")]
         # A header row repeats on every page: count it once.
         repeated = sum(g.margin_height() for t in tables[1:] for g in t.children
-                       if isinstance(g, boxes.TableRowGroupBox) and (g.is_header or g.is_footer))
+                       if is_a(g, "row-group") and (g.is_header or g.is_footer))
         height = sum(t.margin_height() for t in tables) - repeated
         area = page_box(dict(ctx.pages)[pages[0]]).height
         if height < area:
-            first_row = next((r for t in tables for r in t.descendants() if isinstance(r, boxes.TableRowBox)), None)
+            first_row = next((r for t in tables for r in t.descendants() if is_a(r, "row")), None)
             label = "a table"
             if first_row is not None:
                 label = f"table {quote(' · '.join(_text(cell) for cell in first_row.children))}"
@@ -393,11 +380,10 @@ def _squash(name: str) -> str:
 
 def _families(ctx) -> set[str]:
     """The font families the stylesheets name for text (generic ones, like `serif`, excepted)."""
-    boxes = _boxes()
     found = set()
     for _, page in ctx.pages:
         for box in page_box(page).descendants():
-            if isinstance(box, boxes.TextBox):
+            if is_a(box, "text"):
                 found.update(f for f in box.style["font_family"] if f.lower() not in GENERIC_FAMILIES)
     return {_squash(f) for f in found}
 
@@ -507,18 +493,15 @@ def check_missing_glyphs(ctx):
 
 def check_resolution(ctx):
     """A raster picture needs enough pixels for the size it is printed at."""
-    from weasyprint.images import RasterImage
-    boxes = _boxes()
     need = MIN_DPI[ctx.print_mode]
     purpose = "print" if ctx.print_mode else "screen"
     for number, page in ctx.pages:
         for box, _ in _flow(page):
-            if not isinstance(box, boxes.ReplacedBox) or not isinstance(box.replacement, RasterImage):
+            pixels = raster_pixels(box)
+            if pixels is None or box.width <= 0 or box.height <= 0:
                 continue
-            if box.width <= 0 or box.height <= 0:
-                continue
-            image = box.replacement
-            dpi = min(image.width / (box.width / 96), image.height / (box.height / 96))
+            width, height = pixels
+            dpi = min(width / (box.width / 96), height / (box.height / 96))
             src = box.element.get("src", "") if box.element is not None else ""
             classes = (box.element.get("class") or "").split() if box.element is not None else []
             logo = bool({"logo", "publisher-logo"} & set(classes))
@@ -526,7 +509,7 @@ def check_resolution(ctx):
             if dpi < wanted:
                 what = (f"the publisher's logo {quote(src.rsplit('/', 1)[-1])} (series.yaml publisher.logo)" if logo
                         else f"picture {quote(src)}")
-                yield number, (f"{what} is {image.width} × {image.height} px printed "
+                yield number, (f"{what} is {width} × {height} px printed "
                                f"{box.width / PX_PER_MM:.0f} × {box.height / PX_PER_MM:.0f} mm: "
                                f"{dpi:.0f} dpi, needs {wanted} dpi for {purpose}")
 
@@ -637,34 +620,26 @@ def _space_width(style, cache: dict) -> float:
     key = (tuple(style["font_family"]), style["font_size"], style["font_weight"], style["font_style"],
            style["font_stretch"], str(style["font_variation_settings"]), str(style["font_feature_settings"]))
     if key not in cache:
-        from weasyprint.text.line_break import Layout, line_size
-        widths = []
-        for text in ("n n", "nn"):
-            layout = Layout(style)
-            layout.set_text(text)
-            widths.append(line_size(layout.get_first_line()[0], style)[0])
-            layout.deactivate()
-        cache[key] = widths[0] - widths[1]
+        cache[key] = laid_text.space_width(style)
     return cache[key]
 
 
 def check_loose_lines(ctx):
     """A justified line whose word spaces are stretched past `LOOSE` times their natural width."""
-    boxes = _boxes()
     widths: dict = {}
     for number, page in ctx.pages:
         for box, _ in _leaves(page):
-            if not isinstance(box, boxes.LineBox):
+            if not is_a(box, "line"):
                 continue
-            stretched = [b for b in box.descendants() if isinstance(b, boxes.TextBox)
-                         and getattr(b, "justification_spacing", 0) > 0 and (" " in b.text or "\u00a0" in b.text)]
+            stretched = [b for b in box.descendants() if is_a(b, "text")
+                         and laid_text.stretch(b) > 0 and (" " in b.text or "\u00a0" in b.text)]
             if not stretched:
                 continue
             text_box = max(stretched, key=lambda b: len(b.text))
             natural = _space_width(text_box.style, widths)
             if natural <= 0:
                 continue
-            ratio = (natural + text_box.justification_spacing) / natural
+            ratio = (natural + laid_text.stretch(text_box)) / natural
             if ratio > LOOSE:
                 yield number, f"loose line: word spaces stretched to {ratio:.1f} times their width ({quote(_text(box))})"
 
@@ -673,11 +648,10 @@ def check_loose_lines(ctx):
 
 def _lines_in_order(ctx):
     """(page, line box, its ancestors) for every line of text, in reading order."""
-    boxes = _boxes()
     for number, page in ctx.pages:
         for box, ancestors in _leaves(page):
             # (a line inside an inline block, such as a heading's hanging number, is part of its line)
-            if _is_line(box) and not any(isinstance(a, boxes.AtomicInlineLevelBox) for a in ancestors):
+            if _is_line(box) and not any(is_a(a, "atomic-inline") for a in ancestors):
                 yield number, box, ancestors
 
 
@@ -688,7 +662,7 @@ def _hyphenations(ctx):
     lines = list(_lines_in_order(ctx))
     for (number, line, ancestors), following in zip(lines, lines[1:] + [None]):
         text = _text(line)
-        hyphen = line.style["hyphenate_character"] or "\u2010"
+        hyphen = laid_text.hyphen(line)
         if not text.endswith(hyphen):
             continue
         before = re.search(r"(\S*)" + re.escape(hyphen) + "$", text)[1]
@@ -736,12 +710,11 @@ def check_hyphenated_names(ctx):
 
 def check_heading_last_word(ctx):
     """A heading or title of two lines or more whose last line holds one word ('… All-Time / Low')."""
-    boxes = _boxes()
     lines: dict = defaultdict(list)
     for number, box, ancestors in _lines_in_order(ctx):
         holder = next((b for b in reversed(ancestors) if b.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6")
                        or "subtitle" in _classes(b)), None)
-        if holder is not None and not isinstance(holder, boxes.InlineBox):
+        if holder is not None and not is_a(holder, "inline"):
             lines[holder.element].append((number, box))
     for element, found in lines.items():
         if len(found) < 2:
@@ -758,11 +731,10 @@ def check_heading_last_word(ctx):
 
 def check_split_names(ctx):
     """An author's name, or a label such as 'Figure 2.', is never broken across lines."""
-    boxes = _boxes()
     seen: dict = {}
     for number, line, _ in _lines_in_order(ctx):
         for box in line.descendants():
-            if isinstance(box, boxes.InlineBox) and box.element is not None and _is_name(box, line):
+            if is_a(box, "inline") and box.element is not None and _is_name(box, line):
                 pages, lines = seen.setdefault(box.element, ([], []))
                 if line not in lines and _text(box):
                     pages.append(number)

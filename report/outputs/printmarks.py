@@ -8,6 +8,8 @@ by a slug and draws the marks there, outside anything the document paints.
 
 from __future__ import annotations
 
+from report.internals.pdfobjects import pages
+
 MM = 72 / 25.4
 SLUG = 12 * MM  # MediaBox beyond the trim
 OFFSET = 3 * MM  # marks start at the bleed edge …
@@ -22,9 +24,7 @@ def add_crop_marks(document, pdf) -> None:
     """A WeasyPrint `finisher`: called with the pydyf PDF before it is written."""
     import pydyf
 
-    kids = pdf.pages["Kids"]
-    for number in kids[::3]:  # Kids holds "N 0 R" as three items
-        page = pdf.objects[number]
+    for page in pages(pdf):
         x0, y0, x1, y1 = _box(page, "TrimBox")
         page["MediaBox"] = pydyf.Array([x0 - SLUG, y0 - SLUG, x1 + SLUG, y1 + SLUG])
         marks = pydyf.Stream(compress=True)

@@ -12,7 +12,6 @@ reading a cached chart never loads it (a `--check` run must stay fast).
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import functools
 import hashlib
 import io
@@ -28,6 +27,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from report import cache
+from report.internals import matplotlib_fonts
 from report.languages import localize_number, number_symbols
 from report.model import ChartSpec, ChartStyle
 
@@ -166,23 +166,12 @@ def _register_font(style: ChartStyle) -> None:
     match the PDF's. Other fonts of the same family name (say, an installed older version) are
     dropped from matplotlib's list.
     """
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
-
     path = Path(style.font_file).resolve()
     bold = Path(style.bold_file).resolve() if style.bold_file else None
     if _registered.get(style.font_family) == (path, bold):
         return
     # a static font without its bold stands in for both weights: bold text measured a little narrow
-    files = _weight_instances(path) or {400: path, 700: bold or path}
-    manager = font_manager.fontManager
-    manager.ttflist = [e for e in manager.ttflist if e.name != style.font_family]
-    for weight, file in files.items():
-        entry = font_manager.ttfFontProperty(FT2Font(str(file)))
-        manager.ttflist.append(dataclasses.replace(entry, name=style.font_family, weight=weight))
-    cached = getattr(manager, "_findfont_cached", None)
-    if cached is not None:
-        cached.cache_clear()
+    matplotlib_fonts.use_files(style.font_family, _weight_instances(path) or {400: path, 700: bold or path})
     _registered[style.font_family] = (path, bold)
 
 
