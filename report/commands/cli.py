@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from report.commands import record
+from report.commands.progress import Progress
 from report.errors import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -63,7 +65,10 @@ def parser() -> argparse.ArgumentParser:
                    help="turn a Word file into a document folder (data/<slug>/, or --into), then exit; "
                         "needs: pip install -e '.[import]'")
     p.add_argument("--into", type=Path, metavar="FOLDER", help="with --import: the folder to write")
-    p.add_argument("--force", action="store_true", help="with --import: replace the folder if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="build every document, even those up to date; with --import: replace the folder")
+    p.add_argument("--shard", metavar="K/N", type=_shard,
+                   help="build only shard K of N (1 ≤ K ≤ N): a stable share of the documents, for CI matrix jobs")
     p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
     p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
     p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
@@ -72,6 +77,17 @@ def parser() -> argparse.ArgumentParser:
     loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     loud.add_argument("-v", "--verbose", action="store_true", help="print more, and tracebacks of internal errors")
     return p
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    try:
+        k, n = int(k), int(n)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"write K/N, e.g. 1/4, not {text!r}") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"K must be from 1 to N, not {text!r}")
+    return k, n
 
 
 def data_root() -> Path:
@@ -138,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         return new_series(args, p)
     if args.import_file is not None:
         return import_word(args, p)
-    if args.into is not None or args.force:
-        p.error("--into and --force go with --import")
+    if args.into is not None:
+        p.error("--into goes with --import")
 
     formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
@@ -175,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_USAGE
+    if args.shard and (args.bundle or args.watch):
+        p.error("--shard goes with a build of document folders, not --bundle or --watch")
+    if args.shard:
+        folders = record.shard(folders, *args.shard)
+        if not folders:
+            print(f"shard {args.shard[0]}/{args.shard[1]}: no documents", file=sys.stderr)
+            return EXIT_OK
 
     from report.commands import batch
     from report import workers as helpers
@@ -192,8 +215,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
               file=sys.stderr)
 
+    # What was built before and has not changed since is not built again (the record in the
+    # output folder); --force builds all, --check and --bundle always run.
+    kept = None if args.check or args.bundle or args.watch else record.Record(options.out_dir)
+    keys = {folder: record.inputs_key(folder, options) for folder in folders} if kept is not None else {}
+    current = {} if kept is None or args.force else {f: e for f in folders if (e := kept.up_to_date(f, keys[f]))}
+    folders = [f for f in folders if f not in current]
+    progress = Progress(len(folders), up_to_date=len(current))
+
     def started(folder: Path) -> None:
         if not args.quiet and not args.check:
+            progress.clear()
             print(f"building {display_path(folder)} …", file=sys.stderr, flush=True)
 
     if args.watch:
@@ -201,6 +233,13 @@ def main(argv: list[str] | None = None) -> int:
         return watch.run(folders, options, serve_port=args.serve, quiet=args.quiet, verbose=args.verbose)
 
     status = EXIT_OK
+    for folder, entry in current.items():
+        for line in entry.preflight:
+            print(line, file=sys.stderr if entry.preflight_failed else sys.stdout)
+        if args.strict and entry.preflight_failed:
+            status = EXIT_CONTENT
+        if not args.quiet:
+            print(f"{display_path(folder)}: up to date", file=sys.stderr, flush=True)
     if args.bundle:
         started(args.bundle)
         outcomes = iter([batch.bundle(args.bundle, options, args.verbose, args.check)])
@@ -208,6 +247,13 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
     try:
         for outcome in outcomes:
+            progress.clear()
+            if kept is not None:
+                if outcome.ok:
+                    kept.built(outcome.folder, keys.get(outcome.folder), outcome.written, outcome.preflight,
+                               outcome.preflight_failed)
+                else:
+                    kept.failed(outcome.folder)
             for path in outcome.written:
                 print(display_path(path), flush=True)
             for line in outcome.problems:
@@ -222,7 +268,15 @@ def main(argv: list[str] | None = None) -> int:
             elif not args.quiet:
                 verb = "ok" if args.check else f"built in {outcome.seconds:.1f} s"
                 print(f"{display_path(outcome.folder)}: {verb}", file=sys.stderr, flush=True)
+            first = (outcome.problems or (outcome.internal,) if not outcome.ok else (None,))[0]
+            if not args.quiet:
+                progress.finished(outcome.folder, first.splitlines()[0] if first else None)
     except KeyboardInterrupt:
+        progress.clear()
         print("interrupted; earlier output is untouched", file=sys.stderr)
         return EXIT_INTERRUPTED
+    progress.clear()
+    if not args.quiet and not args.check and len(folders) + len(current) > 1:
+        for line in progress.summary():
+            print(line, file=sys.stderr)
     return status
