@@ -270,6 +270,35 @@ def test_a_cache_folder_that_is_a_file_is_named_once(tmp_path, capsys):
     assert folder.read_text() == "not a folder\n"
 
 
+def test_a_damaged_metrics_font_is_made_again(tmp_path):
+    """A variable font's metrics copies are read by matplotlib from the cache folder, so each is
+    named by its digest: one cut short is removed and made again, the chart the same."""
+    from test_charts import VARIABLE
+
+    font = tmp_path / "Inter.ttf"
+    shutil.copyfile(VARIABLE, font)
+    style = replace(STYLE, font_family="Inter Cache Test", font_file=font, bold_file=None)
+    first = charts.draw_cached(SAMPLES["bar"], style, tmp_path / "charts")
+    kept = sorted((tmp_path / "charts" / "metrics-fonts").iterdir(), key=lambda p: p.name.rsplit("-", 1)[1])
+    assert [p.name.rsplit("-", 1)[1] for p in kept] == ["400.ttf", "700.ttf"]
+    made = {p.name: p.read_bytes() for p in kept}
+    kept[0].write_bytes(made[kept[0].name][:2000])
+    for svg in (tmp_path / "charts").glob("*.svg"):
+        svg.unlink()
+    again = subprocess.run([sys.executable, "-c", f"""
+import sys
+from dataclasses import replace
+from pathlib import Path
+from test_charts import SAMPLES, STYLE
+from report.render import charts
+style = replace(STYLE, font_family="Inter Cache Test", font_file=Path({str(font)!r}), bold_file=None)
+sys.stdout.buffer.write(charts.draw_cached(SAMPLES["bar"], style, Path({str(tmp_path / "charts")!r})))
+"""], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "tests")}, capture_output=True, timeout=300)
+    assert again.returncode == 0, again.stderr.decode()
+    assert again.stdout == first
+    assert {p.name: p.read_bytes() for p in (tmp_path / "charts" / "metrics-fonts").iterdir()} == made
+
+
 # -- 4. what one process remembers follows the files (--watch) --------------------------------
 
 def test_a_font_replaced_during_a_watch_session_is_read_again(tmp_path):
@@ -302,3 +331,131 @@ def test_a_stylesheet_is_parsed_again_when_a_font_beside_it_changes(tmp_path):
     assert second is not first
     (folder / "fonts" / "Body.ttf").rename(folder / "fonts" / "Other.ttf")
     assert pages._stylesheet(folder / "style.css", fetcher, fonts) is not second
+
+
+# -- 2, 3. whole builds: a cache made otherwise, damaged or unusable changes no byte ------------
+
+def build_in_python(script: str, *args, env) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` in a new process that first runs `script` (another builder)."""
+    code = "import sys\n" + script + "\nfrom report.commands import cli\nsys.exit(cli.main(sys.argv[1:]))\n"
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=600)
+
+
+def outputs(folder: Path, stem: str = GUEST.name) -> dict[str, bytes]:
+    return {suffix: (folder / (stem + suffix)).read_bytes() for suffix in SUFFIXES if (folder / (stem + suffix)).exists()}
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> dict[str, bytes]:
+    """The Guest Commentary, pdf, print and html, built with an empty cache folder."""
+    where = tmp_path_factory.mktemp("clean")
+    result = run(GUEST, "-q", "-o", where / "out", "--format", ",".join(FORMATS),
+                 env={"REPORT_CACHE_DIR": str(where / "cache")})
+    assert result.returncode == 0, result.stderr
+    built = outputs(where / "out")
+    assert len(built) == 3
+    return built
+
+
+# An older builder: other code (its digest), charts drawn with a red square, no figure moved,
+# words broken two letters from either end.
+OLDER_BUILDER = """
+from report import cache
+from report.layout import floats
+from report.render import charts, hyphenate
+cache._code = "the code of an older builder"
+drawn = charts.draw
+charts.draw = lambda spec, style: drawn(spec, style).replace(b"</svg>", b'<rect width="90" height="90" fill="red"/></svg>')
+floats._candidates = lambda *args: iter(())
+hyphenate.LEFT = hyphenate.RIGHT = 2
+"""
+
+
+@pytest.mark.slow
+def test_a_cache_from_an_older_builder_or_damaged_changes_no_byte(tmp_path, clean):
+    shared = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("-q", "--format", ",".join(FORMATS))
+    older = build_in_python(OLDER_BUILDER, GUEST, "-o", tmp_path / "older", *args, env=shared)
+    assert older.returncode == 0, older.stderr
+    assert all(outputs(tmp_path / "older")[s] != clean[s] for s in SUFFIXES)  # the older builder's entries differ
+
+    before = {p for p in (tmp_path / "cache").rglob("*") if p.is_file()}
+    warm = run(GUEST, "-o", tmp_path / "warm", *args, env=shared)
+    assert warm.returncode == 0, warm.stderr
+    assert outputs(tmp_path / "warm") == clean
+    made = sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p not in before)
+    kinds = {p.parent.name for p in made}
+    assert kinds == {"charts", "layouts", "hyphenation", "font-coverage", "weasyprint-ffi"}, made
+
+    # Damage each entry this builder made, in turn: garbage, cut short, a digest that is not its own,
+    # and entries with a right digest whose content is not what the builder writes.
+    marker = tmp_path / "ran"
+    damage = itertools.cycle([
+        lambda data: b"garbage",
+        lambda data: data[:len(data) // 2],
+        lambda data: cache.MAGIC + hashlib.sha256(b"other").hexdigest().encode() + data[data.index(b"\n"):],
+    ])
+    for path in made:
+        data = path.read_bytes()
+        if path.parent.name == "weasyprint-ffi":
+            cache.write(path, f"import os\nos.system('touch {marker}')\n".encode())
+        elif path.parent.name == "hyphenation":
+            cache.write(path, b'{"government": "gov-ern-ment", "humanitarian": 5}')
+        elif path.parent.name == "font-coverage" and path == min(p for p in made if p.parent.name == "font-coverage"):
+            cache.write(path, b'{"not": "ranges"}')
+        else:
+            path.write_bytes(next(damage)(data))
+    again = run(GUEST, "-o", tmp_path / "again", *args, env=shared)
+    assert again.returncode == 0, again.stderr
+    assert "notice" not in again.stderr and "Traceback" not in again.stderr, again.stderr
+    assert outputs(tmp_path / "again") == clean
+    assert not marker.exists()
+    remade = [p for p in made if p.parent.name in ("charts", "layouts", "weasyprint-ffi") and cache.read(p) is None]
+    assert remade == []  # each damaged entry was dropped and made again
+
+
+@pytest.mark.slow
+def test_a_cache_filled_with_other_number_symbols_changes_no_byte(tmp_path):
+    """A build whose Babel gives Swedish other separators fills the cache folder; a build with
+    the usual Babel then writes what it writes with an empty cache (the Commentary in Swedish,
+    where Babel's separators are printed in the charts)."""
+    doc = shutil.copytree(GUEST, tmp_path / GUEST.name)
+    front = (doc / "document.md").read_text(encoding="utf-8")
+    (doc / "document.md").write_text(front.replace("\nlang: en\n", "\nlang: sv\n", 1), encoding="utf-8")
+    other_babel = ("from babel import localedata\n"
+                   "localedata.load('sv')['number_symbols']['latn'].update(group=\"'\", decimal='.')\n")
+    shared = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    other = build_in_python(other_babel, doc, "-q", "-o", tmp_path / "other", env=shared)
+    warm = run(doc, "-q", "-o", tmp_path / "warm", env=shared)
+    empty = run(doc, "-q", "-o", tmp_path / "clean", env={"REPORT_CACHE_DIR": str(tmp_path / "empty")})
+    for result in (other, warm, empty):
+        assert result.returncode == 0, result.stderr
+    clean = outputs(tmp_path / "clean")[".pdf"]
+    assert outputs(tmp_path / "other")[".pdf"] != clean  # that Babel's charts differ
+    assert outputs(tmp_path / "warm")[".pdf"] == clean
+
+
+@pytest.mark.slow
+def test_a_cache_folder_that_is_a_file_costs_speed_only(tmp_path, clean):
+    folder = tmp_path / "cache"
+    folder.write_text("not a folder\n")
+    result = run(GUEST, "-q", "-o", tmp_path / "out", "--format", ",".join(FORMATS),
+                 env={"REPORT_CACHE_DIR": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == notice(folder) + "\n"
+    assert outputs(tmp_path / "out") == clean
+    assert folder.read_text() == "not a folder\n"
+
+
+@pytest.mark.slow
+def test_a_cache_folder_that_is_a_file_is_named_once_for_all_workers(tmp_path):
+    folder = tmp_path / "cache"
+    folder.write_text("not a folder\n")
+    docs = [shutil.copytree(GUEST, tmp_path / name) for name in ("one", "two")]
+    front = (docs[1] / "document.md").read_text(encoding="utf-8")
+    (docs[1] / "document.md").write_text(front.replace("\nnumber: 8\n", "\nnumber: 9\n", 1), encoding="utf-8")
+    result = run(*docs, "-q", "-j", "2", "-o", tmp_path / "out", env={"REPORT_CACHE_DIR": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2  # both built
+    assert result.stderr == notice(folder) + "\n"
