@@ -8,9 +8,13 @@ data Babel formats it with. The code is hashed as a package, not as a list of fi
 module that moves or is added cannot be forgotten: any change to the builder starts every
 cache afresh, which costs one cold build and can never give stale bytes.
 
-Entries are read and written by `read` and `write` only. Each entry carries the digest of its
-payload, checked when it is read: a truncated, damaged or foreign entry is dropped and made
-again. A folder that cannot be read or written costs speed only: one notice, then the build.
+Entries are read and written by `read` and `write` only (a variable font's metrics copies,
+which matplotlib opens itself, carry their digest in their name: render/charts.py). Each entry
+carries the digest of its payload, checked when it is read: a truncated, damaged or foreign
+entry is dropped and made again. A digest finds damage, not forgery: an entry written on purpose
+with a right digest is believed, which is why the folder must be the user's own. A folder that
+cannot be read or written costs speed only: one notice (`probe`, before any process forks),
+then the build.
 """
 
 from __future__ import annotations
