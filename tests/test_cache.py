@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import pickle
 import shutil
@@ -268,6 +269,21 @@ def test_a_cache_folder_that_is_a_file_is_named_once(tmp_path, capsys):
     assert svg == charts.draw(SAMPLES["bar"], STYLE)
     assert capsys.readouterr().err == notice(folder) + "\n"
     assert folder.read_text() == "not a folder\n"
+
+
+def test_a_kept_word_that_is_not_the_word_is_hyphenated_again_and_the_entry_repaired(tmp_path):
+    first = hyphenate.Hyphenator("en", tmp_path)
+    right = {word: first.word(word) for word in ("government", "international")}
+    first.save()
+    assert "\u00ad" in right["government"]
+    path = first._path
+    cache.write(path, json.dumps({"government": "gov-ern-ment", "humanitarian": 5,
+                                  "international": right["international"]}).encode())
+    again = hyphenate.Hyphenator("en", tmp_path)
+    assert again.word("government") == right["government"]
+    assert again.word("humanitarian") == first.word("humanitarian")
+    again.save()
+    assert json.loads(cache.read(path)) == {**right, "humanitarian": first.word("humanitarian")}
 
 
 def test_a_damaged_metrics_font_is_made_again(tmp_path):
