@@ -24,7 +24,7 @@ from report import cache, languages, pipeline
 from report.fonts import coverage
 from report.internals import ffi
 from report.render import charts, hyphenate
-from test_charts import SAMPLES, STYLE
+from test_charts import SAMPLES, STYLE, VARIABLE
 
 FONTS = ROOT / "styles" / "base" / "fonts"
 SANS = FONTS / "SourceSans3-Regular.ttf"
@@ -60,9 +60,16 @@ def keys(prepared, tmp_path) -> dict[str, str]:
     cache.forget()
     coverage.forget()
     hyphenate._cache_path.cache_clear()
-    kept = tmp_path / f"coverage-{next(_folders)}"
+    n = next(_folders)
+    kept = tmp_path / f"coverage-{n}"
     coverage.covered((SANS,), kept)
+    earlier, charts._font_cache = charts._font_cache, tmp_path / f"metrics-{n}"
+    try:
+        metrics = charts._weight_instances(VARIABLE)[400].name.split("-")[0]
+    finally:
+        charts._font_cache = earlier
     return {
+        "metrics-font": metrics,
         "chart": charts.cache_key(SAMPLES["bar"], STYLE),
         "hyphenation": hyphenate._cache_path(tmp_path, "en_US").name,
         "font-coverage": [p.name for p in kept.iterdir()][0],
@@ -77,7 +84,7 @@ def guest(tmp_path):
     return pipeline.prepare(GUEST, pipeline.Options(cache=tmp_path / "cache"))
 
 
-# -- 1. each input of each key ----------------------------------------------------------------
+# -- each input of each key -------------------------------------------------------------------
 
 def test_a_chart_key_follows_the_spec_the_style_and_the_fonts_content_not_their_path(tmp_path):
     spec, key = SAMPLES["bar"], charts.cache_key(SAMPLES["bar"], STYLE)
@@ -100,14 +107,14 @@ def test_a_chart_key_follows_the_number_symbols_babel_gives_the_language(monkeyp
     from babel import localedata
 
     swedish = replace(STYLE, lang="sv")
-    before = charts.cache_key(SAMPLES["barh"], swedish)
+    before, english = charts.cache_key(SAMPLES["barh"], swedish), charts.cache_key(SAMPLES["barh"], STYLE)
     assert charts.format_number(35000, lang="sv") == "35\xa0000"
     # Another Babel, whose Swedish groups thousands with an apostrophe:
     monkeypatch.setitem(localedata.load("sv")["number_symbols"]["latn"], "group", "'")
     languages.number_symbols.cache_clear()
     assert charts.format_number(35000, lang="sv") == "35'000"  # what the chart prints changes ...
     assert charts.cache_key(SAMPLES["barh"], swedish) != before  # ... and so does its key
-    assert charts.cache_key(SAMPLES["barh"], STYLE) == charts.cache_key(SAMPLES["barh"], STYLE)
+    assert charts.cache_key(SAMPLES["barh"], STYLE) == english
 
 
 def test_the_chart_and_layout_keys_follow_babels_data_files_for_the_language(tmp_path, monkeypatch):
@@ -154,14 +161,25 @@ def test_every_library_the_keys_name_is_installed_under_that_name():
     assert "=none" not in cache.library_versions(), cache.library_versions()
 
 
-@pytest.mark.parametrize("library", cache.LIBRARIES)
-def test_every_key_follows_the_version_of_each_library(tmp_path, monkeypatch, guest, library):
-    before = keys(guest, tmp_path)
+def upgraded(library: str):
+    """`importlib.metadata.distribution` on this machine with `library` upgraded."""
     real = metadata.distribution
-    monkeypatch.setattr(cache, "distribution",  # the same machine, with `library` upgraded
-                        lambda name: SimpleNamespace(version="999.0") if name == library else real(name))
+    return lambda name: SimpleNamespace(version="999.0") if name == library else real(name)
+
+
+def test_every_key_follows_the_libraries_versions(tmp_path, monkeypatch, guest):
+    before = keys(guest, tmp_path)
+    monkeypatch.setattr(cache, "distribution", upgraded("weasyprint"))
     after = keys(guest, tmp_path)
     assert [kind for kind in before if after[kind] == before[kind]] == []
+
+
+@pytest.mark.parametrize("library", cache.LIBRARIES)
+def test_each_library_named_has_its_version_in_the_keys(monkeypatch, library):
+    before = charts.cache_key(SAMPLES["bar"], STYLE)
+    monkeypatch.setattr(cache, "distribution", upgraded(library))
+    cache.forget()
+    assert charts.cache_key(SAMPLES["bar"], STYLE) != before
 
 
 def test_the_hyphenation_key_follows_the_dictionary_and_the_break_rules(tmp_path, monkeypatch):
@@ -265,8 +283,8 @@ def test_a_cache_folder_that_is_a_file_is_named_once(tmp_path, capsys):
     folder = tmp_path / "cache"
     folder.write_text("not a folder\n")
     assert not cache.probe(folder)
-    svg = charts.draw_cached(SAMPLES["bar"], STYLE, folder / "charts")
-    assert svg == charts.draw(SAMPLES["bar"], STYLE)
+    for style in (STYLE, replace(STYLE, font_family="Inter Cache Test", font_file=VARIABLE, bold_file=None)):
+        assert charts.draw_cached(SAMPLES["bar"], style, folder / "charts") == charts.draw(SAMPLES["bar"], style)
     assert capsys.readouterr().err == notice(folder) + "\n"
     assert folder.read_text() == "not a folder\n"
 
@@ -289,8 +307,6 @@ def test_a_kept_word_that_is_not_the_word_is_hyphenated_again_and_the_entry_repa
 def test_a_damaged_metrics_font_is_made_again(tmp_path):
     """A variable font's metrics copies are read by matplotlib from the cache folder, so each is
     named by its digest: one cut short is removed and made again, the chart the same."""
-    from test_charts import VARIABLE
-
     font = tmp_path / "Inter.ttf"
     shutil.copyfile(VARIABLE, font)
     style = replace(STYLE, font_family="Inter Cache Test", font_file=font, bold_file=None)
@@ -315,7 +331,7 @@ sys.stdout.buffer.write(charts.draw_cached(SAMPLES["bar"], style, Path({str(tmp_
     assert {p.name: p.read_bytes() for p in (tmp_path / "charts" / "metrics-fonts").iterdir()} == made
 
 
-# -- 4. what one process remembers follows the files (--watch) --------------------------------
+# -- what one process remembers follows the files (--watch) -----------------------------------
 
 def test_a_font_replaced_during_a_watch_session_is_read_again(tmp_path):
     font = tmp_path / "fonts" / "Body.ttf"
@@ -349,7 +365,7 @@ def test_a_stylesheet_is_parsed_again_when_a_font_beside_it_changes(tmp_path):
     assert pages._stylesheet(folder / "style.css", fetcher, fonts) is not second
 
 
-# -- 2, 3. whole builds: a cache made otherwise, damaged or unusable changes no byte ------------
+# -- whole builds: a cache made otherwise, damaged or unusable changes no byte ------------------
 
 def build_in_python(script: str, *args, env) -> subprocess.CompletedProcess:
     """`python build.py ARGS` in a new process that first runs `script` (another builder)."""
