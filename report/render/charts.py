@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import functools
-import hashlib
 import io
-import json
 import math
 import os
 import shutil
@@ -24,15 +21,12 @@ import tempfile
 import textwrap
 import threading
 from dataclasses import fields
-from importlib.metadata import version
 from pathlib import Path
 
 from report import cache
 from report.languages import localize_number, number_symbols
 from report.model import ChartSpec, ChartStyle
 
-# Bump whenever the drawing code changes what a chart looks like: it is part of the cache key
-# (so is a hash of this file, so that a forgotten bump cannot serve a stale drawing).
 # The spec fields the drawing uses; the others (id, source, note, alt, path, line) are printed
 # by the HTML around the chart, so changing them must not redraw it.
 DRAWN_FIELDS = ("type", "x", "series", "unit", "title")
