@@ -8,20 +8,28 @@ data Babel formats it with. The code is hashed as a package, not as a list of fi
 module that moves or is added cannot be forgotten: any change to the builder starts every
 cache afresh, which costs one cold build and can never give stale bytes.
 
-Entries are read and written by `read` and `write` only. Each entry carries the digest of its
-payload, checked when it is read: a truncated, damaged or foreign entry is dropped and made
-again. A folder that cannot be read or written costs speed only: one notice, then the build.
+Entries are read and written by `read` and `write` only (a variable font's metrics copies,
+which matplotlib opens itself, carry their digest in their name: render/charts.py). Each entry
+carries the digest of its payload, checked when it is read: a truncated, damaged or foreign
+entry is dropped and made again. A digest finds damage, not forgery: an entry written on purpose
+with a right digest is believed, which is why the folder must be the user's own. A folder that
+cannot be read or written costs speed only: one notice (`probe`, before any process forks),
+then the build.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import sys
 import tempfile
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
+
+from report.errors import display_path
 
 PACKAGE = Path(__file__).resolve().parent
 # Libraries whose version changes what a cached value holds (layout, drawing, numbers, hyphens).
@@ -82,9 +90,7 @@ def file_digest(path: Path) -> str:
 
 def language_data(lang: str) -> str:
     """The digest of the Babel locale data a language is formatted with (and its parents')."""
-    from importlib.resources import files
-
-    data = files("babel") / "locale-data"
+    data = resources.files("babel") / "locale-data"
     names, tag = [], (lang or "en").replace("-", "_")
     while tag:
         names.append(tag)
@@ -115,30 +121,50 @@ def fingerprint(kind: str, values=(), *, files=(), languages=()) -> str:
 _told = False
 
 
-def _notice(what: str, exc: OSError) -> None:
+def _notice(what: str, where: Path, exc: OSError) -> None:
     """Once a process: the cache folder could not be used, so the build goes on without it."""
     global _told
     if not _told:
         _told = True
-        print(f"notice: the cache folder cannot be {what} ({exc.strerror or exc}); building without it",
-              file=sys.stderr)
+        print(f"notice: cannot {what} the cache folder {display_path(where)} ({exc.strerror or exc}); "
+              "building without it", file=sys.stderr)
+
+
+def probe(where: Path) -> bool:
+    """Whether a file can be kept in the cache folder `where`; if not, the notice, said now.
+
+    Called once before a build starts its helpers and workers: a forked process inherits that
+    the notice was given, so a folder that cannot be used is named once, not once a process.
+    """
+    try:
+        if Path(where).exists() and not Path(where).is_dir():  # mkdir would say "File exists"
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(where))
+        Path(where).mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        _notice("write to", where, exc)
+        return False
+    return True
 
 
 def read(path: Path) -> bytes | None:
     """A kept entry's payload, or None: absent, unreadable, or not what was written (dropped)."""
+    path = Path(path)
     try:
-        data = Path(path).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         if not isinstance(exc, (NotADirectoryError, IsADirectoryError)):
-            _notice("read", exc)
+            _notice("read", path.parent, exc)
         return None
     head, _, payload = data.partition(b"\n")
     if head.startswith(MAGIC) and head[len(MAGIC):].decode("ascii", "replace") == hashlib.sha256(payload).hexdigest():
         return payload
     try:
-        Path(path).unlink()  # damaged or foreign: made again by this build
+        path.unlink()  # damaged or foreign: made again by this build
     except OSError:
         pass
     return None
@@ -152,7 +178,7 @@ def write(path: Path, payload: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     except OSError as exc:
-        _notice("written", exc)
+        _notice("write to", path.parent, exc)
         return
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -165,7 +191,7 @@ def write(path: Path, payload: bytes) -> None:
             pass
         if not isinstance(exc, OSError):
             raise
-        _notice("written", exc)
+        _notice("write to", path.parent, exc)
 
 
 def forget() -> None:

@@ -402,9 +402,12 @@ def layout_context(prepared: Prepared, extra: tuple[str, ...], cache: Path | Non
     settings (chart sizes), and the versions of WeasyPrint and of the code that moves figures."""
     from report import internals
 
-    files = [p for folder in prepared.series.folders for p in sorted(folder.rglob("*")) if p.is_file()]
-    files += [prepared.doc.folder / r.target for r in prepared.refs if not r.chart_id]
-    return kept.fingerprint("layout", [repr(prepared.series), list(extra), internals.layout_libraries(cache)],
+    series = [(folder, p) for folder in prepared.series.folders for p in sorted(folder.rglob("*")) if p.is_file()]
+    # Names too, not only contents: a stylesheet names its fonts and pictures, so a file renamed
+    # is another layout.
+    names = [p.relative_to(folder).as_posix() for folder, p in series]
+    files = [p for _, p in series] + [prepared.doc.folder / r.target for r in prepared.refs if not r.chart_id]
+    return kept.fingerprint("layout", [repr(prepared.series), list(extra), internals.layout_libraries(cache), names],
                             files=files, languages=[prepared.doc.lang])
 
 

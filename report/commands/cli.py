@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
 
     from report.commands import batch
+    from report import cache as kept
     from report import workers as helpers
     from report import pipeline
 
@@ -211,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         low_memory=args.low_memory or short,
         progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)
     jobs = args.jobs or batch.jobs_default()
+    kept.probe(options.cache)  # before any helper or worker starts: one notice, not one a process
     if short and not (args.quiet or args.check):
         print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
               file=sys.stderr)

@@ -78,10 +78,11 @@ def _stylesheet(path: Path, fetcher, fonts):
     """
     import weasyprint
 
-    # Known by its content and the content of the files beside it that its parse may fetch (the
-    # series' fonts): a font replaced during --watch gives a new parse.
+    # Known by its content and the names and contents of the files beside it that its parse may
+    # fetch (the series' fonts): a font replaced or renamed during --watch gives a new parse.
     beside = sorted(p for p in path.parent.rglob("*") if p.is_file())
-    key = (cache.fingerprint("stylesheet", [str(path)], files=beside), id(fonts))
+    names = [p.relative_to(path.parent).as_posix() for p in beside]
+    key = (cache.fingerprint("stylesheet", [str(path), names], files=beside), id(fonts))
     sheet = _sheets.get(key)
     if sheet is None:
         sheet = _sheets[key] = weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)

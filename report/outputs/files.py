@@ -1,12 +1,11 @@
 """Atomic writes: a file appears complete or not at all, and a failed build leaves the old one.
 
-`write_atomic` is for what a build delivers; `write_cache` for what it keeps to go faster next
-time, where a folder that cannot be written only costs time."""
+`write_atomic` is for what a build delivers; what it keeps to go faster next time is written by
+`report.cache.write`."""
 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -63,23 +62,3 @@ def write_all(items: list[tuple[Path, bytes]]) -> tuple[Path, ...]:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
-
-
-def write_cache(path: Path, data: bytes) -> None:
-    """Atomically, and quietly: a cache file that cannot be written is simply not there."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if not isinstance(sys.exc_info()[1], OSError):
-            raise

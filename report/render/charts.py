@@ -12,10 +12,7 @@ reading a cached chart never loads it (a `--check` run must stay fast).
 from __future__ import annotations
 
 import atexit
-import functools
-import hashlib
 import io
-import json
 import math
 import os
 import shutil
@@ -23,7 +20,6 @@ import tempfile
 import textwrap
 import threading
 from dataclasses import fields
-from importlib.metadata import version
 from pathlib import Path
 
 from report import cache
@@ -31,8 +27,6 @@ from report.internals import matplotlib_fonts
 from report.languages import localize_number, number_symbols
 from report.model import ChartSpec, ChartStyle
 
-# Bump whenever the drawing code changes what a chart looks like: it is part of the cache key
-# (so is a hash of this file, so that a forgotten bump cannot serve a stale drawing).
 # The spec fields the drawing uses; the others (id, source, note, alt, path, line) are printed
 # by the HTML around the chart, so changing them must not redraw it.
 DRAWN_FIELDS = ("type", "x", "series", "unit", "title")
@@ -196,24 +190,18 @@ def _weight_instances(path: Path) -> dict[int, Path] | None:
     if not any(a.axisTag == "wght" for a in probe["fvar"].axes):
         return None
 
-    global _font_dir
     folder = _font_cache
     if folder is not None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             folder = None
-    if folder is None:
-        if _font_dir is None:
-            _font_dir = Path(tempfile.mkdtemp(prefix="report-chart-fonts-"))
-            atexit.register(shutil.rmtree, _font_dir, True)
-        folder = _font_dir
-    digest = cache.file_digest(path)[:16]
     files = {}
     for weight in (400, 700):
-        out = folder / f"{digest}-{cache.code_digest()[:12]}-{weight}.ttf"
-        if not out.exists():
-            font = TTFont(str(path))
+        key = cache.fingerprint("metrics-font", [weight], files=[path])[:24]
+        out = _kept_instance(folder, key, weight) if folder is not None else None
+        if out is None:
+            font = TTFont(str(path), recalcTimestamp=False)  # the same bytes from every process
             axes = font["fvar"].axes
             location = normalizeLocation(
                 {"wght": weight}, {a.axisTag: (a.minValue, a.defaultValue, a.maxValue) for a in axes})
@@ -232,11 +220,52 @@ def _weight_instances(path: Path) -> dict[int, Path] | None:
                 if tag in font:
                     del font[tag]
             font["OS/2"].usWeightClass = weight
-            tmp = out.with_suffix(f".{os.getpid()}.tmp")
-            font.save(str(tmp))
-            os.replace(tmp, out)
+            try:
+                out = _save_instance(font, folder, key, weight)
+            except OSError:  # no cache folder, or one that cannot be written: this process's own
+                out = _save_instance(font, _own_font_folder(), key, weight)
         files[weight] = out
     return files
+
+
+def _save_instance(font, folder: Path | None, key: str, weight: int) -> Path:
+    if folder is None:
+        raise FileNotFoundError("no cache folder")
+    tmp = folder / f"{key}.{os.getpid()}.tmp"
+    try:
+        font.save(str(tmp))
+        out = folder / f"{key}-{cache.file_digest(tmp)[:16]}-{weight}.ttf"
+        os.replace(tmp, out)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    return out
+
+
+def _own_font_folder() -> Path:
+    """A temporary folder of metrics fonts for this process, removed at exit."""
+    global _font_dir
+    if _font_dir is None:
+        _font_dir = Path(tempfile.mkdtemp(prefix="report-chart-fonts-"))
+        atexit.register(shutil.rmtree, _font_dir, True)
+    return _font_dir
+
+
+def _kept_instance(folder: Path, key: str, weight: int) -> Path | None:
+    """A metrics font made before, if its bytes are still those its name gives; a damaged one
+    is removed. matplotlib reads these files itself, so they are named by their digest rather
+    than read through `cache.read`."""
+    for found in sorted(folder.glob(f"{key}-*-{weight}.ttf")):
+        if cache.file_digest(found)[:16] == found.name.split("-")[1]:
+            return found
+        try:
+            found.unlink()
+        except OSError:
+            pass
+    return None
 
 
 def _ot_round(value: float) -> int:

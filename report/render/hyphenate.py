@@ -42,8 +42,6 @@ MAX_CACHED = 200_000  # words in one cache file; past that, new words are hyphen
 
 @lru_cache(maxsize=8)
 def _cache_path(folder: Path, name: str) -> Path:
-    import pyphen
-
     key = kept.fingerprint("hyphenation", [name, LEFT, RIGHT])[:24]
     return folder / f"words-{name}-{key}.json"
 
@@ -58,7 +56,8 @@ class Hyphenator:
 
     With a `cache` folder, the words hyphenated before are read from it and the new ones added
     (`save`): a rebuild then skips loading the patterns (~0.1 s). The file is named by the
-    dictionary, pyphen's version and this module's code, so it always gives what pyphen would.
+    dictionary, the break rules, the package's code and pyphen's version (`cache.fingerprint`),
+    and a kept word that is not the word itself with soft hyphens is hyphenated again.
     """
 
     def __init__(self, lang: str, cache: Path | None = None):
@@ -71,8 +70,9 @@ class Hyphenator:
                 words = json.loads(kept.read(self._path) or b"null")
             except ValueError:
                 words = None
-            if isinstance(words, dict):
-                self._words, self._known = words, len(words)
+            if isinstance(words, dict):  # only what pyphen could have given: the word, with soft hyphens
+                self._words = {w: h for w, h in words.items() if isinstance(h, str) and h.replace(SOFT_HYPHEN, "") == w}
+                self._known = len(self._words)  # fewer than kept: the next save writes it whole again
 
     def save(self) -> None:
         """Store the words learnt in this run, when there are new ones."""
@@ -89,6 +89,6 @@ class Hyphenator:
         if self.name is None or len(word) < LEFT + RIGHT or not word[0].islower():
             return word
         done = self._words.get(word)
-        if not isinstance(done, str) or done.replace(SOFT_HYPHEN, "") != word:  # new, or a damaged cache
+        if done is None:
             done = self._words[word] = _LIGATURE_BREAK.sub("f", _pyphen(self.name).inserted(word, SOFT_HYPHEN))
         return done
