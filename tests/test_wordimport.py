@@ -528,7 +528,7 @@ def test_usage_errors(tmp_path):
     result = run("--import", tmp_path / "missing.docx")
     assert result.returncode == 2 and f"--import: no such file: {tmp_path / 'missing.docx'}" in result.stderr
     result = run("--into", tmp_path / "x")
-    assert result.returncode == 2 and "--into and --force go with --import" in result.stderr
+    assert result.returncode == 2 and "error: --into goes with --import" in result.stderr
 
 
 def test_without_the_extra_it_says_how_to_install(tmp_path, monkeypatch, capsys):
