@@ -324,3 +324,96 @@ def test_which_faces_a_role_gives():
     inter = brief.fonts["sans"]  # variable: every weight of its axis
     assert faces.gives(inter, 300, "normal") and faces.gives(inter, 500, "italic") and faces.gives(inter, 900, "normal")
     assert faces.declared_span("100 900") == (100, 900) and faces.declared_span("bold") == (700, 700)
+
+
+# ---- the house: the folder tree is the architecture ------------------------------------------------
+
+import ast  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+PACKAGE = ROOT / "report"
+
+
+def modules() -> dict[str, Path]:
+    """Dotted name → file, for every module of report/ (a package by its __init__.py)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imports_of(path: Path, known) -> set[str]:
+    """The modules of report/ that a file imports, at its top or inside its functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:  # `from report.source import document` imports the module itself
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in known else node.module)
+    return {name for name in found if name in known}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle once, as the modules along it (Tarjan's strongly connected components)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph[node]:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    known = modules()
+    return {name: imports_of(path, known) - {name} for name, path in known.items()}
+
+
+def circle_through(graph: dict[str, set[str]], start: str) -> list[str]:
+    """The shortest way from `start` back to itself: the modules along one import circle."""
+    paths, seen = [[start]], set()
+    while paths:
+        path = paths.pop(0)
+        for nxt in sorted(graph[path[-1]]):
+            if nxt == start:
+                return path + [start]
+            if nxt not in seen:
+                seen.add(nxt)
+                paths.append(path + [nxt])
+    return []
+
+
+def test_no_module_of_report_imports_itself_round_a_circle():
+    graph = import_graph()
+    circles = [" → ".join(circle_through(graph, group[0])) for group in cycles(graph)]
+    assert not circles, "import circles (each module imports the next): " + "; ".join(circles)
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+    assert circle_through({"a": {"b", "d"}, "b": {"c"}, "c": {"a"}, "d": {"b"}}, "a") == ["a", "b", "c", "a"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from report.model import Publisher
-from report.commands import bundle
+from report.commands import bundle, reference_pages
 from report.source import fields as schema
 from report.source import schemas
 from report.source import yamlload
@@ -20,18 +20,18 @@ from report.series.resolve import STYLES, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "reference"
-PAGES = schema.pages()
+PAGES = reference_pages.pages()
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_the_reference_page_is_what_the_schema_writes(name):
     page = REFERENCE / name
     assert page.is_file() and page.read_text(encoding="utf-8") == PAGES[name], (
-        f"docs/reference/{name} differs from report/schemas.py: run python -m report.source.fields docs/reference")
+        f"docs/reference/{name} differs from report/source/schemas.py: run python -m report.commands.reference_pages docs/reference")
 
 
 def test_no_generated_page_is_left_over():
-    generated = [p.name for p in REFERENCE.glob("*.md") if p.read_text(encoding="utf-8").startswith(schema.GENERATED)]
+    generated = [p.name for p in REFERENCE.glob("*.md") if p.read_text(encoding="utf-8").startswith(reference_pages.GENERATED)]
     assert sorted(generated) == sorted(PAGES)
 
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from report.errors import display_path
+from report.paths import data_folders
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("pdf", "print", "html")
@@ -70,15 +71,6 @@ def parser() -> argparse.ArgumentParser:
     loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     loud.add_argument("-v", "--verbose", action="store_true", help="print more, and tracebacks of internal errors")
     return p
-
-
-def data_root() -> Path:
-    from report.series.resolve import ROOT
-    return Path("data") if Path("data").is_dir() else ROOT / "data"
-
-
-def data_folders() -> list[Path]:
-    return sorted(p.parent for p in data_root().glob("*/document.md"))
 
 
 def import_word(args, p) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from report.paths import data_root
 from report.source.document import PLACEHOLDER
 from report.source.word import CHART_MARK, ChartData, Finding, WordFile, WordFileError, read
 
@@ -774,7 +775,6 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
     except WordFileError as exc:
         return fail(f"cannot import: {exc}")
     if into is None:
-        from report.commands.cli import data_root
         into = data_root() / folder.slug
     try:
         written = write(folder, into, force)

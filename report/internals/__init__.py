@@ -21,34 +21,12 @@ print` stops with a clear message rather than write RGB.
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
-
-SWITCH = "REPORT_SPEEDUPS"  # "0": every speed-up off
-# The versions each reach was written against and tested on.
-TESTED = {"weasyprint": ("70.0",), "cffi": ("1.17.", "2.0.", "2.1.")}
-
-
-@lru_cache(maxsize=None)
-def tested(package: str) -> bool:
-    try:
-        installed = version(package)
-    except PackageNotFoundError:
-        return False
-    return any(installed == v or (v.endswith(".") and installed.startswith(v)) for v in TESTED[package])
-
-
-def enabled() -> bool:
-    """The speed-ups may run: not switched off, and WeasyPrint is a version they were tested on."""
-    return os.environ.get(SWITCH, "1") != "0" and tested("weasyprint")
-
-
-from report.internals.boxes import layout_libraries, page_box  # noqa: E402
-from report.internals.fonts import font_dates  # noqa: E402
-from report.internals.images import ImageSizeChanged, swap_images  # noqa: E402
-from report.internals.libraries import import_weasyprint  # noqa: E402
-from report.internals.cmyk import to_press  # noqa: E402
-from report.internals.tagging import finish_tags  # noqa: E402
+from report.internals.versions import SWITCH, TESTED, enabled, tested
+from report.internals.boxes import layout_libraries, page_box
+from report.internals.fonts import font_dates
+from report.internals.images import ImageSizeChanged, swap_images
+from report.internals.libraries import import_weasyprint
+from report.internals.cmyk import to_press
+from report.internals.tagging import finish_tags
 
 __all__ = ["SWITCH", "TESTED", "ImageSizeChanged", "enabled", "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "page_box", "swap_images", "tested", "to_press"]

@@ -40,7 +40,7 @@ def to_press(press):
     def finish(document, pdf) -> None:
         import pydyf
 
-        from report.internals import tested
+        from report.internals.versions import tested
 
         if not tested("weasyprint"):
             from report.errors import BuildError

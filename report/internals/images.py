@@ -23,7 +23,7 @@ def swap_images(document, images: dict[str, Callable[[], bytes]]) -> bool:
     the speed-ups are off, an image is on no page (hidden by CSS, say), or WeasyPrint's insides
     differ: the caller then lays out with the real images.
     """
-    from report.internals import enabled
+    from report.internals.versions import enabled
 
     if not enabled():
         return False

@@ -21,9 +21,9 @@ def import_weasyprint(cache: Path | None = None):
     """The `weasyprint` module, imported the fast way where the speed-ups are enabled."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    from report.internals import enabled
+    from report.internals.versions import enabled
     from report.internals import ffi
-    from report.internals import tested
+    from report.internals.versions import tested
 
     if not enabled():
         import weasyprint

@@ -30,7 +30,7 @@ def _kids(element) -> list:
 
 
 def finish_tags(document, pdf) -> None:
-    from report.internals import tested
+    from report.internals.versions import tested
 
     if not tested("weasyprint"):  # another WeasyPrint: its tree may differ; leave it as it is
         return

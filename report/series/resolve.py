@@ -18,9 +18,9 @@ from report.source import yamlload
 from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, display_path, quote
 from report.model import FACE_KEYS, FontFace, Publisher, Series
+from report.paths import ROOT
 from report.source.schemas import SERIES, css_color
 
-ROOT = Path(__file__).resolve().parents[2]
 STYLES = ROOT / "styles"
 TEMPLATES = ROOT / "templates"
 BASE = "base"

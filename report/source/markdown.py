@@ -19,6 +19,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from report import languages as i18n
+from report.errors import BuildError
+from report.source import links
 
 CHART_SCHEME = "chart:"
 SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“‘\"(])")
@@ -47,10 +49,7 @@ def _parser(quotes: tuple[str, ...] | None = None) -> MarkdownIt:
 def _render_link(self, tokens, idx, options, env) -> str:
     """The last guard: a link `bodycheck` did not vet (a series' disclaimer, say) is never written
     with a target other than http, https, mailto or an anchor."""
-    from report.source.body_checks import link_problem
-    from report.errors import BuildError
-
-    problem = link_problem(tokens[idx].attrGet("href") or "")
+    problem = links.problem(tokens[idx].attrGet("href") or "")
     if problem:
         raise BuildError(problem)
     return self.renderToken(tokens, idx, options, env)

@@ -2,8 +2,8 @@
 
 Each `Field` line gives a key's name, kind of value, default and meaning. The loaders check
 against these declarations (`Schema.check`), the typed values take their defaults from them and
-docs/reference is written from them (`python -m report.source.fields docs/reference`). Adding a key is
-one line here; the code that uses the value reads it as an attribute (`series.label`).
+docs/reference is written from them (`python -m report.commands.reference_pages docs/reference`).
+Adding a key is one line here; the code that uses the value reads it as an attribute (`series.label`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from report import languages as i18n
 from report.errors import quote
-from report.source.fields import Field, Kind, NamingVoice, Schema
+from report.source.fields import Field, Kind, NamingVoice, Schema, nearest
 
 # -- kinds of value -------------------------------------------------------------------------
 
@@ -148,7 +148,6 @@ def _label_value(value) -> bool:
 
 
 def _known_labels(value) -> tuple[str, ...]:
-    from report.source.fields import nearest
     known = i18n.keys()
     return tuple(f"unknown label {quote(str(k))}{nearest(k, known)}" for k in value if k not in known)
 
