@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 from importlib.metadata import PackageNotFoundError, distribution
+from importlib.resources import files
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -82,8 +83,6 @@ def file_digest(path: Path) -> str:
 
 def language_data(lang: str) -> str:
     """The digest of the Babel locale data a language is formatted with (and its parents')."""
-    from importlib.resources import files
-
     data = files("babel") / "locale-data"
     names, tag = [], (lang or "en").replace("-", "_")
     while tag:

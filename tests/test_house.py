@@ -417,3 +417,19 @@ def test_the_circle_finder_finds_a_circle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
     assert circle_through({"a": {"b", "d"}, "b": {"c"}, "c": {"a"}, "d": {"b"}}, "a") == ["a", "b", "c", "a"]
+
+
+def test_reading_a_document_enters_neither_the_layout_nor_the_preflight(tmp_path):
+    code = f"""
+import sys
+from pathlib import Path
+from report import pipeline
+options = pipeline.Options(out_dir=Path({str(tmp_path / 'out')!r}), cache=Path({str(tmp_path / 'cache')!r}),
+                           formats=("pdf", "print", "html"), preflight=True)
+prepared = pipeline.prepare(Path({str(GUEST)!r}), options)
+assert prepared.doc.title, "nothing read"
+print(" ".join(sorted(m for m in ("report.outputs.preflight", "weasyprint", "matplotlib") if m in sys.modules)))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == []

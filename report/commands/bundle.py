@@ -26,9 +26,15 @@ from report.series import resolve as series_mod
 from report.render import typeset
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
+from report.fonts import faces  # every face each part uses, its series gives
+from report.layout import pages as pdf
 from report.layout.floats import settle
-from report.model import Html
+from report.model import Document, Html
+from report.outputs import files as output
+from report.series.press import press as press_colors
 from report.source.schemas import READER
+
+# Lazy: the preflight (about 0.1 s), only for --preflight.
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,6 @@ def load(path: Path, problems: Problems, found: list | None = None) -> Reader | 
     found.extend(folders)  # checked by the caller even when this file has problems: all at once
     if len(problems) > before:
         return None
-    from report.model import Document
     values = READER.values(data)
     when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
                     date=values["date"], lang=values["lang"])
@@ -136,8 +141,6 @@ def check(path: Path, options: pipeline.Options) -> None:
 
 def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     """The reader in each PDF format asked for (pdf, print): every one written, or none."""
-    from report.outputs import files as output
-
     reader, cover_series, parts = prepare(path, options)
     htmls, entries = [], []
     for n, prepared in enumerate(parts, 1):
@@ -163,8 +166,6 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
 
 def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool):
     """(the reader's PDF bytes, the bound document) in one format."""
-    from report.layout import pages as pdf
-
     def extra(series) -> tuple[str, ...]:
         return _print(series, options) if print_mode else ()
 
@@ -198,7 +199,6 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     head = front(starts, total)
     docs = [lay_out(h, p, (_numbering_css(s, total, i18n.labels_for(p.series, p.doc.lang)),))
             for h, p, s in zip(htmls, parts, starts)]
-    from report.fonts import faces  # every face each part uses, its series gives
     for document, series in [(head, cover_series)] + [(d, p.series) for d, p in zip(docs, parts)]:
         faces.check(document, series)
     # The blank verso before a document takes the size and print marks of the page it backs.
@@ -213,7 +213,6 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     press = None
     if print_mode:
-        from report.series.press import press as press_colors
         press = press_colors(cover_series, *(p.series for p in parts))
     return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
 
@@ -239,8 +238,6 @@ BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}"
 
 
 def _blank_page(series, print_css: tuple[str, ...]):
-    from report.layout import pages as pdf
-
     html = Html(f"<!DOCTYPE html><html><head><style>{render.font_css(series)}</style></head><body></body></html>",
                 series_mod.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
     (page,) = pdf.layout(html, series.folders + (series_mod.TEMPLATES,), (BLANK_CSS,) + print_css).pages

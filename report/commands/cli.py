@@ -14,8 +14,11 @@ import os
 import sys
 from pathlib import Path
 
-from report.errors import display_path
+from report.errors import Problems, display_path
 from report.paths import data_folders
+
+# Lazy: the commands, imported once chosen, so that `--help` loads argparse alone (the pipeline
+# and the series reader would add about 0.3 s to it).
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("pdf", "print", "html")
@@ -83,7 +86,6 @@ def import_word(args, p) -> int:
 
 
 def list_series(roots: tuple[Path, ...]) -> int:
-    from report.errors import Problems
     from report.series.resolve import BASE, known_series, resolve
 
     for series_id in sorted(known_series(roots)):

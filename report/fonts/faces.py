@@ -18,6 +18,8 @@ from report.errors import ContentErrors, Problems, quote
 from report.internals import page_box
 from report.model import FACE_KEYS, FontFace, Series
 
+# Lazy: fontTools and WeasyPrint, used after layout only; `--check` loads this module, not them.
+
 KEY_OF = {(int(weight), style): key for key, (weight, style) in FACE_KEYS.items()}
 NAMES = {400: "regular", 600: "semibold", 700: "bold"}
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"}

@@ -7,6 +7,9 @@ and figure placement are about positions.
 from __future__ import annotations
 
 from report.errors import BuildError
+from report.internals.libraries import import_weasyprint
+
+# Lazy: WeasyPrint (about 1 s), after `import_weasyprint`; `--check` loads this package, not it.
 
 
 def page_box(page):
@@ -23,8 +26,6 @@ def layout_libraries(cache=None) -> str:
     """The versions of the C libraries that break the lines (Pango, HarfBuzz): part of what a
     kept layout is named by. WeasyPrint binds them as `weasyprint.text.ffi`; no public API
     names them. (WeasyPrint is imported the way the build imports it: `cache` as for layout.)"""
-    from report.internals.libraries import import_weasyprint
-
     import_weasyprint(cache)
     from weasyprint.text.ffi import harfbuzz, pango
 

@@ -19,6 +19,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from importlib.resources import files
+
+from report.errors import BuildError
+from report.internals.versions import tested
+from report.series import press as press_mod
+
+# Lazy: WeasyPrint and pydyf, when the print PDF is written; `--check` loads this package, not them.
 
 RGB_OPERATOR = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
@@ -40,10 +47,7 @@ def to_press(press):
     def finish(document, pdf) -> None:
         import pydyf
 
-        from report.internals.versions import tested
-
         if not tested("weasyprint"):
-            from report.errors import BuildError
             import weasyprint
             raise BuildError(f"--format print needs WeasyPrint 70 to write CMYK; this is {weasyprint.__version__}")
         srgb = None
@@ -51,7 +55,6 @@ def to_press(press):
         def srgb_space():
             nonlocal srgb
             if srgb is None:
-                from importlib.resources import files
                 data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
                 stream = pydyf.Stream([data], pydyf.Dictionary({"N": 3}), compress=True)
                 pdf.add_object(stream)
@@ -86,7 +89,6 @@ def to_press(press):
 
         profile = pydyf.Stream([press.profile.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
         pdf.add_object(profile)
-        from report.series import press as press_mod
         intent = pydyf.Dictionary({
             "Type": "/OutputIntent", "S": "/GTS_PDFX",
             "OutputConditionIdentifier": pydyf.String(press_mod.CONDITION),

@@ -14,6 +14,10 @@ WeasyPrint 70 lays out its structure tree (`weasyprint/pdf/tags.py`): that is wh
 
 from __future__ import annotations
 
+from report.internals.versions import tested
+
+# Lazy: pydyf, when a PDF is written; `--check` loads this package, not it.
+
 PRINT_FLAG = 4
 
 
@@ -30,8 +34,6 @@ def _kids(element) -> list:
 
 
 def finish_tags(document, pdf) -> None:
-    from report.internals.versions import tested
-
     if not tested("weasyprint"):  # another WeasyPrint: its tree may differ; leave it as it is
         return
     import pydyf

@@ -16,6 +16,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from report.source import files as contentfile, pictures  # a regular file of the series, of a bounded size
+
 
 MAX_DATA_URL = 64 * 1024  # bytes; a few icons, not a smuggled file
 MAX_FILE = 64_000_000  # bytes of one file: the largest font families are ~20 MB
@@ -66,8 +68,6 @@ class SafeFetcher(URLFetcher):
         if root is None:
             raise RefusedURL(url, "the file is outside the document folder and the series folders")
         # The same checks as for content: a regular file, size capped, pictures bounded in work.
-        from report.source import files as contentfile
-        from report.source import pictures
         try:
             data = contentfile.read(real, root, MAX_FILE)
             mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"

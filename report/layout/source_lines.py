@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from report.errors import BuildError, ContentError
+from report.source import markdown as markup
 
 
 def located(exc: BuildError, prepared) -> Exception:
@@ -34,8 +35,6 @@ def _picture_line(message: str, prepared) -> int | None:
 
 
 def _anchor_line(message: str, prepared) -> int | None:
-    from report.source import markdown as markup
-
     anchors = set(re.findall(r"[Aa]nchor ['\"]?#?([\w-]+)", message))
     if not anchors:
         return None

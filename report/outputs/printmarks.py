@@ -8,6 +8,8 @@ by a slug and draws the marks there, outside anything the document paints.
 
 from __future__ import annotations
 
+# Lazy: pydyf, when the print PDF is written; `--check` loads this module, not it.
+
 MM = 72 / 25.4
 SLUG = 12 * MM  # MediaBox beyond the trim
 OFFSET = 3 * MM  # marks start at the bleed edge …

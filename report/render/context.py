@@ -18,8 +18,9 @@ from markupsafe import Markup
 
 from report.series import geometry
 from report import languages as i18n
+from report.errors import ContentError, ContentErrors, display_path
 from report.source import markdown as markup
-from report.render import typeset
+from report.render import sandbox, typeset
 from report.model import Document, Figure, Html, Series
 
 MAIN_ROLES = ("serif", "sans")
@@ -82,7 +83,6 @@ def forget() -> None:
 @lru_cache(maxsize=32)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     # Sandboxed: a series template is code we did not write (see `sandbox`).
-    from report.render import sandbox
     return sandbox.environment(template_dirs)
 
 
@@ -112,7 +112,6 @@ def font_css(series: Series) -> str:
 
 def _missing_template(exc: jinja2.TemplateNotFound, series: Series) -> Exception:
     """The template file and line that asked for the missing one, found in the traceback."""
-    from report.errors import ContentError, ContentErrors, display_path
     path, line = series.folders[0] / "series.yaml", None
     tb = exc.__traceback__
     while tb is not None:

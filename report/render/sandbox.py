@@ -15,6 +15,7 @@ without rendering anything; `render_problem()` turns an error raised while rende
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from pathlib import Path
 
@@ -126,10 +127,8 @@ def render_problem(exc: Exception, template_dirs: tuple[Path, ...]) -> ContentEr
     return ContentError(path, f"template error: {type(exc).__name__}: {exc}", line)
 
 
-
 def template_ids(template_dirs: tuple[Path, ...]) -> frozenset[str]:
     """The literal ids in a series' templates: a heading's anchor must not take one."""
-    import re
     found = set()
     for folder in template_dirs:
         for path in sorted(Path(folder).rglob("*.html")):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import tinycss2
+
 from report.errors import Problems, display_path, quote
 
 # `{% include "x" %}`, `{% extends 'x' %}`, `{% import "x" as y %}`, `{% from "x" import y %}`
@@ -64,8 +66,6 @@ def _templates(template_dirs: tuple[Path, ...], main: str, problems: Problems) -
 
 
 def _stylesheet(path: Path, problems: Problems) -> None:
-    import tinycss2
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -85,8 +85,6 @@ def _stylesheet(path: Path, problems: Problems) -> None:
 
 def _page_rule(path: Path, rule, problems: Problems) -> None:
     """Named pages (`@page cover`) and `:first` may set their own margins; the plain rule may not."""
-    import tinycss2
-
     for decl in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True):
         if decl.type != "declaration":
             continue

@@ -15,8 +15,9 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from report.source import files as contentfile
+from report.source import files as contentfile, pictures
 from report.errors import ContentError, Problems, quote
+from report.series import resolve as series
 
 MAX_CSS_BYTES = 2_000_000
 MAX_DATA_URL = 64 * 1024
@@ -63,9 +64,6 @@ def _file_problem(path: Path, target: str, folders) -> str | None:
 
 
 def _data(file: Path, root: Path) -> tuple[bytes, str]:
-    from report.source import pictures
-    from report.series import resolve as series
-
     data = contentfile.read(file, root, series.MAX_FONT_BYTES, "the series folders")
     mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     if mime.startswith("image/"):

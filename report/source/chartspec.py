@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-from report.source import files as contentfile
+from report.source import body_checks as bodycheck, files as contentfile
 from report.source import yamlload
 from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, quote
@@ -87,7 +87,6 @@ class _Chart:
         CHART.check(entry, lambda field, message, pos: self.add(message, pos[0]), (self.line, None))
         for key in ("source", "note"):  # Markdown: its links are held to the body's rules
             if isinstance(entry.get(key), str):
-                from report.source import body_checks as bodycheck
                 found = Problems()
                 bodycheck.field(entry[key], self.path, self.vline(key), key, found)
                 for problem in found:

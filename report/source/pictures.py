@@ -21,6 +21,8 @@ from xml.etree import ElementTree
 
 from report.source import files as contentfile
 
+# Lazy: Pillow (about 0.05 s), only for a raster picture.
+
 MAX_PICTURE_BYTES = 20_000_000
 MAX_PIXELS = 25_000_000  # a 6,000 × 4,000 photograph; a full A4 page at 300 dpi is 8.7 million
 MAX_SVG_ELEMENTS = 50_000  # elements written in the file

@@ -12,6 +12,8 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
+
 from report import languages as i18n
 from report.errors import quote
 from report.source.fields import Field, Kind, NamingVoice, Schema, nearest
@@ -57,7 +59,6 @@ def css_color(value) -> bool:
         return False
     if value.startswith("#"):
         return True
-    import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
     parsed = tinycss2.color3.parse_color(value)
     return isinstance(parsed, tuple) and parsed.alpha == 1
 
