@@ -53,7 +53,7 @@ class Options:
     pdf_variant: str | None = "pdf/ua-1"
     cache: Path = field(default_factory=kept.folder)
     preflight: bool = False  # check each PDF as a print shop would
-    low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see helpers.py)
+    low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see workers.py)
     progress: bool = False  # say on stderr when each format is made (a long multi-format build)
 
 

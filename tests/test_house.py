@@ -1,10 +1,17 @@
 """A series for any publisher: its own identity (nothing of SCEEUS leaks), its own page geometry
 (the band follows the margins to the edge), every template and asset it names checked, and one
-output file per series a document is built in."""
+output file per series a document is built in. And the house of the code: no import circle in
+report/, packages importing only those below them, the architecture's module table in step with
+the files, and reading a document loading neither the layout nor the preflight."""
 
 from __future__ import annotations
 
+import ast
 import io
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pypdf
 import pypdfium2
@@ -328,10 +335,6 @@ def test_which_faces_a_role_gives():
 
 # ---- the house: the folder tree is the architecture ------------------------------------------------
 
-import ast  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-
 PACKAGE = ROOT / "report"
 
 
@@ -433,3 +436,36 @@ print(" ".join(sorted(m for m in ("report.outputs.preflight", "weasyprint", "mat
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == []
+
+
+def architecture_table() -> set[str]:
+    """The files the module table of docs/maintainers/architecture.md names under report/."""
+    text = (ROOT / "docs" / "maintainers" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## The modules", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`(report/[\w/]+\.py)`", row)}
+
+
+def test_the_architecture_table_lists_every_module_and_only_those():
+    files = {str(path.relative_to(ROOT)) for path in PACKAGE.rglob("*.py")
+             if path.read_text(encoding="utf-8").strip()}  # a stage's empty __init__.py is no module to explain
+    listed = architecture_table()
+    assert sorted(files - listed) == [], "modules of report/ missing from docs/maintainers/architecture.md"
+    assert sorted(listed - files) == [], "docs/maintainers/architecture.md lists modules that do not exist"
+
+
+# Top to bottom, as docs/maintainers/architecture.md draws them: a package imports only those below it.
+LAYERS = ("__main__", "commands", "pipeline", "outputs", "layout", "render", "fonts", "series", "source", "internals")
+UPWARD = {("report.model", "report.source.schemas")}  # the Series class is made from the declared keys
+
+
+def layer(module: str) -> int:
+    """A module's rank in LAYERS; the shared modules (model, errors, cache, languages …) rank last."""
+    part = module.split(".")[1] if "." in module else ""
+    return LAYERS.index(part) if part in LAYERS else len(LAYERS)
+
+
+def test_packages_import_only_the_packages_below_them():
+    upward = sorted(f"{a} → {b}" for a, targets in import_graph().items() for b in targets
+                    if layer(a) > layer(b) and (a, b) not in UPWARD)
+    assert upward == [], "imports against the direction of docs/maintainers/architecture.md"

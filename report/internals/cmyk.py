@@ -23,7 +23,6 @@ from importlib.resources import files
 
 from report.errors import BuildError
 from report.internals.versions import tested
-from report.series import press as press_mod
 
 # Lazy: WeasyPrint and pydyf, when the print PDF is written; `--check` loads this package, not them.
 
@@ -91,9 +90,9 @@ def to_press(press):
         pdf.add_object(profile)
         intent = pydyf.Dictionary({
             "Type": "/OutputIntent", "S": "/GTS_PDFX",
-            "OutputConditionIdentifier": pydyf.String(press_mod.CONDITION),
-            "RegistryName": pydyf.String(press_mod.REGISTRY),
-            "Info": pydyf.String(press_mod.CONDITION_INFO),
+            "OutputConditionIdentifier": pydyf.String(press.condition),
+            "RegistryName": pydyf.String(press.registry),
+            "Info": pydyf.String(press.condition_info),
             "DestOutputProfile": profile.reference,
         })
         pdf.catalog["OutputIntents"] = pydyf.Array([intent])

@@ -19,7 +19,7 @@ from report import cache, internals
 from report.errors import BuildError
 from report.fonts.isolation import series_fonts_only
 from report.model import Html
-from report.outputs.printmarks import add_crop_marks
+from report.layout.printmarks import add_crop_marks
 
 # Lazy: WeasyPrint (about 1 s) and the fetcher, which imports it, only after
 # `internals.import_weasyprint` (the fast path) and only when a PDF is made: `--check` loads neither.
@@ -34,7 +34,7 @@ class PdfOptions:
     variant: str | None = SCREEN_VARIANT
     print_ready: bool = False  # crop marks in a slug outside the bleed (print.css sets the bleed)
     epoch: int = 0  # the document's date: what a variable font's static instance is dated
-    press: object = None  # a `report.series.press.Press`: print_ready in CMYK as PDF/X-4 (report/press.py)
+    press: object = None  # a `report.series.press.Press`: print_ready in CMYK as PDF/X-4 (report/series/press.py)
 
 
 # WeasyPrint's one warning that is about the machine, not the document: without the optional

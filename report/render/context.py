@@ -88,7 +88,7 @@ def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 def font_css(series: Series) -> str:
     """The first layers of every stylesheet: @font-face from series.yaml, colour variables, then
-    the page geometry (the @page rule and its variables, report/geometry.py)."""
+    the page geometry (the @page rule and its variables, report/series/geometry.py)."""
     rules = []
     for role, face in sorted(series.fonts.items()):
         for weight, style, path in face.faces():

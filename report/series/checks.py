@@ -5,7 +5,7 @@
   author's error, never a crash while rendering;
 - every `url(…)` of a series stylesheet names a file that exists in the series folders;
 - a stylesheet's plain `@page` rule does not set the margins or the size: those are series.yaml
-  keys (`margins`, `page_size`), from which the masthead band is placed (report/geometry.py).
+  keys (`margins`, `page_size`), from which the masthead band is placed (report/series/geometry.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from report.errors import Problems, display_path, quote
 # `{% include "x" %}`, `{% extends 'x' %}`, `{% import "x" as y %}`, `{% from "x" import y %}`
 REFERENCE = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""")
 BASE_PREFIX = "base/"
-# Variables made from series.yaml (report/geometry.py): a stylesheet that set one would move
+# Variables made from series.yaml (report/series/geometry.py): a stylesheet that set one would move
 # the text without moving the band or the charts, so each is refused with the key to set.
 GEOMETRY_VARS = {"--rail": "rail", "--margin-top": "margins", "--margin-right": "margins",
                  "--margin-bottom": "margins", "--margin-left": "margins", "--page-width": "page_size",

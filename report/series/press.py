@@ -41,6 +41,7 @@ class Press:
 
     colors: tuple[tuple[RGB, CMYK], ...]  # (sRGB 0–1, CMYK 0–1) for each series colour
     profile: Path = PROFILE
+    condition, registry, condition_info = CONDITION, REGISTRY, CONDITION_INFO  # the output intent's words
 
     def cmyk(self, rgb: RGB) -> CMYK:
         for known, cmyk in self.colors:
