@@ -2,7 +2,7 @@
 (the band follows the margins to the edge), every template and asset it names checked, and one
 output file per series a document is built in. And the house of the code: no import circle in
 report/, packages importing only those below them, the architecture's module table in step with
-the files, and reading a document loading neither the layout nor the preflight."""
+the files, and reading a document loading neither WeasyPrint nor the preflight."""
 
 from __future__ import annotations
 
@@ -422,7 +422,7 @@ def test_the_circle_finder_finds_a_circle():
     assert circle_through({"a": {"b", "d"}, "b": {"c"}, "c": {"a"}, "d": {"b"}}, "a") == ["a", "b", "c", "a"]
 
 
-def test_reading_a_document_enters_neither_the_layout_nor_the_preflight(tmp_path):
+def test_reading_a_document_loads_neither_weasyprint_nor_the_preflight(tmp_path):
     code = f"""
 import sys
 from pathlib import Path
