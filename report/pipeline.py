@@ -19,21 +19,21 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
-from report import cache as kept, internals, languages as i18n
-from report.source import body_checks as bodycheck, files as contentfile, pictures
+from report import cache as kept, internals, languages
+from report.source import body_checks, files as contentfile, pictures
 from report.source import chartspec
 from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
-from report.source import markdown as markup
-from report.outputs import names as naming, web as web_mod
+from report.source import markdown
+from report.outputs import names, web as web_mod
 from report.outputs import files as output
-from report.series import css as seriescss, resolve as series_mod
+from report.series import css, resolve
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
-from report.layout import pages as pdf, source_lines as layoutlines
+from report.layout import pages, source_lines
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
-from report.render import charts as chart_drawing, context as render, sandbox
+from report.render import charts as chart_drawing, context, sandbox
 from report.render.qr import qr_svg
 from report.series.press import press as press_colors
 
@@ -65,7 +65,7 @@ class Prepared:
     series: Series
     tokens: list
     env: dict
-    refs: tuple[markup.Reference, ...]
+    refs: tuple[markdown.Reference, ...]
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
@@ -77,30 +77,30 @@ def prepare(folder: Path, options: Options) -> Prepared:
     series_id = options.series or raw.series_id
     where = ("--series", None) if options.series else (str(raw.path), raw.front.key_pos.get("series", (None,))[0])
     series = None
-    if not options.series and isinstance(series_id, str) and not series_mod.SERIES_ID.match(series_id):
+    if not options.series and isinstance(series_id, str) and not resolve.SERIES_ID.match(series_id):
         # A folder path is for --series only: content must not pick templates from anywhere.
         problems.add(raw.path, f"{quote(series_id)} is not a series id (lowercase letters, digits and '-')",
                      where[1], None, "series")
     elif isinstance(series_id, str):
-        series = series_mod.resolve(series_id, problems, series_mod.series_roots(options.style_roots), where)
+        series = resolve.resolve(series_id, problems, resolve.series_roots(options.style_roots), where)
     # An unknown series still gets its front matter checked, under the base rules.
-    rules = series or series_mod.resolve(series_mod.BASE, Problems())
+    rules = series or resolve.resolve(resolve.BASE, Problems())
     doc = content.check(raw, rules, problems, options.series)
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
-    bodycheck.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
-    bodycheck.front_matter(raw.front, raw.path, problems)
-    tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
-    bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
-    bodycheck.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
-    refs = tuple(markup.references(tokens, raw.body_line))
-    bodycheck.figures(refs, raw.path, problems)
+    body_checks.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
+    body_checks.front_matter(raw.front, raw.path, problems)
+    tokens, env = markdown.parse(raw.body, doc.lang if doc is not None else "en")
+    body_checks.tokens(tokens, raw.path, raw.body_line, problems)
+    body_checks.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
+    refs = tuple(markdown.references(tokens, raw.body_line))
+    body_checks.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
-        assets = tuple(a for a in (series_mod.find_asset(series, n) for n in ("web.css", "print.css")) if a)
-        seriescss.check(series.stylesheets + assets, series.folders, problems)
-        sandbox.problems(render.environment(series.template_dirs),
+        assets = tuple(a for a in (resolve.find_asset(series, n) for n in ("web.css", "print.css")) if a)
+        css.check(series.stylesheets + assets, series.folders, problems)
+        sandbox.problems(context.environment(series.template_dirs),
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
@@ -288,17 +288,17 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                 picture = pictures.read(prepared.doc.folder / ref_target, prepared.doc.folder)
                 src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
-        blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
+        blocks[ref_target] = markdown.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
                                                 "chart" if fig.svg else "picture", prepared.doc.lang)
-    body = markup.render_body(prepared.tokens, prepared.env, blocks,
+    body = markdown.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None
     if prepared.doc.url:
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
-    ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
-    return render.render(ctx, resources, pages=not web,
+    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src)
+    return context.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 
 
@@ -328,7 +328,7 @@ def build(folder: Path, options: Options, preview=None) -> Built:
             outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
                        for fmt in options.formats]            # HTML, pages, PDF
         except BuildError as exc:                        # found in layout: placed at its nearest line
-            raise layoutlines.located(exc, prepared) from None
+            raise source_lines.located(exc, prepared) from None
     return write(prepared, outputs, options)             # every format, or none
 
 
@@ -344,16 +344,16 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     if fmt == "html":
         html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
                         web=True, cache=options.cache)
-        page = web_mod.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
+        page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
-    allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
+    allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
     if fmt == "print":
-        extra = (series_mod.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
+        extra = (resolve.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
 
     def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
         return settle(html_for(prepared, figs, web=False, cache=options.cache),
-                      partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache),
+                      partial(pages.layout, allowed=allowed, extra_css=extra, cache=options.cache),
                       layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
 
     document = lay_out(charts.figures())
@@ -363,13 +363,13 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     press = None
     if fmt == "print":
         press = press_colors(prepared.series)
-    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
+    pdf_options = pages.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
                                  press=press)
     try:
-        data = pdf.write(document, pdf_options)
+        data = pages.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all
         document = lay_out(charts.drawn())
-        data = pdf.write(document, pdf_options)
+        data = pages.write(document, pdf_options)
     problems = None
     if options.preflight:
         from report.outputs import preflight
@@ -388,7 +388,7 @@ def layout_context(prepared: Prepared, extra: tuple[str, ...], cache: Path | Non
 
 
 def _epoch(doc: Document) -> int:
-    return calendar.timegm(tuple(map(int, render.created_date(doc).split("-"))) + (0, 0, 0))
+    return calendar.timegm(tuple(map(int, context.created_date(doc).split("-"))) + (0, 0, 0))
 
 
 def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
@@ -398,10 +398,10 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     for out in outputs:
         if out.preflight is not None:
             from report.outputs import preflight
-            target = display_path(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
+            target = display_path(options.out_dir / (names.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    stem = naming.stem(prepared.doc, prepared.series)
+    stem = names.stem(prepared.doc, prepared.series)
     written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
                                 for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
@@ -413,7 +413,7 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
-    for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
+    for line in languages.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
         print(line, file=sys.stderr)
 
 

@@ -19,9 +19,9 @@ import pytest
 
 from conftest import GUEST, ROOT, pdf_text, run
 
-from report.commands import new_series as scaffold
+from report.commands import new_series
 from report.source import schemas
-from report.series import resolve as series_mod
+from report.series import resolve
 from report.errors import Problems
 
 STEM = GUEST.name
@@ -82,7 +82,7 @@ def test_a_child_with_its_own_publisher_keeps_nothing_of_sceeus(tmp_path):
 
 def test_the_publisher_block_is_inherited_whole():
     problems = Problems()
-    s = series_mod.resolve("sceeus-guest-report", problems)
+    s = resolve.resolve("sceeus-guest-report", problems)
     assert not problems
     assert s.publisher.name == "Stockholm Centre for Eastern European Studies (SCEEUS)"
     assert s.publisher.lines == ("Stockholm Centre for Eastern European Studies (SCEEUS)",
@@ -95,7 +95,7 @@ def test_a_child_publisher_drops_the_parent_block_and_disclaimer(tmp_path):
     folder.mkdir()
     (folder / "series.yaml").write_text(ACME, encoding="utf-8")
     problems = Problems()
-    s = series_mod.resolve("acme", problems, (tmp_path, ROOT / "styles"))
+    s = resolve.resolve("acme", problems, (tmp_path, ROOT / "styles"))
     assert not problems
     assert (s.publisher.name, s.publisher.short_name, s.publisher.wordmark, s.publisher.lines) == (
         "Acme Institute", "ACME", "", ())
@@ -175,7 +175,7 @@ def test_a_png_logo_without_enough_pixels_is_flagged_by_the_preflight(tmp_path):
 
 
 def test_the_scaffold_shows_every_key_of_the_publisher_block():
-    text = scaffold.manifest("my-brief", "base")
+    text = new_series.manifest("my-brief", "base")
     for field in schemas.PUBLISHER.fields:
         assert f"#   {field.name}: " in text, field.name
     for key in ("margins", "rail", "bleed_bands", "page_size"):
@@ -322,8 +322,8 @@ def test_one_document_in_two_series_writes_two_files(tmp_path):
 def test_which_faces_a_role_gives():
     from report.fonts import faces
 
-    base = series_mod.resolve("sceeus-commentary", Problems())
-    brief = series_mod.resolve("example-brief", Problems())
+    base = resolve.resolve("sceeus-commentary", Problems())
+    brief = resolve.resolve("example-brief", Problems())
     serif = base.fonts["serif"]
     assert faces.gives(serif, 400, "normal") and faces.gives(serif, 700, "italic") and faces.gives(serif, 600, "normal")
     assert not faces.gives(serif, 500, "normal")  # static files: 400, 600, 700 and nothing between

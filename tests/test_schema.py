@@ -11,7 +11,7 @@ import pytest
 
 from report.model import Publisher
 from report.commands import bundle, reference_pages
-from report.source import fields as schema
+from report.source import fields
 from report.source import schemas
 from report.source import yamlload
 from report.errors import Problems
@@ -35,7 +35,7 @@ def test_no_generated_page_is_left_over():
     assert sorted(generated) == sorted(PAGES)
 
 
-def problems_of(kind: schema.Schema, text: str) -> list[tuple]:
+def problems_of(kind: fields.Schema, text: str) -> list[tuple]:
     found = []
     kind.check(yamlload.load(text, "x.yaml"), lambda *problem: found.append(problem), (1, None))
     return found
@@ -73,7 +73,7 @@ def test_a_series_that_sets_nothing_gets_every_documented_default(tmp_path):
 
 
 def test_a_key_declared_in_one_line_is_checked_documented_and_typed():
-    logo = schema.Field("logo", schemas.text(), "an image file in the masthead", default="")
+    logo = fields.Field("logo", schemas.text(), "an image file in the masthead", default="")
     extended = dataclasses.replace(schemas.SERIES, fields=schemas.SERIES.fields + (logo,))
     assert problems_of(extended, "logo: 5\n") == [("logo", "must be a string, not 5", (1, 7))]
     assert problems_of(extended, "logo: x.svg\nlogoo: y\n") == [

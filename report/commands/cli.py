@@ -159,11 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         p.error("no document folders given and none found under data/")
 
     from report.commands import batch
-    from report import workers as helpers
+    from report import workers
     from report import pipeline
 
-    free = None if args.low_memory else helpers.available_bytes()
-    short = helpers.memory_is_short(free)  # low-memory mode chosen for the user: say so below
+    free = None if args.low_memory else workers.available_bytes()
+    short = workers.memory_is_short(free)  # low-memory mode chosen for the user: say so below
     options = pipeline.Options(
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
         pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,

@@ -36,7 +36,7 @@ from report import pipeline
 from report.commands import preview_guard
 from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path
 from report.outputs import names as naming, web
-from report.series import resolve as series_mod
+from report.series import resolve
 
 STEP_MS = 10  # watchfiles reports a batch once no change came for this long (an editor saves in a few ms)
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -73,8 +73,8 @@ class Builder:
         self.server = server
         self.verbose = verbose
         self.states = {f.resolve(): State(f, f.resolve().name) for f in folders}
-        self.templates = series_mod.TEMPLATES.resolve()
-        self.style_roots = tuple(r.resolve() for r in series_mod.series_roots(options.style_roots))
+        self.templates = resolve.TEMPLATES.resolve()
+        self.style_roots = tuple(r.resolve() for r in resolve.series_roots(options.style_roots))
 
     # which documents a change touches
 
@@ -211,7 +211,7 @@ def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf
     """The web version as the standalone page has it, but with the font files linked (served
     by the preview server), a link to the PDF and the live-reload script."""
     html = pipeline.html_for(prepared, figs, web=True)
-    text = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"),
+    text = web.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"),
                           linked_fonts=server.file_url)
     bar = BAR % {"stem": html_mod.escape(state.stem), "pdf": state.pdf_version} if with_pdf else ""
     extra = (bar + RELOAD % {"stem": json.dumps(state.stem), "version": state.version + 1})

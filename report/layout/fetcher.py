@@ -16,7 +16,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from report.source import files as contentfile, pictures  # a regular file of the series, of a bounded size
+from report.source import files, pictures  # a regular file of the series, of a bounded size
 
 
 MAX_DATA_URL = 64 * 1024  # bytes; a few icons, not a smuggled file
@@ -69,11 +69,11 @@ class SafeFetcher(URLFetcher):
             raise RefusedURL(url, "the file is outside the document folder and the series folders")
         # The same checks as for content: a regular file, size capped, pictures bounded in work.
         try:
-            data = contentfile.read(real, root, MAX_FILE)
+            data = files.read(real, root, MAX_FILE)
             mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             if mime.startswith("image/"):
                 mime = pictures.KINDS[pictures.check(data, real.name)]
-        except contentfile.Refused as exc:
+        except files.Refused as exc:
             reason = "no such file" if str(exc) == "file not found" else f"the file {exc}"
             raise RefusedURL(url, reason) from None
         self.served.append(url)

@@ -28,7 +28,7 @@ from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
 
-from report import cache, workers as helpers
+from report import cache, workers
 from report.languages import Labels, localize_number, number_symbols
 from report.model import ChartSpec, ChartStyle
 
@@ -733,7 +733,7 @@ def draw_in_background(specs, style: ChartStyle, cache_dir: Path) -> Background 
     is to draw or a helper would not pay (see `helpers.side_by_side`; with matplotlib loaded
     here already, drawing here costs little)."""
     specs = [s for s in specs if not is_cached(s, style, cache_dir)]
-    if not specs or not helpers.side_by_side() or helpers.matplotlib_loaded():
+    if not specs or not workers.side_by_side() or workers.matplotlib_loaded():
         return None
     return _fork_helper(specs, style, cache_dir)
 
@@ -743,7 +743,7 @@ def draw_apart(specs, style: ChartStyle, cache_dir: Path) -> None:
     so that matplotlib is gone from memory before WeasyPrint arrives. Whatever the helper could
     not draw (or where no fork is safe) is drawn here later, by `draw_cached`, as usual."""
     specs = [s for s in specs if not is_cached(s, style, cache_dir)]
-    if specs and helpers.can_fork() and not helpers.matplotlib_loaded():
+    if specs and workers.can_fork() and not workers.matplotlib_loaded():
         _fork_helper(specs, style, cache_dir).wait()
 
 

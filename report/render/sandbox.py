@@ -23,7 +23,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
-from report.source import files as contentfile
+from report.source import files
 from report.errors import BuildError, ContentError, Problems
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -42,8 +42,8 @@ class SeriesLoader(jinja2.BaseLoader):
             if not os.path.lexists(path):
                 continue
             try:
-                data = contentfile.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder")
-            except contentfile.Refused as exc:
+                data = files.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder")
+            except files.Refused as exc:
                 raise jinja2.TemplateError(f"{path}: {exc}") from None
             try:
                 source = data.decode("utf-8")
@@ -133,8 +133,8 @@ def template_ids(template_dirs: tuple[Path, ...]) -> frozenset[str]:
     for folder in template_dirs:
         for path in sorted(Path(folder).rglob("*.html")):
             try:
-                text = contentfile.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder").decode("utf-8", "replace")
-            except contentfile.Refused:
+                text = files.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder").decode("utf-8", "replace")
+            except files.Refused:
                 continue  # reported by problems()
             found.update(re.findall(r'\bid="([A-Za-z][\w-]*)"', text))
     return frozenset(found)

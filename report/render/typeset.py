@@ -25,7 +25,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from report import languages as i18n
+from report import languages
 from report.render.hyphenate import SOFT_HYPHEN, Hyphenator
 
 NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
@@ -72,7 +72,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 @lru_cache(maxsize=16)
 def _labels_pattern(lang: str) -> re.Pattern:
     """`_LABELS`, and the language's own words before a number: "Figur 2", "Таблиця 1", "№ 8"."""
-    labels = i18n.Labels(lang)
+    labels = languages.Labels(lang)
     if labels.lang == "en":
         return _LABELS
     words = sorted({labels.prefix(key) for key in ("figure", "table", "number")} - {""}, key=len, reverse=True)

@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 
 from report import languages as i18n
-from report.source import files as contentfile, yamlload
+from report.source import files, yamlload
 from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, display_path, quote
 from report.model import FACE_KEYS, FontFace, Publisher, Series
 from report.paths import ROOT
-from report.series import checks as seriescheck, geometry
+from report.series import checks, geometry
 from report.source.schemas import SERIES, css_color
 
 STYLES = ROOT / "styles"
@@ -212,7 +212,7 @@ def _merge(chain, problems: Problems) -> Series | None:
             problems.add(where, f"{quote(name)} is neither a colour named in colors nor a CSS colour", line, None,
                          "chart_colors")
     if len(problems) == before:
-        seriescheck.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
+        checks.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
                                                          if (f / "style.css").is_file()), problems)
     if len(problems) > before:
         return None
@@ -278,8 +278,8 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
                          "publisher.logo")
         else:
             try:
-                head = contentfile.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
-            except contentfile.Refused as exc:
+                head = files.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
+            except files.Refused as exc:
                 problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
                 head = None
             if head is None:
@@ -295,7 +295,7 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
 
 def require_template(series: Series, name: str, problems: Problems, why: str) -> None:
     """A template a command needs beyond the series' own `template` (the reader's, say)."""
-    if seriescheck.find_template(series.template_dirs, name) is None:
+    if checks.find_template(series.template_dirs, name) is None:
         searched = ", ".join(display_path(d) for d in series.template_dirs)
         problems.add(series.folders[0] / "series.yaml", f"template {quote(name)} not found; searched: {searched}; "
                      f"{why}", 1, None, "template")
@@ -310,10 +310,10 @@ MAX_FONT_BYTES = 64_000_000
 def font_problem(path: Path, folder: Path) -> str | None:
     """What is wrong with a font file of a series (in words after its name), or None."""
     try:
-        real = contentfile.size(path, folder, MAX_FONT_BYTES, "the series folder")
+        real = files.size(path, folder, MAX_FONT_BYTES, "the series folder")
         with open(real, "rb") as handle:  # a regular file: locate() checked its type
             head = handle.read(4)
-    except contentfile.Refused as exc:
+    except files.Refused as exc:
         return str(exc)
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
 
-from report import languages as i18n
+from report import languages
 from report.errors import quote
 from report.source.fields import Field, Kind, NamingVoice, Schema, nearest
 
@@ -133,9 +133,9 @@ def language_tag(expected: str = "a language tag such as en or en-GB") -> Kind:
             problems.append(f"is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed")
         if not LANG_TAG.match(value):
             problems.append(f"{quote(value)} is not a language tag such as en, en-GB or uk")
-        elif not i18n.supported(value):
+        elif not languages.supported(value):
             problems.append(f"{quote(value)} is not a language the builder has labels for; supported: "
-                            f"{', '.join(i18n.SUPPORTED)} (docs/guides/languages.md says how to add one)")
+                            f"{', '.join(languages.SUPPORTED)} (docs/guides/languages.md says how to add one)")
         return tuple(problems)
     return Kind("language tag", expected, _is_str, meaning, annotation=str)
 
@@ -149,19 +149,19 @@ def _label_value(value) -> bool:
 
 
 def _known_labels(value) -> tuple[str, ...]:
-    known = i18n.keys()
+    known = languages.keys()
     return tuple(f"unknown label {quote(str(k))}{nearest(k, known)}" for k in value if k not in known)
 
 
 def _known_languages(value) -> tuple[str, ...]:
     problems = []
     for key in map(str, value):
-        if key != i18n.language(key) and i18n.supported(key):
-            problems.append(f"{quote(key)}: name the language alone ({i18n.language(key)}); a region's "
+        if key != languages.language(key) and languages.supported(key):
+            problems.append(f"{quote(key)}: name the language alone ({languages.language(key)}); a region's "
                             "documents take its texts")
-        elif not i18n.supported(key):
+        elif not languages.supported(key):
             problems.append(f"{quote(key)} is not a language the builder has labels for; supported: "
-                            f"{', '.join(i18n.SUPPORTED)}")
+                            f"{', '.join(languages.SUPPORTED)}")
     return tuple(problems)
 
 
@@ -209,7 +209,7 @@ FRONT_MATTER = Schema(
               "one or more authors, in order (see below)", required=True),
         Field("lang", language_tag(),
               "the language of the text: its labels, dates, numbers, quotation marks, hyphenation and the "
-              f"PDF's language; one of {', '.join(i18n.SUPPORTED)}, with a region if you like (en-GB)",
+              f"PDF's language; one of {', '.join(languages.SUPPORTED)}, with a region if you like (en-GB)",
               default="en"),
         Field("summary", text("Markdown text", name="Markdown", longest=MAX_TEXT),
               "the Executive Summary, in Markdown"),
