@@ -26,7 +26,7 @@ from report.series import resolve
 from report.render import typeset
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
-from report.fonts import faces  # every face each part uses, its series gives
+from report.fonts import faces
 from report.layout import pages as pdf
 from report.layout.floats import settle
 from report.model import Document, Html

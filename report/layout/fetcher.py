@@ -16,7 +16,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from report.source import files, pictures  # a regular file of the series, of a bounded size
+from report.source import files, pictures
 
 
 MAX_DATA_URL = 64 * 1024  # bytes; a few icons, not a smuggled file
