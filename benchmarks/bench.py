@@ -235,7 +235,7 @@ def stages(folder: Path, cache: Path) -> dict[str, float]:
         t = now
 
     from report import pipeline
-    from report.series import resolve as series_mod
+    from report.series import resolve
 
     options = pipeline.Options(cache=cache)
     lap("import our modules")
@@ -250,12 +250,12 @@ def stages(folder: Path, cache: Path) -> dict[str, float]:
     lap("HTML")
     import weasyprint  # noqa: F401
 
-    from report.layout import pages as pdf
+    from report.layout import pages
     lap("layout: import WeasyPrint")
-    allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
-    document = pdf.layout(html, allowed)
+    allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
+    document = pages.layout(html, allowed)
     lap("layout: fonts, CSS, pages")
-    pdf.write(document, pdf.PdfOptions())
+    pages.write(document, pages.PdfOptions())
     lap("PDF writing")
     return times
 

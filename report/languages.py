@@ -19,6 +19,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.support import Translations
+
+from report.errors import display_path
+
 LOCALES = Path(__file__).resolve().parent / "locales"
 SUPPORTED = tuple(sorted(p.stem for p in LOCALES.glob("*.po")))
 # The series.yaml texts a language may word anew: name, masthead label, publisher, disclaimer.
@@ -40,8 +49,6 @@ def supported(tag: str) -> bool:
 
 @lru_cache(maxsize=16)
 def catalog(lang: str):
-    from babel.messages.pofile import read_po
-
     with (LOCALES / f"{lang}.po").open("rb") as handle:
         return read_po(handle, locale=lang)
 
@@ -49,9 +56,6 @@ def catalog(lang: str):
 @lru_cache(maxsize=16)
 def _translations(lang: str):
     """The catalogue as gettext translations (compiled in memory: no .mo files to keep in step)."""
-    from babel.messages.mofile import write_mo
-    from babel.support import Translations
-
     buffer = io.BytesIO()
     write_mo(buffer, catalog(lang))
     buffer.seek(0)
@@ -90,7 +94,6 @@ class Labels:
         if isinstance(override, str):
             text = override
         elif isinstance(override, Mapping):  # CLDR plural categories: one, few, many, other
-            from babel import Locale
             category = Locale.parse(self.lang).plural_form(n if n is not None else 1)
             text = override.get(category, override.get("other", ""))
         else:
@@ -163,7 +166,6 @@ def date_text(date: str | None, labels: Labels) -> str | None:
     """"12 June 2025", "12 juni 2025", "12 червня 2025"; "June 2025" for a month (YYYY-MM)."""
     if not date:
         return None
-    from babel.dates import format_date
 
     day = datetime.date.fromisoformat(date if len(date) == 10 else date + "-01")
     pattern = labels.get("date") if len(date) == 10 else labels.get("month")
@@ -175,7 +177,6 @@ def number_symbols(lang: str) -> tuple[str, str]:
     """(thousands separator, decimal mark) of a language: (',', '.') in English, ('\\xa0', ',') in Swedish."""
     if language(lang) == "en" or not supported(lang):
         return ",", "."
-    from babel.numbers import get_decimal_symbol, get_group_symbol
 
     return get_group_symbol(language(lang)), get_decimal_symbol(language(lang))
 
@@ -190,8 +191,6 @@ def localize_number(text: str, lang: str) -> str:
 
 def language_name(tag: str) -> str:
     """A language's name in that language, as a reader looks for it: 'Svenska', 'Українська'."""
-    from babel import Locale
-
     name = Locale.parse(language(tag)).get_display_name(language(tag)) or tag
     return name[:1].upper() + name[1:]
 
@@ -223,14 +222,12 @@ def fallbacks(series, lang: str) -> list[str]:
         return []
     own = series.languages.get(code, {})
     where = series.folders[0] / "series.yaml"
-    from report.errors import display_path
     missing = [(key, getattr(series, key)) for key in TRANSLATABLE
                if key != "publisher" and getattr(series, key) and key not in own
                and not (key == "disclaimer_plural" and "disclaimer" in own)]
     worded = own.get("publisher") or {}
     missing += [(f"publisher.{key}", getattr(series.publisher, key)) for key in PUBLISHER_WARNED
                 if getattr(series.publisher, key) and key not in worded]
-    from babel import Locale
     english = Locale.parse(code).get_display_name("en")
     return [f"{display_path(where)}: warning: no {english} ({code}) {key} "
             f"(languages.{code}.{key}); the document prints the series' own: {_brief(value)}"

@@ -144,7 +144,7 @@ class SeriesPaths:
 # that key's default. Declaring a key there adds it here; templates read `series.<key>`.
 # `colors` and `fonts` hold the merged mappings (fonts as `FontFace`s), `chart_colors` CSS colours.
 Series = SERIES.dataclass("Series", SeriesPaths, __name__, "A series resolved through `extends`: "
-                          "search paths, then one attribute per series.yaml key (report/schemas.py).")
+                          "search paths, then one attribute per series.yaml key (report/source/schemas.py).")
 
 
 @dataclass(frozen=True)

@@ -9,28 +9,35 @@ at once. `--watch`, `--bundle` and the benchmark use these same stages.
 
 from __future__ import annotations
 
-import os
+import calendar
 import re
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from functools import partial
 from html import escape
 from pathlib import Path
 
-# `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
-# used, so that `--check` never loads them.
-from report import cache as kept
-from report.source import body_checks as bodycheck
+from report import cache as kept, internals, languages
+from report.source import body_checks, files as contentfile, pictures
 from report.source import chartspec
 from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
-from report.source import markdown as markup
-from report.outputs import names as naming
+from report.source import markdown
+from report.outputs import names, web as web_mod
 from report.outputs import files as output
-from report.series import resolve as series_mod
+from report.series import css, resolve
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
+from report.layout import pages, source_lines
+from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
+from report.render import charts as chart_drawing, context, sandbox
+from report.render.qr import qr_svg
+from report.series.press import press as press_colors
+
+# Lazy: the preflight (about 0.1 s), only for --preflight. WeasyPrint and matplotlib are imported
+# inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
 FORMATS = ("pdf", "print", "html")
 SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
@@ -45,7 +52,7 @@ class Options:
     pdf_variant: str | None = "pdf/ua-1"
     cache: Path = field(default_factory=kept.folder)
     preflight: bool = False  # check each PDF as a print shop would
-    low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see helpers.py)
+    low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see workers.py)
     progress: bool = False  # say on stderr when each format is made (a long multi-format build)
 
 
@@ -57,7 +64,7 @@ class Prepared:
     series: Series
     tokens: list
     env: dict
-    refs: tuple[markup.Reference, ...]
+    refs: tuple[markdown.Reference, ...]
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
@@ -69,33 +76,30 @@ def prepare(folder: Path, options: Options) -> Prepared:
     series_id = options.series or raw.series_id
     where = ("--series", None) if options.series else (str(raw.path), raw.front.key_pos.get("series", (None,))[0])
     series = None
-    if not options.series and isinstance(series_id, str) and not series_mod.SERIES_ID.match(series_id):
+    if not options.series and isinstance(series_id, str) and not resolve.SERIES_ID.match(series_id):
         # A folder path is for --series only: content must not pick templates from anywhere.
         problems.add(raw.path, f"{quote(series_id)} is not a series id (lowercase letters, digits and '-')",
                      where[1], None, "series")
     elif isinstance(series_id, str):
-        series = series_mod.resolve(series_id, problems, series_mod.series_roots(options.style_roots), where)
+        series = resolve.resolve(series_id, problems, resolve.series_roots(options.style_roots), where)
     # An unknown series still gets its front matter checked, under the base rules.
-    rules = series or series_mod.resolve(series_mod.BASE, Problems())
+    rules = series or resolve.resolve(resolve.BASE, Problems())
     doc = content.check(raw, rules, problems, options.series)
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
-    bodycheck.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
-    bodycheck.front_matter(raw.front, raw.path, problems)
-    tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
-    bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
-    bodycheck.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
-    refs = tuple(markup.references(tokens, raw.body_line))
-    bodycheck.figures(refs, raw.path, problems)
+    body_checks.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
+    body_checks.front_matter(raw.front, raw.path, problems)
+    tokens, env = markdown.parse(raw.body, doc.lang if doc is not None else "en")
+    body_checks.tokens(tokens, raw.path, raw.body_line, problems)
+    body_checks.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
+    refs = tuple(markdown.references(tokens, raw.body_line))
+    body_checks.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
-        from report.render import context as render
-        from report.render import sandbox
-        from report.series import css as seriescss
-        assets = tuple(a for a in (series_mod.find_asset(series, n) for n in ("web.css", "print.css")) if a)
-        seriescss.check(series.stylesheets + assets, series.folders, problems)
-        sandbox.problems(render.environment(series.template_dirs),
+        assets = tuple(a for a in (resolve.find_asset(series, n) for n in ("web.css", "print.css")) if a)
+        css.check(series.stylesheets + assets, series.folders, problems)
+        sandbox.problems(context.environment(series.template_dirs),
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
@@ -105,7 +109,6 @@ def prepare(folder: Path, options: Options) -> Prepared:
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     """Ids that charts.yaml defines but that failed their checks (already reported there)."""
-    from report.source import files as contentfile
     try:
         text = contentfile.read(folder / "charts.yaml", folder, content.MAX_FILE_BYTES).decode("utf-8")
     except (contentfile.Refused, UnicodeDecodeError):
@@ -154,9 +157,6 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
 
 def picture_problem(folder: Path, target: str) -> str | None:
     """What is wrong with a picture file (see `pictures`), in words after its name; None when fine."""
-    from report.source import files as contentfile
-    from report.source import pictures
-
     try:
         pictures.read(folder / target, folder)
     except contentfile.Refused as exc:
@@ -194,8 +194,6 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
     A chart whose id is in `drawing` (a helper is drawing it) gets a blank placeholder of the
     same size, which is all that layout needs. `style`: the charts' style (default: the print's).
     """
-    from report.render import charts
-
     style = style or chart_style(prepared.series, prepared.doc.lang)
     numbered: dict[str, Figure] = {}
     for ref in prepared.refs:
@@ -204,9 +202,10 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
         number = len(numbered) + 1
         if ref.chart_id:
             spec = prepared.doc.charts[ref.chart_id]
-            svg = (charts.placeholder(style) if spec.id in drawing
-                   else charts.draw_cached(spec, style, options.cache / "charts"))
-            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec, prepared.doc.lang),
+            svg = (chart_drawing.placeholder(style) if spec.id in drawing
+                   else chart_drawing.draw_cached(spec, style, options.cache / "charts"))
+            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg,
+                                          chart_drawing.alt_text(spec, prepared.doc.lang),
                                           spec.source, spec.note, spec.title)
         else:
             numbered[ref.target] = Figure(ref.target, number, ref.title or ref.caption, b"", ref.caption)
@@ -224,17 +223,15 @@ class Charts:
     """
 
     def __init__(self, prepared: Prepared, options: Options):
-        from report.render import charts
-
         self.prepared, self.options = prepared, options
         self.background = None
         specs = list({prepared.doc.charts[r.chart_id].id: prepared.doc.charts[r.chart_id]
                       for r in prepared.refs if r.chart_id}.values())
         if specs and options.low_memory:
-            charts.draw_apart(specs, chart_style(prepared.series, prepared.doc.lang), options.cache / "charts")
+            chart_drawing.draw_apart(specs, chart_style(prepared.series, prepared.doc.lang), options.cache / "charts")
         elif specs:
-            self.background = charts.draw_in_background(specs, chart_style(prepared.series, prepared.doc.lang),
-                                                        options.cache / "charts")
+            self.background = chart_drawing.draw_in_background(specs, chart_style(prepared.series, prepared.doc.lang),
+                                                               options.cache / "charts")
 
     def __enter__(self) -> "Charts":
         return self
@@ -260,14 +257,12 @@ class Charts:
 
     def getters(self) -> dict:
         """url → the real SVG, waited for when its page is drawn (or drawn here, should the helper fail)."""
-        from report.render import charts
-
         def getter(chart_id):
             def get() -> bytes:
                 self.background.wait_for(chart_id)
-                return charts.draw_cached(self.prepared.doc.charts[chart_id],
-                                          chart_style(self.prepared.series, self.prepared.doc.lang),
-                                          self.options.cache / "charts")
+                return chart_drawing.draw_cached(self.prepared.doc.charts[chart_id],
+                                                 chart_style(self.prepared.series, self.prepared.doc.lang),
+                                                 self.options.cache / "charts")
             return get
 
         return {f"report:chart-{chart_id}.svg": getter(chart_id) for chart_id in self.pending}
@@ -275,9 +270,6 @@ class Charts:
 
 def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Path | None = None) -> Html:
     """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web."""
-    from report.render import context as render
-    from report.outputs import web as web_mod
-
     resources: dict[str, tuple[bytes, str]] = {}
     blocks: dict[str, str] = {}
     for ref_target, fig in zip(dict.fromkeys(r.target for r in prepared.refs), figs):
@@ -292,23 +284,20 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         else:
             src = ref_target
             if web:
-                from report.source import pictures
                 picture = pictures.read(prepared.doc.folder / ref_target, prepared.doc.folder)
                 src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
-        blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
+        blocks[ref_target] = markdown.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
                                                 "chart" if fig.svg else "picture", prepared.doc.lang)
-    from report.render import sandbox
-    body = markup.render_body(prepared.tokens, prepared.env, blocks,
+    body = markdown.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None
     if prepared.doc.url:
-        from report.render.qr import qr_svg
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
-    ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
-    return render.render(ctx, resources, pages=not web,
+    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src)
+    return context.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 
 
@@ -338,40 +327,32 @@ def build(folder: Path, options: Options, preview=None) -> Built:
             outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
                        for fmt in options.formats]            # HTML, pages, PDF
         except BuildError as exc:                        # found in layout: placed at its nearest line
-            from report.layout import source_lines as layoutlines
-            raise layoutlines.located(exc, prepared) from None
+            raise source_lines.located(exc, prepared) from None
     return write(prepared, outputs, options)             # every format, or none
 
 
 def _said(out: "Output", folder: Path, options: Options) -> "Output":
     if options.progress:
-        import sys
         print(f"{display_path(folder)}: {out.format} made in {out.seconds:.1f} s", file=sys.stderr, flush=True)
     return out
 
 
 def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> Output:
     """One output's bytes (and the preflight's findings, when asked for)."""
-    import time
-
     start = time.perf_counter()
     if fmt == "html":
-        from report.outputs import web
         html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
                         web=True, cache=options.cache)
-        page = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"))
+        page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
-    from report import internals
-    from report.layout import pages as pdf
-    from report.layout.floats import settle
-    allowed = (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
+    allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
     if fmt == "print":
-        extra = (series_mod.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
+        extra = (resolve.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
 
     def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
         return settle(html_for(prepared, figs, web=False, cache=options.cache),
-                      partial(pdf.layout, allowed=allowed, extra_css=extra, cache=options.cache),
+                      partial(pages.layout, allowed=allowed, extra_css=extra, cache=options.cache),
                       layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
 
     document = lay_out(charts.figures())
@@ -380,15 +361,14 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
         document = lay_out(charts.drawn())
     press = None
     if fmt == "print":
-        from report.series.press import press as press_colors
         press = press_colors(prepared.series)
-    pdf_options = pdf.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
+    pdf_options = pages.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
                                  press=press)
     try:
-        data = pdf.write(document, pdf_options)
+        data = pages.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all
         document = lay_out(charts.drawn())
-        data = pdf.write(document, pdf_options)
+        data = pages.write(document, pdf_options)
     problems = None
     if options.preflight:
         from report.outputs import preflight
@@ -400,8 +380,6 @@ def layout_context(prepared: Prepared, extra: tuple[str, ...], cache: Path | Non
     """Everything besides the HTML that decides where the pages break: the series' files (its
     stylesheets, fonts, pictures), the document's pictures, the extra stylesheets, the series'
     settings (chart sizes), and the versions of WeasyPrint and of the code that moves figures."""
-    from report import internals
-
     series = [(folder, p) for folder in prepared.series.folders for p in sorted(folder.rglob("*")) if p.is_file()]
     # Names too, not only contents: a stylesheet names its fonts and pictures, so a file renamed
     # is another layout.
@@ -412,10 +390,7 @@ def layout_context(prepared: Prepared, extra: tuple[str, ...], cache: Path | Non
 
 
 def _epoch(doc: Document) -> int:
-    import calendar
-    from report.render import context as render
-
-    return calendar.timegm(tuple(map(int, render.created_date(doc).split("-"))) + (0, 0, 0))
+    return calendar.timegm(tuple(map(int, context.created_date(doc).split("-"))) + (0, 0, 0))
 
 
 def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
@@ -425,10 +400,10 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     for out in outputs:
         if out.preflight is not None:
             from report.outputs import preflight
-            target = display_path(options.out_dir / (naming.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
+            target = display_path(options.out_dir / (names.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    stem = naming.stem(prepared.doc, prepared.series)
+    stem = names.stem(prepared.doc, prepared.series)
     written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
                                 for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
@@ -440,8 +415,7 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
-    from report import languages as i18n
-    for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
+    for line in languages.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
         print(line, file=sys.stderr)
 
 

@@ -12,6 +12,7 @@ bytes either way, a slower cold build, a peak close to WeasyPrint's own.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import threading
@@ -33,8 +34,6 @@ def can_fork() -> bool:
 def side_by_side() -> bool:
     """A helper working beside this process pays: a core of its own (two cores or more, and not a
     `-j` worker, whose siblings take the cores) and it is safe to fork."""
-    import multiprocessing
-
     return can_fork() and cores() >= 2 and multiprocessing.parent_process() is None
 
 

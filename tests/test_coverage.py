@@ -1,4 +1,4 @@
-"""Characters no font of the series has are found before layout (report/coverage.py); the
+"""Characters no font of the series has are found before layout (report/fonts/coverage.py); the
 end-to-end messages are in test_errors.py ("missing-glyphs")."""
 
 from __future__ import annotations

@@ -1,10 +1,17 @@
 """A series for any publisher: its own identity (nothing of SCEEUS leaks), its own page geometry
 (the band follows the margins to the edge), every template and asset it names checked, and one
-output file per series a document is built in."""
+output file per series a document is built in. And the house of the code: no import circle in
+report/, packages importing only those below them, the architecture's module table in step with
+the files, and reading a document loading neither WeasyPrint nor the preflight."""
 
 from __future__ import annotations
 
+import ast
 import io
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pypdf
 import pypdfium2
@@ -12,9 +19,9 @@ import pytest
 
 from conftest import GUEST, ROOT, pdf_text, run
 
-from report.commands import new_series as scaffold
+from report.commands import new_series
 from report.source import schemas
-from report.series import resolve as series_mod
+from report.series import resolve
 from report.errors import Problems
 
 STEM = GUEST.name
@@ -75,7 +82,7 @@ def test_a_child_with_its_own_publisher_keeps_nothing_of_sceeus(tmp_path):
 
 def test_the_publisher_block_is_inherited_whole():
     problems = Problems()
-    s = series_mod.resolve("sceeus-guest-report", problems)
+    s = resolve.resolve("sceeus-guest-report", problems)
     assert not problems
     assert s.publisher.name == "Stockholm Centre for Eastern European Studies (SCEEUS)"
     assert s.publisher.lines == ("Stockholm Centre for Eastern European Studies (SCEEUS)",
@@ -88,7 +95,7 @@ def test_a_child_publisher_drops_the_parent_block_and_disclaimer(tmp_path):
     folder.mkdir()
     (folder / "series.yaml").write_text(ACME, encoding="utf-8")
     problems = Problems()
-    s = series_mod.resolve("acme", problems, (tmp_path, ROOT / "styles"))
+    s = resolve.resolve("acme", problems, (tmp_path, ROOT / "styles"))
     assert not problems
     assert (s.publisher.name, s.publisher.short_name, s.publisher.wordmark, s.publisher.lines) == (
         "Acme Institute", "ACME", "", ())
@@ -168,7 +175,7 @@ def test_a_png_logo_without_enough_pixels_is_flagged_by_the_preflight(tmp_path):
 
 
 def test_the_scaffold_shows_every_key_of_the_publisher_block():
-    text = scaffold.manifest("my-brief", "base")
+    text = new_series.manifest("my-brief", "base")
     for field in schemas.PUBLISHER.fields:
         assert f"#   {field.name}: " in text, field.name
     for key in ("margins", "rail", "bleed_bands", "page_size"):
@@ -302,11 +309,11 @@ def test_one_document_in_two_series_writes_two_files(tmp_path):
     other = run(GUEST, "-q", "-o", out, "--series", "sceeus-report", "--format", "pdf,print,html")
     same = run(GUEST, "-q", "-o", out, "--series", "sceeus-guest-commentary")
     assert own.returncode == other.returncode == same.returncode == 0, own.stderr + other.stderr
-    assert sorted(p.name for p in out.iterdir()) == [
-        f"{STEM}--sceeus-report.html", f"{STEM}--sceeus-report.layout.pages", f"{STEM}--sceeus-report.print.pdf",
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        f"{STEM}--sceeus-report.html", f"{STEM}--sceeus-report.pdf", f"{STEM}--sceeus-report.print.pdf",
         f"{STEM}.html", f"{STEM}.pdf"]
     assert other.stdout.split() == [str(out / f"{STEM}--sceeus-report{s}") for s in (".pdf", ".print.pdf", ".html")]
-    assert "REPORT" in pdf_text(out / f"{STEM}--sceeus-report.layout.pages")[0]
+    assert "REPORT" in pdf_text(out / f"{STEM}--sceeus-report.pdf")[0]
     assert "GUEST COMMENTARY" in pdf_text(out / f"{STEM}.pdf")[0]
 
 
@@ -315,8 +322,8 @@ def test_one_document_in_two_series_writes_two_files(tmp_path):
 def test_which_faces_a_role_gives():
     from report.fonts import faces
 
-    base = series_mod.resolve("sceeus-commentary", Problems())
-    brief = series_mod.resolve("example-brief", Problems())
+    base = resolve.resolve("sceeus-commentary", Problems())
+    brief = resolve.resolve("example-brief", Problems())
     serif = base.fonts["serif"]
     assert faces.gives(serif, 400, "normal") and faces.gives(serif, 700, "italic") and faces.gives(serif, 600, "normal")
     assert not faces.gives(serif, 500, "normal")  # static files: 400, 600, 700 and nothing between
@@ -324,3 +331,141 @@ def test_which_faces_a_role_gives():
     inter = brief.fonts["sans"]  # variable: every weight of its axis
     assert faces.gives(inter, 300, "normal") and faces.gives(inter, 500, "italic") and faces.gives(inter, 900, "normal")
     assert faces.declared_span("100 900") == (100, 900) and faces.declared_span("bold") == (700, 700)
+
+
+# ---- the house: the folder tree is the architecture ------------------------------------------------
+
+PACKAGE = ROOT / "report"
+
+
+def modules() -> dict[str, Path]:
+    """Dotted name → file, for every module of report/ (a package by its __init__.py)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imports_of(path: Path, known) -> set[str]:
+    """The modules of report/ that a file imports, at its top or inside its functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:  # `from report.source import document` imports the module itself
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in known else node.module)
+    return {name for name in found if name in known}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle once, as the modules along it (Tarjan's strongly connected components)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph[node]:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    known = modules()
+    return {name: imports_of(path, known) - {name} for name, path in known.items()}
+
+
+def circle_through(graph: dict[str, set[str]], start: str) -> list[str]:
+    """The shortest way from `start` back to itself: the modules along one import circle."""
+    paths, seen = [[start]], set()
+    while paths:
+        path = paths.pop(0)
+        for nxt in sorted(graph[path[-1]]):
+            if nxt == start:
+                return path + [start]
+            if nxt not in seen:
+                seen.add(nxt)
+                paths.append(path + [nxt])
+    return []
+
+
+def test_no_module_of_report_imports_itself_round_a_circle():
+    graph = import_graph()
+    circles = [" → ".join(circle_through(graph, group[0])) for group in cycles(graph)]
+    assert not circles, "import circles (each module imports the next): " + "; ".join(circles)
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+    assert circle_through({"a": {"b", "d"}, "b": {"c"}, "c": {"a"}, "d": {"b"}}, "a") == ["a", "b", "c", "a"]
+
+
+def test_reading_a_document_loads_neither_weasyprint_nor_the_preflight(tmp_path):
+    code = f"""
+import sys
+from pathlib import Path
+from report import pipeline
+options = pipeline.Options(out_dir=Path({str(tmp_path / 'out')!r}), cache=Path({str(tmp_path / 'cache')!r}),
+                           formats=("pdf", "print", "html"), preflight=True)
+prepared = pipeline.prepare(Path({str(GUEST)!r}), options)
+assert prepared.doc.title, "nothing read"
+print(" ".join(sorted(m for m in ("report.outputs.preflight", "weasyprint", "matplotlib") if m in sys.modules)))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == []
+
+
+def architecture_table() -> set[str]:
+    """The files the module table of docs/maintainers/architecture.md names under report/."""
+    text = (ROOT / "docs" / "maintainers" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## The modules", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`(report/[\w/]+\.py)`", row)}
+
+
+def test_the_architecture_table_lists_every_module_and_only_those():
+    files = {str(path.relative_to(ROOT)) for path in PACKAGE.rglob("*.py")
+             if path.read_text(encoding="utf-8").strip()}  # a stage's empty __init__.py is no module to explain
+    listed = architecture_table()
+    assert sorted(files - listed) == [], "modules of report/ missing from docs/maintainers/architecture.md"
+    assert sorted(listed - files) == [], "docs/maintainers/architecture.md lists modules that do not exist"
+
+
+# Top to bottom, as docs/maintainers/architecture.md draws them: a package imports only those below it.
+LAYERS = ("__main__", "commands", "pipeline", "outputs", "layout", "render", "fonts", "series", "source", "internals")
+UPWARD = {("report.model", "report.source.schemas")}  # the Series class is made from the declared keys
+
+
+def layer(module: str) -> int:
+    """A module's rank in LAYERS; the shared modules (model, errors, cache, languages …) rank last."""
+    part = module.split(".")[1] if "." in module else ""
+    return LAYERS.index(part) if part in LAYERS else len(LAYERS)
+
+
+def test_packages_import_only_the_packages_below_them():
+    upward = sorted(f"{a} → {b}" for a, targets in import_graph().items() for b in targets
+                    if layer(a) > layer(b) and (a, b) not in UPWARD)
+    assert upward == [], "imports against the direction of docs/maintainers/architecture.md"

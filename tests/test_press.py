@@ -1,5 +1,5 @@
 """The print PDF's press colours: `cmyk:` in series.yaml, its mistakes, and the one conversion
-rule for every colour without press values (report/press.py). The PDF itself is judged in
+rule for every colour without press values (report/series/press.py). The PDF itself is judged in
 test_validators.py."""
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from report.model import Publisher
-from report.commands import bundle
-from report.source import fields as schema
+from report.commands import bundle, reference_pages
+from report.source import fields
 from report.source import schemas
 from report.source import yamlload
 from report.errors import Problems
@@ -20,22 +20,22 @@ from report.series.resolve import STYLES, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "reference"
-PAGES = schema.pages()
+PAGES = reference_pages.pages()
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_the_reference_page_is_what_the_schema_writes(name):
     page = REFERENCE / name
     assert page.is_file() and page.read_text(encoding="utf-8") == PAGES[name], (
-        f"docs/reference/{name} differs from report/schemas.py: run python -m report.source.fields docs/reference")
+        f"docs/reference/{name} differs from report/source/schemas.py: run python -m report.commands.reference_pages docs/reference")
 
 
 def test_no_generated_page_is_left_over():
-    generated = [p.name for p in REFERENCE.glob("*.md") if p.read_text(encoding="utf-8").startswith(schema.GENERATED)]
+    generated = [p.name for p in REFERENCE.glob("*.md") if p.read_text(encoding="utf-8").startswith(reference_pages.GENERATED)]
     assert sorted(generated) == sorted(PAGES)
 
 
-def problems_of(kind: schema.Schema, text: str) -> list[tuple]:
+def problems_of(kind: fields.Schema, text: str) -> list[tuple]:
     found = []
     kind.check(yamlload.load(text, "x.yaml"), lambda *problem: found.append(problem), (1, None))
     return found
@@ -73,7 +73,7 @@ def test_a_series_that_sets_nothing_gets_every_documented_default(tmp_path):
 
 
 def test_a_key_declared_in_one_line_is_checked_documented_and_typed():
-    logo = schema.Field("logo", schemas.text(), "an image file in the masthead", default="")
+    logo = fields.Field("logo", schemas.text(), "an image file in the masthead", default="")
     extended = dataclasses.replace(schemas.SERIES, fields=schemas.SERIES.fields + (logo,))
     assert problems_of(extended, "logo: 5\n") == [("logo", "must be a string, not 5", (1, 7))]
     assert problems_of(extended, "logo: x.svg\nlogoo: y\n") == [

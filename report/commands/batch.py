@@ -8,13 +8,17 @@ reported like any other and one bad document does not stop the others.
 from __future__ import annotations
 
 import time
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from report import pipeline
+from report.commands import bundle as bundle_mod
 from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path, printable
+from report.workers import cores
 
 
 @dataclass(frozen=True)
@@ -33,16 +37,12 @@ class Outcome:
 
 
 def one(folder: Path, options, check_only: bool = False, verbose: bool = False) -> Outcome:
-    from report import pipeline
-
     if check_only:
         return _guarded(folder, lambda: pipeline.check(folder, options), verbose, folder / "document.md")
     return _guarded(folder, lambda: pipeline.build(folder, options), verbose, folder / "document.md")
 
 
 def bundle(path: Path, options, verbose: bool = False, check_only: bool = False) -> Outcome:
-    from report.commands import bundle as bundle_mod
-
     if check_only:
         return _guarded(path, lambda: bundle_mod.check(path, options), verbose, path)
     return _guarded(path, lambda: bundle_mod.build(path, options), verbose, path)
@@ -72,7 +72,6 @@ def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
                        seconds=time.perf_counter() - start)
     except Exception as exc:  # a bug in the builder, not in the content
         if verbose:
-            import traceback
             return Outcome(target, internal=traceback.format_exc())
         return Outcome(target, internal=f"{display_path(target)}: internal error: {type(exc).__name__}: {exc} "
                                         "(run with -v for the traceback)")
@@ -83,8 +82,6 @@ def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
 
 
 def jobs_default() -> int:
-    from report.workers import cores
-
     return cores()
 
 

@@ -18,17 +18,23 @@ from pathlib import Path
 from markupsafe import Markup
 
 from report.source import document as content
-from report import languages as i18n
+from report import languages
 from report import pipeline
-from report.render import context as render
+from report.render import context
 from report.render import sandbox
-from report.series import resolve as series_mod
+from report.series import resolve
 from report.render import typeset
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
+from report.fonts import faces
+from report.layout import pages as pdf
 from report.layout.floats import settle
-from report.model import Html
+from report.model import Document, Html
+from report.outputs import files as output
+from report.series.press import press as press_colors
 from report.source.schemas import READER
+
+# Lazy: the preflight (about 0.1 s), only for --preflight.
 
 
 @dataclass(frozen=True)
@@ -78,11 +84,10 @@ def load(path: Path, problems: Problems, found: list | None = None) -> Reader | 
     found.extend(folders)  # checked by the caller even when this file has problems: all at once
     if len(problems) > before:
         return None
-    from report.model import Document
     values = READER.values(data)
     when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
                     date=values["date"], lang=values["lang"])
-    return Reader(path, values["title"], values["subtitle"], values["date"], render.date_text(when),
+    return Reader(path, values["title"], values["subtitle"], values["date"], context.date_text(when),
                   values["series"], tuple(folders), lang=values["lang"])
 
 
@@ -92,10 +97,11 @@ def _prefix_ids(html: str, prefix: str) -> str:
     return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', html)
 
 
-def _numbering_css(first_page: int, total: int, labels: i18n.Labels | None = None) -> str:
+def _numbering_css(first_page: int, total: int, labels: languages.Labels | None = None) -> str:
     # The reader's page numbers: start where this part starts, count to the reader's end, in the
     # part's own language.
-    return f"@page :first {{ counter-reset: page {first_page}; }}\n" + i18n.page_css(labels or i18n.Labels(), total)
+    return (f"@page :first {{ counter-reset: page {first_page}; }}\n"
+            + languages.page_css(labels or languages.Labels(), total))
 
 
 def output_name(path: Path) -> str:
@@ -109,16 +115,16 @@ def prepare(path: Path, options: pipeline.Options):
     problems = Problems()
     folders: list[Path] = []
     reader = load(path, problems, folders)
-    roots = series_mod.series_roots(options.style_roots)
+    roots = resolve.series_roots(options.style_roots)
     cover_series = None
     if reader is not None:
-        cover_series = series_mod.resolve(reader.series_id, problems, roots, (str(path), None))
+        cover_series = resolve.resolve(reader.series_id, problems, roots, (str(path), None))
     if cover_series is not None:
         before = len(problems)
-        series_mod.require_template(cover_series, "reader.html", problems,
+        resolve.require_template(cover_series, "reader.html", problems,
                                     "--bundle sets the reader's cover and contents with it")
         if len(problems) == before:
-            sandbox.problems(render.environment(cover_series.template_dirs), cover_series.template_dirs,
+            sandbox.problems(context.environment(cover_series.template_dirs), cover_series.template_dirs,
                              "reader.html", problems)
     parts = []
     for folder in folders:
@@ -136,8 +142,6 @@ def check(path: Path, options: pipeline.Options) -> None:
 
 def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     """The reader in each PDF format asked for (pdf, print): every one written, or none."""
-    from report.outputs import files as output
-
     reader, cover_series, parts = prepare(path, options)
     htmls, entries = [], []
     for n, prepared in enumerate(parts, 1):
@@ -147,7 +151,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
                           html.lang, html.title, html.css))
         doc = prepared.doc
         entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors),
-                             i18n.edition(prepared.series, doc.lang).label, f"d{n}-document"))
+                             languages.edition(prepared.series, doc.lang).label, f"d{n}-document"))
     files, report, failed = [], [], False
     for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):
         data, bound = _bind(path, reader, cover_series, parts, htmls, entries, options, fmt == "print")
@@ -163,27 +167,26 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
 
 def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool):
     """(the reader's PDF bytes, the bound document) in one format."""
-    from report.layout import pages as pdf
-
     def extra(series) -> tuple[str, ...]:
         return _print(series, options) if print_mode else ()
 
     def allowed(prepared):
-        return (prepared.doc.folder,) + prepared.series.folders + (series_mod.TEMPLATES,)
+        return (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
 
     def front(with_pages: list[int] | None, total: int):
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
-        env = render.environment(cover_series.template_dirs)
-        labels = i18n.labels_for(cover_series, reader.lang)
+        env = context.environment(cover_series.template_dirs)
+        labels = languages.labels_for(cover_series, reader.lang)
         text = env.get_template("reader.html").render(
-            reader=Reader(**{**reader.__dict__, "entries": listed}), series=i18n.edition(cover_series, reader.lang),
-            ctx=_FrontContext(Markup(render.font_css(cover_series)), labels))
+            reader=Reader(**{**reader.__dict__, "entries": listed}),
+            series=languages.edition(cover_series, reader.lang),
+            ctx=_FrontContext(Markup(context.font_css(cover_series)), labels))
         text = typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, reader.lang,
                     reader.title)
-        numbers = (i18n.page_css(labels, total),)
-        return pdf.layout(html, cover_series.folders + (series_mod.TEMPLATES,), numbers + extra(cover_series),
+        numbers = (languages.page_css(labels, total),)
+        return pdf.layout(html, cover_series.folders + (resolve.TEMPLATES,), numbers + extra(cover_series),
                           cache=options.cache)
 
     # Pass 1: page counts. Pass 2: the real numbers, now that the total is known.
@@ -196,9 +199,8 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, blanks, total = recto_starts(len(head.pages), counts)
     head = front(starts, total)
-    docs = [lay_out(h, p, (_numbering_css(s, total, i18n.labels_for(p.series, p.doc.lang)),))
+    docs = [lay_out(h, p, (_numbering_css(s, total, languages.labels_for(p.series, p.doc.lang)),))
             for h, p, s in zip(htmls, parts, starts)]
-    from report.fonts import faces  # every face each part uses, its series gives
     for document, series in [(head, cover_series)] + [(d, p.series) for d, p in zip(docs, parts)]:
         faces.check(document, series)
     # The blank verso before a document takes the size and print marks of the page it backs.
@@ -213,7 +215,6 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     press = None
     if print_mode:
-        from report.series.press import press as press_colors
         press = press_colors(cover_series, *(p.series for p in parts))
     return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
 
@@ -239,21 +240,19 @@ BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}"
 
 
 def _blank_page(series, print_css: tuple[str, ...]):
-    from report.layout import pages as pdf
-
-    html = Html(f"<!DOCTYPE html><html><head><style>{render.font_css(series)}</style></head><body></body></html>",
-                series_mod.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
-    (page,) = pdf.layout(html, series.folders + (series_mod.TEMPLATES,), (BLANK_CSS,) + print_css).pages
+    html = Html(f"<!DOCTYPE html><html><head><style>{context.font_css(series)}</style></head><body></body></html>",
+                resolve.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
+    (page,) = pdf.layout(html, series.folders + (resolve.TEMPLATES,), (BLANK_CSS,) + print_css).pages
     return page
 
 
 def _print(series, options) -> tuple[str, ...]:
     if "print" not in options.formats:
         return ()
-    return (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
+    return (resolve.find_asset(series, "print.css").read_text(encoding="utf-8"),)
 
 
 @dataclass(frozen=True)
 class _FrontContext:
     font_css: str
-    labels: i18n.Labels = i18n.Labels()
+    labels: languages.Labels = languages.Labels()

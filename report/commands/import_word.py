@@ -15,6 +15,7 @@ import io
 import json
 import re
 import shutil
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,9 +23,14 @@ from pathlib import Path
 
 import yaml
 
+from report.errors import Problems, display_path
+from report.paths import data_root
+from report.series.resolve import resolve, series_roots
 from report.source.document import PLACEHOLDER
 from report.source.word import CHART_MARK, ChartData, Finding, WordFile, WordFileError, read, snippet
 from report.source.wordfields import MARK, Bibliography, Caption, Citation, Reference
+
+# Lazy: pypandoc (its absence is the ConverterMissing message) and Pillow, only for a picture to convert.
 
 INSTALL = "pip install -e '.[import]'"
 NEEDS = (f"--import needs Pandoc, which the optional extra 'import' installs (the pypandoc-binary "
@@ -949,10 +955,6 @@ def write(folder: Folder, target: Path, force: bool) -> list[Path]:
 def run(source: Path, into: Path | None, force: bool, series: str | None, style_roots: tuple[Path, ...],
         quiet: bool) -> int:
     """`--import`: 0 written; 1 the Word file cannot be imported, the folder exists, or no Pandoc."""
-    import sys
-
-    from report.errors import display_path
-
     def fail(message: str) -> int:
         print(f"{display_path(source)}: {message}", file=sys.stderr)
         return 1
@@ -962,8 +964,6 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
         print("--series with --import takes a series id (the front matter cannot name a folder)", file=sys.stderr)
         return 2
     if series is not None:
-        from report.errors import Problems
-        from report.series.resolve import resolve, series_roots
         problems = Problems()
         resolved = resolve(series, problems, series_roots(style_roots), ("--series", None))
         if resolved is None:
@@ -981,7 +981,6 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
     except WordFileError as exc:
         return fail(f"cannot import: {exc}")
     if into is None:
-        from report.commands.cli import data_root
         into = data_root() / folder.slug
     try:
         written = write(folder, into, force)

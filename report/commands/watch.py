@@ -23,14 +23,20 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import watchfiles
+
+from report import pipeline
 from report.commands import preview_guard
 from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path
+from report.outputs import names as naming, web
+from report.series import resolve
 
 STEP_MS = 10  # watchfiles reports a batch once no change came for this long (an editor saves in a few ms)
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -63,14 +69,12 @@ class Builder:
 
     def __init__(self, folders: list[Path], options, server: "PreviewServer | None" = None,
                  verbose: bool = False):
-        from report.series import resolve as series_mod
-
         self.options = options
         self.server = server
         self.verbose = verbose
         self.states = {f.resolve(): State(f, f.resolve().name) for f in folders}
-        self.templates = series_mod.TEMPLATES.resolve()
-        self.style_roots = tuple(r.resolve() for r in series_mod.series_roots(options.style_roots))
+        self.templates = resolve.TEMPLATES.resolve()
+        self.style_roots = tuple(r.resolve() for r in resolve.series_roots(options.style_roots))
 
     # which documents a change touches
 
@@ -107,9 +111,6 @@ class Builder:
 
     def build(self, key: Path) -> Result:
         """Rebuild one document through the same run as `build.py`: the preview first when serving."""
-        from report.outputs import names as naming
-        from report import pipeline
-
         state = self.states[key]
         options = self.options
         start = time.perf_counter()
@@ -154,7 +155,6 @@ class Builder:
             return self._failed(state, start, (f"{where}: {exc.strerror or exc}",), steps, written)
         except Exception as exc:  # a bug in the builder: say so, keep watching
             if self.verbose:
-                import traceback
                 line = traceback.format_exc().rstrip()
             else:
                 line = (f"{display_path(state.folder)}: internal error: {type(exc).__name__}: {exc} "
@@ -210,12 +210,8 @@ BAR = ('<div style="position:fixed;top:.5em;right:.5em;z-index:99999;font:13px/1
 def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf: bool = True) -> bytes:
     """The web version as the standalone page has it, but with the font files linked (served
     by the preview server), a link to the PDF and the live-reload script."""
-    from report import pipeline
-    from report.series import resolve as series_mod
-    from report.outputs import web
-
     html = pipeline.html_for(prepared, figs, web=True)
-    text = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"),
+    text = web.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"),
                           linked_fonts=server.file_url)
     bar = BAR % {"stem": html_mod.escape(state.stem), "pdf": state.pdf_version} if with_pdf else ""
     extra = (bar + RELOAD % {"stem": json.dumps(state.stem), "version": state.version + 1})
@@ -375,8 +371,6 @@ def _identity(folder: Path) -> tuple[int, int] | None:
 
 def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: bool = False,
         verbose: bool = False) -> int:
-    import watchfiles
-
     def say(text: str) -> None:
         if not quiet:
             print(text, file=sys.stderr, flush=True)

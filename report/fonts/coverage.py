@@ -17,6 +17,9 @@ from pathlib import Path
 from report.errors import Problems, quote
 from report.model import ChartSpec, Document, Series
 from report import cache as kept
+from report.source.yamlload import Marked, MarkedList
+
+# Lazy: fontTools (about 0.1 s), only for a font whose characters are not cached yet.
 
 # Not drawn as glyphs: controls, format characters (soft hyphen, joiners, marks of direction),
 # spaces and separators (set as widths), variation selectors.
@@ -129,8 +132,6 @@ def check(doc: Document, front, series: Series, problems: Problems, cache: Path 
 
 def _front_strings(node, field: str | None = None, pos=(None, None)):
     """(string, line, column, top-level key) for every string of the front matter."""
-    from report.source.yamlload import Marked, MarkedList
-
     if isinstance(node, str):
         yield node, pos[0], pos[1], field
     elif isinstance(node, Marked):

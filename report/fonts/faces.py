@@ -1,6 +1,6 @@
 """Every face the laid-out text asks for is a file the series declares.
 
-With only the series' fonts in sight (report/fontsonly.py), text in a weight or style the
+With only the series' fonts in sight (report/fonts/isolation.py), text in a weight or style the
 series has no file for would quietly print in another of its faces: bold set in the regular,
 say. So after layout every piece of text is read back with the family, weight and style its
 CSS gives it, and each must be one the series' `fonts` give: the same style, and the very
@@ -18,6 +18,8 @@ from report.errors import ContentErrors, Problems, quote
 from report.internals import page_box
 from report.internals.boxes import is_a
 from report.model import FACE_KEYS, FontFace, Series
+
+# Lazy: fontTools and WeasyPrint, used after layout only; `--check` loads this module, not them.
 
 KEY_OF = {(int(weight), style): key for key, (weight, style) in FACE_KEYS.items()}
 NAMES = {400: "regular", 600: "semibold", 700: "bold"}

@@ -5,11 +5,11 @@ font installed, and rules that fake a bold or an italic face a family lacks. A s
 no bold file would print its bold in the machine's Liberation Sans Bold, on one machine and not
 on another. So the one font configuration of the process is made from `fontconfig/fonts.conf`,
 which names no font folder and no rule: the only fonts are those the @font-face rules of the
-series add (report/render.py font_css). `FONTCONFIG_FILE` is fontconfig's documented way to
+series add (report/render/context.py font_css). `FONTCONFIG_FILE` is fontconfig's documented way to
 choose that file; it is set only while the configuration is made, so nothing else the process
 starts (a chart helper, Pandoc) inherits it.
 
-What the text then asks for and the series lacks is found by `report/faces.py`.
+What the text then asks for and the series lacks is found by `report/fonts/faces.py`.
 """
 
 from __future__ import annotations

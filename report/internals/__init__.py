@@ -25,57 +25,19 @@ Speed-ups (they save time and change no byte of any output), off with `REPORT_SP
 The tests build every shipped series both ways and compare the bytes.
 """
 
+
 from __future__ import annotations
 
-import os
-from importlib.metadata import PackageNotFoundError, version
+from report.internals.versions import (CFFI_TESTED, SUPPORTED, SWITCH, cffi_tested, check_versions, enabled,
+                                       supported)
+from report.internals.boxes import layout_libraries, page_box
+from report.internals.fonts import font_dates
+from report.internals.images import ImageSizeChanged, swap_images
+from report.internals.libraries import import_weasyprint
+from report.internals.logs import machine_notice
+from report.internals.cmyk import to_press
+from report.internals.tagging import finish_tags
 
-SWITCH = "REPORT_SPEEDUPS"  # "0": every speed-up off
-SUPPORTED = 70  # the WeasyPrint major version this package is written and tested against
-INSTALL = f"pip install 'weasyprint>={SUPPORTED},<{SUPPORTED + 1}'"
-CFFI_TESTED = ("1.17.", "2.0.", "2.1.")  # the emitted-module format of `ffi.py`
-
-
-def supported(installed: str) -> bool:
-    """A WeasyPrint version this builder runs on: any release of the major `SUPPORTED`
-    (70.0, 70.1, a security release 70.2.1 …), nothing else."""
-    return installed.split(".", 1)[0] == str(SUPPORTED)
-
-
-def check_versions() -> str | None:
-    """The one line to stop on when the installed WeasyPrint is not supported; None when it is.
-    Reads the installed version without importing WeasyPrint."""
-    try:
-        installed = version("weasyprint")
-    except PackageNotFoundError:
-        return f"error: WeasyPrint is not installed; this builder is tested with WeasyPrint {SUPPORTED}: {INSTALL}"
-    if supported(installed):
-        return None
-    return (f"error: WeasyPrint {installed} is installed, but this builder is tested with WeasyPrint "
-            f"{SUPPORTED}: {INSTALL}")
-
-
-def enabled() -> bool:
-    """The speed-ups may run: not switched off."""
-    return os.environ.get(SWITCH, "1") != "0"
-
-
-def cffi_tested() -> bool:
-    try:
-        installed = version("cffi")
-    except PackageNotFoundError:
-        return False
-    return installed.startswith(CFFI_TESTED)
-
-
-from report.internals.boxes import layout_libraries, page_box  # noqa: E402
-from report.internals.fonts import font_dates  # noqa: E402
-from report.internals.images import ImageSizeChanged, swap_images  # noqa: E402
-from report.internals.libraries import import_weasyprint  # noqa: E402
-from report.internals.logs import machine_notice  # noqa: E402
-from report.internals.cmyk import to_press  # noqa: E402
-from report.internals.tagging import finish_tags  # noqa: E402
-
-__all__ = ["SUPPORTED", "SWITCH", "ImageSizeChanged", "check_versions", "enabled", "finish_tags", "font_dates",
-           "import_weasyprint", "layout_libraries", "machine_notice", "page_box", "supported", "swap_images",
-           "to_press"]
+__all__ = ["CFFI_TESTED", "SUPPORTED", "SWITCH", "ImageSizeChanged", "cffi_tested", "check_versions", "enabled",
+           "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "machine_notice", "page_box",
+           "supported", "swap_images", "to_press"]

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+
+from report.internals.libraries import import_weasyprint
+
+# Lazy: WeasyPrint (about 1 s), after `import_weasyprint`; `--check` loads this package, not it.
+
 # The kinds of box the callers tell apart, and WeasyPrint 70's class for each.
 KINDS = {
     "text": "TextBox",  # a run of text in one style
@@ -58,8 +63,6 @@ def layout_libraries(cache=None) -> str:
     """The versions of the C libraries that break the lines (Pango, HarfBuzz): part of what a
     kept layout is named by. WeasyPrint binds them as `weasyprint.text.ffi`; no public API
     names them. (WeasyPrint is imported the way the build imports it: `cache` as for layout.)"""
-    from report.internals.libraries import import_weasyprint
-
     import_weasyprint(cache)
     from weasyprint.text.ffi import harfbuzz, pango
 

@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from importlib.resources import files
+
 
 from report.internals.pdfobjects import pages, ref, target
+
+# Lazy: WeasyPrint and pydyf, when the print PDF is written; `--check` loads this package, not them.
 
 RGB_OPERATOR = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
@@ -41,7 +45,6 @@ def to_press(press):
         def srgb_space():
             nonlocal srgb
             if srgb is None:
-                from importlib.resources import files
                 data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
                 stream = pydyf.Stream([data], pydyf.Dictionary({"N": 3}), compress=True)
                 pdf.add_object(stream)
@@ -76,12 +79,11 @@ def to_press(press):
 
         profile = pydyf.Stream([press.profile.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
         pdf.add_object(profile)
-        from report.series import press as press_mod
         intent = pydyf.Dictionary({
             "Type": "/OutputIntent", "S": "/GTS_PDFX",
-            "OutputConditionIdentifier": pydyf.String(press_mod.CONDITION),
-            "RegistryName": pydyf.String(press_mod.REGISTRY),
-            "Info": pydyf.String(press_mod.CONDITION_INFO),
+            "OutputConditionIdentifier": pydyf.String(press.condition),
+            "RegistryName": pydyf.String(press.registry),
+            "Info": pydyf.String(press.condition_info),
             "DestOutputProfile": profile.reference,
         })
         pdf.catalog["OutputIntents"] = pydyf.Array([intent])

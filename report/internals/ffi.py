@@ -26,7 +26,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import cffi
+
 from report import cache as kept
+
+# Lazy: cffi's C backend, inside the guard that falls back to the plain import when it fails.
 
 TARGET = "weasyprint.text.ffi"
 FOLDER = "weasyprint-ffi"  # under the cache folder
@@ -126,8 +130,6 @@ class _Loader(importlib.abc.Loader):
         return self._loader.create_module(spec)
 
     def exec_module(self, module) -> None:
-        import cffi
-
         original = cffi.FFI
         cffi.FFI = lambda *args, **kwargs: (StandIn(original, self._cache) if not args and not kwargs
                                             else original(*args, **kwargs))

@@ -8,6 +8,11 @@ picture as `SVGImage._svg`; the swap replaces it just before the picture is pain
 from __future__ import annotations
 
 from typing import Callable
+from xml.etree import ElementTree
+
+from report.internals.versions import enabled
+
+# Lazy: WeasyPrint (about 1 s), after `import_weasyprint`; `--check` loads this package, not it.
 
 
 class ImageSizeChanged(Exception):
@@ -23,11 +28,8 @@ def swap_images(document, images: dict[str, Callable[[], bytes]]) -> bool:
     the speed-ups are off, an image is on no page (hidden by CSS, say), or WeasyPrint's insides
     differ: the caller then lays out with the real images.
     """
-    from report.internals import enabled
-
     if not enabled():
         return False
-    from xml.etree import ElementTree
 
     from weasyprint.formatting_structure.boxes import ReplacedBox
     from weasyprint.images import SVGImage

@@ -11,23 +11,29 @@ Should the import fail that way, it is done again the plain way.
 
 from __future__ import annotations
 
+import ctypes.util
 import os
+import re
+import struct
+import subprocess
 import sys
 from functools import lru_cache
 from pathlib import Path
+
+from report.internals import ffi
+from report.internals.versions import cffi_tested, enabled
+
+# Lazy: WeasyPrint (about 1 s), imported here, the fast way, and only when a PDF is made.
 
 
 def import_weasyprint(cache: Path | None = None):
     """The `weasyprint` module, imported the fast way where the speed-ups are enabled."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    from report.internals import cffi_tested, enabled
-    from report.internals import ffi
 
     if not enabled():
         import weasyprint
         return weasyprint
-    import ctypes.util
 
     original = ctypes.util.find_library
     ctypes.util.find_library = find_library
@@ -48,8 +54,6 @@ def import_weasyprint(cache: Path | None = None):
 
 @lru_cache(maxsize=1)
 def _ldconfig() -> str:
-    import subprocess
-
     try:
         return subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True,
                               env={"LC_ALL": "C", "LANG": "C"}, timeout=10).stdout
@@ -60,9 +64,6 @@ def _ldconfig() -> str:
 @lru_cache(maxsize=None)
 def find_library(name: str) -> str | None:
     """What `ctypes.util.find_library` finds through ldconfig or LD_LIBRARY_PATH, from one listing."""
-    import re
-    import struct
-
     machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")
     abi = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
            "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}.get(machine, "libc6")  # as ctypes has it

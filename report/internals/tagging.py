@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from report.internals.pdfobjects import page_numbers, ref
 
+# Lazy: pydyf, when a PDF is written; `--check` loads this package, not it.
+
 PRINT_FLAG = 4
 
 

@@ -18,6 +18,8 @@ from urllib.request import url2pathname
 # so after the command line checked the WeasyPrint version (internals.check_versions).
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from report.source import files, pictures
+
 
 MAX_DATA_URL = 64 * 1024  # bytes; a few icons, not a smuggled file
 MAX_FILE = 64_000_000  # bytes of one file: the largest font families are ~20 MB
@@ -68,14 +70,12 @@ class SafeFetcher(URLFetcher):
         if root is None:
             raise RefusedURL(url, "the file is outside the document folder and the series folders")
         # The same checks as for content: a regular file, size capped, pictures bounded in work.
-        from report.source import files as contentfile
-        from report.source import pictures
         try:
-            data = contentfile.read(real, root, MAX_FILE)
+            data = files.read(real, root, MAX_FILE)
             mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             if mime.startswith("image/"):
                 mime = pictures.KINDS[pictures.check(data, real.name)]
-        except contentfile.Refused as exc:
+        except files.Refused as exc:
             reason = "no such file" if str(exc) == "file not found" else f"the file {exc}"
             raise RefusedURL(url, reason) from None
         self.served.append(url)

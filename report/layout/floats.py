@@ -35,6 +35,8 @@ from report.internals import page_box, text as laid_text
 from report.internals.boxes import flow, is_a, is_line, leaves as _leaves, tag as _tag  # noqa: F401  (floats.flow, floats.is_line: what tests read)
 from report.model import Html
 
+# Lazy: WeasyPrint (about 1 s), after layout only; `--check` loads this module, not it.
+
 NEAR_EMPTY = 0.15  # a last page filled less than this is nearly empty (as preflight says)
 FULL = 0.85  # a page before the last is full when its text reaches this share of the text area
 PASSES = 6  # layouts after the first, at most

@@ -7,15 +7,22 @@ pay for it. One font configuration per process, and each stylesheet parsed once 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from report import cache, internals
 from report.errors import BuildError
+from report.fonts.isolation import series_fonts_only
 from report.model import Html
+from report.layout.printmarks import add_crop_marks
+
+# Lazy: WeasyPrint (about 1 s) and the fetcher, which imports it, only after
+# `internals.import_weasyprint` (the fast path) and only when a PDF is made: `--check` loads neither.
 
 # Tagged PDF for screen readers by default; archival variants pass through (--pdf-variant).
 SCREEN_VARIANT = "pdf/ua-1"
@@ -27,7 +34,7 @@ class PdfOptions:
     variant: str | None = SCREEN_VARIANT
     print_ready: bool = False  # crop marks in a slug outside the bleed (print.css sets the bleed)
     epoch: int = 0  # the document's date: what a variable font's static instance is dated
-    press: object = None  # a `report.series.press.Press`: print_ready in CMYK as PDF/X-4 (report/press.py)
+    press: object = None  # a `report.series.press.Press`: print_ready in CMYK as PDF/X-4 (report/series/press.py)
 
 
 # WeasyPrint's one warning that is about the machine, not the document (internals.machine_notice):
@@ -47,7 +54,6 @@ class _Collect(logging.Handler):
         if internals.machine_notice(message):
             if NO_HARFBUZZ_NOTICE not in _noticed:  # once a process: it is the machine's, not the document's
                 _noticed.add(NO_HARFBUZZ_NOTICE)
-                import sys
                 print(NO_HARFBUZZ_NOTICE, file=sys.stderr, flush=True)
             return
         self.messages.append(message)
@@ -57,8 +63,6 @@ class _Collect(logging.Handler):
 def font_config():
     internals.import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
-    import atexit
-    from report.fonts.isolation import series_fonts_only
     atexit.register(font_config.cache_clear)  # its clean-up needs the modules still loaded
     with series_fonts_only():  # no font of the machine: only the series' files (fontsonly.py)
         return FontConfiguration()
@@ -163,7 +167,6 @@ def write(document, options: PdfOptions) -> bytes:
         document.metadata.xmp_metadata.append(UA_IN_ARCHIVE_XMP)
     finishers = [internals.finish_tags]  # PDF/UA: artifacts, list bodies, printable links
     if options.print_ready:
-        from report.outputs.printmarks import add_crop_marks
         finishers.append(add_crop_marks)
     variant = options.variant
     if options.press is not None:

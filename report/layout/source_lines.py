@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from report.errors import BuildError, ContentError
+from report.source import markdown
 
 
 def located(exc: BuildError, prepared) -> Exception:
@@ -34,15 +35,13 @@ def _picture_line(message: str, prepared) -> int | None:
 
 
 def _anchor_line(message: str, prepared) -> int | None:
-    from report.source import markdown as markup
-
     anchors = set(re.findall(r"[Aa]nchor ['\"]?#?([\w-]+)", message))
     if not anchors:
         return None
-    taken: set[str] = markup.Taken()
+    taken: set[str] = markdown.Taken()
     for token in prepared.tokens:
         if token.type == "heading_open" and token.map:
             index = prepared.tokens.index(token)
-            if markup.slug(prepared.tokens[index + 1].content, taken) in anchors:
+            if markdown.slug(prepared.tokens[index + 1].content, taken) in anchors:
                 return prepared.doc.body_line + token.map[0]
     return None

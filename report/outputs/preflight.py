@@ -21,6 +21,10 @@ from functools import cached_property
 from report.errors import quote
 from report.internals import page_box, text as laid_text
 from report.internals.boxes import flow as _flow, is_a, is_line as _is_line, leaves as _leaves, raster_pixels, tag as _tag
+from report.layout import floats
+
+# Lazy: WeasyPrint (after `internals.import_weasyprint`), pypdf (about 0.4 s), pypdfium2 (0.2 s) and
+# fontTools, each in the checks that read the PDF or a font.
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -548,7 +552,6 @@ def check_bands(ctx):
     """A coloured band that leaves the text area for the margin (the masthead) must go all the way:
     to the page edge on screen, to the bleed in print. Stopping short leaves a white sliver that
     the trimming knife makes uneven."""
-    from report.errors import quote as q
     for number, page in ctx.pages:
         root = page_box(page)
         left, top = root.content_box_x(), root.content_box_y()
@@ -573,7 +576,7 @@ def check_bands(ctx):
                 for side, gap in short:
                     by_gap.setdefault(_mm(gap), []).append(side)
                 gaps = "; ".join(f"{gap} short of {what} at the {_and(sides)}" for gap, sides in by_gap.items())
-                yield number, (f"the band {q(_band_name(box))} leaves the text area but stops {gaps}: a white "
+                yield number, (f"the band {quote(_band_name(box))} leaves the text area but stops {gaps}: a white "
                                "strip shows (series.yaml `margins` and `bleed_bands` place the bands; a style.css "
                                "that moves one must take it to the edge)")
 
@@ -607,7 +610,6 @@ def _corners(values):
 def check_underfilled(ctx):
     """A page before the last under `floats.FULL` of its area because a figure, table, box or
     list item did not fit and went on whole (a page ended by a page break on purpose is fine)."""
-    from report.layout import floats
     for gap in floats.gaps(ctx.document):
         yield gap.page, (f"under-filled page ({gap.fill * 100:.0f} % full): {floats.describe(gap.moved)} "
                          f"moved on to page {gap.page + 1}")

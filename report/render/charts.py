@@ -12,6 +12,7 @@ reading a cached chart never loads it (a `--check` run must stay fast).
 from __future__ import annotations
 
 import atexit
+import gc
 import io
 import math
 import os
@@ -22,10 +23,13 @@ import threading
 from dataclasses import fields
 from pathlib import Path
 
-from report import cache
+from report import cache, workers
 from report.internals import matplotlib_fonts
-from report.languages import localize_number, number_symbols
+from report.languages import Labels, localize_number, number_symbols
 from report.model import ChartSpec, ChartStyle
+
+# Lazy: matplotlib (about 1 s) and fontTools, only when a chart is drawn: a cached chart and
+# `--check` never load them (tests/test_charts.py asserts it).
 
 # The spec fields the drawing uses; the others (id, source, note, alt, path, line) are printed
 # by the HTML around the chart, so changing them must not redraw it.
@@ -75,7 +79,6 @@ def alt_text(spec: ChartSpec, lang: str = "en") -> str:
     """`spec.alt`, else a sentence from the data in `lang`: kind, series, x range, extremes, unit."""
     if spec.alt:
         return spec.alt
-    from report.languages import Labels
 
     labels = Labels(lang)
     kind = labels.get(f"chart-{spec.type}") if f"chart-{spec.type}" in KINDS_KEYS else labels.get("chart")
@@ -747,10 +750,8 @@ def draw_in_background(specs, style: ChartStyle, cache_dir: Path) -> Background 
     """Fork a helper that draws `specs` into `cache_dir` beside this process; None when nothing
     is to draw or a helper would not pay (see `helpers.side_by_side`; with matplotlib loaded
     here already, drawing here costs little)."""
-    from report import workers as helpers
-
     specs = [s for s in specs if not is_cached(s, style, cache_dir)]
-    if not specs or not helpers.side_by_side() or helpers.matplotlib_loaded():
+    if not specs or not workers.side_by_side() or workers.matplotlib_loaded():
         return None
     return _fork_helper(specs, style, cache_dir)
 
@@ -759,16 +760,12 @@ def draw_apart(specs, style: ChartStyle, cache_dir: Path) -> None:
     """Low-memory mode: draw `specs` into `cache_dir` in a helper and wait until it has exited,
     so that matplotlib is gone from memory before WeasyPrint arrives. Whatever the helper could
     not draw (or where no fork is safe) is drawn here later, by `draw_cached`, as usual."""
-    from report import workers as helpers
-
     specs = [s for s in specs if not is_cached(s, style, cache_dir)]
-    if specs and helpers.can_fork() and not helpers.matplotlib_loaded():
+    if specs and workers.can_fork() and not workers.matplotlib_loaded():
         _fork_helper(specs, style, cache_dir).wait()
 
 
 def _fork_helper(specs, style: ChartStyle, cache_dir: Path) -> Background:
-    import gc
-
     read, write = os.pipe()
     # What this process holds stays shared with the helper only while neither writes to it: the
     # helper's garbage collector would walk (and so copy) every inherited object. Frozen, they

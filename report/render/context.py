@@ -17,9 +17,10 @@ import jinja2
 from markupsafe import Markup
 
 from report.series import geometry
-from report import languages as i18n
-from report.source import markdown as markup
-from report.render import typeset
+from report import languages
+from report.errors import ContentError, ContentErrors, display_path
+from report.source import markdown
+from report.render import sandbox, typeset
 from report.model import Document, Figure, Html, Series
 
 MAIN_ROLES = ("serif", "sans")
@@ -56,13 +57,13 @@ class Context:
     notes_html: Markup | None
     recommendations: tuple[Recommendation, ...]
     disclaimer_html: Markup | None
-    headings: tuple[markup.Heading, ...]
+    headings: tuple[markdown.Heading, ...]
     figures: tuple[Figure, ...]
     font_css: Markup  # @font-face rules and :root colour variables
     qr_src: str | None = None  # URL of the online version's QR code (SVG), when the document has a url
     metadata: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs
     masthead_line: str = ""  # "No. 14 · 12 June 2025": number, then the date (the year only once)
-    labels: i18n.Labels = i18n.Labels()  # the fixed words in the document's language: labels.summary …
+    labels: languages.Labels = languages.Labels()  # the fixed words in the document's language: labels.summary …
     editions: tuple[tuple[str, str, str], ...] = ()  # (lang, name in that language, url) of the other editions
 
 
@@ -82,13 +83,12 @@ def forget() -> None:
 @lru_cache(maxsize=32)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     # Sandboxed: a series template is code we did not write (see `sandbox`).
-    from report.render import sandbox
     return sandbox.environment(template_dirs)
 
 
 def font_css(series: Series) -> str:
     """The first layers of every stylesheet: @font-face from series.yaml, colour variables, then
-    the page geometry (the @page rule and its variables, report/geometry.py)."""
+    the page geometry (the @page rule and its variables, report/series/geometry.py)."""
     rules = []
     for role, face in sorted(series.fonts.items()):
         for weight, style, path in face.faces():
@@ -112,7 +112,6 @@ def font_css(series: Series) -> str:
 
 def _missing_template(exc: jinja2.TemplateNotFound, series: Series) -> Exception:
     """The template file and line that asked for the missing one, found in the traceback."""
-    from report.errors import ContentError, ContentErrors, display_path
     path, line = series.folders[0] / "series.yaml", None
     tb = exc.__traceback__
     while tb is not None:
@@ -124,20 +123,20 @@ def _missing_template(exc: jinja2.TemplateNotFound, series: Series) -> Exception
     return ContentErrors([ContentError(str(path), f"template {exc.name!r} not found; searched: {searched}", line)])
 
 
-def date_text(doc: Document, labels: i18n.Labels | None = None) -> str | None:
+def date_text(doc: Document, labels: languages.Labels | None = None) -> str | None:
     """"12 June 2025" in the document's language: "12 juni 2025", "12 червня 2025"."""
-    labels = labels or i18n.Labels(doc.lang)
+    labels = labels or languages.Labels(doc.lang)
     if labels.lang == "en" and "date" not in labels.overrides and "month" not in labels.overrides and doc.date:
         year, month = int(doc.date[:4]), int(doc.date[5:7])  # English without loading Babel's dates
         if len(doc.date) == 10:
             return f"{int(doc.date[8:])} {MONTHS[month - 1]} {year}"
         return f"{MONTHS[month - 1]} {year}"
-    return i18n.date_text(doc.date, labels)
+    return languages.date_text(doc.date, labels)
 
 
-def masthead_line(doc: Document, labels: i18n.Labels | None = None) -> str:
+def masthead_line(doc: Document, labels: languages.Labels | None = None) -> str:
     """Number and date under the series label; the year is printed once, not "2025 · 12 June 2025"."""
-    labels = labels or i18n.Labels(doc.lang)
+    labels = labels or languages.Labels(doc.lang)
     when = date_text(doc, labels)
     parts = [labels.get("number", number=doc.number)] if doc.number else []
     if doc.year is not None and not (when and str(doc.year) in when):
@@ -164,16 +163,16 @@ def short_title(title: str, limit: int = 60) -> str:
     return cut + "…"
 
 
-def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Figure, ...],
+def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[Figure, ...],
             qr_src: str | None = None) -> Context:
-    labels = i18n.labels_for(series, doc.lang)
-    series = i18n.edition(series, doc.lang)  # its label, disclaimer and publisher in the document's language
+    labels = languages.labels_for(series, doc.lang)
+    series = languages.edition(series, doc.lang)  # its label, disclaimer and publisher in the document's language
     number = f"{labels.get('number', number=doc.number)} · {doc.year}" if doc.number else str(doc.year)
     disclaimer = series.disclaimer
     if len(doc.authors) > 1 and series.disclaimer_plural:
         disclaimer = series.disclaimer_plural
     meta = [("author", ", ".join(a.name for a in doc.authors)),
-            ("description", markup.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
+            ("description", markdown.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
             ("keywords", ", ".join(doc.keywords)),
             ("generator", f"{series.name} report builder"),
             ("dcterms.created", created_date(doc)),
@@ -181,19 +180,20 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
     return Context(
         doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
         number_line=number, date_text=date_text(doc),
-        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio, doc.lang)) if a.bio else None)
+        authors=tuple(AuthorView(a.name, a.affiliation,
+                                 Markup(markdown.render_block(a.bio, doc.lang)) if a.bio else None)
                       for a in doc.authors),
-        summary_html=Markup(markup.render_block(doc.summary, doc.lang)) if doc.summary else None,
+        summary_html=Markup(markdown.render_block(doc.summary, doc.lang)) if doc.summary else None,
         body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
-        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r, doc.lang)))
+        recommendations=tuple(Recommendation(*map(Markup, markdown.render_recommendation(r, doc.lang)))
                               for r in doc.recommendations),
-        disclaimer_html=Markup(markup.render_block(disclaimer, doc.lang)) if disclaimer else None,
+        disclaimer_html=Markup(markdown.render_block(disclaimer, doc.lang)) if disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
         qr_src=qr_src,
         metadata=tuple((k, v) for k, v in meta if v),
         masthead_line=masthead_line(doc, labels),
         labels=labels,
-        editions=tuple((e.lang, i18n.language_name(e.lang), e.url) for e in doc.editions),
+        editions=tuple((e.lang, languages.language_name(e.lang), e.url) for e in doc.editions),
     )
 
 
@@ -208,7 +208,7 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
         raise _missing_template(exc, ctx.series) from None
     if pages:
         text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
-    footer = i18n.page_css(ctx.labels)
+    footer = languages.page_css(ctx.labels)
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
                 lang=ctx.doc.lang, title=ctx.title, css=(footer,) if footer else ())

@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import pyphen
+
 from report import cache as kept
 
 SOFT_HYPHEN = "\u00ad"
@@ -22,8 +24,6 @@ LEFT = RIGHT = 3  # letters kept before and after a break: no "a-" or "-ly" frag
 
 def dictionary_name(lang: str) -> str | None:
     """The pyphen dictionary for a BCP 47 tag: en_US for every English; None when there is none."""
-    import pyphen
-
     tag = (lang or "").replace("-", "_")
     if tag.split("_")[0].lower() == "en":
         return "en_US"
@@ -32,8 +32,6 @@ def dictionary_name(lang: str) -> str | None:
 
 @lru_cache(maxsize=8)
 def _pyphen(name: str):
-    import pyphen
-
     return pyphen.Pyphen(lang=name, left=LEFT, right=RIGHT)
 
 

@@ -15,6 +15,7 @@ without rendering anything; `render_problem()` turns an error raised while rende
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
-from report.source import files as contentfile
+from report.source import files
 from report.errors import BuildError, ContentError, Problems
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -41,8 +42,8 @@ class SeriesLoader(jinja2.BaseLoader):
             if not os.path.lexists(path):
                 continue
             try:
-                data = contentfile.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder")
-            except contentfile.Refused as exc:
+                data = files.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder")
+            except files.Refused as exc:
                 raise jinja2.TemplateError(f"{path}: {exc}") from None
             try:
                 source = data.decode("utf-8")
@@ -126,16 +127,14 @@ def render_problem(exc: Exception, template_dirs: tuple[Path, ...]) -> ContentEr
     return ContentError(path, f"template error: {type(exc).__name__}: {exc}", line)
 
 
-
 def template_ids(template_dirs: tuple[Path, ...]) -> frozenset[str]:
     """The literal ids in a series' templates: a heading's anchor must not take one."""
-    import re
     found = set()
     for folder in template_dirs:
         for path in sorted(Path(folder).rglob("*.html")):
             try:
-                text = contentfile.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder").decode("utf-8", "replace")
-            except contentfile.Refused:
+                text = files.read(path, folder, MAX_TEMPLATE_BYTES, "the series folder").decode("utf-8", "replace")
+            except files.Refused:
                 continue  # reported by problems()
             found.update(re.findall(r'\bid="([A-Za-z][\w-]*)"', text))
     return frozenset(found)

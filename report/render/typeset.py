@@ -22,8 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 
+from report import languages
 from report.render.hyphenate import SOFT_HYPHEN, Hyphenator
 
 NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
@@ -70,9 +72,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 @lru_cache(maxsize=16)
 def _labels_pattern(lang: str) -> re.Pattern:
     """`_LABELS`, and the language's own words before a number: "Figur 2", "Таблиця 1", "№ 8"."""
-    from report import languages as i18n
-
-    labels = i18n.Labels(lang)
+    labels = languages.Labels(lang)
     if labels.lang == "en":
         return _LABELS
     words = sorted({labels.prefix(key) for key in ("figure", "table", "number")} - {""}, key=len, reverse=True)
@@ -181,7 +181,6 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     spaced = sorted({n.strip() for n in names if len(n.split()) > 1}, key=len, reverse=True)
     if not spaced:
         return None
-    from html import escape
     return re.compile("|".join(r"\s+".join(map(re.escape, escape(n).split())) for n in spaced))
 
 

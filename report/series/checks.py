@@ -5,7 +5,7 @@
   author's error, never a crash while rendering;
 - every `url(…)` of a series stylesheet names a file that exists in the series folders;
 - a stylesheet's plain `@page` rule does not set the margins or the size: those are series.yaml
-  keys (`margins`, `page_size`), from which the masthead band is placed (report/geometry.py).
+  keys (`margins`, `page_size`), from which the masthead band is placed (report/series/geometry.py).
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import tinycss2
+
 from report.errors import Problems, display_path, quote
 
 # `{% include "x" %}`, `{% extends 'x' %}`, `{% import "x" as y %}`, `{% from "x" import y %}`
 REFERENCE = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""")
 BASE_PREFIX = "base/"
-# Variables made from series.yaml (report/geometry.py): a stylesheet that set one would move
+# Variables made from series.yaml (report/series/geometry.py): a stylesheet that set one would move
 # the text without moving the band or the charts, so each is refused with the key to set.
 GEOMETRY_VARS = {"--rail": "rail", "--margin-top": "margins", "--margin-right": "margins",
                  "--margin-bottom": "margins", "--margin-left": "margins", "--page-width": "page_size",
@@ -64,8 +66,6 @@ def _templates(template_dirs: tuple[Path, ...], main: str, problems: Problems) -
 
 
 def _stylesheet(path: Path, problems: Problems) -> None:
-    import tinycss2
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -85,8 +85,6 @@ def _stylesheet(path: Path, problems: Problems) -> None:
 
 def _page_rule(path: Path, rule, problems: Problems) -> None:
     """Named pages (`@page cover`) and `:first` may set their own margins; the plain rule may not."""
-    import tinycss2
-
     for decl in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True):
         if decl.type != "declaration":
             continue

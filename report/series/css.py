@@ -15,8 +15,9 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from report.source import files as contentfile
+from report.source import files, pictures
 from report.errors import ContentError, Problems, quote
+from report.series import resolve
 
 MAX_CSS_BYTES = 2_000_000
 MAX_DATA_URL = 64 * 1024
@@ -57,16 +58,13 @@ def _file_problem(path: Path, target: str, folders) -> str | None:
         return f"url({quote(target)}) is outside the series folders"
     try:
         _data(file, root)
-    except contentfile.Refused as exc:
+    except files.Refused as exc:
         return f"url({quote(target)}): the file {exc}"
     return None
 
 
 def _data(file: Path, root: Path) -> tuple[bytes, str]:
-    from report.source import pictures
-    from report.series import resolve as series
-
-    data = contentfile.read(file, root, series.MAX_FONT_BYTES, "the series folders")
+    data = files.read(file, root, resolve.MAX_FONT_BYTES, "the series folders")
     mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     if mime.startswith("image/"):
         mime = pictures.KINDS[pictures.check(data, file.name)]
@@ -76,7 +74,7 @@ def _data(file: Path, root: Path) -> tuple[bytes, str]:
 def check(stylesheets: tuple[Path, ...], folders: tuple[Path, ...], problems: Problems) -> None:
     """Every stylesheet's `url()`s and `@import`s, each problem at its line."""
     for path in stylesheets:
-        text = contentfile.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
+        text = files.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
         if text is not None:
             for line, message in _problems(path, text, folders):
                 problems.add(path, message, line)
@@ -90,7 +88,7 @@ def inline(path: Path, folders: tuple[Path, ...]) -> str:
     """A stylesheet's text for the web page, each file it names inlined as a `data:` URL.
     Raises `ContentError` at the first url() the rules refuse."""
     problems = Problems()
-    text = contentfile.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
+    text = files.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
     if text is None:
         raise problems[0]
     for line, message in _problems(path, text, folders):

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import tinycss2.color3
+
 from report.model import Series
+
+# Lazy: Pillow's colour management (about 0.07 s), only for the print PDF.
 
 PROFILE = Path(__file__).resolve().parents[2] / "styles" / "base" / "color" / "FOGRA39L-coated.icc"
 # What a print shop reads in the output intent: the characterized printing condition.
@@ -37,6 +41,7 @@ class Press:
 
     colors: tuple[tuple[RGB, CMYK], ...]  # (sRGB 0–1, CMYK 0–1) for each series colour
     profile: Path = PROFILE
+    condition, registry, condition_info = CONDITION, REGISTRY, CONDITION_INFO  # the output intent's words
 
     def cmyk(self, rgb: RGB) -> CMYK:
         for known, cmyk in self.colors:
@@ -47,8 +52,6 @@ class Press:
 
 def rgb_of(color: str) -> RGB:
     """A CSS colour (#rgb, #rrggbb or a name) as sRGB 0–1."""
-    import tinycss2.color3
-
     parsed = tinycss2.color3.parse_color(color)
     return (parsed.red, parsed.green, parsed.blue)
 

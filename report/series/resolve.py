@@ -14,13 +14,14 @@ import re
 from pathlib import Path
 
 from report import languages as i18n
-from report.source import yamlload
+from report.source import files, yamlload
 from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, display_path, quote
 from report.model import FACE_KEYS, FontFace, Publisher, Series
+from report.paths import ROOT
+from report.series import checks, geometry
 from report.source.schemas import SERIES, css_color
 
-ROOT = Path(__file__).resolve().parents[2]
 STYLES = ROOT / "styles"
 TEMPLATES = ROOT / "templates"
 BASE = "base"
@@ -211,8 +212,7 @@ def _merge(chain, problems: Problems) -> Series | None:
             problems.add(where, f"{quote(name)} is neither a colour named in colors nor a CSS colour", line, None,
                          "chart_colors")
     if len(problems) == before:
-        from report.series import checks as seriescheck  # what the templates and stylesheets of the chain refer to
-        seriescheck.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
+        checks.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
                                                          if (f / "style.css").is_file()), problems)
     if len(problems) > before:
         return None
@@ -221,7 +221,6 @@ def _merge(chain, problems: Problems) -> Series | None:
                     else tuple(colors[k] for k in ("primary", "accent", "muted") if k in colors))
     values = SERIES.values(merged)
     if values["chart_width_mm"] is None:  # charts fill the text column the geometry gives
-        from report.series import geometry
         page = geometry.page_size(values["page_size"])
         margins = geometry.margins(values["margins"])
         values["chart_width_mm"] = round(page[0] - margins[1] - margins[3] - geometry.mm(values["rail"]), 3)
@@ -278,10 +277,9 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
             problems.add(path, f"logo file {quote(name)} not found in {display_path(folder)}", line, col,
                          "publisher.logo")
         else:
-            from report.source import files as contentfile  # a regular file of the series, of a bounded size
             try:
-                head = contentfile.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
-            except contentfile.Refused as exc:
+                head = files.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
+            except files.Refused as exc:
                 problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
                 head = None
             if head is None:
@@ -297,8 +295,7 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
 
 def require_template(series: Series, name: str, problems: Problems, why: str) -> None:
     """A template a command needs beyond the series' own `template` (the reader's, say)."""
-    from report.series.checks import find_template
-    if find_template(series.template_dirs, name) is None:
+    if checks.find_template(series.template_dirs, name) is None:
         searched = ", ".join(display_path(d) for d in series.template_dirs)
         problems.add(series.folders[0] / "series.yaml", f"template {quote(name)} not found; searched: {searched}; "
                      f"{why}", 1, None, "template")
@@ -312,12 +309,11 @@ MAX_FONT_BYTES = 64_000_000
 
 def font_problem(path: Path, folder: Path) -> str | None:
     """What is wrong with a font file of a series (in words after its name), or None."""
-    from report.source import files as contentfile
     try:
-        real = contentfile.size(path, folder, MAX_FONT_BYTES, "the series folder")
+        real = files.size(path, folder, MAX_FONT_BYTES, "the series folder")
         with open(real, "rb") as handle:  # a regular file: locate() checked its type
             head = handle.read(4)
-    except contentfile.Refused as exc:
+    except files.Refused as exc:
         return str(exc)
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"

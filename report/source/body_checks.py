@@ -7,17 +7,15 @@ is printed whole up to a limit and refused beyond it, never cut silently (markdo
 parsing at its `maxNesting`, which is set well above our limit so that it is never reached
 unnoticed).
 
-Links: only `http`, `https` and `mailto` addresses and `#` anchors inside the document reach
-the PDF and the web page. A relative link (`notes.txt`, `/etc/passwd`, `//host/share`) would
-become a `file:` address on the reader's machine, or the editor's disk in the PDF: it is an
-error, at its line.
+Links are vetted by `links.problem`, at their line.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
 
 from report.errors import Problems, cut, quote
+from report.source import links, markdown
 
 MAX_LINE = 20_000  # characters in one line of Markdown (a long paragraph is ~3,000)
 MAX_WORD = 2_000  # characters without a space (a long URL is ~300): line breaking tries each
@@ -27,28 +25,6 @@ MAX_NESTING = 20  # lists and quotations inside each other
 MAX_TABLE_COLUMNS = 100  # a table's layout time grows with its columns; a page holds ~12
 PARSER_NESTING = 100  # markdown-it's own limit: above ours, so never reached unreported
 CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open")
-LINK_SCHEMES = ("http", "https", "mailto")
-
-
-def link_problem(href: str) -> str | None:
-    """Why a link target cannot be used, or None for an anchor or an http(s) or mailto address."""
-    if href.startswith("#"):
-        return None
-    try:
-        parts = urlsplit(href)
-    except ValueError:
-        return f"link {quote(href)} is not a valid address"
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https") and parts.netloc:
-        return None
-    if scheme == "mailto" and parts.path:
-        return None
-    if scheme:
-        return f"link {quote(href)}: only http, https and mailto links can be used"
-    if href.startswith("//"):
-        return f"link {quote(href)} has no scheme: write the whole address, https://…"
-    return (f"link {quote(href)} points to a file; a file is not published with the document: "
-            "link an https:// address, or write the name as text")
 
 
 def lines(text: str, path, first_line: int, problems: Problems) -> None:
@@ -100,17 +76,15 @@ def tokens(tokens: list, path, first_line: int, problems: Problems) -> None:
                     problems.add(path, f"more than {MAX_FOOTNOTES:,} footnote references; at most "
                                  f"{MAX_FOOTNOTES:,} are allowed", line)
             if child.type == "link_open":
-                problem = link_problem(child.attrGet("href") or "")
+                problem = links.problem(child.attrGet("href") or "")
                 if problem:
                     problems.add(path, problem, line)
 
 
 def field(text: str, path, line: int | None, name: str, problems: Problems) -> None:
     """Links and limits in a Markdown value of a front matter or a manifest (summary, bio …)."""
-    from report.source import markdown as markup
-
     found = Problems()
-    tokens(markup.MD.parse(text, {}), path, line or 1, found)
+    tokens(markdown.MD.parse(text, {}), path, line or 1, found)
     for problem in found:
         problems.add(problem.path, problem.message, line, None, name)
 
@@ -167,8 +141,6 @@ def figures(refs, path, problems: Problems) -> None:
 
 def unreferenced_notes(env: dict, text: str, path, first_line: int, problems: Problems) -> None:
     """A footnote defined but never referenced would be left out of the outputs: say so."""
-    import re
-
     for label, index in (env.get("footnotes", {}).get("refs") or {}).items():
         if index >= 0:
             continue

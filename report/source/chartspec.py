@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-from report.source import files as contentfile
+from report.source import body_checks, files
 from report.source import yamlload
 from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, quote
@@ -87,9 +87,8 @@ class _Chart:
         CHART.check(entry, lambda field, message, pos: self.add(message, pos[0]), (self.line, None))
         for key in ("source", "note"):  # Markdown: its links are held to the body's rules
             if isinstance(entry.get(key), str):
-                from report.source import body_checks as bodycheck
                 found = Problems()
-                bodycheck.field(entry[key], self.path, self.vline(key), key, found)
+                body_checks.field(entry[key], self.path, self.vline(key), key, found)
                 for problem in found:
                     self.add(f"'{key}': {problem.message}", problem.line)
 
@@ -202,8 +201,8 @@ class _Chart:
             return None
         line = self.vline("data")
         try:
-            raw = contentfile.read(target, self.folder, MAX_CSV_BYTES)
-        except contentfile.Refused as exc:
+            raw = files.read(target, self.folder, MAX_CSV_BYTES)
+        except files.Refused as exc:
             reason = str(exc)
             if reason == "file not found":
                 self.add(f"data file {quote(name)} not found", line)
@@ -223,7 +222,7 @@ class _Chart:
             bad_line = text[: text.index("\x00")].count("\n") + 1
             self.add("not a text file (it contains NUL bytes); save the data as CSV text", bad_line, target)
             return None
-        if contentfile.control_characters(text.replace("\r", ""), target, self.problems):
+        if files.control_characters(text.replace("\r", ""), target, self.problems):
             return None
         return self.parse_csv(text, name, target)
 

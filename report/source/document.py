@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from report.source import files as contentfile
+from report.source import files
 from report.source import yamlload
 from report.errors import ContentError, Problems, quote
 from report.model import Author, Document, Edition, Series
@@ -71,7 +71,7 @@ def placeholders(raw: RawDocument, problems: Problems) -> set[str]:
 
 def read_text(path: Path, problems: Problems, where: str = "the document folder") -> str | None:
     """A UTF-8 text file inside its folder, checked and capped (see `contentfile`), or None."""
-    return contentfile.read_text(path, problems, path.parent, MAX_FILE_BYTES, where)
+    return files.read_text(path, problems, path.parent, MAX_FILE_BYTES, where)
 
 
 FAILED = object()  # what load_yaml_file returns when the problem is already reported
@@ -91,7 +91,7 @@ def load_yaml_file(path: Path, problems: Problems, where: str = "the document fo
 
 def read(folder: Path, problems: Problems) -> RawDocument | None:
     path = folder / "document.md"
-    text = contentfile.read_text(path, problems, folder, MAX_DOCUMENT_BYTES)
+    text = files.read_text(path, problems, folder, MAX_DOCUMENT_BYTES)
     if text is None:
         return None
     if not text.strip():

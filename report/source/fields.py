@@ -8,19 +8,17 @@ allowed values and a one-line meaning. From it come
   mapping at once, each at its line and column;
 - the typed values: `Schema.values` turns a checked mapping into keyword arguments of a frozen
   dataclass, and `Schema.dataclass` makes such a class (`model.Series`);
-- the reference: `Schema.reference` writes the Markdown page of docs/reference.
+- the reference: `Schema.reference` writes the Markdown of a page of docs/reference.
 
-The schemas themselves are declared in `report/schemas.py`. Rewrite the reference pages with
-`python -m report.source.fields docs/reference`; a test fails when they differ from the schemas.
+The schemas themselves are declared in `report/source/schemas.py`. Rewrite the reference pages with
+`python -m report.commands.reference_pages docs/reference`; a test fails when they differ from the schemas.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from report.errors import quote
@@ -258,7 +256,7 @@ class Schema:
 
     def reference(self, nested: tuple["Schema", ...] = ()) -> str:
         """The Markdown reference page."""
-        out = [GENERATED, f"# {self.title}", "", self.intro.strip(), ""]
+        out = [f"# {self.title}", "", self.intro.strip(), ""]
         if self.example:
             out += ["```yaml", self.example.rstrip("\n"), "```", ""]
         out += _table(self)
@@ -267,9 +265,6 @@ class Schema:
         if self.notes:
             out += [self.notes.strip(), ""]
         return "\n".join(out)
-
-
-GENERATED = "<!-- Written by `python -m report.source.fields docs/reference` from report/schemas.py: edit those. -->\n"
 
 
 def _default(f: Field):
@@ -301,26 +296,3 @@ def yaml_value(value) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in value.items()) + "}"
     return str(value)
-
-
-def pages() -> dict[str, str]:
-    """File name → Markdown, for every reference page."""
-    from report.source import schemas
-
-    return {schema.page: schema.reference(nested) for schema, nested in schemas.PAGES}
-
-
-def write(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in pages().items():
-        (folder / name).write_text(text, encoding="utf-8")
-        written.append(folder / name)
-    return written
-
-
-if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m report.source.fields FOLDER   (writes the reference pages, e.g. into docs/reference)")
-    for path in write(Path(sys.argv[1])):
-        print(path)

@@ -18,7 +18,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from report import languages as i18n
+from report import languages
+from report.errors import BuildError
+from report.source import links
 
 CHART_SCHEME = "chart:"
 SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“‘\"(])")
@@ -47,10 +49,7 @@ def _parser(quotes: tuple[str, ...] | None = None) -> MarkdownIt:
 def _render_link(self, tokens, idx, options, env) -> str:
     """The last guard: a link `bodycheck` did not vet (a series' disclaimer, say) is never written
     with a target other than http, https, mailto or an anchor."""
-    from report.source.body_checks import link_problem
-    from report.errors import BuildError
-
-    problem = link_problem(tokens[idx].attrGet("href") or "")
+    problem = links.problem(tokens[idx].attrGet("href") or "")
     if problem:
         raise BuildError(problem)
     return self.renderToken(tokens, idx, options, env)
@@ -105,14 +104,14 @@ MD = _parser()
 @lru_cache(maxsize=16)
 def parser(lang: str = "en") -> MarkdownIt:
     """The parser of a language: its quotation marks. English is `MD` (no catalogue to read)."""
-    if i18n.language(lang) == "en" or not i18n.supported(lang):
+    if languages.language(lang) == "en" or not languages.supported(lang):
         return MD
-    quotes = tuple(i18n.Labels(lang).quotes())
+    quotes = tuple(languages.Labels(lang).quotes())
     return MD if quotes == ("“", "”", "‘", "’") else _parser(quotes)
 
 
-def _labels(env: dict) -> i18n.Labels:
-    return i18n.Labels(env.get("lang", "en"))
+def _labels(env: dict) -> languages.Labels:
+    return languages.Labels(env.get("lang", "en"))
 
 
 @dataclass(frozen=True)
@@ -249,7 +248,7 @@ NUMBER = re.compile(r"^[−\-–+]?[$€£]?\d[\d,. \u00a0\u202f]*(%|‰)?$")
 NO_VALUE = {"", "–", "—", "-", "n/a", "n.a.", ".."}
 
 
-def _markers(labels: i18n.Labels) -> tuple[tuple[str, ...], dict[str, str]]:
+def _markers(labels: languages.Labels) -> tuple[tuple[str, ...], dict[str, str]]:
     """The words that start a table's caption, and its source and note lines (marker → kind):
     the English ones in any language, and the language's own ("Tabell:", "Källa:")."""
     def spaced(word):  # "Source:", "Source :" and "Source\u00a0:" as French writes it
@@ -376,7 +375,7 @@ def render_recommendation(text: str, lang: str = "en") -> tuple[str, str]:
 
 
 def _first_sentence(text: str, lang: str) -> list[str]:
-    if i18n.language(lang) == "en":
+    if languages.language(lang) == "en":
         return SENTENCE_END.split(text, maxsplit=1)
     for match in SENTENCE_END_ANY.finditer(text):  # the next letter must be a capital, in any script
         following = text[match.end():].lstrip("“‘\"(„«")
@@ -395,7 +394,7 @@ def figure_html(number: int, caption: str, media: str, ident: str,
                 source: str | None = None, note: str | None = None, kind: str = "chart",
                 lang: str = "en") -> str:
     """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines."""
-    labels = i18n.Labels(lang)
+    labels = languages.Labels(lang)
     src_line = (f'<p class="figure-source">{escape(labels.source)} {render_inline(source, lang)}</p>'
                 if source else "")
     note_line = f'<p class="figure-note">{escape(labels.note)} {render_inline(note, lang)}</p>' if note else ""

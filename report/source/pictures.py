@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from report.source import files as contentfile
+from report.source import files
+
+# Lazy: Pillow (about 0.05 s), only for a raster picture.
 
 MAX_PICTURE_BYTES = 20_000_000
 MAX_PIXELS = 25_000_000  # a 6,000 × 4,000 photograph; a full A4 page at 300 dpi is 8.7 million
@@ -34,7 +36,7 @@ CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I | re.S)
 DATA_RASTER = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,", re.I)
 
 
-class Refused(contentfile.Refused):
+class Refused(files.Refused):
     """The picture cannot be used; `str()` completes "picture 'x' …"."""
 
 
@@ -61,7 +63,7 @@ def kind(data: bytes, name: str) -> str | None:
 
 def read(path: Path, root: Path, where: str = "the document folder") -> Picture:
     """A checked picture file. Raises `contentfile.Refused` (the file) or `Refused` (the picture)."""
-    data = contentfile.read(path, root, MAX_PICTURE_BYTES, where)
+    data = files.read(path, root, MAX_PICTURE_BYTES, where)
     return Picture(data, KINDS[check(data, path.name)])
 
 

@@ -2,8 +2,8 @@
 
 Each `Field` line gives a key's name, kind of value, default and meaning. The loaders check
 against these declarations (`Schema.check`), the typed values take their defaults from them and
-docs/reference is written from them (`python -m report.source.fields docs/reference`). Adding a key is
-one line here; the code that uses the value reads it as an attribute (`series.label`).
+docs/reference is written from them (`python -m report.commands.reference_pages docs/reference`).
+Adding a key is one line here; the code that uses the value reads it as an attribute (`series.label`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
-from report import languages as i18n
+import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
+
+from report import languages
 from report.errors import quote
-from report.source.fields import Field, Kind, NamingVoice, Schema
+from report.source.fields import Field, Kind, NamingVoice, Schema, nearest
 
 # -- kinds of value -------------------------------------------------------------------------
 
@@ -57,7 +59,6 @@ def css_color(value) -> bool:
         return False
     if value.startswith("#"):
         return True
-    import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
     parsed = tinycss2.color3.parse_color(value)
     return isinstance(parsed, tuple) and parsed.alpha == 1
 
@@ -132,9 +133,9 @@ def language_tag(expected: str = "a language tag such as en or en-GB") -> Kind:
             problems.append(f"is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed")
         if not LANG_TAG.match(value):
             problems.append(f"{quote(value)} is not a language tag such as en, en-GB or uk")
-        elif not i18n.supported(value):
+        elif not languages.supported(value):
             problems.append(f"{quote(value)} is not a language the builder has labels for; supported: "
-                            f"{', '.join(i18n.SUPPORTED)} (docs/guides/languages.md says how to add one)")
+                            f"{', '.join(languages.SUPPORTED)} (docs/guides/languages.md says how to add one)")
         return tuple(problems)
     return Kind("language tag", expected, _is_str, meaning, annotation=str)
 
@@ -148,20 +149,19 @@ def _label_value(value) -> bool:
 
 
 def _known_labels(value) -> tuple[str, ...]:
-    from report.source.fields import nearest
-    known = i18n.keys()
+    known = languages.keys()
     return tuple(f"unknown label {quote(str(k))}{nearest(k, known)}" for k in value if k not in known)
 
 
 def _known_languages(value) -> tuple[str, ...]:
     problems = []
     for key in map(str, value):
-        if key != i18n.language(key) and i18n.supported(key):
-            problems.append(f"{quote(key)}: name the language alone ({i18n.language(key)}); a region's "
+        if key != languages.language(key) and languages.supported(key):
+            problems.append(f"{quote(key)}: name the language alone ({languages.language(key)}); a region's "
                             "documents take its texts")
-        elif not i18n.supported(key):
+        elif not languages.supported(key):
             problems.append(f"{quote(key)} is not a language the builder has labels for; supported: "
-                            f"{', '.join(i18n.SUPPORTED)}")
+                            f"{', '.join(languages.SUPPORTED)}")
     return tuple(problems)
 
 
@@ -209,7 +209,7 @@ FRONT_MATTER = Schema(
               "one or more authors, in order (see below)", required=True),
         Field("lang", language_tag(),
               "the language of the text: its labels, dates, numbers, quotation marks, hyphenation and the "
-              f"PDF's language; one of {', '.join(i18n.SUPPORTED)}, with a region if you like (en-GB)",
+              f"PDF's language; one of {', '.join(languages.SUPPORTED)}, with a region if you like (en-GB)",
               default="en"),
         Field("summary", text("Markdown text", name="Markdown", longest=MAX_TEXT),
               "the Executive Summary, in Markdown"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from report.internals.pdfobjects import pages
 
+# Lazy: pydyf, when the print PDF is written; `--check` loads this module, not it.
+
 MM = 72 / 25.4
 SLUG = 12 * MM  # MediaBox beyond the trim
 OFFSET = 3 * MM  # marks start at the bleed edge …
