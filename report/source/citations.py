@@ -122,6 +122,8 @@ def _in_text(state: StateInline, silent: bool) -> bool:
 
 
 def citation_rule(state: StateInline, silent: bool) -> bool:
+    if state.linkLevel > 0:  # a link's text is what it says: [@x](https://…)
+        return False
     char = state.src[state.pos]
     if char == "[":
         return _bracket(state, silent)

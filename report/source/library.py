@@ -268,7 +268,9 @@ def style(series, problems: Problems) -> Style | None:
             notes = bool(re.search(r"<style\b[^>]*\bclass=[\"']note[\"']", head))
             return Style(name, path, data, notes)
     known = known_styles(series)
-    problems.add(manifest, f"unknown citation style {quote(name)}{did_you_mean(name, known)}; known styles: "
+    longer = [k for k in known if k.startswith(name)]  # chicago-notes: chicago-notes-bibliography
+    hint = f"; did you mean {quote(longer[0])}?" if longer else did_you_mean(name, known)
+    problems.add(manifest, f"unknown citation style {quote(name)}{hint}; known styles: "
                  f"{', '.join(known)} (or put {name}.csl in the series folder)", line, None, "citation_style")
     return None
 
