@@ -179,6 +179,12 @@ def test_ukrainian_terms(tmp_path):
     assert "«Measuring" in notes[2]
 
 
+def test_belarusian_takes_the_russian_terms(tmp_path):
+    folder = write_doc(tmp_path / "be", FRONT.replace("cite-chicago", "cite-ibid") + "lang: be\n",
+                       "А [@nordin2021, 12]. Б [@nordin2021, 12].\n", references__bib=BIB)
+    assert notes_of(build_html(folder, tmp_path / "out"))[1] == "Там же."
+
+
 def test_references_json_beside_the_web_page(tmp_path):
     build_html(SAMPLE, tmp_path)
     entries = json.loads((tmp_path / "sample.references.json").read_text(encoding="utf-8"))
@@ -328,3 +334,29 @@ def test_the_pdf_notes(tmp_path, series, expected):
         assert words in text
     assert "The author’s own note, with no citation." in text
     assert "[@" not in text
+    if series == "cite-chicago":  # the notes are tagged as the author's: Note, Lbl and LBody, links
+        import validators
+        assert validators.ua_problems(tmp_path / "sample.pdf") == []
+
+
+def test_a_desk_library_in_the_series_and_the_documents_own_entries_first(tmp_path):
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES, styles)
+    (styles / "cite-desk").mkdir()
+    (styles / "cite-desk" / "series.yaml").write_text("extends: cite-chicago\nreferences: library/desk.bib\n")
+    (styles / "cite-desk" / "library").mkdir()
+    (styles / "cite-desk" / "library" / "desk.bib").write_text(
+        "@book{desk2020, author={Desk, Dana}, title={The Desk Handbook}, year={2020}}\n"
+        "@book{smith2019, author={Other, Olga}, title={Not This One}, year={1999}}\n")
+    folder = write_doc(tmp_path / "doc", FRONT.replace("cite-chicago", "cite-desk") + "references: own.bib\n",
+                       "A [@desk2020]. B [@smith2019].\n", own__bib=BIB)
+    options = pipeline.Options(out_dir=tmp_path / "out", formats=("html",), style_roots=(styles,))
+    page = next(p for p in pipeline.build(folder, options).paths if p.suffix == ".html").read_text()
+    assert notes_of(page) == ["Dana Desk, The Desk Handbook (2020).",
+                              "John Smith, The Structure of Public Reports, 2nd ed. (Oxford University Press, 2019)."]
+
+
+def test_a_library_outside_the_folder_is_refused(tmp_path):
+    (tmp_path / "secret.bib").write_text("@book{a, title={T}, year={1}}\n")
+    folder = write_doc(tmp_path / "doc", FRONT + "references: ../secret.bib\n", "See [@a].\n")
+    assert problems_of(folder) == [f"{folder}/../secret.bib: is outside the document folder"]

@@ -280,7 +280,8 @@ def cite(raw, doc, series, env: dict, problems, cache: Path | None, first_line: 
     front_pos = raw.front.value_pos.get("references") if doc is not None else None
     style = lib.style(series, problems)
     files = lib.files_of(raw.folder, getattr(doc, "references", None), series, problems, front_pos)
-    libraries = [f for f in (lib.read(path, root, problems, cache) for path, root in files) if f is not None]
+    libraries = [f for f in (lib.read(path, root, where, problems, cache) for path, root, where in files)
+                 if f is not None]
     if not files and len(problems) == before:
         problems.add(raw.path, "the text cites sources but there is no library: put references.bib (or "
                      "references.json, references.yaml) in the document folder", first_line + found.clusters[0].line)

@@ -21,6 +21,7 @@ import difflib
 import hashlib
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,10 +69,10 @@ class Style:
 
 # -- the library ----------------------------------------------------------------------------
 
-def files_of(folder: Path, front_name, series, problems: Problems, front_pos=None) -> list[tuple[Path, Path]]:
-    """(file, its root) of every library, the series' first and the document's last (Pandoc lets
-    the last file's entry win a key both hold)."""
-    found: list[tuple[Path, Path]] = []
+def files_of(folder: Path, front_name, series, problems: Problems, front_pos=None) -> list[tuple[Path, Path, str]]:
+    """(file, the folder it must be in, that folder's name in messages) of every library, the
+    series' first and the document's last (Pandoc lets the last file's entry win a key both hold)."""
+    found: list[tuple[Path, Path, str]] = []
     setter = series_setting(series, "references")
     if setter is not None:
         manifest, line, value, root = setter
@@ -82,23 +83,22 @@ def files_of(folder: Path, front_name, series, problems: Problems, front_pos=Non
             problems.add(manifest, f"{quote(value)}: a library is a .bib, .json or .yaml file", line, None,
                          "references")
         else:
-            found.append((root / value, root))
+            found.append((root / value, root, "the series folder"))
     if front_name is not None:
         line, col = front_pos or (None, None)
         if Path(front_name).suffix.lower() not in KINDS:
             problems.add(folder / "document.md", f"{quote(front_name)}: a library is a .bib, .json or .yaml "
                          "file", line, col, "references")
         else:
-            found.append((folder / front_name, folder))
+            found.append((folder / front_name, folder, "the document folder"))
     else:
-        found += [(folder / name, folder) for name in NAMES if (folder / name).exists()]
+        found += [(folder / name, folder, "the document folder") for name in NAMES if os.path.lexists(folder / name)]
     return found
 
 
-def read(path: Path, root: Path, problems: Problems, cache: Path | None) -> LibraryFile | None:
+def read(path: Path, root: Path, where: str, problems: Problems, cache: Path | None) -> LibraryFile | None:
     """A library file read and checked; None with its problems added."""
     kind = KINDS.get(path.suffix.lower(), "bib")
-    where = "the document folder" if path.parent == root or root.name != "styles" else "the series folder"
     try:
         data = contentfile.read(path, root, MAX_LIBRARY_BYTES, where)
     except contentfile.Refused as exc:
