@@ -95,7 +95,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     cited = None
     if doc is not None and series is not None and env.get("citations"):  # only a document that cites
-        from report.render import citeproc
+        from report.source import citeproc
         cited = citeproc.cite(raw, doc, series, env, problems, options.cache, raw.body_line)
         if cited is not None:
             citeproc.reference_list_into(tokens, cited, series, doc.lang)

@@ -84,6 +84,11 @@ def test_cross_references_addresses_and_links_are_not_citations():
     assert clusters(body) == []
 
 
+def test_an_escaped_at_sign_and_a_front_matter_text_print_as_written():
+    assert clusters("Follow \\@sceeus.") == []
+    assert markup.render_inline("Follow @sceeus and [see @a, p. 2].") == "Follow @sceeus and [see @a, p. 2]."
+
+
 def test_a_key_ends_before_trailing_punctuation():
     assert clusters("As @smith2019. said, and [@a.b:c-d].") == [
         ("@smith2019", [("smith2019", "", "", False, True)]),
@@ -329,14 +334,15 @@ def test_a_document_without_citations_never_loads_pandoc(tmp_path):
 def test_the_pdf_notes(tmp_path, series, expected):
     result = run(SAMPLE, "--styles", STYLES, "--series", series, "-o", tmp_path)
     assert result.returncode == 0, result.stderr
-    text = " ".join(" ".join(pdf_text(tmp_path / "sample.pdf")).split())
+    pdf = next(tmp_path.glob("*.pdf"))  # sample--<series>.pdf
+    text = " ".join(" ".join(pdf_text(pdf)).split())
     for words in expected:
         assert words in text
     assert "The author’s own note, with no citation." in text
     assert "[@" not in text
     if series == "cite-chicago":  # the notes are tagged as the author's: Note, Lbl and LBody, links
         import validators
-        assert validators.ua_problems(tmp_path / "sample.pdf") == []
+        assert validators.ua_problems(pdf) == []
 
 
 def test_a_desk_library_in_the_series_and_the_documents_own_entries_first(tmp_path):

@@ -5,7 +5,7 @@ a core rule, run before the footnotes move to the end, lists the clusters in doc
 the author's own footnotes between them (the "slots" the citation engine needs to number notes as
 the document does), and in a note style makes each cluster of the running text a footnote of its
 own, numbered in one sequence with the author's. The formatted text arrives later
-(`render.citeproc`): the tokens hold it in `meta["html"]`.
+(`citeproc`): the tokens hold it in `meta["html"]`.
 
 Keys that start with a cross-reference prefix (`@fig-1`, `[@sec-intro]`) are not citations: the
 cross-reference rule takes them. `jane@example.org` is an address, not a citation.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -135,7 +136,7 @@ def citation_rule(state: StateInline, silent: bool) -> bool:
 def _push(state: StateInline, items, source: str, offset: int) -> None:
     token = state.push("citation", "", 0)
     token.content = source
-    token.meta = {"items": items, "offset": offset, "html": ""}
+    token.meta = {"items": items, "offset": offset, "html": None}  # None: printed as written
     state.env["cited"] = True
 
 
@@ -163,12 +164,14 @@ def _core(state) -> None:
         for i, child in enumerate(children):
             out.append(child)
             if child.type == "footnote_ref":
-                first = child.meta["id"] not in renumber
+                was = child.meta["id"]
+                first = was not in renumber
                 if first:
-                    renumber[child.meta["id"]] = len(new)
-                    new[len(new)] = old[child.meta["id"]]
-                child.meta["id"] = renumber[child.meta["id"]]
-                entry = new[child.meta["id"]]
+                    renumber[was] = len(new)
+                    new[len(new)] = old[was]
+                if notes:
+                    child.meta["id"] = renumber[was]
+                entry = old[was]
                 if first and "tokens" in entry:  # ^[an inline note]: its clusters are inside a note
                     inner: list[Cluster] = []
                     entry["tokens"][:] = walk(entry["tokens"], line, entry.get("content", ""), True, inner)
@@ -241,7 +244,9 @@ class Citations:
 
 
 def _render(self, tokens, idx, options, env) -> str:
-    return tokens[idx].meta.get("html", "")
+    """The formatted HTML; a citation never formatted (in a front-matter text) prints as written."""
+    html = tokens[idx].meta.get("html")
+    return escape(tokens[idx].content) if html is None else html
 
 
 def plugin(md: MarkdownIt) -> None:

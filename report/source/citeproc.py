@@ -28,7 +28,10 @@ from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from markdown_it.token import Token
+
 from report import cache as kept
+from report import languages as i18n
 from report.errors import BuildError, display_path, quote
 from report.source import library as lib
 from report.source.citations import Citations, Cluster, is_cross_reference
@@ -335,9 +338,6 @@ def reference_list_into(tokens: list, cited: Cited, series, lang: str) -> None:
     document's language (in the contents and bookmarks like any section), then the entries."""
     if not series.bibliography or not cited.formatted.bibliography:
         return
-    from markdown_it.token import Token
-    from report import languages as i18n
-
     label = i18n.labels_for(series, lang).get("references")
     heading = [Token("heading_open", "h2", 1), Token("inline", "", 0), Token("heading_close", "h2", -1)]
     heading[1].content = label
