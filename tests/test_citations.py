@@ -353,13 +353,17 @@ def test_a_desk_library_in_the_series_and_the_documents_own_entries_first(tmp_pa
     (styles / "cite-desk" / "library").mkdir()
     (styles / "cite-desk" / "library" / "desk.bib").write_text(
         "@book{desk2020, author={Desk, Dana}, title={The Desk Handbook}, year={2020}}\n"
-        "@book{smith2019, author={Other, Olga}, title={Not This One}, year={1999}}\n")
+        "@book{smith2019, author={Other, Olga}, title={Not This One}, year={1999}}\n"
+        "@book{deskonly, author={Desk, Dana}, title={Never Cited}, year={2021}}\n")
     folder = write_doc(tmp_path / "doc", FRONT.replace("cite-chicago", "cite-desk") + "references: own.bib\n",
                        "A [@desk2020]. B [@smith2019].\n", own__bib=BIB)
     options = pipeline.Options(out_dir=tmp_path / "out", formats=("html",), style_roots=(styles,))
     page = next(p for p in pipeline.build(folder, options).paths if p.suffix == ".html").read_text()
     assert notes_of(page) == ["Dana Desk, The Desk Handbook (2020).",
                               "John Smith, The Structure of Public Reports, 2nd ed. (Oxford University Press, 2019)."]
+    unused = pipeline.prepare(folder, options).cited.unused  # --check's notes: the document's own library only
+    assert f"{folder}/own.bib:1: note: entry 'nordin2021' is never cited" in unused
+    assert not any("deskonly" in line for line in unused)
 
 
 def test_a_library_outside_the_folder_is_refused(tmp_path):

@@ -318,8 +318,9 @@ def cite(raw, doc, series, env: dict, problems, cache: Path | None, first_line: 
         if missing:
             warnings.append(f"{display_path(library.path)}:{entry.line}: warning: entry {quote(key)} has no "
                             f"{' and no '.join(missing)}; the {style.name} style prints it without")
+    desk = {path for path, _, where in files if where == "the series folder"}  # shared: its unused are many
     unused = tuple(f"{display_path(library.path)}:{entry.line}: note: entry {quote(key)} is never cited"
-                   for key, (library, entry) in entries.items() if key not in cited)
+                   for key, (library, entry) in entries.items() if key not in cited and library.path not in desk)
     if problems:  # reported: nothing is formatted for a document that cannot build
         return None
     try:

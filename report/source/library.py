@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -136,6 +135,7 @@ def _names_problem(key: str, field: str, count: int) -> str | None:
 
 
 def _bibtex(text: str, found: dict) -> None:
+    import logging
     import bibtexparser  # only for a document that cites from a .bib
     from bibtexparser.model import DuplicateBlockKeyBlock
 
