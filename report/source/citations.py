@@ -185,6 +185,7 @@ def _core(state) -> None:
                 offset = child.meta.get("offset", 0)
                 cluster = Cluster(child.meta["items"], child.content, child,
                                   line + content[:offset].count("\n"), in_note)
+                child.meta["line"] = cluster.line  # 0-based in the body
                 clusters.append(cluster)
                 if in_note:
                     if sink is not None:
