@@ -370,3 +370,13 @@ def test_a_library_outside_the_folder_is_refused(tmp_path):
     (tmp_path / "secret.bib").write_text("@book{a, title={T}, year={1}}\n")
     folder = write_doc(tmp_path / "doc", FRONT + "references: ../secret.bib\n", "See [@a].\n")
     assert problems_of(folder) == [f"{folder}/../secret.bib: is outside the document folder"]
+
+
+def test_a_cluster_pandoc_reads_otherwise_is_reported_not_dropped(tmp_path):
+    from report.source import citeproc
+
+    tokens, env = markup.parse("A [@a]. B [@b; @c].\n", "en", True)
+    found = env["citations"]
+    answer = citeproc.Formatted([{"kind": "text", "keys": ["a"], "text": "", "note": "A."},
+                                 {"kind": "text", "keys": ["b"], "text": "", "note": "B."}], (), "[]")
+    assert [c.source for c in citeproc.misread(found, answer)] == ["[@b; @c]"]

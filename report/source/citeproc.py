@@ -329,8 +329,25 @@ def cite(raw, doc, series, env: dict, problems, cache: Path | None, first_line: 
         where = style.path if "style" in exc.message else (libraries[-1].path if libraries else raw.path)
         problems.add(where, f"Pandoc cannot use this file: {exc.message}")
         return None
+    for cluster in misread(found, formatted):  # a guard: our rule and Pandoc's reader must agree
+        problems.add(raw.path, f"Pandoc does not read {quote(cluster.source)} as the citation of "
+                     f"{', '.join(cluster.keys)}; check its brackets, semicolons and keys",
+                     first_line + cluster.line)
+    if problems:
+        return None
     apply(found, formatted)
     return Cited(formatted, unused, tuple(warnings))
+
+
+def misread(citations: Citations, formatted: Formatted) -> list[Cluster]:
+    """The clusters whose keys Pandoc read otherwise (they would print wrong or not at all)."""
+    pairs = []
+    for slot, got in zip(citations.slots, formatted.slots):
+        if slot.cluster is not None:
+            pairs.append((slot.cluster, got))
+        else:
+            pairs += list(zip(slot.inside, got.get("cites", [])))
+    return [cluster for cluster, got in pairs if list(got.get("keys") or []) != list(cluster.keys)]
 
 
 
