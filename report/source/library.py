@@ -29,6 +29,7 @@ from report import cache as kept
 from report.errors import ContentError, Problems, quote
 from report.source import files as contentfile
 from report.source import yamlload
+from report.source.document import MAX_FILE_BYTES
 
 NAMES = ("references.bib", "references.json", "references.yaml")
 KINDS = {".bib": "bib", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -223,7 +224,7 @@ def series_setting(series, key: str):
     for folder in series.folders:
         manifest = folder / "series.yaml"
         try:
-            text = contentfile.read(manifest, folder, MAX_LIBRARY_BYTES, "the series folder").decode("utf-8")
+            text = contentfile.read(manifest, folder, MAX_FILE_BYTES, "the series folder").decode("utf-8")
             data = yamlload.load(text, str(manifest))
         except (contentfile.Refused, UnicodeDecodeError, ContentError):
             continue  # resolving the series reported it
