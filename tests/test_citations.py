@@ -380,3 +380,17 @@ def test_a_cluster_pandoc_reads_otherwise_is_reported_not_dropped(tmp_path):
     answer = citeproc.Formatted([{"kind": "text", "keys": ["a"], "text": "", "note": "A."},
                                  {"kind": "text", "keys": ["b"], "text": "", "note": "B."}], (), "[]")
     assert [c.source for c in citeproc.misread(found, answer)] == ["[@b; @c]"]
+
+
+def test_a_second_build_takes_the_formatted_citations_from_the_cache(tmp_path, monkeypatch):
+    from report.source import citeproc
+
+    folder = doc(tmp_path, "See [@smith2019, p. 4].\n")
+    options = pipeline.Options(style_roots=(STYLES,), cache=tmp_path / "cache")
+    first = pipeline.prepare(folder, options).cited.formatted
+
+    def no_pandoc(*args):
+        raise AssertionError("Pandoc started again")
+
+    monkeypatch.setattr(citeproc, "_run", no_pandoc)
+    assert pipeline.prepare(folder, options).cited.formatted == first
