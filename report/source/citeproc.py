@@ -256,8 +256,13 @@ def apply(citations: Citations, formatted: Formatted) -> None:
                 cluster.token.meta["html"] = clean(cite.get("text") or "")
 
 
+# A hanging indent, as reference lists are set; inline, so that no series' stylesheet (and no
+# document without citations) changes. A series may restyle `.reference` with !important.
+HANGING = "padding-left: 1.5em; text-indent: -1.5em"
+
+
 def reference_list(formatted: Formatted) -> str:
-    items = "".join(f'<p class="reference" id="ref-{escape(key)}">{html}</p>\n'
+    items = "".join(f'<p class="reference" id="ref-{escape(key)}" style="{HANGING}">{html}</p>\n'
                     for key, html in formatted.bibliography)
     return f'<div class="references">\n{items}</div>\n' if items else ""
 
