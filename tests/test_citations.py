@@ -238,6 +238,11 @@ def test_duplicate_bibtex_key(tmp_path):
                                    "each entry needs its own key"]
 
 
+def test_a_field_given_twice(tmp_path):
+    folder = doc(tmp_path, "See [@a].\n", references__bib="\n@book{a, title={T}, title={U}, year={1}}\n")
+    assert problems_of(folder) == [f"{folder}/references.bib:2: this entry has title more than once; keep one"]
+
+
 def test_broken_csl_json_at_its_line_and_column(tmp_path):
     folder = write_doc(tmp_path / "doc", FRONT, "See [@a].\n",
                        references__json='[\n  {"id": "a", "type": "book", "title": "x",}\n]\n')

@@ -138,7 +138,7 @@ def _names_problem(key: str, field: str, count: int) -> str | None:
 def _bibtex(text: str, found: dict) -> None:
     import logging
     import bibtexparser  # only for a document that cites from a .bib
-    from bibtexparser.model import DuplicateBlockKeyBlock
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported here, by line
     library = bibtexparser.parse_string(text)
@@ -147,6 +147,9 @@ def _bibtex(text: str, found: dict) -> None:
         if isinstance(block, DuplicateBlockKeyBlock):
             found["errors"].append((line, None, f"the key {quote(block.key)} is used by another entry too; "
                                     "each entry needs its own key"))
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            fields = ", ".join(sorted(map(str, block.duplicate_keys)))
+            found["errors"].append((line, None, f"this entry has {fields} more than once; keep one"))
         else:
             head = block.raw.strip().split("\n", 1)[0]
             found["errors"].append((line, None, f"this entry cannot be read ({quote(head)}): look for a "
