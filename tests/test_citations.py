@@ -243,6 +243,13 @@ def test_a_field_given_twice(tmp_path):
     assert problems_of(folder) == [f"{folder}/references.bib:2: this entry has title more than once; keep one"]
 
 
+def test_a_library_only_pandoc_refuses_is_named_at_pandocs_line(tmp_path):
+    bib = "@book{a, title={T}, year={1}, author={X}}\n@book{b, title = {T} {U}, year={2}}\n"
+    folder = doc(tmp_path, "See [@a].\n", references__bib=bib)
+    assert problems_of(folder) == [f"{folder}/references.bib:2: Pandoc cannot use this file: Error reading "
+                                   "bibliography file the library: (line 2, column 22): unexpected '{'"]
+
+
 def test_broken_csl_json_at_its_line_and_column(tmp_path):
     folder = write_doc(tmp_path / "doc", FRONT, "See [@a].\n",
                        references__json='[\n  {"id": "a", "type": "book", "title": "x",}\n]\n')

@@ -154,26 +154,27 @@ def _run(program: Path, text: str, libraries, style, locale: str, bibliography: 
             raise BuildError(f"{INSTALL} ({exc.strerror or exc})") from None
         output = folder / "output.json"
         if done.returncode != 0 or not output.is_file():
-            raise PandocFailed(_message(done.stderr.decode("utf-8", "replace")))
+            raise PandocFailed(done.stderr.decode("utf-8", "replace"))
         if output.stat().st_size > MAX_OUTPUT:
             raise BuildError(f"the formatted citations are more than {MAX_OUTPUT:,} bytes")
         return output.read_bytes()
 
 
 class PandocFailed(BuildError):
-    """Pandoc refused the library or the style: its message, with its line when it has one."""
+    """Pandoc refused the library or the style: which file (`style`, a library's index or None),
+    the line it names, and its message in words about the user's files."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def _message(stderr: str) -> str:
-    lines = [line.strip() for line in stderr.splitlines() if line.strip() and not line.startswith("[WARNING]")]
-    text = " ".join(lines) or "Pandoc stopped without a message"
-    text = text.replace("style.csl", "the style").replace("input.md", "the citations")
-    text = re.sub(r"library\d+\.\w+", "the library", text)
-    return text[:300]
+    def __init__(self, stderr: str):
+        lines = [line.strip() for line in stderr.splitlines() if line.strip() and not line.startswith("[WARNING]")]
+        text = " ".join(lines) or "Pandoc stopped without a message"
+        library = re.search(r"library(\d+)\.\w+", text)
+        style = "style.csl" in text or "Citeproc" in text or "CSL" in text  # CiteprocXMLError: no file named
+        self.file = "style" if style else int(library[1]) if library else None
+        at = re.search(r"line (\d+)", text)
+        self.line = int(at[1]) if at else None
+        text = re.sub(r"library\d+\.\w+", "the library", text.replace("style.csl", "the style"))
+        self.message = text.replace("input.md", "the citations")[:300]
+        super().__init__(self.message)
 
 
 # -- HTML -----------------------------------------------------------------------------------
@@ -331,8 +332,9 @@ def cite(raw, doc, series, env: dict, problems, cache: Path | None, first_line: 
     try:
         formatted = format_citations(found, libraries, style, doc.lang, bool(series.bibliography), cache)
     except PandocFailed as exc:
-        where = style.path if "style" in exc.message else (libraries[-1].path if libraries else raw.path)
-        problems.add(where, f"Pandoc cannot use this file: {exc.message}")
+        where = (style.path if exc.file == "style" else libraries[exc.file].path
+                 if isinstance(exc.file, int) and exc.file < len(libraries) else raw.path)
+        problems.add(where, f"Pandoc cannot use this file: {exc.message}", exc.line if where != raw.path else None)
         return None
     for cluster in misread(found, formatted):  # a guard: our rule and Pandoc's reader must agree
         problems.add(raw.path, f"Pandoc does not read {quote(cluster.source)} as the citation of "
