@@ -208,14 +208,14 @@ def doc(tmp_path, body: str, **files) -> Path:
 def test_unknown_key_at_its_line_with_did_you_mean(tmp_path):
     folder = doc(tmp_path, "Fine [@smith2019].\n\nNot [@smtih2019, p. 3] nor [@zzz].\n")
     assert problems_of(folder) == [
-        f"{folder}/document.md:10:5: citation: no entry 'smtih2019' in the library; did you mean 'smith2019'?",
-        f"{folder}/document.md:10:28: citation: no entry 'zzz' in the library",
+        f"{folder}/document.md:10:6: citation: no entry 'smtih2019' in the library; did you mean 'smith2019'?",
+        f"{folder}/document.md:10:29: citation: no entry 'zzz' in the library",
     ]
 
 
 def test_a_cross_reference_inside_a_citation(tmp_path):
     folder = doc(tmp_path, "See [@smith2019; @fig-1].\n")
-    assert problems_of(folder) == [f"{folder}/document.md:8:5: '@fig-1' is a cross-reference, not a source: "
+    assert problems_of(folder) == [f"{folder}/document.md:8:18: '@fig-1' is a cross-reference, not a source: "
                                    "write it outside the citation's brackets"]
 
 
@@ -304,7 +304,7 @@ def test_too_many_names_and_too_big_a_library(tmp_path):
 
 def test_a_key_with_markup_is_an_unknown_key(tmp_path):
     folder = doc(tmp_path, "See [@smith<b>2019</b>].\n")
-    assert problems_of(folder) == [f"{folder}/document.md:8:5: citation: no entry 'smith<b>2019' in the "
+    assert problems_of(folder) == [f"{folder}/document.md:8:6: citation: no entry 'smith<b>2019' in the "
                                    "library; did you mean 'smith2019'?"]
 
 

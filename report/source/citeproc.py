@@ -305,8 +305,9 @@ def cite(raw, doc, series, env: dict, problems, cache: Path | None, first_line: 
         line = first_line + cluster.line
         text = lines[cluster.line] if cluster.line < len(lines) else ""
         at = text.find(cluster.source.split("\n")[0])
-        column = at + 1 if at >= 0 else None
         for item in cluster.items:
+            key_at = text.find(f"@{item.key}", at) if at >= 0 else -1
+            column = key_at + 1 if key_at >= 0 else (at + 1 if at >= 0 else None)
             if item.key in entries:
                 cited[item.key] = None
             elif is_cross_reference(item.key):
