@@ -26,6 +26,7 @@ from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown as markup
+from report.source import citeproc  # Pandoc itself only runs for a document that cites
 from report.source import library as citing
 from report.outputs import names as naming
 from report.outputs import files as output
@@ -59,7 +60,7 @@ class Prepared:
     tokens: list
     env: dict
     refs: tuple[markup.Reference, ...]
-    cited: object = None  # citeproc.Cited: the formatted citations, when the body cites
+    cited: citeproc.Cited | None = None  # the formatted citations, when the body cites
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
@@ -95,7 +96,6 @@ def prepare(folder: Path, options: Options) -> Prepared:
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     cited = None
     if doc is not None and series is not None and env.get("citations"):  # only a document that cites
-        from report.source import citeproc
         cited = citeproc.cite(raw, doc, series, env, problems, options.cache, raw.body_line)
         if cited is not None:
             citeproc.reference_list_into(tokens, cited, series, doc.lang)
