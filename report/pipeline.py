@@ -26,6 +26,8 @@ from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
 from report.outputs import names, web as web_mod
+from report.source import citeproc  # Pandoc itself only runs for a document that cites
+from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
@@ -65,6 +67,7 @@ class Prepared:
     tokens: list
     env: dict
     refs: tuple[markdown.Reference, ...]
+    cited: citeproc.Cited | None = None  # the formatted citations, when the body cites
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
@@ -90,12 +93,21 @@ def prepare(folder: Path, options: Options) -> Prepared:
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
     body_checks.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
     body_checks.front_matter(raw.front, raw.path, problems)
-    tokens, env = markdown.parse(raw.body, doc.lang if doc is not None else "en")
+    # A citation style that sets citations as notes makes them footnotes as the body is parsed.
+    notes = "@" in raw.body and series is not None and citing.is_note_style(series)
+    tokens, env = markdown.parse(raw.body, doc.lang if doc is not None else "en", notes)
     body_checks.tokens(tokens, raw.path, raw.body_line, problems)
     body_checks.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markdown.references(tokens, raw.body_line))
     body_checks.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
+    cited = None
+    if doc is not None and series is not None and env.get("citations"):  # only a document that cites
+        cited = citeproc.cite(raw, doc, series, env, problems, options.cache, raw.body_line)
+        if cited is not None:
+            citeproc.reference_list_into(tokens, cited, series, doc.lang)
+            for line in cited.warnings:
+                print(line, file=sys.stderr)
     if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
         assets = tuple(a for a in (resolve.find_asset(series, n) for n in ("web.css", "print.css")) if a)
         css.check(series.stylesheets + assets, series.folders, problems)
@@ -104,7 +116,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     problems.raise_if_any()
-    return Prepared(replace(doc, charts=charts), series, tokens, env, refs)
+    return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited)
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -404,8 +416,11 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
     stem = names.stem(prepared.doc, prepared.series)
-    written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
-                                for out in outputs])  # every format, or none
+    files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in outputs]
+    if prepared.cited is not None and any(out.format == "html" for out in outputs):
+        # beside the web page: the cited entries as CSL JSON, for reference managers and crawlers
+        files.append((options.out_dir / (stem + ".references.json"), prepared.cited.formatted.csl.encode("utf-8")))
+    written = output.write_all(files)  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
 
 
@@ -416,6 +431,8 @@ def check(folder: Path, options: Options) -> None:
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
     for line in languages.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
+        print(line, file=sys.stderr)
+    for line in prepared.cited.unused if prepared.cited is not None else ():  # library entries never cited
         print(line, file=sys.stderr)
 
 

@@ -21,6 +21,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from report import languages
 from report.errors import BuildError
 from report.source import links
+from report.source import citations
 
 CHART_SCHEME = "chart:"
 SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“‘\"(])")
@@ -36,6 +37,7 @@ def _parser(quotes: tuple[str, ...] | None = None) -> MarkdownIt:
     md = MarkdownIt("commonmark", options)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    md.use(citations.plugin)  # after the footnotes: its clusters become notes before they move
     md.core.ruler.push("direction", _direction)
     md.core.ruler.push("addresses", _addresses)
     md.add_render_rule("footnote_caption", lambda self, t, i, o, e: str(t[i].meta["id"] + 1))
@@ -144,8 +146,9 @@ class Body:
     headings: tuple[Heading, ...] = field(default_factory=tuple)
 
 
-def parse(text: str, lang: str = "en") -> tuple[list[Token], dict]:
-    env: dict = {"lang": lang}
+def parse(text: str, lang: str = "en", citation_notes: bool = False) -> tuple[list[Token], dict]:
+    """Tokens and env; `citation_notes`: the series' citation style sets citations as notes."""
+    env: dict = {"lang": lang, "citation_notes": citation_notes}
     return parser(lang).parse(text, env), env
 
 

@@ -222,6 +222,10 @@ FRONT_MATTER = Schema(
         Field("editions", listing("a list of editions, each with lang and url", "list of editions", items=EDITION),
               "the other language editions of this document (see below): named in the publisher block, "
               "linked from the web page", default=()),
+        Field("references", text("a file name in the document folder (.bib, .json or .yaml)", name="file name",
+                                 longest=MAX_TEXT),
+              "the library the body cites from (docs/guides/sources.md); none: `references.bib`, "
+              "`references.json` or `references.yaml` in the document folder"),
     ),
     intro="""
 `document.md` starts with a front matter: YAML keys between two `---` lines, then the Markdown
@@ -399,6 +403,17 @@ SERIES = Schema(
         Field("cover", BOOL, "a cover page", default=False),
         Field("lang", language_tag(), "the language of this series' own texts (name, label, disclaimer …)",
               default="en"),
+        Field("citation_style", text("a CSL style name such as chicago-notes-bibliography"),
+              "how citations are printed (docs/guides/sources.md): a CSL style's file name without `.csl`, "
+              "looked up in the series' folders and their `csl/` folders. base ships "
+              "`chicago-notes-bibliography` (notes, short form when a source is cited again), "
+              "`chicago-notes-bibliography-subsequent-ibid` (the same with Ibid.), `apa` (author–date, "
+              "in the text) and `mhra-notes`", default="chicago-notes-bibliography"),
+        Field("bibliography", BOOL, "a reference list of the cited sources at the end of the text, headed "
+              "in the document's language", default=False),
+        Field("references", text("a file path inside the series folder (.bib, .json or .yaml)", name="file name"),
+              "a desk-wide library every document of the series may cite from; a document's own library "
+              "wins a key both hold", default=""),
         Field("languages", mapping("a mapping of languages to texts", "mapping of languages", values=LANGUAGE,
                                    meaning=_known_languages),
               "the series' texts and labels in other languages (see below); merged language by language "
