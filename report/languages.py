@@ -15,9 +15,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
+
+from report.cache import memo
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 SUPPORTED = tuple(sorted(p.stem for p in LOCALES.glob("*.po")))
@@ -38,7 +39,7 @@ def supported(tag: str) -> bool:
     return language(tag) in SUPPORTED
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def catalog(lang: str):
     from babel.messages.pofile import read_po
 
@@ -46,7 +47,7 @@ def catalog(lang: str):
         return read_po(handle, locale=lang)
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def _translations(lang: str):
     """The catalogue as gettext translations (compiled in memory: no .mo files to keep in step)."""
     from babel.messages.mofile import write_mo
@@ -58,7 +59,7 @@ def _translations(lang: str):
     return Translations(buffer)
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def keys() -> dict[str, bool]:
     """Label key → whether it has plural forms, from the English catalogue."""
     return {m.context: isinstance(m.id, tuple) for m in catalog("en") if m.id and m.context}
@@ -69,7 +70,7 @@ def _english(key: str) -> tuple[str, str | None]:
     return (message.id[0], message.id[1]) if isinstance(message.id, tuple) else (message.id, None)
 
 
-@lru_cache(maxsize=None)
+@memo(maxsize=None)
 def _msgid(key: str):
     for m in catalog("en"):
         if m.context == key:
@@ -170,7 +171,7 @@ def date_text(date: str | None, labels: Labels) -> str | None:
     return format_date(day, pattern, locale=labels.lang)
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def number_symbols(lang: str) -> tuple[str, str]:
     """(thousands separator, decimal mark) of a language: (',', '.') in English, ('\\xa0', ',') in Swedish."""
     if language(lang) == "en" or not supported(lang):

@@ -22,15 +22,16 @@ print` stops with a clear message rather than write RGB.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+
+from report.cache import memo
 
 SWITCH = "REPORT_SPEEDUPS"  # "0": every speed-up off
 # The versions each reach was written against and tested on.
 TESTED = {"weasyprint": ("70.0",), "cffi": ("1.17.", "2.0.", "2.1.")}
 
 
-@lru_cache(maxsize=None)
+@memo(maxsize=None)
 def tested(package: str) -> bool:
     try:
         installed = version(package)

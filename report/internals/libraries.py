@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 from pathlib import Path
+
+from report.cache import memo
 
 
 def import_weasyprint(cache: Path | None = None):
@@ -47,7 +48,7 @@ def import_weasyprint(cache: Path | None = None):
     return weasyprint
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _ldconfig() -> str:
     import subprocess
 
@@ -58,7 +59,7 @@ def _ldconfig() -> str:
         return ""
 
 
-@lru_cache(maxsize=None)
+@memo(maxsize=None)
 def find_library(name: str) -> str | None:
     """What `ctypes.util.find_library` finds through ldconfig or LD_LIBRARY_PATH, from one listing."""
     import re

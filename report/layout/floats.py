@@ -365,12 +365,7 @@ def _serialise(root, doctype: str) -> str:
     return doctype + ElementTree.tostring(root, encoding="unicode", method="html")
 
 
-_settled: dict[str, str] = {}  # digest of HTML and layout → the HTML settled on, for a rebuild
-
-
-def forget() -> None:
-    """Forget the layouts settled in this process (what a new process knows: the cache folder)."""
-    _settled.clear()
+_settled: dict[str, str] = cache.remember({})  # digest of HTML and layout → the HTML settled on, for a rebuild
 MEMORY = 16
 
 

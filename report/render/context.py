@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from report.cache import memo
 from report.series import geometry
 from report import languages as i18n
 from report.source import markdown as markup
@@ -74,12 +74,7 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     return _environment(template_dirs)
 
 
-def forget() -> None:
-    """Forget the compiled templates of this process (what a new process knows: the cache folder)."""
-    _environment.cache_clear()
-
-
-@lru_cache(maxsize=32)
+@memo(maxsize=32)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     # Sandboxed: a series template is code we did not write (see `sandbox`).
     from report.render import sandbox

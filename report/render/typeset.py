@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from report.cache import memo
 from report.render.hyphenate import SOFT_HYPHEN, Hyphenator
 
 NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
@@ -67,7 +67,7 @@ _LABELS = re.compile(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def _labels_pattern(lang: str) -> re.Pattern:
     """`_LABELS`, and the language's own words before a number: "Figur 2", "Таблиця 1", "№ 8"."""
     from report import languages as i18n

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -19,6 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from report import languages as i18n
+from report.cache import memo
 
 CHART_SCHEME = "chart:"
 SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“‘\"(])")
@@ -102,7 +102,7 @@ def _render_backref(self, tokens, idx, options, env) -> str:
 MD = _parser()
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def parser(lang: str = "en") -> MarkdownIt:
     """The parser of a language: its quotation marks. English is `MD` (no catalogue to read)."""
     if i18n.language(lang) == "en" or not i18n.supported(lang):
