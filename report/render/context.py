@@ -203,7 +203,7 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
         raise _missing_template(exc, ctx.series) from None
     if pages:
         text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
-    footer = i18n.page_css(ctx.labels)
+    folio_words = i18n.page_css(ctx.labels)  # words only: the series' CSS composes its footer
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
-                lang=ctx.doc.lang, title=ctx.title, css=(footer,) if footer else ())
+                lang=ctx.doc.lang, title=ctx.title, css=(folio_words,) if folio_words else ())
