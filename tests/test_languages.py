@@ -211,7 +211,7 @@ languages:
     prepared = pipeline.prepare(folder, options)
     html = pipeline.html_for(prepared, (), web=True)
     assert ">Kort sagt</h2>" in html.text and ">Om skribenten</h2>" in html.text
-    assert '<span class="running-label" aria-hidden="true">Kort kommentar</span>' in html.text
+    assert '<span class="running-label" data-typeset="unbroken" aria-hidden="true">Kort kommentar</span>' in html.text
     assert html.css == (':root { --page-before: "Sida "; --page-between: "/"; --page-after: ""; }\n',)
     # The disclaimer is the parent's Swedish one: this series words no disclaimer of its own.
     assert "författarens egna" in html.text
@@ -356,7 +356,7 @@ def test_web_page_links_the_other_editions(tmp_path):
     assert '<html lang="sv">' in page
     assert '<link rel="alternate" hreflang="uk" href="https://example.org/sceeus-sample/uk/">' in page
     assert '<link rel="alternate" hreflang="sv" href="https://example.org/sceeus-sample/sv/">' in page
-    assert re.search(r'<p class="editions">Andra språkversioner:\s*<span class="edition"><a href="https://example'
+    assert re.search(r'<p class="editions" data-typeset="unbroken">Andra språkversioner:\s*<span class="edition"><a href="https://example'
                      r'\.org/sceeus-sample/uk/" hreflang="uk" lang="uk">Українська</a>', page)
     assert 'aria-label="Stapeldiagram. Diagrammet visar' in page
 
