@@ -327,3 +327,23 @@ def test_a_declaration_cache_falls_back_to_cffi_for_what_it_was_not_made_for(tmp
     assert (libc.abs(-3), libc.labs(-4)) == (3, 4)
 
 
+
+
+def test_one_call_forgets_every_memo_of_the_process():
+    """`cache.forget()` is what a new process knows: every memo made with `cache.memo` and every
+    dict given to `cache.remember` is empty after it. A bare lru_cache would escape it: only
+    the font configuration (one a process, on purpose) is one."""
+    import re
+
+    from report import cache, languages
+    from report.layout import floats
+
+    languages.catalog("sv")
+    floats._settled["x"] = "y"
+    assert languages.catalog.cache_info().currsize == 1
+    cache.forget()
+    assert languages.catalog.cache_info().currsize == 0 and floats._settled == {}
+    bare = [(path.relative_to(ROOT).as_posix(), lines[n + 1]) for path in sorted((ROOT / "report").rglob("*.py"))
+            for lines in [path.read_text(encoding="utf-8").splitlines()]
+            for n, line in enumerate(lines) if re.match(r"\s*@(functools\.)?(lru_)?cache\b", line)]
+    assert bare == [("report/layout/pages.py", "def font_config():")]
