@@ -20,6 +20,7 @@ then the build.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -194,9 +195,34 @@ def write(path: Path, payload: bytes) -> None:
         _notice("write to", path.parent, exc)
 
 
+# -- what a process remembers ------------------------------------------------------------------
+
+_clears: list = []  # the clear() of every in-process memo and module dict registered below
+
+
+def memo(maxsize: int | None = 128):
+    """`functools.lru_cache`, registered so that `forget()` clears it with every other memo.
+
+    For what depends on files or the environment (catalogues, fonts, templates, libraries)."""
+    def wrap(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        _clears.append(cached.cache_clear)
+        return cached
+    return wrap
+
+
+def remember(store):
+    """Register a module-level dict (or set) for `forget()`; returns it."""
+    _clears.append(store.clear)
+    return store
+
+
 def forget() -> None:
-    """Forget what this process remembered (file digests, code and versions): a new process."""
+    """Forget everything this process remembered (file digests, code and versions, every memo
+    and dict registered by `memo` and `remember`): what a new process knows is the cache folder."""
     global _code, _versions, _told
     _code = _versions = None
     _told = False
     _files.clear()
+    for clear in _clears:
+        clear()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -27,6 +26,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.support import Translations
 
 from report.errors import display_path
+from report.cache import memo
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 SUPPORTED = tuple(sorted(p.stem for p in LOCALES.glob("*.po")))
@@ -47,13 +47,13 @@ def supported(tag: str) -> bool:
     return language(tag) in SUPPORTED
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def catalog(lang: str):
     with (LOCALES / f"{lang}.po").open("rb") as handle:
         return read_po(handle, locale=lang)
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def _translations(lang: str):
     """The catalogue as gettext translations (compiled in memory: no .mo files to keep in step)."""
     buffer = io.BytesIO()
@@ -62,7 +62,7 @@ def _translations(lang: str):
     return Translations(buffer)
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def keys() -> dict[str, bool]:
     """Label key → whether it has plural forms, from the English catalogue."""
     return {m.context: isinstance(m.id, tuple) for m in catalog("en") if m.id and m.context}
@@ -73,7 +73,7 @@ def _english(key: str) -> tuple[str, str | None]:
     return (message.id[0], message.id[1]) if isinstance(message.id, tuple) else (message.id, None)
 
 
-@lru_cache(maxsize=None)
+@memo(maxsize=None)
 def _msgid(key: str):
     for m in catalog("en"):
         if m.context == key:
@@ -112,18 +112,11 @@ class Labels:
         must not take the form of 1 (as in Ukrainian "21 автор"): counts above 10 count as 10."""
         return self.get("about", min(count, 10))
 
-    def page_css(self, pages: str = "counter(pages)") -> str:
-        """The `@bottom-left` folio, "Page 3 of 7", as CSS `content`: counters and quoted words."""
-        text = self.get("page")
-        parts = []
-        for piece in _split(text, ("{page}", "{pages}")):
-            if piece == "{page}":
-                parts.append("counter(page)")
-            elif piece == "{pages}":
-                parts.append(pages)
-            elif piece:
-                parts.append(_css_string(piece))
-        return " ".join(parts)
+    def page_words(self) -> tuple[str, str, str]:
+        """The folio's words around its numbers: ("Sida ", " av ", "") of "Sida {page} av {pages}"."""
+        before, _, rest = self.get("page").partition("{page}")
+        between, _, after = rest.partition("{pages}")
+        return before, between, after
 
     def quotes(self) -> list[str]:
         """markdown-it's `quotes` option: opening, closing double; opening, closing single."""
@@ -135,29 +128,27 @@ class Labels:
         return self.get(key).split("{")[0].strip()
 
 
-def _split(text: str, marks: tuple[str, ...]) -> list[str]:
-    out, rest = [], text
-    while rest:
-        at = min(((rest.find(m), m) for m in marks if m in rest), default=None)
-        if at is None:
-            out.append(rest)
-            break
-        out += [rest[:at[0]], at[1]]
-        rest = rest[at[0] + len(at[1]):]
-    return out
-
-
 def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
 
 
 def page_css(labels: Labels, total: int | None = None) -> str:
-    """The page footer in the edition's language, for every page the stylesheets give a footer;
-    empty for English, whose words the stylesheets carry."""
-    if labels.lang == "en" and "page" not in labels.overrides and total is None:
+    """The folio's words in the edition's language, as custom properties of the page; empty for
+    English, whose words are the fallbacks in the stylesheets. Words only: each series composes
+    its own footer from them (styles/base/style.css: `var(--page-before, "Page ") counter(page) …`),
+    so a series whose folio is a bare number keeps it. `total`: the count of pages to print (an
+    event reader's, which counts past the document laid out)."""
+    props = {}
+    if labels.lang != "en" or "page" in labels.overrides:
+        before, between, after = labels.page_words()
+        props = {"page-before": before, "page-between": between, "page-after": after}
+        if "{pages}" not in labels.get("page"):
+            props["page-total"] = ""  # a folio without the count of pages
+    if total is not None and props.get("page-total") != "":
+        props["page-total"] = str(total)
+    if not props:
         return ""
-    pages = "counter(pages)" if total is None else _css_string(str(total))
-    return f"@page {{ @bottom-left {{ content: {labels.page_css(pages)}; }} }}\n"
+    return ":root { " + " ".join(f"--{name}: {_css_string(text)};" for name, text in props.items()) + " }\n"
 
 
 # -- dates and numbers --------------------------------------------------------------------------
@@ -172,7 +163,7 @@ def date_text(date: str | None, labels: Labels) -> str | None:
     return format_date(day, pattern, locale=labels.lang)
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def number_symbols(lang: str) -> tuple[str, str]:
     """(thousands separator, decimal mark) of a language: (',', '.') in English, ('\\xa0', ',') in Swedish."""
     if language(lang) == "en" or not supported(lang):

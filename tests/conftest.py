@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from report import internals
+from report import cache
 
 ROOT = Path(__file__).resolve().parents[1]
 GUEST = ROOT / "data" / "sceeus-guest-commentary-2024-08"
@@ -44,6 +45,12 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_cache(tmp_path_factory):
     # Tests never share the user's chart cache, and never depend on one.
     os.environ["REPORT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(autouse=True)
+def _forget_what_the_process_remembered():
+    # Each test starts as a new process would: no memo, no parsed sheet, no file digest from another.
+    cache.forget()
 
 
 def run(*args, cwd=ROOT, env=None) -> subprocess.CompletedProcess:

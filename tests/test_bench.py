@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
-
 from conftest import GUEST, ROOT, run, write_doc
 
 SMALL = """
@@ -31,6 +29,7 @@ def small(folder: Path, number: int = 1) -> Path:
     return write_doc(folder, SMALL.format(number=number), BODY, charts__yaml=CHARTS)
 
 
+@pytest.mark.slow  # builds PDFs
 def test_quick_benchmark_runs_and_reports():
     result = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--quick"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
@@ -46,6 +45,7 @@ def test_quick_benchmark_runs_and_reports():
     assert "goals met" in result.stderr
 
 
+@pytest.mark.slow  # builds PDFs
 @pytest.mark.layout
 def test_repeat_build_hits_the_chart_cache_and_makes_no_font_instance(tmp_path, monkeypatch):
     """The shipped fonts are static files: WeasyPrint embeds them as they are, no build turns a
@@ -70,6 +70,7 @@ def test_repeat_build_hits_the_chart_cache_and_makes_no_font_instance(tmp_path, 
     assert second == first
 
 
+@pytest.mark.slow  # builds PDFs
 def test_jobs_and_the_chart_helper_change_no_byte(tmp_path):
     """-j 1 with a cold cache (charts drawn by the helper process, swapped in after layout) and
     -j 2 with another cold cache (charts drawn in the workers) write the same files."""
@@ -83,6 +84,7 @@ def test_jobs_and_the_chart_helper_change_no_byte(tmp_path):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
 
 
+@pytest.mark.slow  # builds PDFs
 def test_cold_build_with_the_helper_equals_a_warm_build(tmp_path):
     doc = shutil.copytree(GUEST, tmp_path / GUEST.name)
     env = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
@@ -106,6 +108,7 @@ def test_help_and_check_import_neither_weasyprint_nor_matplotlib(args):
     assert "numpy" not in imported
 
 
+@pytest.mark.slow  # builds PDFs
 @pytest.mark.layout
 def test_swap_images_draws_the_real_chart_or_stops_on_another_size(tmp_path):
     from report.render import charts
@@ -170,6 +173,7 @@ print(len(forks), "matplotlib" in sys.modules, len(list((cache / "charts").glob(
 """
 
 
+@pytest.mark.slow  # builds PDFs
 @pytest.mark.layout
 def test_low_memory_mode_draws_apart_and_changes_no_byte(tmp_path):
     """--low-memory: one helper (the charts), gone before WeasyPrint arrives, so matplotlib is
@@ -203,6 +207,7 @@ def test_available_memory_is_the_smaller_of_machine_and_container(tmp_path):
     assert helpers.memory_is_short(512 << 20) and not helpers.memory_is_short(2 << 30)
 
 
+@pytest.mark.slow  # builds PDFs
 def test_short_memory_turns_low_memory_mode_on_and_says_so(tmp_path, monkeypatch, capsys):
     from report.commands import cli
     from report import workers as helpers
@@ -223,26 +228,26 @@ def test_short_memory_turns_low_memory_mode_on_and_says_so(tmp_path, monkeypatch
 
 
 @pytest.mark.layout
-def test_compiled_templates_are_cached_for_the_next_process(tmp_path, monkeypatch):
+def test_compiled_templates_are_not_kept_for_the_next_process(tmp_path, monkeypatch):
+    """Jinja's bytecode cache is pickled code: the cache folder never holds it, and a new
+    process compiles the templates again, to the same page."""
     import jinja2
 
-    from report import pipeline
-    from report.render import context as render
+    from report import cache, pipeline
 
     doc = small(tmp_path / "doc")
     options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
     prepared = pipeline.prepare(doc, options)
-    render.forget()
     first = pipeline.html_for(prepared, (), web=True, cache=options.cache).text
-    assert list((tmp_path / "cache" / "templates").glob("__jinja2_*.cache"))
+    assert not [p for p in (tmp_path / "cache").rglob("*") if "jinja" in p.name]
 
-    def no_compiling(*args, **kwargs):
-        raise AssertionError("a cached template was compiled again")
-
-    render.forget()  # a new process: only the files on disk
-    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    compiled = []
+    real_compile = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, *a, **k: compiled.append(1) or real_compile(self, *a, **k))
+    cache.forget()  # a new process: only the files on disk
     assert pipeline.html_for(prepared, (), web=True, cache=options.cache).text == first
-    render.forget()
+    assert compiled
 
 
 FFI_PROCESS = """
@@ -265,6 +270,7 @@ def _ffi_build(doc: Path, out: Path, cache: Path) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.slow  # builds PDFs
 @pytest.mark.layout
 def test_weasyprints_c_declarations_are_parsed_once_and_change_no_byte(tmp_path):
     """The first process parses WeasyPrint's declarations (cffi's parser, pycparser) and keeps
@@ -284,6 +290,7 @@ def test_weasyprints_c_declarations_are_parsed_once_and_change_no_byte(tmp_path)
     assert len(pdfs) == 1
 
 
+@pytest.mark.slow  # builds PDFs
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_several_documents_show_progress_unless_quiet(tmp_path, jobs):
     """Each document: "building DOC …" when it starts, "DOC: built in N.N s" when it is done
@@ -325,3 +332,23 @@ def test_a_declaration_cache_falls_back_to_cffi_for_what_it_was_not_made_for(tmp
     assert (libc.abs(-3), libc.labs(-4)) == (3, 4)
 
 
+
+
+def test_one_call_forgets_every_memo_of_the_process():
+    """`cache.forget()` is what a new process knows: every memo made with `cache.memo` and every
+    dict given to `cache.remember` is empty after it. A bare lru_cache would escape it: only
+    the font configuration (one a process, on purpose) is one."""
+    import re
+
+    from report import cache, languages
+    from report.layout import floats
+
+    languages.catalog("sv")
+    floats._settled["x"] = "y"
+    assert languages.catalog.cache_info().currsize == 1
+    cache.forget()
+    assert languages.catalog.cache_info().currsize == 0 and floats._settled == {}
+    bare = [(path.relative_to(ROOT).as_posix(), lines[n + 1]) for path in sorted((ROOT / "report").rglob("*.py"))
+            for lines in [path.read_text(encoding="utf-8").splitlines()]
+            for n, line in enumerate(lines) if re.match(r"\s*@(functools\.)?(lru_)?cache\b", line)]
+    assert bare == [("report/layout/pages.py", "def font_config():")]

@@ -7,6 +7,8 @@ import pytest
 
 from conftest import ROOT
 
+from report import cache
+
 
 @pytest.fixture
 def base_series():
@@ -39,7 +41,6 @@ def test_what_a_font_covers_is_read_once_and_kept(tmp_path, monkeypatch):
     from report.fonts import coverage
 
     font = ROOT / "styles/base/fonts/NotoSerifHebrew-Regular.ttf"
-    coverage.forget()
     first = coverage.covered((font,), tmp_path)
     assert 0x05D0 in first and 0x0410 not in first
     assert len(list(tmp_path.glob("*.json"))) == 1
@@ -47,7 +48,6 @@ def test_what_a_font_covers_is_read_once_and_kept(tmp_path, monkeypatch):
     def no_reading(*args, **kwargs):
         raise AssertionError("the font was read again")
 
-    coverage.forget()  # a new process: only the file on disk
+    cache.forget()  # a new process: only the file on disk
     monkeypatch.setattr(fontTools.ttLib, "TTFont", no_reading)
     assert coverage.covered((font,), tmp_path) == first
-    coverage.forget()

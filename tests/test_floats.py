@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from report import cache
 from report.layout import floats
 from report.model import Html
 
@@ -48,13 +49,6 @@ class Layouts:
 
         self.runs += 1
         return weasyprint.HTML(string=page_html.text, base_url=page_html.base_url).render(font_config=font_config())
-
-
-@pytest.fixture(autouse=True)
-def fresh():
-    floats.forget()
-    yield
-    floats.forget()
 
 
 def where(document, ident: str) -> list[int]:
@@ -150,7 +144,7 @@ def test_the_same_html_gives_the_same_pages():
     # (the same bytes, end to end, are checked by the build's reproducibility tests)
     page_html = html(paragraph("a", 2) + figure(1) + paragraph("b", 8) + paragraph("c", 1))
     first = positions(floats.settle(page_html, Layouts()))
-    floats.forget()
+    cache.forget()
     assert positions(floats.settle(page_html, Layouts())) == first
 
 
@@ -195,7 +189,7 @@ def test_a_repeat_build_lays_out_once_what_an_earlier_process_settled(tmp_path, 
     options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
     first = pipeline.build(doc, options).paths[0].read_bytes()
     assert list((tmp_path / "cache" / "layouts").glob("*.html"))
-    floats_mod.forget()  # a new process: only what is on disk
+    cache.forget()  # a new process: only what is on disk
     calls = []
     real = pdf.layout
     monkeypatch.setattr(pdf, "layout", lambda *a, **k: calls.append(1) or real(*a, **k))

@@ -211,8 +211,8 @@ languages:
     prepared = pipeline.prepare(folder, options)
     html = pipeline.html_for(prepared, (), web=True)
     assert ">Kort sagt</h2>" in html.text and ">Om skribenten</h2>" in html.text
-    assert '<span class="running-label" aria-hidden="true">Kort kommentar</span>' in html.text
-    assert html.css == ('@page { @bottom-left { content: "Sida " counter(page) "/" counter(pages); } }\n',)
+    assert '<span class="running-label" data-typeset="unbroken" aria-hidden="true">Kort kommentar</span>' in html.text
+    assert html.css == (':root { --page-before: "Sida "; --page-between: "/"; --page-after: ""; }\n',)
     # The disclaimer is the parent's Swedish one: this series words no disclaimer of its own.
     assert "författarens egna" in html.text
 
@@ -356,7 +356,7 @@ def test_web_page_links_the_other_editions(tmp_path):
     assert '<html lang="sv">' in page
     assert '<link rel="alternate" hreflang="uk" href="https://example.org/sceeus-sample/uk/">' in page
     assert '<link rel="alternate" hreflang="sv" href="https://example.org/sceeus-sample/sv/">' in page
-    assert re.search(r'<p class="editions">Andra språkversioner:\s*<span class="edition"><a href="https://example'
+    assert re.search(r'<p class="editions" data-typeset="unbroken">Andra språkversioner:\s*<span class="edition"><a href="https://example'
                      r'\.org/sceeus-sample/uk/" hreflang="uk" lang="uk">Українська</a>', page)
     assert 'aria-label="Stapeldiagram. Diagrammet visar' in page
 
@@ -399,6 +399,33 @@ def test_sample_editions_print_no_english_label(sample_builds, lang, sid):
     folio = {"sv": "Sida {} av {}", "uk": "Сторінка {} з {}"}[lang]
     numbered = [p for p in pages if folio.format(pages.index(p) + 1, len(pages)) in p]
     assert len(numbered) >= len(pages) - 1  # every page but a cover has its footer
+
+
+def page_foot(pdf: Path, page: int = 0) -> str:
+    """The text in the bottom 60 points of a page: its footer."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        width, _ = document[page].get_size()
+        return document[page].get_textpage().get_text_bounded(0, 0, width, 60)
+    finally:
+        document.close()
+
+
+@pytest.mark.slow
+def test_a_series_keeps_its_own_footer_in_another_language(tmp_path):
+    """The catalogue gives the folio's words; each series composes its footer from them. In
+    Swedish, example-brief keeps its label, publisher and bare page number; a SCEEUS series
+    prints "Sida 1 av 2" with its publisher."""
+    from report import pipeline
+
+    def foot(series: str | None) -> str:
+        options = pipeline.Options(out_dir=tmp_path / (series or "own"), series=series, cache=tmp_path / "cache")
+        return page_foot(pipeline.build(SAMPLES["sv"], options).paths[0])
+
+    assert foot("example-brief") == "POLICY BRIEF • NORTHBRIDGE 1"
+    assert foot(None) == "Sida 1 av 2 SCEEUS"  # its own series, the Guest Commentary
 
 
 @pytest.mark.slow

@@ -350,12 +350,12 @@ def test_a_heading_on_one_line_or_ending_in_two_words_passes():
 # ---- 16. split names -------------------------------------------------------------------------
 
 def test_a_name_split_across_lines():
-    body = '<p style="width: 32mm">Written by <span class="author-name">Astrid Lindqvist</span>.</p>'
+    body = '<p style="width: 32mm">Written by <span data-typeset="name">Astrid Lindqvist</span>.</p>'
     assert messages(problems(body, only="split-name")) == ["page 1: name 'Astrid Lindqvist' is split across lines"]
 
 
 def test_a_name_on_one_line_passes():
-    body = '<p style="width: 60mm">Written by <span class="author-name">Astrid Lindqvist</span>.</p>'
+    body = '<p style="width: 60mm">Written by <span data-typeset="name">Astrid Lindqvist</span>.</p>'
     assert problems(body, only="split-name") == []
 
 

@@ -45,6 +45,7 @@ def test_the_shipped_series_are_all_there():
     assert set(SHIPPED) <= set(all_series())
 
 
+@pytest.mark.slow  # the Guest Commentary in every series (series_builds)
 @pytest.mark.parametrize("sid", SHIPPED)
 def test_series_builds_the_guest_commentary(built, sid):
     pdf = built[sid]
@@ -59,6 +60,7 @@ def test_series_builds_the_guest_commentary(built, sid):
     assert resolved.label.upper() in first.upper(), (resolved.label, first[:300])
 
 
+@pytest.mark.slow  # the Guest Commentary in every series (series_builds)
 def test_every_series_in_styles_builds(built):
     # Series added later are held to the same: they build, at their own page size.
     for sid, pdf in built.items():
@@ -68,6 +70,7 @@ def test_every_series_in_styles_builds(built):
             assert (round(float(box.width)), round(float(box.height))) == SIZES[size], sid
 
 
+@pytest.mark.slow  # the Guest Commentary in every series (series_builds)
 @pytest.mark.parametrize("sid", SHIPPED)
 def test_running_footer_on_every_page_but_a_cover(built, sid):
     pages = page_texts(built[sid])
@@ -81,6 +84,7 @@ def test_running_footer_on_every_page_but_a_cover(built, sid):
             assert folio in text, (sid, n)
 
 
+@pytest.mark.slow  # the Guest Commentary in every series (series_builds)
 @pytest.mark.parametrize("sid", ["sceeus-report", "sceeus-guest-report"])
 def test_report_cover_contents_summary_page_and_numbers(built, sid):
     pages = page_texts(built[sid])
@@ -103,6 +107,7 @@ def test_report_cover_contents_summary_page_and_numbers(built, sid):
     assert "1 Economic Cooperation: from Hero to Zero" in pages[3].replace("\n", " ")
 
 
+@pytest.mark.slow  # the Guest Commentary in every series (series_builds)
 def test_guest_series_carry_the_guest_disclaimer(built):
     last = {sid: " ".join(page_texts(built[sid])[-1].split()) for sid in SHIPPED}
     assert "views expressed in this Guest Report are those of the author" in last["sceeus-guest-report"]
@@ -111,6 +116,7 @@ def test_guest_series_carry_the_guest_disclaimer(built):
         assert "views expressed" not in last[sid], sid
 
 
+@pytest.mark.slow  # the Guest Commentary in every series (series_builds)
 def test_example_brief_has_its_own_typefaces_and_publisher(built):
     reader = pypdf.PdfReader(built["example-brief"])
     fonts = set()

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import GUEST, ROOT, SERIES_SHIPPED, run
 
+from report import cache
+
 NO_HARFBUZZ_SUBSET = """
 import sys
 import weasyprint.pdf.fonts

@@ -23,10 +23,10 @@ import os
 import tempfile
 from ctypes.util import find_library
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from report import cache
+from report.cache import memo
 from report.errors import Problems
 from report.series import resolve as series_resolve
 from report.source import document
@@ -67,7 +67,7 @@ def inputs_key(folder: Path, options) -> str | None:
     return cache.fingerprint("document", values, files=[p for found in files for p in found])
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _subsetter() -> str | None:
     return find_library("harfbuzz-subset")
 

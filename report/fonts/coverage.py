@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 from report.errors import Problems, quote
 from report.model import ChartSpec, Document, Series
 from report import cache as kept
 from report.source.yamlload import Marked, MarkedList
+from report.cache import memo
 
 # Lazy: fontTools (about 0.1 s), only for a font whose characters are not cached yet.
 
@@ -43,17 +43,12 @@ def covered(files: tuple[Path, ...], cache: Path | None = None) -> frozenset[int
     return frozenset(chars)
 
 
-def forget() -> None:
-    """Forget the character maps read in this process (a new process reads the cache folder)."""
-    _chars_of.cache_clear()
-
-
 def _font_chars(path: Path, cache: Path | None) -> frozenset[int]:
     # Remembered by the file's content: a font replaced during --watch is read again.
     return _chars_of(kept.file_digest(path), path, cache)
 
 
-@lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _chars_of(digest: str, path: Path, cache: Path | None) -> frozenset[int]:
     key = kept.fingerprint("font-coverage", [digest])[:24]
     stored = cache / f"{key}.json" if cache is not None else None

@@ -11,9 +11,9 @@ role, with the key to add and an example of the text, all at once.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
+from report.cache import memo
 from report.errors import ContentErrors, Problems, quote
 from report.internals import page_box
 from report.internals.boxes import is_a
@@ -26,7 +26,7 @@ NAMES = {400: "regular", 600: "semibold", 700: "bold"}
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"}
 
 
-@lru_cache(maxsize=64)
+@memo(maxsize=64)
 def weight_range(path: Path) -> tuple[float, float] | None:
     """A variable font's `wght` axis (least, most); None for a static font."""
     from fontTools.ttLib import TTFont

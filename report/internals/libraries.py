@@ -17,11 +17,11 @@ import re
 import struct
 import subprocess
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 from report.internals import ffi
 from report.internals.versions import cffi_tested, enabled
+from report.cache import memo
 
 # Lazy: WeasyPrint (about 1 s), imported here, the fast way, and only when a PDF is made.
 
@@ -52,7 +52,7 @@ def import_weasyprint(cache: Path | None = None):
     return weasyprint
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _ldconfig() -> str:
     try:
         return subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True,
@@ -61,7 +61,7 @@ def _ldconfig() -> str:
         return ""
 
 
-@lru_cache(maxsize=None)
+@memo(maxsize=None)
 def find_library(name: str) -> str | None:
     """What `ctypes.util.find_library` finds through ldconfig or LD_LIBRARY_PATH, from one listing."""
     machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")

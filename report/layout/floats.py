@@ -134,7 +134,7 @@ def describe(element) -> str:
     if tag == "figure":
         caption = next((c for c in element if _tag(c) == "figcaption"), None)
         return f"figure {quote(_short(caption if caption is not None else element))}"
-    if tag == "table" or "table-wrap" in (element.get("class") or "").split():
+    if tag == "table":
         return "a table"
     kind = {"li": "list item", "p": "paragraph"}.get(tag, "heading" if tag in HEADINGS else f"a box ({tag})")
     return f"{kind} {quote(_short(element))}"
@@ -158,7 +158,7 @@ def _parents(root) -> dict:
 def _movable(element, parents) -> object | None:
     """The figure or table (or its wrapper) that holds `element`, if it may move."""
     while element is not None:
-        if _tag(element) in MOVABLE or "table-wrap" in (element.get("class") or "").split():
+        if _tag(element) in MOVABLE:
             return element
         element = parents.get(element)
     return None
@@ -353,12 +353,7 @@ def _serialise(root, doctype: str) -> str:
     return doctype + ElementTree.tostring(root, encoding="unicode", method="html")
 
 
-_settled: dict[str, str] = {}  # digest of HTML and layout → the HTML settled on, for a rebuild
-
-
-def forget() -> None:
-    """Forget the layouts settled in this process (what a new process knows: the cache folder)."""
-    _settled.clear()
+_settled: dict[str, str] = cache.remember({})  # digest of HTML and layout → the HTML settled on, for a rebuild
 MEMORY = 16
 
 

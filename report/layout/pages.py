@@ -59,6 +59,8 @@ class _Collect(logging.Handler):
         self.messages.append(message)
 
 
+# Not in cache.forget(): one a process, as WeasyPrint means it (pages laid out keep using it, its
+# set-up is slow); the fonts in it come from the parsed sheets, which forget() drops.
 @lru_cache(maxsize=1)
 def font_config():
     internals.import_weasyprint()
@@ -70,7 +72,7 @@ def font_config():
 
 # -- stylesheets, parsed once per process --------------------------------------------------------
 
-_sheets: dict[tuple, object] = {}
+_sheets: dict[tuple, object] = cache.remember({})
 
 
 def _stylesheet(path: Path, fetcher, fonts):

@@ -507,8 +507,7 @@ def check_resolution(ctx):
             width, height = pixels
             dpi = min(width / (box.width / 96), height / (box.height / 96))
             src = box.element.get("src", "") if box.element is not None else ""
-            classes = (box.element.get("class") or "").split() if box.element is not None else []
-            logo = bool({"logo", "publisher-logo"} & set(classes))
+            logo = box.element is not None and box.element.get("data-preflight") == "logo"  # the template says
             wanted = LOGO_DPI if logo and ctx.print_mode else need  # line art: sharp edges need more
             if dpi < wanted:
                 what = (f"the publisher's logo {quote(src.rsplit('/', 1)[-1])} (series.yaml publisher.logo)" if logo
@@ -689,13 +688,17 @@ def check_short_fragments(ctx):
 
 
 def _in_heading(ancestors) -> bool:
-    return any(b.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6") or "subtitle" in _classes(b)
-               for b in ancestors)
+    return any(_is_headline(b) for b in ancestors)
 
 
-def _classes(box) -> list[str]:
+def _is_headline(box) -> bool:
+    return box.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6") or "headline" in _typeset(box)
+
+
+def _typeset(box) -> list[str]:
+    """What the template declares the element is: `data-typeset="headline"` … (render/typeset.py)."""
     element = getattr(box, "element", None)
-    return (element.get("class") or "").split() if element is not None else []
+    return (element.get("data-typeset") or "").split() if element is not None else []
 
 
 def check_hyphenated_names(ctx):
@@ -714,8 +717,7 @@ def check_heading_last_word(ctx):
     """A heading or title of two lines or more whose last line holds one word ('… All-Time / Low')."""
     lines: dict = defaultdict(list)
     for number, box, ancestors in _lines_in_order(ctx):
-        holder = next((b for b in reversed(ancestors) if b.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6")
-                       or "subtitle" in _classes(b)), None)
+        holder = next((b for b in reversed(ancestors) if _is_headline(b)), None)
         if holder is not None and not is_a(holder, "inline"):
             lines[holder.element].append((number, box))
     for element, found in lines.items():
@@ -724,7 +726,7 @@ def check_heading_last_word(ctx):
         number, last = found[-1]
         words = _text(last).split()
         if len(words) == 1:
-            kind = "title" if "title" in (element.get("class") or "").split() else "heading"
+            kind = "title" if element.tag == "h1" else "heading"  # the body's headings are h2 and h3
             yield number, (f"{kind} {quote(_element_text(element))} ends with one word alone on its last line "
                            f"({quote(words[0])})")
 
@@ -743,16 +745,14 @@ def check_split_names(ctx):
                     lines.append(line)
     for element, (pages, lines) in seen.items():
         if len(lines) > 1:
-            kind = "label" if "figure-number" in (element.get("class") or "").split() else "name"
+            kind = "label" if "label" in (element.get("data-typeset") or "").split() else "name"
             yield pages[0], f"{kind} {quote(_element_text(element))} is split across lines"
 
 
 def _is_name(box, line) -> bool:
-    """The byline's names, the name that opens an author's biography, a figure's label."""
-    classes = _classes(box)
-    if "author-name" in classes or "figure-number" in classes:
-        return True
-    return box.element_tag == "strong" and "about-name" in _classes(line) and box in line.children
+    """The byline's names, the name that opens an author's biography, a figure's label: what the
+    template marks `data-typeset="name"` or `"label"`."""
+    return bool({"name", "label"} & set(_typeset(box)))
 
 
 # ---- 17. Reader: every document on a right-hand page ---------------------------------------

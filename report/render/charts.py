@@ -42,7 +42,6 @@ KINDS_KEYS = tuple(f"chart-{kind}" for kind in KINDS)
 MINUS = "\u2212"
 
 _lock = threading.RLock()
-draw_count = 0  # charts drawn by this process (tests check that a cached chart is not redrawn)
 
 
 # -- numbers ----------------------------------------------------------------------------------
@@ -148,7 +147,7 @@ def draw_cached(spec: ChartSpec, style: ChartStyle, cache_dir: Path) -> bytes:
 
 # -- fonts ------------------------------------------------------------------------------------
 
-_registered: dict[str, tuple] = {}  # family -> the font files (regular, bold) matplotlib measures it with
+_registered: dict[str, tuple] = cache.remember({})  # family -> the font files (regular, bold) matplotlib measures it with
 _font_dir: Path | None = None  # a temporary folder of metrics fonts, removed at exit
 # Where metrics fonts persist across processes: set by draw_cached() to a folder in its cache,
 # so that -j workers (which leave without running exit handlers) neither redo nor leak them.
@@ -405,7 +404,6 @@ class _Canvas:
 
 def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
     """The chart as SVG bytes: vector, text as text in `style.font_family`, deterministic."""
-    global draw_count
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -427,7 +425,6 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
                               rect=(0, 0, 1, 1 - c.header / c.height))
         out = io.BytesIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
-    draw_count += 1
     return out.getvalue()
 
 

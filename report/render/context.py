@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from report.cache import memo
 from report.series import geometry
 from report import languages
 from report.errors import ContentError, ContentErrors, display_path
@@ -75,12 +75,7 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     return _environment(template_dirs)
 
 
-def forget() -> None:
-    """Forget the compiled templates of this process (what a new process knows: the cache folder)."""
-    _environment.cache_clear()
-
-
-@lru_cache(maxsize=32)
+@memo(maxsize=32)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     # Sandboxed: a series template is code we did not write (see `sandbox`).
     return sandbox.environment(template_dirs)
@@ -208,7 +203,7 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
         raise _missing_template(exc, ctx.series) from None
     if pages:
         text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
-    footer = languages.page_css(ctx.labels)
+    folio_words = languages.page_css(ctx.labels)  # words only: the series' CSS composes its footer
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
-                lang=ctx.doc.lang, title=ctx.title, css=(footer,) if footer else ())
+                lang=ctx.doc.lang, title=ctx.title, css=(folio_words,) if folio_words else ())

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pyphen
 
 from report import cache as kept
+from report.cache import memo
 
 SOFT_HYPHEN = "\u00ad"
 LEFT = RIGHT = 3  # letters kept before and after a break: no "a-" or "-ly" fragments
@@ -30,7 +30,7 @@ def dictionary_name(lang: str) -> str | None:
     return pyphen.language_fallback(tag) if tag else None
 
 
-@lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _pyphen(name: str):
     return pyphen.Pyphen(lang=name, left=LEFT, right=RIGHT)
 
@@ -38,7 +38,7 @@ def _pyphen(name: str):
 MAX_CACHED = 200_000  # words in one cache file; past that, new words are hyphenated afresh each run
 
 
-@lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _cache_path(folder: Path, name: str) -> Path:
     key = kept.fingerprint("hyphenation", [name, LEFT, RIGHT])[:24]
     return folder / f"words-{name}-{key}.json"

@@ -6,6 +6,8 @@ is walked once, text node by text node, and:
 - running text (paragraphs, list items, table cells) gets soft hyphens where the language's
   patterns allow a break (`hyphenate.py`), except in capitalised words, URLs, code, and in the
   names, titles, headings, captions and labels where a desk never breaks a word;
+- which elements of a template are titles, names or furniture, the template says itself with
+  `data-typeset` (`TYPESET`; docs/guides/series.md): a series may name its classes as it likes;
 - what must stay on one line is wrapped in `<span class="nobr">` (`white-space: nowrap`):
   "Figure 2", "Table 1", "No. 8", "$1.5 billion", the authors' names, the compounds of a title
   or heading ("All-Time"), the last two words of a title, heading or caption (never one word
@@ -21,11 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 from pathlib import Path
 
 from report import languages
+from report.cache import memo
 from report.render.hyphenate import SOFT_HYPHEN, Hyphenator
 
 NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
@@ -34,6 +36,7 @@ NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
 _TOKEN = re.compile(r"(<(style|script)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)")
 _CLASS = re.compile(r'\bclass\s*=\s*"([^"]*)"')
+_TYPESET = re.compile(r'\bdata-typeset\s*=\s*"([^"]*)"')
 _HREF = re.compile(r'\bhref\s*=\s*"([^"]*)"')
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -44,13 +47,14 @@ HYPHENATE_IN = {"p", "li", "td", "dd", "blockquote"}
 # Never inside these, whatever they sit in.
 NO_HYPHENS_TAGS = {"head", "title", "code", "pre", "kbd", "samp", "svg", "math", "th", "nav", "header",
                    "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption"}
-NO_HYPHENS_CLASSES = {"subtitle", "byline", "author", "author-name", "about-name", "title-block",
-                      "masthead", "cover", "publisher", "figure-source", "figure-note", "figure-number",
-                      "contents", "reader-cover", "reader-contents", "online", "editions", "running-label",
-                      "running-title", "running-publisher"}
 # Titles, headings and captions: no word alone on the last line, no break inside a compound.
 HEADLINE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption"}
-HEADLINE_CLASSES = {"subtitle", "reader-title", "reader-subtitle", "entry-title"}
+# What a template declares with `data-typeset="…"` (on the element; it holds for all inside it):
+# "headline": set as a title (no hyphens, no word alone on its last line, compounds whole);
+# "unbroken": never hyphenated (furniture, bylines, contents); "name", "label": an author's name,
+# a figure's label, never hyphenated, which the preflight checks is on one line.
+TYPESET = {"headline", "unbroken", "name", "label"}
+BACKREF = "\0backref"  # not a value a template can write
 # Paragraph-like blocks: their last line holds two words when the last one is short.
 PARAGRAPHS = {"p", "li", "dd"}
 # Text in these is not the end of a paragraph's words (note numbers).
@@ -69,7 +73,7 @@ _LABELS = re.compile(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def _labels_pattern(lang: str) -> re.Pattern:
     """`_LABELS`, and the language's own words before a number: "Figur 2", "Таблиця 1", "№ 8"."""
     labels = languages.Labels(lang)
@@ -124,7 +128,7 @@ def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool =
 
 def _walk(parts: list[str]) -> tuple[dict[int, _Text], dict[int, int]]:
     """Each text token's context, and each element's closing token (by its opening token)."""
-    stack: list[tuple[str, set[str], int, bool]] = []  # (tag, classes, index, external link)
+    stack: list[tuple[str, set[str], int, bool]] = []  # (tag, data-typeset values, index, external link)
     texts: dict[int, _Text] = {}
     closes: dict[int, int] = {}
     last_text: dict[int, int] = {}  # block's opening index → its last word-bearing text token
@@ -135,15 +139,15 @@ def _walk(parts: list[str]) -> tuple[dict[int, _Text], dict[int, int]]:
             tags = {t for t, _, _, _ in stack}
             if tags & INERT:
                 continue
-            classes = set().union(*(c for _, c, _, _ in stack))
+            hooks = set().union(*(h for _, h, _, _ in stack))
             external = any(e for _, _, _, e in stack)
             texts[index] = _Text(
                 running=bool(tags & HYPHENATE_IN),
                 hyphenate=bool(tags & HYPHENATE_IN) and not (tags & NO_HYPHENS_TAGS)
-                and not (classes & NO_HYPHENS_CLASSES) and not external,
-                headline=bool(tags & HEADLINE_TAGS) or bool(classes & HEADLINE_CLASSES),
+                and not (hooks & TYPESET) and not external,
+                headline=bool(tags & HEADLINE_TAGS) or "headline" in hooks,
                 parent=stack[-1][2])
-            if not (tags & NOT_WORDS) and not any("backref" in c for _, c, _, _ in stack):
+            if not (tags & NOT_WORDS) and not any(BACKREF in h for _, h, _, _ in stack):
                 for _, _, opened, _ in stack:
                     last_text[opened] = index
             continue
@@ -153,25 +157,28 @@ def _walk(parts: list[str]) -> tuple[dict[int, _Text], dict[int, int]]:
         closing, tag = match[1] == "/", match[2].lower()
         if closing:
             while stack:
-                name, classes, opened, _ = stack.pop()
+                name, hooks, opened, _ = stack.pop()
                 closes[opened] = index
-                _mark_tail(name, classes, opened, last_text, texts)
+                _mark_tail(name, hooks, opened, last_text, texts)
                 if name == tag:
                     break
         elif tag not in VOID and not part.rstrip().endswith("/>"):
-            found = _CLASS.search(part)
+            found = _TYPESET.search(part)
+            hooks = set(found[1].split()) if found else set()
+            if tag == "a" and (found := _CLASS.search(part)) and "backref" in found[1].split():
+                hooks.add(BACKREF)  # a note's link back (markdown.py's own markup): not words
             href = _HREF.search(part)
             external = tag == "a" and href is not None and not href[1].startswith("#")
-            stack.append((tag, set(found[1].split()) if found else set(), index, external))
+            stack.append((tag, hooks, index, external))
     return texts, closes
 
 
-def _mark_tail(tag: str, classes: set[str], opened: int, last_text: dict, texts: dict) -> None:
+def _mark_tail(tag: str, hooks: set[str], opened: int, last_text: dict, texts: dict) -> None:
     """On closing a block: its last text token binds its last two words (innermost block wins)."""
     index = last_text.get(opened)
     if index is None or texts[index].tail is not None:
         return
-    if tag in HEADLINE_TAGS or classes & HEADLINE_CLASSES:
+    if tag in HEADLINE_TAGS or "headline" in hooks:
         texts[index].tail = "headline"
     elif tag in PARAGRAPHS:
         texts[index].tail = "paragraph"

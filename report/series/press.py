@@ -15,11 +15,11 @@ The output intent profile is `styles/base/color/FOGRA39L-coated.icc` (see its RE
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import tinycss2.color3
 
+from report.cache import memo
 from report.model import Series
 
 # Lazy: Pillow's colour management (about 0.07 s), only for the print PDF.
@@ -64,7 +64,7 @@ def convert(rgb: RGB) -> CMYK:
     return _icc(tuple(round(v * 255) for v in (r, g, b)))
 
 
-@lru_cache(maxsize=1024)
+@memo(maxsize=1024)
 def _icc(rgb255: tuple[int, int, int]) -> CMYK:
     from PIL import Image
 
@@ -72,7 +72,7 @@ def _icc(rgb255: tuple[int, int, int]) -> CMYK:
     return tuple(round(v / 2.55) / 100 for v in pixel)
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _transform():
     from PIL import ImageCms
 

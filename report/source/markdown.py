@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -22,6 +21,7 @@ from report import languages
 from report.errors import BuildError
 from report.source import links
 from report.source import citations
+from report.cache import memo
 
 CHART_SCHEME = "chart:"
 SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“‘\"(])")
@@ -103,7 +103,7 @@ def _render_backref(self, tokens, idx, options, env) -> str:
 MD = _parser()
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def parser(lang: str = "en") -> MarkdownIt:
     """The parser of a language: its quotation marks. English is `MD` (no catalogue to read)."""
     if languages.language(lang) == "en" or not languages.supported(lang):
@@ -300,7 +300,7 @@ def _tables(tokens: list[Token], env: dict) -> list[Token]:
             number += 1
             marker = next(m for m in captions if caption.content.startswith(m))
             text = MD.renderer.renderInline(_without_prefix(caption, marker), MD.options, env)
-            html = html.replace("<table>", '<table>\n<caption><span class="figure-number">'
+            html = html.replace("<table>", '<table>\n<caption><span class="figure-number" data-typeset="label">'
                                 f"{escape(labels.get('table', number=number))}.</span> {text}</caption>", 1)
         for line in lines:
             marker = max((m for m in markers if line.content.startswith(m)), key=len)
@@ -310,7 +310,7 @@ def _tables(tokens: list[Token], env: dict) -> list[Token]:
             else:  # the language's own word, whichever the author wrote
                 rest = MD.renderer.renderInline(_without_prefix(line, marker), MD.options, env)
                 rendered = f"{escape(labels.get(kind))} {rest}"
-            html += f'<p class="figure-{kind}">{rendered}</p>\n'
+            html += f'<p class="figure-{kind}" data-typeset="unbroken">{rendered}</p>\n'
 
         ident = f' id="table-{number}"' if caption is not None else ""
         block = Token("html_block", "", 0)
@@ -398,12 +398,12 @@ def figure_html(number: int, caption: str, media: str, ident: str,
                 lang: str = "en") -> str:
     """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines."""
     labels = languages.Labels(lang)
-    src_line = (f'<p class="figure-source">{escape(labels.source)} {render_inline(source, lang)}</p>'
+    src_line = (f'<p class="figure-source" data-typeset="unbroken">{escape(labels.source)} {render_inline(source, lang)}</p>'
                 if source else "")
-    note_line = f'<p class="figure-note">{escape(labels.note)} {render_inline(note, lang)}</p>' if note else ""
+    note_line = f'<p class="figure-note" data-typeset="unbroken">{escape(labels.note)} {render_inline(note, lang)}</p>' if note else ""
     label = escape(labels.get("figure", number=number))
     return (
         f'<figure class="figure figure-{kind}" id="{escape(ident)}">'
-        f'<figcaption><span class="figure-number">{label}.</span> {render_inline(caption, lang)}</figcaption>'
+        f'<figcaption><span class="figure-number" data-typeset="label">{label}.</span> {render_inline(caption, lang)}</figcaption>'
         f"{media}{src_line}{note_line}</figure>\n"
     )
