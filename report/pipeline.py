@@ -375,7 +375,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
                       layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
 
     document = lay_out(charts.figures())
-    faces.check(document, prepared.series)  # no face the series lacks, never a stand-in
+    faces.check(document, prepared.series, options.cache / "font-coverage")  # no face the series lacks, never a stand-in
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
     press = None
