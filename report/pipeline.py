@@ -86,6 +86,8 @@ def prepare(folder: Path, options: Options) -> Prepared:
     tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
     bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
     bodycheck.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
+    bodycheck.notes_without_text(tokens, raw.body, raw.path, raw.body_line, problems)
+    bodycheck.character_references(tokens, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
     bodycheck.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)

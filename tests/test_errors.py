@@ -230,6 +230,22 @@ no-file:
     "title-heading": (doc(body="# A Second Title\n\nText.\n"), [
         "title-heading/document.md:10: use '##' for sections: the title comes from the front matter",
     ]),
+    # --- a note reference with no note; references to characters that cannot be printed ------------
+    "note-without-text": (doc(body="## S\n\nText.[^1] More.[^6] Escaped \\[^7].\n\n[^1]: The note.\n"), [
+        'note-without-text/document.md:12:16: the footnote [^6] has no text, so it would print as "[^6]": add a '
+        'line "[^6]: …" with the note',
+    ]),
+    "character-references": (doc(FRONT.replace("A short summary.", "A short &#x1; summary."),
+                                 "## S\n\nA &#0; here, `&#0;` in code, &#xD800;, &#xFFFF; and &#233; (é).\n"), [
+        "character-references/document.md:8: summary: &#x1; refers to U+0001, a control character, which is not "
+        "allowed in text; remove it",
+        "character-references/document.md:12:3: &#0; refers to U+0000, a control character, which is not allowed "
+        "in text; remove it",
+        "character-references/document.md:12:30: &#xD800; refers to U+D800, half of a surrogate pair, not a "
+        "character, which is not allowed in text; remove it",
+        "character-references/document.md:12:40: &#xFFFF; refers to U+FFFF, a noncharacter, which is not allowed "
+        "in text; remove it",
+    ]),
 }
 
 
