@@ -80,7 +80,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
     doc = content.check(raw, rules, problems, options.series)
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
-    broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
+    broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()  # reported already
     bodycheck.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
     bodycheck.front_matter(raw.front, raw.path, problems)
     tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
@@ -115,6 +115,18 @@ def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     return {m[1] for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)} - set(charts)
 
 
+def _unknown_chart(chart_id: str, defined: set[str], folder: Path) -> str:
+    """The ids charts.yaml defines (those with a problem of their own too), the near one first."""
+    import difflib
+
+    if not defined:
+        return "unknown chart; " + ("charts.yaml defines none" if os.path.lexists(folder / "charts.yaml")
+                                    else "there is no charts.yaml in the document folder")
+    close = difflib.get_close_matches(chart_id, sorted(defined), n=1, cutoff=0.6) if len(chart_id) <= 100 else []
+    near = f"did you mean {quote(close[0])}? " if close else ""
+    return f"unknown chart; {near}charts.yaml defines: {', '.join(sorted(defined))}"
+
+
 def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems) -> None:
     for token in tokens:
         if token.type == "heading_open" and token.tag == "h1":
@@ -136,8 +148,7 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
             if chart_id in broken:
                 continue
             if chart_id not in charts:
-                known = ", ".join(sorted(charts)) or "none (no charts.yaml)"
-                problems.add(path, f"unknown chart; charts.yaml defines: {known}", ref.line, None,
+                problems.add(path, _unknown_chart(chart_id, set(charts) | broken, folder), ref.line, None,
                              f"chart {quote(chart_id)}")
             elif not ref.alone:
                 problems.add(path, "a chart must stand alone in its own paragraph", ref.line, None,

@@ -128,10 +128,14 @@ lang: 12"""), [
     ]),
     # --- dates and URLs ---------------------------------------------------------------------------
     "date-month": (doc(FRONT + "\ndate: 2024-13-01"), [
-        "date-month/document.md:9:7: date: '2024-13-01' is not a date; write YYYY-MM-DD or YYYY-MM",
+        "date-month/document.md:9:7: date: '2024-13-01' is not a date: there is no month 13 (write YYYY-MM-DD or "
+        "YYYY-MM)",
     ]),
     "date-day": (doc(FRONT + "\ndate: 2023-02-29"), [
-        "date-day/document.md:9:7: date: '2023-02-29' is not a date; write YYYY-MM-DD or YYYY-MM",
+        "date-day/document.md:9:7: date: '2023-02-29' is not a date: February 2023 has no day 29",
+    ]),
+    "date-year": (doc(FRONT.replace("year: 2025\n", "") + "\ndate: 2205-02-15"), [
+        "date-year/document.md:8:7: date: '2205-02-15': 2205 is not a plausible year",
     ]),
     "date-format": (doc(FRONT + "\ndate: 1 March 2024"), [
         "date-format/document.md:9:7: date: '1 March 2024' is not a date; write YYYY-MM-DD or YYYY-MM",
@@ -151,10 +155,31 @@ lang: 12"""), [
     ]),
     # --- charts ---------------------------------------------------------------------------------------
     "unknown-chart": (doc(body="## S\n\n![Trade](chart:trade)\n\n![Other](chart:tarde)\n", charts__yaml=CHARTS_OK), [
-        "unknown-chart/document.md:14: chart 'tarde': unknown chart; charts.yaml defines: trade",
+        "unknown-chart/document.md:14: chart 'tarde': unknown chart; did you mean 'trade'? charts.yaml defines: "
+        "trade",
     ]),
     "no-charts-yaml": (doc(body="## S\n\n![Trade](chart:trade)\n"), [
-        "no-charts-yaml/document.md:12: chart 'trade': unknown chart; charts.yaml defines: none (no charts.yaml)",
+        "no-charts-yaml/document.md:12: chart 'trade': unknown chart; there is no charts.yaml in the document folder",
+    ]),
+    # A chart with a problem of its own is still one charts.yaml defines, and may be the near one.
+    "unknown-chart-beside-a-broken-one": (doc(body="## S\n\n![Trade](chart:trade)\n\n![M](chart:montly)\n",
+                                              charts__yaml=CHARTS_OK + "monthly:\n  type: line\n  x: [1, 2]\n"
+                                              "  series:\n    A: [1, one]\n"), [
+        "unknown-chart-beside-a-broken-one/charts.yaml:10: chart 'monthly': series 'A' value 2 is not a number: "
+        "'one'",
+        "unknown-chart-beside-a-broken-one/document.md:14: chart 'montly': unknown chart; did you mean 'monthly'? "
+        "charts.yaml defines: monthly, trade",
+    ]),
+    "csv-semicolons": (doc(charts__yaml="trade:\n  type: bar\n  data: trade.csv\n"
+                                        "inline:\n  type: bar\n  x: [1]\n  series: {A: [1]}\n  csv: {delimiter: ';'}\n"
+                                        "both:\n  type: bar\n  data: trade.csv\n  csv: {delimiter: ';', decimal: ';'}\n",
+                           trade__csv="Year;Exports;Imports\n2021;5,4;1,5\n2022;1,4;0,02\n"), [
+        "csv-semicolons/charts.yaml:8: chart 'inline': 'csv' says how a 'data' file is written; this chart has no "
+        "'data'",
+        "csv-semicolons/charts.yaml:12: chart 'both': 'decimal' must be one of \".\", \",\", not ';'",
+        "csv-semicolons/trade.csv:1: chart 'trade': the columns are separated by ';' (Excel in Swedish, German or "
+        "Ukrainian settings), not commas: write csv: {delimiter: \";\", decimal: \",\"} in the chart in "
+        "charts.yaml, or save the file as comma-separated CSV",
     ]),
     # Charts are checked even when the body does not use them (yet).
     "chart-data": (doc(charts__yaml="""\
@@ -301,7 +326,7 @@ def test_verbose_prints_no_traceback_for_content_problems(tmp_path):
     write_doc(tmp_path / "bad", FRONT + "\ndate: 2024-02-30")
     result = run("bad", "-v", "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1
-    assert "bad/document.md:9:7: date: '2024-02-30' is not a date; write YYYY-MM-DD or YYYY-MM" in result.stderr
+    assert "bad/document.md:9:7: date: '2024-02-30' is not a date: February 2024 has no day 30" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -321,6 +346,20 @@ def test_problems_of_several_documents_all_reported(tmp_path):
     result = run("one", "two", "-q", "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1
     assert sorted(result.stderr.splitlines()) == [
-        "one/document.md:9:7: date: '2024-13' is not a date; write YYYY-MM-DD or YYYY-MM",
+        "one/document.md:9:7: date: '2024-13' is not a date: there is no month 13 (write YYYY-MM-DD or YYYY-MM)",
         "two/document.md:4:7: year: must be a whole number (e.g. 2024), not 'x'",
     ]
+
+
+def test_a_csv_file_in_excel_settings_is_read_with_its_delimiter_and_decimal_mark(tmp_path):
+    from report.errors import Problems
+    from report.source import chartspec
+
+    (tmp_path / "trade.csv").write_text("Year;Exports;Imports\n2021;5,4;1,5\n2022;1,4;\n", encoding="utf-8")
+    (tmp_path / "charts.yaml").write_text('trade:\n  type: bar\n  data: trade.csv\n'
+                                          '  csv: {delimiter: ";", decimal: ","}\n', encoding="utf-8")
+    problems = Problems()
+    charts = chartspec.load_charts(tmp_path, problems)
+    assert list(problems) == []
+    assert charts["trade"].x == (2021, 2022)
+    assert charts["trade"].series == (("Exports", (5.4, 1.4)), ("Imports", (1.5, None)))

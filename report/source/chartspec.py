@@ -24,7 +24,7 @@ from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, quote
 from report.model import ChartSpec, Value
 from report.source.fields import brief
-from report.source.schemas import CHART
+from report.source.schemas import CHART, CSV_FORMAT
 
 CHART_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_ID = 100  # characters in a chart id
@@ -121,6 +121,9 @@ class _Chart:
         has = {k: entry.get(k) is not None for k in ("x", "series", "data")}
         if has["data"] and (has["x"] or has["series"]):
             self.add("give either 'data' (a CSV file) or 'x' and 'series', not both", self.kline("data"))
+            return None
+        if entry.get("csv") is not None and not has["data"]:
+            self.add("'csv' says how a 'data' file is written; this chart has no 'data'", self.kline("csv"))
             return None
         if has["data"]:
             return self.csv_data(entry["data"]) if isinstance(entry["data"], str) else None
@@ -225,7 +228,14 @@ class _Chart:
             return None
         if contentfile.control_characters(text.replace("\r", ""), target, self.problems):
             return None
-        return self.parse_csv(text, name, target)
+        form = CSV_FORMAT.values(self.entry.get("csv") or {})
+        if self.failed:  # a wrong csv key, reported with the keys
+            return None
+        if form["delimiter"] == form["decimal"]:
+            self.add(f"csv: the delimiter and the decimal mark cannot both be {quote(form['delimiter'])}",
+                     self.vline("csv"))
+            return None
+        return self.parse_csv(text, name, target, form["delimiter"], form["decimal"])
 
     def data_file(self, name: str) -> Path | None:
         """The CSV file's path, when its name stays inside the document folder, or None with a problem."""
@@ -237,9 +247,9 @@ class _Chart:
             return None
         return self.folder / relative
 
-    def parse_csv(self, text: str, name: str, path: Path):
+    def parse_csv(self, text: str, name: str, path: Path, delimiter: str = ",", decimal: str = "."):
         rows: list[tuple[int, list[str]]] = []
-        reader = csv.reader(text.splitlines(keepends=True))
+        reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
         start = 1
         try:
             for row in reader:
@@ -255,7 +265,8 @@ class _Chart:
             return None
         header_line, header = rows[0]
         if len(header) < 2:
-            self.add("the header needs a column for x and at least one series column", header_line, path)
+            self.add(_separator_hint(header[0], text, delimiter) or
+                     "the header needs a column for x and at least one series column", header_line, path)
             return None
         names = header[1:]
         for i, column in enumerate(names):
@@ -283,7 +294,7 @@ class _Chart:
                 self.add("row has no x value (its first cell is empty)", line, path)
             xs.append(row[0])
             for j, cell in enumerate(row[1:]):
-                value = _cell(cell)
+                value = _cell(cell.replace(",", ".") if decimal == "," and "." not in cell else cell)
                 if value is _BAD:
                     bad[j] += 1
                     if bad[j] <= MAX_BAD_VALUES:
@@ -340,6 +351,22 @@ def _csv_x(values: list[str]) -> list:
         if all(n is not _BAD and n is not None for n in numbers):
             return numbers
     return values
+
+
+SEPARATORS = {";": "';'", "\t": "tabs", "|": "'|'"}
+
+
+def _separator_hint(header: str, text: str, delimiter: str) -> str | None:
+    """The message for a file whose columns are separated by another character than `delimiter`."""
+    found = next((sep for sep in SEPARATORS if sep != delimiter and sep in header), None)
+    if found is None:
+        return None
+    comma = found != "," and re.search(r"\d,\d", text) is not None  # decimal commas too
+    wanted = "\\t" if found == "\t" else found
+    key = f'csv: {{delimiter: "{wanted}"' + (', decimal: ","' if comma else "") + "}"
+    excel = " (Excel in Swedish, German or Ukrainian settings)" if found == ";" else ""
+    return (f"the columns are separated by {SEPARATORS[found]}{excel}, not commas: write {key} in the chart "
+            "in charts.yaml, or save the file as comma-separated CSV")
 
 
 def _hint(value) -> str:
