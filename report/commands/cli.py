@@ -198,8 +198,13 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = iter([batch.bundle(args.bundle, options, args.verbose, args.check)])
     else:
         outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
+    noticed: set[str] = set()  # each worker says what it found of the machine: printed once
     try:
         for outcome in outcomes:
+            for line in outcome.notices:
+                if line not in noticed:
+                    noticed.add(line)
+                    print(line, file=sys.stderr, flush=True)
             for path in outcome.written:
                 print(display_path(path), flush=True)
             for line in outcome.problems:

@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from report.commands import preview_guard
-from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path
+from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path, take_notices
 
 STEP_MS = 10  # watchfiles reports a batch once no change came for this long (an editor saves in a few ms)
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -393,6 +393,8 @@ def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: b
 
     def report(result: Result, verb: str) -> None:
         where = display_path(builder.states[result.folder].folder)
+        for line in take_notices():  # about the machine, once a run
+            print(line, file=sys.stderr, flush=True)
         for path in result.written:
             print(display_path(path), flush=True)
         if result.ok:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from report import cache, internals
-from report.errors import BuildError
+from report.errors import BuildError, notice
 from report.model import Html
 
 # Tagged PDF for screen readers by default; archival variants pass through (--pdf-variant).
@@ -35,7 +35,6 @@ class PdfOptions:
 NO_HARFBUZZ_SUBSET = "Using fontTools instead of HarfBuzz-Subset"
 NO_HARFBUZZ_NOTICE = ("notice: libharfbuzz-subset0 is not installed; fonts are subset the slower way "
                       "(Debian/Ubuntu: apt-get install libharfbuzz-subset0)")
-_noticed: set[str] = set()
 
 
 class _Collect(logging.Handler):
@@ -46,10 +45,7 @@ class _Collect(logging.Handler):
     def emit(self, record):
         message = record.getMessage()
         if message.startswith(NO_HARFBUZZ_SUBSET):
-            if NO_HARFBUZZ_NOTICE not in _noticed:  # once a process: it is the machine's, not the document's
-                _noticed.add(NO_HARFBUZZ_NOTICE)
-                import sys
-                print(NO_HARFBUZZ_NOTICE, file=sys.stderr, flush=True)
+            notice(NO_HARFBUZZ_NOTICE)  # once a run: it is the machine's, not the document's
             return
         self.messages.append(message)
 
