@@ -90,3 +90,38 @@ def test_a_letter_the_bold_file_lacks_is_an_error_at_the_role(cut_series):
         "styles/cut/series.yaml:3: fonts.serif: 'fonts/Bold.ttf' (semibold) has no 'é' (U+00E9), 'ü' (U+00FC), "
         "which the text sets in Cut Serif semibold (e.g. 'the Café Müller' on page 1): it would print in another "
         "face of the family; give a semibold file that has them"]
+
+
+FONTFORGE_SERIES = """extends: sceeus-guest-commentary
+fonts:
+  serif:
+    family: Forged Serif
+    normal: fonts/Regular.ttf
+    italic: fonts/Italic.ttf
+    semibold: fonts/Bold.ttf
+    bold: fonts/Bold.ttf
+"""
+
+
+def test_the_web_page_of_fonts_with_odd_tables_prints_nothing(tmp_path):
+    """Fonts made with FontForge carry an FFTM table (which fontTools cannot subset) and often an
+    early 'created' date; fontTools warns about both while the web page's fonts are subset."""
+    from fontTools.ttLib import TTFont, newTable
+
+    folder = tmp_path / "styles" / "forged"
+    (folder / "fonts").mkdir(parents=True)
+    for name, source in (("Regular", "SourceSerif4-Regular"), ("Italic", "SourceSerif4-Italic"),
+                         ("Bold", "SourceSerif4-Bold")):
+        font = TTFont(str(FONTS / f"{source}.ttf"))
+        stamp = newTable("FFTM")  # FontForge's time stamps
+        stamp.version, stamp.FFTimeStamp, stamp.sourceCreated, stamp.sourceModified = 1, 0, 0, 0
+        font["FFTM"] = stamp
+        font["head"].created = 0
+        font.save(str(folder / "fonts" / f"{name}.ttf"))
+    (folder / "series.yaml").write_text(FONTFORGE_SERIES, encoding="utf-8")
+    doc = write_doc(tmp_path / "web", FRONT.replace("series: cut", "series: forged"),
+                    "## Section\n\nPlain text, **bold words** and *italic*.\n")
+    result = run(doc, "--styles", "styles", "--format", "html", "-q", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "bold words" in (tmp_path / "out" / "web.html").read_text(encoding="utf-8")
