@@ -62,6 +62,10 @@ def parser() -> argparse.ArgumentParser:
                         "needs: pip install -e '.[import]'")
     p.add_argument("--into", type=Path, metavar="FOLDER", help="with --import: the folder to write")
     p.add_argument("--force", action="store_true", help="with --import: replace the folder if it exists")
+    p.add_argument("--list", action="store_true",
+                   help="list the document folders (default: every one under data/) with their series, language, "
+                        "number, date, title and status (ok, or how many problems --check finds), then exit")
+    p.add_argument("--json", action="store_true", help="with --list: print the list as JSON")
     p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
     p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
     p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
@@ -176,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         low_memory=args.low_memory or short,
         progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)
     jobs = args.jobs or batch.jobs_default()
-    if short and not (args.quiet or args.check):
+    if short and not (args.quiet or args.check or args.list):
         print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
               file=sys.stderr)
 
@@ -188,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--serve goes with --watch")
     if args.watch and args.check:
         p.error("--watch builds on every change; it does not go with --check")
+    if args.json and not args.list:
+        p.error("--json goes with --list")
+    if args.list:
+        if args.bundle is not None or args.watch:
+            p.error("--list takes document folders, not --bundle or --watch")
+        from report.commands import listing
+        return listing.run(folders, options, args.json)
     if args.watch:
         from report.commands import watch
         return watch.run(folders, options, serve_port=args.serve, quiet=args.quiet, verbose=args.verbose)
