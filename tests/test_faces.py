@@ -103,12 +103,12 @@ fonts:
 """
 
 
-def test_the_web_page_of_fonts_with_odd_tables_prints_nothing(tmp_path):
-    """Fonts made with FontForge carry an FFTM table (which fontTools cannot subset) and often an
-    early 'created' date; fontTools warns about both while the web page's fonts are subset."""
+def forged_series(base):
+    """`base`/styles/forged: Source Serif 4 as FontForge leaves a font, with an FFTM table (which
+    fontTools cannot subset) and an early 'created' date: fontTools warns about both."""
     from fontTools.ttLib import TTFont, newTable
 
-    folder = tmp_path / "styles" / "forged"
+    folder = base / "styles" / "forged"
     (folder / "fonts").mkdir(parents=True)
     for name, source in (("Regular", "SourceSerif4-Regular"), ("Italic", "SourceSerif4-Italic"),
                          ("Bold", "SourceSerif4-Bold")):
@@ -119,8 +119,12 @@ def test_the_web_page_of_fonts_with_odd_tables_prints_nothing(tmp_path):
         font["head"].created = 0
         font.save(str(folder / "fonts" / f"{name}.ttf"))
     (folder / "series.yaml").write_text(FONTFORGE_SERIES, encoding="utf-8")
-    doc = write_doc(tmp_path / "web", FRONT.replace("series: cut", "series: forged"),
-                    "## Section\n\nPlain text, **bold words** and *italic*.\n")
+    return write_doc(base / "web", FRONT.replace("series: cut", "series: forged"),
+                     "## Section\n\nPlain text, **bold words** and *italic*.\n")
+
+
+def test_the_web_page_of_fonts_with_odd_tables_prints_nothing(tmp_path):
+    doc = forged_series(tmp_path)
     result = run(doc, "--styles", "styles", "--format", "html", "-q", "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from report import cache, internals
 from report.errors import BuildError, notice
+from report.fonts.quiet import fonttools_quiet
 from report.model import Html
 
 # Tagged PDF for screen readers by default; archival variants pass through (--pdf-variant).
@@ -171,7 +172,7 @@ def write(document, options: PdfOptions) -> bytes:
             finish(document, pdf)
     from report.layout.fetcher import RefusedURL
     try:
-        with internals.font_dates(options.epoch):
+        with internals.font_dates(options.epoch), fonttools_quiet():  # subsetting without HarfBuzz
             data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
     except RefusedURL as exc:  # a BaseException: it must not end in a traceback
         raise BuildError(str(exc)) from None

@@ -9,12 +9,11 @@ nothing from anywhere, and prints from a browser.
 from __future__ import annotations
 
 import base64
-import contextlib
 import io
-import logging
 import re
 from pathlib import Path
 
+from report.fonts.quiet import fonttools_quiet
 from report.series import css as seriescss
 from report.errors import BuildError, display_path
 from report.model import Series
@@ -80,23 +79,9 @@ def screen_css(css: str) -> str:
     return rules(css)
 
 
-@contextlib.contextmanager
-def _fonttools_quiet():
-    """fontTools warns on stderr about what it drops or finds odd in a font file ("FFTM NOT
-    subset", "'created' timestamp seems very low"): nothing an editor can act on, and a clean
-    build prints nothing. Its errors still show; a failure raises, and is reported."""
-    logger = logging.getLogger("fontTools")
-    before = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(before)
-
-
 def subset_font(path: Path, text: str) -> bytes:
     """The font cut down to the characters in `text` (variations kept), as WOFF."""
-    with _fonttools_quiet():
+    with fonttools_quiet():  # its warnings about the file: nothing the editor can act on
         return _subset(path, text)
 
 
