@@ -170,6 +170,19 @@ lang: 12"""), [
         "unknown-chart-beside-a-broken-one/document.md:14: chart 'montly': unknown chart; did you mean 'monthly'? "
         "charts.yaml defines: monthly, trade",
     ]),
+    "csv-columns": (doc(charts__yaml="bad:\n  type: bar\n  data: wide.csv\n  x: Yeer\n  columns: [Exprts, Imports]\n"
+                                     "inline:\n  type: bar\n  x: Year\n  series: {A: [1]}\n"
+                                     "cols:\n  type: bar\n  x: [1]\n  series: {A: [1]}\n  columns: [A]\n",
+                        wide__csv="Year,Exports,Imports\n2021,5.4,1.5\n"), [
+        "csv-columns/charts.yaml:4: chart 'bad': 'x': 'wide.csv' has no column 'Yeer'; did you mean 'Year'? (its "
+        "columns: Year, Exports, Imports)",
+        "csv-columns/charts.yaml:5: chart 'bad': 'columns': 'wide.csv' has no column 'Exprts'; did you mean "
+        "'Exports'? (its columns: Year, Exports, Imports)",
+        "csv-columns/charts.yaml:8: chart 'inline': 'x' names a CSV column only with 'data'; give the list of "
+        "categories or x values, e.g. [2021, 2022]",
+        "csv-columns/charts.yaml:14: chart 'cols': 'columns' picks the columns of a 'data' file; this chart has no "
+        "'data'",
+    ]),
     "csv-semicolons": (doc(charts__yaml="trade:\n  type: bar\n  data: trade.csv\n"
                                         "inline:\n  type: bar\n  x: [1]\n  series: {A: [1]}\n  csv: {delimiter: ';'}\n"
                                         "both:\n  type: bar\n  data: trade.csv\n  csv: {delimiter: ';', decimal: ';'}\n",
@@ -363,3 +376,18 @@ def test_a_csv_file_in_excel_settings_is_read_with_its_delimiter_and_decimal_mar
     assert list(problems) == []
     assert charts["trade"].x == (2021, 2022)
     assert charts["trade"].series == (("Exports", (5.4, 1.4)), ("Imports", (1.5, None)))
+
+
+def test_a_chart_picks_its_x_and_columns_from_a_csv_file(tmp_path):
+    from report.errors import Problems
+    from report.source import chartspec
+
+    (tmp_path / "wide.csv").write_text("Country,Year,Exports,Imports,Balance\nUA,2021,5.4,1.5,3.9\n"
+                                       "UA,2022,1.4,0.02,1.38\n", encoding="utf-8")
+    (tmp_path / "charts.yaml").write_text("trade:\n  type: bar\n  data: wide.csv\n  x: Year\n"
+                                          "  columns: [Imports, Exports]\n", encoding="utf-8")
+    problems = Problems()
+    charts = chartspec.load_charts(tmp_path, problems)
+    assert list(problems) == []
+    assert charts["trade"].x == (2021, 2022)
+    assert charts["trade"].series == (("Imports", (1.5, 0.02)), ("Exports", (5.4, 1.4)))

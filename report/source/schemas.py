@@ -470,13 +470,19 @@ CHART = Schema(
         Field("title", text("a string (the heading inside the figure)", longest=MAX_CHART_TEXT),
               "a heading inside the figure; usually none, as the caption names the chart"),
         Field("unit", text("a string (the value-axis label)", longest=MAX_CHART_TEXT), "the value axis' label"),
-        Field("x", listing("a list of categories or x values, e.g. [2021, 2022]"),
-              "the categories or x values, in order (with `series`)"),
+        Field("x", Kind("list, or a column name", "a list of categories or x values, e.g. [2021, 2022], or "
+                        "with 'data' the name of a CSV column", lambda v: isinstance(v, (list, str)),
+                        annotation=object),
+              "the categories or x values, in order (with `series`); with `data`, the name of the CSV column "
+              "that holds them (default: the first)"),
+        Field("columns", strings("a list of CSV column names, e.g. [Exports, Imports]", "list of column names"),
+              "with `data`: the columns to chart, in this order (default: every column but x)"),
         Field("series", mapping("a mapping of series names to lists of numbers"),
               "series name → one number per x value; `null` is a gap (with `x`)"),
         Field("data", text("the name of a CSV file in the document folder, e.g. trade.csv", name="file name"),
-              "a CSV file in the document folder instead of `x` and `series`: first column x, one "
-              "column per series, a header row naming them; an empty cell, `null` or `NA` is a gap"),
+              "a CSV file in the document folder instead of `x` and `series`: a header row naming the "
+              "columns, then the first column x and one column per series (or the columns `x` and `columns` "
+              "name); an empty cell, `null` or `NA` is a gap"),
         Field("csv", mapping("a mapping such as {delimiter: \";\", decimal: \",\"}", "CSV format", keys=CSV_FORMAT),
               "how the `data` file is written, when not comma-separated with a decimal point (see below)"),
         Field("source", text("a string (printed as 'Source: …')", longest=MAX_CHART_TEXT),
@@ -506,6 +512,12 @@ monthly-turnover:
   type: line
   unit: USD million
   data: turnover.csv
+
+trade-from-a-table:
+  type: bar
+  data: trade.csv              # Country,Year,Exports,Imports,Balance
+  x: Year                      # the column of the x values
+  columns: [Exports, Imports]  # the columns to chart, in this order
 """,
     notes=f"`title`, `unit`, `source`, `note` and `alt` are at most {MAX_CHART_TEXT:,} characters long.",
     voice=NamingVoice(),
