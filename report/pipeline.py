@@ -9,6 +9,7 @@ at once. `--watch`, `--bundle` and the benchmark use these same stages.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
@@ -117,8 +118,6 @@ def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
 
 def _unknown_chart(chart_id: str, defined: set[str], folder: Path) -> str:
     """The ids charts.yaml defines (those with a problem of their own too), the near one first."""
-    import difflib
-
     if not defined:
         return "unknown chart; " + ("charts.yaml defines none" if os.path.lexists(folder / "charts.yaml")
                                     else "there is no charts.yaml in the document folder")

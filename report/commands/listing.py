@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from report import pipeline
 from report.errors import BuildError, ContentError, ContentErrors, MachineError, Problems, display_path
 from report.source import document as content
 
@@ -38,8 +39,6 @@ def row(folder: Path, options) -> dict:
 
 def _problems(folder: Path, options) -> int:
     """How many problems `--check` reports for the folder."""
-    from report import pipeline
-
     try:
         prepared = pipeline.prepare(folder, options)
         ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
