@@ -176,8 +176,8 @@ INLINE = "  x: [2021, 2022]\n  series:\n    A: [1, 2]\n"
      ["doc/charts.yaml:3: chart 'c': 'series' needs 'x': the list of categories or x values"]),
     ("c:\n  type: bar\n  titel: Trade\n" + INLINE,
      ["doc/charts.yaml:3: chart 'c': unknown key 'titel'; did you mean 'title'?"]),
-    ("c:\n  type: bar\n  palette: red\n" + INLINE,
-     ["doc/charts.yaml:3: chart 'c': unknown key 'palette'; known keys: alt, columns, csv, data, note, series, "
+    ("c:\n  type: bar\n  background: red\n" + INLINE,
+     ["doc/charts.yaml:3: chart 'c': unknown key 'background'; known keys: alt, columns, csv, data, note, series, "
       "source, title, type, unit, x"]),
     ("c:\n  type: bar\n  title: 42\n  unit: [a]\n  source: {a: 1}\n" + INLINE,
      ["doc/charts.yaml:3: chart 'c': 'title' must be a string (the heading inside the figure), not 42",
