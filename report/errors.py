@@ -17,6 +17,26 @@ MAX_FIELD = 80  # a field names user keys too (authors[0].<key>): bounded like a
 MAX_MESSAGE = 500  # the last guard: no message, whatever built it, prints more than this
 
 
+# Notices about the machine, not the document (an optional library missing): each is said once a
+# run. A worker of `-j N` hands them back with its outcome, and the command line prints each once.
+_notices: list[str] = []
+_noticed: set[str] = set()
+
+
+def notice(text: str) -> None:
+    """Queue a notice for the command line, once a process."""
+    if text not in _noticed:
+        _noticed.add(text)
+        _notices.append(text)
+
+
+def take_notices() -> tuple[str, ...]:
+    """The notices queued since the last call."""
+    taken = tuple(_notices)
+    _notices.clear()
+    return taken
+
+
 def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -10,6 +10,8 @@ at once. `--watch`, `--bundle` and the benchmark use these same stages.
 from __future__ import annotations
 
 import calendar
+import difflib
+import os
 import re
 import sys
 import time
@@ -90,7 +92,7 @@ def prepare(folder: Path, options: Options) -> Prepared:
     doc = content.check(raw, rules, problems, options.series)
     before = len(problems)
     charts = chartspec.load_charts(folder, problems)
-    broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
+    broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()  # reported already
     body_checks.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
     body_checks.front_matter(raw.front, raw.path, problems)
     # A citation style that sets citations as notes makes them footnotes as the body is parsed.
@@ -98,6 +100,8 @@ def prepare(folder: Path, options: Options) -> Prepared:
     tokens, env = markdown.parse(raw.body, doc.lang if doc is not None else "en", notes)
     body_checks.tokens(tokens, raw.path, raw.body_line, problems)
     body_checks.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
+    body_checks.notes_without_text(tokens, raw.body, raw.path, raw.body_line, problems)
+    body_checks.character_references(tokens, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markdown.references(tokens, raw.body_line))
     body_checks.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
@@ -128,6 +132,16 @@ def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
     return {m[1] for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)} - set(charts)
 
 
+def _unknown_chart(chart_id: str, defined: set[str], folder: Path) -> str:
+    """The ids charts.yaml defines (those with a problem of their own too), the near one first."""
+    if not defined:
+        return "unknown chart; " + ("charts.yaml defines none" if os.path.lexists(folder / "charts.yaml")
+                                    else "there is no charts.yaml in the document folder")
+    close = difflib.get_close_matches(chart_id, sorted(defined), n=1, cutoff=0.6) if len(chart_id) <= 100 else []
+    near = f"did you mean {quote(close[0])}? " if close else ""
+    return f"unknown chart; {near}charts.yaml defines: {', '.join(sorted(defined))}"
+
+
 def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems) -> None:
     for token in tokens:
         if token.type == "heading_open" and token.tag == "h1":
@@ -149,8 +163,7 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
             if chart_id in broken:
                 continue
             if chart_id not in charts:
-                known = ", ".join(sorted(charts)) or "none (no charts.yaml)"
-                problems.add(path, f"unknown chart; charts.yaml defines: {known}", ref.line, None,
+                problems.add(path, _unknown_chart(chart_id, set(charts) | broken, folder), ref.line, None,
                              f"chart {quote(chart_id)}")
             elif not ref.alone:
                 problems.add(path, "a chart must stand alone in its own paragraph", ref.line, None,
@@ -368,7 +381,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
                       layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
 
     document = lay_out(charts.figures())
-    faces.check(document, prepared.series)  # no face the series lacks, never a stand-in
+    faces.check(document, prepared.series, options.cache / "font-coverage")  # no face the series lacks, never a stand-in
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
     press = None

@@ -166,7 +166,8 @@ INLINE = "  x: [2021, 2022]\n  series:\n    A: [1, 2]\n"
     ("c:\n  type: bar\n  data: /etc/passwd\n",
      ["doc/charts.yaml:3: chart 'c': data file must be inside the document folder"]),
     ("c:\n  type: bar\n  data: t.csv\n" + INLINE,
-     ["doc/charts.yaml:3: chart 'c': give either 'data' (a CSV file) or 'x' and 'series', not both"]),
+     ["doc/charts.yaml:3: chart 'c': give either 'data' (a CSV file) or 'x' and 'series', not both (with 'data', "
+      "'x' may name the CSV column of the x values)"]),
     ("c:\n  type: bar\n  title: T\n",
      ["doc/charts.yaml:1: chart 'c': no data: give 'x' and 'series', or 'data: file.csv'"]),
     ("c:\n  type: bar\n  x: [1]\n",
@@ -175,15 +176,16 @@ INLINE = "  x: [2021, 2022]\n  series:\n    A: [1, 2]\n"
      ["doc/charts.yaml:3: chart 'c': 'series' needs 'x': the list of categories or x values"]),
     ("c:\n  type: bar\n  titel: Trade\n" + INLINE,
      ["doc/charts.yaml:3: chart 'c': unknown key 'titel'; did you mean 'title'?"]),
-    ("c:\n  type: bar\n  colour: red\n" + INLINE,
-     ["doc/charts.yaml:3: chart 'c': unknown key 'colour'; known keys: alt, data, note, series, source, "
-      "title, type, unit, x"]),
+    ("c:\n  type: bar\n  background: red\n" + INLINE,
+     ["doc/charts.yaml:3: chart 'c': unknown key 'background'; known keys: alt, columns, csv, data, note, series, "
+      "source, title, type, unit, x"]),
     ("c:\n  type: bar\n  title: 42\n  unit: [a]\n  source: {a: 1}\n" + INLINE,
      ["doc/charts.yaml:3: chart 'c': 'title' must be a string (the heading inside the figure), not 42",
       "doc/charts.yaml:4: chart 'c': 'unit' must be a string (the value-axis label), not a list",
       "doc/charts.yaml:5: chart 'c': 'source' must be a string (printed as 'Source: …'), not a mapping"]),
     ("c:\n  type: bar\n  x: 2021\n  series: [1, 2]\n",
-     ["doc/charts.yaml:3: chart 'c': 'x' must be a list of categories or x values, e.g. [2021, 2022], not 2021",
+     ["doc/charts.yaml:3: chart 'c': 'x' must be a list of categories or x values, e.g. [2021, 2022], or with "
+      "'data' the name of a CSV column, not 2021",
       "doc/charts.yaml:4: chart 'c': 'series' must be a mapping of series names to lists of numbers, not a list"]),
     ("c:\n  type: bar\n  data: 5\n",
      ["doc/charts.yaml:3: chart 'c': 'data' must be the name of a CSV file in the document folder, "

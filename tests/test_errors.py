@@ -128,10 +128,14 @@ lang: 12"""), [
     ]),
     # --- dates and URLs ---------------------------------------------------------------------------
     "date-month": (doc(FRONT + "\ndate: 2024-13-01"), [
-        "date-month/document.md:9:7: date: '2024-13-01' is not a date; write YYYY-MM-DD or YYYY-MM",
+        "date-month/document.md:9:7: date: '2024-13-01' is not a date: there is no month 13 (write YYYY-MM-DD or "
+        "YYYY-MM)",
     ]),
     "date-day": (doc(FRONT + "\ndate: 2023-02-29"), [
-        "date-day/document.md:9:7: date: '2023-02-29' is not a date; write YYYY-MM-DD or YYYY-MM",
+        "date-day/document.md:9:7: date: '2023-02-29' is not a date: February 2023 has no day 29",
+    ]),
+    "date-year": (doc(FRONT.replace("year: 2025\n", "") + "\ndate: 2205-02-15"), [
+        "date-year/document.md:8:7: date: '2205-02-15': 2205 is not a plausible year",
     ]),
     "date-format": (doc(FRONT + "\ndate: 1 March 2024"), [
         "date-format/document.md:9:7: date: '1 March 2024' is not a date; write YYYY-MM-DD or YYYY-MM",
@@ -151,10 +155,44 @@ lang: 12"""), [
     ]),
     # --- charts ---------------------------------------------------------------------------------------
     "unknown-chart": (doc(body="## S\n\n![Trade](chart:trade)\n\n![Other](chart:tarde)\n", charts__yaml=CHARTS_OK), [
-        "unknown-chart/document.md:14: chart 'tarde': unknown chart; charts.yaml defines: trade",
+        "unknown-chart/document.md:14: chart 'tarde': unknown chart; did you mean 'trade'? charts.yaml defines: "
+        "trade",
     ]),
     "no-charts-yaml": (doc(body="## S\n\n![Trade](chart:trade)\n"), [
-        "no-charts-yaml/document.md:12: chart 'trade': unknown chart; charts.yaml defines: none (no charts.yaml)",
+        "no-charts-yaml/document.md:12: chart 'trade': unknown chart; there is no charts.yaml in the document folder",
+    ]),
+    # A chart with a problem of its own is still one charts.yaml defines, and may be the near one.
+    "unknown-chart-beside-a-broken-one": (doc(body="## S\n\n![Trade](chart:trade)\n\n![M](chart:montly)\n",
+                                              charts__yaml=CHARTS_OK + "monthly:\n  type: line\n  x: [1, 2]\n"
+                                              "  series:\n    A: [1, one]\n"), [
+        "unknown-chart-beside-a-broken-one/charts.yaml:10: chart 'monthly': series 'A' value 2 is not a number: "
+        "'one'",
+        "unknown-chart-beside-a-broken-one/document.md:14: chart 'montly': unknown chart; did you mean 'monthly'? "
+        "charts.yaml defines: monthly, trade",
+    ]),
+    "csv-columns": (doc(charts__yaml="bad:\n  type: bar\n  data: wide.csv\n  x: Yeer\n  columns: [Exprts, Imports]\n"
+                                     "inline:\n  type: bar\n  x: Year\n  series: {A: [1]}\n"
+                                     "cols:\n  type: bar\n  x: [1]\n  series: {A: [1]}\n  columns: [A]\n",
+                        wide__csv="Year,Exports,Imports\n2021,5.4,1.5\n"), [
+        "csv-columns/charts.yaml:4: chart 'bad': 'x': 'wide.csv' has no column 'Yeer'; did you mean 'Year'? (its "
+        "columns: Year, Exports, Imports)",
+        "csv-columns/charts.yaml:5: chart 'bad': 'columns': 'wide.csv' has no column 'Exprts'; did you mean "
+        "'Exports'? (its columns: Year, Exports, Imports)",
+        "csv-columns/charts.yaml:8: chart 'inline': 'x' names a CSV column only with 'data'; give the list of "
+        "categories or x values, e.g. [2021, 2022]",
+        "csv-columns/charts.yaml:14: chart 'cols': 'columns' picks the columns of a 'data' file; this chart has no "
+        "'data'",
+    ]),
+    "csv-semicolons": (doc(charts__yaml="trade:\n  type: bar\n  data: trade.csv\n"
+                                        "inline:\n  type: bar\n  x: [1]\n  series: {A: [1]}\n  csv: {delimiter: ';'}\n"
+                                        "both:\n  type: bar\n  data: trade.csv\n  csv: {delimiter: ';', decimal: ';'}\n",
+                           trade__csv="Year;Exports;Imports\n2021;5,4;1,5\n2022;1,4;0,02\n"), [
+        "csv-semicolons/charts.yaml:8: chart 'inline': 'csv' says how a 'data' file is written; this chart has no "
+        "'data'",
+        "csv-semicolons/charts.yaml:12: chart 'both': 'decimal' must be one of \".\", \",\", not ';'",
+        "csv-semicolons/trade.csv:1: chart 'trade': the columns are separated by ';' (Excel in Swedish, German or "
+        "Ukrainian settings), not commas: write csv: {delimiter: \";\", decimal: \",\"} in the chart in "
+        "charts.yaml, or save the file as comma-separated CSV",
     ]),
     # Charts are checked even when the body does not use them (yet).
     "chart-data": (doc(charts__yaml="""\
@@ -230,6 +268,22 @@ no-file:
     "title-heading": (doc(body="# A Second Title\n\nText.\n"), [
         "title-heading/document.md:10: use '##' for sections: the title comes from the front matter",
     ]),
+    # --- a note reference with no note; references to characters that cannot be printed ------------
+    "note-without-text": (doc(body="## S\n\nText.[^1] More.[^6] Escaped \\[^7].\n\n[^1]: The note.\n"), [
+        'note-without-text/document.md:12:16: the footnote [^6] has no text, so it would print as "[^6]": add a '
+        'line "[^6]: …" with the note',
+    ]),
+    "character-references": (doc(FRONT.replace("A short summary.", "A short &#x1; summary."),
+                                 "## S\n\nA &#0; here, `&#0;` in code, &#xD800;, &#xFFFF; and &#233; (é).\n"), [
+        "character-references/document.md:8: summary: &#x1; refers to U+0001, a control character, which is not "
+        "allowed in text; remove it",
+        "character-references/document.md:12:3: &#0; refers to U+0000, a control character, which is not allowed "
+        "in text; remove it",
+        "character-references/document.md:12:30: &#xD800; refers to U+D800, half of a surrogate pair, not a "
+        "character, which is not allowed in text; remove it",
+        "character-references/document.md:12:40: &#xFFFF; refers to U+FFFF, a noncharacter, which is not allowed "
+        "in text; remove it",
+    ]),
 }
 
 
@@ -285,7 +339,7 @@ def test_verbose_prints_no_traceback_for_content_problems(tmp_path):
     write_doc(tmp_path / "bad", FRONT + "\ndate: 2024-02-30")
     result = run("bad", "-v", "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1
-    assert "bad/document.md:9:7: date: '2024-02-30' is not a date; write YYYY-MM-DD or YYYY-MM" in result.stderr
+    assert "bad/document.md:9:7: date: '2024-02-30' is not a date: February 2024 has no day 30" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -305,6 +359,35 @@ def test_problems_of_several_documents_all_reported(tmp_path):
     result = run("one", "two", "-q", "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1
     assert sorted(result.stderr.splitlines()) == [
-        "one/document.md:9:7: date: '2024-13' is not a date; write YYYY-MM-DD or YYYY-MM",
+        "one/document.md:9:7: date: '2024-13' is not a date: there is no month 13 (write YYYY-MM-DD or YYYY-MM)",
         "two/document.md:4:7: year: must be a whole number (e.g. 2024), not 'x'",
     ]
+
+
+def test_a_csv_file_in_excel_settings_is_read_with_its_delimiter_and_decimal_mark(tmp_path):
+    from report.errors import Problems
+    from report.source import chartspec
+
+    (tmp_path / "trade.csv").write_text("Year;Exports;Imports\n2021;5,4;1,5\n2022;1,4;\n", encoding="utf-8")
+    (tmp_path / "charts.yaml").write_text('trade:\n  type: bar\n  data: trade.csv\n'
+                                          '  csv: {delimiter: ";", decimal: ","}\n', encoding="utf-8")
+    problems = Problems()
+    charts = chartspec.load_charts(tmp_path, problems)
+    assert list(problems) == []
+    assert charts["trade"].x == (2021, 2022)
+    assert charts["trade"].series == (("Exports", (5.4, 1.4)), ("Imports", (1.5, None)))
+
+
+def test_a_chart_picks_its_x_and_columns_from_a_csv_file(tmp_path):
+    from report.errors import Problems
+    from report.source import chartspec
+
+    (tmp_path / "wide.csv").write_text("Country,Year,Exports,Imports,Balance\nUA,2021,5.4,1.5,3.9\n"
+                                       "UA,2022,1.4,0.02,1.38\n", encoding="utf-8")
+    (tmp_path / "charts.yaml").write_text("trade:\n  type: bar\n  data: wide.csv\n  x: Year\n"
+                                          "  columns: [Imports, Exports]\n", encoding="utf-8")
+    problems = Problems()
+    charts = chartspec.load_charts(tmp_path, problems)
+    assert list(problems) == []
+    assert charts["trade"].x == (2021, 2022)
+    assert charts["trade"].series == (("Imports", (1.5, 0.02)), ("Exports", (5.4, 1.4)))

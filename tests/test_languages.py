@@ -485,3 +485,22 @@ def test_editions_are_checked(tmp_path):
         "be, de, en, fr, pl, ru, sv, uk (docs/guides/languages.md says how to add one)",
         "doc/document.md:13:21: editions[1].url: 'http://x' is not an absolute https:// address",
         "doc/document.md:14:5: editions[2]: must be a mapping with lang and url"]
+
+
+@pytest.mark.parametrize("lang, title, subtitle", [
+    ("en", "The “Deal” – Ukraine’s View…", "Plain *stars* and ‘quotes’"),
+    ("sv", "The ”Deal” – Ukraine’s View…", "Plain *stars* and ’quotes’"),
+    ("uk", "The «Deal» – Ukraine’s View…", "Plain *stars* and „quotes“"),
+])
+def test_the_title_and_subtitle_get_the_body_punctuation(tmp_path, lang, title, subtitle):
+    from conftest import MINIMAL
+    from report import pipeline
+
+    front = MINIMAL.strip().replace("title: A Small Test Document", "title: 'The \"Deal\" -- Ukraine''s View...'")
+    folder = write_doc(tmp_path / "doc", front + f"\nsubtitle: \"Plain *stars* and 'quotes'\"\nlang: {lang}")
+    options = pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache")
+    prepared = pipeline.prepare(folder, options)
+    html = pipeline.html_for(prepared, pipeline.figures(prepared, options), web=True)
+    assert html.title == title
+    assert f'<h1 class="title">{title}</h1>' in html.text
+    assert f'<p class="subtitle">{subtitle}</p>' in html.text

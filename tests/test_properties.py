@@ -14,7 +14,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # builds many PDFs, or drives a browser: the full suite runs it
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINIMAL
@@ -124,6 +124,7 @@ def test_any_markdown_body_renders(workdir, body):
 @pytest.mark.layout
 @settings(SETTINGS, max_examples=5)
 @given(BUILDABLE.filter(lambda text: text.strip()))
+@example("&#0;")  # found here: it passed the checks, then WeasyPrint drew U+FFFD as .notdef
 def test_some_markdown_bodies_build_a_pdf(workdir, body):
     folder = workdir / "pdf"
     prepared = prepare(workdir, MINIMAL.strip(), body, name="pdf")
@@ -132,3 +133,15 @@ def test_some_markdown_bodies_build_a_pdf(workdir, body):
     paths = built.paths if hasattr(built, "paths") else built
     assert [p.name for p in paths] == ["pdf.pdf"]
     assert paths[0].read_bytes().startswith(b"%PDF")
+
+
+def test_a_reference_to_a_control_character_is_refused_before_layout(workdir):
+    """The example above, plainly: `&#0;` is refused by the checks, at its line and column."""
+    folder = workdir / "nul"
+    folder.mkdir(exist_ok=True)
+    (folder / "document.md").write_text(f"---\n{MINIMAL.strip()}\n---\n## S\n\nA &#0; here.\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        pipeline.prepare(folder, options(workdir))
+    assert str(caught.value).splitlines() == [
+        f"{folder}/document.md:12:3: &#0; refers to U+0000, a control character, which is not allowed in text; "
+        "remove it"]

@@ -48,7 +48,7 @@ def test_each_example_passes_its_schema(kind):
 
 def test_each_chart_of_the_charts_example_passes():
     charts = yamlload.load(schemas.CHART.example, "charts.yaml")
-    assert len(charts) == 2
+    assert len(charts) == 3
     for chart in charts.values():
         found = []
         schemas.CHART.check(chart, lambda *problem: found.append(problem), (1, None))
@@ -91,7 +91,7 @@ def test_reader_yaml_problems_in_its_words(tmp_path):
     assert sorted(str(p).removeprefix(f"{path}:") for p in problems) == [
         "1: title: required",
         "1:11: subtitle: must be a string, not 5",
-        "2:7: date: '2024-13' is not a date; write YYYY-MM-DD or YYYY-MM",
+        "2:7: date: '2024-13' is not a date: there is no month 13 (write YYYY-MM-DD or YYYY-MM)",
         "3:12: documents: needs at least one document folder",
         "4:9: series: must be a series id, not ['a']",
     ]

@@ -303,6 +303,16 @@ def test_a_missing_font_file(tmp_path):
                      "not found in styles/nofont"]
 
 
+def test_check_reports_a_missing_font_file_at_its_line(tmp_path):
+    (tmp_path / "styles" / "nofont").mkdir(parents=True)
+    (tmp_path / "styles" / "nofont" / "series.yaml").write_text(
+        "extends: base\nfonts:\n  sans:\n    family: Nowhere Sans\n    normal: fonts/NowhereSans.ttf\n", encoding="utf-8")
+    result = run(GUEST, "--styles", "styles", "--series", "nofont", "--check", "-q", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["styles/nofont/series.yaml:5:13: fonts.sans.normal: font file "
+                                          "'fonts/NowhereSans.ttf' not found in styles/nofont"]
+
+
 def test_an_unknown_chart_colour(tmp_path):
     lines = series_error(tmp_path, {"charty": "extends: sceeus-commentary\nchart_colors: [primary, primry]\n"},
                          "charty")

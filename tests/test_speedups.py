@@ -40,6 +40,28 @@ def test_a_machine_without_the_harfbuzz_subsetter_builds_with_one_notice(tmp_pat
 
 
 @pytest.mark.slow
+def test_the_notice_is_printed_once_a_run_with_several_workers(tmp_path):
+    from conftest import MINIMAL, write_doc
+
+    folders = [write_doc(tmp_path / name, MINIMAL) for name in ("one", "two")]
+    env = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    result = without_harfbuzz_subset(*folders, "-j", "2", "-q", "-o", tmp_path / "out", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [NOTICE]
+
+
+@pytest.mark.slow
+def test_fonttools_says_nothing_when_it_subsets_the_pdf_fonts(tmp_path):
+    from test_faces import forged_series
+
+    doc = forged_series(tmp_path)
+    env = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    result = without_harfbuzz_subset(doc, "--styles", tmp_path / "styles", "-q", "-o", tmp_path / "out", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [NOTICE]  # and no "'created' timestamp seems very low"
+
+
+@pytest.mark.slow
 def test_caches_made_under_other_conditions_change_no_byte(tmp_path):
     """One cache folder is filled by builds under other conditions (speed-ups off, no HarfBuzz
     subsetter, a SOURCE_DATE_EPOCH, another series with variable fonts); a build with it then

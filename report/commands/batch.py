@@ -11,13 +11,14 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from report import pipeline
 from report.commands import bundle as bundle_mod
-from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path, printable
+from report.errors import (BuildError, ContentError, ContentErrors, MachineError, display_path, printable,
+                           take_notices)
 from report.workers import cores
 
 
@@ -30,6 +31,7 @@ class Outcome:
     preflight_failed: bool = False
     internal: str | None = None  # a bug: exit 3
     seconds: float = 0.0
+    notices: tuple[str, ...] = ()  # about the machine (errors.notice): printed once a run
 
     @property
     def ok(self) -> bool:
@@ -49,7 +51,12 @@ def bundle(path: Path, options, verbose: bool = False, check_only: bool = False)
 
 
 def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
-    """Run one build; every failure becomes part of the `Outcome`."""
+    """Run one build; every failure becomes part of the `Outcome`, with the notices it raised."""
+    outcome = _outcome(target, work, verbose, where)
+    return replace(outcome, notices=take_notices())
+
+
+def _outcome(target: Path, work, verbose: bool, where: Path) -> Outcome:
     start = time.perf_counter()
     try:
         built = work()

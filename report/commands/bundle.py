@@ -150,7 +150,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         htmls.append(Html(_prefix_ids(html.text, f"d{n}-"), html.base_url, html.stylesheets, html.resources,
                           html.lang, html.title, html.css))
         doc = prepared.doc
-        entries.append(Entry(doc.title, ", ".join(a.name for a in doc.authors),
+        entries.append(Entry(html.title, ", ".join(a.name for a in doc.authors),  # its title as printed
                              languages.edition(prepared.series, doc.lang).label, f"d{n}-document"))
     files, report, failed = [], [], False
     for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):

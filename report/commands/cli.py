@@ -71,6 +71,10 @@ def parser() -> argparse.ArgumentParser:
                    help="build every document, even those up to date; with --import: replace the folder")
     p.add_argument("--shard", metavar="K/N", type=_shard,
                    help="build only shard K of N (1 ≤ K ≤ N): a stable share of the documents, for CI matrix jobs")
+    p.add_argument("--list", action="store_true",
+                   help="list the document folders (default: every one under data/) with their series, language, "
+                        "number, date, title and status (ok, up to date, or how many problems --check finds), then exit")
+    p.add_argument("--json", action="store_true", help="with --list: print the list as JSON")
     p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
     p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
     p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
@@ -177,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--serve goes with --watch")
     if args.watch and args.check:
         p.error("--watch builds on every change; it does not go with --check")
-    if not args.check:  # pages will be laid out: only on the WeasyPrint this builder is written for
+    if not (args.check or args.list):  # pages will be laid out: only on the WeasyPrint this builder is written for
         from report import internals
         problem = internals.check_versions()
         if problem:
@@ -204,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         low_memory=args.low_memory or short,
         progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)
     jobs = args.jobs or batch.jobs_default()
+    if args.json and not args.list:
+        p.error("--json goes with --list")
+    if args.list:
+        if args.bundle is not None or args.watch:
+            p.error("--list takes document folders, not --bundle or --watch")
+        from report.commands import listing
+        return listing.run(folders, options, args.json)
     cache.probe(options.cache)  # before any helper or worker starts: one notice, not one a process
     if short and not (args.quiet or args.check):
         print(f"{free >> 20} MB of memory free: building in low-memory mode (see --low-memory)",
@@ -239,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = iter([batch.bundle(args.bundle, options, args.verbose, args.check)])
     else:
         outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
+    noticed: set[str] = set()  # each worker says what it found of the machine: printed once
     try:
         for outcome in outcomes:
             progress.clear()
@@ -248,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
                                outcome.preflight_failed)
                 else:
                     built.failed(outcome.folder)
+            for line in outcome.notices:
+                if line not in noticed:
+                    noticed.add(line)
+                    print(line, file=sys.stderr, flush=True)
             for path in outcome.written:
                 print(display_path(path), flush=True)
             for line in outcome.problems:

@@ -34,7 +34,7 @@ import watchfiles
 
 from report import pipeline
 from report.commands import preview_guard
-from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path
+from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path, take_notices
 from report.outputs import names as naming, web
 from report.series import resolve
 
@@ -387,6 +387,8 @@ def run(folders: list[Path], options, *, serve_port: int | None = None, quiet: b
 
     def report(result: Result, verb: str) -> None:
         where = display_path(builder.states[result.folder].folder)
+        for line in take_notices():  # about the machine, once a run
+            print(line, file=sys.stderr, flush=True)
         for path in result.written:
             print(display_path(path), flush=True)
         if result.ok:

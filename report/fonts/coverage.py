@@ -79,7 +79,8 @@ def _expand(ranges) -> set[int]:
     return {c for start, end in ranges for c in range(start, end + 1)}
 
 
-def _printed(char: str) -> bool:
+def printed(char: str) -> bool:
+    """Drawn as a glyph (not a control, a space or a mark of direction)."""
     code = ord(char)
     if unicodedata.category(char) in SKIPPED_CATEGORIES:
         return False
@@ -90,7 +91,7 @@ def missing(text: str, have: frozenset[int]) -> list[tuple[int, str]]:
     """(index, character) of the first place of each character of `text` no font has."""
     seen: dict[str, int] = {}
     for i, char in enumerate(text):
-        if ord(char) > 0x7E and char not in seen and ord(char) not in have and _printed(char):
+        if ord(char) > 0x7E and char not in seen and ord(char) not in have and printed(char):
             seen[char] = i
     return [(i, c) for c, i in seen.items()]
 

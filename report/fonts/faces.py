@@ -7,6 +7,11 @@ CSS gives it, and each must be one the series' `fonts` give: the same style, and
 weight of a static file (400 `normal`/`italic`, 600 `semibold`, 700 `bold`) or a weight inside
 the range of a variable font. Whatever is lacking is reported at the series.yaml line of the
 role, with the key to add and an example of the text, all at once.
+
+A face must also have every letter of the text set in it: a character its file lacks would
+print in another face of the family (a regular "é" inside a bold word), so it is reported with
+the file. A character no face of the role has is left to the fallback roles (Hebrew, Arabic):
+that is their job, and coverage.py has checked before layout that some font has it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from report.cache import memo
-from report.errors import ContentErrors, Problems, quote
+from report.errors import ContentErrors, Problems, display_path, quote
+from report.fonts import coverage
 from report.internals import page_box
 from report.internals.boxes import is_a
 from report.model import FACE_KEYS, FontFace, Series
@@ -23,6 +29,7 @@ from report.model import FACE_KEYS, FontFace, Series
 
 KEY_OF = {(int(weight), style): key for key, (weight, style) in FACE_KEYS.items()}
 NAMES = {400: "regular", 600: "semibold", 700: "bold"}
+HYPHEN = ", the hyphen of a word broken at the end of a line"
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"}
 
 
@@ -49,26 +56,34 @@ def declared_span(weight: str) -> tuple[float, float] | None:
     return (min(numbers), max(numbers)) if numbers else None
 
 
-def gives(face: FontFace, weight: int, style: str) -> bool:
+def face_file(face: FontFace, weight: int, style: str) -> Path | None:
+    """The file of `face` that sets text in `weight` and `style`; None when it gives none."""
     for given_weight, given_style, path in face.faces():
         if given_style != style:
             continue
         span = declared_span(given_weight) if given_weight is not None else None
         if span is not None and span[0] <= weight <= span[1]:
-            return True
+            return path
         if given_weight is None:
             span = weight_range(path)
             if span is not None and span[0] <= weight <= span[1]:
-                return True
+                return path
             if span is None and weight == 400:  # a static file given without a weight
-                return True
-    return False
+                return path
+    return None
 
 
-def check(document, series: Series) -> None:
-    """Raise `ContentErrors` for every (family, weight, style) the text needs and the series lacks."""
+def gives(face: FontFace, weight: int, style: str) -> bool:
+    return face_file(face, weight, style) is not None
+
+
+def check(document, series: Series, cache: Path | None = None) -> None:
+    """Raise `ContentErrors` for every (family, weight, style) the text needs and the series
+    lacks, and for every character a face it uses lacks while another face of its role has it
+    (`cache`: the folder of the fonts' character maps, coverage.py)."""
     families = {face.family: (role, face) for role, face in series.fonts.items()}
     wanted: dict[tuple[str, int, str], tuple[int, str]] = {}  # need → (page, example text)
+    letters: dict[tuple[str, int, str], dict[str, tuple[int, str]]] = {}  # need → character → (page, text)
     for number, page in enumerate(document.pages, start=1):
         for box in page_box(page).descendants():
             if not is_a(box, "text") or not box.text.strip():
@@ -77,7 +92,11 @@ def check(document, series: Series) -> None:
             family = next(iter(style["font_family"]), "")
             slant = "italic" if style["font_style"] in ("italic", "oblique") else "normal"
             text = " ".join(box.text.replace("\u00ad", "").split())  # without the builder's soft hyphens
-            wanted.setdefault((family, int(style["font_weight"]), slant), (number, text))
+            need = (family, int(style["font_weight"]), slant)
+            wanted.setdefault(need, (number, text))
+            seen = letters.setdefault(need, {})
+            for char in text:
+                seen.setdefault(char, (number, text))
     problems = Problems()
     top = series.folders[0] / "series.yaml"
     for (family, weight, slant), (number, example) in sorted(wanted.items()):
@@ -90,9 +109,11 @@ def check(document, series: Series) -> None:
                          f"{declared}: name one of them, or declare the family under fonts", line, None, "fonts")
             continue
         role, face = families[family]
-        if gives(face, weight, slant):
-            continue
         path, line = face.source or (top, None)
+        given = face_file(face, weight, slant)
+        if given is not None:
+            _lacking(face, role, given, weight, slant, letters[(family, weight, slant)], (path, line), problems, cache)
+            continue
         key = KEY_OF.get((weight, slant))
         name = f"{NAMES.get(weight, f'weight {weight}')}{' italic' if slant == 'italic' else ''}"
         fix = (f"add `{key}:` (a font file) or a variable font" if key else
@@ -101,3 +122,31 @@ def check(document, series: Series) -> None:
                      f"such face: {fix}", line, None, f"fonts.{role}")
     if problems:
         raise ContentErrors(list(problems))
+
+
+def _lacking(face: FontFace, role: str, given: Path, weight: int, slant: str,
+             used: dict[str, tuple[int, str]], where: tuple[Path, int | None], problems: Problems,
+             cache: Path | None) -> None:
+    """Report the characters set in `given` that it lacks and another face of the role has."""
+    have = coverage.covered((given,), cache)
+    others = coverage.covered(tuple(p for _, _, p in face.faces() if p != given), cache)
+    lacking = [c for c in used if ord(c) not in have and ord(c) in others and coverage.printed(c)]
+    if not lacking:
+        return
+    number, text = used[lacking[0]]
+    at = text.index(lacking[0])
+    example = text[max(0, at - 20):at + 20]  # the words around it
+    named = ", ".join(f"{quote(c)} (U+{ord(c):04X}{HYPHEN if c == chr(0x2010) else ''})"
+                      for c in lacking[:coverage.SHOWN])
+    if len(lacking) > coverage.SHOWN:
+        named += f" and {len(lacking) - coverage.SHOWN} more"
+    name = f"{NAMES.get(weight, f'weight {weight}')}{' italic' if slant == 'italic' else ''}"
+    path, line = where
+    try:
+        shown = given.resolve().relative_to(Path(path).resolve().parent).as_posix()  # as series.yaml names it
+    except ValueError:
+        shown = display_path(given)
+    problems.add(path, f"{quote(shown)} ({name}) has no {named}, which the text sets in {face.family} "
+                 f"{name} (e.g. {quote(example[:40])} on page {number}): it would print in another face of "
+                 f"the family; give a {name} file that has {'it' if len(lacking) == 1 else 'them'}",
+                 line, None, f"fonts.{role}")

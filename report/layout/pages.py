@@ -10,14 +10,14 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from report import cache, internals
-from report.errors import BuildError
+from report.errors import BuildError, notice
 from report.fonts.isolation import series_fonts_only
+from report.fonts.quiet import fonttools_quiet
 from report.model import Html
 from report.layout.printmarks import add_crop_marks
 
@@ -41,7 +41,6 @@ class PdfOptions:
 # without the optional libharfbuzz-subset0 it subsets fonts with fontTools, slower, to an equivalent PDF.
 NO_HARFBUZZ_NOTICE = ("notice: libharfbuzz-subset0 is not installed; fonts are subset the slower way "
                       "(Debian/Ubuntu: apt-get install libharfbuzz-subset0)")
-_noticed: set[str] = set()
 
 
 class _Collect(logging.Handler):
@@ -52,9 +51,7 @@ class _Collect(logging.Handler):
     def emit(self, record):
         message = record.getMessage()
         if internals.machine_notice(message):
-            if NO_HARFBUZZ_NOTICE not in _noticed:  # once a process: it is the machine's, not the document's
-                _noticed.add(NO_HARFBUZZ_NOTICE)
-                print(NO_HARFBUZZ_NOTICE, file=sys.stderr, flush=True)
+            notice(NO_HARFBUZZ_NOTICE)  # once a run: it is the machine's, not the document's
             return
         self.messages.append(message)
 
@@ -180,7 +177,7 @@ def write(document, options: PdfOptions) -> bytes:
             finish(document, pdf)
     from report.layout.fetcher import RefusedURL
     try:
-        with internals.font_dates(options.epoch):
+        with internals.font_dates(options.epoch), fonttools_quiet():  # subsetting without HarfBuzz
             data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
     except RefusedURL as exc:  # a BaseException: it must not end in a traceback
         raise BuildError(str(exc)) from None

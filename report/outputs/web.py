@@ -15,6 +15,7 @@ from pathlib import Path
 
 import tinycss2
 
+from report.fonts.quiet import fonttools_quiet
 from report.series import css as seriescss
 from report.errors import BuildError, display_path
 from report.model import Series
@@ -82,6 +83,11 @@ def screen_css(css: str) -> str:
 
 def subset_font(path: Path, text: str) -> bytes:
     """The font cut down to the characters in `text` (variations kept), as WOFF."""
+    with fonttools_quiet():  # its warnings about the file: nothing the editor can act on
+        return _subset(path, text)
+
+
+def _subset(path: Path, text: str) -> bytes:
     from fontTools import subset
 
     options = subset.Options()

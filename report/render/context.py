@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -160,6 +160,10 @@ def short_title(title: str, limit: int = 60) -> str:
 
 def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[Figure, ...],
             qr_src: str | None = None) -> Context:
+    # The title and subtitle get the body's quotation marks and dashes (the summary, the
+    # recommendations and the bios are Markdown, and get them as the body does).
+    doc = replace(doc, title=markdown.smart_text(doc.title, doc.lang),
+                  subtitle=markdown.smart_text(doc.subtitle, doc.lang) if doc.subtitle else doc.subtitle)
     labels = languages.labels_for(series, doc.lang)
     series = languages.edition(series, doc.lang)  # its label, disclaimer and publisher in the document's language
     number = f"{labels.get('number', number=doc.number)} · {doc.year}" if doc.number else str(doc.year)

@@ -16,6 +16,7 @@ import re
 
 from report.errors import Problems, cut, quote
 from report.source import links, markdown
+from report.source.files import CONTROL
 
 MAX_LINE = 20_000  # characters in one line of Markdown (a long paragraph is ~3,000)
 MAX_WORD = 2_000  # characters without a space (a long URL is ~300): line breaking tries each
@@ -84,7 +85,9 @@ def tokens(tokens: list, path, first_line: int, problems: Problems) -> None:
 def field(text: str, path, line: int | None, name: str, problems: Problems) -> None:
     """Links and limits in a Markdown value of a front matter or a manifest (summary, bio …)."""
     found = Problems()
-    tokens(markdown.MD.parse(text, {}), path, line or 1, found)
+    parsed = markdown.MD.parse(text, {})
+    tokens(parsed, path, line or 1, found)
+    character_references(parsed, text, path, line or 1, found)
     for problem in found:
         problems.add(problem.path, problem.message, line, None, name)
 
@@ -149,3 +152,74 @@ def unreferenced_notes(env: dict, text: str, path, first_line: int, problems: Pr
         line = first_line + text.count("\n", 0, found.start()) if found else None
         problems.add(path, f"the footnote [^{cut(name, 40)}] is never referenced in the text, so it would not be "
                      f"printed; refer to it with [^{cut(name, 40)}] or remove it", line)
+
+
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def notes_without_text(tokens: list, text: str, path, first_line: int, problems: Problems) -> None:
+    """A reference `[^6]` with no `[^6]: …` line is left as text by the parser and would print as
+    "[^6]": say so at its line and column. An escaped `\\[^6]` is meant as text."""
+    lines = text.split("\n")
+    for token in tokens:
+        if token.type != "inline" or not token.map or "[^" not in token.content:
+            continue
+        labels = [m.group(1) for child in token.children or () if child.type == "text"
+                  for m in NOTE_CALL.finditer(child.content)]
+        for label in dict.fromkeys(labels):
+            line, column = _source_place(lines, token.map, f"[^{label}]")
+            if line is None:  # written escaped in the source: meant as text
+                continue
+            name = cut(label, 40)
+            problems.add(path, f"the footnote [^{name}] has no text, so it would print as \"[^{name}]\": add a "
+                         f"line \"[^{name}]: …\" with the note", first_line + line, column)
+
+
+def _source_place(lines: list[str], span, call: str) -> tuple[int | None, int | None]:
+    """(line index, 1-based column) of the first unescaped `call` in the lines of `span`."""
+    for index in range(span[0], min(span[1], len(lines))):
+        start = lines[index].find(call)
+        while start >= 0:
+            if not lines[index][:start].endswith("\\"):
+                return index, start + 1
+            start = lines[index].find(call, start + 1)
+    return None, None
+
+
+CODE_SPAN = re.compile(r"(`+).+?\1")
+CHARACTER_REFERENCE = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}));")
+
+
+def reference_problem(reference: str) -> str | None:
+    """Why a numeric character reference (`&#0;`, `&#xD800;`) cannot be printed, or None.
+
+    The parser turns most of them into U+FFFD, which no font draws: refused at its place, as a
+    control character typed into the text is."""
+    found = CHARACTER_REFERENCE.fullmatch(reference)
+    code = int(found.group(1), 10) if found.group(1) else int(found.group(2), 16)
+    if code > 0x10FFFF:
+        what = "beyond the last Unicode character (U+10FFFF)"
+    elif 0xD800 <= code <= 0xDFFF:
+        what = f"U+{code:04X}, half of a surrogate pair, not a character"
+    elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        what = f"U+{code:04X}, a noncharacter"
+    elif chr(code) in CONTROL:
+        what = f"U+{code:04X}, a control character"
+    else:
+        return None
+    return f"{reference} refers to {what}, which is not allowed in text; remove it"
+
+
+def character_references(tokens: list, text: str, path, first_line: int, problems: Problems) -> None:
+    """Numeric character references to what cannot be printed, at their line and column
+    (outside code, where `&#0;` is text and prints as written)."""
+    lines = text.split("\n")
+    for token in tokens:
+        if token.type != "inline" or not token.map or "&#" not in token.content:
+            continue
+        for index in range(token.map[0], min(token.map[1], len(lines))):
+            line = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), lines[index])  # same columns, no code
+            for found in CHARACTER_REFERENCE.finditer(line):
+                problem = reference_problem(found.group(0))
+                if problem and not line[:found.start()].endswith("\\"):
+                    problems.add(path, problem, first_line + index, found.start() + 1)

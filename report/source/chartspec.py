@@ -13,6 +13,7 @@ nothing here raises on the first fault, and nothing here imports matplotlib.
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import os
 import re
@@ -24,7 +25,7 @@ from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, quote
 from report.model import ChartSpec, Value
 from report.source.fields import brief
-from report.source.schemas import CHART
+from report.source.schemas import CHART, CSV_FORMAT
 
 CHART_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_ID = 100  # characters in a chart id
@@ -117,9 +118,20 @@ class _Chart:
     def data(self):
         """(x, series) from `x`/`series` or from `data`, or None."""
         entry = self.entry
-        has = {k: entry.get(k) is not None for k in ("x", "series", "data")}
-        if has["data"] and (has["x"] or has["series"]):
-            self.add("give either 'data' (a CSV file) or 'x' and 'series', not both", self.kline("data"))
+        has = {k: entry.get(k) is not None for k in ("x", "series", "data", "columns")}
+        if has["data"] and (isinstance(entry.get("x"), list) or has["series"]):
+            self.add("give either 'data' (a CSV file) or 'x' and 'series', not both (with 'data', 'x' may "
+                     "name the CSV column of the x values)", self.kline("data"))
+            return None
+        if has["columns"] and not has["data"]:
+            self.add("'columns' picks the columns of a 'data' file; this chart has no 'data'", self.kline("columns"))
+            return None
+        if isinstance(entry.get("x"), str) and not has["data"]:
+            self.add("'x' names a CSV column only with 'data'; give the list of categories or x values, "
+                     "e.g. [2021, 2022]", self.vline("x"))
+            return None
+        if entry.get("csv") is not None and not has["data"]:
+            self.add("'csv' says how a 'data' file is written; this chart has no 'data'", self.kline("csv"))
             return None
         if has["data"]:
             return self.csv_data(entry["data"]) if isinstance(entry["data"], str) else None
@@ -224,7 +236,47 @@ class _Chart:
             return None
         if files.control_characters(text.replace("\r", ""), target, self.problems):
             return None
-        return self.parse_csv(text, name, target)
+        form = CSV_FORMAT.values(self.entry.get("csv") or {})
+        if self.failed:  # a wrong csv key, reported with the keys
+            return None
+        if form["delimiter"] == form["decimal"]:
+            self.add(f"csv: the delimiter and the decimal mark cannot both be {quote(form['delimiter'])}",
+                     self.vline("csv"))
+            return None
+        return self.parse_csv(text, name, target, form["delimiter"], form["decimal"])
+
+    def picked(self, header: list[str], name: str, path: Path, header_line: int) -> tuple[int, list[int]] | None:
+        """The indexes of the x column and of the series columns the chart names (`x`, `columns`)."""
+        x_name, wanted = self.entry.get("x"), self.entry.get("columns")
+        if not isinstance(x_name, str) and not isinstance(wanted, list):
+            return 0, list(range(1, len(header)))
+        found = True
+
+        def index(column: str, key: str) -> int | None:
+            nonlocal found
+            if column in header:
+                return header.index(column)
+            near = difflib.get_close_matches(column, header, n=1, cutoff=0.6)
+            hint = f"; did you mean {quote(near[0])}?" if near else ""
+            self.add(f"'{key}': {quote(name)} has no column {quote(column)}{hint} (its columns: {', '.join(header)})",
+                     self.vline(key))
+            found = False
+            return None
+
+        x = index(x_name.strip(), "x") if isinstance(x_name, str) else 0
+        if isinstance(wanted, list):
+            columns = [index(column.strip(), "columns") for column in wanted]
+        else:
+            columns = [i for i in range(len(header)) if i != x]
+        if not found:
+            return None
+        if x in columns:
+            self.add(f"'columns': {quote(header[x])} is the x column", self.vline("columns"))
+            return None
+        if not columns:
+            self.add("'columns' is empty; name at least one column to chart", self.vline("columns"))
+            return None
+        return x, columns
 
     def data_file(self, name: str) -> Path | None:
         """The CSV file's path, when its name stays inside the document folder, or None with a problem."""
@@ -236,9 +288,9 @@ class _Chart:
             return None
         return self.folder / relative
 
-    def parse_csv(self, text: str, name: str, path: Path):
+    def parse_csv(self, text: str, name: str, path: Path, delimiter: str = ",", decimal: str = "."):
         rows: list[tuple[int, list[str]]] = []
-        reader = csv.reader(text.splitlines(keepends=True))
+        reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
         start = 1
         try:
             for row in reader:
@@ -254,14 +306,19 @@ class _Chart:
             return None
         header_line, header = rows[0]
         if len(header) < 2:
-            self.add("the header needs a column for x and at least one series column", header_line, path)
+            self.add(_separator_hint(header[0], text, delimiter) or
+                     "the header needs a column for x and at least one series column", header_line, path)
             return None
-        names = header[1:]
-        for i, column in enumerate(names):
+        for i, column in enumerate(header[1:]):
             if not column:
                 self.add(f"column {i + 2} has no name in the header", header_line, path)
-            elif column in names[:i]:
+            elif column in header[1:i + 1]:
                 self.add(f"column {quote(column)} appears twice in the header", header_line, path)
+        picked = self.picked(header, name, path, header_line)
+        if picked is None:
+            return None
+        x_at, series_at = picked
+        names = [header[i] for i in series_at]
         if len(rows) == 1:
             self.add(f"data file {quote(name)} has no rows under its header", header_line, path)
             return None
@@ -278,11 +335,12 @@ class _Chart:
                 self.add(f"row has {len(row)} cell{'s' * (len(row) != 1)} but the header has {len(header)}",
                          line, path)
                 continue
-            if not row[0]:
-                self.add("row has no x value (its first cell is empty)", line, path)
-            xs.append(row[0])
-            for j, cell in enumerate(row[1:]):
-                value = _cell(cell)
+            if not row[x_at]:
+                self.add("row has no x value (its first cell is empty)" if x_at == 0 else
+                         f"row has no x value (its {quote(header[x_at])} cell is empty)", line, path)
+            xs.append(row[x_at])
+            for j, cell in enumerate(row[i] for i in series_at):
+                value = _cell(cell.replace(",", ".") if decimal == "," and "." not in cell else cell)
                 if value is _BAD:
                     bad[j] += 1
                     if bad[j] <= MAX_BAD_VALUES:
@@ -339,6 +397,22 @@ def _csv_x(values: list[str]) -> list:
         if all(n is not _BAD and n is not None for n in numbers):
             return numbers
     return values
+
+
+SEPARATORS = {";": "';'", "\t": "tabs", "|": "'|'"}
+
+
+def _separator_hint(header: str, text: str, delimiter: str) -> str | None:
+    """The message for a file whose columns are separated by another character than `delimiter`."""
+    found = next((sep for sep in SEPARATORS if sep != delimiter and sep in header), None)
+    if found is None:
+        return None
+    comma = found != "," and re.search(r"\d,\d", text) is not None  # decimal commas too
+    wanted = "\\t" if found == "\t" else found
+    key = f'csv: {{delimiter: "{wanted}"' + (', decimal: ","' if comma else "") + "}"
+    excel = " (Excel in Swedish, German or Ukrainian settings)" if found == ";" else ""
+    return (f"the columns are separated by {SEPARATORS[found]}{excel}, not commas: write {key} in the chart "
+            "in charts.yaml, or save the file as comma-separated CSV")
 
 
 def _hint(value) -> str:

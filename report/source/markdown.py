@@ -112,6 +112,22 @@ def parser(lang: str = "en") -> MarkdownIt:
     return MD if quotes == ("“", "”", "‘", "’") else _parser(quotes)
 
 
+@memo(maxsize=16)
+def _punctuation(quotes: tuple[str, ...]) -> MarkdownIt:
+    # Only the typographer: a title is plain text, its `*` and `#` printed as written.
+    return MarkdownIt("zero", {"typographer": True, "quotes": list(quotes)}).enable(["replacements", "smartquotes"])
+
+
+def smart_text(text: str, lang: str = "en") -> str:
+    """Plain text (a title, a subtitle) with the body's smart punctuation in its language:
+    quotation marks, apostrophes, dashes for `--` and `---`, the ellipsis; nothing else."""
+    if not text or not any(c in text for c in "'\"-.()+!?,"):
+        return text
+    quotes = tuple(parser(lang).options["quotes"])
+    tokens = _punctuation(quotes).parse(text)
+    return "\n\n".join("".join(c.content for c in t.children or ()) for t in tokens if t.type == "inline")
+
+
 def _labels(env: dict) -> languages.Labels:
     return languages.Labels(env.get("lang", "en"))
 

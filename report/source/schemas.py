@@ -8,7 +8,7 @@ Adding a key is one line here; the code that uses the value reads it as an attri
 
 from __future__ import annotations
 
-import datetime
+import calendar
 import re
 from urllib.parse import urlsplit
 
@@ -24,6 +24,9 @@ MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
 MAX_CHART_TEXT = 2_000  # characters in a chart's title, unit, source, note or alt text
 CHART_TYPES = ("bar", "barh", "line", "stacked")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
+YEARS = (1900, 2200)  # a plausible year of publication, in `year` and in `date`
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()  # in messages, which are English
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
 _LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt|pc|px)"
@@ -33,15 +36,20 @@ PAGE_SIZE = re.compile(rf"^((A[3-5]|B[45]|JIS-B[45]|letter|legal|ledger)( (portr
                        rf"|{_LENGTH}( {_LENGTH})?)$", re.IGNORECASE)
 
 
-def valid_date(text: str) -> bool:
-    """YYYY-MM-DD or YYYY-MM, and a real day."""
+def date_problem(text: str) -> str | None:
+    """Why `text` is not a date written YYYY-MM-DD or YYYY-MM in a plausible year, or None."""
     if not DATE.match(text):
-        return False
-    try:
-        datetime.date.fromisoformat(text if len(text) == 10 else text + "-01")
-    except ValueError:
-        return False
-    return True
+        return f"{quote(text)} is not a date; write YYYY-MM-DD or YYYY-MM"
+    year, month = int(text[:4]), int(text[5:7])
+    if not 1 <= month <= 12:
+        return f"{quote(text)} is not a date: there is no month {month} (write YYYY-MM-DD or YYYY-MM)"
+    if len(text) == 10:
+        day, days = int(text[8:]), calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"{quote(text)} is not a date: {MONTHS[month - 1]} {year} has no day {day}"
+    if not YEARS[0] <= year <= YEARS[1]:
+        return f"{quote(text)}: {year} is not a plausible year"
+    return None
 
 
 def valid_url(text: str) -> bool:
@@ -80,14 +88,17 @@ def _is_str_list(value) -> bool:
 
 
 def text(expected: str = "a string", *, name: str = "text", longest: int | None = None,
-         valid=None, invalid: str = "") -> Kind:
-    """A string; at most `longest` characters; `valid(value)` or the `invalid` message ({value})."""
+         valid=None, invalid: str = "", problem=None) -> Kind:
+    """A string; at most `longest` characters; `valid(value)` or the `invalid` message ({value});
+    `problem(value)`: what else is wrong with it, or None."""
     def meaning(value):
         problems = []
         if longest is not None and len(value) > longest:
             problems.append(f"is {len(value):,} characters long; at most {longest:,} are allowed")
         if valid is not None and not valid(value):
             problems.append(invalid.format(value=quote(value)))
+        if problem is not None and (found := problem(value)):
+            problems.append(found)
         return tuple(problems)
     return Kind(name, expected, _is_str, meaning, annotation=str)
 
@@ -122,7 +133,7 @@ PRESS_COLOUR = Kind("[C, M, Y, K]", "four percentages [C, M, Y, K] from 0 to 100
                     lambda v: isinstance(v, list) and len(v) == 4 and all(
                         isinstance(n, (int, float)) and not isinstance(n, bool) and 0 <= n <= 100 for n in v),
                     annotation=list)
-DATE_TEXT = dict(name="date", valid=valid_date, invalid="{value} is not a date; write YYYY-MM-DD or YYYY-MM")
+DATE_TEXT = dict(name="date", problem=date_problem)
 
 
 def language_tag(expected: str = "a language tag such as en or en-GB") -> Kind:
@@ -197,7 +208,7 @@ FRONT_MATTER = Schema(
         Field("series", text("a string (a series id)", longest=MAX_TEXT), "the series the document belongs to, e.g. "
               "`sceeus-guest-commentary`; `--series` overrides it", required=True),
         Field("number", whole(least=1, outside="must be 1 or more"), "the number in the series, e.g. 8"),
-        Field("year", whole("a whole number (e.g. 2024)", least=1900, most=2200,
+        Field("year", whole("a whole number (e.g. 2024)", least=YEARS[0], most=YEARS[1],
                             outside="{value} is not a plausible year"),
               "year of publication; required when there is no `date`"),
         Field("date", text("a date written YYYY-MM-DD or YYYY-MM", longest=MAX_TEXT, **DATE_TEXT),
@@ -445,6 +456,27 @@ colors:
 # -- charts.yaml ----------------------------------------------------------------------------
 
 _CHART_TEXT = text(longest=MAX_CHART_TEXT)
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _one_of(choices: tuple[str, ...]):
+    shown = ", ".join(f'"{c}"' if c != "\t" else '"\\t"' for c in choices)
+    return lambda value: None if value in choices else f"must be one of {shown}, not {quote(value)}"
+
+
+CSV_FORMAT = Schema(
+    "csv", "How a chart's CSV file is written", (
+        Field("delimiter", text(problem=_one_of(CSV_DELIMITERS)), "the character between the cells: `\",\"`, "
+              "`\";\"` (Excel in Swedish, German, Ukrainian … settings), `\"\\t\"` (tab) or `\"|\"`", default=","),
+        Field("decimal", text(problem=_one_of((".", ","))), "the decimal mark of its numbers: `\".\"` or `\",\"` "
+              "(`1,5` for one and a half)", default="."),
+    ),
+    intro="`csv` says how the `data` file is written, when it is not comma-separated with a decimal point: "
+          "`csv: {delimiter: \";\", decimal: \",\"}` reads what Excel saves as CSV in Swedish, German or "
+          "Ukrainian settings.",
+    null_is_absent=False,
+    voice=NamingVoice(),
+)
 
 CHART = Schema(
     "charts.yaml", "charts.yaml", (
@@ -453,13 +485,21 @@ CHART = Schema(
         Field("title", text("a string (the heading inside the figure)", longest=MAX_CHART_TEXT),
               "a heading inside the figure; usually none, as the caption names the chart"),
         Field("unit", text("a string (the value-axis label)", longest=MAX_CHART_TEXT), "the value axis' label"),
-        Field("x", listing("a list of categories or x values, e.g. [2021, 2022]"),
-              "the categories or x values, in order (with `series`)"),
+        Field("x", Kind("list, or a column name", "a list of categories or x values, e.g. [2021, 2022], or "
+                        "with 'data' the name of a CSV column", lambda v: isinstance(v, (list, str)),
+                        annotation=object),
+              "the categories or x values, in order (with `series`); with `data`, the name of the CSV column "
+              "that holds them (default: the first)"),
+        Field("columns", strings("a list of CSV column names, e.g. [Exports, Imports]", "list of column names"),
+              "with `data`: the columns to chart, in this order (default: every column but x)"),
         Field("series", mapping("a mapping of series names to lists of numbers"),
               "series name → one number per x value; `null` is a gap (with `x`)"),
         Field("data", text("the name of a CSV file in the document folder, e.g. trade.csv", name="file name"),
-              "a CSV file in the document folder instead of `x` and `series`: first column x, one "
-              "column per series, a header row naming them; an empty cell, `null` or `NA` is a gap"),
+              "a CSV file in the document folder instead of `x` and `series`: a header row naming the "
+              "columns, then the first column x and one column per series (or the columns `x` and `columns` "
+              "name); an empty cell, `null` or `NA` is a gap"),
+        Field("csv", mapping("a mapping such as {delimiter: \";\", decimal: \",\"}", "CSV format", keys=CSV_FORMAT),
+              "how the `data` file is written, when not comma-separated with a decimal point (see below)"),
         Field("source", text("a string (printed as 'Source: …')", longest=MAX_CHART_TEXT),
               "printed under the figure as 'Source: …'"),
         Field("note", text("a string (printed under the figure)", longest=MAX_CHART_TEXT),
@@ -487,6 +527,12 @@ monthly-turnover:
   type: line
   unit: USD million
   data: turnover.csv
+
+trade-from-a-table:
+  type: bar
+  data: trade.csv              # Country,Year,Exports,Imports,Balance
+  x: Year                      # the column of the x values
+  columns: [Exports, Imports]  # the columns to chart, in this order
 """,
     notes=f"`title`, `unit`, `source`, `note` and `alt` are at most {MAX_CHART_TEXT:,} characters long.",
     voice=NamingVoice(),
@@ -530,4 +576,4 @@ documents:
 
 # The reference pages: each schema with the nested schemas its page explains.
 PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER)),
-         (CHART, ()), (READER, ()))
+         (CHART, (CSV_FORMAT,)), (READER, ()))
