@@ -36,12 +36,13 @@ def test_list_json_gives_the_same_for_scripts(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
         {"folder": "good", "series": "sceeus-guest-commentary", "lang": "sv", "number": 3, "year": 2025,
-         "date": "2025-03-04", "title": "A Small Test Document", "status": "ok", "problems": 0},
+         "date": "2025-03-04", "title": "A Small Test Document", "status": "ok", "problems": 0,
+         "up_to_date": False},
         {"folder": "typo", "series": "sceeus-guest-commentary", "lang": "en", "number": 3, "year": 2025,
          "date": None, "title": "A Title Long Enough to Be Cut in the Table, Surely", "status": "problems",
-         "problems": 2},
+         "problems": 2, "up_to_date": False},
         {"folder": "empty", "series": None, "lang": None, "number": None, "year": None, "date": None,
-         "title": None, "status": "problems", "problems": 1},
+         "title": None, "status": "problems", "problems": 1, "up_to_date": False},
     ]
 
 
@@ -49,3 +50,16 @@ def test_json_goes_with_list(tmp_path):
     result = run("--json", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == "build.py: error: --json goes with --list"
+
+
+def test_list_says_which_documents_are_up_to_date(tmp_path):
+    """After a build, the built document is "up to date"; changed, it is "ok" (it builds) again."""
+    write_doc(tmp_path / "a", MINIMAL)
+    write_doc(tmp_path / "b", MINIMAL)
+    assert run("a", "-o", "out", cwd=tmp_path).returncode == 0
+    rows = {r["folder"]: r for r in json.loads(run("--list", "--json", "a", "b", "-o", "out", cwd=tmp_path).stdout)}
+    assert (rows["a"]["status"], rows["a"]["up_to_date"]) == ("up to date", True)
+    assert (rows["b"]["status"], rows["b"]["up_to_date"]) == ("ok", False)
+    (tmp_path / "a" / "document.md").write_text((tmp_path / "a" / "document.md").read_text() + "\nMore.\n")
+    table = run("--list", "a", "-o", "out", cwd=tmp_path).stdout.splitlines()
+    assert table[1].endswith("  ok")
