@@ -44,9 +44,6 @@ def new_process():
     """Each test starts, and leaves, as a new process would: nothing remembered in memory."""
     def forget():
         cache.forget()
-        coverage.forget()
-        hyphenate._cache_path.cache_clear()
-        languages.number_symbols.cache_clear()
     forget()
     yield
     forget()
@@ -58,8 +55,6 @@ _folders = itertools.count()
 def keys(prepared, tmp_path) -> dict[str, str]:
     """The key of each kind of kept value, for the same inputs, as a new process makes them."""
     cache.forget()
-    coverage.forget()
-    hyphenate._cache_path.cache_clear()
     n = next(_folders)
     kept = tmp_path / f"coverage-{n}"
     coverage.covered((SANS,), kept)
@@ -196,7 +191,7 @@ def test_font_coverage_is_kept_by_the_fonts_content_not_its_path(tmp_path):
         font = tmp_path / name
         font.parent.mkdir(exist_ok=True)
         shutil.copyfile(source, font)
-        coverage.forget()  # a new process: only what is on disk
+        cache.forget()  # a new process: only what is on disk
         assert coverage.covered((font,), store) == coverage.covered((source,), None)
         if name == "b/Other.ttf":
             assert len(list(store.iterdir())) == 1  # the same font under another name: the same entry

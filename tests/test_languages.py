@@ -503,4 +503,4 @@ def test_the_title_and_subtitle_get_the_body_punctuation(tmp_path, lang, title, 
     html = pipeline.html_for(prepared, pipeline.figures(prepared, options), web=True)
     assert html.title == title
     assert f'<h1 class="title">{title}</h1>' in html.text
-    assert f'<p class="subtitle">{subtitle}</p>' in html.text
+    assert f'<p class="subtitle" data-typeset="headline">{subtitle}</p>' in html.text

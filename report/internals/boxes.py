@@ -8,9 +8,9 @@ for a class.
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 
+from report.cache import memo
 from report.internals.libraries import import_weasyprint
 
 # Lazy: WeasyPrint (about 1 s), after `import_weasyprint`; `--check` loads this package, not it.
@@ -33,7 +33,7 @@ KINDS = {
 }
 
 
-@lru_cache(maxsize=None)
+@memo(maxsize=None)
 def _classes(kinds: tuple[str, ...]) -> tuple[type, ...]:
     from weasyprint.formatting_structure import boxes
 

@@ -16,10 +16,10 @@ import re
 import zipfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from report.source.wordfields import FieldReader
+from report.cache import memo
 
 MAX_FILE = 100 * 2**20  # bytes on disk: a long commentary with photographs is a few MB
 MAX_UNPACKED = 400 * 2**20  # all parts unpacked: a guard against zip bombs
@@ -102,7 +102,7 @@ class WordFile:
     references: tuple[dict, ...] = ()  # CSL JSON of the works cited, sorted by key
 
 
-@cache  # called for every element the survey looks at
+@memo(maxsize=None)  # called for every element the survey looks at
 def q(tag: str) -> str:
     prefix, name = tag.split(":")
     return f"{{{NS[prefix]}}}{name}"
