@@ -132,6 +132,20 @@ def test_labels_and_amounts_are_bound_in_the_html():
     assert "configuration" in out and "https://example.org/informational" in out  # code and URLs intact
 
 
+def test_the_template_declares_what_is_a_title_or_furniture_and_no_class_name_counts():
+    """A series may name its classes as it likes: `data-typeset` says what an element is."""
+    from report.render.typeset import typeset
+
+    text = "The internationalisation of responsibilities reached an All-Time distance"
+    assert typeset(f'<p class="subtitle byline author-name">{text}</p>', "en") == (
+        '<p class="subtitle byline author-name">The inter\xadna\xadtion\xadal\xadi\xadsa\xadtion of '
+        'respon\xadsi\xadbil\xadi\xadties reached an All-Time dis\xadtance</p>')  # running text
+    assert typeset(f'<p data-typeset="unbroken">{text}</p>', "en") == f'<p data-typeset="unbroken">{text}</p>'
+    assert typeset(f'<p data-typeset="headline">{text}</p>', "en") == (
+        '<p data-typeset="headline">The internationalisation of responsibilities reached an '
+        '<span class="nobr">All-Time distance</span></p>')  # no hyphen, no word alone at the end
+
+
 # ---- Tables -----------------------------------------------------------------------------------
 
 TABLE_BODY = """## Trade
