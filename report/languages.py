@@ -157,6 +157,17 @@ def page_css(labels: Labels, total: int | None = None) -> str:
     return f"@page {{ @bottom-left {{ content: {labels.page_css(pages)}; }} }}\n"
 
 
+def reference_page_css(labels: Labels) -> str:
+    """", p. 3" after each cross-reference, the page where its target is laid out."""
+    parts = []
+    for piece in _split(labels.get("page-ref"), ("{page}",)):
+        if piece == "{page}":
+            parts.append("target-counter(attr(href), page)")
+        elif piece:
+            parts.append(_css_string(piece))
+    return f"a.xref::after {{ content: {' '.join(parts)}; }}\n"
+
+
 # -- dates and numbers --------------------------------------------------------------------------
 
 def date_text(date: str | None, labels: Labels) -> str | None:

@@ -62,6 +62,7 @@ class Document:
     keywords: tuple[str, ...] = ()
     url: str | None = None
     editions: tuple[Edition, ...] = ()  # the other language editions
+    placeholders_accepted: tuple[str, ...] = ()  # placeholder texts the editor lets through
     extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
     own_series: str = ""  # the series its front matter names (`series` is --series, when given)
     charts: Mapping[str, ChartSpec] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from pathlib import Path
 from report import cache as kept
 from report.source import body_checks as bodycheck
 from report.source import chartspec
+from report.source import crossrefs
 from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
@@ -56,13 +57,14 @@ class Prepared:
     doc: Document
     series: Series
     tokens: list
-    env: dict
+    env: dict  # the parse's environment; env["crossrefs"]: the labels (crossrefs.Registry)
     refs: tuple[markup.Reference, ...]
+    warnings: tuple[str, ...] = ()  # printed, never stopping the build
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
     """Read and check everything; raise `ContentErrors` with every problem found."""
-    problems = Problems()
+    problems, warnings = Problems(), Problems()
     raw = content.read(folder, problems)
     if raw is None:
         problems.raise_if_any()
@@ -89,6 +91,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
     refs = tuple(markup.references(tokens, raw.body_line))
     bodycheck.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
+    env["crossrefs"] = crossrefs.collect(
+        tokens, env, doc, refs, bool(series and series.numbered_sections),
+        crossrefs.Source(raw.path, raw.body_line, raw.body.split("\n")), raw.front, problems, warnings,
+        series.uncaptioned_tables if series is not None else "warn")
     if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
         from report.render import context as render
         from report.render import sandbox
@@ -100,7 +106,8 @@ def prepare(folder: Path, options: Options) -> Prepared:
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     problems.raise_if_any()
-    return Prepared(replace(doc, charts=charts), series, tokens, env, refs)
+    return Prepared(replace(doc, charts=charts), series, tokens, env, refs,
+                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())))
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -280,8 +287,9 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
 
     resources: dict[str, tuple[bytes, str]] = {}
     blocks: dict[str, str] = {}
+    xrefs = prepared.env.get("crossrefs")
     for ref_target, fig in zip(dict.fromkeys(r.target for r in prepared.refs), figs):
-        ident = f"figure-{fig.number}"
+        ident = xrefs.figure_anchor(ref_target, fig.number) if xrefs else f"figure-{fig.number}"
         if fig.svg and web:
             media = (f'<div class="chart" role="img" aria-label="{escape(fig.alt)}">'
                      f"{web_mod.inline_svg(fig.svg, ident + '-')}</div>")
@@ -297,7 +305,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                 src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
-                                                "chart" if fig.svg else "picture", prepared.doc.lang)
+                                                "chart" if fig.svg else "picture", prepared.doc.lang, xrefs)
     from report.render import sandbox
     body = markup.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
@@ -307,7 +315,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
-    ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src)
+    ctx = render.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs)
     return render.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 
@@ -326,6 +334,7 @@ class Built:
     preflight: tuple[str, ...] = ()  # the preflight report, one line a problem
     preflight_failed: bool = False
     seconds: tuple[tuple[str, float], ...] = ()  # (format, seconds) of each output
+    warnings: tuple[str, ...] = ()  # what the editor should see; the build went on
 
 
 def build(folder: Path, options: Options, preview=None) -> Built:
@@ -428,7 +437,8 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     stem = naming.stem(prepared.doc, prepared.series)
     written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
                                 for out in outputs])  # every format, or none
-    return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
+    return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs),
+                 prepared.warnings)
 
 
 def check(folder: Path, options: Options) -> None:
@@ -437,6 +447,8 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
+    for line in prepared.warnings:
+        print(line, file=sys.stderr)
     from report import languages as i18n
     for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
         print(line, file=sys.stderr)

@@ -24,6 +24,7 @@ class Outcome:
     problems: tuple[str, ...] = ()  # content problems: exit 1
     preflight: tuple[str, ...] = ()  # preflight report lines
     preflight_failed: bool = False
+    warnings: tuple[str, ...] = ()  # printed; they do not change the exit status
     internal: str | None = None  # a bug: exit 3
     seconds: float = 0.0
 
@@ -79,7 +80,7 @@ def _guarded(target: Path, work, verbose: bool, where: Path) -> Outcome:
     if built is None:  # a check
         return Outcome(target, seconds=time.perf_counter() - start)
     return Outcome(target, built.paths, preflight=built.preflight, preflight_failed=built.preflight_failed,
-                   seconds=time.perf_counter() - start)
+                   warnings=built.warnings, seconds=time.perf_counter() - start)
 
 
 def jobs_default() -> int:

@@ -38,6 +38,7 @@ class AuthorView:
 class Recommendation:
     lead: Markup
     rest: Markup
+    id: str | None = None  # rec-N, when the text refers to it (@rec-N)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def short_title(title: str, limit: int = 60) -> str:
 
 
 def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Figure, ...],
-            qr_src: str | None = None) -> Context:
+            qr_src: str | None = None, refs=None) -> Context:
+    """`refs`: the document's labels (crossrefs.Registry), which `@rec-1` … in its texts name."""
     labels = i18n.labels_for(series, doc.lang)
     series = i18n.edition(series, doc.lang)  # its label, disclaimer and publisher in the document's language
     number = f"{labels.get('number', number=doc.number)} · {doc.year}" if doc.number else str(doc.year)
@@ -181,12 +183,15 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
     return Context(
         doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
         number_line=number, date_text=date_text(doc),
-        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio, doc.lang)) if a.bio else None)
+        authors=tuple(AuthorView(a.name, a.affiliation,
+                                 Markup(markup.render_block(a.bio, doc.lang, refs)) if a.bio else None)
                       for a in doc.authors),
-        summary_html=Markup(markup.render_block(doc.summary, doc.lang)) if doc.summary else None,
+        summary_html=Markup(markup.render_block(doc.summary, doc.lang, refs)) if doc.summary else None,
         body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
-        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r, doc.lang)))
-                              for r in doc.recommendations),
+        recommendations=tuple(
+            Recommendation(*map(Markup, markup.render_recommendation(r, doc.lang, refs)),
+                           id=refs.anchor(f"rec-{n}", None) if refs is not None else None)
+            for n, r in enumerate(doc.recommendations, start=1)),
         disclaimer_html=Markup(markup.render_block(disclaimer, doc.lang)) if disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
         qr_src=qr_src,
@@ -208,7 +213,9 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
         raise _missing_template(exc, ctx.series) from None
     if pages:
         text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
-    footer = i18n.page_css(ctx.labels)
+    css = tuple(c for c in (i18n.page_css(ctx.labels),
+                            i18n.reference_page_css(ctx.labels) if pages and ctx.series.crossref_pages else "")
+                if c)
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
-                lang=ctx.doc.lang, title=ctx.title, css=(footer,) if footer else ())
+                lang=ctx.doc.lang, title=ctx.title, css=css)

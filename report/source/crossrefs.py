@@ -1,0 +1,533 @@
+"""Cross-references: labels on what has a number, and `@fig-…` references that print it.
+
+Labels, as Pandoc and Quarto write them:
+
+- figures: a chart `trade` of charts.yaml is `fig-trade`; a picture (or a chart) takes one
+  after it, `![Caption](map.png){#fig-map}`;
+- tables: at the end of the caption line, `Table: Caption {#tbl-prices}`;
+- sections: at the end of a heading, `## Trade {#sec-trade}` (the heading's id);
+- recommendations: `rec-1`, `rec-2` … in the order of the front matter's list;
+- notes: a footnote whose label starts `note-`, `[^note-ports]`.
+
+References: `@fig-trade` prints "Figure 1" in the document's language, a link to the figure;
+`[-@fig-trade]` the number alone; `[@fig-a; @fig-b]` both. A section is named by its number
+in a series that numbers its sections ("Section 2"), else by its title in the language's
+quotation marks. The inline rule claims only keys with these prefixes, so that `@smith2020`
+is left to a citation rule, and never an address (`jane@fig-trade.org`).
+
+The numbers are known once the whole body is read (figures are numbered in order of first
+reference), so the rule leaves a `crossref` token that is rendered from the `Registry` which
+`collect` builds and the pipeline puts in the renderer's `env`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from markdown_it.token import Token
+
+from report import languages as i18n
+from report.errors import Problems, cut, quote
+
+PREFIXES = ("fig", "tbl", "sec", "rec", "note", "eq")
+KEY = r"(?:fig|tbl|sec|rec|note|eq)-\w+(?:[-.:]\w+)*"
+BARE = re.compile(KEY)
+# `[@fig-a]`, `[-@fig-a]`, `[@fig-a; -@tbl-b]`: only keys, each ours
+GROUP = re.compile(rf"\[\s*(-?@{KEY}(?:\s*;\s*-?@{KEY})*)\s*\]")
+ITEM = re.compile(rf"(-?)@({KEY})")
+LABEL_AT_END = re.compile(rf"[ \t]*\{{#({KEY})\}}[ \t]*$")
+NOT_BEFORE = set("_.+-@/\\")  # a word character or these before `@`: an address, not a reference
+KINDS = {"fig": "figure", "tbl": "table", "sec": "section", "rec": "recommendation", "note": "note", "eq": "equation"}
+# Plain text naming a numbered thing: the label's words in every catalogue ("Tabell 3").
+WORD_KEYS = {"figure": "fig", "table": "tbl", "recommendation": "rec"}
+MAX_LISTED = 12  # labels a message lists
+
+
+def register(md) -> None:
+    """The inline rule (before links, so `[@fig-a]` is ours and `[text](#fig-a)` a link), the
+    core rule that takes `{#label}` off a heading or paragraph, and the renderer."""
+    md.inline.ruler.before("link", "crossref", _inline_rule)
+    md.core.ruler.after("block", "crossref_labels", _label_rule)
+    md.add_render_rule("crossref", _render)
+
+
+def _inline_rule(state, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    char = src[pos]
+    if char == "@":
+        before = src[pos - 1] if pos > 0 else " "
+        if before.isalnum() or before in NOT_BEFORE:
+            return False
+        match = BARE.match(src, pos + 1)
+        if not match:
+            return False
+        items = ((match.group(), False),)
+        end = match.end()
+        bracket = False
+    elif char == "[":
+        match = GROUP.match(src, pos)
+        if not match or src[match.end():match.end() + 1] in ("(", "["):  # a link's text
+            return False
+        items = tuple((m.group(2), bool(m.group(1))) for m in ITEM.finditer(match.group(1)))
+        end = match.end()
+        bracket = True
+    else:
+        return False
+    if not silent:
+        token = state.push("crossref", "", 0)
+        token.content = src[pos:end]
+        token.meta = {"items": items, "bracket": bracket}
+    state.pos = end
+    return True
+
+
+def _label_rule(state) -> None:
+    """`{#sec-…}` at the end of a heading, `{#tbl-…}` of a caption, `{#fig-…}` after a
+    picture: taken off the text (before it is parsed) and kept as the inline token's label."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens[1:], start=1):
+        if token.type != "inline" or tokens[i - 1].type not in ("heading_open", "paragraph_open"):
+            continue
+        match = LABEL_AT_END.search(token.content)
+        if match:
+            token.meta = {**(token.meta or {}), "label": match.group(1)}
+            token.content = token.content[:match.start()].rstrip()
+
+
+def _render(self, tokens, idx, options, env) -> str:
+    refs = (env or {}).get("crossrefs")
+    token = tokens[idx]
+    if refs is None:  # a text rendered outside a document (a series' disclaimer): as written
+        return escape(token.content)
+    return refs.html(token.meta["items"])
+
+
+# -- what has a label ------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    label: str
+    kind: str  # figure, table, section, recommendation, note
+    number: str | None  # "1", "2.1"; None: a section named by its title
+    anchor: str  # the element's id
+    line: int | None
+    column: int | None = None
+    title: str = ""  # a section's heading text
+    automatic: bool = False  # a chart's or a recommendation's: its id changes only when referred to
+
+
+@dataclass
+class Registry:
+    """Every label of one document, and the references to them."""
+
+    lang: str = "en"
+    targets: dict[str, Target] = field(default_factory=dict)
+    referred: set[str] = field(default_factory=set)
+    figures: dict[str, list[str]] = field(default_factory=dict)  # image target → its labels
+
+    def text(self, label: str, alone: bool = False) -> str:
+        target = self.targets.get(label)
+        if target is None:
+            return "@" + label
+        labels = i18n.Labels(self.lang)
+        if target.number is None:
+            quotes = labels.quotes()
+            return f"{quotes[0]}{target.title}{quotes[1]}"
+        if alone:
+            return target.number
+        return labels.get(_LABEL_KEY[target.kind], number=target.number)
+
+    def html(self, items) -> str:
+        links = []
+        for label, alone in items:
+            target = self.targets.get(label)
+            text = escape(self.text(label, alone))
+            if target is None:
+                links.append(text)
+            else:
+                links.append(f'<a class="xref" href="#{escape(target.anchor)}">{text}</a>')
+        if len(links) == 1:
+            return links[0]
+        return escape(i18n.Labels(self.lang).get("list-and", items="\0", last="\1")).replace(
+            "\0", ", ".join(links[:-1])).replace("\1", links[-1])
+
+    def anchor(self, label: str, default: str) -> str:
+        """A figure's or a recommendation's id: its label when labelled by hand or referred to,
+        else what it always was (so that a document without references keeps its bytes)."""
+        target = self.targets.get(label)
+        if target is None or (target.automatic and label not in self.referred):
+            return default
+        return target.anchor
+
+    def figure_anchor(self, target: str, number: int) -> str:
+        """The id of the figure showing `target` (a chart: chart:id, a picture: its path)."""
+        for label in self.figures.get(target, ()):
+            found = self.targets.get(label)
+            if found is not None and (not found.automatic or label in self.referred):
+                return found.anchor
+        return f"figure-{number}"
+
+
+_LABEL_KEY = {"figure": "figure", "table": "table", "section": "section", "recommendation": "recommendation",
+              "note": "note-ref"}
+
+
+def defined_ids(tokens: list[Token]) -> set[str]:
+    """The labels set by hand (`{#…}`): no heading's generated id may take one."""
+    return {t.meta["label"] for t in tokens if t.type == "inline" and t.meta and t.meta.get("label")}
+
+
+# -- collecting and checking -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Source:
+    """Where the text is: document.md, its body's first line, the body's lines."""
+
+    path: object
+    body_line: int
+    lines: list[str]
+
+
+def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, source: Source,
+            front, problems: Problems, warnings: Problems, uncaptioned: str = "warn") -> Registry:
+    """The document's labels (every one defined once), and a problem for each reference to a
+    label that does not exist, each label defined twice, each label in the wrong place, and each
+    "Table 1" written in plain text for which no table is numbered."""
+    from report.source import markdown as markup
+
+    lang = doc.lang if doc is not None else env.get("lang", "en")
+    registry = Registry(i18n.language(lang) if i18n.supported(lang) else "en")
+    path = source.path
+    defined: dict[str, list[tuple[int | None, int | None]]] = {}
+
+    def define(target: Target) -> None:
+        defined.setdefault(target.label, []).append((target.line, target.column))
+        registry.targets.setdefault(target.label, target)
+
+    notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    body = tokens[:notes_at]
+
+    # Labels in the wrong place: a label is kept only where it names something.
+    placed: set[int] = set()
+    # figures, in order of first reference (pictures share the numbering), as pipeline.figures
+    numbers: dict[str, int] = {}
+    for ref in refs:
+        if ref.target in numbers:
+            continue
+        numbers[ref.target] = len(numbers) + 1
+        n = str(numbers[ref.target])
+        names = []
+        if ref.chart_id:
+            names.append((f"fig-{ref.chart_id}", True, None))
+        if ref.label:
+            names.append((ref.label, False, _column(source, ref.line, "{#" + ref.label + "}")))
+        for label, automatic, column in names:
+            if not label.startswith("fig-"):
+                continue  # reported below, as a label in the wrong place
+            define(Target(label, "figure", n, label, ref.line, column, automatic=automatic))
+            registry.figures.setdefault(ref.target, []).append(label)
+
+    # tables: the captions, numbered; sections: the headings
+    table_number = 0
+    section = [0, 0]
+    for part in markup.table_parts(body, lang):
+        if isinstance(part, markup.TablePart):
+            line = source.body_line + part.tokens[0].map[0] if part.tokens[0].map else None
+            if part.caption is None:
+                message = ("a table without a caption is not numbered; write a line 'Table: caption' "
+                           "just before or after it (or say why it has none)")
+                (problems if uncaptioned == "error" else warnings).add(
+                    path, message if uncaptioned == "error" else "warning: " + message, line, 1)
+                continue
+            table_number += 1
+            caption_line = source.body_line + part.caption.map[0] if part.caption.map else line
+            label = (part.caption.meta or {}).get("label")
+            placed.add(id(part.caption))
+            if not _without_marker(part.caption.content, part.marker):
+                problems.add(path, f"the table's caption is empty: write what the table shows after "
+                             f"{quote(part.marker)}", caption_line, 1)
+            for lined in part.lines:
+                _check_line(lined, path, source, problems)
+            if label and label.startswith("tbl-"):
+                define(Target(label, "table", str(table_number), label, caption_line,
+                              _column(source, caption_line, "{#" + label + "}")))
+    for i, token in enumerate(body):
+        if token.type == "heading_open" and i + 1 < len(body):
+            inline = body[i + 1]
+            level = int(token.tag[1])
+            number = None
+            if numbered_sections and level == 2:
+                section = [section[0] + 1, 0]
+                number = str(section[0])
+            elif numbered_sections and level == 3:
+                section[1] += 1
+                number = f"{section[0]}.{section[1]}"
+            label = (inline.meta or {}).get("label")
+            placed.add(id(inline))
+            if label:
+                line = source.body_line + token.map[0] if token.map else None
+                if label.startswith("sec-"):
+                    define(Target(label, "section", number, label, line,
+                                  _column(source, line, "{#" + label + "}"), title=_bare(inline)))
+                else:
+                    problems.add(path, f"{quote('{#' + label + '}')} on a heading: a heading's label "
+                                 f"starts 'sec-' (write {{#sec-{label.split('-', 1)[1]}}})", line,
+                                 _column(source, line, "{#" + label + "}"))
+    figure_inlines = _figure_inlines(tokens)
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or not (token.meta or {}).get("label") or id(token) in placed:
+            continue
+        label = token.meta["label"]
+        line = source.body_line + token.map[0] if token.map else None
+        column = _column(source, line, "{#" + label + "}")
+        if id(token) in figure_inlines:
+            if not label.startswith("fig-"):
+                problems.add(path, f"{quote('{#' + label + '}')} after a figure: a figure's label starts "
+                             f"'fig-' (write {{#fig-{label.split('-', 1)[1]}}})", line, column)
+            continue
+        problems.add(path, f"{quote('{#' + label + '}')} labels nothing here: a label goes at the end of "
+                     "a heading ({#sec-…}), of a table's caption line (Table: … {#tbl-…}) or just after "
+                     "a picture (![caption](file.png){#fig-…})", line, column)
+    # a caption's label of the wrong kind
+    for part in markup.table_parts(body, lang):
+        if isinstance(part, markup.TablePart) and part.caption is not None:
+            label = (part.caption.meta or {}).get("label")
+            if label and not label.startswith("tbl-"):
+                line = source.body_line + part.caption.map[0]
+                problems.add(path, f"{quote('{#' + label + '}')} on a table's caption: a table's label starts "
+                             f"'tbl-' (write {{#tbl-{label.split('-', 1)[1]}}})", line,
+                             _column(source, line, "{#" + label + "}"))
+
+    # recommendations and notes
+    recommendations = front.get("recommendations") if front is not None else None
+    if isinstance(recommendations, list):
+        for i, _ in enumerate(recommendations):
+            pos = recommendations.item_pos[i] if hasattr(recommendations, "item_pos") else (None, None)
+            define(Target(f"rec-{i + 1}", "recommendation", str(i + 1), f"rec-{i + 1}", pos[0], pos[1],
+                          automatic=True))
+    for key, index in (env.get("footnotes", {}).get("refs") or {}).items():
+        name = key[1:]
+        if name.startswith("note-") and index >= 0:
+            found = re.search(rf"^ {{0,3}}\[\^{re.escape(name)}\]:", "\n".join(source.lines), re.M)
+            line = source.body_line + "\n".join(source.lines).count("\n", 0, found.start()) if found else None
+            define(Target(name, "note", str(index + 1), f"fn{index + 1}", line, 1))
+
+    for label, places in defined.items():
+        if len(places) > 1:
+            lines = [p[0] for p in places]
+            for where in places:
+                others = ", ".join(str(n) for n in lines if n != where[0]) or str(where[0])
+                problems.add(path, f"the label {quote(label)} is defined twice (also on line "
+                             f"{others}); each label names one thing", where[0], where[1])
+
+    # references: in the body, then in the front matter's Markdown
+    found = list(_references(tokens, source))
+    for field_name, text, line in _front_texts(front):
+        parsed = markup.parser(lang).parse(text, {"lang": lang})
+        for token in _walk(parsed):
+            if token.type == "crossref":
+                found.append((token, line, None, field_name))
+    for token, line, column, field_name in found:
+        for label, _ in token.meta["items"]:
+            registry.referred.add(label)
+            if label not in registry.targets:
+                problems.add(path, _unknown(label, registry), line, column, field_name)
+
+    _numbers_in_text(tokens, front, registry, source, problems, warnings, lang)
+    return registry
+
+
+def _unknown(label: str, registry: Registry) -> str:
+    known = sorted(registry.targets)
+    if not known:
+        return (f"@{cut(label, 60)}: no such label; this document has no labels (a chart is fig-<its id>, "
+                "a table's caption ends {#tbl-…}, a heading {#sec-…})")
+    ranked = sorted(known, key=lambda k: (-difflib.SequenceMatcher(None, label, k).ratio(), k))
+    close = difflib.get_close_matches(label, known, n=1, cutoff=0.6)
+    hint = f" did you mean {close[0]}?" if close else ""
+    listed = ", ".join(ranked[:MAX_LISTED]) + (f" and {len(ranked) - MAX_LISTED} more" if len(ranked) > MAX_LISTED else "")
+    return f"@{cut(label, 60)}: no such label;{hint} the labels are: {listed}"
+
+
+def _check_line(inline: Token, path, source: Source, problems: Problems) -> None:
+    """A table's source or note line, held to a figure's rules: it says something, briefly."""
+    from report.source.schemas import MAX_CHART_TEXT
+    line = source.body_line + inline.map[0] if inline.map else None
+    text = inline.content
+    word = text.split(":", 1)[0].strip()
+    if not text.split(":", 1)[-1].strip():
+        problems.add(path, f"the table's {quote(word + ':')} line is empty: name the source after it", line, 1)
+    elif len(text) > MAX_CHART_TEXT:
+        problems.add(path, f"the table's {quote(word + ':')} line is {len(text):,} characters long; at most "
+                     f"{MAX_CHART_TEXT:,} are allowed, as for a chart's source", line, 1)
+
+
+def _without_marker(text: str, marker: str | None) -> str:
+    return text[len(marker or ""):].strip()
+
+
+def _bare(inline: Token) -> str:
+    """A heading's words; a reference in it prints as written (a title never expands another
+    title, so references between headings cannot loop)."""
+    out = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type == "crossref":
+            out.append(child.content)
+        elif child.type == "softbreak":
+            out.append(" ")
+    return "".join(out).strip()
+
+
+def _figure_inlines(tokens: list[Token]) -> set[int]:
+    found = set()
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and i > 0 and tokens[i - 1].type == "paragraph_open":
+            kids = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())
+                    and c.type != "softbreak"]
+            if len(kids) == 1 and kids[0].type == "image":
+                found.add(id(token))
+    return found
+
+
+def _walk(tokens):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _column(source: Source, line: int | None, text: str) -> int | None:
+    if line is None:
+        return None
+    index = line - source.body_line
+    for k in range(index, min(index + 50, len(source.lines))):
+        at = source.lines[k].find(text) if k >= 0 else -1
+        if at >= 0:
+            return at + 1 if k == index else None
+    return None
+
+
+def _references(tokens: list[Token], source: Source):
+    """(token, line, column, None) of each reference in the body, located in its source lines."""
+    for token in tokens:
+        if token.type != "inline" or not token.children or not token.map:
+            continue
+        first, last = token.map
+        k, at = first, 0
+        for child in _walk(token.children):
+            if child.type != "crossref":
+                continue
+            line, column = source.body_line + first, None
+            for j in range(k, min(last, len(source.lines))):
+                found = source.lines[j].find(child.content, at if j == k else 0)
+                if found >= 0:
+                    k, at = j, found + len(child.content)
+                    line, column = source.body_line + j, found + 1
+                    break
+            yield child, line, column, None
+
+
+def _front_texts(front):
+    """(field, Markdown text, line) of the front matter's Markdown values."""
+    if front is None:
+        return
+    summary = front.get("summary")
+    if isinstance(summary, str):
+        yield "summary", summary, front.value_pos.get("summary", (None,))[0]
+    recommendations = front.get("recommendations")
+    if isinstance(recommendations, list):
+        for i, item in enumerate(recommendations):
+            if isinstance(item, str):
+                yield f"recommendations[{i}]", item, recommendations.item_pos[i][0]
+    authors = front.get("authors")
+    if isinstance(authors, list):
+        for i, author in enumerate(authors):
+            if isinstance(author, dict) and isinstance(author.get("bio"), str) and hasattr(author, "value_pos"):
+                yield f"authors[{i}].bio", author["bio"], author.value_pos["bio"][0]
+
+
+# -- "Table 1" in plain text ---------------------------------------------------------------------
+
+def _words() -> dict[str, str]:
+    """Each catalogue's word before a number → kind: 'Tabell' → 'tbl'."""
+    found: dict[str, str] = {}
+    for lang in i18n.SUPPORTED:
+        labels = i18n.Labels(lang)
+        for key, prefix in WORD_KEYS.items():
+            word = labels.prefix(key)
+            if word:
+                found.setdefault(word.lower(), prefix)
+    return found
+
+
+_NAMED: re.Pattern | None = None
+
+
+def _named() -> re.Pattern:
+    global _NAMED
+    if _NAMED is None:
+        words = sorted(_words(), key=len, reverse=True)
+        _NAMED = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, words))})[\s\u00a0]+(\d+)(?![\w.,]\d)",
+                            re.IGNORECASE)
+    return _NAMED
+
+
+def _numbers_in_text(tokens, front, registry: Registry, source: Source, problems: Problems,
+                     warnings: Problems, lang: str) -> None:
+    """"Table 1" as plain text: an error when no table 1 is numbered, else a hint to link it."""
+    words = _words()
+    by_number: dict[tuple[str, str], str] = {}
+    for target in registry.targets.values():
+        prefix = target.label.split("-", 1)[0]
+        if target.number is not None and (prefix, target.number) not in by_number:
+            by_number[(prefix, target.number)] = target.label
+    counts = {p: sum(1 for (q, _) in by_number if q == p) for p in ("fig", "tbl", "rec")}
+
+    def judge(text: str, line, column_of, field_name) -> None:
+        for match in _named().finditer(text):
+            prefix, number = words[match.group(1).lower()], match.group(2)
+            kind = {"fig": "figure", "tbl": "table", "rec": "recommendation"}[prefix]
+            written = match.group(0)
+            column = column_of(written)
+            label = by_number.get((prefix, number))
+            if label is None:
+                have = counts[prefix]
+                has = f"the document numbers {have} {kind}{'s' if have != 1 else ''}" if have else \
+                    f"the document numbers no {kind}"
+                how = {"fig": "a chart or a picture", "tbl": "a table (Table: caption)",
+                       "rec": "a recommendation (the front matter's recommendations)"}[prefix]
+                problems.add(path_of(source), f"{quote(written)} names {kind} {number}, but {has}; "
+                             f"number {how}, then refer to it as @{prefix}-…", line, column, field_name)
+            else:
+                warnings.add(path_of(source), f"notice: {quote(written)} could be a link: write @{label}",
+                             line, column, field_name)
+
+    for token in tokens:
+        if token.type != "inline" or not token.children or not token.map:
+            continue
+        first, last = token.map
+        for child in _walk(token.children):
+            if child.type != "text":
+                continue
+            for match in _named().finditer(child.content):
+                found = _find_line(source, first, last, match.group(0))
+                judge(match.group(0), found[0], lambda _w, c=found[1]: c, None)
+    for field_name, text, line in _front_texts(front):
+        judge(text, line, lambda _w: None, field_name)
+
+
+def path_of(source: Source):
+    return source.path
+
+
+def _find_line(source: Source, first: int, last: int, text: str) -> tuple[int | None, int | None]:
+    for j in range(first, min(last, len(source.lines))):
+        at = source.lines[j].find(text)
+        if at >= 0:
+            return source.body_line + j, at + 1
+    return source.body_line + first, None
