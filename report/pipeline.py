@@ -30,7 +30,7 @@ from report.source import markdown as markup
 from report.outputs import names as naming
 from report.outputs import files as output
 from report.series import resolve as series_mod
-from report.errors import BuildError, ContentErrors, Problems, display_path, quote
+from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
 from report.model import ChartStyle, Document, Figure, Html, Series
 
 FORMATS = ("pdf", "print", "html")
@@ -60,6 +60,8 @@ class Prepared:
     env: dict  # the parse's environment; env["crossrefs"]: the labels (crossrefs.Registry)
     refs: tuple[markup.Reference, ...]
     warnings: tuple[str, ...] = ()  # printed, never stopping the build
+    placeholders: tuple[ContentError, ...] = ()  # left in the text: a warning; for --preflight, a problem
+    accepted: tuple[str, ...] = ()  # placeholders the front matter lets through (placeholders_accepted)
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
@@ -105,9 +107,39 @@ def prepare(folder: Path, options: Options) -> Prepared:
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
+    left, accepted = _placeholders(raw, doc, series, warnings)
     problems.raise_if_any()
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs,
-                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())))
+                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
+
+
+def _placeholders(raw, doc, series, warnings: Problems) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
+    """Placeholders still in the text ("[… to be confirmed]", a series' patterns), less those the
+    front matter accepts; and the accepted ones found. An accepted one no longer there: a warning."""
+    found = content.soft_placeholders(raw, series.placeholders if series is not None else ())
+    accepted = doc.placeholders_accepted if doc is not None else ()
+    left = tuple(ContentError(str(raw.path), f"still a placeholder: {quote(p.text)}", p.line, p.column, p.field)
+                 for p in found if p.text not in accepted)
+    seen = {p.text for p in found}
+    for i, text in enumerate(accepted):
+        if text not in seen:
+            pos = raw.front[content.ACCEPTED_KEY].item_pos[i]
+            warnings.add(raw.path, f"warning: {content.ACCEPTED_KEY}[{i}]: {quote(text)} is no longer in the "
+                         "text; take it off the list", pos[0], pos[1])
+    return left, tuple(t for t in accepted if t in seen)
+
+
+def placeholder_lines(prepared: Prepared, preflight: bool) -> tuple[str, ...]:
+    """The placeholders left, as warnings; for the preflight, as its problems (and the line
+    naming the accepted ones)."""
+    if not preflight:
+        return tuple(str(ContentError(e.path, f"warning: {e.field + ': ' if e.field else ''}{e.message}",
+                                      e.line, e.column)) for e in prepared.placeholders)
+    lines = tuple(f"{e}; replace it before the document goes to press" for e in prepared.placeholders)
+    if prepared.accepted:
+        lines += (f"{display_path(prepared.doc.source_path)}: placeholders accepted by the front matter "
+                  f"({content.ACCEPTED_KEY}): {', '.join(quote(t) for t in prepared.accepted)}",)
+    return lines
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -428,6 +460,9 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     """Write every output (each atomically), and gather the preflight's report."""
     report: list[str] = []
     failed = False
+    if options.preflight:
+        report += placeholder_lines(prepared, True)
+        failed = bool(prepared.placeholders)
     for out in outputs:
         if out.preflight is not None:
             from report.outputs import preflight
@@ -438,7 +473,7 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
                                 for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs),
-                 prepared.warnings)
+                 prepared.warnings + (() if options.preflight else placeholder_lines(prepared, False)))
 
 
 def check(folder: Path, options: Options) -> None:
@@ -447,7 +482,7 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
-    for line in prepared.warnings:
+    for line in prepared.warnings + placeholder_lines(prepared, False):
         print(line, file=sys.stderr)
     from report import languages as i18n
     for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language

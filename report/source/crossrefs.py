@@ -79,7 +79,7 @@ def _inline_rule(state, silent: bool) -> bool:
     if not silent:
         token = state.push("crossref", "", 0)
         token.content = src[pos:end]
-        token.meta = {"items": items, "bracket": bracket}
+        token.meta = {"items": items, "bracket": bracket, "in_link": state.linkLevel > 0}
     state.pos = end
     return True
 
@@ -102,7 +102,7 @@ def _render(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     if refs is None:  # a text rendered outside a document (a series' disclaimer): as written
         return escape(token.content)
-    return refs.html(token.meta["items"])
+    return refs.html(token.meta["items"], link=not token.meta.get("in_link"))  # never a link in a link
 
 
 # -- what has a label ------------------------------------------------------------------------
@@ -140,12 +140,12 @@ class Registry:
             return target.number
         return labels.get(_LABEL_KEY[target.kind], number=target.number)
 
-    def html(self, items) -> str:
+    def html(self, items, link: bool = True) -> str:
         links = []
         for label, alone in items:
             target = self.targets.get(label)
             text = escape(self.text(label, alone))
-            if target is None:
+            if target is None or not link:
                 links.append(text)
             else:
                 links.append(f'<a class="xref" href="#{escape(target.anchor)}">{text}</a>')

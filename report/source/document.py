@@ -22,6 +22,11 @@ MAX_FILE_BYTES = 5_000_000  # charts.yaml, a reader or series file
 MAX_DOCUMENT_BYTES = 1_000_000  # document.md: some 300 pages (the Guest Commentary is 16 KB, 6 pages)
 # What `--import` writes where only the editor knows the value: never printed, always reported.
 PLACEHOLDER = "FILL IN"
+# Placeholders an editor may print in a proof but never send to the press: "[Author name to be
+# confirmed]", and FILL IN inside a text (at a value's start it is an error, above). A series
+# adds its own (series.yaml `placeholders`).
+SOFT_PLACEHOLDERS = (r"\[[^\[\]\n]*\bto be confirmed\b[^\[\]\n]*\]", r"FILL IN\b[^\n\]\"]*")
+ACCEPTED_KEY = "placeholders_accepted"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,42 @@ def placeholders(raw: RawDocument, problems: Problems) -> set[str]:
         if at >= 0:
             text = line[at:].split("](")[0].rstrip("] ")
             problems.add(raw.path, f"still a placeholder: {text}", raw.body_line + n, at + 1)
+    return found
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    text: str
+    line: int | None
+    column: int | None
+    field: str | None  # the front-matter key holding it; None in the body
+
+
+def soft_placeholders(raw: RawDocument, patterns: tuple[str, ...] = ()) -> list[Placeholder]:
+    """Every placeholder left in the front matter's texts and in the body, by line, with the
+    series' own patterns; the list of accepted ones itself is not searched."""
+    expression = re.compile("|".join(f"(?:{p})" for p in SOFT_PLACEHOLDERS + tuple(patterns)), re.IGNORECASE)
+    found: list[Placeholder] = []
+
+    def walk(value, field, pos):
+        if isinstance(value, str):
+            for match in expression.finditer(value):
+                if match.group().strip():
+                    found.append(Placeholder(match.group().strip(), pos[0], pos[1], field))
+        elif isinstance(value, yamlload.Marked):
+            for key, item in value.items():
+                if not field and key == ACCEPTED_KEY:
+                    continue
+                walk(item, f"{field}.{key}" if field else str(key), value.value_pos.get(key, value.pos))
+        elif isinstance(value, yamlload.MarkedList):
+            for i, item in enumerate(value):
+                walk(item, f"{field}[{i}]", value.item_pos[i])
+
+    walk(raw.front, "", raw.front.pos)
+    for n, line in enumerate(raw.body.split("\n")):
+        for match in expression.finditer(line):
+            if match.group().strip():
+                found.append(Placeholder(match.group().strip(), raw.body_line + n, match.start() + 1, None))
     return found
 
 
