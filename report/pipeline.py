@@ -108,7 +108,8 @@ def prepare(folder: Path, options: Options) -> Prepared:
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     left, accepted = _placeholders(raw, doc, series, warnings)
-    problems.raise_if_any()
+    if problems:  # the warnings with them: every line the editor should see, at once
+        raise ContentErrors(list(problems) + list(warnings) + [_warning(e) for e in left])
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs,
                     tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
 
@@ -129,12 +130,15 @@ def _placeholders(raw, doc, series, warnings: Problems) -> tuple[tuple[ContentEr
     return left, tuple(t for t in accepted if t in seen)
 
 
+def _warning(e: ContentError) -> ContentError:
+    return ContentError(e.path, f"warning: {e.field + ': ' if e.field else ''}{e.message}", e.line, e.column)
+
+
 def placeholder_lines(prepared: Prepared, preflight: bool) -> tuple[str, ...]:
     """The placeholders left, as warnings; for the preflight, as its problems (and the line
     naming the accepted ones)."""
     if not preflight:
-        return tuple(str(ContentError(e.path, f"warning: {e.field + ': ' if e.field else ''}{e.message}",
-                                      e.line, e.column)) for e in prepared.placeholders)
+        return tuple(str(_warning(e)) for e in prepared.placeholders)
     lines = tuple(f"{e}; replace it before the document goes to press" for e in prepared.placeholders)
     if prepared.accepted:
         lines += (f"{display_path(prepared.doc.source_path)}: placeholders accepted by the front matter "

@@ -163,12 +163,21 @@ class Registry:
         return target.anchor
 
     def figure_anchor(self, target: str, number: int) -> str:
-        """The id of the figure showing `target` (a chart: chart:id, a picture: its path)."""
-        for label in self.figures.get(target, ()):
-            found = self.targets.get(label)
-            if found is not None and (not found.automatic or label in self.referred):
-                return found.anchor
-        return f"figure-{number}"
+        """The id of the figure showing `target` (a chart: chart:id, a picture: its path): its
+        label by hand, else its chart's label when referred to, else figure-N as always."""
+        labels = [self.targets[k] for k in self.figures.get(target, ()) if k in self.targets]
+        chosen = ([t.label for t in labels if not t.automatic]
+                  + [t.label for t in labels if t.label in self.referred] + [f"figure-{number}"])
+        return chosen[0]
+
+    def settle(self) -> None:
+        """Every label of a figure links to the one id the figure gets."""
+        for target, labels in self.figures.items():
+            found = [self.targets[k] for k in labels if k in self.targets]
+            if found:
+                ident = self.figure_anchor(target, int(found[0].number))
+                for t in found:
+                    t.anchor = ident
 
 
 _LABEL_KEY = {"figure": "figure", "table": "table", "section": "section", "recommendation": "recommendation",
@@ -336,6 +345,7 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
             if label not in registry.targets:
                 problems.add(path, _unknown(label, registry), line, column, field_name)
 
+    registry.settle()
     _numbers_in_text(tokens, front, registry, source, problems, warnings, lang)
     return registry
 
@@ -347,9 +357,9 @@ def _unknown(label: str, registry: Registry) -> str:
                 "a table's caption ends {#tbl-…}, a heading {#sec-…})")
     ranked = sorted(known, key=lambda k: (-difflib.SequenceMatcher(None, label, k).ratio(), k))
     close = difflib.get_close_matches(label, known, n=1, cutoff=0.6)
-    hint = f" did you mean {close[0]}?" if close else ""
+    hint = f" did you mean @{close[0]}?" if close else ""
     listed = ", ".join(ranked[:MAX_LISTED]) + (f" and {len(ranked) - MAX_LISTED} more" if len(ranked) > MAX_LISTED else "")
-    return f"@{cut(label, 60)}: no such label;{hint} the labels are: {listed}"
+    return f"@{cut(label, 60)}: no such label;{hint} this document's labels: {listed}"
 
 
 def _check_line(inline: Token, path, source: Source, problems: Problems) -> None:
