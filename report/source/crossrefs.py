@@ -127,6 +127,7 @@ class Registry:
     targets: dict[str, Target] = field(default_factory=dict)
     referred: set[str] = field(default_factory=set)
     figures: dict[str, list[str]] = field(default_factory=dict)  # image target → its labels
+    counts: dict[str, int] = field(default_factory=dict)  # how many are numbered: fig, tbl, rec
 
     def text(self, label: str, alone: bool = False) -> str:
         target = self.targets.get(label)
@@ -345,6 +346,8 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
             if label not in registry.targets:
                 problems.add(path, _unknown(label, registry), line, column, field_name)
 
+    registry.counts = {"fig": len(numbers), "tbl": table_number,
+                       "rec": len(recommendations) if isinstance(recommendations, list) else 0}
     registry.settle()
     _numbers_in_text(tokens, front, registry, source, problems, warnings, lang)
     return registry
@@ -496,7 +499,7 @@ def _numbers_in_text(tokens, front, registry: Registry, source: Source, problems
         prefix = target.label.split("-", 1)[0]
         if target.number is not None and (prefix, target.number) not in by_number:
             by_number[(prefix, target.number)] = target.label
-    counts = {p: sum(1 for (q, _) in by_number if q == p) for p in ("fig", "tbl", "rec")}
+    counts = registry.counts
 
     def judge(text: str, line, column_of, field_name) -> None:
         for match in _named().finditer(text):
@@ -505,17 +508,21 @@ def _numbers_in_text(tokens, front, registry: Registry, source: Source, problems
             written = match.group(0)
             column = column_of(written)
             label = by_number.get((prefix, number))
-            if label is None:
-                have = counts[prefix]
+            if not 1 <= int(number) <= counts.get(prefix, 0):
+                have = counts.get(prefix, 0)
                 has = f"the document numbers {have} {kind}{'s' if have != 1 else ''}" if have else \
                     f"the document numbers no {kind}"
                 how = {"fig": "a chart or a picture", "tbl": "a table (Table: caption)",
                        "rec": "a recommendation (the front matter's recommendations)"}[prefix]
                 problems.add(path_of(source), f"{quote(written)} names {kind} {number}, but {has}; "
                              f"number {how}, then refer to it as @{prefix}-…", line, column, field_name)
-            else:
+            elif label is not None:
                 warnings.add(path_of(source), f"notice: {quote(written)} could be a link: write @{label}",
                              line, column, field_name)
+            else:
+                where = {"fig": "after the picture", "tbl": "at the end of its caption line"}[prefix]
+                warnings.add(path_of(source), f"notice: {quote(written)} could be a link: label {kind} "
+                             f"{number} ({{#{prefix}-…}} {where}) and write @{prefix}-…", line, column, field_name)
 
     for token in tokens:
         if token.type != "inline" or not token.children or not token.map:
