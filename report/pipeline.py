@@ -135,15 +135,19 @@ def _warning(e: ContentError) -> ContentError:
 
 
 def placeholder_lines(prepared: Prepared, preflight: bool) -> tuple[str, ...]:
-    """The placeholders left, as warnings; for the preflight, as its problems (and the line
-    naming the accepted ones)."""
+    """The placeholders left, as warnings; for the preflight, as its problems."""
     if not preflight:
         return tuple(str(_warning(e)) for e in prepared.placeholders)
-    lines = tuple(f"{e}; replace it before the document goes to press" for e in prepared.placeholders)
-    if prepared.accepted:
-        lines += (f"{display_path(prepared.doc.source_path)}: placeholders accepted by the front matter "
-                  f"({content.ACCEPTED_KEY}): {', '.join(quote(t) for t in prepared.accepted)}",)
-    return lines
+    return tuple(f"{e}; replace it before the document goes to press" for e in prepared.placeholders)
+
+
+def accepted_line(prepared: Prepared) -> tuple[str, ...]:
+    """The preflight's one line naming the placeholders the front matter accepts (information,
+    printed with the passed checks, never a problem)."""
+    if not prepared.accepted:
+        return ()
+    return (f"{display_path(prepared.doc.source_path)}: placeholders accepted by the front matter "
+            f"({content.ACCEPTED_KEY}): {', '.join(quote(t) for t in prepared.accepted)}",)
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -371,6 +375,7 @@ class Built:
     preflight_failed: bool = False
     seconds: tuple[tuple[str, float], ...] = ()  # (format, seconds) of each output
     warnings: tuple[str, ...] = ()  # what the editor should see; the build went on
+    notes: tuple[str, ...] = ()  # information for stdout (the placeholders a preflight let through)
 
 
 def build(folder: Path, options: Options, preview=None) -> Built:
@@ -477,7 +482,8 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
                                 for out in outputs])  # every format, or none
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs),
-                 prepared.warnings + (() if options.preflight else placeholder_lines(prepared, False)))
+                 prepared.warnings + (() if options.preflight else placeholder_lines(prepared, False)),
+                 accepted_line(prepared) if options.preflight else ())
 
 
 def check(folder: Path, options: Options) -> None:
