@@ -175,7 +175,7 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
     if len(doc.authors) > 1 and series.disclaimer_plural:
         disclaimer = series.disclaimer_plural
     meta = [("author", ", ".join(a.name for a in doc.authors)),
-            ("description", markup.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
+            ("description", markup.plain_text(doc.summary.split("\n\n")[0], "en", refs) if doc.summary else ""),
             ("keywords", ", ".join(doc.keywords)),
             ("generator", f"{series.name} report builder"),
             ("dcterms.created", created_date(doc)),

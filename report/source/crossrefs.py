@@ -105,6 +105,16 @@ def _render(self, tokens, idx, options, env) -> str:
     return refs.html(token.meta["items"], link=not token.meta.get("in_link"))  # never a link in a link
 
 
+def plain(token: Token, refs: "Registry | None") -> str:
+    """A reference as words without markup (a heading in the contents, the PDF's outline)."""
+    if refs is None:
+        return token.content
+    texts = [refs.text(label, alone) for label, alone in token.meta["items"]]
+    if len(texts) == 1:
+        return texts[0]
+    return i18n.Labels(refs.lang).get("list-and", items=", ".join(texts[:-1]), last=texts[-1])
+
+
 # -- what has a label ------------------------------------------------------------------------
 
 @dataclass

@@ -214,7 +214,7 @@ def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserve
             text = body_tokens[i + 1].content
             ident = body_tokens[i + 1].meta.get("label") or slug(text, taken)
             token.attrSet("id", ident)
-            headings.append(Heading(int(token.tag[1]), _plain(body_tokens[i + 1]), ident))
+            headings.append(Heading(int(token.tag[1]), _plain(body_tokens[i + 1], env.get("crossrefs")), ident))
         if (token.type == "paragraph_open" and i + 2 < len(body_tokens)
                 and body_tokens[i + 2].type == "paragraph_close"):
             inline = body_tokens[i + 1]
@@ -385,8 +385,10 @@ def _numeric_columns(table: list[Token]) -> list[Token]:
     return out
 
 
-def _plain(inline: Token) -> str:
-    return "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+def _plain(inline: Token, refs=None) -> str:
+    """The words of an inline token; a cross-reference as it prints ("Figure 1")."""
+    return "".join(c.content if c.type in ("text", "code_inline") else crossrefs.plain(c, refs)
+                   for c in inline.children or [] if c.type in ("text", "code_inline", "crossref"))
 
 
 def render_block(text: str, lang: str = "en", refs=None) -> str:
@@ -418,10 +420,10 @@ def _first_sentence(text: str, lang: str) -> list[str]:
     return [text]
 
 
-def plain_text(text: str, lang: str = "en") -> str:
+def plain_text(text: str, lang: str = "en", refs=None) -> str:
     """Markdown inline text without markup, for metadata and the running header."""
     tokens = parser(lang).parseInline(text)
-    return "".join(c.content for t in tokens for c in (t.children or []) if c.type in ("text", "code_inline"))
+    return "".join(_plain(t, refs) for t in tokens)
 
 
 def figure_html(number: int, caption: str, media: str, ident: str,
