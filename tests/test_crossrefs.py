@@ -319,3 +319,17 @@ def test_any_mixture_of_references_is_checked_and_rendered_in_bounded_time(piece
     assert time.perf_counter() - start < 5
     for label in re.findall(r'class="xref" href="#([^"]+)"', body.html):
         assert label in {t.anchor for t in registry.targets.values()}
+
+
+def test_a_label_where_it_names_nothing_or_of_the_wrong_kind(tmp_path):
+    body = "## Heading {#fig-head}\n\nA paragraph. {#sec-para}\n\nTable: T {#sec-t}\n\n| a |\n|---|\n| 1 |\n"
+    folder = write_doc(tmp_path / "misplaced", plain_front(), body)
+    result = run(folder, "--check")
+    assert result.returncode == 1
+    path = folder / "document.md"
+    assert lines_of(result, path) == [
+        f"{path}:14:12: '{{#fig-head}}' on a heading: a heading's label starts 'sec-' (write {{#sec-head}})",
+        f"{path}:16:14: '{{#sec-para}}' labels nothing here: a label goes at the end of a heading ({{#sec-…}}), "
+        "of a table's caption line (Table: … {#tbl-…}) or just after a picture (![caption](file.png){#fig-…})",
+        f"{path}:18:10: '{{#sec-t}}' on a table's caption: a table's label starts 'tbl-' (write {{#tbl-t}})",
+    ]

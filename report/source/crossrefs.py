@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from markdown_it.token import Token
@@ -216,7 +217,7 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
     """The document's labels (every one defined once), and a problem for each reference to a
     label that does not exist, each label defined twice, each label in the wrong place, and each
     "Table 1" written in plain text for which no table is numbered."""
-    from report.source import markdown as markup
+    from report.source import markdown as markup  # markdown registers this module's rules: imported late
 
     lang = doc.lang if doc is not None else env.get("lang", "en")
     registry = Registry(i18n.language(lang) if i18n.supported(lang) else "en")
@@ -274,6 +275,10 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
             if label and label.startswith("tbl-"):
                 define(Target(label, "table", str(table_number), label, caption_line,
                               _column(source, caption_line, "{#" + label + "}")))
+            elif label:
+                problems.add(path, f"{quote('{#' + label + '}')} on a table's caption: a table's label starts "
+                             f"'tbl-' (write {{#tbl-{label.split('-', 1)[1]}}})", caption_line,
+                             _column(source, caption_line, "{#" + label + "}"))
     for i, token in enumerate(body):
         if token.type == "heading_open" and i + 1 < len(body):
             inline = body[i + 1]
@@ -311,15 +316,6 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
         problems.add(path, f"{quote('{#' + label + '}')} labels nothing here: a label goes at the end of "
                      "a heading ({#sec-…}), of a table's caption line (Table: … {#tbl-…}) or just after "
                      "a picture (![caption](file.png){#fig-…})", line, column)
-    # a caption's label of the wrong kind
-    for part in markup.table_parts(body, lang):
-        if isinstance(part, markup.TablePart) and part.caption is not None:
-            label = (part.caption.meta or {}).get("label")
-            if label and not label.startswith("tbl-"):
-                line = source.body_line + part.caption.map[0]
-                problems.add(path, f"{quote('{#' + label + '}')} on a table's caption: a table's label starts "
-                             f"'tbl-' (write {{#tbl-{label.split('-', 1)[1]}}})", line,
-                             _column(source, line, "{#" + label + "}"))
 
     # recommendations and notes
     recommendations = front.get("recommendations") if front is not None else None
@@ -476,6 +472,7 @@ def _front_texts(front):
 
 # -- "Table 1" in plain text ---------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def _words() -> dict[str, str]:
     """Each catalogue's word before a number → kind: 'Tabell' → 'tbl'."""
     found: dict[str, str] = {}
@@ -488,16 +485,11 @@ def _words() -> dict[str, str]:
     return found
 
 
-_NAMED: re.Pattern | None = None
-
-
+@lru_cache(maxsize=1)
 def _named() -> re.Pattern:
-    global _NAMED
-    if _NAMED is None:
-        words = sorted(_words(), key=len, reverse=True)
-        _NAMED = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, words))})[\s\u00a0]+(\d+)(?![\w.,]\d)",
-                            re.IGNORECASE)
-    return _NAMED
+    """"Table 1", "tabell 1", "Таблиця 1": a catalogue's word, spaces, a whole number."""
+    words = sorted(_words(), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)({'|'.join(map(re.escape, words))})[\s\u00a0]+(\d+)(?![\w.,]\d)", re.IGNORECASE)
 
 
 def _numbers_in_text(tokens, front, registry: Registry, source: Source, problems: Problems,
@@ -518,43 +510,42 @@ def _numbers_in_text(tokens, front, registry: Registry, source: Source, problems
             written = match.group(0)
             column = column_of(written)
             label = by_number.get((prefix, number))
-            if not 1 <= int(number) <= counts.get(prefix, 0):
+            if not 1 <= (int(number) if len(number) < 10 else 0) <= counts.get(prefix, 0):
                 have = counts.get(prefix, 0)
                 has = f"the document numbers {have} {kind}{'s' if have != 1 else ''}" if have else \
                     f"the document numbers no {kind}"
                 how = {"fig": "a chart or a picture", "tbl": "a table (Table: caption)",
                        "rec": "a recommendation (the front matter's recommendations)"}[prefix]
-                problems.add(path_of(source), f"{quote(written)} names {kind} {number}, but {has}; "
+                problems.add(source.path, f"{quote(written)} names {kind} {number}, but {has}; "
                              f"number {how}, then refer to it as @{prefix}-…", line, column, field_name)
             elif label is not None:
-                warnings.add(path_of(source), f"notice: {quote(written)} could be a link: write @{label}",
+                warnings.add(source.path, f"notice: {quote(written)} could be a link: write @{label}",
                              line, column, field_name)
             else:
                 where = {"fig": "after the picture", "tbl": "at the end of its caption line"}[prefix]
-                warnings.add(path_of(source), f"notice: {quote(written)} could be a link: label {kind} "
+                warnings.add(source.path, f"notice: {quote(written)} could be a link: label {kind} "
                              f"{number} ({{#{prefix}-…}} {where}) and write @{prefix}-…", line, column, field_name)
 
     for token in tokens:
         if token.type != "inline" or not token.children or not token.map:
             continue
         first, last = token.map
+        searched: dict[int, int] = {}  # line → where the next search starts: a phrase twice on one line
         for child in _walk(token.children):
             if child.type != "text":
                 continue
             for match in _named().finditer(child.content):
-                found = _find_line(source, first, last, match.group(0))
+                found = _find_line(source, first, last, match.group(0), searched)
                 judge(match.group(0), found[0], lambda _w, c=found[1]: c, None)
     for field_name, text, line in _front_texts(front):
         judge(text, line, lambda _w: None, field_name)
 
 
-def path_of(source: Source):
-    return source.path
-
-
-def _find_line(source: Source, first: int, last: int, text: str) -> tuple[int | None, int | None]:
+def _find_line(source: Source, first: int, last: int, text: str,
+               searched: dict[int, int]) -> tuple[int | None, int | None]:
     for j in range(first, min(last, len(source.lines))):
-        at = source.lines[j].find(text)
+        at = source.lines[j].find(text, searched.get(j, 0))
         if at >= 0:
+            searched[j] = at + len(text)
             return source.body_line + j, at + 1
     return source.body_line + first, None
