@@ -25,7 +25,7 @@ PLACEHOLDER = "FILL IN"
 # Placeholders an editor may print in a proof but never send to the press: "[Author name to be
 # confirmed]", and FILL IN inside a text (at a value's start it is an error, above). A series
 # adds its own (series.yaml `placeholders`).
-SOFT_PLACEHOLDERS = (r"\[[^\[\]\n]*\bto be confirmed\b[^\[\]\n]*\]", r"FILL IN\b[^\n\]\"]*")
+SOFT_PLACEHOLDERS = (r"\[[^\[\]\n]*\bto be confirmed\b[^\[\]\n]*\]", r"(?-i:FILL IN)\b[^\n\]\"]*")
 ACCEPTED_KEY = "placeholders_accepted"
 
 
@@ -89,6 +89,8 @@ def soft_placeholders(raw: RawDocument, patterns: tuple[str, ...] = ()) -> list[
     found: list[Placeholder] = []
 
     def walk(value, field, pos):
+        if is_placeholder(value):  # reported as an error by `placeholders`
+            return
         if isinstance(value, str):
             for match in expression.finditer(value):
                 if match.group().strip():
@@ -105,7 +107,7 @@ def soft_placeholders(raw: RawDocument, patterns: tuple[str, ...] = ()) -> list[
     walk(raw.front, "", raw.front.pos)
     for n, line in enumerate(raw.body.split("\n")):
         for match in expression.finditer(line):
-            if match.group().strip():
+            if match.group().strip() and not match.group().startswith(PLACEHOLDER):  # an error already
                 found.append(Placeholder(match.group().strip(), raw.body_line + n, match.start() + 1, None))
     return found
 
