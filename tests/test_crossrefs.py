@@ -159,7 +159,7 @@ Recommendation 3 is new. Таблиця 4 too.
         f"{path}:14:10: the label 'sec-ports' is defined twice (also on line 18); each label names one thing",
         f"{path}:16:5: @fig-trad: no such label; did you mean @fig-trade? this document's labels: "
         "fig-trade, sec-ports, rec-1, rec-2",
-        f"{path}:16:19: @tbl-price: no such label; this document's labels: fig-trade, sec-ports, rec-1, rec-2",
+        f"{path}:16:19: @tbl-price: no such label; this document's labels: sec-ports, rec-1, rec-2, fig-trade",
         f"{path}:16:50: 'Table 1' names table 1, but the document numbers no table; number a table "
         "(Table: caption), then refer to it as @tbl-…",
         f"{path}:16:63: 'Figur 2' names figure 2, but the document numbers 1 figure; number a chart or a "

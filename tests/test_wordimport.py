@@ -97,6 +97,8 @@ def test_check_lists_exactly_the_placeholders_then_it_builds(tmp_path):
         "(python build.py --list-series)",
         f"{path}: number: still a placeholder: FILL IN: its number in the series (delete this line if it has none)",
         f"{path}: year: still a placeholder: FILL IN: the year of publication, e.g. 2025",
+        f"{path}: warning: a table without a caption is not numbered; write a line 'Table: caption' just before "
+        "or after it (or say why it has none)",  # the Word file's table has none
     ]
     out = tmp_path / "out"
     refused_build = run(folder, "-o", out)  # a build refuses placeholders too: no PDF with FILL IN in it

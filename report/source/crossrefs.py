@@ -40,11 +40,14 @@ BARE = re.compile(KEY)
 GROUP = re.compile(rf"\[\s*(-?@{KEY}(?:\s*;\s*-?@{KEY})*)\s*\]")
 ITEM = re.compile(rf"(-?)@({KEY})")
 LABEL_AT_END = re.compile(rf"[ \t]*\{{#({KEY})\}}[ \t]*$")
+NOTE_DEFINITION = re.compile(r" {0,3}\[\^(note-[^\]\s]+)\]:")
 NOT_BEFORE = set("_.+-@/\\")  # a word character or these before `@`: an address, not a reference
 KINDS = {"fig": "figure", "tbl": "table", "sec": "section", "rec": "recommendation", "note": "note", "eq": "equation"}
 # Plain text naming a numbered thing: the label's words in every catalogue ("Tabell 3").
 WORD_KEYS = {"figure": "fig", "table": "tbl", "recommendation": "rec"}
 MAX_LISTED = 12  # labels a message lists
+MAX_RANKED = 10  # unknown labels whose message ranks the labels by likeness (each costs a pass over them)
+MAX_SCORED = 200  # labels scored one by one; above, only the close ones are found
 
 
 def register(md) -> None:
@@ -324,12 +327,15 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
             pos = recommendations.item_pos[i] if hasattr(recommendations, "item_pos") else (None, None)
             define(Target(f"rec-{i + 1}", "recommendation", str(i + 1), f"rec-{i + 1}", pos[0], pos[1],
                           automatic=True))
+    note_lines = {}  # where each note-… footnote is written: one pass over the lines
+    for k, text in enumerate(source.lines):
+        match = NOTE_DEFINITION.match(text)
+        if match:
+            note_lines.setdefault(match.group(1), source.body_line + k)
     for key, index in (env.get("footnotes", {}).get("refs") or {}).items():
         name = key[1:]
         if name.startswith("note-") and index >= 0:
-            found = re.search(rf"^ {{0,3}}\[\^{re.escape(name)}\]:", "\n".join(source.lines), re.M)
-            line = source.body_line + "\n".join(source.lines).count("\n", 0, found.start()) if found else None
-            define(Target(name, "note", str(index + 1), f"fn{index + 1}", line, 1))
+            define(Target(name, "note", str(index + 1), f"fn{index + 1}", note_lines.get(name), 1))
 
     for label, places in defined.items():
         if len(places) > 1:
@@ -346,11 +352,15 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
         for token in _walk(parsed):
             if token.type == "crossref":
                 found.append((token, line, None, field_name))
+    said: dict[str, str] = {}  # an unknown label's message, ranked for the first few only (bounded work)
+    known = sorted(registry.targets)
     for token, line, column, field_name in found:
         for label, _ in token.meta["items"]:
             registry.referred.add(label)
             if label not in registry.targets:
-                problems.add(path, _unknown(label, registry), line, column, field_name)
+                if label not in said:
+                    said[label] = _unknown(label, known, ranked=len(said) < MAX_RANKED)
+                problems.add(path, said[label], line, column, field_name)
 
     registry.counts = {"fig": len(numbers), "tbl": table_number,
                        "rec": len(recommendations) if isinstance(recommendations, list) else 0}
@@ -359,14 +369,28 @@ def collect(tokens: list[Token], env: dict, doc, refs, numbered_sections: bool, 
     return registry
 
 
-def _unknown(label: str, registry: Registry) -> str:
-    known = sorted(registry.targets)
+def _unknown(label: str, known: list[str], ranked: bool = True) -> str:
+    """The message for a reference to no label: the labels there are (`known`, sorted), the
+    nearest first for the first few unknown labels (in a document with thousands, in order)."""
     if not known:
         return (f"@{cut(label, 60)}: no such label; this document has no labels (a chart is fig-<its id>, "
                 "a table's caption ends {#tbl-…}, a heading {#sec-…})")
-    ranked = sorted(known, key=lambda k: (-difflib.SequenceMatcher(None, label, k).ratio(), k))
-    close = difflib.get_close_matches(label, known, n=1, cutoff=0.6)
-    hint = f" did you mean @{close[0]}?" if close else ""
+    hint = ""
+    if ranked and len(known) <= MAX_SCORED:  # every label by likeness
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(label)  # analysed once, compared with each label
+        score = {}
+        for k in known:
+            matcher.set_seq1(k)
+            score[k] = matcher.ratio()
+        known = sorted(known, key=lambda k: (-score[k], k))
+        hint = f" did you mean @{known[0]}?" if score[known[0]] >= 0.6 else ""
+    elif ranked:  # thousands: the close ones (difflib's quick bounds skip most), then the rest in order
+        close = difflib.get_close_matches(label, known, n=MAX_LISTED, cutoff=0.4)
+        hint = f" did you mean @{close[0]}?" if difflib.get_close_matches(label, close, n=1, cutoff=0.6) else ""
+        nearest = set(close)
+        known = close + [k for k in known if k not in nearest]
+    ranked = known
     listed = ", ".join(ranked[:MAX_LISTED]) + (f" and {len(ranked) - MAX_LISTED} more" if len(ranked) > MAX_LISTED else "")
     return f"@{cut(label, 60)}: no such label;{hint} this document's labels: {listed}"
 
