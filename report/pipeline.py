@@ -107,47 +107,11 @@ def prepare(folder: Path, options: Options) -> Prepared:
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
-    left, accepted = _placeholders(raw, doc, series, warnings)
+    left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
     if problems:  # the warnings with them: every line the editor should see, at once
-        raise ContentErrors(list(problems) + list(warnings) + [_warning(e) for e in left])
+        raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs,
                     tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
-
-
-def _placeholders(raw, doc, series, warnings: Problems) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
-    """Placeholders still in the text ("[… to be confirmed]", a series' patterns), less those the
-    front matter accepts; and the accepted ones found. An accepted one no longer there: a warning."""
-    found = content.soft_placeholders(raw, series.placeholders if series is not None else ())
-    accepted = doc.placeholders_accepted if doc is not None else ()
-    left = tuple(ContentError(str(raw.path), f"still a placeholder: {quote(p.text)}", p.line, p.column, p.field)
-                 for p in found if p.text not in accepted)
-    seen = {p.text for p in found}
-    for i, text in enumerate(accepted):
-        if text not in seen:
-            pos = raw.front[content.ACCEPTED_KEY].item_pos[i]
-            warnings.add(raw.path, f"warning: {content.ACCEPTED_KEY}[{i}]: {quote(text)} is no longer in the "
-                         "text; take it off the list", pos[0], pos[1])
-    return left, tuple(t for t in accepted if t in seen)
-
-
-def _warning(e: ContentError) -> ContentError:
-    return ContentError(e.path, f"warning: {e.field + ': ' if e.field else ''}{e.message}", e.line, e.column)
-
-
-def placeholder_lines(prepared: Prepared, preflight: bool) -> tuple[str, ...]:
-    """The placeholders left, as warnings; for the preflight, as its problems."""
-    if not preflight:
-        return tuple(str(_warning(e)) for e in prepared.placeholders)
-    return tuple(f"{e}; replace it before the document goes to press" for e in prepared.placeholders)
-
-
-def accepted_line(prepared: Prepared) -> tuple[str, ...]:
-    """The preflight's one line naming the placeholders the front matter accepts (information,
-    printed with the passed checks, never a problem)."""
-    if not prepared.accepted:
-        return ()
-    return (f"{display_path(prepared.doc.source_path)}: placeholders accepted by the front matter "
-            f"({content.ACCEPTED_KEY}): {', '.join(quote(t) for t in prepared.accepted)}",)
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -469,8 +433,8 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     """Write every output (each atomically), and gather the preflight's report."""
     report: list[str] = []
     failed = False
-    if options.preflight:
-        report += placeholder_lines(prepared, True)
+    if options.preflight:  # placeholders are the preflight's problems
+        report += [f"{e}; replace it before the document goes to press" for e in prepared.placeholders]
         failed = bool(prepared.placeholders)
     for out in outputs:
         if out.preflight is not None:
@@ -481,9 +445,10 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     stem = naming.stem(prepared.doc, prepared.series)
     written = output.write_all([(options.out_dir / (stem + SUFFIX[out.format]), out.data)
                                 for out in outputs])  # every format, or none
+    left = () if options.preflight else tuple(str(content.as_warning(e)) for e in prepared.placeholders)
+    accepted = content.accepted_line(prepared.doc, prepared.accepted) if options.preflight else ()
     return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs),
-                 prepared.warnings + (() if options.preflight else placeholder_lines(prepared, False)),
-                 accepted_line(prepared) if options.preflight else ())
+                 prepared.warnings + left, accepted)
 
 
 def check(folder: Path, options: Options) -> None:
@@ -492,7 +457,7 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
-    for line in prepared.warnings + placeholder_lines(prepared, False):
+    for line in prepared.warnings + tuple(str(content.as_warning(e)) for e in prepared.placeholders):
         print(line, file=sys.stderr)
     from report import languages as i18n
     for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language

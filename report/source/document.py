@@ -13,7 +13,7 @@ from pathlib import Path
 
 from report.source import files as contentfile
 from report.source import yamlload
-from report.errors import ContentError, Problems, quote
+from report.errors import ContentError, Problems, display_path, quote
 from report.model import Author, Document, Edition, Series
 from report.source.schemas import FRONT_MATTER
 
@@ -110,6 +110,36 @@ def soft_placeholders(raw: RawDocument, patterns: tuple[str, ...] = ()) -> list[
             if match.group().strip() and not match.group().startswith(PLACEHOLDER):  # an error already
                 found.append(Placeholder(match.group().strip(), raw.body_line + n, match.start() + 1, None))
     return found
+
+
+def placeholders_left(raw: RawDocument, doc: Document | None, patterns: tuple[str, ...],
+                      warnings: Problems) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
+    """The placeholders still in the text, less those the front matter accepts; and the accepted
+    ones found. An accepted one no longer in the text is a warning: the list goes stale."""
+    found = soft_placeholders(raw, patterns)
+    accepted = doc.placeholders_accepted if doc is not None else ()
+    left = tuple(ContentError(str(raw.path), f"still a placeholder: {quote(p.text)}", p.line, p.column, p.field)
+                 for p in found if p.text not in accepted)
+    seen = {p.text for p in found}
+    for i, text in enumerate(accepted):
+        if text not in seen:
+            pos = raw.front[ACCEPTED_KEY].item_pos[i]
+            warnings.add(raw.path, f"warning: {ACCEPTED_KEY}[{i}]: {quote(text)} is no longer in the text; "
+                         "take it off the list", pos[0], pos[1])
+    return left, tuple(t for t in accepted if t in seen)
+
+
+def as_warning(e: ContentError) -> ContentError:
+    """A problem that does not stop the build, as printed: `path:line:col: warning: field: …`."""
+    return ContentError(e.path, f"warning: {e.field + ': ' if e.field else ''}{e.message}", e.line, e.column)
+
+
+def accepted_line(doc: Document, accepted: tuple[str, ...]) -> tuple[str, ...]:
+    """The preflight's one line naming the placeholders the front matter accepts (information)."""
+    if not accepted:
+        return ()
+    return (f"{display_path(doc.source_path)}: placeholders accepted by the front matter "
+            f"({ACCEPTED_KEY}): {', '.join(quote(t) for t in accepted)}",)
 
 
 def read_text(path: Path, problems: Problems, where: str = "the document folder") -> str | None:
