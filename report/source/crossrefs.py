@@ -33,8 +33,8 @@ from markdown_it.token import Token
 from report import languages as i18n
 from report.errors import Problems, cut, quote
 
-PREFIXES = ("fig", "tbl", "sec", "rec", "note", "eq")
-KEY = r"(?:fig|tbl|sec|rec|note|eq)-\w+(?:[-.:]\w+)*"
+PREFIXES = ("fig", "tbl", "sec", "rec", "note", "eq")  # the keys this rule claims; any other is a citation's
+KEY = rf"(?:{'|'.join(PREFIXES)})-\w+(?:[-.:]\w+)*"
 BARE = re.compile(KEY)
 # `[@fig-a]`, `[-@fig-a]`, `[@fig-a; -@tbl-b]`: only keys, each ours
 GROUP = re.compile(rf"\[\s*(-?@{KEY}(?:\s*;\s*-?@{KEY})*)\s*\]")
@@ -42,7 +42,6 @@ ITEM = re.compile(rf"(-?)@({KEY})")
 LABEL_AT_END = re.compile(rf"[ \t]*\{{#({KEY})\}}[ \t]*$")
 NOTE_DEFINITION = re.compile(r" {0,3}\[\^(note-[^\]\s]+)\]:")
 NOT_BEFORE = set("_.+-@/\\")  # a word character or these before `@`: an address, not a reference
-KINDS = {"fig": "figure", "tbl": "table", "sec": "section", "rec": "recommendation", "note": "note", "eq": "equation"}
 # Plain text naming a numbered thing: the label's words in every catalogue ("Tabell 3").
 WORD_KEYS = {"figure": "fig", "table": "tbl", "recommendation": "rec"}
 MAX_LISTED = 12  # labels a message lists
