@@ -151,6 +151,29 @@ def page_css(labels: Labels, total: int | None = None) -> str:
     return ":root { " + " ".join(f"--{name}: {_css_string(text)};" for name, text in props.items()) + " }\n"
 
 
+def _split(text: str, marks: tuple[str, ...]) -> list[str]:
+    out, rest = [], text
+    while rest:
+        at = min(((rest.find(m), m) for m in marks if m in rest), default=None)
+        if at is None:
+            out.append(rest)
+            break
+        out += [rest[:at[0]], at[1]]
+        rest = rest[at[0] + len(at[1]):]
+    return out
+
+
+def reference_page_css(labels: Labels) -> str:
+    """", p. 3" after each cross-reference, the page where its target is laid out."""
+    parts = []
+    for piece in _split(labels.get("page-ref"), ("{page}",)):
+        if piece == "{page}":
+            parts.append("target-counter(attr(href), page)")
+        elif piece:
+            parts.append(_css_string(piece))
+    return f"a.xref::after {{ content: {' '.join(parts)}; }}\n"
+
+
 # -- dates and numbers --------------------------------------------------------------------------
 
 def date_text(date: str | None, labels: Labels) -> str | None:

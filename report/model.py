@@ -63,6 +63,7 @@ class Document:
     url: str | None = None
     editions: tuple[Edition, ...] = ()  # the other language editions
     references: str | None = None  # the library file the front matter names
+    placeholders_accepted: tuple[str, ...] = ()  # placeholder texts the editor lets through
     extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
     own_series: str = ""  # the series its front matter names (`series` is --series, when given)
     charts: Mapping[str, ChartSpec] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from pathlib import Path
 from report import cache as kept, internals, languages
 from report.source import body_checks, files as contentfile, pictures
 from report.source import chartspec
+from report.source import crossref_checks
 from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
@@ -32,7 +33,7 @@ from report.source import citeproc  # Pandoc itself only runs for a document tha
 from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
-from report.errors import BuildError, ContentErrors, Problems, display_path, quote
+from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
 from report.layout import pages, source_lines
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
@@ -67,14 +68,17 @@ class Prepared:
     doc: Document
     series: Series
     tokens: list
-    env: dict
+    env: dict  # the parse's environment; env["crossrefs"]: the labels (crossrefs.Registry)
     refs: tuple[markdown.Reference, ...]
     cited: citeproc.Cited | None = None  # the formatted citations, when the body cites
+    warnings: tuple[str, ...] = ()  # printed, never stopping the build
+    placeholders: tuple[ContentError, ...] = ()  # left in the text: a warning; for --preflight, a problem
+    accepted: tuple[str, ...] = ()  # placeholders the front matter lets through (placeholders_accepted)
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
     """Read and check everything; raise `ContentErrors` with every problem found."""
-    problems = Problems()
+    problems, warnings = Problems(), Problems()
     raw = content.read(folder, problems)
     if raw is None:
         problems.raise_if_any()
@@ -105,6 +109,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
     refs = tuple(markdown.references(tokens, raw.body_line))
     body_checks.figures(refs, raw.path, problems)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
+    env["crossrefs"] = crossref_checks.collect(
+        tokens, env, doc, refs, bool(series and series.numbered_sections),
+        crossref_checks.Source(raw.path, raw.body_line, raw.body.split("\n")), raw.front, problems, warnings,
+        series.uncaptioned_tables if series is not None else "warn")
     cited = None
     if doc is not None and series is not None and env.get("citations"):  # only a document that cites
         cited = citeproc.cite(raw, doc, series, env, problems, options.cache, raw.body_line)
@@ -119,8 +127,11 @@ def prepare(folder: Path, options: Options) -> Prepared:
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
-    problems.raise_if_any()
-    return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited)
+    left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
+    if problems:  # the warnings with them: every line the editor should see, at once
+        raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])
+    return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited,
+                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -297,8 +308,9 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
     """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web."""
     resources: dict[str, tuple[bytes, str]] = {}
     blocks: dict[str, str] = {}
+    xrefs = prepared.env.get("crossrefs")
     for ref_target, fig in zip(dict.fromkeys(r.target for r in prepared.refs), figs):
-        ident = f"figure-{fig.number}"
+        ident = xrefs.figure_anchor(ref_target, fig.number) if xrefs else f"figure-{fig.number}"
         if fig.svg and web:
             media = (f'<div class="chart" role="img" aria-label="{escape(fig.alt)}">'
                      f"{web_mod.inline_svg(fig.svg, ident + '-')}</div>")
@@ -313,7 +325,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                 src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markdown.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
-                                                "chart" if fig.svg else "picture", prepared.doc.lang)
+                                                "chart" if fig.svg else "picture", prepared.doc.lang, xrefs)
     body = markdown.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None
@@ -321,7 +333,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
-    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src)
+    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs)
     return context.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 
@@ -340,6 +352,8 @@ class Built:
     preflight: tuple[str, ...] = ()  # the preflight report, one line a problem
     preflight_failed: bool = False
     seconds: tuple[tuple[str, float], ...] = ()  # (format, seconds) of each output
+    warnings: tuple[str, ...] = ()  # what the editor should see; the build went on
+    notes: tuple[str, ...] = ()  # information for stdout (the placeholders a preflight let through)
 
 
 def build(folder: Path, options: Options, preview=None) -> Built:
@@ -422,6 +436,9 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
     """Write every output (each atomically), and gather the preflight's report."""
     report: list[str] = []
     failed = False
+    if options.preflight:  # placeholders are the preflight's problems
+        report += [f"{e}; replace it before the document goes to press" for e in prepared.placeholders]
+        failed = bool(prepared.placeholders)
     for out in outputs:
         if out.preflight is not None:
             from report.outputs import preflight
@@ -434,7 +451,10 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
         # beside the web page: the cited entries as CSL JSON, for reference managers and crawlers
         files.append((options.out_dir / (stem + ".references.json"), prepared.cited.formatted.csl.encode("utf-8")))
     written = output.write_all(files)  # every format, or none
-    return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs))
+    left = () if options.preflight else tuple(str(content.as_warning(e)) for e in prepared.placeholders)
+    accepted = content.accepted_line(prepared.doc, prepared.accepted) if options.preflight else ()
+    return Built(written, tuple(report), failed, tuple((out.format, out.seconds) for out in outputs),
+                 prepared.warnings + left, accepted)
 
 
 def check(folder: Path, options: Options) -> None:
@@ -443,6 +463,8 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
+    for line in prepared.warnings + tuple(str(content.as_warning(e)) for e in prepared.placeholders):
+        print(line, file=sys.stderr)
     for line in languages.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
         print(line, file=sys.stderr)
     for line in prepared.cited.unused if prepared.cited is not None else ():  # library entries never cited

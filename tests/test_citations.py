@@ -324,7 +324,7 @@ def test_missing_fields_warn_and_unused_entries_are_noted_by_check(tmp_path):
 # -- cost ---------------------------------------------------------------------------------------
 
 def test_a_document_without_citations_never_loads_pandoc(tmp_path):
-    folder = write_doc(tmp_path / "doc", FRONT, "Mail jane@example.org about [@fig-1].\n", references__bib=BIB)
+    folder = write_doc(tmp_path / "doc", FRONT, "Mail jane@example.org, or \\@desk on the forum.\n", references__bib=BIB)
     code = ("import sys; from pathlib import Path; from report import pipeline; "
             f"p = pipeline.prepare(Path({str(folder)!r}), pipeline.Options(style_roots=(Path({str(STYLES)!r}),))); "
             "pipeline.html_for(p, (), web=True); "

@@ -429,6 +429,8 @@ def test_limits_are_reported_at_their_lines(site):
         "doc/document.md:18: lists and quotations are nested more than 20 deep here; write it with fewer levels",
         "doc/document.md:20: more than 1,000 footnote references; at most 1,000 are allowed",
         "doc/document.md:2024: a table of 101 columns; at most 100 are allowed",
+        "doc/document.md:2024:1: warning: a table without a caption is not numbered; write a line 'Table: caption' "
+        "just before or after it (or say why it has none)",
     ]
 
 

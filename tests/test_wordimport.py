@@ -98,6 +98,8 @@ def test_check_lists_exactly_the_placeholders_then_it_builds(tmp_path):
         "(python build.py --list-series)",
         f"{path}: number: still a placeholder: FILL IN: its number in the series (delete this line if it has none)",
         f"{path}: year: still a placeholder: FILL IN: the year of publication, e.g. 2025",
+        f"{path}: warning: a table without a caption is not numbered; write a line 'Table: caption' just before "
+        "or after it (or say why it has none)",  # the Word file's table has none
     ]
     out = tmp_path / "out"
     refused_build = run(folder, "-o", out)  # a build refuses placeholders too: no PDF with FILL IN in it
@@ -145,6 +147,8 @@ def test_python_docx_file_core_properties_styles_and_picture_placeholder(tmp_pat
     check = run(folder, "--check")
     assert check.returncode == 1
     assert [re.sub(r"^.*document\.md:\d+:\d+: ", "", line) for line in check.stderr.splitlines()] == [
+        "warning: a table without a caption is not numbered; write a line 'Table: caption' just before or "
+        "after it (or say why it has none)",  # the Word file's table has none
         "still a placeholder: FILL IN: a caption for picture 1 (it is also its text alternative)"]
 
 

@@ -29,6 +29,8 @@ class Outcome:
     problems: tuple[str, ...] = ()  # content problems: exit 1
     preflight: tuple[str, ...] = ()  # preflight report lines
     preflight_failed: bool = False
+    warnings: tuple[str, ...] = ()  # printed; they do not change the exit status
+    notes: tuple[str, ...] = ()  # information, on stdout
     internal: str | None = None  # a bug: exit 3
     seconds: float = 0.0
     notices: tuple[str, ...] = ()  # about the machine (errors.notice): printed once a run
@@ -85,7 +87,7 @@ def _outcome(target: Path, work, verbose: bool, where: Path) -> Outcome:
     if built is None:  # a check
         return Outcome(target, seconds=time.perf_counter() - start)
     return Outcome(target, built.paths, preflight=built.preflight, preflight_failed=built.preflight_failed,
-                   seconds=time.perf_counter() - start)
+                   warnings=built.warnings, notes=built.notes, seconds=time.perf_counter() - start)
 
 
 def jobs_default() -> int:

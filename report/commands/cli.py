@@ -266,8 +266,10 @@ def main(argv: list[str] | None = None) -> int:
                     print(line, file=sys.stderr, flush=True)
             for path in outcome.written:
                 print(display_path(path), flush=True)
-            for line in outcome.problems:
+            for line in outcome.warnings + outcome.problems:
                 print(line, file=sys.stderr)
+            for line in outcome.notes:
+                print(line)
             for line in outcome.preflight:
                 print(line, file=sys.stderr if outcome.preflight_failed else sys.stdout)
             if outcome.internal:

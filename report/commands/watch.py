@@ -137,6 +137,8 @@ class Builder:
                 raise
             written = built.paths
             steps += built.seconds
+            for line in built.warnings:  # a placeholder, an uncaptioned table: said, never stopping
+                print(line, file=sys.stderr, flush=True)
             state.problems = built.preflight if built.preflight_failed else ()
             if "pdf" in options.formats and self.server is not None:
                 state.pdf_version += 1

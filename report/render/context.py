@@ -39,6 +39,7 @@ class AuthorView:
 class Recommendation:
     lead: Markup
     rest: Markup
+    id: str | None = None  # rec-N, when the text refers to it (@rec-N)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ def short_title(title: str, limit: int = 60) -> str:
 
 
 def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[Figure, ...],
-            qr_src: str | None = None) -> Context:
+            qr_src: str | None = None, refs=None) -> Context:
+    """`refs`: the document's labels (crossrefs.Registry), which `@rec-1` … in its texts name."""
     # The title and subtitle get the body's quotation marks and dashes (the summary, the
     # recommendations and the bios are Markdown, and get them as the body does).
     doc = replace(doc, title=markdown.smart_text(doc.title, doc.lang),
@@ -171,7 +173,7 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
     if len(doc.authors) > 1 and series.disclaimer_plural:
         disclaimer = series.disclaimer_plural
     meta = [("author", ", ".join(a.name for a in doc.authors)),
-            ("description", markdown.plain_text(doc.summary.split("\n\n")[0]) if doc.summary else ""),
+            ("description", markdown.plain_text(doc.summary.split("\n\n")[0], "en", refs) if doc.summary else ""),
             ("keywords", ", ".join(doc.keywords)),
             ("generator", f"{series.name} report builder"),
             ("dcterms.created", created_date(doc)),
@@ -180,12 +182,14 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
         doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
         number_line=number, date_text=date_text(doc),
         authors=tuple(AuthorView(a.name, a.affiliation,
-                                 Markup(markdown.render_block(a.bio, doc.lang)) if a.bio else None)
+                                 Markup(markdown.render_block(a.bio, doc.lang, refs)) if a.bio else None)
                       for a in doc.authors),
-        summary_html=Markup(markdown.render_block(doc.summary, doc.lang)) if doc.summary else None,
+        summary_html=Markup(markdown.render_block(doc.summary, doc.lang, refs)) if doc.summary else None,
         body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
-        recommendations=tuple(Recommendation(*map(Markup, markdown.render_recommendation(r, doc.lang)))
-                              for r in doc.recommendations),
+        recommendations=tuple(
+            Recommendation(*map(Markup, markdown.render_recommendation(r, doc.lang, refs)),
+                           id=refs.anchor(f"rec-{n}", None) if refs is not None else None)
+            for n, r in enumerate(doc.recommendations, start=1)),
         disclaimer_html=Markup(markdown.render_block(disclaimer, doc.lang)) if disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
         qr_src=qr_src,
@@ -207,7 +211,9 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
         raise _missing_template(exc, ctx.series) from None
     if pages:
         text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
-    folio_words = languages.page_css(ctx.labels)  # words only: the series' CSS composes its footer
+    css = tuple(c for c in (languages.page_css(ctx.labels),
+                            languages.reference_page_css(ctx.labels) if pages and ctx.series.crossref_pages else "")
+                if c)
     return Html(text=text, base_url=ctx.doc.folder.resolve().as_uri() + "/",
                 stylesheets=ctx.series.stylesheets, resources=resources,
-                lang=ctx.doc.lang, title=ctx.title, css=(folio_words,) if folio_words else ())
+                lang=ctx.doc.lang, title=ctx.title, css=css)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from report.source import files
 from report.source import yamlload
-from report.errors import ContentError, Problems, quote
+from report.errors import ContentError, Problems, display_path, quote
 from report.model import Author, Document, Edition, Series
 from report.source.schemas import FRONT_MATTER
 
@@ -22,6 +22,11 @@ MAX_FILE_BYTES = 5_000_000  # charts.yaml, a reader or series file
 MAX_DOCUMENT_BYTES = 1_000_000  # document.md: some 300 pages (the Guest Commentary is 16 KB, 6 pages)
 # What `--import` writes where only the editor knows the value: never printed, always reported.
 PLACEHOLDER = "FILL IN"
+# Placeholders an editor may print in a proof but never send to the press: "[Author name to be
+# confirmed]", and FILL IN inside a text (at a value's start it is an error, above). A series
+# adds its own (series.yaml `placeholders`).
+SOFT_PLACEHOLDERS = (r"\[[^\[\]\n]*\bto be confirmed\b[^\[\]\n]*\]", r"(?-i:FILL IN)\b[^\n\]\"]*")
+ACCEPTED_KEY = "placeholders_accepted"
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,74 @@ def placeholders(raw: RawDocument, problems: Problems) -> set[str]:
             text = line[at:].split("](")[0].rstrip("] ")
             problems.add(raw.path, f"still a placeholder: {text}", raw.body_line + n, at + 1)
     return found
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    text: str
+    line: int | None
+    column: int | None
+    field: str | None  # the front-matter key holding it; None in the body
+
+
+def soft_placeholders(raw: RawDocument, patterns: tuple[str, ...] = ()) -> list[Placeholder]:
+    """Every placeholder left in the front matter's texts and in the body, by line, with the
+    series' own patterns; the list of accepted ones itself is not searched."""
+    expression = re.compile("|".join(f"(?:{p})" for p in SOFT_PLACEHOLDERS + tuple(patterns)), re.IGNORECASE)
+    found: list[Placeholder] = []
+
+    def walk(value, field, pos):
+        if is_placeholder(value):  # reported as an error by `placeholders`
+            return
+        if isinstance(value, str):
+            for match in expression.finditer(value):
+                if match.group().strip():
+                    found.append(Placeholder(match.group().strip(), pos[0], pos[1], field))
+        elif isinstance(value, yamlload.Marked):
+            for key, item in value.items():
+                if not field and key == ACCEPTED_KEY:
+                    continue
+                walk(item, f"{field}.{key}" if field else str(key), value.value_pos.get(key, value.pos))
+        elif isinstance(value, yamlload.MarkedList):
+            for i, item in enumerate(value):
+                walk(item, f"{field}[{i}]", value.item_pos[i])
+
+    walk(raw.front, "", raw.front.pos)
+    for n, line in enumerate(raw.body.split("\n")):
+        for match in expression.finditer(line):
+            if match.group().strip() and not match.group().startswith(PLACEHOLDER):  # an error already
+                found.append(Placeholder(match.group().strip(), raw.body_line + n, match.start() + 1, None))
+    return found
+
+
+def placeholders_left(raw: RawDocument, doc: Document | None, patterns: tuple[str, ...],
+                      warnings: Problems) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
+    """The placeholders still in the text, less those the front matter accepts; and the accepted
+    ones found. An accepted one no longer in the text is a warning: the list goes stale."""
+    found = soft_placeholders(raw, patterns)
+    accepted = doc.placeholders_accepted if doc is not None else ()
+    left = tuple(ContentError(str(raw.path), f"still a placeholder: {quote(p.text)}", p.line, p.column, p.field)
+                 for p in found if p.text not in accepted)
+    seen = {p.text for p in found}
+    for i, text in enumerate(accepted):
+        if text not in seen:
+            pos = raw.front[ACCEPTED_KEY].item_pos[i]
+            warnings.add(raw.path, f"warning: {ACCEPTED_KEY}[{i}]: {quote(text)} is no longer in the text; "
+                         "take it off the list", pos[0], pos[1])
+    return left, tuple(t for t in accepted if t in seen)
+
+
+def as_warning(e: ContentError) -> ContentError:
+    """A problem that does not stop the build, as printed: `path:line:col: warning: field: …`."""
+    return ContentError(e.path, f"warning: {e.field + ': ' if e.field else ''}{e.message}", e.line, e.column)
+
+
+def accepted_line(doc: Document, accepted: tuple[str, ...]) -> tuple[str, ...]:
+    """The preflight's one line naming the placeholders the front matter accepts (information)."""
+    if not accepted:
+        return ()
+    return (f"{display_path(doc.source_path)}: placeholders accepted by the front matter "
+            f"({ACCEPTED_KEY}): {', '.join(quote(t) for t in accepted)}",)
 
 
 def read_text(path: Path, problems: Problems, where: str = "the document folder") -> str | None:

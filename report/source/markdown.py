@@ -20,7 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from report import languages
 from report.errors import BuildError
 from report.source import links
-from report.source import citations
+from report.source import citations, crossrefs
 from report.cache import memo
 
 CHART_SCHEME = "chart:"
@@ -37,6 +37,7 @@ def _parser(quotes: tuple[str, ...] | None = None) -> MarkdownIt:
     md = MarkdownIt("commonmark", options)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    crossrefs.register(md)  # before any other rule that reads `@key` (citations)
     md.use(citations.plugin)  # after the footnotes: its clusters become notes before they move
     md.core.ruler.push("direction", _direction)
     md.core.ruler.push("addresses", _addresses)
@@ -142,6 +143,7 @@ class Reference:
     line: int  # in document.md
     alone: bool  # the only thing in its paragraph
     in_note: bool = False  # inside a footnote
+    label: str | None = None  # `{#fig-…}` after the image
 
     @property
     def chart_id(self) -> str | None:
@@ -183,7 +185,7 @@ def references(tokens: list[Token], first_line: int) -> list[Reference]:
             line = first_line + (token.map[0] if token.map else 0)
             found.append(Reference(
                 image.attrGet("src") or "", image.content, image.attrGet("title") or None,
-                line, alone and in_paragraph, in_note))
+                line, alone and in_paragraph, in_note, token.meta.get("label") if alone else None))
     return found
 
 
@@ -219,7 +221,7 @@ def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserve
     tokens = list(tokens)
     out: list[Token] = []
     headings: list[Heading] = []
-    taken: set[str] = Taken(reserved)
+    taken: set[str] = Taken(set(reserved) | crossrefs.defined_ids(tokens))
     notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     body_tokens, note_tokens = _tables(tokens[:notes_at], env), tokens[notes_at:]
     i = 0
@@ -227,9 +229,9 @@ def render_body(tokens: list[Token], env: dict, figures: dict[str, str], reserve
         token = body_tokens[i]
         if token.type == "heading_open":
             text = body_tokens[i + 1].content
-            ident = slug(text, taken)
+            ident = body_tokens[i + 1].meta.get("label") or slug(text, taken)
             token.attrSet("id", ident)
-            headings.append(Heading(int(token.tag[1]), _plain(body_tokens[i + 1]), ident))
+            headings.append(Heading(int(token.tag[1]), _plain(body_tokens[i + 1], env.get("crossrefs")), ident))
         if (token.type == "paragraph_open" and i + 2 < len(body_tokens)
                 and body_tokens[i + 2].type == "paragraph_close"):
             inline = body_tokens[i + 1]
@@ -281,15 +283,26 @@ def _markers(labels: languages.Labels) -> tuple[tuple[str, ...], dict[str, str]]
     return captions, lines
 
 
-def _tables(tokens: list[Token], env: dict) -> list[Token]:
-    """Tables as numbered figures: a paragraph `Table: caption` just before (or after) a pipe
-    table gives it a number ("Table 1", counted apart from figures) and a caption; paragraphs
-    starting `Source:` or `Note:` just after it become its source and note lines. Columns of
-    numbers (all but the first, the stub) are marked `num`: right-aligned, tabular figures."""
-    out: list[Token] = []
+@dataclass(frozen=True)
+class TablePart:
+    """A pipe table with what belongs to it: its caption paragraph's inline token (numbered
+    when it has one), its source and note lines."""
+
+    tokens: list[Token]  # table_open … table_close
+    caption: Token | None
+    marker: str | None  # the caption's first word ("Table:", "Tabell:")
+    lines: list[Token]
+    number: int | None
+
+
+def table_parts(tokens: list[Token], lang: str = "en") -> list[Token | TablePart]:
+    """The body's tokens with each table and its caption, source and note paragraphs as one
+    `TablePart`: a paragraph `Table: caption` just before (or after) a pipe table gives it a
+    number ("Table 1", counted apart from figures); paragraphs starting `Source:` or `Note:`
+    just after it are its source and note lines."""
+    out: list[Token | TablePart] = []
     number = 0
-    labels = _labels(env)
-    captions, markers = _markers(labels)
+    captions, markers = _markers(languages.Labels(lang))
     i = 0
     while i < len(tokens):
         if tokens[i].type != "table_open":
@@ -297,7 +310,7 @@ def _tables(tokens: list[Token], env: dict) -> list[Token]:
             i += 1
             continue
         end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
-        table = _numeric_columns(tokens[i:end + 1])
+        table = tokens[i:end + 1]
         caption = None
         if len(out) >= 3 and _starts(out[-3:], captions):
             caption, out = out[-2], out[:-3]
@@ -308,14 +321,31 @@ def _tables(tokens: list[Token], env: dict) -> list[Token]:
         while _starts(tokens[i:i + 3], tuple(markers)):
             lines.append(tokens[i + 1])
             i += 3
+        marker = None
+        if caption is not None:
+            number += 1
+            marker = next(m for m in captions if caption.content.startswith(m))
+        out.append(TablePart(table, caption, marker, lines, number if caption is not None else None))
+    return out
+
+
+def _tables(tokens: list[Token], env: dict) -> list[Token]:
+    """Tables as numbered figures (see `table_parts`). Columns of numbers (all but the first,
+    the stub) are marked `num`: right-aligned, tabular figures."""
+    out: list[Token] = []
+    labels = _labels(env)
+    _, markers = _markers(labels)
+    for part in table_parts(tokens, labels.lang):
+        if not isinstance(part, TablePart):
+            out.append(part)
+            continue
+        table, caption, lines, number = _numeric_columns(part.tokens), part.caption, part.lines, part.number
         html = MD.renderer.render(table, MD.options, env)
         if caption is None and not lines:
             out += table
             continue
         if caption is not None:
-            number += 1
-            marker = next(m for m in captions if caption.content.startswith(m))
-            text = MD.renderer.renderInline(_without_prefix(caption, marker), MD.options, env)
+            text = MD.renderer.renderInline(_without_prefix(caption, part.marker), MD.options, env)
             html = html.replace("<table>", '<table>\n<caption><span class="figure-number" data-typeset="label">'
                                 f"{escape(labels.get('table', number=number))}.</span> {text}</caption>", 1)
         for line in lines:
@@ -328,7 +358,8 @@ def _tables(tokens: list[Token], env: dict) -> list[Token]:
                 rendered = f"{escape(labels.get(kind))} {rest}"
             html += f'<p class="figure-{kind}" data-typeset="unbroken">{rendered}</p>\n'
 
-        ident = f' id="table-{number}"' if caption is not None else ""
+        anchor = (caption.meta.get("label") or f"table-{number}") if caption is not None else None
+        ident = f' id="{escape(anchor)}"' if anchor else ""
         block = Token("html_block", "", 0)
         block.content = f'<div class="table-figure"{ident}>\n{html}</div>\n'
         out.append(block)
@@ -371,25 +402,28 @@ def _numeric_columns(table: list[Token]) -> list[Token]:
     return out
 
 
-def _plain(inline: Token) -> str:
-    return "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+def _plain(inline: Token, refs=None) -> str:
+    """The words of an inline token; a cross-reference as it prints ("Figure 1")."""
+    return "".join(c.content if c.type in ("text", "code_inline") else crossrefs.plain(c, refs)
+                   for c in inline.children or [] if c.type in ("text", "code_inline", "crossref"))
 
 
-def render_block(text: str, lang: str = "en") -> str:
-    """Markdown for a front-matter field (summary, bio, disclaimer)."""
-    env: dict = {"lang": lang}
+def render_block(text: str, lang: str = "en", refs=None) -> str:
+    """Markdown for a front-matter field (summary, bio, disclaimer). `refs`: the document's
+    cross-references (crossrefs.Registry), which `@fig-…` in the text names."""
+    env: dict = {"lang": lang, "crossrefs": refs}
     return parser(lang).render(text, env)
 
 
-def render_inline(text: str, lang: str = "en") -> str:
-    return parser(lang).renderInline(text)
+def render_inline(text: str, lang: str = "en", refs=None) -> str:
+    return parser(lang).renderInline(text, {"lang": lang, "crossrefs": refs})
 
 
-def render_recommendation(text: str, lang: str = "en") -> tuple[str, str]:
+def render_recommendation(text: str, lang: str = "en", refs=None) -> tuple[str, str]:
     """(lead, rest): the first sentence stands out, as the house style asks."""
     parts = _first_sentence(text.strip(), lang)
-    lead = render_inline(parts[0], lang)
-    rest = render_inline(parts[1], lang) if len(parts) > 1 else ""
+    lead = render_inline(parts[0], lang, refs)
+    rest = render_inline(parts[1], lang, refs) if len(parts) > 1 else ""
     return lead, rest
 
 
@@ -403,23 +437,25 @@ def _first_sentence(text: str, lang: str) -> list[str]:
     return [text]
 
 
-def plain_text(text: str, lang: str = "en") -> str:
+def plain_text(text: str, lang: str = "en", refs=None) -> str:
     """Markdown inline text without markup, for metadata and the running header."""
     tokens = parser(lang).parseInline(text)
-    return "".join(c.content for t in tokens for c in (t.children or []) if c.type in ("text", "code_inline"))
+    return "".join(_plain(t, refs) for t in tokens)
 
 
 def figure_html(number: int, caption: str, media: str, ident: str,
                 source: str | None = None, note: str | None = None, kind: str = "chart",
-                lang: str = "en") -> str:
+                lang: str = "en", refs=None) -> str:
     """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines."""
     labels = languages.Labels(lang)
-    src_line = (f'<p class="figure-source" data-typeset="unbroken">{escape(labels.source)} {render_inline(source, lang)}</p>'
-                if source else "")
-    note_line = f'<p class="figure-note" data-typeset="unbroken">{escape(labels.note)} {render_inline(note, lang)}</p>' if note else ""
+    src_line = (f'<p class="figure-source" data-typeset="unbroken">{escape(labels.source)} '
+                f'{render_inline(source, lang, refs)}</p>' if source else "")
+    note_line = (f'<p class="figure-note" data-typeset="unbroken">{escape(labels.note)} '
+                 f'{render_inline(note, lang, refs)}</p>' if note else "")
     label = escape(labels.get("figure", number=number))
     return (
         f'<figure class="figure figure-{kind}" id="{escape(ident)}">'
-        f'<figcaption><span class="figure-number" data-typeset="label">{label}.</span> {render_inline(caption, lang)}</figcaption>'
+        f'<figcaption><span class="figure-number" data-typeset="label">{label}.</span> '
+        f'{render_inline(caption, lang, refs)}</figcaption>'
         f"{media}{src_line}{note_line}</figure>\n"
     )

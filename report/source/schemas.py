@@ -176,6 +176,22 @@ def _known_languages(value) -> tuple[str, ...]:
     return tuple(problems)
 
 
+MAX_PATTERN = 200  # characters in one placeholder pattern of series.yaml
+
+
+def _regexes(value) -> tuple[str, ...]:
+    problems = []
+    for pattern in value:
+        if len(pattern) > MAX_PATTERN:
+            problems.append(f"the pattern {quote(pattern)} is longer than {MAX_PATTERN} characters")
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(f"{quote(pattern)} is not a regular expression: {exc}")
+    return tuple(problems)
+
+
 # -- the front matter of document.md ---------------------------------------------------------
 
 AUTHOR = Schema(
@@ -237,6 +253,10 @@ FRONT_MATTER = Schema(
                                  longest=MAX_TEXT),
               "the library the body cites from (docs/guides/sources.md); none: `references.bib`, "
               "`references.json` or `references.yaml` in the document folder"),
+        Field("placeholders_accepted", strings("a list of placeholder texts, as written"),
+              "placeholders the editor knows are still in the text (e.g. '[Author name to be "
+              "confirmed]'): printed, they pass `--preflight --strict`, which names them in one line",
+              default=()),
     ),
     intro="""
 `document.md` starts with a front matter: YAML keys between two `---` lines, then the Markdown
@@ -410,6 +430,16 @@ SERIES = Schema(
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
+        Field("crossref_pages", BOOL, "in the PDFs, a cross-reference adds the page of what it names "
+              "(\"Figure 2, p. 3\"); see docs/guides/cross-references.md", default=False),
+        Field("uncaptioned_tables", text("warn or error"), "a table without a caption (`Table: …`) is "
+              "not numbered: a warning, or an error that stops the build", default="warn",
+              choices=("warn", "error")),
+        Field("placeholders", Kind("list of regular expressions", "a list of regular expressions",
+                                   _is_str_list, _regexes, convert=tuple, annotation=tuple),
+              "more placeholder text that must not reach the press (besides FILL IN and "
+              "'[… to be confirmed]'): Python regular expressions, matched in the front matter and the "
+              "body; a warning, an error for `--preflight --strict`", default=()),
         Field("contents", BOOL, "a table of contents with page numbers", default=False),
         Field("cover", BOOL, "a cover page", default=False),
         Field("lang", language_tag(), "the language of this series' own texts (name, label, disclaimer …)",
