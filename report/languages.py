@@ -17,7 +17,7 @@ import datetime
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 SUPPORTED = tuple(sorted(p.stem for p in LOCALES.glob("*.po")))
@@ -77,12 +77,19 @@ def _msgid(key: str):
     raise KeyError(key)
 
 
+@dataclasses.dataclass(frozen=True, init=False, eq=False)
 class Labels:
-    """The labels of one language, with a series' overrides: `labels.summary`, `labels.get("about", 2)`."""
+    """The labels of one language, with a series' overrides: `labels.summary`, `labels.get("about", 2)`.
+
+    Templates hold it as it is: a record of words whose methods only compute words."""
+
+    lang: str
+    overrides: Mapping[str, object]
+    template_safe: ClassVar[bool] = True
 
     def __init__(self, lang: str = "en", overrides: Mapping[str, object] | None = None):
-        self.lang = language(lang) if supported(lang) else "en"
-        self.overrides = dict(overrides or {})
+        object.__setattr__(self, "lang", language(lang) if supported(lang) else "en")
+        object.__setattr__(self, "overrides", dict(overrides or {}))
 
     def get(self, key: str, n: int | None = None, **values) -> str:
         """The label `key` (for `n` things, when it has plural forms), `{placeholders}` filled."""

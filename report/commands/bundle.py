@@ -174,12 +174,8 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     def front(with_pages: list[int] | None, total: int):
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
-        env = render.environment(cover_series.template_dirs)
         labels = i18n.labels_for(cover_series, reader.lang)
-        text = env.get_template("reader.html").render(
-            reader=Reader(**{**reader.__dict__, "entries": listed}), series=i18n.edition(cover_series, reader.lang),
-            ctx=_FrontContext(Markup(render.font_css(cover_series)), labels))
-        text = typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
+        text = front_text(reader, cover_series, listed)
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, reader.lang,
                     reader.title)
         numbers = (i18n.page_css(labels, total),)
@@ -216,6 +212,16 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
         from report.series.press import press as press_colors
         press = press_colors(cover_series, *(p.series for p in parts))
     return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
+
+
+def front_text(reader: Reader, cover_series, listed: tuple[Entry, ...]) -> str:
+    """The cover and contents as HTML, from the reader series' `reader.html`."""
+    env = render.environment(cover_series.template_dirs)
+    labels = i18n.labels_for(cover_series, reader.lang)
+    text = sandbox.render(env, "reader.html", reader=Reader(**{**reader.__dict__, "entries": listed}),
+                          series=i18n.edition(cover_series, reader.lang),
+                          ctx=_FrontContext(Markup(render.font_css(cover_series)), labels))
+    return typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
 
 
 def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:

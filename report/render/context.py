@@ -201,9 +201,11 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
     """The document as HTML. `pages`: for laying out pages, with the desk's line-breaking rules
     (typeset.py; `hyphenation`: their cache folder); a web page, whose lines change with the
     screen, keeps its text plain."""
+    from report.render import sandbox
     env = environment(ctx.series.template_dirs)
     try:
-        text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+        view = sandbox.plain(ctx)  # the template gets values only: no Path to read or write through
+        text = sandbox.render(env, ctx.series.template, ctx=view, doc=view.doc, series=view.series)
     except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
         raise _missing_template(exc, ctx.series) from None
     if pages:
