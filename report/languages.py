@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import string
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar, Mapping
@@ -62,6 +63,15 @@ def _translations(lang: str):
 def keys() -> dict[str, bool]:
     """Label key → whether it has plural forms, from the English catalogue."""
     return {m.context: isinstance(m.id, tuple) for m in catalog("en") if m.id and m.context}
+
+
+@lru_cache(maxsize=None)
+def placeholders(key: str) -> frozenset[str]:
+    """The `{names}` the builder fills in label `key`: those of its English text."""
+    found = set()
+    for text in _english(key):
+        found.update(name for _, name, _, _ in string.Formatter().parse(text or "") if name)
+    return frozenset(found)
 
 
 def _english(key: str) -> tuple[str, str | None]:

@@ -20,6 +20,7 @@ from pathlib import Path
 # `render` (Jinja), `charts` (matplotlib) and `pdf` (WeasyPrint) are imported where they are
 # used, so that `--check` never loads them.
 from report import cache as kept
+from report import languages as i18n
 from report.source import body_checks as bodycheck
 from report.source import chartspec
 from report.source import document as content
@@ -83,7 +84,8 @@ def prepare(folder: Path, options: Options) -> Prepared:
     broken = _broken_chart_ids(folder, charts) if len(problems) > before else set()
     bodycheck.lines(raw.body, raw.path, raw.body_line, problems)  # bounds before the parser sees it
     bodycheck.front_matter(raw.front, raw.path, problems)
-    tokens, env = markup.parse(raw.body, doc.lang if doc is not None else "en")
+    lang = doc.lang if doc is not None else "en"
+    tokens, env = markup.parse(raw.body, lang, i18n.labels_for(series, lang) if series is not None else None)
     bodycheck.tokens(tokens, raw.path, raw.body_line, problems)
     bodycheck.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markup.references(tokens, raw.body_line))
@@ -197,6 +199,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
     from report.render import charts
 
     style = style or chart_style(prepared.series, prepared.doc.lang)
+    labels = i18n.labels_for(prepared.series, prepared.doc.lang)  # the alt texts' words
     numbered: dict[str, Figure] = {}
     for ref in prepared.refs:
         if ref.target in numbered:
@@ -206,7 +209,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
             spec = prepared.doc.charts[ref.chart_id]
             svg = (charts.placeholder(style) if spec.id in drawing
                    else charts.draw_cached(spec, style, options.cache / "charts"))
-            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec, prepared.doc.lang),
+            numbered[ref.target] = Figure(spec.id, number, ref.caption, svg, charts.alt_text(spec, prepared.doc.lang, labels),
                                           spec.source, spec.note, spec.title)
         else:
             numbered[ref.target] = Figure(ref.target, number, ref.title or ref.caption, b"", ref.caption)
@@ -297,7 +300,8 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                 src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markup.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
-                                                "chart" if fig.svg else "picture", prepared.doc.lang)
+                                                "chart" if fig.svg else "picture", prepared.doc.lang,
+                                                i18n.labels_for(prepared.series, prepared.doc.lang))
     from report.render import sandbox
     body = markup.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
@@ -437,7 +441,6 @@ def check(folder: Path, options: Options) -> None:
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
-    from report import languages as i18n
     for line in i18n.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
         print(line, file=sys.stderr)
 

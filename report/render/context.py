@@ -180,14 +180,14 @@ def context(doc: Document, series: Series, body: markup.Body, figures: tuple[Fig
             ("dcterms.modified", created_date(doc))]
     return Context(
         doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
-        number_line=number, date_text=date_text(doc),
-        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio, doc.lang)) if a.bio else None)
+        number_line=number, date_text=date_text(doc, labels),
+        authors=tuple(AuthorView(a.name, a.affiliation, Markup(markup.render_block(a.bio, doc.lang, labels)) if a.bio else None)
                       for a in doc.authors),
-        summary_html=Markup(markup.render_block(doc.summary, doc.lang)) if doc.summary else None,
+        summary_html=Markup(markup.render_block(doc.summary, doc.lang, labels)) if doc.summary else None,
         body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
-        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r, doc.lang)))
+        recommendations=tuple(Recommendation(*map(Markup, markup.render_recommendation(r, doc.lang, labels)))
                               for r in doc.recommendations),
-        disclaimer_html=Markup(markup.render_block(disclaimer, doc.lang)) if disclaimer else None,
+        disclaimer_html=Markup(markup.render_block(disclaimer, doc.lang, labels)) if disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
         qr_src=qr_src,
         metadata=tuple((k, v) for k, v in meta if v),

@@ -102,17 +102,25 @@ def _render_backref(self, tokens, idx, options, env) -> str:
 MD = _parser()
 
 
-@lru_cache(maxsize=16)
-def parser(lang: str = "en") -> MarkdownIt:
-    """The parser of a language: its quotation marks. English is `MD` (no catalogue to read)."""
+def parser(lang: str = "en", labels: i18n.Labels | None = None) -> MarkdownIt:
+    """The parser of a language: its quotation marks, or those of a series' `labels`."""
+    return _quoted(tuple(labels.quotes()) if labels is not None else _quotes(lang))
+
+
+def _quotes(lang: str) -> tuple[str, ...]:
     if i18n.language(lang) == "en" or not i18n.supported(lang):
-        return MD
-    quotes = tuple(i18n.Labels(lang).quotes())
+        return ("“", "”", "‘", "’")  # English without reading its catalogue
+    return tuple(i18n.Labels(lang).quotes())
+
+
+@lru_cache(maxsize=16)
+def _quoted(quotes: tuple[str, ...]) -> MarkdownIt:
     return MD if quotes == ("“", "”", "‘", "’") else _parser(quotes)
 
 
 def _labels(env: dict) -> i18n.Labels:
-    return i18n.Labels(env.get("lang", "en"))
+    """The labels a parse was given (a series' overrides), else those of its language."""
+    return env.get("labels") or i18n.Labels(env.get("lang", "en"))
 
 
 @dataclass(frozen=True)
@@ -145,9 +153,10 @@ class Body:
     headings: tuple[Heading, ...] = field(default_factory=tuple)
 
 
-def parse(text: str, lang: str = "en") -> tuple[list[Token], dict]:
-    env: dict = {"lang": lang}
-    return parser(lang).parse(text, env), env
+def parse(text: str, lang: str = "en", labels: i18n.Labels | None = None) -> tuple[list[Token], dict]:
+    """Tokens of the body; `labels`: the series' words (quotation marks, "Table", "Back to the text")."""
+    env: dict = {"lang": lang, "labels": labels}
+    return parser(lang, labels).parse(text, env), env
 
 
 def references(tokens: list[Token], first_line: int) -> list[Reference]:
@@ -357,21 +366,21 @@ def _plain(inline: Token) -> str:
     return "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
 
 
-def render_block(text: str, lang: str = "en") -> str:
+def render_block(text: str, lang: str = "en", labels: i18n.Labels | None = None) -> str:
     """Markdown for a front-matter field (summary, bio, disclaimer)."""
-    env: dict = {"lang": lang}
-    return parser(lang).render(text, env)
+    env: dict = {"lang": lang, "labels": labels}
+    return parser(lang, labels).render(text, env)
 
 
-def render_inline(text: str, lang: str = "en") -> str:
-    return parser(lang).renderInline(text)
+def render_inline(text: str, lang: str = "en", labels: i18n.Labels | None = None) -> str:
+    return parser(lang, labels).renderInline(text)
 
 
-def render_recommendation(text: str, lang: str = "en") -> tuple[str, str]:
+def render_recommendation(text: str, lang: str = "en", labels: i18n.Labels | None = None) -> tuple[str, str]:
     """(lead, rest): the first sentence stands out, as the house style asks."""
     parts = _first_sentence(text.strip(), lang)
-    lead = render_inline(parts[0], lang)
-    rest = render_inline(parts[1], lang) if len(parts) > 1 else ""
+    lead = render_inline(parts[0], lang, labels)
+    rest = render_inline(parts[1], lang, labels) if len(parts) > 1 else ""
     return lead, rest
 
 
@@ -385,23 +394,25 @@ def _first_sentence(text: str, lang: str) -> list[str]:
     return [text]
 
 
-def plain_text(text: str, lang: str = "en") -> str:
+def plain_text(text: str, lang: str = "en", labels: i18n.Labels | None = None) -> str:
     """Markdown inline text without markup, for metadata and the running header."""
-    tokens = parser(lang).parseInline(text)
+    tokens = parser(lang, labels).parseInline(text)
     return "".join(c.content for t in tokens for c in (t.children or []) if c.type in ("text", "code_inline"))
 
 
 def figure_html(number: int, caption: str, media: str, ident: str,
                 source: str | None = None, note: str | None = None, kind: str = "chart",
-                lang: str = "en") -> str:
-    """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines."""
-    labels = i18n.Labels(lang)
-    src_line = (f'<p class="figure-source">{escape(labels.source)} {render_inline(source, lang)}</p>'
+                lang: str = "en", labels: i18n.Labels | None = None) -> str:
+    """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines.
+    `labels`: the series' words for "Figure", "Source:", "Note:" (else the language's)."""
+    labels = labels or i18n.Labels(lang)
+    src_line = (f'<p class="figure-source">{escape(labels.source)} {render_inline(source, lang, labels)}</p>'
                 if source else "")
-    note_line = f'<p class="figure-note">{escape(labels.note)} {render_inline(note, lang)}</p>' if note else ""
+    note_line = (f'<p class="figure-note">{escape(labels.note)} {render_inline(note, lang, labels)}</p>'
+                 if note else "")
     label = escape(labels.get("figure", number=number))
     return (
         f'<figure class="figure figure-{kind}" id="{escape(ident)}">'
-        f'<figcaption><span class="figure-number">{label}.</span> {render_inline(caption, lang)}</figcaption>'
+        f'<figcaption><span class="figure-number">{label}.</span> {render_inline(caption, lang, labels)}</figcaption>'
         f"{media}{src_line}{note_line}</figure>\n"
     )

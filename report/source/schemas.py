@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import string
 from urllib.parse import urlsplit
 
 from report import languages as i18n
@@ -153,6 +154,41 @@ def _known_labels(value) -> tuple[str, ...]:
     return tuple(f"unknown label {quote(str(k))}{nearest(k, known)}" for k in value if k not in known)
 
 
+MAX_LABEL_WIDTH = 20  # a width in a label's placeholder: "{number:>3}"
+LABEL_SPEC = re.compile(r"[<>^]?(\d*)")
+
+
+def _label_format(key, value) -> tuple[str, ...]:
+    """A label's `{placeholders}`: only those the builder fills for that label, each plain or
+    with a small width; no attributes, items or conversions (a label is words, not code)."""
+    if str(key) not in i18n.keys():
+        return ()  # reported as an unknown label
+    texts = [value] if isinstance(value, str) else list(value.values()) if isinstance(value, dict) else []
+    allowed = i18n.placeholders(str(key))
+    takes = ", ".join("{" + name + "}" for name in sorted(allowed)) or "no {placeholders}"
+    problems = []
+    for text in (t for t in texts if isinstance(t, str)):
+        if key == "quotes" and len(text.split("|")) != 4:
+            problems.append(f"{quote(text)} must be four marks separated by '|': opening and closing double, "
+                            "opening and closing single, as “|”|‘|’")
+            continue
+        try:
+            fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                      if name is not None]
+        except ValueError as exc:
+            problems.append(f"{quote(text)} is not a label: {exc}; write {{{{ and }}}} for a brace")
+            continue
+        for name, spec, conversion in fields:
+            field = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            if name not in allowed:
+                problems.append(f"{quote(field)}: label {quote(str(key))} takes {takes}")
+            elif conversion or not LABEL_SPEC.fullmatch(spec or ""):
+                problems.append(f"{quote(field)}: a placeholder may only have a width and alignment, as {{{name}:>3}}")
+            elif LABEL_SPEC.fullmatch(spec or "")[1] and int(LABEL_SPEC.fullmatch(spec)[1]) > MAX_LABEL_WIDTH:
+                problems.append(f"{quote(field)}: a width of at most {MAX_LABEL_WIDTH}")
+    return tuple(problems)
+
+
 def _known_languages(value) -> tuple[str, ...]:
     problems = []
     for key in map(str, value):
@@ -260,7 +296,7 @@ FACES = {"normal": ("400", "normal"), "italic": ("400", "italic"),
 LABELS = mapping("a mapping of label keys to texts", "mapping of labels",
                  values=Kind("label", "a text, or a mapping of plural categories (one, few, many, other) to texts",
                              _label_value, annotation=object),
-                 meaning=_known_labels)
+                 meaning=_known_labels, entries=_label_format)
 
 PUBLISHER = Schema(
     "publisher", "The publisher block", (
