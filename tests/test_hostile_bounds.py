@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import MINIMAL, write_doc
+from conftest import MINIMAL, ROOT, write_doc
 from test_hostile import FRONT, build, check, series, site  # noqa: F401 (site: a fixture)
 
 from report import pipeline
@@ -65,3 +65,46 @@ def test_every_label_a_series_words_reaches_the_page(tmp_path):
     assert 'aria-label="Up again"' in html
     assert figs[0].alt.startswith("Bars: Trade")
     assert "Tab. 1" in html
+
+
+@pytest.mark.parametrize("font, message", [
+    (b"\x00\x01\x00\x00", "is not a font file fontTools can read (Not a TrueType or OpenType font (not enough data))"),
+    ("cut", "is not a font file fontTools can read: its 'GDEF' table is cut off"),
+])
+def test_a_font_that_is_not_a_font_is_an_error_at_its_line(site, font, message):
+    doc, _ = site
+    if font == "cut":  # the right first bytes and table directory, the tables cut off
+        font = (ROOT / "styles" / "base" / "fonts" / "SourceSans3-Bold.ttf").read_bytes()[:1000]
+    series(doc.parent / "styles", "fonted", "fonts:\n  serif: {family: Fake, normal: fake.ttf}\n", fake_ttf=font)
+    (doc.parent / "styles" / "fonted" / "fake_ttf").rename(doc.parent / "styles" / "fonted" / "fake.ttf")
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "fonted"))
+    for result in (check(doc, "--styles", "styles"),
+                   build(doc.name, "--styles", "styles", "-o", "out", "--format", "html", cwd=doc.parent)):
+        assert (result.returncode, result.stderr.splitlines()) == (
+            1, [f"styles/fonted/series.yaml:4:33: fonts.serif.normal: font file 'fake.ttf' {message}"])
+
+
+def test_a_control_character_made_by_an_escape_is_an_error_at_its_line(site):
+    doc, _ = site
+    write_doc(doc, FRONT.replace("title: A Small Test Document", 'title: "A \\e Small Test"'))
+    for result in (check(doc), build(doc.name, "-o", "out", "--format", "pdf", cwd=doc.parent)):
+        assert (result.returncode, result.stderr.splitlines()) == (
+            1, ["doc/document.md:5:8: invalid YAML: the character U+001B (a control character) is not allowed; "
+                "remove it"])
+        assert "\x1b" not in result.stderr
+    series(doc.parent / "styles", "escaped", 'label: "Brief \\x07"\n')
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "escaped"))
+    result = check(doc, "--styles", "styles")
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1, ["styles/escaped/series.yaml:3:8: invalid YAML: the character U+0007 (a control character) is not "
+            "allowed; remove it"])
+
+
+def test_a_broken_picture_s_message_shows_no_address(site):
+    doc, _ = site
+    write_doc(doc, FRONT, "## Section\n\n![A picture](broken.png)\n")
+    (doc / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    result = check(doc)
+    assert result.returncode == 1
+    assert " at 0x" not in result.stderr and "object" not in result.stderr, result.stderr
+    assert "broken.png" in result.stderr and "is a broken PNG file (cannot identify image file)" in result.stderr

@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from report.commands import preview_guard
-from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path
+from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path, printable
 
 STEP_MS = 10  # watchfiles reports a batch once no change came for this long (an editor saves in a few ms)
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -145,7 +145,7 @@ class Builder:
         except ContentError as exc:
             return self._failed(state, start, (str(exc),), steps, written)
         except BuildError as exc:
-            return self._failed(state, start, (f"{display_path(state.folder / 'document.md')}: {exc}",),
+            return self._failed(state, start, (printable(f"{display_path(state.folder / 'document.md')}: {exc}"),),
                                 steps, written)
         except MachineError as exc:  # disk full, a folder in the way: the path and the reason
             return self._failed(state, start, (str(exc),), steps, written)
