@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import MINIMAL, ROOT, write_doc
-from test_hostile import FRONT, build, check, series, site  # noqa: F401 (site: a fixture)
+from test_hostile import FRONT, GiB, build, check, series, site  # noqa: F401 (site: a fixture)
 
 from report import pipeline
 
@@ -108,3 +108,36 @@ def test_a_broken_picture_s_message_shows_no_address(site):
     assert result.returncode == 1
     assert " at 0x" not in result.stderr and "object" not in result.stderr, result.stderr
     assert "broken.png" in result.stderr and "is a broken PNG file (cannot identify image file)" in result.stderr
+
+
+def test_editions_are_bounded(site):
+    doc, _ = site
+    editions = "".join(f"  - lang: sv\n    url: https://example.org/{i}/\n" for i in range(3000))
+    write_doc(doc, FRONT + "\neditions:\n" + editions)
+    result = check(doc)
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1, ["doc/document.md:10:3: editions: lists 3,000 editions; at most 20 are allowed"])
+
+
+def test_documents_per_reader_are_bounded(site):
+    doc, _ = site
+    (doc.parent / "reader.yaml").write_text("title: A Reader\ndocuments:\n" + "  - doc\n" * 1000, encoding="utf-8")
+    result = build("--bundle", "reader.yaml", "--check", cwd=doc.parent, seconds=30, memory=2 * GiB)
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1, ["reader.yaml:3:3: documents: lists 1,000 documents; at most 200 are allowed"])
+
+
+@pytest.mark.parametrize("name, message", [
+    ("style.css", "styles/huge/style.css: is 3,221,225,472 bytes; at most 2,000,000 are allowed"),
+    ("templates/document.html",
+     "styles/huge/templates/document.html: is 3,221,225,472 bytes; at most 1,000,000 are allowed"),
+])
+def test_series_files_are_measured_before_they_are_read(site, name, message):
+    doc, _ = site
+    folder = series(doc.parent / "styles", "huge")
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    with open(folder / name, "wb") as handle:  # sparse: 3 GB that take no disk
+        handle.truncate(3 << 30)
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "huge"))
+    result = build(doc.name, "--check", "--styles", "styles", cwd=doc.parent, seconds=30, memory=GiB)
+    assert (result.returncode, result.stderr.splitlines()) == (1, [message])

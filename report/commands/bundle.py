@@ -24,11 +24,12 @@ from report.render import context as render
 from report.render import sandbox
 from report.series import resolve as series_mod
 from report.render import typeset
+from report.source import files as contentfile
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
 from report.layout.floats import settle
 from report.model import Html
-from report.source.schemas import READER
+from report.source.schemas import MAX_READER_DOCUMENTS, READER
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,9 @@ def load(path: Path, problems: Problems, found: list | None = None) -> Reader | 
     READER.check(data, lambda field, message, pos: problems.add(path, message, pos[0], pos[1], field), (1, None))
     folders = []
     docs = data.get("documents")
-    for i, item in enumerate(docs if isinstance(docs, list) else ()):
+    if not isinstance(docs, list) or len(docs) > MAX_READER_DOCUMENTS:  # reported by the check
+        docs = []
+    for i, item in enumerate(docs):
         if isinstance(item, str):  # other items: reported by the check
             folder = (path.parent / item)
             if not (folder / "document.md").is_file():
@@ -256,7 +259,11 @@ def _blank_page(series, print_css: tuple[str, ...]):
 def _print(series, options) -> tuple[str, ...]:
     if "print" not in options.formats:
         return ()
-    return (series_mod.find_asset(series, "print.css").read_text(encoding="utf-8"),)
+    path = series_mod.find_asset(series, "print.css")
+    problems = Problems()  # the cover's series is not a document's: its print.css is checked here
+    text = contentfile.read_text(path, problems, path.parent, contentfile.MAX_CSS_BYTES, "the series folders")
+    problems.raise_if_any()
+    return (text,)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from report.source import files as contentfile
 from report.errors import BuildError, ContentError, Problems
 
-MAX_TEMPLATE_BYTES = 1_000_000
+MAX_TEMPLATE_BYTES = contentfile.MAX_TEMPLATE_BYTES
 # What one render of a template may do (docs/reference/errors-and-safety.md): a template is
 # code we did not write, and `--check` renders it too.
 MAX_ROUNDS = 10_000  # rounds of all its loops together, and the numbers a `range()` may give

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from report.source import files as contentfile
 from report.errors import ContentError, Problems, quote
 
-MAX_CSS_BYTES = 2_000_000
+MAX_CSS_BYTES = contentfile.MAX_CSS_BYTES
 MAX_DATA_URL = 64 * 1024
 URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
 IMPORT = re.compile(r"@import\b", re.I)

@@ -21,6 +21,15 @@ from report.source.fields import Field, Kind, NamingVoice, Schema
 
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
 MAX_CHART_TEXT = 2_000  # characters in a chart's title, unit, source, note or alt text
+MAX_EDITIONS = 20  # other language editions of one document
+MAX_READER_DOCUMENTS = 200  # documents bound into one reader (each is laid out twice)
+
+
+def at_most(limit: int, what: str):
+    """A list's `meaning`: no more than `limit` entries, checked before any entry is."""
+    def meaning(value) -> tuple[str, ...]:
+        return (f"lists {len(value):,} {what}; at most {limit:,} are allowed",) if len(value) > limit else ()
+    return meaning
 CHART_TYPES = ("bar", "barh", "line", "stacked")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -255,9 +264,10 @@ FRONT_MATTER = Schema(
         Field("url", text("an absolute https:// address", name="https address", longest=MAX_TEXT, valid=valid_url,
                           invalid="{value} is not an absolute https:// address"),
               "the online version: printed with a QR code at the end"),
-        Field("editions", listing("a list of editions, each with lang and url", "list of editions", items=EDITION),
+        Field("editions", listing("a list of editions, each with lang and url", "list of editions", items=EDITION,
+                                  meaning=at_most(MAX_EDITIONS, "editions")),
               "the other language editions of this document (see below): named in the publisher block, "
-              "linked from the web page", default=()),
+              f"linked from the web page; at most {MAX_EDITIONS}", default=()),
     ),
     intro="""
 `document.md` starts with a front matter: YAML keys between two `---` lines, then the Markdown
@@ -528,8 +538,10 @@ READER = Schema(
               default="en"),
         Field("documents", listing("a list of document folders, relative to this file", "list of folders",
                                    items=Kind("folder", "a folder path", _is_str, annotation=str),
-                                   empty="needs at least one document folder"),
-              "the document folders to bind, in order, relative to reader.yaml", required=True),
+                                   empty="needs at least one document folder",
+                                   meaning=at_most(MAX_READER_DOCUMENTS, "documents")),
+              f"the document folders to bind, in order, relative to reader.yaml; at most {MAX_READER_DOCUMENTS}",
+              required=True),
     ),
     intro="""
 `python build.py --bundle reader.yaml` binds several documents into one event reader: a cover,
