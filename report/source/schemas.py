@@ -352,7 +352,9 @@ LANGUAGE = Schema(
         Field("disclaimer_plural", OPTIONAL_MARKDOWN, "`disclaimer_plural` in this language"),
         Field("labels", LABELS, "the builder's labels replaced for this language, by key (the `msgctxt` of "
               "report/locales/LANG.po): `summary: Sammanfattning`; a label with plural forms may give one "
-              "text per CLDR plural category (`about: {one: …, other: …}`)"),
+              "text per CLDR plural category (`about: {one: …, other: …}`); a label keeps to the "
+              "`{placeholders}` of its English text, each plain or with a width of at most 20 (`{number:>3}`), "
+              "and `quotes` gives four marks separated by `|`"),
     ),
     intro="`languages` maps a language (`sv`, `uk` …) to the series' texts in it. A document in a language "
           "the series does not word prints the series' own texts; `--check` warns about each. A series "
