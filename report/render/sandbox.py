@@ -68,8 +68,8 @@ def plain(value):
     if isinstance(value, Mapping):
         return {plain(k): plain(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if getattr(type(value), "template_safe", False):
-            return value
+        if getattr(type(value), "template_safe", False):  # a copy: a template may change its dicts
+            return type(value)(**{f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)})
         cls = _record(type(value))
         return cls(**{name: plain(getattr(value, name)) for name in cls.__dataclass_fields__})
     raise TypeError(f"a {type(value).__name__} cannot be given to a template")
@@ -289,11 +289,12 @@ class _Sandbox(SandboxedEnvironment):
         name = getattr(__obj, "__name__", "")
         owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
         if isinstance(owner, str):  # a text method: its widths and the size of what it makes
-            _check_size_args(args, kwargs)
             if name in ("format", "format_map"):
                 _check_format(owner)
-            elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
-                grown = len(owner) + (owner.count(args[0]) if args[0] else len(owner) + 1) * len(args[1])
+            _check_size_args(args, kwargs)
+            if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+                old, new = args[0], args[1]
+                grown = len(owner) + (owner.count(old) if old else len(owner) + 1) * (len(new) - len(old))
                 if grown > MAX_TEXT:
                     raise Limit(f"the template made a value of {grown:,} characters; at most {MAX_TEXT:,}")
             elif name == "join" and args and isinstance(args[0], (list, tuple)):
