@@ -7,6 +7,11 @@ loops, filters) and refuses Python internals (`__globals__`, `__init__`, `mro` â
 reads a template as content is read (`contentfile`): a regular file inside its templates
 folder, links resolved and checked, size capped.
 
+A template is given plain values only (`plain()`: no `Path` to read or write a file through),
+and `render()` bounds what one render may do: loop rounds, calls, the size of each value it
+makes, format widths, the size of its page and its time (the MAX_ numbers below); past a bound
+it stops with an error at the template's line.
+
 `problems()` compiles every template of a series, so that `--check` finds a syntax error
 without rendering anything; `render_problem()` turns an error raised while rendering into
 `path:line: what is wrong`.
@@ -16,14 +21,13 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-import functools
 import os
 import re
 import string
 import time
 import traceback
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 
 import jinja2
@@ -41,7 +45,7 @@ MAX_TEMPLATE_BYTES = contentfile.MAX_TEMPLATE_BYTES
 MAX_ROUNDS = 10_000  # rounds of all its loops together, and the numbers a `range()` may give
 MAX_CALLS = 100_000  # calls of functions, macros and methods
 MAX_TEXT = 1_000_000  # characters (or items) of one value it makes: `'x' * n`, `a ~ b`, a filter's result
-MAX_WIDTH = 1_000  # a width or precision in a format: `'{:>20}'.format(x)`, `'%5d' % n`, `center(40)`
+MAX_WIDTH = 1_000  # a width or precision in a format: `'{:>20}'.format(x)`, `'%5d' % n`
 MAX_NUMBER_BITS = 100_000  # an integer it computes with `*` or `**` (about 30,000 digits)
 MAX_OUTPUT = 10_000_000  # characters of the page it writes
 MAX_SECONDS = 30  # of one render, whatever the rest allows
@@ -56,7 +60,7 @@ def plain(value):
     """A copy of `value` a template may hold: text, numbers, truth values, None, tuples, dicts and
     frozen records of them. A `Path` becomes its text; bytes (a chart's SVG) are decoded; a record
     becomes a frozen record of its fields and properties (`publisher.logo_src`), without its
-    methods. Records whose methods only compute words (`Labels`) are kept, their fields checked."""
+    methods. Records whose methods only compute words (`Labels`) keep their class, as a copy."""
     if isinstance(value, PLAIN):
         return value
     if isinstance(value, Path):
@@ -216,7 +220,7 @@ def _check_percent(text: str) -> None:
 
 
 def _bounded_filter(function):
-    @functools.wraps(function)  # keeps Jinja's pass_context/pass_eval_context marks
+    @wraps(function)  # keeps Jinja's pass_context/pass_eval_context marks
     def bounded(*args, **kwargs):
         value = 1 if getattr(function, "jinja_pass_arg", None) is None else 2  # after a context argument
         _check_size_args(args[value:], kwargs)
@@ -386,7 +390,6 @@ def render_problem(exc: Exception, template_dirs: tuple[Path, ...]) -> ContentEr
 
 def template_ids(template_dirs: tuple[Path, ...]) -> frozenset[str]:
     """The literal ids in a series' templates: a heading's anchor must not take one."""
-    import re
     found = set()
     for folder in template_dirs:
         for path in sorted(Path(folder).rglob("*.html")):
