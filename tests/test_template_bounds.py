@@ -168,3 +168,16 @@ def test_a_bounded_template_stops_the_build_too(site):
     assert (result.returncode, result.stderr.splitlines()) == (
         1, ["styles/evil/templates/document.html:3: the template made more than 10,000 loop rounds"])
     assert not (doc.parent / "out").exists()
+
+
+def test_a_template_changes_only_its_own_copy_of_the_values(tmp_path):
+    """The labels' dict is the template's copy: the page footer, made after the render, keeps the words."""
+    styles = tmp_path / "styles"
+    series(styles, "changer", templates__document_html=(
+        '{% extends "base/document.html" %}\n{% block masthead %}\n'
+        "{% set _ = ctx.labels.overrides.update({'page': 'Changed {page}'}) %}{% endblock %}\n"))
+    folder = write_doc(tmp_path / "doc", FRONT)
+    options = pipeline.Options(series="changer", style_roots=(styles,), cache=tmp_path / "cache")
+    prepared = pipeline.prepare(folder, options)
+    html = pipeline.html_for(prepared, (), web=False)
+    assert html.css == ()  # English, no override: the stylesheets' own footer
