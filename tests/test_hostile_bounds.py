@@ -141,3 +141,13 @@ def test_series_files_are_measured_before_they_are_read(site, name, message):
     write_doc(doc, FRONT.replace("sceeus-guest-commentary", "huge"))
     result = build(doc.name, "--check", "--styles", "styles", cwd=doc.parent, seconds=30, memory=GiB)
     assert (result.returncode, result.stderr.splitlines()) == (1, [message])
+
+
+def test_a_date_label_is_a_babel_pattern(site):
+    doc, _ = site
+    labelled(doc, "      date: 'd MMMMMMMMMMMMMMM y'\n      month: LLLL y\n")
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "labelled") + "\ndate: 2025-03-02")
+    result = check(doc, "--styles", "styles")
+    assert (result.returncode, result.stderr.splitlines()) == (1, [
+        "styles/labelled/series.yaml:6:13: languages.en.labels.date: 'd MMMMMMMMMMMMMMM y' is not a Babel date "
+        "pattern such as 'd MMMM y': Invalid length for field: 'MMMMMMMMMMMMMMM'"])

@@ -177,6 +177,16 @@ def _label_format(key, value) -> tuple[str, ...]:
     takes = ", ".join("{" + name + "}" for name in sorted(allowed)) or "no {placeholders}"
     problems = []
     for text in (t for t in texts if isinstance(t, str)):
+        if len(text) > MAX_TEXT:
+            problems.append(f"is {len(text):,} characters long; at most {MAX_TEXT:,} are allowed")
+            continue
+        if key in ("date", "month"):
+            from babel.dates import format_date
+            try:
+                format_date(datetime.date(2025, 6, 12), text, locale="en")
+            except ValueError as exc:
+                problems.append(f"{quote(text)} is not a Babel date pattern such as 'd MMMM y': {exc}")
+                continue
         if key == "quotes" and len(text.split("|")) != 4:
             problems.append(f"{quote(text)} must be four marks separated by '|': opening and closing double, "
                             "opening and closing single, as “|”|‘|’")
