@@ -15,8 +15,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import string
 from pathlib import Path
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 from babel import Locale
 from babel.dates import format_date
@@ -68,6 +69,15 @@ def keys() -> dict[str, bool]:
     return {m.context: isinstance(m.id, tuple) for m in catalog("en") if m.id and m.context}
 
 
+@memo(maxsize=None)
+def placeholders(key: str) -> frozenset[str]:
+    """The `{names}` the builder fills in label `key`: those of its English text."""
+    found = set()
+    for text in _english(key):
+        found.update(name for _, name, _, _ in string.Formatter().parse(text or "") if name)
+    return frozenset(found)
+
+
 def _english(key: str) -> tuple[str, str | None]:
     message = catalog("en").get(_msgid(key), context=key)
     return (message.id[0], message.id[1]) if isinstance(message.id, tuple) else (message.id, None)
@@ -81,12 +91,19 @@ def _msgid(key: str):
     raise KeyError(key)
 
 
+@dataclasses.dataclass(frozen=True, init=False, eq=False)
 class Labels:
-    """The labels of one language, with a series' overrides: `labels.summary`, `labels.get("about", 2)`."""
+    """The labels of one language, with a series' overrides: `labels.summary`, `labels.get("about", 2)`.
+
+    Templates hold it as it is: a record of words whose methods only compute words."""
+
+    lang: str
+    overrides: Mapping[str, object]
+    template_safe: ClassVar[bool] = True
 
     def __init__(self, lang: str = "en", overrides: Mapping[str, object] | None = None):
-        self.lang = language(lang) if supported(lang) else "en"
-        self.overrides = dict(overrides or {})
+        object.__setattr__(self, "lang", language(lang) if supported(lang) else "en")
+        object.__setattr__(self, "overrides", dict(overrides or {}))
 
     def get(self, key: str, n: int | None = None, **values) -> str:
         """The label `key` (for `n` things, when it has plural forms), `{placeholders}` filled."""

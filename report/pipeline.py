@@ -101,7 +101,8 @@ def prepare(folder: Path, options: Options) -> Prepared:
     body_checks.front_matter(raw.front, raw.path, problems)
     # A citation style that sets citations as notes makes them footnotes as the body is parsed.
     notes = "@" in raw.body and series is not None and citing.is_note_style(series)
-    tokens, env = markdown.parse(raw.body, doc.lang if doc is not None else "en", notes)
+    lang = doc.lang if doc is not None else "en"
+    tokens, env = markdown.parse(raw.body, lang, notes, languages.labels_for(series, lang) if series is not None else None)
     body_checks.tokens(tokens, raw.path, raw.body_line, problems)
     body_checks.unreferenced_notes(env, raw.body, raw.path, raw.body_line, problems)
     body_checks.notes_without_text(tokens, raw.body, raw.path, raw.body_line, problems)
@@ -231,6 +232,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
     same size, which is all that layout needs. `style`: the charts' style (default: the print's).
     """
     style = style or chart_style(prepared.series, prepared.doc.lang)
+    labels = languages.labels_for(prepared.series, prepared.doc.lang)  # the alt texts' words
     numbered: dict[str, Figure] = {}
     for ref in prepared.refs:
         if ref.target in numbered:
@@ -241,7 +243,7 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
             svg = (chart_drawing.placeholder(style) if spec.id in drawing
                    else chart_drawing.draw_cached(spec, style, options.cache / "charts"))
             numbered[ref.target] = Figure(spec.id, number, ref.caption, svg,
-                                          chart_drawing.alt_text(spec, prepared.doc.lang),
+                                          chart_drawing.alt_text(spec, prepared.doc.lang, labels),
                                           spec.source, spec.note, spec.title)
         else:
             numbered[ref.target] = Figure(ref.target, number, ref.title or ref.caption, b"", ref.caption)
@@ -325,7 +327,8 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                 src = web_mod.data_uri(picture.data, picture.mime)
             media = f'<img src="{escape(src)}" alt="{escape(fig.alt)}">'
         blocks[ref_target] = markdown.figure_html(fig.number, fig.caption, media, ident, fig.source, fig.note,
-                                                "chart" if fig.svg else "picture", prepared.doc.lang, xrefs)
+                                                  "chart" if fig.svg else "picture", prepared.doc.lang, xrefs,
+                                                  languages.labels_for(prepared.series, prepared.doc.lang))
     body = markdown.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
     qr_src = None

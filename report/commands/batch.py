@@ -67,7 +67,8 @@ def _outcome(target: Path, work, verbose: bool, where: Path) -> Outcome:
     except ContentError as exc:
         return Outcome(target, problems=(str(exc),), seconds=time.perf_counter() - start)
     except BuildError as exc:
-        return Outcome(target, problems=(f"{display_path(where)}: {exc}",), seconds=time.perf_counter() - start)
+        return Outcome(target, problems=(printable(f"{display_path(where)}: {exc}"),),
+                       seconds=time.perf_counter() - start)
     except MachineError as exc:
         return Outcome(target, problems=(printable(str(exc)),), seconds=time.perf_counter() - start)
     except OSError as exc:  # the machine's fault (a file vanished, no space): its path and its reason
@@ -82,8 +83,8 @@ def _outcome(target: Path, work, verbose: bool, where: Path) -> Outcome:
     except Exception as exc:  # a bug in the builder, not in the content
         if verbose:
             return Outcome(target, internal=traceback.format_exc())
-        return Outcome(target, internal=f"{display_path(target)}: internal error: {type(exc).__name__}: {exc} "
-                                        "(run with -v for the traceback)")
+        return Outcome(target, internal=printable(f"{display_path(target)}: internal error: {type(exc).__name__}: "
+                                                  f"{exc} (run with -v for the traceback)"))
     if built is None:  # a check
         return Outcome(target, seconds=time.perf_counter() - start)
     return Outcome(target, built.paths, preflight=built.preflight, preflight_failed=built.preflight_failed,

@@ -24,6 +24,7 @@ from report.render import context
 from report.render import sandbox
 from report.series import resolve
 from report.render import typeset
+from report.source import files as contentfile
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
 from report.fonts import faces
@@ -32,7 +33,7 @@ from report.layout.floats import settle
 from report.model import Document, Html
 from report.outputs import files as output
 from report.series.press import press as press_colors
-from report.source.schemas import READER
+from report.source.schemas import MAX_READER_DOCUMENTS, READER
 
 # Lazy: the preflight (about 0.1 s), only for --preflight.
 
@@ -73,7 +74,9 @@ def load(path: Path, problems: Problems, found: list | None = None) -> Reader | 
     READER.check(data, lambda field, message, pos: problems.add(path, message, pos[0], pos[1], field), (1, None))
     folders = []
     docs = data.get("documents")
-    for i, item in enumerate(docs if isinstance(docs, list) else ()):
+    if not isinstance(docs, list) or len(docs) > MAX_READER_DOCUMENTS:  # reported by the check
+        docs = []
+    for i, item in enumerate(docs):
         if isinstance(item, str):  # other items: reported by the check
             folder = (path.parent / item)
             if not (folder / "document.md").is_file():
@@ -176,13 +179,8 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     def front(with_pages: list[int] | None, total: int):
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
-        env = context.environment(cover_series.template_dirs)
         labels = languages.labels_for(cover_series, reader.lang)
-        text = env.get_template("reader.html").render(
-            reader=Reader(**{**reader.__dict__, "entries": listed}),
-            series=languages.edition(cover_series, reader.lang),
-            ctx=_FrontContext(Markup(context.font_css(cover_series)), labels))
-        text = typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
+        text = front_text(reader, cover_series, listed)
         html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, reader.lang,
                     reader.title)
         numbers = (languages.page_css(labels, total),)
@@ -219,6 +217,16 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
 
 
+def front_text(reader: Reader, cover_series, listed: tuple[Entry, ...]) -> str:
+    """The cover and contents as HTML, from the reader series' `reader.html`."""
+    env = context.environment(cover_series.template_dirs)
+    labels = languages.labels_for(cover_series, reader.lang)
+    text = sandbox.render(env, "reader.html", reader=Reader(**{**reader.__dict__, "entries": listed}),
+                          series=languages.edition(cover_series, reader.lang),
+                          ctx=_FrontContext(Markup(context.font_css(cover_series)), labels))
+    return typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
+
+
 def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], int]:
     """(first page of each document, whether a blank page goes before it, pages in all).
 
@@ -249,7 +257,11 @@ def _blank_page(series, print_css: tuple[str, ...]):
 def _print(series, options) -> tuple[str, ...]:
     if "print" not in options.formats:
         return ()
-    return (resolve.find_asset(series, "print.css").read_text(encoding="utf-8"),)
+    path = resolve.find_asset(series, "print.css")
+    problems = Problems()  # the cover's series is not a document's: its print.css is checked here
+    text = contentfile.read_text(path, problems, path.parent, contentfile.MAX_CSS_BYTES, "the series folders")
+    problems.raise_if_any()
+    return (text,)
 
 
 @dataclass(frozen=True)

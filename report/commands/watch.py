@@ -34,7 +34,7 @@ import watchfiles
 
 from report import pipeline
 from report.commands import preview_guard
-from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path, take_notices
+from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path, printable, take_notices
 from report.outputs import names as naming, web
 from report.series import resolve
 
@@ -148,7 +148,7 @@ class Builder:
         except ContentError as exc:
             return self._failed(state, start, (str(exc),), steps, written)
         except BuildError as exc:
-            return self._failed(state, start, (f"{display_path(state.folder / 'document.md')}: {exc}",),
+            return self._failed(state, start, (printable(f"{display_path(state.folder / 'document.md')}: {exc}"),),
                                 steps, written)
         except MachineError as exc:  # disk full, a folder in the way: the path and the reason
             return self._failed(state, start, (str(exc),), steps, written)

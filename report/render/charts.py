@@ -74,12 +74,13 @@ def x_label(value, lang: str = "en") -> str:
 
 # -- alt text ---------------------------------------------------------------------------------
 
-def alt_text(spec: ChartSpec, lang: str = "en") -> str:
-    """`spec.alt`, else a sentence from the data in `lang`: kind, series, x range, extremes, unit."""
+def alt_text(spec: ChartSpec, lang: str = "en", labels=None) -> str:
+    """`spec.alt`, else a sentence from the data in `lang` (in a series' `labels`, when given):
+    kind, series, x range, extremes, unit."""
     if spec.alt:
         return spec.alt
 
-    labels = Labels(lang)
+    labels = labels or Labels(lang)
     kind = labels.get(f"chart-{spec.type}") if f"chart-{spec.type}" in KINDS_KEYS else labels.get("chart")
     head = labels.get("alt-title", kind=kind, title=spec.title.strip().rstrip('.')) if spec.title else kind
     names = [name for name, _ in spec.series]

@@ -180,17 +180,17 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
             ("dcterms.modified", created_date(doc))]
     return Context(
         doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
-        number_line=number, date_text=date_text(doc),
+        number_line=number, date_text=date_text(doc, labels),
         authors=tuple(AuthorView(a.name, a.affiliation,
-                                 Markup(markdown.render_block(a.bio, doc.lang, refs)) if a.bio else None)
+                                 Markup(markdown.render_block(a.bio, doc.lang, refs, labels)) if a.bio else None)
                       for a in doc.authors),
-        summary_html=Markup(markdown.render_block(doc.summary, doc.lang, refs)) if doc.summary else None,
+        summary_html=Markup(markdown.render_block(doc.summary, doc.lang, refs, labels)) if doc.summary else None,
         body_html=Markup(body.html), notes_html=Markup(body.notes_html) if body.notes_html else None,
         recommendations=tuple(
-            Recommendation(*map(Markup, markdown.render_recommendation(r, doc.lang, refs)),
+            Recommendation(*map(Markup, markdown.render_recommendation(r, doc.lang, refs, labels)),
                            id=refs.anchor(f"rec-{n}", None) if refs is not None else None)
             for n, r in enumerate(doc.recommendations, start=1)),
-        disclaimer_html=Markup(markdown.render_block(disclaimer, doc.lang)) if disclaimer else None,
+        disclaimer_html=Markup(markdown.render_block(disclaimer, doc.lang, labels=labels)) if disclaimer else None,
         headings=body.headings, figures=figures, font_css=Markup(font_css(series)),
         qr_src=qr_src,
         metadata=tuple((k, v) for k, v in meta if v),
@@ -204,9 +204,11 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
     """The document as HTML. `pages`: for laying out pages, with the desk's line-breaking rules
     (typeset.py; `hyphenation`: their cache folder); a web page, whose lines change with the
     screen, keeps its text plain."""
+    from report.render import sandbox
     env = environment(ctx.series.template_dirs)
     try:
-        text = env.get_template(ctx.series.template).render(ctx=ctx, doc=ctx.doc, series=ctx.series)
+        view = sandbox.plain(ctx)  # the template gets values only: no Path to read or write through
+        text = sandbox.render(env, ctx.series.template, ctx=view, doc=view.doc, series=view.series)
     except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
         raise _missing_template(exc, ctx.series) from None
     if pages:

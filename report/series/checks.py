@@ -16,6 +16,7 @@ from pathlib import Path
 import tinycss2
 
 from report.errors import Problems, display_path, quote
+from report.source import files as contentfile
 
 # `{% include "x" %}`, `{% extends 'x' %}`, `{% import "x" as y %}`, `{% from "x" import y %}`
 REFERENCE = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""")
@@ -49,10 +50,9 @@ def _templates(template_dirs: tuple[Path, ...], main: str, problems: Problems) -
         if path is None or path in seen:
             continue
         seen.add(path)
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.add(path, f"cannot be read: {exc}")
+        folder = next((d for d in template_dirs if path.is_relative_to(d)), path.parent)
+        source = contentfile.read_text(path, problems, folder, contentfile.MAX_TEMPLATE_BYTES, "the series folder")
+        if source is None:  # its size (checked before reading), a link outside, not UTF-8: reported
             continue
         for match in REFERENCE.finditer(source):
             name = match[1]
@@ -66,10 +66,8 @@ def _templates(template_dirs: tuple[Path, ...], main: str, problems: Problems) -
 
 
 def _stylesheet(path: Path, problems: Problems) -> None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.add(path, f"cannot be read: {exc}")
+    text = contentfile.read_text(path, problems, path.parent, contentfile.MAX_CSS_BYTES, "the series folders")
+    if text is None:  # its size (checked before reading), a link outside, not UTF-8: reported
         return
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     for rule in rules:

@@ -19,7 +19,7 @@ from report.source import files, pictures
 from report.errors import ContentError, Problems, quote
 from report.series import resolve
 
-MAX_CSS_BYTES = 2_000_000
+MAX_CSS_BYTES = files.MAX_CSS_BYTES
 MAX_DATA_URL = 64 * 1024
 URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
 IMPORT = re.compile(r"@import\b", re.I)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import struct
 from pathlib import Path
 
 from report import languages as i18n
@@ -319,6 +320,25 @@ def font_problem(path: Path, folder: Path) -> str | None:
         return f"cannot be read: {exc.strerror or exc}"
     if not head.startswith(FONT_MAGIC):
         return "is not a font file (TrueType, OpenType or WOFF)"
+    return _unreadable_font(real)
+
+
+def _unreadable_font(path: Path) -> str | None:
+    """The right first bytes are not a font: its table directory and character map must read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(str(path), lazy=True, fontNumber=0) as font:
+            tables = font.reader.tables
+            if "cmap" not in tables:
+                return "is not a font file fontTools can read: it has no character map (cmap)"
+            if font.reader.flavor != "woff2":  # WOFF2's offsets are into its unpacked tables
+                size = path.stat().st_size
+                for tag, entry in tables.items():
+                    if entry.offset + entry.length > size:
+                        return f"is not a font file fontTools can read: its {tag.strip()!r} table is cut off"
+    except (TTLibError, EOFError, ValueError, KeyError, IndexError, struct.error, AssertionError) as exc:
+        return f"is not a font file fontTools can read ({exc})"
     return None
 
 

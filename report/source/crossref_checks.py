@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from report.cache import memo
 
 from markdown_it.token import Token
 
@@ -307,7 +307,7 @@ def _front_texts(front):
 
 # -- "Table 1" in plain text ---------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _words() -> dict[str, str]:
     """Each catalogue's word before a number → kind: 'Tabell' → 'tbl'."""
     found: dict[str, str] = {}
@@ -320,7 +320,7 @@ def _words() -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def _named() -> re.Pattern:
     """"Table 1", "tabell 1", "Таблиця 1": a catalogue's word, spaces, a whole number."""
     words = sorted(_words(), key=len, reverse=True)

@@ -72,6 +72,7 @@ class Kind:
     values: "Kind | Schema | None" = None  # a mapping's values, checked one by one
     empty: str | None = None  # the message for an empty list, when an empty list is wrong
     keys: "Schema | None" = None  # a mapping of fixed keys, checked against this schema
+    entries: Callable[[str, object], tuple[str, ...]] | None = None  # a mapping's (key, value), at the value
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,10 @@ class Schema:
         if kind.values is not None:
             for name, item in value.items():
                 self._check_part(f, kind.values, item, f"{label}.{name}", value.value_pos[name], report)
+        if kind.entries is not None:
+            for name, item in value.items():
+                for problem in kind.entries(name, item):
+                    report(f"{label}.{name}", self.voice.meaning(f, problem), value.value_pos[name])
 
     def _check_part(self, f: Field, part, value, label: str, pos: tuple, report: Report) -> None:
         if isinstance(part, Kind):

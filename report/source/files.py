@@ -21,6 +21,9 @@ from pathlib import Path
 from report.errors import Problems
 
 CHUNK = 1 << 20
+# The size of each kind of series file, checked before it is read (series/css.py, render/sandbox.py).
+MAX_CSS_BYTES = 2_000_000
+MAX_TEMPLATE_BYTES = 1_000_000
 KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 # Control characters that have no business in text: C0 except tab and line ends, DEL, C1.

@@ -104,12 +104,19 @@ def _render_backref(self, tokens, idx, options, env) -> str:
 MD = _parser()
 
 
-@memo(maxsize=16)
-def parser(lang: str = "en") -> MarkdownIt:
-    """The parser of a language: its quotation marks. English is `MD` (no catalogue to read)."""
+def parser(lang: str = "en", labels: languages.Labels | None = None) -> MarkdownIt:
+    """The parser of a language: its quotation marks, or those of a series' `labels`."""
+    return _quoted(tuple(labels.quotes()) if labels is not None else _quotes(lang))
+
+
+def _quotes(lang: str) -> tuple[str, ...]:
     if languages.language(lang) == "en" or not languages.supported(lang):
-        return MD
-    quotes = tuple(languages.Labels(lang).quotes())
+        return ("“", "”", "‘", "’")  # English without reading its catalogue
+    return tuple(languages.Labels(lang).quotes())
+
+
+@memo(maxsize=16)
+def _quoted(quotes: tuple[str, ...]) -> MarkdownIt:
     return MD if quotes == ("“", "”", "‘", "’") else _parser(quotes)
 
 
@@ -130,7 +137,8 @@ def smart_text(text: str, lang: str = "en") -> str:
 
 
 def _labels(env: dict) -> languages.Labels:
-    return languages.Labels(env.get("lang", "en"))
+    """The labels a parse was given (a series' overrides), else those of its language."""
+    return env.get("labels") or languages.Labels(env.get("lang", "en"))
 
 
 @dataclass(frozen=True)
@@ -164,10 +172,12 @@ class Body:
     headings: tuple[Heading, ...] = field(default_factory=tuple)
 
 
-def parse(text: str, lang: str = "en", citation_notes: bool = False) -> tuple[list[Token], dict]:
-    """Tokens and env; `citation_notes`: the series' citation style sets citations as notes."""
-    env: dict = {"lang": lang, "citation_notes": citation_notes}
-    return parser(lang).parse(text, env), env
+def parse(text: str, lang: str = "en", citation_notes: bool = False,
+          labels: languages.Labels | None = None) -> tuple[list[Token], dict]:
+    """Tokens and env; `citation_notes`: the series' citation style sets citations as notes;
+    `labels`: the series' words (quotation marks, "Table", "Back to the text")."""
+    env: dict = {"lang": lang, "citation_notes": citation_notes, "labels": labels}
+    return parser(lang, labels).parse(text, env), env
 
 
 def references(tokens: list[Token], first_line: int) -> list[Reference]:
@@ -408,22 +418,23 @@ def _plain(inline: Token, refs=None) -> str:
                    for c in inline.children or [] if c.type in ("text", "code_inline", "crossref"))
 
 
-def render_block(text: str, lang: str = "en", refs=None) -> str:
+def render_block(text: str, lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:
     """Markdown for a front-matter field (summary, bio, disclaimer). `refs`: the document's
-    cross-references (crossrefs.Registry), which `@fig-…` in the text names."""
-    env: dict = {"lang": lang, "crossrefs": refs}
-    return parser(lang).render(text, env)
+    cross-references (crossrefs.Registry), which `@fig-…` in the text names; `labels`: the series' words."""
+    env: dict = {"lang": lang, "crossrefs": refs, "labels": labels}
+    return parser(lang, labels).render(text, env)
 
 
-def render_inline(text: str, lang: str = "en", refs=None) -> str:
-    return parser(lang).renderInline(text, {"lang": lang, "crossrefs": refs})
+def render_inline(text: str, lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:
+    return parser(lang, labels).renderInline(text, {"lang": lang, "crossrefs": refs, "labels": labels})
 
 
-def render_recommendation(text: str, lang: str = "en", refs=None) -> tuple[str, str]:
+def render_recommendation(text: str, lang: str = "en", refs=None,
+                          labels: languages.Labels | None = None) -> tuple[str, str]:
     """(lead, rest): the first sentence stands out, as the house style asks."""
     parts = _first_sentence(text.strip(), lang)
-    lead = render_inline(parts[0], lang, refs)
-    rest = render_inline(parts[1], lang, refs) if len(parts) > 1 else ""
+    lead = render_inline(parts[0], lang, refs, labels)
+    rest = render_inline(parts[1], lang, refs, labels) if len(parts) > 1 else ""
     return lead, rest
 
 
@@ -437,25 +448,26 @@ def _first_sentence(text: str, lang: str) -> list[str]:
     return [text]
 
 
-def plain_text(text: str, lang: str = "en", refs=None) -> str:
+def plain_text(text: str, lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:
     """Markdown inline text without markup, for metadata and the running header."""
-    tokens = parser(lang).parseInline(text)
+    tokens = parser(lang, labels).parseInline(text)
     return "".join(_plain(t, refs) for t in tokens)
 
 
 def figure_html(number: int, caption: str, media: str, ident: str,
                 source: str | None = None, note: str | None = None, kind: str = "chart",
-                lang: str = "en", refs=None) -> str:
-    """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines."""
-    labels = languages.Labels(lang)
+                lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:
+    """A numbered figure: caption above, the image (`media`, HTML), then the source and note lines.
+    `labels`: the series' words for "Figure", "Source:", "Note:" (else the language's)."""
+    labels = labels or languages.Labels(lang)
     src_line = (f'<p class="figure-source" data-typeset="unbroken">{escape(labels.source)} '
-                f'{render_inline(source, lang, refs)}</p>' if source else "")
+                f'{render_inline(source, lang, refs, labels)}</p>' if source else "")
     note_line = (f'<p class="figure-note" data-typeset="unbroken">{escape(labels.note)} '
-                 f'{render_inline(note, lang, refs)}</p>' if note else "")
+                 f'{render_inline(note, lang, refs, labels)}</p>' if note else "")
     label = escape(labels.get("figure", number=number))
     return (
         f'<figure class="figure figure-{kind}" id="{escape(ident)}">'
         f'<figcaption><span class="figure-number" data-typeset="label">{label}.</span> '
-        f'{render_inline(caption, lang, refs)}</figcaption>'
+        f'{render_inline(caption, lang, refs, labels)}</figcaption>'
         f"{media}{src_line}{note_line}</figure>\n"
     )

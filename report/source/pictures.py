@@ -103,7 +103,8 @@ def check_raster(data: bytes, found: str) -> None:
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
+    # Pillow names the object it read ("<_io.BytesIO object at 0x7f…>"): an address, not a reason.
+    text = re.sub(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>", "", str(exc)).strip() or type(exc).__name__
     return text if len(text) <= 80 else text[:79] + "…"
 
 

@@ -9,7 +9,9 @@ Adding a key is one line here; the code that uses the value reads it as an attri
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
+import string
 from urllib.parse import urlsplit
 
 import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour names
@@ -22,6 +24,15 @@ from report.source.fields import Field, Kind, NamingVoice, Schema, nearest
 
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
 MAX_CHART_TEXT = 2_000  # characters in a chart's title, unit, source, note or alt text
+MAX_EDITIONS = 20  # other language editions of one document
+MAX_READER_DOCUMENTS = 200  # documents bound into one reader (each is laid out twice)
+
+
+def at_most(limit: int, what: str):
+    """A list's `meaning`: no more than `limit` entries, checked before any entry is."""
+    def meaning(value) -> tuple[str, ...]:
+        return (f"lists {len(value):,} {what}; at most {limit:,} are allowed",) if len(value) > limit else ()
+    return meaning
 CHART_TYPES = ("bar", "barh", "line", "stacked")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 YEARS = (1900, 2200)  # a plausible year of publication, in `year` and in `date`
@@ -164,6 +175,51 @@ def _known_labels(value) -> tuple[str, ...]:
     return tuple(f"unknown label {quote(str(k))}{nearest(k, known)}" for k in value if k not in known)
 
 
+MAX_LABEL_WIDTH = 20  # a width in a label's placeholder: "{number:>3}"
+LABEL_SPEC = re.compile(r"[<>^]?(\d*)")
+
+
+def _label_format(key, value) -> tuple[str, ...]:
+    """A label's `{placeholders}`: only those the builder fills for that label, each plain or
+    with a small width; no attributes, items or conversions (a label is words, not code)."""
+    if str(key) not in languages.keys():
+        return ()  # reported as an unknown label
+    texts = [value] if isinstance(value, str) else list(value.values()) if isinstance(value, dict) else []
+    allowed = languages.placeholders(str(key))
+    takes = ", ".join("{" + name + "}" for name in sorted(allowed)) or "no {placeholders}"
+    problems = []
+    for text in (t for t in texts if isinstance(t, str)):
+        if len(text) > MAX_TEXT:
+            problems.append(f"is {len(text):,} characters long; at most {MAX_TEXT:,} are allowed")
+            continue
+        if key in ("date", "month"):
+            from babel.dates import format_date
+            try:
+                format_date(datetime.date(2025, 6, 12), text, locale="en")
+            except ValueError as exc:
+                problems.append(f"{quote(text)} is not a Babel date pattern such as 'd MMMM y': {exc}")
+                continue
+        if key == "quotes" and len(text.split("|")) != 4:
+            problems.append(f"{quote(text)} must be four marks separated by '|': opening and closing double, "
+                            "opening and closing single, as “|”|‘|’")
+            continue
+        try:
+            fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                      if name is not None]
+        except ValueError as exc:
+            problems.append(f"{quote(text)} is not a label: {exc}; write {{{{ and }}}} for a brace")
+            continue
+        for name, spec, conversion in fields:
+            field = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            if name not in allowed:
+                problems.append(f"{quote(field)}: label {quote(str(key))} takes {takes}")
+            elif conversion or not LABEL_SPEC.fullmatch(spec or ""):
+                problems.append(f"{quote(field)}: a placeholder may only have a width and alignment, as {{{name}:>3}}")
+            elif LABEL_SPEC.fullmatch(spec or "")[1] and int(LABEL_SPEC.fullmatch(spec)[1]) > MAX_LABEL_WIDTH:
+                problems.append(f"{quote(field)}: a width of at most {MAX_LABEL_WIDTH}")
+    return tuple(problems)
+
+
 def _known_languages(value) -> tuple[str, ...]:
     problems = []
     for key in map(str, value):
@@ -246,9 +302,10 @@ FRONT_MATTER = Schema(
         Field("url", text("an absolute https:// address", name="https address", longest=MAX_TEXT, valid=valid_url,
                           invalid="{value} is not an absolute https:// address"),
               "the online version: printed with a QR code at the end"),
-        Field("editions", listing("a list of editions, each with lang and url", "list of editions", items=EDITION),
+        Field("editions", listing("a list of editions, each with lang and url", "list of editions", items=EDITION,
+                                  meaning=at_most(MAX_EDITIONS, "editions")),
               "the other language editions of this document (see below): named in the publisher block, "
-              "linked from the web page", default=()),
+              f"linked from the web page; at most {MAX_EDITIONS}", default=()),
         Field("references", text("a file name in the document folder (.bib, .json or .yaml)", name="file name",
                                  longest=MAX_TEXT),
               "the library the body cites from (docs/guides/sources.md); none: `references.bib`, "
@@ -295,7 +352,7 @@ FACES = {"normal": ("400", "normal"), "italic": ("400", "italic"),
 LABELS = mapping("a mapping of label keys to texts", "mapping of labels",
                  values=Kind("label", "a text, or a mapping of plural categories (one, few, many, other) to texts",
                              _label_value, annotation=object),
-                 meaning=_known_labels)
+                 meaning=_known_labels, entries=_label_format)
 
 PUBLISHER = Schema(
     "publisher", "The publisher block", (
@@ -341,7 +398,9 @@ LANGUAGE = Schema(
         Field("disclaimer_plural", OPTIONAL_MARKDOWN, "`disclaimer_plural` in this language"),
         Field("labels", LABELS, "the builder's labels replaced for this language, by key (the `msgctxt` of "
               "report/locales/LANG.po): `summary: Sammanfattning`; a label with plural forms may give one "
-              "text per CLDR plural category (`about: {one: …, other: …}`)"),
+              "text per CLDR plural category (`about: {one: …, other: …}`); a label keeps to the "
+              "`{placeholders}` of its English text, each plain or with a width of at most 20 (`{number:>3}`), "
+              "and `quotes` gives four marks separated by `|`"),
     ),
     intro="`languages` maps a language (`sv`, `uk` …) to the series' texts in it. A document in a language "
           "the series does not word prints the series' own texts; `--check` warns about each. A series "
@@ -583,8 +642,10 @@ READER = Schema(
               default="en"),
         Field("documents", listing("a list of document folders, relative to this file", "list of folders",
                                    items=Kind("folder", "a folder path", _is_str, annotation=str),
-                                   empty="needs at least one document folder"),
-              "the document folders to bind, in order, relative to reader.yaml", required=True),
+                                   empty="needs at least one document folder",
+                                   meaning=at_most(MAX_READER_DOCUMENTS, "documents")),
+              f"the document folders to bind, in order, relative to reader.yaml; at most {MAX_READER_DOCUMENTS}",
+              required=True),
     ),
     intro="""
 `python build.py --bundle reader.yaml` binds several documents into one event reader: a cover,

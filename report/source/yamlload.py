@@ -8,6 +8,8 @@ the document is bounded, so a "billion laughs" file fails fast instead of eating
 
 from __future__ import annotations
 
+import unicodedata
+
 import yaml
 
 from report.errors import ContentError, cut, quote
@@ -90,6 +92,18 @@ class _Loader(yaml.SafeLoader):
             None, None, f"the tag {quote(tag)} is not allowed; {PLAIN}", node.start_mark)
 
 
+    def construct_yaml_str(self, node):
+        """Text without control characters: an escape such as "\\e" or "\\x07" makes one that the
+        reader, which checks the file's own characters, never sees."""
+        value = super().construct_yaml_str(node)
+        bad = next((c for c in value if c not in "\t\n" and unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the character U+{ord(bad):04X} (a control character) is not allowed; remove it",
+                node.start_mark)
+        return value
+
+
 _CONSTRUCTOR_BUGS = (ValueError, IndexError, KeyError, TypeError, AttributeError)
 
 
@@ -99,10 +113,11 @@ def _bad_value(node) -> yaml.constructor.ConstructorError:
     return yaml.constructor.ConstructorError(None, None, f"{what} cannot be read as {kind}", node.start_mark)
 
 
+_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_yaml_seq)
 # Dates stay strings: the checks parse them and report a bad one by its position.
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 # Bytes, sets and ordered pairs are no value of a document: refuse them like unknown tags.
 for _tag in ("binary", "set", "omap", "pairs"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _Loader.construct_undefined)
