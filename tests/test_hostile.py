@@ -663,6 +663,41 @@ def test_every_format_or_none(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
 
 
+def test_a_failed_second_rename_puts_the_first_file_back(tmp_path, monkeypatch):
+    from report.outputs import files as output
+    from report.errors import MachineError
+
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    (tmp_path / "a.html").write_bytes(b"old html")
+    real, calls = os.replace, []
+
+    def replace(source, target):  # as `chattr +i a.html` makes it fail; root ignores chmod
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(1, "Operation not permitted")
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(MachineError) as caught:
+        output.write_all([(tmp_path / "a.pdf", b"new a"), (tmp_path / "a.html", b"new html")])
+    assert str(caught.value).endswith("a.html: cannot write the file: Operation not permitted")
+    assert (tmp_path / "a.pdf").read_bytes() == b"old a"
+    assert (tmp_path / "a.html").read_bytes() == b"old html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf"]
+    # a file that was not there before is taken away again
+    (tmp_path / "a.pdf").unlink()
+    calls.clear()
+    with pytest.raises(MachineError):
+        output.write_all([(tmp_path / "a.pdf", b"new a"), (tmp_path / "a.html", b"new html")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html"]
+    assert (tmp_path / "a.html").read_bytes() == b"old html"
+    # and a write that succeeds leaves no second names behind
+    monkeypatch.setattr(os, "replace", real)
+    output.write_all([(tmp_path / "a.pdf", b"new a"), (tmp_path / "a.html", b"new html")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf"]
+    assert (tmp_path / "a.html").read_bytes() == b"new html"
+
+
 def _dies_on_doomed(folder, options, check_only=False, verbose=False):
     from report.commands import batch
     if folder.name == "doomed":
