@@ -222,6 +222,18 @@ PICTURES = {
     "link.png": "picture 'link.png' is outside the document folder",
     "sparse.png": "picture 'sparse.png' is 3,000,000,000 bytes; at most 20,000,000 are allowed",
     "wave.webp": "picture 'wave.webp' is not a PNG, JPEG, GIF, WebP or SVG image",
+    "script.svg": "picture 'script.svg' is an SVG with a <script> element; scripts and embedded documents are not "
+                  "allowed",
+    "onload.svg": "picture 'onload.svg' is an SVG with an event attribute (onload); scripts are not allowed",
+    "foreign.svg": ("picture 'foreign.svg' is an SVG with a <foreignObject> element; scripts and embedded documents "
+                    "are not allowed"),
+}
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+ACTIVE_SVGS = {
+    "script.svg": SVG_OPEN + '<script>alert(1)</script><rect width="4" height="4"/></svg>',
+    "onload.svg": SVG_OPEN.replace(">", ' onload="alert(1)">', 1) + "</svg>",
+    "foreign.svg": SVG_OPEN + '<foreignObject width="4" height="4"><iframe xmlns="http://www.w3.org/1999/xhtml" '
+                   'src="http://evil.example/"/></foreignObject></svg>',
 }
 
 
@@ -243,6 +255,8 @@ def hostile_pictures(doc: Path, outside: Path) -> None:
         handle.write(b"\x89PNG\r\n\x1a\n")
         handle.truncate(3_000_000_000)
     (doc / "wave.webp").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\0" * 24)
+    for name, text in ACTIVE_SVGS.items():
+        (doc / name).write_text(text)
 
 
 def test_hostile_pictures_are_refused_before_layout(site):
@@ -278,6 +292,35 @@ def test_a_good_svg_with_references_inside_builds(site):
     (doc / "ok.svg").write_text(use_bomb(levels=2, fan=3).replace('width="10"', 'width="40"'))
     body(doc, "## S\n\n![A small pattern](ok.svg)\n")
     assert check(doc).returncode == 0
+
+
+LOGOS = {
+    "bomb": (use_bomb(), "is an SVG that draws more than 100,000 elements once its <use> references are expanded"),
+    "script": (ACTIVE_SVGS["script.svg"], "is an SVG with a <script> element; scripts and embedded documents are "
+               "not allowed"),
+    "onload": (ACTIVE_SVGS["onload.svg"], "is an SVG with an event attribute (onload); scripts are not allowed"),
+    "outside": (SVG_OPEN + '<image href="http://evil.example/x.png" width="4" height="4"/></svg>',
+                "is an SVG that refers to 'http://evil.example/x.png'; an SVG picture must hold everything it shows "
+                "(only '#id' references and embedded PNG, JPEG, GIF or WebP pictures)"),
+    "stylesheet": ('<?xml-stylesheet href="http://evil.example/a.css"?>' + SVG_OPEN + "</svg>",
+                   "is an SVG that links a stylesheet; only what the file holds can be used"),
+}
+
+
+@pytest.mark.parametrize("kind", LOGOS)
+def test_a_series_logo_is_checked_like_a_picture(site, kind):
+    doc, _ = site
+    logo, message = LOGOS[kind]
+    series(doc.parent / "styles", "logoed", "publisher:\n  name: X\n  logo: logo.svg\n", logo_svg=logo)
+    (doc.parent / "styles" / "logoed" / "logo_svg").rename(doc.parent / "styles" / "logoed" / "logo.svg")
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "logoed"))
+    runs = [build(doc.name, "--check", "--styles", "styles", cwd=doc.parent, seconds=30)]
+    if kind == "bomb":
+        runs.append(build(doc.name, "--styles", "styles", "-o", "out", "--format", "html", cwd=doc.parent))
+    for result in runs:
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [f"styles/logoed/series.yaml:5:9: publisher.logo: logo 'logo.svg' {message}"]
+    assert not (doc.parent / "out").exists()
 
 
 # --- 3. series templates run no code ---------------------------------------------------------

@@ -279,17 +279,23 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
                          "publisher.logo")
         else:
             from report.source import files as contentfile  # a regular file of the series, of a bounded size
+            from report.source import pictures  # and a picture under the pictures' rules, in every format
             try:
-                head = contentfile.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
+                data = contentfile.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")
             except contentfile.Refused as exc:
                 problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
-                head = None
+                data = None
+            head = data[:4096] if data is not None else None
             if head is None:
                 pass
             elif not (head.startswith(LOGO_MAGIC) or (target.suffix.lower() == ".svg" and b"<svg" in head)):
                 problems.add(path, f"logo {quote(name)} is not an SVG or PNG file", line, col, "publisher.logo")
             else:
-                logo = target
+                try:
+                    pictures.check(data, name)
+                    logo = target
+                except contentfile.Refused as exc:
+                    problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
     return Publisher(name=block.get("name", ""), short_name=block.get("short_name", ""),
                      wordmark=block.get("wordmark", ""), logo=logo, lines=tuple(block.get("lines", ())),
                      website=block.get("website", ""), source=path)

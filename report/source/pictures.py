@@ -6,7 +6,9 @@ elements reference each other ten times over eight levels draws 10⁸ shapes, an
 regular file inside its folder, size capped), a raster picture's size is read from its header
 and its data decoded once (a broken file fails here, with its name, not as a broken image
 in the web page), and an SVG is parsed without a DOCTYPE (no entities), its elements counted
-with their `<use>` references expanded, and every reference kept inside the picture.
+with their `<use>` references expanded, every reference kept inside the picture, and no script,
+event attribute or embedded document (`foreignObject`) allowed: the same rules for a series'
+logo and for a document's picture, in every format.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ MAX_SVG_ELEMENTS = 50_000  # elements written in the file
 MAX_SVG_DRAWN = 100_000  # elements drawn, each <use> counting what it draws
 MAX_USE_DEPTH = 10  # <use> inside what a <use> draws, inside …
 MAX_SVG_DEPTH = 100  # elements inside elements
+# Elements that run code or hold another document, and animations that could change an href.
+ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+ANIMATIONS = {"set", "animate", "animatetransform", "animatemotion", "animatecolor"}
 KINDS = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp", "svg": "image/svg+xml"}
 NAMES = "a PNG, JPEG, GIF, WebP or SVG image"
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -116,8 +121,11 @@ def check_svg(data: bytes) -> None:
     elements = list(root.iter())
     if len(elements) > MAX_SVG_ELEMENTS:
         raise Refused(f"is an SVG of {len(elements):,} elements; at most {MAX_SVG_ELEMENTS:,} are allowed")
+    if b"<?xml-stylesheet" in data:
+        raise Refused("is an SVG that links a stylesheet; only what the file holds can be used")
     ids = {e.get("id"): e for e in elements if e.get("id")}
     for element in elements:
+        _check_active(element)
         for attr in ("href", XLINK):
             value = element.get(attr)
             if value is not None:
@@ -142,6 +150,25 @@ def check_svg(data: bytes) -> None:
     if _Drawn(ids).count(root)[0] > MAX_SVG_DRAWN:
         raise Refused(f"is an SVG that draws more than {MAX_SVG_DRAWN:,} elements once its <use> "
                       "references are expanded")
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1].lower()
+
+
+def _check_active(element) -> None:
+    """Nothing that runs or pulls in another document: in a web page an inline or embedded SVG
+    is live markup, and a browser would run its script or load what it names."""
+    written = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+    tag = written.lower()
+    if tag in ACTIVE_ELEMENTS:
+        raise Refused(f"is an SVG with a <{written}> element; scripts and embedded documents are not allowed")
+    for attr in element.attrib:
+        name = _local(attr)
+        if name.startswith("on"):
+            raise Refused(f"is an SVG with an event attribute ({name}); scripts are not allowed")
+    if tag in ANIMATIONS and _local(element.get("attributeName") or "") == "href":
+        raise Refused(f"is an SVG whose <{written}> changes a reference; only parts of the same file can be used")
 
 
 def _depth(root) -> int:
