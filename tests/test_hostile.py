@@ -431,6 +431,62 @@ def test_series_css_reaches_no_host_in_the_web_page(site):
     assert not (doc.parent / "out").exists()
 
 
+def test_css_escapes_reach_no_host(site):
+    """What a browser reads once it has undone the escapes is what is checked."""
+    doc, _ = site
+    styles = doc.parent / "styles"
+    series(styles, "escaped", style_css=(
+        ".a { background: \\75rl(http://evil.example/a.png); }\n"
+        '.b { background: image-set("http://evil.example/b.png" 1x); }\n'
+        '@\\69mport "http://evil.example/c.css";\n'
+        '.d { background: -webkit-image-set(var(--x) 1x); }\n'
+        '@font-face { font-family: X; src: u\\72l("http://evil.example/e.woff"); }\n'
+        "@media print { @import 'f.css'; }\n"))
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "escaped"))
+    host = "only files of the series can be used; nothing is loaded from another host or from elsewhere on the disk"
+    imports = "@import is not allowed: a series builds on its parent through 'extends'"
+    expected = [f"styles/escaped/style.css:1: url('http://evil.example/a.png'): {host}",
+                f"styles/escaped/style.css:2: url('http://evil.example/b.png'): {host}",
+                f"styles/escaped/style.css:3: {imports}",
+                "styles/escaped/style.css:4: var() inside -webkit-image-set() is not allowed: name the picture "
+                "itself, so that it can be checked",
+                f"styles/escaped/style.css:5: url('http://evil.example/e.woff'): {host}",
+                f"styles/escaped/style.css:6: {imports}"]
+    for args in (("--check",), ("-o", "out", "--format", "html")):
+        result = build(doc.name, "--styles", "styles", *args, cwd=doc.parent)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == expected
+    assert not (doc.parent / "out").exists()
+
+
+def test_the_web_page_carries_the_css_as_the_parser_writes_it(site):
+    from report.series import css as seriescss
+    from report.outputs import web
+
+    doc, _ = site
+    folder = series(doc.parent / "styles", "written", style_css=(
+        ".m { background: \\75rl(mark.png); }\n"
+        '.n::after { content: "</style><img src=http://evil.example/x>"; }\n'), mark_png=png(4, 4))
+    (folder / "mark_png").rename(folder / "mark.png")
+    text = seriescss.inline(folder / "style.css", (folder,))
+    data = base64.b64encode(png(4, 4)).decode()
+    assert text.startswith(f'.m {{ background: url("data:image/png;base64,{data}"); }}')
+    assert "75rl" not in text
+    # inside the page a CSS string cannot end the <style> element
+    assert '"<\\/style><img' in web.standalone("<html><head></head></html>", _series_of(folder), None).split(
+        "<style>", 1)[1]
+
+
+def _series_of(folder: Path):
+    from report.series import resolve as series_mod
+    from report.errors import Problems
+
+    problems = Problems()
+    found = series_mod.resolve(folder.name, problems, (folder.parent, *series_mod.series_roots()))
+    assert found is not None, [str(p) for p in problems]
+    return found
+
+
 @pytest.mark.slow
 def test_series_css_files_are_inlined_in_the_web_page(site):
     doc, _ = site

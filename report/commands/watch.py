@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from report.commands import preview_guard
+from report.outputs import web
 from report.errors import BuildError, ContentError, ContentErrors, MachineError, display_path
 
 STEP_MS = 10  # watchfiles reports a batch once no change came for this long (an editor saves in a few ms)
@@ -173,7 +174,7 @@ class Builder:
 # -- the preview page ---------------------------------------------------------------------------
 
 
-RELOAD = """<script>
+RELOAD_SCRIPT = """
 (function () {
   var stem = %(stem)s, pdf = document.getElementById("report-preview-pdf");
   var source = new EventSource("/__events?stem=" + encodeURIComponent(stem) + "&v=%(version)d");
@@ -199,7 +200,6 @@ RELOAD = """<script>
     if (e.data.slice(0, i) === stem) banner(JSON.parse(e.data.slice(i + 1)));
   });
 })();
-</script>
 """
 
 BAR = ('<div style="position:fixed;top:.5em;right:.5em;z-index:99999;font:13px/1 sans-serif;'
@@ -212,13 +212,15 @@ def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf
     by the preview server), a link to the PDF and the live-reload script."""
     from report import pipeline
     from report.series import resolve as series_mod
-    from report.outputs import web
 
     html = pipeline.html_for(prepared, figs, web=True)
+    script = RELOAD_SCRIPT % {"stem": json.dumps(state.stem).replace("</", "<\\/"), "version": state.version + 1}
+    policy = web.preview_policy(script)
     text = web.standalone(html.text, prepared.series, series_mod.find_asset(prepared.series, "web.css"),
-                          linked_fonts=server.file_url)
+                          linked_fonts=server.file_url, policy=policy)
+    server.policies[state.stem] = policy
     bar = BAR % {"stem": html_mod.escape(state.stem), "pdf": state.pdf_version} if with_pdf else ""
-    extra = (bar + RELOAD % {"stem": json.dumps(state.stem), "version": state.version + 1})
+    extra = bar + "<script>" + script + "</script>\n"
     if "</body>" in text:
         text = text.replace("</body>", extra + "</body>", 1)
     else:
@@ -237,6 +239,7 @@ class PreviewServer:
         self.pages: dict[str, tuple[bytes, int]] = {}
         self.files: dict[str, Path] = {}  # token → a file a page links (the fonts)
         self.problems: dict[str, str] = {}  # stem → its last build's problems (JSON), while broken
+        self.policies: dict[str, str] = {}  # stem → its page's Content-Security-Policy (web.preview_policy)
         self.events: list[tuple[int, str, str]] = []  # (sequence, event, data)
         self.sequence = 0
         self.closing = False
@@ -311,9 +314,11 @@ def _handler(server: PreviewServer):
                     return self.send_error(HTTPStatus.NOT_FOUND)
                 return self._send(file.read_bytes(), "font/ttf" if file.suffix == ".ttf" else "application/octet-stream")
             if path == "/":
-                return self._send(self._index(), "text/html; charset=utf-8")
+                return self._send(self._index(), "text/html; charset=utf-8", web.CSP)
             if path.endswith(".html") and path[1:-5] in server.pages:
-                return self._send(server.pages[path[1:-5]][0], "text/html; charset=utf-8")
+                stem = path[1:-5]  # the published page's policy, and the preview's own script
+                return self._send(server.pages[stem][0], "text/html; charset=utf-8",
+                                  server.policies.get(stem, web.CSP))
             pdf = preview_guard.pdf_file(path, server.out_dir, server.pages)
             if pdf is None:  # the preview only: no listing, nothing else of out/
                 return self.send_error(HTTPStatus.NOT_FOUND)
@@ -322,9 +327,11 @@ def _handler(server: PreviewServer):
         def do_HEAD(self):
             self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
-        def _send(self, body: bytes, mime: str):
+        def _send(self, body: bytes, mime: str, policy: str | None = None):
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", mime)
+            if policy is not None:
+                self.send_header("Content-Security-Policy", policy)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -2,16 +2,18 @@
 
 In a PDF every `url()` of a stylesheet goes through `SafeFetcher`. The web page carries the
 stylesheets' text to the browser, which would fetch whatever they name: so here each
-`url()` must name a file of the series' folders (inlined as a `data:` URL, checked like any
-picture or font) or be a small `data:` URL; `@import` is refused (a series cascades through
-`extends`, not imports). `check()` runs the same rules for `--check`.
+address (`url()`, `src()`, a string in `image-set()` and its kin) must name a file of the
+series' folders (inlined as a `data:` URL, checked like any picture or font) or be a small
+`data:` URL; `@import` is refused (a series cascades through `extends`, not imports). The text
+is read by tinycss2, WeasyPrint's own parser, which undoes escapes (`\\75rl(` is `url(`,
+`@\\69mport` is `@import`), and checked token by token; the page gets the parser's writing of
+it, so what a browser reads is what was checked. `check()` runs the same rules for `--check`.
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,20 +22,64 @@ from report.errors import ContentError, Problems, quote
 
 MAX_CSS_BYTES = 2_000_000
 MAX_DATA_URL = 64 * 1024
-URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
-IMPORT = re.compile(r"@import\b", re.I)
+# Functions whose argument is an address, and functions whose plain strings are addresses
+# (`image-set("a.png" 1x)`): what a browser would fetch. Names as the parser gives them,
+# escapes undone (`\\75rl(` is `url(`).
+URL_FUNCTIONS = {"url", "src"}
+IMAGE_FUNCTIONS = {"image-set", "-webkit-image-set", "image", "-webkit-image", "cross-fade", "-webkit-cross-fade"}
+# Inside an image function, a value the browser substitutes could be an address we never saw.
+HIDDEN_VALUES = {"var", "attr", "env"}
 
 
-def _problems(path: Path, text: str, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
+def parse(text: str) -> list:
+    import tinycss2
+
+    return tinycss2.parse_stylesheet(text, skip_comments=False, skip_whitespace=False)
+
+
+def _nodes(nodes):
+    """Every node of a parsed stylesheet, depth first, with the function it is an argument of."""
+    stack = [(node, None) for node in reversed(nodes)]
+    while stack:
+        node, function = stack.pop()
+        yield node, function
+        for attr in ("prelude", "content", "arguments"):
+            children = getattr(node, attr, None)
+            if isinstance(children, list):
+                inner = node.lower_name if node.type == "function" else function
+                stack.extend((child, inner) for child in reversed(children))
+
+
+def _targets(rules):
+    """(node, address, line, message) for each address a browser would fetch; message, when
+    set, is a problem found without an address."""
+    for node, function in _nodes(rules):
+        kind = node.type
+        line = getattr(node, "source_line", None)
+        at = node.lower_at_keyword if kind == "at-rule" else node.lower_value if kind == "at-keyword" else None
+        if at == "import":  # a rule of the sheet, or written inside a block
+            yield node, None, line, "@import is not allowed: a series builds on its parent through 'extends'"
+        elif kind == "url":
+            yield node, node.value, line, None
+        elif kind == "function" and node.lower_name in URL_FUNCTIONS:
+            strings = [a for a in node.arguments if a.type not in ("whitespace", "comment")]
+            if len(strings) == 1 and strings[0].type == "string":
+                yield strings[0], strings[0].value, line, None
+            else:
+                yield node, None, line, f"{node.lower_name}() must name its file in quotes, as url(\"file.png\")"
+        elif kind == "string" and function in IMAGE_FUNCTIONS:
+            yield node, node.value, line, None
+        elif kind == "function" and function in IMAGE_FUNCTIONS and node.lower_name in HIDDEN_VALUES:
+            yield node, None, line, (f"{node.lower_name}() inside {function}() is not allowed: name the picture "
+                                     "itself, so that it can be checked")
+
+
+def _problems(path: Path, rules: list, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
     found = []
-    for match in IMPORT.finditer(text):
-        found.append((text.count("\n", 0, match.start()) + 1,
-                      "@import is not allowed: a series builds on its parent through 'extends'"))
-    for match in URL.finditer(text):
-        target = next(g for g in match.groups() if g is not None)
-        problem = _url_problem(path, target, folders)
+    for _, target, line, message in _targets(rules):
+        problem = message or _url_problem(path, target, folders)
         if problem:
-            found.append((text.count("\n", 0, match.start()) + 1, problem))
+            found.append((line, problem))
     return found
 
 
@@ -74,11 +120,12 @@ def _data(file: Path, root: Path) -> tuple[bytes, str]:
 
 
 def check(stylesheets: tuple[Path, ...], folders: tuple[Path, ...], problems: Problems) -> None:
-    """Every stylesheet's `url()`s and `@import`s, each problem at its line."""
+    """Every stylesheet's addresses (`url()`, `image-set()`, `@import`, …), read token by token
+    after the parser has undone escapes, each problem at its line."""
     for path in stylesheets:
         text = contentfile.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
         if text is not None:
-            for line, message in _problems(path, text, folders):
+            for line, message in _problems(path, parse(text), folders):
                 problems.add(path, message, line)
 
 
@@ -87,21 +134,27 @@ def _root(path: Path, folders) -> Path:
 
 
 def inline(path: Path, folders: tuple[Path, ...]) -> str:
-    """A stylesheet's text for the web page, each file it names inlined as a `data:` URL.
-    Raises `ContentError` at the first url() the rules refuse."""
+    """A stylesheet for the web page as the parser writes it back (never the text as read, whose
+    escapes a browser would undo), each file it names inlined as a `data:` URL. Raises
+    `ContentError` at the first address the rules refuse."""
+    import tinycss2
+    from tinycss2.serializer import serialize_string_value
+
     problems = Problems()
     text = contentfile.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
     if text is None:
         raise problems[0]
-    for line, message in _problems(path, text, folders):
+    rules = parse(text)
+    for line, message in _problems(path, rules, folders):
         raise ContentError(str(path), message, line)
-
-    def replace(match) -> str:
-        target = next(g for g in match.groups() if g is not None).strip()
+    for node, target, _, _ in _targets(rules):
+        target = target.strip()
         if target.startswith("#") or target.lower().startswith("data:"):
-            return match[0]
+            continue
         file = path.parent / unquote(urlsplit(target).path)
         data, mime = _data(file, _root(file, folders))
-        return f'url("data:{mime};base64,{base64.b64encode(data).decode("ascii")}")'
-
-    return URL.sub(replace, text)
+        node.value = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        # the parser writes a token from its representation (made from the value when read)
+        quoted = f'"{serialize_string_value(node.value)}"'
+        node.representation = f"url({quoted})" if node.type == "url" else quoted
+    return tinycss2.serialize(rules)
