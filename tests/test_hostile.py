@@ -141,6 +141,41 @@ def test_a_reader_file_linked_outside_or_a_pipe(site):
         no_leak(result)
 
 
+def test_a_reader_binds_only_folders_under_its_roots(site):
+    from report.errors import quote
+
+    doc, outside = site
+    event = doc.parent / "event"
+    event.mkdir()
+    (event / "linked").symlink_to(outside)
+    (event / "below").mkdir()
+    (event / "below" / "inner").symlink_to(outside)
+    write_doc(event / "own", FRONT)
+    (event / "reader.yaml").write_text(
+        f"title: R\ndocuments:\n  - {outside}\n  - ../outside\n  - linked\n  - below/inner\n  - own\n"
+        "  - sceeus-guest-commentary-2024-08\n", encoding="utf-8")
+    result = build("--bundle", "event/reader.yaml", "--check", cwd=doc.parent, seconds=60)
+    where = "the reader's folder or data/ (or a folder given with --documents-root)"
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"event/reader.yaml:3:5: documents[0]: {quote(str(outside))} is an absolute path; name a document folder "
+        f"under {where}",
+        f"event/reader.yaml:4:5: documents[1]: '../outside' goes up with '..'; name a document folder under {where}",
+        f"event/reader.yaml:5:5: documents[2]: 'linked' is a symbolic link to a folder; a reader binds only folders "
+        f"that lie under {where}",
+        f"event/reader.yaml:6:5: documents[3]: 'below/inner' is a symbolic link to a folder; a reader binds only "
+        f"folders that lie under {where}"]
+    no_leak(result)
+    # a folder the command line names is a root too; the project's data/ always is
+    (event / "reader.yaml").write_text("title: R\ndocuments:\n  - outside\n  - own\n  - sceeus-guest-commentary-2024-08\n",
+                                       encoding="utf-8")
+    assert build("--bundle", "event/reader.yaml", "--check", cwd=doc.parent, seconds=60).stderr.splitlines() == [
+        "event/reader.yaml:3:5: documents[0]: no document.md in 'outside'"]
+    (outside / "document.md").write_text(f"---\n{FRONT}\n---\n## Fine\n\nText.\n", encoding="utf-8")
+    result = build("--bundle", "event/reader.yaml", "--check", "--documents-root", ".", cwd=doc.parent, seconds=60)
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_device_is_refused_by_its_type_without_reading():
     from report.source import files as contentfile
 

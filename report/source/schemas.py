@@ -493,7 +493,9 @@ READER = Schema(
         Field("documents", listing("a list of document folders, relative to this file", "list of folders",
                                    items=Kind("folder", "a folder path", _is_str, annotation=str),
                                    empty="needs at least one document folder"),
-              "the document folders to bind, in order, relative to reader.yaml", required=True),
+              "the document folders to bind, in order: each under reader.yaml's folder or the project's "
+              "data/ (or a folder given with --documents-root); no absolute path, `..` or symbolic link",
+              required=True),
     ),
     intro="""
 `python build.py --bundle reader.yaml` binds several documents into one event reader: a cover,
