@@ -14,10 +14,12 @@ import http.client
 import json
 import os
 import resource
+import socket
 import struct
 import subprocess
 import sys
 import threading
+import time
 import zlib
 from pathlib import Path
 
@@ -918,6 +920,71 @@ def test_a_page_opened_while_broken_shows_the_problems(preview):
     reader.start()
     reader.join(10)
     assert b'event: problems\ndata: doc ["doc/document.md:3: year: must be a whole number"]' in got[0]
+
+
+def _raw(server, data: bytes, timeout: float = 5) -> bytes:
+    """What the server answers to these bytes (its first 4 KB)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as connection:
+        connection.sendall(data)
+        return connection.recv(4096)
+
+
+def test_a_bad_request_is_a_400_and_one_line(preview, capsys):
+    host = f"\r\nHost: 127.0.0.1:{preview.port}\r\n\r\n".encode()
+    assert b"Error code: 400" in _raw(preview, b"\x00\x01 nonsense\r\n\r\n")  # HTTP/0.9: no status line
+    assert _raw(preview, b"GET http://[::1 HTTP/1.0" + host).startswith(b"HTTP/1.0 400")
+    assert _raw(preview, b"GET /" + b"a" * 70_000 + b" HTTP/1.0" + host).startswith(b"HTTP/1.0 414")
+    assert _raw(preview, b"GET /doc.html HTTP/1.0\r\nX: " + b"a" * 70_000 + host).startswith(b"HTTP/1.0 431")
+    assert get(preview, "/doc.html") == (200, b"<html>the page</html>")
+    lines = capsys.readouterr().err.splitlines()
+    assert "Traceback" not in "\n".join(lines)
+    assert [line.split(": ", 2)[2][:3] for line in lines] == ["400", "400", "414", "431"], lines
+    assert all(line.startswith("preview: 127.0.0.1: ") and line.isprintable() for line in lines)
+
+
+def test_slow_clients_are_cut_off_and_threads_stay_bounded(preview, monkeypatch):
+    from report.commands import preview_guard
+
+    monkeypatch.setattr(preview_guard, "REQUEST_SECONDS", 1)  # 10 s as shipped; the same code path
+    threads = threading.active_count()  # the pool is running
+    slow = []
+    try:
+        for _ in range(preview_guard.WORKERS + 30):  # every handler held, and a queue behind them
+            connection = socket.create_connection(("127.0.0.1", preview.port), timeout=10)
+            connection.sendall(b"GET /doc.html HTTP/1.1\r\nHost: 127.0.0.1")  # and never the rest
+            slow.append(connection)
+        assert threading.active_count() <= threads
+        started = time.monotonic()
+        assert get(preview, "/doc.html") == (200, b"<html>the page</html>")
+        assert time.monotonic() - started < 8
+        for connection in slow:  # each was closed by the server, without an answer
+            try:
+                assert connection.recv(4096) == b""
+            except ConnectionResetError:
+                pass
+    finally:
+        for connection in slow:
+            connection.close()
+    assert threading.active_count() <= threads
+
+
+def test_event_streams_are_capped(preview):
+    from report.commands import preview_guard
+
+    threads = threading.active_count()
+    streams = []
+    try:
+        for _ in range(preview_guard.MAX_STREAMS + 8):
+            connection = socket.create_connection(("127.0.0.1", preview.port), timeout=10)
+            connection.sendall(f"GET /__events?stem=doc HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\n\r\n".encode())
+            streams.append((connection, connection.recv(4096)))
+        statuses = [data.split(b" ", 2)[1] for _, data in streams]
+        assert statuses == [b"200"] * preview_guard.MAX_STREAMS + [b"503"] * 8
+        assert threading.active_count() <= threads
+        assert get(preview, "/doc.html") == (200, b"<html>the page</html>")  # the pages are still served
+    finally:
+        for connection, _ in streams:
+            connection.close()
 
 
 # --- 9. the smaller items ----------------------------------------------------------------------
