@@ -108,7 +108,11 @@ def import_word(args, p) -> int:
     if not args.import_file.is_file():
         p.error(f"--import: no such file: {args.import_file}")
     from report.commands.import_word import run
-    return run(args.import_file, args.into, args.force, args.series, tuple(args.styles), args.quiet)
+    try:
+        return run(args.import_file, args.into, args.force, args.series, tuple(args.styles), args.quiet)
+    except KeyboardInterrupt:  # the folder is written whole or not at all (import_word.write)
+        print("interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def list_series(roots: tuple[Path, ...]) -> int:
