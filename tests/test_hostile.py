@@ -10,6 +10,7 @@ pipes by `mkfifo`), never stored.
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import json
 import os
@@ -920,6 +921,26 @@ def test_a_page_opened_while_broken_shows_the_problems(preview):
     reader.start()
     reader.join(10)
     assert b'event: problems\ndata: doc ["doc/document.md:3: year: must be a whole number"]' in got[0]
+
+
+def test_the_preview_sends_the_published_page_s_policy(preview):
+    from report.outputs import web
+
+    def policy(path):
+        connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.getheader("Content-Security-Policy")
+
+    assert policy("/doc.html") == policy("/") == web.CSP
+    script = "console.log(1)"
+    preview.policies["doc"] = web.preview_policy(script)  # what preview_page sets with its page
+    assert policy("/doc.html") == (web.CSP.replace("font-src data:", "font-src data: 'self'")
+                                   + "; script-src 'sha256-" + base64.b64encode(
+                                       hashlib.sha256(script.encode()).digest()).decode()
+                                   + "'; connect-src 'self'")
 
 
 def _raw(server, data: bytes, timeout: float = 5) -> bytes:
