@@ -936,7 +936,7 @@ def charts_yaml(charts: list[ChartData]) -> str:
     for chart in charts:
         out.append(f"chart-{chart.number}:")
         out.append(f"  type: {chart.kind}")
-        out.append("  x: [" + ", ".join(_scalar(x) if not re.fullmatch(r"-?\d+(\.\d+)?", x) else x
+        out.append("  x: [" + ", ".join(_scalar(x, flow=True) if not re.fullmatch(r"-?\d+(\.\d+)?", x) else x
                                         for x in chart.x) + "]")
         out.append("  series:")
         for name, values in chart.series:
