@@ -584,7 +584,8 @@ def _styled_and_commented(tmp_path: Path) -> Path:
     def edit(name, data):
         data = data.replace(b'<w:name w:val="EVILSTYLE"/>',
                             b'<w:name w:val="Evil&#10;url: https://evil.example/phish&#10;#"/>')
-        return data.replace(b'w:author="EVILAUTHOR"', b'w:author="Eve&#13;&#10;website: https://evil.example/&#x2028;x"')
+        return data.replace(b'w:author="EVILAUTHOR"',
+                            b'w:author="Eve&#13;&#10;website: https://evil.example/&#x2028;x"')
     return _rezip(plain_docx, tmp_path / "evil.docx", edit)
 
 
@@ -603,7 +604,8 @@ def test_word_text_never_writes_a_key_of_the_front_matter(tmp_path):
     assert "#   paragraph 3 (in 'Background'): style 'Evil\\nurl: https://evil.example/phish\\n#' has no counterpart" \
         in front_text
     assert "comment by Eve\\r\\nwebsite: https://evil.example/\\u2028x left out" in front_text
-    assert all(line.startswith("#") or not line.lstrip().startswith(("url", "website")) for line in front_text.splitlines())
+    assert all(line.startswith("#") or not line.lstrip().startswith(("url", "website"))
+               for line in front_text.splitlines())
     # the report printed says the same, on one line each
     assert any(line.endswith("style 'Evil\\nurl: https://evil.example/phish\\n#' has no counterpart: its text is kept "
                              "as ordinary text (if it marks a box or a pull quote, rewrite it)")

@@ -859,7 +859,8 @@ def front_matter(front: _Front, word: WordFile, series, series_required, finding
              f"# Fill in every '{PLACEHOLDER}' value; 'python build.py FOLDER --check' lists those left."]
     if findings:
         lines.append(f"# What did not carry over as it was ({len(findings)}); delete these lines once settled:")
-        lines += [f"#   {_comment(finding.where)}: {_comment(finding.what)}" for finding in sorted(findings, key=_place)]
+        lines += [f"#   {_comment(finding.where)}: {_comment(finding.what)}"
+                  for finding in sorted(findings, key=_place)]
     left: list[str] = []
 
     def hole(key: str, what: str) -> str:
