@@ -265,6 +265,10 @@ PICTURES = {
     "onload.svg": "picture 'onload.svg' is an SVG with an event attribute (onload); scripts are not allowed",
     "foreign.svg": ("picture 'foreign.svg' is an SVG with a <foreignObject> element; scripts and embedded documents "
                     "are not allowed"),
+    "escaped.svg": ("picture 'escaped.svg' is an SVG that refers to 'http://evil.example/e.png'; only parts of the "
+                    "same file (url(#id)) can be used"),
+    "animated.svg": ("picture 'animated.svg' is an SVG whose <set> changes a reference; only parts of the same file "
+                     "can be used"),
 }
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
 ACTIVE_SVGS = {
@@ -272,6 +276,10 @@ ACTIVE_SVGS = {
     "onload.svg": SVG_OPEN.replace(">", ' onload="alert(1)">', 1) + "</svg>",
     "foreign.svg": SVG_OPEN + '<foreignObject width="4" height="4"><iframe xmlns="http://www.w3.org/1999/xhtml" '
                    'src="http://evil.example/"/></foreignObject></svg>',
+    "escaped.svg": SVG_OPEN + '<style>rect { fill: \\75rl(http://evil.example/e.png); }</style><rect width="4" '
+                   'height="4"/></svg>',
+    "animated.svg": SVG_OPEN.replace(">", ' xmlns:xlink="http://www.w3.org/1999/xlink">', 1)
+                    + '<a xlink:href="#x"><set attributeName="xlink:href" to="http://evil.example/"/></a></svg>',
 }
 
 

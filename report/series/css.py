@@ -50,7 +50,7 @@ def _nodes(nodes):
                 stack.extend((child, inner) for child in reversed(children))
 
 
-def _targets(rules):
+def addresses(rules):
     """(node, address, line, message) for each address a browser would fetch; message, when
     set, is a problem found without an address."""
     for node, function in _nodes(rules):
@@ -76,7 +76,7 @@ def _targets(rules):
 
 def _problems(path: Path, rules: list, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
     found = []
-    for _, target, line, message in _targets(rules):
+    for _, target, line, message in addresses(rules):
         problem = message or _url_problem(path, target, folders)
         if problem:
             found.append((line, problem))
@@ -147,7 +147,7 @@ def inline(path: Path, folders: tuple[Path, ...]) -> str:
     rules = parse(text)
     for line, message in _problems(path, rules, folders):
         raise ContentError(str(path), message, line)
-    for node, target, _, _ in _targets(rules):
+    for node, target, _, _ in addresses(rules):
         target = target.strip()
         if target.startswith("#") or target.lower().startswith("data:"):
             continue
