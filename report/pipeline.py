@@ -59,6 +59,8 @@ class Options:
     preflight: bool = False  # check each PDF as a print shop would
     low_memory: bool = False  # helpers one at a time, never beside WeasyPrint (see workers.py)
     progress: bool = False  # say on stderr when each format is made (a long multi-format build)
+    # --bundle: where a reader may find document folders besides its own folder (data/, --documents-root)
+    document_roots: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)

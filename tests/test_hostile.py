@@ -10,14 +10,17 @@ pipes by `mkfifo`), never stored.
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import json
 import os
 import resource
+import socket
 import struct
 import subprocess
 import sys
 import threading
+import time
 import zlib
 from pathlib import Path
 
@@ -142,6 +145,41 @@ def test_a_reader_file_linked_outside_or_a_pipe(site):
         no_leak(result)
 
 
+def test_a_reader_binds_only_folders_under_its_roots(site):
+    from report.errors import quote
+
+    doc, outside = site
+    event = doc.parent / "event"
+    event.mkdir()
+    (event / "linked").symlink_to(outside)
+    (event / "below").mkdir()
+    (event / "below" / "inner").symlink_to(outside)
+    write_doc(event / "own", FRONT)
+    (event / "reader.yaml").write_text(
+        f"title: R\ndocuments:\n  - {outside}\n  - ../outside\n  - linked\n  - below/inner\n  - own\n"
+        "  - sceeus-guest-commentary-2024-08\n", encoding="utf-8")
+    result = build("--bundle", "event/reader.yaml", "--check", cwd=doc.parent, seconds=60)
+    where = "the reader's folder or data/ (or a folder given with --documents-root)"
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"event/reader.yaml:3:5: documents[0]: {quote(str(outside))} is an absolute path; name a document folder "
+        f"under {where}",
+        f"event/reader.yaml:4:5: documents[1]: '../outside' goes up with '..'; name a document folder under {where}",
+        f"event/reader.yaml:5:5: documents[2]: 'linked' is a symbolic link to a folder; a reader binds only folders "
+        f"that lie under {where}",
+        f"event/reader.yaml:6:5: documents[3]: 'below/inner' is a symbolic link to a folder; a reader binds only "
+        f"folders that lie under {where}"]
+    no_leak(result)
+    # a folder the command line names is a root too; the project's data/ always is
+    (event / "reader.yaml").write_text("title: R\ndocuments:\n  - outside\n  - own\n  - sceeus-guest-commentary-2024-08\n",
+                                       encoding="utf-8")
+    assert build("--bundle", "event/reader.yaml", "--check", cwd=doc.parent, seconds=60).stderr.splitlines() == [
+        "event/reader.yaml:3:5: documents[0]: no document.md in 'outside'"]
+    (outside / "document.md").write_text(f"---\n{FRONT}\n---\n## Fine\n\nText.\n", encoding="utf-8")
+    result = build("--bundle", "event/reader.yaml", "--check", "--documents-root", ".", cwd=doc.parent, seconds=60)
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_device_is_refused_by_its_type_without_reading():
     from report.source import files as contentfile
 
@@ -223,6 +261,26 @@ PICTURES = {
     "link.png": "picture 'link.png' is outside the document folder",
     "sparse.png": "picture 'sparse.png' is 3,000,000,000 bytes; at most 20,000,000 are allowed",
     "wave.webp": "picture 'wave.webp' is not a PNG, JPEG, GIF, WebP or SVG image",
+    "script.svg": "picture 'script.svg' is an SVG with a <script> element; scripts and embedded documents are not "
+                  "allowed",
+    "onload.svg": "picture 'onload.svg' is an SVG with an event attribute (onload); scripts are not allowed",
+    "foreign.svg": ("picture 'foreign.svg' is an SVG with a <foreignObject> element; scripts and embedded documents "
+                    "are not allowed"),
+    "escaped.svg": ("picture 'escaped.svg' is an SVG that refers to 'http://evil.example/e.png'; only parts of the "
+                    "same file (url(#id)) can be used"),
+    "animated.svg": ("picture 'animated.svg' is an SVG whose <set> changes a reference; only parts of the same file "
+                     "can be used"),
+}
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+ACTIVE_SVGS = {
+    "script.svg": SVG_OPEN + '<script>alert(1)</script><rect width="4" height="4"/></svg>',
+    "onload.svg": SVG_OPEN.replace(">", ' onload="alert(1)">', 1) + "</svg>",
+    "foreign.svg": SVG_OPEN + '<foreignObject width="4" height="4"><iframe xmlns="http://www.w3.org/1999/xhtml" '
+                   'src="http://evil.example/"/></foreignObject></svg>',
+    "escaped.svg": SVG_OPEN + '<style>rect { fill: \\75rl(http://evil.example/e.png); }</style><rect width="4" '
+                   'height="4"/></svg>',
+    "animated.svg": SVG_OPEN.replace(">", ' xmlns:xlink="http://www.w3.org/1999/xlink">', 1)
+                    + '<a xlink:href="#x"><set attributeName="xlink:href" to="http://evil.example/"/></a></svg>',
 }
 
 
@@ -244,6 +302,8 @@ def hostile_pictures(doc: Path, outside: Path) -> None:
         handle.write(b"\x89PNG\r\n\x1a\n")
         handle.truncate(3_000_000_000)
     (doc / "wave.webp").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\0" * 24)
+    for name, text in ACTIVE_SVGS.items():
+        (doc / name).write_text(text)
 
 
 def test_hostile_pictures_are_refused_before_layout(site):
@@ -279,6 +339,35 @@ def test_a_good_svg_with_references_inside_builds(site):
     (doc / "ok.svg").write_text(use_bomb(levels=2, fan=3).replace('width="10"', 'width="40"'))
     body(doc, "## S\n\n![A small pattern](ok.svg)\n")
     assert check(doc).returncode == 0
+
+
+LOGOS = {
+    "bomb": (use_bomb(), "is an SVG that draws more than 100,000 elements once its <use> references are expanded"),
+    "script": (ACTIVE_SVGS["script.svg"], "is an SVG with a <script> element; scripts and embedded documents are "
+               "not allowed"),
+    "onload": (ACTIVE_SVGS["onload.svg"], "is an SVG with an event attribute (onload); scripts are not allowed"),
+    "outside": (SVG_OPEN + '<image href="http://evil.example/x.png" width="4" height="4"/></svg>',
+                "is an SVG that refers to 'http://evil.example/x.png'; an SVG picture must hold everything it shows "
+                "(only '#id' references and embedded PNG, JPEG, GIF or WebP pictures)"),
+    "stylesheet": ('<?xml-stylesheet href="http://evil.example/a.css"?>' + SVG_OPEN + "</svg>",
+                   "is an SVG that links a stylesheet; only what the file holds can be used"),
+}
+
+
+@pytest.mark.parametrize("kind", LOGOS)
+def test_a_series_logo_is_checked_like_a_picture(site, kind):
+    doc, _ = site
+    logo, message = LOGOS[kind]
+    series(doc.parent / "styles", "logoed", "publisher:\n  name: X\n  logo: logo.svg\n", logo_svg=logo)
+    (doc.parent / "styles" / "logoed" / "logo_svg").rename(doc.parent / "styles" / "logoed" / "logo.svg")
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "logoed"))
+    runs = [build(doc.name, "--check", "--styles", "styles", cwd=doc.parent, seconds=30)]
+    if kind == "bomb":
+        runs.append(build(doc.name, "--styles", "styles", "-o", "out", "--format", "html", cwd=doc.parent))
+    for result in runs:
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [f"styles/logoed/series.yaml:5:9: publisher.logo: logo 'logo.svg' {message}"]
+    assert not (doc.parent / "out").exists()
 
 
 # --- 3. series templates run no code ---------------------------------------------------------
@@ -387,6 +476,62 @@ def test_series_css_reaches_no_host_in_the_web_page(site):
                 result.stderr.splitlines())]
         no_leak(result, doc.parent / "out")
     assert not (doc.parent / "out").exists()
+
+
+def test_css_escapes_reach_no_host(site):
+    """What a browser reads once it has undone the escapes is what is checked."""
+    doc, _ = site
+    styles = doc.parent / "styles"
+    series(styles, "escaped", style_css=(
+        ".a { background: \\75rl(http://evil.example/a.png); }\n"
+        '.b { background: image-set("http://evil.example/b.png" 1x); }\n'
+        '@\\69mport "http://evil.example/c.css";\n'
+        '.d { background: -webkit-image-set(var(--x) 1x); }\n'
+        '@font-face { font-family: X; src: u\\72l("http://evil.example/e.woff"); }\n'
+        "@media print { @import 'f.css'; }\n"))
+    write_doc(doc, FRONT.replace("sceeus-guest-commentary", "escaped"))
+    host = "only files of the series can be used; nothing is loaded from another host or from elsewhere on the disk"
+    imports = "@import is not allowed: a series builds on its parent through 'extends'"
+    expected = [f"styles/escaped/style.css:1: url('http://evil.example/a.png'): {host}",
+                f"styles/escaped/style.css:2: url('http://evil.example/b.png'): {host}",
+                f"styles/escaped/style.css:3: {imports}",
+                "styles/escaped/style.css:4: var() inside -webkit-image-set() is not allowed: name the picture "
+                "itself, so that it can be checked",
+                f"styles/escaped/style.css:5: url('http://evil.example/e.woff'): {host}",
+                f"styles/escaped/style.css:6: {imports}"]
+    for args in (("--check",), ("-o", "out", "--format", "html")):
+        result = build(doc.name, "--styles", "styles", *args, cwd=doc.parent)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == expected
+    assert not (doc.parent / "out").exists()
+
+
+def test_the_web_page_carries_the_css_as_the_parser_writes_it(site):
+    from report.series import css as seriescss
+    from report.outputs import web
+
+    doc, _ = site
+    folder = series(doc.parent / "styles", "written", style_css=(
+        ".m { background: \\75rl(mark.png); }\n"
+        '.n::after { content: "</style><img src=http://evil.example/x>"; }\n'), mark_png=png(4, 4))
+    (folder / "mark_png").rename(folder / "mark.png")
+    text = seriescss.inline(folder / "style.css", (folder,))
+    data = base64.b64encode(png(4, 4)).decode()
+    assert text.startswith(f'.m {{ background: url("data:image/png;base64,{data}"); }}')
+    assert "75rl" not in text
+    # inside the page a CSS string cannot end the <style> element
+    assert '"<\\/style><img' in web.standalone("<html><head></head></html>", _series_of(folder), None).split(
+        "<style>", 1)[1]
+
+
+def _series_of(folder: Path):
+    from report.series import resolve as series_mod
+    from report.errors import Problems
+
+    problems = Problems()
+    found = series_mod.resolve(folder.name, problems, (folder.parent, *series_mod.series_roots()))
+    assert found is not None, [str(p) for p in problems]
+    return found
 
 
 @pytest.mark.slow
@@ -666,6 +811,41 @@ def test_every_format_or_none(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != RECORD) == ["a.pdf"]
 
 
+def test_a_failed_second_rename_puts_the_first_file_back(tmp_path, monkeypatch):
+    from report.outputs import files as output
+    from report.errors import MachineError
+
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    (tmp_path / "a.html").write_bytes(b"old html")
+    real, calls = os.replace, []
+
+    def replace(source, target):  # as `chattr +i a.html` makes it fail; root ignores chmod
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(1, "Operation not permitted")
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(MachineError) as caught:
+        output.write_all([(tmp_path / "a.pdf", b"new a"), (tmp_path / "a.html", b"new html")])
+    assert str(caught.value).endswith("a.html: cannot write the file: Operation not permitted")
+    assert (tmp_path / "a.pdf").read_bytes() == b"old a"
+    assert (tmp_path / "a.html").read_bytes() == b"old html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf"]
+    # a file that was not there before is taken away again
+    (tmp_path / "a.pdf").unlink()
+    calls.clear()
+    with pytest.raises(MachineError):
+        output.write_all([(tmp_path / "a.pdf", b"new a"), (tmp_path / "a.html", b"new html")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html"]
+    assert (tmp_path / "a.html").read_bytes() == b"old html"
+    # and a write that succeeds leaves no second names behind
+    monkeypatch.setattr(os, "replace", real)
+    output.write_all([(tmp_path / "a.pdf", b"new a"), (tmp_path / "a.html", b"new html")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf"]
+    assert (tmp_path / "a.html").read_bytes() == b"new html"
+
+
 def _dies_on_doomed(folder, options, check_only=False, verbose=False):
     from report.commands import batch
     if folder.name == "doomed":
@@ -752,6 +932,91 @@ def test_a_page_opened_while_broken_shows_the_problems(preview):
     reader.start()
     reader.join(10)
     assert b'event: problems\ndata: doc ["doc/document.md:3: year: must be a whole number"]' in got[0]
+
+
+def test_the_preview_sends_the_published_page_s_policy(preview):
+    from report.outputs import web
+
+    def policy(path):
+        connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.getheader("Content-Security-Policy")
+
+    assert policy("/doc.html") == policy("/") == web.CSP
+    script = "console.log(1)"
+    preview.policies["doc"] = web.preview_policy(script)  # what preview_page sets with its page
+    assert policy("/doc.html") == (web.CSP.replace("font-src data:", "font-src data: 'self'")
+                                   + "; script-src 'sha256-" + base64.b64encode(
+                                       hashlib.sha256(script.encode()).digest()).decode()
+                                   + "'; connect-src 'self'")
+
+
+def _raw(server, data: bytes, timeout: float = 5) -> bytes:
+    """What the server answers to these bytes (its first 4 KB)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as connection:
+        connection.sendall(data)
+        return connection.recv(4096)
+
+
+def test_a_bad_request_is_a_400_and_one_line(preview, capsys):
+    host = f"\r\nHost: 127.0.0.1:{preview.port}\r\n\r\n".encode()
+    assert b"Error code: 400" in _raw(preview, b"\x00\x01 nonsense\r\n\r\n")  # HTTP/0.9: no status line
+    assert _raw(preview, b"GET http://[::1 HTTP/1.0" + host).startswith(b"HTTP/1.0 400")
+    assert _raw(preview, b"GET /" + b"a" * 70_000 + b" HTTP/1.0" + host).startswith(b"HTTP/1.0 414")
+    assert _raw(preview, b"GET /doc.html HTTP/1.0\r\nX: " + b"a" * 70_000 + host).startswith(b"HTTP/1.0 431")
+    assert get(preview, "/doc.html") == (200, b"<html>the page</html>")
+    lines = capsys.readouterr().err.splitlines()
+    assert "Traceback" not in "\n".join(lines)
+    assert [line.split(": ", 2)[2][:3] for line in lines] == ["400", "400", "414", "431"], lines
+    assert all(line.startswith("preview: 127.0.0.1: ") and line.isprintable() for line in lines)
+
+
+def test_slow_clients_are_cut_off_and_threads_stay_bounded(preview, monkeypatch):
+    from report.commands import preview_guard
+
+    monkeypatch.setattr(preview_guard, "REQUEST_SECONDS", 1)  # 10 s as shipped; the same code path
+    threads = threading.active_count()  # the pool is running
+    slow = []
+    try:
+        for _ in range(preview_guard.WORKERS + 30):  # every handler held, and a queue behind them
+            connection = socket.create_connection(("127.0.0.1", preview.port), timeout=10)
+            connection.sendall(b"GET /doc.html HTTP/1.1\r\nHost: 127.0.0.1")  # and never the rest
+            slow.append(connection)
+        assert threading.active_count() <= threads
+        started = time.monotonic()
+        assert get(preview, "/doc.html") == (200, b"<html>the page</html>")
+        assert time.monotonic() - started < 8
+        for connection in slow:  # each was closed by the server, without an answer
+            try:
+                assert connection.recv(4096) == b""
+            except ConnectionResetError:
+                pass
+    finally:
+        for connection in slow:
+            connection.close()
+    assert threading.active_count() <= threads
+
+
+def test_event_streams_are_capped(preview):
+    from report.commands import preview_guard
+
+    threads = threading.active_count()
+    streams = []
+    try:
+        for _ in range(preview_guard.MAX_STREAMS + 8):
+            connection = socket.create_connection(("127.0.0.1", preview.port), timeout=10)
+            connection.sendall(f"GET /__events?stem=doc HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\n\r\n".encode())
+            streams.append((connection, connection.recv(4096)))
+        statuses = [data.split(b" ", 2)[1] for _, data in streams]
+        assert statuses == [b"200"] * preview_guard.MAX_STREAMS + [b"503"] * 8
+        assert threading.active_count() <= threads
+        assert get(preview, "/doc.html") == (200, b"<html>the page</html>")  # the pages are still served
+    finally:
+        for connection, _ in streams:
+            connection.close()
 
 
 # --- 9. the smaller items ----------------------------------------------------------------------

@@ -291,7 +291,7 @@ def test_a_stylesheet_url_to_a_missing_file(tmp_path):
 
 def test_a_reader_series_without_its_template(tmp_path):
     make_series(tmp_path, "rdr", "extends: base\nname: Reader\n")
-    (tmp_path / "reader.yaml").write_text(f"title: R\nseries: rdr\ndocuments: [{GUEST}]\n", encoding="utf-8")
+    (tmp_path / "reader.yaml").write_text(f"title: R\nseries: rdr\ndocuments: [{GUEST.name}]\n", encoding="utf-8")
     result = run("--bundle", tmp_path / "reader.yaml", "--styles", tmp_path / "styles", "-q",
                  "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1 and "internal error" not in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import queue
 import signal
@@ -183,8 +185,17 @@ def test_serve_shows_the_edit_in_the_browser_then_the_pdf(tmp_path, watcher):
     w.wait_for(f"serving the web version at http://127.0.0.1:{port}/")
     w.wait_for("watching 1 document")
     base = f"http://127.0.0.1:{port}"
-    page = urllib.request.urlopen(f"{base}/doc-a.html", timeout=30).read().decode()
+    response = urllib.request.urlopen(f"{base}/doc-a.html", timeout=30)
+    page = response.read().decode()
     assert "first version" in page
+    # the published page's policy, and for the preview's own needs its fonts, script and events only
+    policy = response.headers["Content-Security-Policy"]
+    script = page.rsplit("<script>", 1)[1].split("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert policy == ("default-src 'none'; img-src data:; font-src data: 'self'; style-src 'unsafe-inline'; "
+                      f"script-src 'sha256-{digest}'; connect-src 'self'")
+    assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in page
+    assert page.count("<script>") == 1
     assert 'id="report-preview-pdf" href="/doc-a.pdf?v=' in page  # the PDF link
     assert "new EventSource(" in page  # the live reload
     assert "file:" not in page

@@ -546,3 +546,161 @@ def test_without_the_extra_it_says_how_to_install(tmp_path, monkeypatch, capsys)
         "--import needs Pandoc, which the optional extra 'import' installs (the pypandoc-binary wheel ships "
         "it): pip install -e '.[import]'")
     assert not (tmp_path / "never").exists()
+
+
+# --- hostile Word files: nothing they hold reaches the front matter as a key, every fault a clear error ---
+
+def _rezip(source: Path, target: Path, edit) -> Path:
+    """A copy of the .docx with `edit(name, data) -> data` applied to each part."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info, edit(info.filename, old.read(info)))
+    return target
+
+
+def _bounded_import(docx: Path, folder: Path, seconds: int = 120):
+    """`--import` in a subprocess bounded in CPU time and wall-clock time (Pandoc's runtime reserves
+    more address space than any limit on it would allow: memory is bounded by what it is given)."""
+    import resource
+    import subprocess
+
+    from conftest import ROOT
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--import", str(docx), "--into", str(folder), "-q"],
+                          capture_output=True, text=True, timeout=seconds * 2, preexec_fn=limit)
+
+
+def _styled_and_commented(tmp_path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("A Title", 0)
+    d.add_heading("Background", 1)
+    styled = d.add_paragraph("Words in a style whose name breaks lines.")
+    styled.style = d.styles.add_style("EVILSTYLE", 1)
+    commented = d.add_paragraph("A sentence with a comment.")
+    d.add_comment(commented.runs, text="Why?", author="EVILAUTHOR", initials="E")
+    plain_docx = tmp_path / "plain.docx"
+    d.save(plain_docx)
+
+    def edit(name, data):
+        data = data.replace(b'<w:name w:val="EVILSTYLE"/>',
+                            b'<w:name w:val="Evil&#10;url: https://evil.example/phish&#10;#"/>')
+        return data.replace(b'w:author="EVILAUTHOR"',
+                            b'w:author="Eve&#13;&#10;website: https://evil.example/&#x2028;x"')
+    return _rezip(plain_docx, tmp_path / "evil.docx", edit)
+
+
+def test_word_text_never_writes_a_key_of_the_front_matter(tmp_path):
+    import yaml
+
+    folder = tmp_path / "imported"
+    result = _bounded_import(_styled_and_commented(tmp_path), folder)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    text = (folder / "document.md").read_text(encoding="utf-8")
+    front_text = text.split("\n---\n", 1)[0]
+    front = yaml.safe_load(front_text.lstrip("-\n"))
+    assert "url" not in front and "website" not in front
+    assert set(front) == {"series", "number", "year", "lang", "title", "authors", "summary"}
+    assert "#   paragraph 3 (in 'Background'): style 'Evil\\nurl: https://evil.example/phish\\n#' has no counterpart" \
+        in front_text
+    assert "comment by Eve\\r\\nwebsite: https://evil.example/\\u2028x left out" in front_text
+    assert all(line.startswith("#") or not line.lstrip().startswith(("url", "website"))
+               for line in front_text.splitlines())
+    # the report printed says the same, on one line each
+    assert any(line.endswith("style 'Evil\\nurl: https://evil.example/phish\\n#' has no counterpart: its text is kept "
+                             "as ordinary text (if it marks a box or a pull quote, rewrite it)")
+               for line in result.stderr.splitlines())
+
+
+def test_a_value_from_the_word_file_is_quoted_by_the_emitter():
+    from report.commands.import_word import _block_scalar, _scalar
+
+    import yaml
+
+    for text in ("Evil\nurl: https://evil.example/", "a\u2028b: c", "x\x85y", "#not a comment", "a, b", "'quoted'",
+                 "line\r\nbreak", "tab\there", "ends with space ", "- item"):
+        for written in (_scalar(text), _scalar(text, flow=True), _block_scalar(text, "  ")):
+            assert yaml.safe_load("k: " + written) == {"k": text}, written
+            assert "\n" not in written or written.startswith("|-")
+        assert yaml.safe_load(f"k: [{_scalar(text, flow=True)}, z]") == {"k": [text, "z"]}
+
+
+def test_a_corrupt_deflate_stream_is_a_clear_error(tmp_path):
+    source = fx.pandoc_article(tmp_path)
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo("word/document.xml")
+    data = bytearray(source.read_bytes())
+    name_length, extra_length = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start] = 0xFF  # a deflate block of type 3, which does not exist
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(bytes(data))
+    result = _bounded_import(broken, tmp_path / "imported")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{broken}: cannot import: the file is damaged: its part word/document.xml cannot be read (Error -3 while "
+        "decompressing data: invalid block type)"]
+    assert not (tmp_path / "imported").exists()
+
+
+def test_ctrl_c_writes_nothing(tmp_path, monkeypatch, capsys):
+    from report.commands import cli
+    from report.commands import import_word
+
+    docx_path = fx.python_docx_article(tmp_path)
+    calls = []
+    real = Path.write_bytes
+
+    def interrupted(self, data):
+        calls.append(self)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", interrupted)  # Ctrl-C while the pictures are written
+    try:
+        status = cli.main(["--import", str(docx_path), "--into", str(tmp_path / "imported")])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C ended in a traceback")
+    assert status == 130
+    assert capsys.readouterr().err.splitlines()[-1] == "interrupted; nothing written"
+    assert not (tmp_path / "imported").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".imported")] == []
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(import_word, "convert", stopped)  # Ctrl-C while Pandoc reads the file
+    assert cli.main(["--import", str(docx_path), "--into", str(tmp_path / "imported")]) == 130
+    assert capsys.readouterr().err == "interrupted; nothing written\n"
+    assert not (tmp_path / "imported").exists()
+
+
+@pytest.mark.slow
+def test_a_picture_shown_many_times_counts_each_time(tmp_path):
+    import os
+
+    import docx
+    from docx.shared import Inches
+    from PIL import Image
+
+    picture = tmp_path / "noise.png"
+    Image.frombytes("RGB", (600, 600), os.urandom(600 * 600 * 3)).save(picture)  # about 1 MB, incompressible
+    d = docx.Document()
+    d.add_heading("Many Pictures", 0)
+    d.add_paragraph("Text.")
+    for _ in range(450):  # one picture stored once, shown 450 times: 450 files of 1 MB
+        d.add_picture(str(picture), width=Inches(1))
+    d.save(tmp_path / "many.docx")
+    assert (tmp_path / "many.docx").stat().st_size < 3_000_000
+    result = _bounded_import(tmp_path / "many.docx", tmp_path / "imported", seconds=240)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'many.docx'}: cannot import: its pictures, each counted every time it is shown, come to more "
+        "than 400 MB; the importer takes up to 400 MB unpacked"]
+    assert not (tmp_path / "imported").exists()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from markupsafe import Markup
 
@@ -60,9 +60,11 @@ class Reader:
     lang: str = "en"  # of the cover and contents; each document keeps its own
 
 
-def load(path: Path, problems: Problems, found: list | None = None) -> Reader | None:
+def load(path: Path, problems: Problems, found: list | None = None, roots: tuple[Path, ...] = ()) -> Reader | None:
     """The reader file checked; `found` receives the document folders it lists, even when the
-    file has problems, so that the documents' problems are reported in the same run."""
+    file has problems, so that the documents' problems are reported in the same run. A
+    document folder is looked up under the reader's folder, then under each of `roots` (the
+    project's data/, and what --documents-root names)."""
     found = [] if found is None else found
     data = content.load_yaml_file(path, problems, "its folder")
     if data is content.FAILED:
@@ -78,10 +80,10 @@ def load(path: Path, problems: Problems, found: list | None = None) -> Reader | 
         docs = []
     for i, item in enumerate(docs):
         if isinstance(item, str):  # other items: reported by the check
-            folder = (path.parent / item)
-            if not (folder / "document.md").is_file():
+            folder, problem = document_folder(item, (path.parent, *roots))
+            if problem is not None:
                 line, col = docs.item_pos[i]
-                problems.add(path, f"no document.md in {quote(item)}", line, col, f"documents[{i}]")
+                problems.add(path, problem, line, col, f"documents[{i}]")
                 continue
             folders.append(folder)
     found.extend(folders)  # checked by the caller even when this file has problems: all at once
@@ -92,6 +94,31 @@ def load(path: Path, problems: Problems, found: list | None = None) -> Reader | 
                     date=values["date"], lang=values["lang"])
     return Reader(path, values["title"], values["subtitle"], values["date"], context.date_text(when),
                   values["series"], tuple(folders), lang=values["lang"])
+
+
+def document_folder(item: str, roots: tuple[Path, ...]) -> tuple[Path | None, str | None]:
+    """The folder a `documents:` entry names, under the first root that has it, or why not.
+
+    A reader gathers documents from other folders, so it is held to the rule of content: it
+    reaches only what lies under its roots. An absolute path or `..` is refused by its
+    writing; a symbolic link on the way, by the file system."""
+    where = "the reader's folder or data/ (or a folder given with --documents-root)"
+    written = PurePosixPath(item.replace("\\", "/"))
+    if written.is_absolute() or PureWindowsPath(item).drive or item.startswith(("/", "\\")):
+        return None, f"{quote(item)} is an absolute path; name a document folder under {where}"
+    if ".." in written.parts:
+        return None, f"{quote(item)} goes up with '..'; name a document folder under {where}"
+    for root in roots:
+        step = root
+        for part in written.parts:
+            step = step / part
+            if step.is_symlink():
+                return None, (f"{quote(item)} is a symbolic link to a folder; a reader binds only folders "
+                              f"that lie under {where}")
+        folder = root / written
+        if (folder / "document.md").is_file():
+            return folder, None
+    return None, f"no document.md in {quote(item)}"
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -117,7 +144,7 @@ def prepare(path: Path, options: pipeline.Options):
     """Every check of a reader and its documents, all problems at once: (reader, series, parts)."""
     problems = Problems()
     folders: list[Path] = []
-    reader = load(path, problems, folders)
+    reader = load(path, problems, folders, options.document_roots)
     roots = resolve.series_roots(options.style_roots)
     cover_series = None
     if reader is not None:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from report.errors import Problems, display_path
-from report.paths import data_folders
+from report.paths import data_folders, data_root
 
 # Lazy: the commands, imported once chosen: this module imports in about 0.02 s, the commands
 # with the pipeline in 0.25-0.4 s more, which `--help` and `--list-series` need not wait for.
@@ -58,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="with --preflight: any problem makes the exit status 1")
     p.add_argument("--bundle", type=Path, metavar="FILE",
                    help="build an event reader from FILE (reader.yaml): cover, contents, every document")
+    p.add_argument("--documents-root", type=Path, action="append", default=[], metavar="DIR",
+                   help="with --bundle: another folder the reader's documents may lie under, beside the "
+                        "reader's own folder and data/ (repeatable)")
     p.add_argument("--watch", action="store_true",
                    help="rebuild whenever a document, its charts, a style, a template or a series changes")
     p.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
@@ -102,7 +105,11 @@ def import_word(args, p) -> int:
     if not args.import_file.is_file():
         p.error(f"--import: no such file: {args.import_file}")
     from report.commands.import_word import run
-    return run(args.import_file, args.into, args.force, args.series, tuple(args.styles), args.quiet)
+    try:
+        return run(args.import_file, args.into, args.force, args.series, tuple(args.styles), args.quiet)
+    except KeyboardInterrupt:  # the folder is written whole or not at all (import_word.write)
+        print("interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def list_series(roots: tuple[Path, ...]) -> int:
@@ -172,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--bundle takes no document folders or --watch")
     if args.bundle is not None and "html" in formats:
         p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
+    if args.documents_root and args.bundle is None:
+        p.error("--documents-root goes with --bundle")
+    for root in args.documents_root:
+        if not root.is_dir():
+            p.error(f"--documents-root: no such folder: {root}")
     if args.bundle is not None and not os.path.lexists(args.bundle):  # a pipe or a link: refused when read
         p.error(f"--bundle: no such file: {args.bundle}")
     folders = [args.bundle] if args.bundle else (args.folders or data_folders())
@@ -206,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
         pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,
         low_memory=args.low_memory or short,
+        document_roots=(data_root(), *args.documents_root) if args.bundle else (),
         progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)
     jobs = args.jobs or batch.jobs_default()
     if args.json and not args.list:

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import yaml
 
-from report.errors import Problems, display_path
+from report.errors import Problems, display_path, printable
 from report.paths import data_root
 from report.series.resolve import resolve, series_roots
 from report.source.document import PLACEHOLDER
-from report.source.word import CHART_MARK, ChartData, Finding, WordFile, WordFileError, read, snippet
+from report.source.word import (CHART_MARK, MAX_UNPACKED, ChartData, Finding, WordFile, WordFileError, read,
+                                snippet)
 from report.source.wordfields import MARK, Bibliography, Caption, Citation, Reference
 
 # Lazy: pypandoc (its absence is the ConverterMissing message) and Pillow, only for a picture to convert.
@@ -52,6 +53,7 @@ TABLE_LABEL = re.compile(r"(table|tabell|tabelle|tableau|tabela|tabla|табли
 FIGURE_LABEL = re.compile(r"(figure|fig\.?|figur|abbildung|chart|graph|map|рисунок|рис\.|малюнок)", re.I)
 NUMBER = re.compile(r"\d+([.\-–]\d+)*[:.]?")
 SEPARATOR = {":", ".", "-", "–", "—", "|"}
+YAML_BREAKS = "\r\n\x85\u2028\u2029"  # what a YAML reader takes for the end of a line
 BLANK = ("Space", "SoftBreak", "LineBreak")
 
 
@@ -236,6 +238,8 @@ class _Reshape:
         self.recommendation_blocks: list[list] | None = None
         self.placed: set[str] = set()  # the labels of the captions written with their table or picture
         self.references: list[tuple[dict, Reference]] = []  # written once every caption is placed
+        self.read_pictures: dict[Path, bytes] = {}
+        self.shown = 0  # bytes of pictures written, each counted every time it is shown
 
     def note(self, where: str, what: str) -> None:
         self.findings.append(Finding(where, what))
@@ -632,7 +636,17 @@ class _Reshape:
 
     def _store_image(self, source: Path) -> str:
         # Each showing gets a file of its own, even of one picture: the builder numbers each as a figure.
-        data = source.read_bytes()
+        # So each showing counts against the unpacked limit (one picture shown 1,500 times is 1,500 files),
+        # and one picture is read once, its bytes shared by its showings.
+        data = self.read_pictures.get(source)
+        if data is None:
+            size = source.stat().st_size
+            if self.shown + size > MAX_UNPACKED:
+                raise self._too_much()
+            data = self.read_pictures[source] = source.read_bytes()
+        self.shown += len(data)
+        if self.shown > MAX_UNPACKED:
+            raise self._too_much()
         suffix = source.suffix.lower()
         number = len(self.images) + 1
         if suffix in CONVERTIBLE and data:
@@ -648,6 +662,10 @@ class _Reshape:
         name = f"picture-{number}{suffix}"
         self.images.append((name, data))
         return name
+
+    def _too_much(self) -> WordFileError:
+        return WordFileError(f"its pictures, each counted every time it is shown, come to more than "
+                             f"{MAX_UNPACKED >> 20} MB; the importer takes up to {MAX_UNPACKED >> 20} MB unpacked")
 
     def _chart(self, number: int, claim: tuple | None = None) -> dict:
         chart = self.word.charts[number - 1] if number <= len(self.word.charts) else None
@@ -805,43 +823,61 @@ def _place(finding: Finding) -> tuple:
     return (kinds[match[1]], int(match[2])) if match else (3, 0)
 
 
-def _scalar(text: str) -> str:
-    """A YAML string: plain when safe, else double-quoted (JSON's quoting is valid YAML)."""
+def _quoted(text: str) -> str:
+    """A YAML string in double quotes, as PyYAML's emitter writes it: every line break and
+    control character escaped, so the value stays on its line whatever the Word file held."""
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**30).rstrip("\n")
+
+
+def _scalar(text: str, flow: bool = False) -> str:
+    """A YAML string: plain when that is safe (and reads back the same), else quoted by the emitter;
+    in a flow list (`flow`) a comma is quoted too."""
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ,.'’()/–-]*", text) and not text.endswith(" ") and ": " not in text \
-            and yaml.safe_load(text) == text:
+            and not (flow and "," in text) and yaml.safe_load(text) == text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _quoted(text)
 
 
 def _block_scalar(text: str, indent: str) -> str:
-    """Multi-line Markdown as a YAML literal block (checked to read back the same)."""
+    """Multi-line Markdown as a YAML literal block (checked to read back the same), else quoted."""
     literal = "|-\n" + "\n".join(indent + line if line else "" for line in text.split("\n"))
-    try:
-        if yaml.safe_load("k: " + literal)["k"] == text:
-            return literal
-    except yaml.YAMLError:
-        pass
-    return json.dumps(text, ensure_ascii=False)
+    if not any(c in text for c in YAML_BREAKS):
+        try:
+            if yaml.safe_load("k: " + literal)["k"] == text:
+                return literal
+        except yaml.YAMLError:
+            pass
+    return _quoted(text)
+
+
+def _comment(text: str) -> str:
+    """Words from the Word file on a `#` line: one line, whatever they hold (a style's name, a
+    comment's author): line breaks and control characters are written as escapes."""
+    return printable(text)
 
 
 def front_matter(front: _Front, word: WordFile, series, series_required, findings) -> tuple[str, tuple[str, ...]]:
-    lines = ["---", f"# Imported from {word.path.name} by 'python build.py --import'.",
+    """document.md's front matter: every value written by the YAML emitter (`_scalar`,
+    `_block_scalar`), every word of the Word file on a comment line made one line (`_comment`),
+    and the whole read back and compared with what was meant: no text of the file can add a key."""
+    lines = ["---", f"# Imported from {_comment(word.path.name)} by 'python build.py --import'.",
              f"# Fill in every '{PLACEHOLDER}' value; 'python build.py FOLDER --check' lists those left."]
     if findings:
         lines.append(f"# What did not carry over as it was ({len(findings)}); delete these lines once settled:")
-        lines += [f"#   {finding.where}: {finding.what}" for finding in sorted(findings, key=_place)]
+        lines += [f"#   {_comment(finding.where)}: {_comment(finding.what)}"
+                  for finding in sorted(findings, key=_place)]
     left: list[str] = []
 
     def hole(key: str, what: str) -> str:
         left.append(key)
-        return json.dumps(f"{PLACEHOLDER}: {what}", ensure_ascii=False)
+        return _quoted(f"{PLACEHOLDER}: {what}")
 
     lines.append(f"series: {series}" if series else
                  "series: " + hole("series", "the series id, e.g. sceeus-guest-commentary (python build.py --list-series)"))
     lines.append("number: " + hole("number", "its number in the series (delete this line if it has none)"))
     lines.append("year: " + hole("year", "the year of publication, e.g. 2025"))
     if word.lang:
-        lines.append(f"lang: {word.lang}")
+        lines.append(f"lang: {_scalar(word.lang)}")
     if front.title:
         lines.append(f"title: {_scalar(front.title)}")
     else:
@@ -861,7 +897,7 @@ def front_matter(front: _Front, word: WordFile, series, series_required, finding
     lines.append("  #   affiliation: …")
     lines.append("  #   bio: …          (Markdown)")
     if front.keywords:
-        lines.append("keywords: [" + ", ".join(_scalar(k) for k in front.keywords) + "]")
+        lines.append("keywords: [" + ", ".join(_scalar(k, flow=True) for k in front.keywords) + "]")
     if any(isinstance(mark, Bibliography) for mark in word.marks.values()):
         lines.append("# bibliography: true   # uncomment for a list of the works cited (references.json) at the "
                      "end, as the Word file had")
@@ -880,8 +916,24 @@ def front_matter(front: _Front, word: WordFile, series, series_required, finding
         lines.append("  - " + hole("recommendations", "the first recommendation"))
     lines.append("---")
     text = "\n".join(lines)
-    yaml.safe_load(text.strip("-\n").rsplit("\n---", 1)[0])  # what we wrote reads back
+    _reads_back(yaml.safe_load(text.strip("-\n").rsplit("\n---", 1)[0]), front, word)
     return text, tuple(left)
+
+
+def _reads_back(loaded: dict, front: _Front, word: WordFile) -> None:
+    """What the front matter says is what the Word file gave, key by key, and nothing more."""
+    optional = {"lang": word.lang, "subtitle": front.subtitle, "keywords": front.keywords}
+    keys = {"series", "number", "year", "title", "authors"} | {key for key, value in optional.items() if value}
+    meant = {"title": front.title, "subtitle": front.subtitle, "lang": word.lang, "keywords": front.keywords,
+             "summary": front.summary, "recommendations": front.recommendations or None}
+    same = isinstance(loaded, dict) and keys <= set(loaded) <= keys | {"summary", "recommendations"} and all(
+        loaded.get(key) == value for key, value in meant.items() if value and key in loaded)
+    if same and front.authors:
+        same = [a.get("name") for a in loaded["authors"]] == front.authors and all(
+            loaded["authors"][i].get("bio") == bio for i, bio in front.bios.items())
+    if not same:
+        raise WordFileError("the front matter written from it does not read back as it should; please send "
+                            "the file to the maintainers")
 
 
 def charts_yaml(charts: list[ChartData]) -> str:
@@ -890,7 +942,7 @@ def charts_yaml(charts: list[ChartData]) -> str:
     for chart in charts:
         out.append(f"chart-{chart.number}:")
         out.append(f"  type: {chart.kind}")
-        out.append("  x: [" + ", ".join(_scalar(x) if not re.fullmatch(r"-?\d+(\.\d+)?", x) else x
+        out.append("  x: [" + ", ".join(_scalar(x, flow=True) if not re.fullmatch(r"-?\d+(\.\d+)?", x) else x
                                         for x in chart.x) + "]")
         out.append("  series:")
         for name, values in chart.series:
@@ -956,7 +1008,7 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
         quiet: bool) -> int:
     """`--import`: 0 written; 1 the Word file cannot be imported, the folder exists, or no Pandoc."""
     def fail(message: str) -> int:
-        print(f"{display_path(source)}: {message}", file=sys.stderr)
+        print(printable(f"{display_path(source)}: {message}"), file=sys.stderr)
         return 1
 
     required = None
@@ -991,7 +1043,7 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
     for path in written:
         print(display_path(path))
     for finding in folder.findings:
-        print(f"{display_path(source)}: {finding.where}: {finding.what}", file=sys.stderr)
+        print(printable(f"{display_path(source)}: {finding.where}: {finding.what}"), file=sys.stderr)
     if not quiet:
         where = display_path(into)
         todo = (f"fill in {', '.join(folder.placeholders)} (marked {PLACEHOLDER}), then "

@@ -4,7 +4,8 @@ A page on any web site can make the browser ask `http://attacker.example:8000/` 
 that name at 127.0.0.1 (DNS rebinding); the `Host` header still says `attacker.example`, so a
 request is answered only when it names the loopback address or `localhost`. And
 the server shows the preview, not the output folder: the web pages from memory and the PDF of
-each previewed document, nothing else of `out/`, no listing.
+each previewed document, nothing else of `out/`, no listing. And it stays up whatever the
+clients do: the numbers below bound its threads and the time a slow or idle client holds one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,15 @@ import re
 from pathlib import Path
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+# However many clients come: this many handler threads, and connections waiting for one (more
+# are closed at once); open event streams, each holding a handler (more get 503).
+WORKERS = 32
+MAX_WAITING = 256
+MAX_STREAMS = 16
+SOCKET_SECONDS = 10  # each read or write of a connection
+REQUEST_SECONDS = 10  # the whole request, however slowly it trickles in
+ANSWER_SECONDS = 60  # the whole answer taken (an event stream aside)
+LOGGED_ERRORS = {400, 408, 414, 431, 501}  # a malformed request: one line on the terminal
 STEM_PDF = re.compile(r"^/([^/\\]+?)(\.print)?\.pdf$")
 
 

@@ -20,13 +20,14 @@ import html as html_mod
 import json
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
 import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import HTTPServer, SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -175,7 +176,7 @@ class Builder:
 # -- the preview page ---------------------------------------------------------------------------
 
 
-RELOAD = """<script>
+RELOAD_SCRIPT = """
 (function () {
   var stem = %(stem)s, pdf = document.getElementById("report-preview-pdf");
   var source = new EventSource("/__events?stem=" + encodeURIComponent(stem) + "&v=%(version)d");
@@ -201,7 +202,6 @@ RELOAD = """<script>
     if (e.data.slice(0, i) === stem) banner(JSON.parse(e.data.slice(i + 1)));
   });
 })();
-</script>
 """
 
 BAR = ('<div style="position:fixed;top:.5em;right:.5em;z-index:99999;font:13px/1 sans-serif;'
@@ -213,10 +213,13 @@ def preview_page(prepared, figs, server: "PreviewServer", state: State, with_pdf
     """The web version as the standalone page has it, but with the font files linked (served
     by the preview server), a link to the PDF and the live-reload script."""
     html = pipeline.html_for(prepared, figs, web=True)
+    script = RELOAD_SCRIPT % {"stem": json.dumps(state.stem).replace("</", "<\\/"), "version": state.version + 1}
+    policy = web.preview_policy(script)
     text = web.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"),
-                          linked_fonts=server.file_url)
+                          linked_fonts=server.file_url, policy=policy)
+    server.policies[state.stem] = policy
     bar = BAR % {"stem": html_mod.escape(state.stem), "pdf": state.pdf_version} if with_pdf else ""
-    extra = (bar + RELOAD % {"stem": json.dumps(state.stem), "version": state.version + 1})
+    extra = bar + "<script>" + script + "</script>\n"
     if "</body>" in text:
         text = text.replace("</body>", extra + "</body>", 1)
     else:
@@ -235,13 +238,15 @@ class PreviewServer:
         self.pages: dict[str, tuple[bytes, int]] = {}
         self.files: dict[str, Path] = {}  # token → a file a page links (the fonts)
         self.problems: dict[str, str] = {}  # stem → its last build's problems (JSON), while broken
+        self.policies: dict[str, str] = {}  # stem → its page's Content-Security-Policy (web.preview_policy)
         self.events: list[tuple[int, str, str]] = []  # (sequence, event, data)
         self.sequence = 0
         self.closing = False
         self.changed = threading.Condition()
+        self.streams = 0  # open /__events connections
+        self.streams_lock = threading.Lock()
         handler = _handler(self)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _PoolServer(("127.0.0.1", port), handler)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="preview-server", daemon=True)
 
@@ -250,13 +255,15 @@ class PreviewServer:
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
+        self.httpd.start_workers()
         self.thread.start()
 
     def close(self) -> None:
         with self.changed:
             self.closing = True
             self.changed.notify_all()
-        self.httpd.shutdown()
+        if self.thread.is_alive():
+            self.httpd.shutdown()
         self.httpd.server_close()
 
     def file_url(self, path: Path) -> str:
@@ -282,24 +289,154 @@ class PreviewServer:
             self.changed.notify_all()
 
 
+class _PoolServer(HTTPServer):
+    """An HTTP server with a fixed pool of handler threads: a connection waits in a bounded
+    queue for a free one (past that it is closed at once), and one watchdog thread closes a
+    connection whose request has not arrived, or whose answer has not been taken, in time.
+    However many clients come, the threads are `WORKERS` + 2."""
+
+    request_queue_size = 128  # the listen backlog: a burst of connections is accepted, then queued
+
+    def __init__(self, address, handler):
+        super().__init__(address, handler)
+        self.waiting: queue.Queue = queue.Queue(maxsize=preview_guard.MAX_WAITING)
+        self.deadlines: dict = {}  # connection → time.monotonic() by which it must be done
+        self.deadlines_lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def start_workers(self) -> None:
+        for i in range(preview_guard.WORKERS):
+            self.threads.append(threading.Thread(target=self._work, name=f"preview-{i}", daemon=True))
+        self.threads.append(threading.Thread(target=self._watchdog, name="preview-watchdog", daemon=True))
+        for thread in self.threads:
+            thread.start()
+
+    def process_request(self, request, client_address) -> None:
+        try:
+            self.waiting.put_nowait((request, client_address))
+        except queue.Full:  # every handler busy and the queue full: no answer rather than no end
+            self.shutdown_request(request)
+
+    def _work(self) -> None:
+        while True:
+            item = self.waiting.get()
+            if item is None:
+                return
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.forget(request)
+                self.shutdown_request(request)
+
+    def handle_error(self, request, client_address) -> None:
+        """One line, never a traceback: a client that went away or sent nonsense is no bug here."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            print(printable(f"preview: {client_address[0]}: {type(exc).__name__}: {exc}")[:300],
+                  file=sys.stderr, flush=True)
+
+    def expect(self, request, seconds: float) -> None:
+        with self.deadlines_lock:
+            self.deadlines[request] = time.monotonic() + seconds
+
+    def forget(self, request) -> None:
+        with self.deadlines_lock:
+            self.deadlines.pop(request, None)
+
+    def _watchdog(self) -> None:
+        while not self.stopped.wait(0.25):
+            now = time.monotonic()
+            with self.deadlines_lock:
+                late = [r for r, deadline in self.deadlines.items() if deadline < now]
+                for request in late:
+                    del self.deadlines[request]
+            for request in late:  # its handler's read or write ends at once
+                try:
+                    request.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.stopped.set()
+        for _ in self.threads:
+            try:
+                self.waiting.put_nowait(None)
+            except queue.Full:
+                break
+
+
 def _handler(server: PreviewServer):
     class Handler(SimpleHTTPRequestHandler):
+        timeout = preview_guard.SOCKET_SECONDS  # each read and write of a connection
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(server.out_dir), **kwargs)
 
         def log_message(self, format, *args):  # quiet: the watcher prints what matters
             pass
 
+        def log_error(self, format, *args):
+            pass
+
+        def send_error(self, code, message=None, explain=None):
+            if code in preview_guard.LOGGED_ERRORS:  # a malformed request: one line, what it was
+                print(printable(f"preview: {self.client_address[0]}: {int(code)} {message or HTTPStatus(code).phrase}")
+                      [:300], file=sys.stderr, flush=True)
+            super().send_error(code, message, explain)
+
+        def handle_one_request(self):
+            # the request must arrive within REQUEST_SECONDS however slowly it trickles in, and
+            # the answer (an event stream aside) be taken within ANSWER_SECONDS
+            server.httpd.expect(self.connection, preview_guard.REQUEST_SECONDS)
+            try:
+                self.raw_requestline = self.rfile.readline(65537)
+                if len(self.raw_requestline) > 65536:
+                    self.requestline = self.request_version = self.command = ""
+                    return self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                if not self.raw_requestline:
+                    self.close_connection = True
+                    return
+                if not self.parse_request():
+                    return
+                server.httpd.expect(self.connection, preview_guard.ANSWER_SECONDS)
+                if self.command != "GET":
+                    return self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+                self.do_GET()
+                self.wfile.flush()
+            except (TimeoutError, ConnectionError, ValueError):
+                self.close_connection = True
+            except OSError:  # the watchdog shut the connection
+                self.close_connection = True
+
         def end_headers(self):
-            self.send_header("Cache-Control", "no-store" if not self.path.startswith("/__file/") else "max-age=3600")
+            path = getattr(self, "path", "")  # none on a request that could not be read
+            self.send_header("Cache-Control", "no-store" if not path.startswith("/__file/") else "max-age=3600")
             super().end_headers()
 
         def do_GET(self):
             if not preview_guard.host_allowed(self.headers.get("Host"), server.port):
                 return self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "unknown host")  # DNS rebinding
-            path = unquote(urlsplit(self.path).path)
+            try:
+                path = unquote(urlsplit(self.path).path, errors="strict")
+            except ValueError:  # "http://[::1", a broken escape: nonsense, not a bug
+                return self.send_error(HTTPStatus.BAD_REQUEST, "not a path")
             if path == "/__events":
-                return self._events()
+                with server.streams_lock:
+                    full = server.streams >= preview_guard.MAX_STREAMS
+                    server.streams += not full
+                if full:  # each stream holds a handler; the others stay for the pages
+                    return self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "too many open event streams")
+                try:
+                    server.httpd.forget(self.connection)  # a stream lasts; the socket timeout still holds
+                    return self._events()
+                finally:
+                    with server.streams_lock:
+                        server.streams -= 1
             if path == "/__version":
                 return self._send(json.dumps({s: v for s, (_, v) in server.pages.items()}).encode(),
                                   "application/json")
@@ -309,9 +446,11 @@ def _handler(server: PreviewServer):
                     return self.send_error(HTTPStatus.NOT_FOUND)
                 return self._send(file.read_bytes(), "font/ttf" if file.suffix == ".ttf" else "application/octet-stream")
             if path == "/":
-                return self._send(self._index(), "text/html; charset=utf-8")
+                return self._send(self._index(), "text/html; charset=utf-8", web.CSP)
             if path.endswith(".html") and path[1:-5] in server.pages:
-                return self._send(server.pages[path[1:-5]][0], "text/html; charset=utf-8")
+                stem = path[1:-5]  # the published page's policy, and the preview's own script
+                return self._send(server.pages[stem][0], "text/html; charset=utf-8",
+                                  server.policies.get(stem, web.CSP))
             pdf = preview_guard.pdf_file(path, server.out_dir, server.pages)
             if pdf is None:  # the preview only: no listing, nothing else of out/
                 return self.send_error(HTTPStatus.NOT_FOUND)
@@ -320,9 +459,11 @@ def _handler(server: PreviewServer):
         def do_HEAD(self):
             self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
-        def _send(self, body: bytes, mime: str):
+        def _send(self, body: bytes, mime: str, policy: str | None = None):
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", mime)
+            if policy is not None:
+                self.send_header("Content-Security-Policy", policy)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -355,8 +496,8 @@ def _handler(server: PreviewServer):
                     chunk = "".join(f"event: {event}\ndata: {data}\n\n" for _, event, data in fresh) or ": ping\n\n"
                     self.wfile.write(chunk.encode("utf-8"))
                     self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                return
+            except OSError:  # gone, or not reading within the socket timeout
+                self.close_connection = True
 
     return Handler
 

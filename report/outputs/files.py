@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def write_all(items: list[tuple[Path, bytes]]) -> tuple[Path, ...]:
             raise MachineError(path, "something that is not a file (a folder?) is in the way of the output; "
                                      "move it away")
     temps: list[str] = []
+    olds: list[str | None] = []
+    replaced: list[tuple[Path, str | None]] = []
     try:
         for path, data in items:
             try:
@@ -44,20 +47,56 @@ def write_all(items: list[tuple[Path, bytes]]) -> tuple[Path, ...]:
                 os.chmod(tmp, 0o644)
             except OSError as exc:
                 raise MachineError(path, f"cannot write the file: {_reason(exc)}") from None
-        for (path, _), tmp in zip(items, list(temps)):
+        # The old files are kept aside (a second name, not a copy) until every rename has
+        # succeeded: when one fails, those already replaced are put back.
+        for path, _ in items:
+            olds.append(_keep_aside(path))
+        for (path, _), tmp, old in zip(items, list(temps), olds):
             try:
                 os.replace(tmp, path)
             except OSError as exc:
                 raise MachineError(path, f"cannot write the file: {_reason(exc)}") from None
             temps.remove(tmp)
-    except BaseException:  # Ctrl-C included: never leave a partial file behind
-        for tmp in temps:
+            replaced.append((path, old))
+    except BaseException:  # Ctrl-C included: never leave a partial file or a half-replaced set
+        for path, old in reversed(replaced):
+            try:
+                if old is None:
+                    os.unlink(path)
+                else:
+                    os.replace(old, path)
+            except OSError:
+                pass
+        for tmp in temps + [old for old in olds if old is not None]:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
         raise
+    for old in olds:
+        if old is not None:
+            try:
+                os.unlink(old)
+            except OSError:
+                pass
     return tuple(path for path, _ in items)
+
+
+def _keep_aside(path: Path) -> str | None:
+    """A second name for the file at `path` (None when there is none), to put back on failure."""
+    if not os.path.lexists(path):
+        return None
+    aside = f"{path.parent}/.{path.name}.{os.getpid()}.{id(path):x}.old"
+    try:
+        if os.path.lexists(aside):
+            os.unlink(aside)
+        os.link(path, aside, follow_symlinks=False)
+    except OSError:
+        try:  # a file system without hard links
+            shutil.copy2(path, aside, follow_symlinks=False)
+        except OSError as exc:
+            raise MachineError(path, f"cannot keep the old file while writing: {_reason(exc)}") from None
+    return aside
 
 
 def _reason(exc: OSError) -> str:

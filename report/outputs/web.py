@@ -9,6 +9,7 @@ nothing from anywhere, and prints from a browser.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -122,14 +123,23 @@ def font_faces(series: Series, text: str, linked=None) -> str:
     return "\n".join(rules)
 
 
-def standalone(html_text: str, series: Series, web_css: Path | None, linked_fonts=None) -> str:
+def preview_policy(script: str) -> str:
+    """The published page's policy, plus what the live preview itself needs: the font files it
+    serves, its one reload script (by its hash) and its event stream. Nothing else loads."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (CSP.replace("font-src data:", "font-src data: 'self'")
+            + f"; script-src 'sha256-{digest}'; connect-src 'self'")
+
+
+def standalone(html_text: str, series: Series, web_css: Path | None, linked_fonts=None, policy: str = CSP) -> str:
     """Put every stylesheet and the fonts into the page's <head>.
 
-    With `linked_fonts` (font file → URL) the fonts are linked, not embedded, and the page
-    carries no Content-Security-Policy: the live preview, which serves them and adds its script."""
+    With `linked_fonts` (font file → URL) the fonts are linked, not embedded: the live preview,
+    which serves them, adds its script, and passes its `policy` (see `preview_policy`)."""
     visible = re.sub(r"<[^>]+>", "", html_text)
     css = [font_faces(series, visible, linked_fonts)]
     # The browser would fetch what a url() names: the fetcher's rules, applied here (see seriescss).
+    # Each is the parser's writing of the sheet, never its text as read (escapes undone, checked).
     css += [screen_css(seriescss.inline(p, series.folders)) for p in series.stylesheets]
     if web_css is not None:
         css.append(seriescss.inline(web_css, series.folders))
@@ -141,6 +151,7 @@ def standalone(html_text: str, series: Series, web_css: Path | None, linked_font
         mime = "image/svg+xml" if logo.suffix.lower() == ".svg" else "image/png"
         html_text = html_text.replace(f'src="{series.publisher.logo_src}"', f'src="{data_uri(logo.read_bytes(), mime)}"')
     # The browser's own guard on top: this page may load nothing from anywhere (links still work).
-    guard = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n' if linked_fonts is None else ""
-    style = guard + "<style>\n" + "\n".join(css) + "\n</style>\n</head>"
+    guard = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+    # A CSS string may hold "</style>", which would end the element: "<\/" is the same string.
+    style = guard + "<style>\n" + "\n".join(css).replace("</", "<\\/") + "\n</style>\n</head>"
     return html_text.replace("</head>", style, 1)

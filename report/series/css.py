@@ -2,39 +2,34 @@
 
 In a PDF every `url()` of a stylesheet goes through `SafeFetcher`. The web page carries the
 stylesheets' text to the browser, which would fetch whatever they name: so here each
-`url()` must name a file of the series' folders (inlined as a `data:` URL, checked like any
-picture or font) or be a small `data:` URL; `@import` is refused (a series cascades through
-`extends`, not imports). `check()` runs the same rules for `--check`.
+address (`url()`, `src()`, a string in `image-set()` and its kin) must name a file of the
+series' folders (inlined as a `data:` URL, checked like any picture or font) or be a small
+`data:` URL; `@import` is refused (a series cascades through `extends`, not imports). The text
+is read by tinycss2, WeasyPrint's own parser, which undoes escapes (`\\75rl(` is `url(`,
+`@\\69mport` is `@import`), and checked token by token; the page gets the parser's writing of
+it, so what a browser reads is what was checked. `check()` runs the same rules for `--check`.
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from report.source import files, pictures
+from report.source.css_addresses import addresses, parse
 from report.errors import ContentError, Problems, quote
 from report.series import resolve
 
 MAX_CSS_BYTES = files.MAX_CSS_BYTES
 MAX_DATA_URL = 64 * 1024
-URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
-IMPORT = re.compile(r"@import\b", re.I)
-
-
-def _problems(path: Path, text: str, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
+def _problems(path: Path, rules: list, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
     found = []
-    for match in IMPORT.finditer(text):
-        found.append((text.count("\n", 0, match.start()) + 1,
-                      "@import is not allowed: a series builds on its parent through 'extends'"))
-    for match in URL.finditer(text):
-        target = next(g for g in match.groups() if g is not None)
-        problem = _url_problem(path, target, folders)
+    for _, target, line, message in addresses(rules):
+        problem = message or _url_problem(path, target, folders)
         if problem:
-            found.append((text.count("\n", 0, match.start()) + 1, problem))
+            found.append((line, problem))
     return found
 
 
@@ -72,11 +67,12 @@ def _data(file: Path, root: Path) -> tuple[bytes, str]:
 
 
 def check(stylesheets: tuple[Path, ...], folders: tuple[Path, ...], problems: Problems) -> None:
-    """Every stylesheet's `url()`s and `@import`s, each problem at its line."""
+    """Every stylesheet's addresses (`url()`, `image-set()`, `@import`, …), read token by token
+    after the parser has undone escapes, each problem at its line."""
     for path in stylesheets:
         text = files.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
         if text is not None:
-            for line, message in _problems(path, text, folders):
+            for line, message in _problems(path, parse(text), folders):
                 problems.add(path, message, line)
 
 
@@ -85,21 +81,27 @@ def _root(path: Path, folders) -> Path:
 
 
 def inline(path: Path, folders: tuple[Path, ...]) -> str:
-    """A stylesheet's text for the web page, each file it names inlined as a `data:` URL.
-    Raises `ContentError` at the first url() the rules refuse."""
+    """A stylesheet for the web page as the parser writes it back (never the text as read, whose
+    escapes a browser would undo), each file it names inlined as a `data:` URL. Raises
+    `ContentError` at the first address the rules refuse."""
+    import tinycss2
+    from tinycss2.serializer import serialize_string_value
+
     problems = Problems()
     text = files.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
     if text is None:
         raise problems[0]
-    for line, message in _problems(path, text, folders):
+    rules = parse(text)
+    for line, message in _problems(path, rules, folders):
         raise ContentError(str(path), message, line)
-
-    def replace(match) -> str:
-        target = next(g for g in match.groups() if g is not None).strip()
+    for node, target, _, _ in addresses(rules):
+        target = target.strip()
         if target.startswith("#") or target.lower().startswith("data:"):
-            return match[0]
+            continue
         file = path.parent / unquote(urlsplit(target).path)
         data, mime = _data(file, _root(file, folders))
-        return f'url("data:{mime};base64,{base64.b64encode(data).decode("ascii")}")'
-
-    return URL.sub(replace, text)
+        node.value = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        # the parser writes a token from its representation (made from the value when read)
+        quoted = f'"{serialize_string_value(node.value)}"'
+        node.representation = f"url({quoted})" if node.type == "url" else quoted
+    return tinycss2.serialize(rules)

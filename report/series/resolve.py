@@ -15,7 +15,7 @@ import struct
 from pathlib import Path
 
 from report import languages as i18n
-from report.source import files, yamlload
+from report.source import files, pictures, yamlload
 from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, display_path, quote
 from report.model import FACE_KEYS, FontFace, Publisher, Series
@@ -279,16 +279,21 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
                          "publisher.logo")
         else:
             try:
-                head = files.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")[:4096]
+                data = files.read(folder / name, folder, MAX_LOGO_BYTES, "the series folder")
             except files.Refused as exc:
                 problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
-                head = None
+                data = None
+            head = data[:4096] if data is not None else None
             if head is None:
                 pass
             elif not (head.startswith(LOGO_MAGIC) or (target.suffix.lower() == ".svg" and b"<svg" in head)):
                 problems.add(path, f"logo {quote(name)} is not an SVG or PNG file", line, col, "publisher.logo")
             else:
-                logo = target
+                try:
+                    pictures.check(data, name)
+                    logo = target
+                except files.Refused as exc:  # the file, or the picture in it
+                    problems.add(path, f"logo {quote(name)} {exc}", line, col, "publisher.logo")
     return Publisher(name=block.get("name", ""), short_name=block.get("short_name", ""),
                      wordmark=block.get("wordmark", ""), logo=logo, lines=tuple(block.get("lines", ())),
                      website=block.get("website", ""), source=path)

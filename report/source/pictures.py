@@ -6,7 +6,9 @@ elements reference each other ten times over eight levels draws 10⁸ shapes, an
 regular file inside its folder, size capped), a raster picture's size is read from its header
 and its data decoded once (a broken file fails here, with its name, not as a broken image
 in the web page), and an SVG is parsed without a DOCTYPE (no entities), its elements counted
-with their `<use>` references expanded, and every reference kept inside the picture.
+with their `<use>` references expanded, every reference kept inside the picture, and no script,
+event attribute or embedded document (`foreignObject`) allowed: the same rules for a series'
+logo and for a document's picture, in every format.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from report.source import files
+import tinycss2
+
+from report.source import css_addresses, files
 
 # Lazy: Pillow (about 0.05 s), only for a raster picture.
 
@@ -29,10 +33,12 @@ MAX_SVG_ELEMENTS = 50_000  # elements written in the file
 MAX_SVG_DRAWN = 100_000  # elements drawn, each <use> counting what it draws
 MAX_USE_DEPTH = 10  # <use> inside what a <use> draws, inside …
 MAX_SVG_DEPTH = 100  # elements inside elements
+# Elements that run code or hold another document, and animations that could change an href.
+ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+ANIMATIONS = {"set", "animate", "animatetransform", "animatemotion", "animatecolor"}
 KINDS = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp", "svg": "image/svg+xml"}
 NAMES = "a PNG, JPEG, GIF, WebP or SVG image"
 XLINK = "{http://www.w3.org/1999/xlink}href"
-CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I | re.S)
 DATA_RASTER = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,", re.I)
 
 
@@ -119,32 +125,56 @@ def check_svg(data: bytes) -> None:
     elements = list(root.iter())
     if len(elements) > MAX_SVG_ELEMENTS:
         raise Refused(f"is an SVG of {len(elements):,} elements; at most {MAX_SVG_ELEMENTS:,} are allowed")
+    if b"<?xml-stylesheet" in data:
+        raise Refused("is an SVG that links a stylesheet; only what the file holds can be used")
     ids = {e.get("id"): e for e in elements if e.get("id")}
     for element in elements:
+        _check_active(element)
         for attr in ("href", XLINK):
             value = element.get(attr)
             if value is not None:
                 _check_reference(value.strip(), element, ids)
-        style = element.get("style") or ""
-        if element.tag.rsplit("}", 1)[-1] == "style":
-            style += element.text or ""
-        if "@import" in style.lower():
-            raise Refused("is an SVG whose style imports a stylesheet; only what the file holds can be used")
-        for match in CSS_URL.finditer(style):
-            if not match[2].strip().startswith("#"):
-                raise Refused(f"is an SVG that refers to {_quote(match[2])}; only parts of the same file "
-                              "(url(#id)) can be used")
-        for attr, value in element.attrib.items():
-            if "url(" in value and attr != "style":
-                for match in CSS_URL.finditer(value):
-                    if not match[2].strip().startswith("#"):
-                        raise Refused(f"is an SVG that refers to {_quote(match[2])}; only parts of the same "
-                                      "file (url(#id)) can be used")
+        if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] == "style":
+            _check_style(tinycss2.parse_stylesheet(element.text or ""))
+        for value in element.attrib.values():  # `style`, and presentation attributes (fill="url(#g)")
+            if "(" in value or "\\" in value or "@" in value:
+                _check_style(tinycss2.parse_component_value_list(value))
     if _depth(root) > MAX_SVG_DEPTH:
         raise Refused(f"is an SVG with elements nested more than {MAX_SVG_DEPTH} deep")
     if _Drawn(ids).count(root)[0] > MAX_SVG_DRAWN:
         raise Refused(f"is an SVG that draws more than {MAX_SVG_DRAWN:,} elements once its <use> "
                       "references are expanded")
+
+
+def _check_style(nodes) -> None:
+    """CSS in the SVG, read by the parser with escapes undone (`\\75rl(` is `url(`): only `#id`."""
+    for _node, target, _line, message in css_addresses.addresses(nodes):
+        if message is not None and message.startswith("@import"):
+            raise Refused("is an SVG whose style imports a stylesheet; only what the file holds can be used")
+        if message is not None:
+            raise Refused(f"is an SVG whose style says: {message}")
+        if not target.strip().startswith("#"):
+            raise Refused(f"is an SVG that refers to {_quote(target)}; only parts of the same file "
+                          "(url(#id)) can be used")
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1].lower()
+
+
+def _check_active(element) -> None:
+    """Nothing that runs or pulls in another document: in a web page an inline or embedded SVG
+    is live markup, and a browser would run its script or load what it names."""
+    written = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+    tag = written.lower()
+    if tag in ACTIVE_ELEMENTS:
+        raise Refused(f"is an SVG with a <{written}> element; scripts and embedded documents are not allowed")
+    for attr in element.attrib:
+        name = _local(attr)
+        if name.startswith("on"):
+            raise Refused(f"is an SVG with an event attribute ({name}); scripts are not allowed")
+    if tag in ANIMATIONS and (element.get("attributeName") or "").rsplit(":", 1)[-1].lower() == "href":
+        raise Refused(f"is an SVG whose <{written}> changes a reference; only parts of the same file can be used")
 
 
 def _depth(root) -> int:

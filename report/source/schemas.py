@@ -644,7 +644,9 @@ READER = Schema(
                                    items=Kind("folder", "a folder path", _is_str, annotation=str),
                                    empty="needs at least one document folder",
                                    meaning=at_most(MAX_READER_DOCUMENTS, "documents")),
-              f"the document folders to bind, in order, relative to reader.yaml; at most {MAX_READER_DOCUMENTS}",
+              "the document folders to bind, in order: each under reader.yaml's folder or the project's "
+              "data/ (or a folder given with --documents-root); no absolute path, `..` or symbolic link; "
+              f"at most {MAX_READER_DOCUMENTS}",
               required=True),
     ),
     intro="""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,7 +172,7 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     """The document part the package names (word/document.xml in nearly every file)."""
     try:
         rels = ET.fromstring(archive.read("_rels/.rels"))
-    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, zlib.error, EOFError):
         return "word/document.xml"
     for rel in rels.iter(q("rel:Relationship")):
         if rel.get("Type", "").endswith("/officeDocument"):
@@ -188,7 +189,7 @@ def _read_xml(archive: zipfile.ZipFile, name: str) -> ET.Element | None:
                             f"parts up to {MAX_TEXT_PART >> 20} MB (a document of thousands of pages)")
     try:
         return ET.fromstring(archive.read(name))
-    except (ET.ParseError, zipfile.BadZipFile, OSError) as exc:
+    except (ET.ParseError, zipfile.BadZipFile, OSError, zlib.error, EOFError) as exc:
         raise WordFileError(f"the file is damaged: its part {name} cannot be read ({exc})") from None
 
 
@@ -210,6 +211,14 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 def read(path: Path) -> WordFile:
     """Open, check and inspect the file: WordFileError when it cannot be imported."""
+    try:
+        return _read(path)
+    except (zlib.error, EOFError, zipfile.BadZipFile) as exc:  # a part that does not unpack
+        raise WordFileError(f"the file is damaged: a part of it cannot be unpacked ({exc}); ask the author "
+                            "to save it again") from None
+
+
+def _read(path: Path) -> WordFile:
     archive = open_docx(path)
     with archive:
         main = _main_part(archive)
@@ -438,6 +447,8 @@ class _Survey:
 def _charts(archive, body, rels, survey: _Survey) -> list[ChartData]:
     found = []
     paragraph = 0
+    shown = 0  # each chart part counted every time the text shows it: 300 showings of one are 300 charts
+    parsed: dict[str, ET.Element | None] = {}
     inner = {id(p) for box in body.iter(q("w:txbxContent")) for p in box.iter(q("w:p"))}
     for p in body.iter(q("w:p")):
         if id(p) in inner:
@@ -446,7 +457,15 @@ def _charts(archive, body, rels, survey: _Survey) -> list[ChartData]:
         for chart_ref in p.iter(q("c:chart")):
             number = len(found) + 1
             part = rels.get(chart_ref.get(q("r:id"), ""), "")
-            root = _read_xml(archive, part) if part else None
+            if part and part in archive.namelist():
+                shown += archive.getinfo(part).file_size
+                if shown > MAX_UNPACKED:
+                    raise WordFileError(f"its charts, each counted every time it is shown, unpack to more than "
+                                        f"{MAX_UNPACKED >> 20} MB; the importer takes up to "
+                                        f"{MAX_UNPACKED >> 20} MB unpacked")
+            if part and part not in parsed:
+                parsed[part] = _read_xml(archive, part)
+            root = parsed.get(part) if part else None
             drawing = next((d for d in p.iter(q("wp:docPr"))), None)
             alt = (drawing.get("descr") or drawing.get("title")) if drawing is not None else None
             data = _chart_data(root, number, alt)
