@@ -10,11 +10,12 @@ cache afresh, which costs one cold build and can never give stale bytes.
 
 Entries are read and written by `read` and `write` only (a variable font's metrics copies,
 which matplotlib opens itself, carry their digest in their name: render/charts.py). Each entry
-carries the digest of its payload, checked when it is read: a truncated, damaged or foreign
-entry is dropped and made again. A digest finds damage, not forgery: an entry written on purpose
-with a right digest is believed, which is why the folder must be the user's own. A folder that
-cannot be read or written costs speed only: one notice (`probe`, before any process forks),
-then the build.
+carries a keyed digest (HMAC-SHA256) of its payload, checked when it is read. The key is a
+secret of this user's, kept outside the cache folder (`secret`): so a truncated, damaged or
+foreign entry — one written by anyone who could write into the folder but does not hold the
+key, such as a shared or restored CI cache — is dropped and made again, and what the build
+writes never depends on what the folder holds. A folder that cannot be read or written costs
+speed only: one notice (`probe`, before any process forks), then the build.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from __future__ import annotations
 import errno
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import sys
 import tempfile
 from importlib import resources
@@ -36,7 +39,8 @@ PACKAGE = Path(__file__).resolve().parent
 # Libraries whose version changes what a cached value holds (layout, drawing, numbers, hyphens).
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pyphen", "matplotlib",
              "babel", "jinja2", "markdown-it-py", "mdit-py-plugins", "segno", "pillow", "cffi")
-MAGIC = b"report-cache 1 "
+MAGIC = b"report-cache 2 "
+KEY_ENV = "REPORT_CACHE_KEY"  # a CI job that keeps its cache between runs keeps the key in a secret too
 
 
 def folder() -> Path:
@@ -150,6 +154,41 @@ def probe(where: Path) -> bool:
     return True
 
 
+_key: bytes | None = None
+
+
+def secret() -> bytes:
+    """The key entries are signed with: `REPORT_CACHE_KEY`, else a random key made once and
+    kept in the user's configuration folder, readable by this user only. Where that cannot be
+    kept, a key for this process alone: its entries are then dropped by the next one (speed only)."""
+    global _key
+    if _key is None:
+        if os.environ.get(KEY_ENV):
+            _key = hashlib.sha256(os.environ[KEY_ENV].encode("utf-8")).digest()
+            return _key
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "report-builder"
+        path = config / "cache-key"
+        try:
+            _key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+            if len(_key) < 32:
+                raise ValueError("too short")
+        except (OSError, ValueError):
+            _key = secrets.token_bytes(32)
+            try:
+                config.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=config, prefix=".tmp-key-")  # made 0600
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(_key.hex())
+                os.replace(tmp, path)
+            except OSError:
+                pass
+    return _key
+
+
+def _signature(payload: bytes) -> bytes:
+    return hmac.new(secret(), payload, hashlib.sha256).hexdigest().encode("ascii")
+
+
 def read(path: Path) -> bytes | None:
     """A kept entry's payload, or None: absent, unreadable, or not what was written (dropped)."""
     path = Path(path)
@@ -162,7 +201,7 @@ def read(path: Path) -> bytes | None:
             _notice("read", path.parent, exc)
         return None
     head, _, payload = data.partition(b"\n")
-    if head.startswith(MAGIC) and head[len(MAGIC):].decode("ascii", "replace") == hashlib.sha256(payload).hexdigest():
+    if head.startswith(MAGIC) and hmac.compare_digest(head[len(MAGIC):], _signature(payload)):
         return payload
     try:
         path.unlink()  # damaged or foreign: made again by this build
@@ -174,7 +213,7 @@ def read(path: Path) -> bytes | None:
 def write(path: Path, payload: bytes) -> None:
     """Keep `payload` at `path`, atomically; a folder that cannot be written costs speed only."""
     path = Path(path)
-    data = MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+    data = MAGIC + _signature(payload) + b"\n" + payload
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -220,8 +259,8 @@ def remember(store):
 def forget() -> None:
     """Forget everything this process remembered (file digests, code and versions, every memo
     and dict registered by `memo` and `remember`): what a new process knows is the cache folder."""
-    global _code, _versions, _told
-    _code = _versions = None
+    global _code, _versions, _told, _key
+    _code = _versions = _key = None
     _told = False
     _files.clear()
     for clear in _clears:

@@ -486,3 +486,34 @@ def test_a_cache_folder_that_is_a_file_is_named_once_for_all_workers(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 2  # both built
     assert result.stderr == notice(folder) + "\n"
+
+
+def test_an_entry_signed_without_the_users_key_is_dropped(tmp_path, monkeypatch):
+    """Anyone who can write into the cache folder can compute a plain digest; only the user's
+    key (kept outside the folder) signs an entry the builder believes."""
+    entry = tmp_path / "charts" / "entry.svg"
+    forged = b"<svg><text>another text</text></svg>"
+    entry.parent.mkdir(parents=True)
+    entry.write_bytes(cache.MAGIC + hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    assert cache.read(entry) is None and not entry.exists()
+
+    monkeypatch.setenv(cache.KEY_ENV, "someone else's key")
+    cache.forget()
+    cache.write(entry, forged)
+    monkeypatch.setenv(cache.KEY_ENV, "this desk's key")
+    cache.forget()
+    assert cache.read(entry) is None  # signed with another key: foreign
+    cache.write(entry, b"<svg/>")
+    assert cache.read(entry) == b"<svg/>"
+
+
+def test_the_key_is_made_once_outside_the_cache_folder_for_this_user_only(tmp_path, monkeypatch):
+    monkeypatch.delenv(cache.KEY_ENV, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    cache.forget()
+    key = cache.secret()
+    kept = tmp_path / "config" / "report-builder" / "cache-key"
+    assert kept.read_text() == key.hex() and len(key) == 32
+    assert kept.stat().st_mode & 0o777 == 0o600
+    cache.forget()
+    assert cache.secret() == key  # a new process: the same key
