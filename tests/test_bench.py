@@ -222,7 +222,7 @@ def test_short_memory_turns_low_memory_mode_on_and_says_so(tmp_path, monkeypatch
     doc = small(tmp_path / "doc")
     assert cli.main([str(doc), "-o", str(tmp_path / "out"), "-j", "1"]) == 0
     assert "500 MB of memory free: building in low-memory mode (see --low-memory)\n" in capsys.readouterr().err
-    assert cli.main([str(doc), "-o", str(tmp_path / "out"), "-j", "1", "-q"]) == 0
+    assert cli.main([str(doc), "-o", str(tmp_path / "out"), "-j", "1", "-q", "--force"]) == 0
     assert capsys.readouterr().err == ""
     assert seen == [True, True]
 
@@ -306,7 +306,12 @@ def test_several_documents_show_progress_unless_quiet(tmp_path, jobs):
         begun = lines.index(f"building {doc} …")
         done = [i for i, line in enumerate(lines) if re.fullmatch(rf"{re.escape(str(doc))}: built in \d+\.\d s", line)]
         assert len(done) == 1 and begun < done[0], lines
-    assert len(lines) == 6, lines
+    # and after each, the count of documents done and the time left; at the end, the summary
+    counted = [line for line in lines if line.startswith(("progress:", "summary:"))]
+    assert [re.sub(r", about .* left$", ", about … left", line) for line in counted] == [
+        "progress: 1 of 3 done, 0 failed, about … left", "progress: 2 of 3 done, 0 failed, about … left",
+        "progress: 3 of 3 done, 0 failed", "summary: 3 built, 0 up to date, 0 failed"]
+    assert len(lines) == 10, lines
     assert sorted(result.stdout.split()) == [str(tmp_path / "out" / f"doc-{n}.pdf") for n in (1, 2, 3)]
     quiet = run(*docs, "-o", tmp_path / "quiet", "-j", jobs, "-q", env=env)
     assert quiet.returncode == 0 and quiet.stderr == ""
