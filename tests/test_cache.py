@@ -340,6 +340,7 @@ def test_a_font_replaced_during_a_watch_session_is_read_again(tmp_path):
         assert ord("\u05d0") not in have and ord("\u0101") in have
 
 
+@pytest.mark.layout  # parses with WeasyPrint
 def test_a_stylesheet_is_parsed_again_when_a_font_beside_it_changes(tmp_path):
     from report.layout import pages
     from report.layout.fetcher import SafeFetcher
