@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,23 @@ class _Collect(logging.Handler):
             notice(NO_HARFBUZZ_NOTICE)  # once a run: it is the machine's, not the document's
             return
         self.messages.append(message)
+
+
+@contextmanager
+def _weasyprint_says():
+    """WeasyPrint's warnings while the block runs, kept from the terminal; once the block has
+    run, any of them is a problem of the build (a clean build prints nothing)."""
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    old_propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = old_propagate
+    if collect.messages:
+        raise BuildError("WeasyPrint reported: " + "; ".join(dict.fromkeys(collect.messages)))
 
 
 # Not in cache.forget(): one a process, as WeasyPrint means it (pages laid out keep using it, its
@@ -114,23 +132,15 @@ def layout(html: Html, allowed: tuple[Path, ...], extra_css: tuple[str, ...] = (
     from report.layout.fetcher import RefusedURL, SafeFetcher
 
     fetcher = SafeFetcher(allowed, dict(html.resources))
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    old_propagate, logger.propagate = logger.propagate, False
-    try:
-        fonts = font_config()
-        sheets = [_stylesheet(Path(p), fetcher, fonts) for p in html.stylesheets]
-        sheets += [_css_string(css, fetcher, fonts) for css in html.css + tuple(extra_css)]
-        document = weasyprint.HTML(string=html.text, base_url=html.base_url, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=fonts)
-    except RefusedURL as exc:
-        raise BuildError(str(exc)) from None
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate = old_propagate
-    if collect.messages:
-        raise BuildError("WeasyPrint reported: " + "; ".join(dict.fromkeys(collect.messages)))
+    with _weasyprint_says():
+        try:
+            fonts = font_config()
+            sheets = [_stylesheet(Path(p), fetcher, fonts) for p in html.stylesheets]
+            sheets += [_css_string(css, fetcher, fonts) for css in html.css + tuple(extra_css)]
+            document = weasyprint.HTML(string=html.text, base_url=html.base_url, url_fetcher=fetcher).render(
+                stylesheets=sheets, font_config=fonts)
+        except RefusedURL as exc:
+            raise BuildError(str(exc)) from None
     return document
 
 
@@ -154,10 +164,6 @@ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http:
 
 
 def write(document, options: PdfOptions) -> bytes:
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    old_propagate, logger.propagate = logger.propagate, False
     # Nothing may ride along in the PDF: drop file attachments, whatever asked for them.
     document.metadata.attachments = []
     for page in document.pages:
@@ -176,14 +182,10 @@ def write(document, options: PdfOptions) -> bytes:
         for finish in finishers:
             finish(document, pdf)
     from report.layout.fetcher import RefusedURL
-    try:
-        with internals.font_dates(options.epoch), fonttools_quiet():  # subsetting without HarfBuzz
-            data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
-    except RefusedURL as exc:  # a BaseException: it must not end in a traceback
-        raise BuildError(str(exc)) from None
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate = old_propagate
-    if collect.messages:
-        raise BuildError("WeasyPrint reported: " + "; ".join(dict.fromkeys(collect.messages)))
+    with _weasyprint_says():
+        try:
+            with internals.font_dates(options.epoch), fonttools_quiet():  # subsetting without HarfBuzz
+                data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
+        except RefusedURL as exc:  # a BaseException: it must not end in a traceback
+            raise BuildError(str(exc)) from None
     return data
