@@ -7,7 +7,7 @@ import shutil
 
 import pypdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import GUEST, ROOT, pdf_text, run, write_doc
@@ -297,6 +297,8 @@ PIECES = st.sampled_from(["@fig-a", "@fig-b", "[@fig-a]", "[-@fig-a]", "[@fig-a;
 
 @settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PIECES, max_size=40))
+# found by this test once: a captioned table right after another (a gathered table read as a paragraph)
+@example(["Table: T {#tbl-x}\n\n|a|\n|-|\n|1|\n"] * 4)
 def test_any_mixture_of_references_is_checked_and_rendered_in_bounded_time(pieces):
     import time
     from pathlib import Path

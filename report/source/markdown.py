@@ -378,7 +378,9 @@ def _tables(tokens: list[Token], env: dict) -> list[Token]:
 
 def _starts(three: list[Token], prefixes: tuple[str, ...]) -> bool:
     """A paragraph whose text starts with one of `prefixes`."""
-    return (len(three) == 3 and three[0].type == "paragraph_open" and three[1].type == "inline"
+    # (a table already gathered into a TablePart is no paragraph: two captioned tables in a row)
+    return (len(three) == 3 and all(isinstance(t, Token) for t in three)
+            and three[0].type == "paragraph_open" and three[1].type == "inline"
             and three[2].type == "paragraph_close" and three[1].content.startswith(prefixes))
 
 
