@@ -130,7 +130,11 @@ PUBLIC_NAMES = {"HTML", "CSS", "Attachment", "Document", "Page", "default_url_fe
 # Names no public API has, reached by attribute or by string (a style key, getattr): each was
 # once used outside internals, and must not come back.
 PRIVATE = {"_page_box", "ttflist", "_findfont_cached", "justification_spacing", "text_align_all",
-           "hyphenate_character", "Kids", "_svg", "_base_url", "replacement"}
+           "hyphenate_character", "Kids", "_svg", "_base_url", "replacement",
+           # the box tree's geometry and names: read through internals.boxes (margin_box, tag_of, css …)
+           "position_x", "position_y", "margin_height", "margin_width", "border_box_x", "border_box_y",
+           "border_width", "border_height", "content_box_x", "content_box_y", "element_tag", "descendants",
+           "border_bottom_width", "is_header", "is_footer", "page_type"}
 LOG_WORDS = ("Using fontTools instead of HarfBuzz-Subset",)  # matched in internals/logs.py only
 
 
