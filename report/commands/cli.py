@@ -183,13 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--jobs must be 1 or more")
     if args.pdf_variant is not None and args.pdf_variant not in PDF_VARIANTS:
         p.error(f"--pdf-variant: unknown variant {args.pdf_variant!r}; choose from {', '.join(PDF_VARIANTS)}")
-    if args.proof:
-        proof_usage(args, formats, p)
-        formats = ("proof",)
     if args.strict and not args.preflight:
         p.error("--strict goes with --preflight")
     if args.preflight and not ({"pdf", "print"} & set(formats)):
         p.error("--preflight checks PDFs: add pdf or print to --format")
+    if args.proof:
+        proof_usage(args, formats, p)
+        formats = ("proof",)
     for folder in args.folders:
         if not folder.is_dir():
             p.error(f"no such folder: {folder}")

@@ -115,8 +115,9 @@ def _mend_front(error: ContentError, front: yamlload.Marked) -> Mark | None:
         if top not in MISSING:
             return None
         text = f"{KEPT}: {MISSING[top]}"
-        front[top] = (_marked_list([_marked({"name": text})]) if top == "authors"
-                      else _marked_list([text]) if top in LIST_KEYS else text)
+        pos = (error.line, error.column or 1)
+        _put(front, top, _marked_list([_marked({"name": text}, pos)], pos) if top == "authors"
+             else _marked_list([text], pos) if top in LIST_KEYS else text, pos)
         return Mark(error, text)
     if found is None:
         return None
@@ -129,7 +130,8 @@ def _mend_front(error: ContentError, front: yamlload.Marked) -> Mark | None:
     container, key = _holder(front, field)
     if container is None or not isinstance(container[key], str):
         if top == "authors" and field == "authors":  # the whole list is a placeholder
-            front["authors"] = _marked_list([_marked({"name": _kept(text)})])
+            pos = (error.line, error.column or 1)
+            _put(front, "authors", _marked_list([_marked({"name": _kept(text)}, pos)], pos), pos)
             return Mark(error, text)
         return None
     container[key] = _kept(container[key].strip())
@@ -149,7 +151,8 @@ def _year(error: ContentError, front: yamlload.Marked) -> Mark | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if not epoch.isdigit():
         return None
-    front["year"] = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).year
+    year = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).year
+    _put(front, "year", year, (error.line, error.column or 1))
     return Mark(error, None)
 
 
@@ -172,13 +175,19 @@ def _holder(front, field: str):
     return holder, key
 
 
-def _marked(values: dict) -> yamlload.Marked:
+def _put(front: yamlload.Marked, key: str, value, pos: tuple[int, int]) -> None:
+    """A value the mending writes, placed where the problem was found."""
+    front[key] = value
+    front.key_pos[key] = front.value_pos[key] = pos
+
+
+def _marked(values: dict, pos: tuple[int, int]) -> yamlload.Marked:
     made = yamlload.Marked(values)
-    made.key_pos, made.value_pos = {}, {}
+    made.pos, made.key_pos, made.value_pos = pos, dict.fromkeys(values, pos), dict.fromkeys(values, pos)
     return made
 
 
-def _marked_list(items: list) -> yamlload.MarkedList:
+def _marked_list(items: list, pos: tuple[int, int]) -> yamlload.MarkedList:
     made = yamlload.MarkedList(items)
-    made.item_pos = [(None, None)] * len(items)
+    made.pos, made.item_pos = pos, [pos] * len(items)
     return made
