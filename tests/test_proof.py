@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
 import validators as v
-from conftest import pdf_text, run, write_doc
+from conftest import ROOT, pdf_text, run, skip_if_refused, write_doc
 
 from report import pipeline
 from report.model import Document
@@ -138,7 +138,9 @@ def test_what_cannot_be_shown_still_stops_the_build(tmp_path):
 
 
 def test_a_missing_author_and_chart_are_shown(tmp_path):
-    front = FRONT.replace('authors:\n  - name: "FILL IN: the author\'s name"\n', "")
+    # As `--import` leaves a Word file: no author, a number and a year still to fill in.
+    front = (FRONT.replace('authors:\n  - name: "FILL IN: the author\'s name"\n', "")
+             .replace("number: 3\n", 'number: "FILL IN: its number"\nyear: "FILL IN: the year"\n'))
     folder = write_doc(tmp_path / "doc", front, "## Section\n\nText.\n\n![Trade](chart:trade)\n")
     result = run(folder, "--proof", "-o", tmp_path / "out", env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.returncode == 0, result.stderr
@@ -147,6 +149,21 @@ def test_a_missing_author_and_chart_are_shown(tmp_path):
     assert "authors: required" in text
     assert "[missing chart: trade]" in text
     assert "chart 'trade': unknown chart; there is no charts.yaml in the document folder" in text
+    assert "number: still a placeholder: FILL IN: its number" in text
+    assert "year: still a placeholder: FILL IN: the year" in text
+    assert "No. " not in text.split("A Proof Test")[0]  # the masthead prints no number
+
+
+def test_a_year_nobody_gave_stops_a_proof_without_a_date(tmp_path):
+    front = FRONT.replace("date: 2025-03-04\n", 'year: "FILL IN: the year"\n')
+    folder = write_doc(tmp_path / "doc", front)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    result = skip_if_refused(subprocess.run([sys.executable, str(ROOT / "build.py"), str(folder), "--proof", "-o",
+                                             str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
+                                            env=env, timeout=600))
+    assert result.returncode == 1
+    assert f"{folder / 'document.md'}:4:7: year: still a placeholder: FILL IN: the year" in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_proof_date(monkeypatch):

@@ -29,7 +29,7 @@ NUMBER_SIZE, NOTE_SIZE, NOTE_LEADING, BAND_SIZE, WATERMARK_SIZE = 6 * PT, 5.5 * 
 GREY, NOTE_COLOUR, HIGHLIGHT = "#8a8a8a", "#b3261e", "#ffe98a"
 
 CSS = f"""
-mark.{MARK_CLASS} {{ background: {HIGHLIGHT}; color: inherit; }}
+mark.{MARK_CLASS} {{ background: {HIGHLIGHT}; color: #1a1a1a; }}
 section.proof-problems {{ break-before: page; font-family: var(--font-sans); font-size: 9pt; line-height: 12pt; }}
 section.proof-problems h2 {{ margin: 0 0 6pt; }}
 section.proof-problems ol {{ margin: 0; padding-left: 2em; }}
@@ -121,52 +121,90 @@ class Page:
 
 
 def page_svg(page: Page, series: Series, date: str) -> bytes:
-    """The page's proof drawing: the mark and date, line numbers, margin notes, a watermark."""
+    """The page's proof drawing: the mark and date, line numbers, margin notes, a watermark.
+    The mark and the notes stand on white, readable on any page (a navy cover too)."""
     sans = series.fonts["sans"]
-    family = escape(sans.family)
+    font = Path(sans.normal)
     x, y, width, height = page.content
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{page.width:.2f}" height="{page.height:.2f}" '
-           f'viewBox="0 0 {page.width:.2f} {page.height:.2f}" font-family="{family}">']
+           f'viewBox="0 0 {page.width:.2f} {page.height:.2f}" font-family="{escape(sans.family)}">']
     centre_x, centre_y = page.width / 2, page.height / 2
     out.append(f'<text x="{centre_x:.2f}" y="{centre_y:.2f}" font-size="{WATERMARK_SIZE:.2f}" fill="{NOTE_COLOUR}" '
                f'fill-opacity="0.09" text-anchor="middle" transform="rotate(-50 {centre_x:.2f} {centre_y:.2f})">'
                f"{escape(MARK_WORDS)}</text>")
     band = f"{MARK_WORDS} · proof of {date}"  # at the foot: a masthead may cover the head of page 1
-    out.append(f'<text x="{centre_x:.2f}" y="{page.height - 6 * PX_PER_MM:.2f}" font-size="{BAND_SIZE:.2f}" '
+    band_y, band_width = page.height - 6 * PX_PER_MM, measure(band, font, BAND_SIZE) + 0.5 * len(band)
+    out.append(_backing(centre_x - band_width / 2, band_y - BAND_SIZE, band_width, BAND_SIZE * 1.35))
+    out.append(f'<text x="{centre_x:.2f}" y="{band_y:.2f}" font-size="{BAND_SIZE:.2f}" '
                f'fill="{NOTE_COLOUR}" text-anchor="middle" letter-spacing="0.5">{escape(band)}</text>')
-    number_x = x - 2.5 * PX_PER_MM
+    number_x = max(x - 2.5 * PX_PER_MM, 6 * PX_PER_MM)  # a page without margins (a cover): inside its edge
     for n, baseline in enumerate((b for b in page.baselines if y <= b <= y + height), 1):  # not a masthead's
         out.append(f'<text x="{number_x:.2f}" y="{baseline:.2f}" font-size="{NUMBER_SIZE:.2f}" fill="{GREY}" '
                    f'text-anchor="end">{n}</text>')
     note_x = x + width + 2.5 * PX_PER_MM
+    if page.width - note_x < NOTES_MIN * PX_PER_MM:  # no room in the margin: a column at the page's edge
+        note_x = page.width - (NOTES_MIN + 3) * PX_PER_MM
     note_width = page.width - note_x - 3 * PX_PER_MM
-    below = 0.0
-    for top, number, words in sorted(page.notes):
-        lines = wrap(f"{number}. {words}", note_width, Path(sans.normal), NOTE_SIZE)
-        first = max(top + NOTE_SIZE, below + NOTE_LEADING)
+    for first, lines in _stacked(page.notes, note_width, font, page.height - 12 * PX_PER_MM):
+        out.append(_backing(note_x - 2, first - NOTE_SIZE, note_width + 4, len(lines) * NOTE_LEADING + 1))
         for i, line in enumerate(lines):
             out.append(f'<text x="{note_x:.2f}" y="{first + i * NOTE_LEADING:.2f}" font-size="{NOTE_SIZE:.2f}" '
                        f'fill="{NOTE_COLOUR}">{escape(line)}</text>')
-        below = first + (len(lines) - 1) * NOTE_LEADING + 2
     out.append("</svg>")
     return "\n".join(out).encode("utf-8")
 
 
+NOTES_MIN = 15  # mm: the narrowest margin notes are set in
+
+
+def _stacked(notes, width: float, font: Path, floor: float) -> list[tuple[float, list[str]]]:
+    """Each note's first baseline and lines: beside its line, below the note before it, and
+    moved up, as far as need be, so that the last ends above `floor`."""
+    placed: list[tuple[float, list[str]]] = []
+    below = 0.0
+    for top, number, words in sorted(notes):
+        lines = wrap(f"{number}. {words}", width, font, NOTE_SIZE)
+        first = max(top + NOTE_SIZE, below + NOTE_LEADING)
+        placed.append((first, lines))
+        below = first + (len(lines) - 1) * NOTE_LEADING + 2
+    ceiling = floor
+    for i in range(len(placed) - 1, -1, -1):
+        first, lines = placed[i]
+        last = first + (len(lines) - 1) * NOTE_LEADING
+        if last > ceiling:
+            first -= last - ceiling
+            placed[i] = (first, lines)
+        ceiling = first - NOTE_SIZE - 2
+    return placed
+
+
+def _backing(x: float, y: float, width: float, height: float) -> str:
+    return (f'<rect x="{x:.2f}" y="{y:.2f}" width="{width:.2f}" height="{height:.2f}" fill="#ffffff" '
+            'fill-opacity="0.9"/>')
+
+
 def page_css(number: int, url: str, page: Page) -> str:
-    """The page's drawing as its background, over the whole sheet (the margins too)."""
+    """The page's drawing as its background, over the whole sheet (the margins too); important,
+    since a named page's own `background` (a cover's colour) would otherwise win."""
     x, y = page.content[0], page.content[1]
-    return (f"@page :nth({number}) {{ background-image: url({url}); background-repeat: no-repeat; "
-            f"background-position: {-x:.3f}px {-y:.3f}px; background-size: {page.width:.3f}px {page.height:.3f}px; }}")
+    return (f"@page :nth({number}) {{ background-image: url({url}) !important; background-repeat: no-repeat !important; "
+            f"background-position: {-x:.3f}px {-y:.3f}px !important; "
+            f"background-size: {page.width:.3f}px {page.height:.3f}px !important; }}")
+
+
+def measure(text: str, font: Path, size: float) -> float:
+    """The width of `text` in px at `size` px in `font`."""
+    advance, per_em = _advances(font)
+    return sum(advance(c) for c in text) * size / per_em
 
 
 def wrap(text: str, width: float, font: Path, size: float) -> list[str]:
     """`text` broken into lines no wider than `width` px at `size` px in `font`."""
-    advance, per_em = _advances(font)
     lines: list[str] = []
     line = ""
     for word in printable(text).split():
         trial = f"{line} {word}" if line else word
-        if line and sum(advance(c) for c in trial) * size / per_em > width:
+        if line and measure(trial, font, size) > width:
             lines.append(line)
             line = word
         else:
