@@ -418,7 +418,9 @@ def prepare_proof(folder: Path, options: Options) -> tuple[Prepared, tuple[proof
     return replace(prepared, warnings=prepared.warnings + notices, placeholders=()), shown
 
 
-ROUNDS = 4  # a mended document may show problems its first check could not reach (its body, once the front matter is whole)
+# A mended document may show problems its first check could not reach (a body checked once the
+# front matter is whole; a reference to a chart the mending took out).
+ROUNDS = 4
 
 
 def quote_free(message: str) -> str:

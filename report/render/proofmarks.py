@@ -187,8 +187,8 @@ def page_css(number: int, url: str, page: Page) -> str:
     """The page's drawing as its background, over the whole sheet (the margins too); important,
     since a named page's own `background` (a cover's colour) would otherwise win."""
     x, y = page.content[0], page.content[1]
-    return (f"@page :nth({number}) {{ background-image: url({url}) !important; background-repeat: no-repeat !important; "
-            f"background-position: {-x:.3f}px {-y:.3f}px !important; "
+    return (f"@page :nth({number}) {{ background-image: url({url}) !important; "
+            f"background-repeat: no-repeat !important; background-position: {-x:.3f}px {-y:.3f}px !important; "
             f"background-size: {page.width:.3f}px {page.height:.3f}px !important; }}")
 
 

@@ -80,9 +80,9 @@ def _mend_body(error: ContentError, body: list[str], index: int, edits: list) ->
         return None
     line, at = body[index], (error.column or 1) - 1
     message = error.message
-    if (found := PLACEHOLDER.match(message)) and line[at:].startswith(found[1]):
+    if (found := PLACEHOLDER.match(message)) and line[at:].startswith(content.PLACEHOLDER):
         edits.append((index, at, at + len(content.PLACEHOLDER), KEPT))
-        return Mark(error, found[1])
+        return Mark(error, found[1].removesuffix("…"))  # a long one is cut in its message: its start
     for pattern, field in ((NOTE, False), (LABEL, False), (CITATION, True)):
         found = pattern.match(message)
         if found and (error.field == "citation") == field:
