@@ -10,7 +10,7 @@ numbers and notes stay out of the tagged text's reading order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -77,8 +77,7 @@ def highlight(html: Html, shown: tuple[Shown, ...]) -> Html:
         body = _wrap(body, expression, " ".join(map(str, numbers)))
     end = body.rfind("</body>")
     body = body[:end] + problem_list(shown) + body[end:]
-    return Html(head + body, html.base_url, html.stylesheets, html.resources, html.lang, html.title,
-                html.css + (CSS,))
+    return replace(html, text=head + body, css=html.css + (CSS,))
 
 
 def _wrap(body: str, expression: re.Pattern, numbers: str) -> str:
