@@ -48,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-variant", metavar="NAME", default=None,
                    help="PDF variant passed to WeasyPrint, e.g. pdf/a-3b (default: pdf/ua-1, tagged)")
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
+    p.add_argument("--proof", action="store_true",
+                   help="a proof for the author, <stem>.proof.pdf: placeholders and problems shown on the page, "
+                        "line numbers, a PROOF mark on every page; never the final PDF")
     p.add_argument("--low-memory", action="store_true",
                    help="keep chart drawing and page layout apart: peak memory near WeasyPrint's own, "
                         "slower first builds (automatic when under 1 GiB is free)")
@@ -144,6 +147,18 @@ def new_series(args, p) -> int:
     return EXIT_OK
 
 
+def proof_usage(args, formats: tuple[str, ...], p) -> None:
+    """--proof makes one screen PDF under its own name: no other format, no PDF/X, no preview."""
+    if formats != ("pdf",):
+        p.error(f"--proof makes one PDF, <stem>.proof.pdf, never a final one: it does not go with --format "
+                f"{','.join(formats)}")
+    if args.pdf_variant is not None and args.pdf_variant.startswith("pdf/x"):
+        p.error(f"--proof is never PDF/X: it does not go with --pdf-variant {args.pdf_variant}")
+    for name, given in (("--check", args.check), ("--watch", args.watch), ("--bundle", args.bundle is not None)):
+        if given:
+            p.error(f"--proof does not go with {name}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
@@ -172,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--strict goes with --preflight")
     if args.preflight and not ({"pdf", "print"} & set(formats)):
         p.error("--preflight checks PDFs: add pdf or print to --format")
+    if args.proof:
+        proof_usage(args, formats, p)
+        formats = ("proof",)
     for folder in args.folders:
         if not folder.is_dir():
             p.error(f"no such folder: {folder}")
@@ -235,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # What was built before and has not changed since is not built again (the record in the
     # output folder); --force builds all, --check and --bundle always run.
-    built = None if args.check or args.bundle or args.watch else record.Record(options.out_dir)
+    built = None if args.check or args.bundle or args.watch or args.proof else record.Record(options.out_dir)
     keys = {folder: record.inputs_key(folder, options) for folder in folders} if built is not None else {}
     current = {} if built is None or args.force else {f: e for f in folders if (e := built.up_to_date(f, keys[f]))}
     folders = [f for f in folders if f not in current]
