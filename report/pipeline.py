@@ -28,7 +28,7 @@ from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
-from report.outputs import names, web as web_mod
+from report.outputs import names, web as web_mod, word_proof
 from report.source import citeproc  # Pandoc itself only runs for a document that cites
 from report.source import library as citing
 from report.outputs import files as output
@@ -44,8 +44,9 @@ from report.series.press import press as press_colors
 # Lazy: the preflight (about 0.1 s), only for --preflight. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
-FORMATS = ("pdf", "print", "html")
-SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
+FORMATS = ("pdf", "print", "html", "docx")
+# A Word file is only ever a proof, for the author: never named like what goes to press.
+SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "docx": ".proof.docx"}
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,23 @@ def prepare(folder: Path, options: Options) -> Prepared:
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
+    if "docx" in options.formats and doc is not None and series is not None:
+        _word_proof_allowed(raw, doc, series, problems)
     left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
     if problems:  # the warnings with them: every line the editor should see, at once
         raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited,
                     tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
+
+
+def _word_proof_allowed(raw, doc: Document, series: Series, problems: Problems) -> None:
+    """`--format docx` where the series or the document turns the Word proof off: a problem."""
+    if not series.word_proof:
+        problems.add(raw.path, f"--format docx: the series {quote(series.id)} writes no Word proof "
+                     "(its series.yaml says word_proof: false)")
+    elif not doc.word_proof:
+        problems.add(raw.path, "--format docx: this document asks for no Word proof",
+                     raw.front.key_pos.get("word_proof", (None,))[0], None, "word_proof")
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -389,6 +402,9 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
                         web=True, cache=options.cache)
         page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
+    if fmt == "docx":
+        return Output(fmt, word_proof.make(prepared, chart_style(prepared.series, prepared.doc.lang),
+                                           _epoch(prepared.doc)), None, time.perf_counter() - start)
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
     if fmt == "print":
