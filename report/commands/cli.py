@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             p.error(f"no such folder: {folder}")
     if args.bundle is not None and (args.folders or args.watch):
         p.error("--bundle takes no document folders or --watch")
-    if args.bundle is not None and "html" in formats:
+    if args.bundle is not None and {"html", "docx"} & set(formats):
         p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
     if args.documents_root and args.bundle is None:
         p.error("--documents-root goes with --bundle")
