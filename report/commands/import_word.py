@@ -1027,10 +1027,12 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
                 print(problem, file=sys.stderr)
             return 1
         required, series = resolved.required, resolved.id
-    taken = f"{display_path(into)} exists already: choose another --into folder, or add --force to replace it"
+    def taken() -> int:
+        return fail(f"{display_path(into)} exists already: choose another --into folder, or add --force to replace it")
+
     existing = into is not None and (into / "document.md").is_file()
     if into is not None and into.exists() and not force and not existing:
-        return fail(taken)
+        return taken()
     try:
         folder = convert(source, series, required)
     except ConverterMissing as exc:
@@ -1040,7 +1042,7 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
         return fail(f"cannot import: {exc}")
     comparison = reimport.compare(folder.document, into, style_roots) if existing else None
     if existing and comparison is None and not force:  # a document.md that cannot be read: no comparison
-        return fail(taken)
+        return taken()
     if comparison is not None:  # a document there already: what changes comes first
         for line in comparison.changes:
             print(line, file=sys.stderr)
