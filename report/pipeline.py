@@ -403,7 +403,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
         page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
     if fmt == "docx":
-        return Output(fmt, word_proof.make(prepared, chart_style(prepared.series, prepared.doc.lang),
+        return Output(fmt, word_proof.make(prepared, charts.drawn(), chart_style(prepared.series, prepared.doc.lang),
                                            _epoch(prepared.doc)), None, time.perf_counter() - start)
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()

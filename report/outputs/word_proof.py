@@ -49,32 +49,24 @@ def banner(doc: Document) -> str:
     return f"{BANNER} · {created_date(doc)}"
 
 
-def is_banner(text: str) -> bool:
-    return text.strip().startswith(BANNER)
-
-
-def _figures(prepared, style) -> dict[str, str]:
-    """Each figure's HTML with its picture as a data: address: charts as PNG, pictures as they are."""
+def _figures(prepared, figs, style) -> dict[str, str]:
+    """Each figure's HTML (numbered as in the PDF: `figs`) with its picture as a data: address:
+    a chart drawn again as PNG, a picture as it is."""
     labels = languages.labels_for(prepared.series, prepared.doc.lang)
     xrefs = prepared.env.get("crossrefs")
     blocks: dict[str, str] = {}
-    for ref in prepared.refs:
-        if ref.target in blocks:
-            continue
-        number = len(blocks) + 1
-        if ref.chart_id:
-            spec = prepared.doc.charts[ref.chart_id]
-            data, mime = chart_drawing.draw(spec, style, "png", CHART_DPI), "image/png"
-            alt, caption = chart_drawing.alt_text(spec, prepared.doc.lang, labels), ref.caption
+    for target, fig in zip(dict.fromkeys(r.target for r in prepared.refs), figs):
+        if fig.svg:
+            data, mime = chart_drawing.draw(prepared.doc.charts[fig.id], style, "png", CHART_DPI), "image/png"
         else:
-            picture = pictures.read(prepared.doc.folder / ref.target, prepared.doc.folder)
-            data, mime, alt, caption = picture.data, picture.mime, ref.caption, ref.title or ref.caption
+            picture = pictures.read(prepared.doc.folder / target, prepared.doc.folder)
+            data, mime = picture.data, picture.mime
         source = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        ident = xrefs.figure_anchor(ref.target, number) if xrefs else f"figure-{number}"
+        ident = xrefs.figure_anchor(target, fig.number) if xrefs else f"figure-{fig.number}"
         # No source line: it comes from charts.yaml, and the author's text is what the proof is for.
-        blocks[ref.target] = markdown.figure_html(number, caption, f'<img src="{source}" alt="{escape(alt)}">',
-                                                  ident, None, None, "chart" if ref.chart_id else "picture",
-                                                  prepared.doc.lang, xrefs, labels)
+        blocks[target] = markdown.figure_html(fig.number, fig.caption, f'<img src="{source}" alt="{escape(fig.alt)}">',
+                                              ident, None, None, "chart" if fig.svg else "picture",
+                                              prepared.doc.lang, xrefs, labels)
     return blocks
 
 
@@ -99,12 +91,12 @@ def _highlight(html: str, patterns: tuple[str, ...]) -> str:
                    for p in parts)
 
 
-def proof_html(prepared, style) -> str:
+def proof_html(prepared, figs, style) -> str:
     """The whole proof as HTML for Pandoc: banner, title block, summary, body, recommendations, notes."""
     doc, lang = prepared.doc, prepared.doc.lang
     xrefs = prepared.env.get("crossrefs")
     labels = languages.labels_for(prepared.series, lang)
-    body = markdown.render_body(prepared.tokens, prepared.env, _figures(prepared, style))
+    body = markdown.render_body(prepared.tokens, prepared.env, _figures(prepared, figs, style))
     parts = [_styled(BANNER_STYLE, f"<p>{escape(banner(doc))}</p>"),
              _styled("Title", f"<p>{markdown.render_inline(doc.title, lang, xrefs, labels)}</p>")]
     if doc.subtitle:
@@ -121,9 +113,10 @@ def proof_html(prepared, style) -> str:
     return f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8"></head><body>\n{page}</body></html>\n'
 
 
-def make(prepared, style, epoch: int) -> bytes:
-    """The proof's bytes: same document, series and epoch, same bytes."""
-    html = proof_html(prepared, style)
+def make(prepared, figs, style, epoch: int) -> bytes:
+    """The proof's bytes: same document, series and epoch, same bytes. `figs`: the figures as the
+    PDF numbers them; `style`: the charts' style."""
+    html = proof_html(prepared, figs, style)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # whatever Pandoc might date by it
     with tempfile.TemporaryDirectory() as tmp:
         reference, target = Path(tmp) / "reference.docx", Path(tmp) / "proof.docx"
