@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, run, write_doc
+from conftest import MINIMAL, ROOT, run, write_doc
 from report.errors import Problems
 from report.series.resolve import resolve
 
@@ -225,3 +225,41 @@ def test_a_document_or_series_may_refuse_the_word_proof(tmp_path):
     assert (f"{other / 'document.md'}: --format docx: the series 'no-proofs' writes no Word proof "
             "(its series.yaml says word_proof: false)") in result.stderr.splitlines()
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
+
+
+def test_tracked_changes_are_taken_as_accepted(proof, tmp_path):
+    """The author's tracked deletion and insertion, as Word writes them (w:del, w:ins): the list
+    shows the text with both accepted."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    folder, path = proof
+    word = docx.Document(str(path))
+    last = next(p for p in word.paragraphs if p.text == "The last paragraph.")
+    for old in list(last._p.r_lst):
+        last._p.remove(old)
+    tracked = 'w:id="{}" w:author="Author" w:date="2025-03-20T09:00:00Z"'
+    last._p.append(parse_xml(f'<w:del {nsdecls("w")} {tracked.format(901)}><w:r><w:delText>The last paragraph.'
+                             '</w:delText></w:r></w:del>'))
+    last._p.append(parse_xml(f'<w:ins {nsdecls("w")} {tracked.format(902)}><w:r><w:t>The final paragraph.</w:t>'
+                             '</w:r></w:ins>'))
+    edited = tmp_path / "tracked.docx"
+    word.save(str(edited))
+    copy = shutil.copytree(folder, tmp_path / "small")
+    result = run("--import", edited, "--into", copy)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (f'{copy / "document.md"}:42: changed: "The last paragraph." → '
+                                             '"The final paragraph."')
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ["sceeus-sample-sv-2025-06", "sceeus-sample-uk-2025-06"])
+def test_the_language_editions_come_back_unchanged(stem, tmp_path):
+    """A table's caption and source lines print in the language ("Källa:") whatever word the
+    source uses, and come back from Word as "Table:": the same line, not a change."""
+    copy = shutil.copytree(ROOT / "data" / stem, tmp_path / stem)
+    result = run(copy, "--format", "docx", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    result = run("--import", tmp_path / "out" / f"{stem}.proof.docx", "--into", copy)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [f"{copy}: no changes against the Word file; nothing written"]

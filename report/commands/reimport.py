@@ -68,8 +68,8 @@ def compare(imported_text: str, folder: Path, style_roots: tuple[Path, ...] = ()
     new_tokens, _env = markdown.parse(body, lang)
     changes = proof_diff.front_changes(path, raw.front, doc, front, refs) if doc is not None else []
     end_line = raw.body_line + len(raw.body.rstrip("\n").split("\n"))
-    changes += proof_diff.body_changes(path, proof_diff.blocks(tokens, raw.body_line, refs),
-                                       proof_diff.blocks(new_tokens, 1), end_line)
+    changes += proof_diff.body_changes(path, proof_diff.blocks(tokens, raw.body_line, refs, lang),
+                                       proof_diff.blocks(new_tokens, 1, None, lang), end_line)
     body, dropped = _figures_back(body, [r.target for r in figures])
     merged = _front(raw, front, bool(changes and any(c.field for c in changes)))
     return Comparison(tuple(str(c) for c in sorted(changes, key=lambda c: c.line or 0)),

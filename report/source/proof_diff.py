@@ -19,6 +19,7 @@ from html import unescape
 
 from markdown_it.token import Token
 
+from report import languages
 from report.errors import ContentError
 from report.source import crossrefs, markdown
 from report.source.document import is_placeholder
@@ -54,9 +55,27 @@ def printed(inline: Token, refs) -> str:
     return _words("".join(out))
 
 
-def blocks(tokens: list[Token], first_line: int, refs=None) -> list[Block]:
+def _markers(lang: str) -> list[tuple[re.Pattern, str]]:
+    """A table's caption, source and note lines may open with the English word or the language's
+    ("Källa:"); they print the language's, and the importer writes "Table:": one word for each."""
+    labels = languages.Labels(lang)
+    kinds = {"Table:": ("Table", labels.prefix("table")), "Source:": ("Source", "Sources", labels.source),
+             "Note:": ("Note", "Notes", labels.note)}
+    return [(re.compile(rf"^(?:{'|'.join(re.escape(w.rstrip(':').strip()) for w in words)})\s*:\s"), kind)
+            for kind, words in kinds.items()]
+
+
+def _marked(text: str, markers) -> str:
+    for pattern, kind in markers:
+        if pattern.match(text):
+            return pattern.sub(kind + " ", text, count=1)
+    return text
+
+
+def blocks(tokens: list[Token], first_line: int, refs=None, lang: str = "en") -> list[Block]:
     """Every paragraph, heading, list item's paragraph and note's paragraph, and each table row
     as one block, in the order they print (notes last, as Word keeps them apart too)."""
+    markers = _markers(lang)
     found: list[Block] = []
     row: list[str] | None = None
     row_line = first_line
@@ -74,7 +93,7 @@ def blocks(tokens: list[Token], first_line: int, refs=None) -> list[Block]:
             if row is not None:
                 row.append(text)
             elif text:
-                found.append(Block(line, text))
+                found.append(Block(line, _marked(text, markers)))
     return found
 
 
@@ -123,7 +142,7 @@ def _markdown_words(text: str | None, lang: str, refs=None) -> str:
     if not text:
         return ""
     tokens, _env = markdown.parse(text, lang)
-    return " ".join(b.text for b in blocks(tokens, 1, refs))
+    return " ".join(b.text for b in blocks(tokens, 1, refs, lang))
 
 
 def front_changes(path: str, raw_front, doc, new: dict, refs=None) -> list[ContentError]:
