@@ -152,7 +152,8 @@ def test_the_proof_holds_the_document_s_words(proof):
     with zipfile.ZipFile(path) as archive:
         notes = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", archive.read("word/footnotes.xml").decode("utf-8")))
         media = [n for n in archive.namelist() if n.startswith("word/media/")]
-    assert " ".join(notes.split()) == "The note, with a link. Jane Smith, A Book (Press, 2020), 12."  # the author's; the citation's
+    # the author's note, then the citation's (a note style)
+    assert " ".join(notes.split()) == "The note, with a link. Jane Smith, A Book (Press, 2020), 12."
     assert len(media) == 1 and zipfile.ZipFile(path).read(media[0])[:8] == b"\x89PNG\r\n\x1a\n"  # the chart
     marked = [r.text for p in word.paragraphs for r in p.runs if r.font.highlight_color is not None]
     assert marked == ["FILL IN"]

@@ -29,7 +29,7 @@ from report.model import Document
 from report.render import charts as chart_drawing
 from report.render.context import created_date
 from report.source import markdown, pictures
-from report.source.citeproc import pandoc_path
+from report.source.citeproc import HEAP, pandoc_path
 from report.source.document import PLACEHOLDER, SOFT_PLACEHOLDERS
 from report.outputs.wordstyles import BANNER_STYLE, reference_docx
 
@@ -110,7 +110,8 @@ def proof_html(prepared, figs, style) -> str:
         parts.append(f"<h2>{RECOMMENDATIONS}</h2>\n<ol>{items}</ol>\n")
     html = _notes("".join(parts), body.notes_html)
     page = _highlight(html, tuple(prepared.series.placeholders))
-    return f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8"></head><body>\n{page}</body></html>\n'
+    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8"></head>'
+            f"<body>\n{page}</body></html>\n")
 
 
 def make(prepared, figs, style, epoch: int) -> bytes:
@@ -122,7 +123,8 @@ def make(prepared, figs, style, epoch: int) -> bytes:
         reference, target = Path(tmp) / "reference.docx", Path(tmp) / "proof.docx"
         reference.write_bytes(reference_docx(prepared.series))
         try:
-            done = subprocess.run([str(pandoc_path()), "--sandbox", "-f", READER, "-t", "docx",
+            done = subprocess.run([str(pandoc_path()), "+RTS", f"-M{HEAP}", "-RTS", "--sandbox",
+                                   "-f", READER, "-t", "docx",
                                    f"--reference-doc={reference}", "-o", str(target)],
                                   input=html.encode("utf-8"), capture_output=True, timeout=TIMEOUT, env=env)
         except (OSError, subprocess.SubprocessError) as exc:

@@ -150,7 +150,8 @@ def front_changes(path: str, raw_front, doc, new: dict, refs=None) -> list[Conte
     compared as they print; a key the import left as a placeholder is not the author's change."""
     lang = doc.lang
     old_values = {
-        "title": markdown.plain_text(doc.title, lang, refs), "subtitle": markdown.plain_text(doc.subtitle or "", lang, refs),
+        "title": markdown.plain_text(doc.title, lang, refs),
+        "subtitle": markdown.plain_text(doc.subtitle or "", lang, refs),
         "authors": [a.name for a in doc.authors], "summary": _markdown_words(doc.summary, lang, refs),
         "recommendations": [_markdown_words(r, lang, refs) for r in doc.recommendations]}
     new_values = {
