@@ -29,7 +29,7 @@ from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
 from report.source import proofing
-from report.outputs import names, web as web_mod
+from report.outputs import names, web as web_mod, word_proof
 from report.source import citeproc  # Pandoc itself only runs for a document that cites
 from report.source import library as citing
 from report.outputs import files as output
@@ -45,10 +45,11 @@ from report.series.press import press as press_colors
 # Lazy: the preflight (about 0.1 s), only for --preflight. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
-FORMATS = ("pdf", "print", "html")
-# "proof" (--proof) is a screen PDF with the problems on its pages, named so that it cannot be
-# taken for the final one; it is never made beside another format.
-SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "proof": ".proof.pdf"}
+FORMATS = ("pdf", "print", "html", "docx")
+# A proof is named so that it cannot be taken for what goes to press: "proof" (--proof) is a
+# screen PDF with the problems on its pages, never made beside another format; a Word file is
+# only ever a proof, for the author.
+SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "proof": ".proof.pdf", "docx": ".proof.docx"}
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,23 @@ def prepare(folder: Path, options: Options, raw: content.RawDocument | None = No
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
+    if "docx" in options.formats and doc is not None and series is not None:
+        _word_proof_allowed(raw, doc, series, problems)
     left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
     if problems:  # the warnings with them: every line the editor should see, at once
         raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited,
                     tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
+
+
+def _word_proof_allowed(raw, doc: Document, series: Series, problems: Problems) -> None:
+    """`--format docx` where the series or the document turns the Word proof off: a problem."""
+    if not series.word_proof:
+        problems.add(raw.path, f"--format docx: the series {quote(series.id)} writes no Word proof "
+                     "(its series.yaml says word_proof: false)")
+    elif not doc.word_proof:
+        problems.add(raw.path, "--format docx: this document asks for no Word proof",
+                     raw.front.key_pos.get("word_proof", (None,))[0], None, "word_proof")
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -430,15 +443,6 @@ def quote_free(message: str) -> str:
     return text.removesuffix("…")  # cut short in the message: its start is highlighted
 
 
-def proof_date(doc: Document) -> str:
-    """The date a proof says it is of: SOURCE_DATE_EPOCH, else the document's own date, else its
-    year; never the clock, so that the same folder gives the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
-    return doc.date or str(doc.year)
-
-
 def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
             proof: tuple[proofmarks.Shown, ...] | None = None) -> Output:
     """One output's bytes (and the preflight's findings, when asked for). `proof`: the problems
@@ -449,6 +453,9 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
                         web=True, cache=options.cache)
         page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
+    if fmt == "docx":
+        return Output(fmt, word_proof.make(prepared, charts.drawn(), chart_style(prepared.series, prepared.doc.lang),
+                                           _epoch(prepared.doc)), None, time.perf_counter() - start)
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
     if fmt == "print":
@@ -469,7 +476,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
     if proof is not None:  # line numbers and notes where the first layout set the lines
-        css_text, drawn, baselines = proofpages.drawings(document, prepared.series, proof_date(prepared.doc), proof)
+        css_text, drawn, baselines = proofpages.drawings(document, prepared.series, context.proof_date(prepared.doc), proof)
         document = lay_out(charts.drawn(), (css_text, drawn))
         proofpages.second(document, baselines)
     press = None

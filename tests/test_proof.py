@@ -13,6 +13,7 @@ import validators as v
 from conftest import ROOT, pdf_text, run, skip_if_refused, write_doc
 
 from report import pipeline
+from report.render import context
 
 EPOCH = "1767312000"  # 2026-01-02
 FRONT = """
@@ -169,6 +170,6 @@ def test_a_year_nobody_gave_stops_a_proof_without_a_date(tmp_path):
 def test_the_proof_date(monkeypatch):
     doc = SimpleNamespace(date="2025-03-04", year=2025)  # what the rule reads of a Document
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert pipeline.proof_date(doc) == "2025-03-04"
+    assert context.proof_date(doc) == "2025-03-04"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    assert pipeline.proof_date(doc) == "2026-01-02"
+    assert context.proof_date(doc) == "2026-01-02"

@@ -403,8 +403,9 @@ class _Canvas:
         return max(self.height - self.header - 30 * PT, 0.5)
 
 
-def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
-    """The chart as SVG bytes: vector, text as text in `style.font_family`, deterministic."""
+def draw(spec: ChartSpec, style: ChartStyle, fmt: str = "svg", dpi: int = 72) -> bytes:
+    """The chart as SVG bytes: vector, text as text in `style.font_family`, deterministic; or, with
+    `fmt="png"`, as a picture at `dpi` (for the Word proof: Word shows no SVG without a fallback)."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -425,7 +426,10 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
         fig.set_layout_engine("constrained", w_pad=2 * PT, h_pad=2 * PT, wspace=0, hspace=0,
                               rect=(0, 0, 1, 1 - c.header / c.height))
         out = io.BytesIO()
-        fig.savefig(out, format="svg", metadata={"Date": None})
+        if fmt == "png":  # no date or software version in the file: same chart, same bytes
+            fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+        else:
+            fig.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
 
 

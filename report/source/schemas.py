@@ -314,6 +314,8 @@ FRONT_MATTER = Schema(
               "placeholders the editor knows are still in the text (e.g. '[Author name to be "
               "confirmed]'): printed, they pass `--preflight --strict`, which names them in one line",
               default=()),
+        Field("word_proof", BOOL, "`--format docx` may write this document as a Word proof for its author "
+              "(docs/guides/word-proofs.md); false: it is refused", default=True),
     ),
     intro="""
 `document.md` starts with a front matter: YAML keys between two `---` lines, then the Markdown
@@ -489,6 +491,8 @@ SERIES = Schema(
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
+        Field("word_proof", BOOL, "`--format docx` may write the series' documents as Word proofs in its "
+              "typefaces and colours (docs/guides/word-proofs.md); false: it is refused", default=True),
         Field("crossref_pages", BOOL, "in the PDFs, a cross-reference adds the page of what it names "
               "(\"Figure 2, p. 3\"); see docs/guides/cross-references.md", default=False),
         Field("uncaptioned_tables", text("warn or error"), "a table without a caption (`Table: …`) is "
