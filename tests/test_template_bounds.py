@@ -55,6 +55,7 @@ def given(monkeypatch):
     return seen
 
 
+@pytest.mark.slow
 def test_every_template_kind_gets_plain_values_only(tmp_path, given):
     options = pipeline.Options(cache=tmp_path / "cache")
     shutil.copytree(GUEST, tmp_path / "guest")
@@ -91,6 +92,7 @@ def evil(doc, text: str) -> None:
     write_doc(doc, FRONT.replace("sceeus-guest-commentary", "evil"))
 
 
+@pytest.mark.slow
 def test_a_template_cannot_read_a_file_through_a_path(site):
     doc, outside = site
     evil(doc, "{{ doc.folder.joinpath('" + str(outside / "secret.txt") + "').read_text() }}")
@@ -102,6 +104,7 @@ def test_a_template_cannot_read_a_file_through_a_path(site):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_template_cannot_write_during_check(site):
     doc, outside = site
     for text in ("{{ doc.folder.joinpath('written.txt').write_text('x') }}",
@@ -144,6 +147,7 @@ BOUNDED = [
 
 
 @pytest.mark.parametrize("text, message", BOUNDED)
+@pytest.mark.slow
 def test_a_template_is_bounded_under_check(site, text, message):
     doc, _ = site
     evil(doc, text)
