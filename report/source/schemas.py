@@ -623,7 +623,13 @@ trade-from-a-table:
   x: Year                      # the column of the x values
   columns: [Exports, Imports]  # the columns to chart, in this order
 """,
-    notes=f"`title`, `unit`, `source`, `note` and `alt` are at most {MAX_CHART_TEXT:,} characters long.",
+    notes=f"`title`, `unit`, `source`, `note` and `alt` are at most {MAX_CHART_TEXT:,} characters long.\n\n"
+          "**Gaps.** A missing value (`null`, or an empty cell) is drawn as a gap, never as a zero: a `bar` "
+          "or `barh` chart has no bar there, a `line` breaks (a lone value between two gaps gets a dot). "
+          "In a `stacked` chart the column stays open from the gap up: the segments below the gap are "
+          "drawn at their heights, the ones above it are not (where they would start depends on the "
+          "missing value), and the column has no total; a gap in the first series leaves the whole column "
+          "empty. Where a value is zero, write `0`: it is drawn as nothing and counted.",
     voice=NamingVoice(),
     page="charts-yaml.md",
 )
