@@ -642,8 +642,9 @@ READER = Schema(
         Field("title", text(), "the reader's title, on its cover", required=True),
         Field("subtitle", text(), "printed under the title"),
         Field("date", text("a date written YYYY-MM-DD or YYYY-MM", **DATE_TEXT), "printed on the cover"),
-        Field("series", text("a series id"), "the series of the cover and contents pages; each document "
-              "keeps its own", default="sceeus-reader"),
+        Field("series", text("a series id"), "the reader series of the cover and contents pages (one with "
+              "its own templates/reader.html); without it, the reader series of the documents' publisher, "
+              "or else the documents' series with the shipped reader template; each document keeps its own"),
         Field("lang", language_tag(), "the language of the cover and contents; each document keeps its own",
               default="en"),
         Field("documents", listing("a list of document folders, relative to this file", "list of folders",
