@@ -660,6 +660,14 @@ READER = Schema(
 `python build.py --bundle reader.yaml` binds several documents into one event reader: a cover,
 the contents, then every document in its own series' style, with page numbers running across
 the whole reader.
+
+The cover and contents are in the name of the documents' publisher: without `series:`, a reader
+of documents that share a publisher takes that publisher's reader series (`sceeus-reader` for
+SCEEUS's), or, when it has none, the first document's series with the shipped reader template,
+labelled "Reader". Documents of different publishers need `series:`, naming a reader series: one
+with its own `templates/reader.html`. To make one for your publisher:
+`python build.py --new-series my-reader --reader --extends my-series` (see
+[a reader for your publisher](../guides/series.md#a-reader-for-your-publisher)).
 """,
     example="""\
 title: Stockholm Conference on Belarus
