@@ -140,9 +140,13 @@ def test_a_reader_of_another_publishers_documents_is_in_their_name(tmp_path):
     # No reader series of Northbridge's exists: the cover and contents are set in the documents'
     # own series with the shipped reader template, labelled "Reader".
     northbridge_reader(tmp_path)
-    result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out")
+    result = run("--bundle", tmp_path / "reader.yaml", "-q", "-o", tmp_path / "out", "--format", "pdf,print")
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "out" / f"{tmp_path.name}.pdf"
+    for made in (pdf, pdf.with_suffix(".print.pdf")):  # dated by reader.yaml, never by the clock
+        info = pypdf.PdfReader(made).metadata
+        assert (info["/CreationDate"], info["/ModDate"]) == ("D:20250501", "D:20250501"), made
+    assert b"<xmp:MetadataDate>2025-05-01</xmp:MetadataDate>" in pdf.with_suffix(".print.pdf").read_bytes()
     pages = [" ".join(text.split()) for text in pdf_text(pdf)]
     cover, contents = pages[0], pages[2]
     assert "READER" in cover and "Northbridge Forum on Grain" in cover and "1 May 2025" in cover

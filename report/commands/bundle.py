@@ -244,6 +244,11 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
         raise BuildError("the reader's page count changed between layouts; please report this")
     bound = head.copy(pages)
     bound.metadata.title = reader.title
+    # Dated as a document is, never by the clock (a PDF/X file must carry a date, and WeasyPrint
+    # would take the time of the build): the reader's date, else its latest document's.
+    bound.metadata.created = bound.metadata.modified = (
+        (reader.date if len(reader.date) == 10 else reader.date + "-01") if reader.date
+        else max(context.created_date(p.doc) for p in parts))
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     press = None
     if print_mode:
