@@ -8,6 +8,7 @@ import shutil
 import pypdf
 import pytest
 
+import validators
 from conftest import GUEST, MINIMAL, pdf_text, run, write_doc
 
 
@@ -156,6 +157,7 @@ def test_a_reader_of_another_publishers_documents_is_in_their_name(tmp_path):
         assert "Stockholm Centre" not in text and "SCEEUS" not in text
     fonts = cover_fonts(pdf)  # the publisher's typefaces, none of SCEEUS's Source Sans 3 and Serif 4
     assert "Inter" in fonts and all(f.startswith(("Inter", "Literata")) for f in fonts), fonts
+    assert validators.ua_problems(pdf) == []  # still tagged to PDF/UA-1 in another series
 
 
 def test_documents_of_two_publishers_need_the_readers_series(tmp_path):
@@ -223,3 +225,21 @@ def test_reader_asks_for_the_publishers_series(tmp_path):
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == "build.py: error: --reader and --extends go with --new-series"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_borrowed_series_is_labelled_reader_in_the_readers_language(tmp_path):
+    from report.commands import bundle, reader_series
+    from report.errors import Problems
+    from report.series import resolve
+
+    (tmp_path / "reader.yaml").write_text("title: Spannmålsforum\nlang: sv\ndocuments: [brief-1]\n", encoding="utf-8")
+    write_doc(tmp_path / "brief-1", BRIEF.format(n=1))
+    problems = Problems()
+    reader = bundle.load(tmp_path / "reader.yaml", problems)
+    brief = resolve.resolve("example-brief", problems)
+    problems.raise_if_any()
+    html = bundle.front_text(reader, reader_series.Cover(brief, borrowed=True), ())
+    assert re.findall(r'<div class="series-label">([^<]*)</div>', html) == ["Kompendium"]
+    assert "Northbridge Policy Institute" in html and "SCEEUS" not in html
+    own = bundle.front_text(reader, reader_series.Cover(brief), ())  # a reader series keeps its label
+    assert re.findall(r'<div class="series-label">([^<]*)</div>', own) == ["Policy Brief"]
