@@ -1090,11 +1090,11 @@ def test_a_reader_series_needs_reader_html(tmp_path):
     (tmp_path / "reader.yaml").write_text("title: X\nseries: sceeus-commentary\ndocuments:\n  - one\n")
     result = build("--bundle", "reader.yaml", "--check", cwd=tmp_path, seconds=30)
     assert result.returncode == 1
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].endswith(
-        "styles/sceeus-commentary/series.yaml:1: template: template 'reader.html' not found; searched: "
-        f"{ROOT / 'templates'}; --bundle sets the reader's cover "
-        "and contents with it")
+    assert result.stderr.splitlines() == [
+        "reader.yaml:2:9: series: 'sceeus-commentary' is a publication series, not a reader series: it has no "
+        "templates/reader.html. Leave series: out to take the documents' publisher, name a reader series "
+        "(sceeus-reader), or make one for this publisher: python build.py --new-series sceeus-commentary-reader "
+        "--reader --extends sceeus-commentary"]
 
 
 def test_bundle_refuses_the_web_format(tmp_path):

@@ -300,9 +300,11 @@ def test_a_reader_series_without_its_template(tmp_path):
     result = run("--bundle", tmp_path / "reader.yaml", "--styles", tmp_path / "styles", "-q",
                  "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1 and "internal error" not in result.stderr
-    assert result.stderr.splitlines() == [
-        f"styles/rdr/series.yaml:1: template: template 'reader.html' not found; searched: {ROOT / 'templates'}; "
-        "--bundle sets the reader's cover and contents with it"]
+    assert result.stderr.splitlines() == [  # where reader.yaml names it, and the ways out
+        "reader.yaml:2:9: series: 'rdr' is a publication series, not a reader series: it has no "
+        "templates/reader.html. Leave series: out to take the documents' publisher, name a reader series "
+        "(sceeus-reader), or make one for this publisher: python build.py --new-series rdr-reader --reader "
+        "--extends rdr"]
 
 
 # ---- 6. one file per series --------------------------------------------------------------------------

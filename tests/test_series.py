@@ -144,10 +144,11 @@ authors:
 @pytest.mark.layout
 @pytest.mark.slow
 def test_reader_template_renders_cover_and_contents():
-    """styles/sceeus-reader/templates/reader.html, with the context its comment documents."""
+    """templates/reader.html through sceeus-reader's own, with the context its comment documents."""
     from markupsafe import Markup
 
     from report import languages as i18n
+    from report.commands import reader_series
     from report.layout import pages as pdf
     from report.render import context as render
     from report.model import Html
@@ -166,7 +167,7 @@ def test_reader_template_renders_cover_and_contents():
             '<section id="doc-2" style="break-before: page; break-after: page"><p>Two.</p></section>'
             '<section style="break-before: page"><p>Two, page 2.</p></section>')
     html = Html(text=text.replace("</body>", docs + "</body>"), base_url=ROOT.as_uri() + "/",
-                stylesheets=s.stylesheets)
+                stylesheets=reader_series.stylesheets(s))  # the shipped reader's sheet after the base one
     document = pdf.layout(html, s.folders + (series_mod.TEMPLATES,))
     data = pdf.write(document, pdf.PdfOptions())
     import io
@@ -187,7 +188,7 @@ def test_reader_template_renders_cover_and_contents():
     text = env.get_template("reader.html").render(
         reader=reader, ctx=SimpleNamespace(font_css=Markup(render.font_css(s)), labels=i18n.Labels("en")), series=s)
     html = Html(text=text.replace("</body>", docs + "</body>"), base_url=ROOT.as_uri() + "/",
-                stylesheets=s.stylesheets)
+                stylesheets=reader_series.stylesheets(s))
     data = pdf.write(pdf.layout(html, s.folders + (series_mod.TEMPLATES,)), pdf.PdfOptions())
     contents = pypdf.PdfReader(io.BytesIO(data)).pages[2].extract_text()
     lines = [l for l in contents.splitlines() if l.startswith("Document number")]

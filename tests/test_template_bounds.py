@@ -21,7 +21,7 @@ from conftest import GUEST, write_doc
 from test_hostile import FRONT, GiB, build, check, series, site  # noqa: F401 (site: a fixture)
 
 from report import pipeline
-from report.commands import bundle
+from report.commands import bundle, reader_series
 from report.errors import Problems
 from report.series import resolve as series_mod
 
@@ -72,9 +72,9 @@ def test_every_template_kind_gets_plain_values_only(tmp_path, given):
     (tmp_path / "reader.yaml").write_text("title: A Reader\ndate: 2024-03-01\ndocuments:\n  - guest\n")
     problems = Problems()
     reader = bundle.load(tmp_path / "reader.yaml", problems)
-    cover = series_mod.resolve(reader.series_id, problems, series_mod.series_roots(()))
+    cover = series_mod.resolve("sceeus-reader", problems, series_mod.series_roots(()))
     problems.raise_if_any()
-    bundle.front_text(reader, cover, (bundle.Entry("Title", "An Author", "Commentary", "d1-document", 3),))
+    bundle.front_text(reader, reader_series.Cover(cover), (bundle.Entry("Title", "An Author", "Commentary", "d1-document", 3),))
     kinds = {name for name, _, _ in given}
     assert {"document.html", "reader.html"} <= kinds
     assert len(given) == 3 * 2 * 3 + 3  # ctx, doc, series of each document render; reader, series, ctx

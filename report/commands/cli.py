@@ -84,8 +84,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="with --list: print the list as JSON")
     p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
     p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
-    p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
-                   help="with --new-series: the parent series (default: sceeus-commentary)")
+    p.add_argument("--extends", metavar="PARENT",
+                   help="with --new-series: the parent series (default: sceeus-commentary); with --reader, "
+                        "your publisher's series, whose identity the reader takes")
+    p.add_argument("--reader", action="store_true",
+                   help="with --new-series: make a reader series, the cover and contents of --bundle in the "
+                        "identity of --extends (e.g. --new-series acme-reader --reader --extends acme-brief)")
     loud = p.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     loud.add_argument("-v", "--verbose", action="store_true", help="print more, and tracebacks of internal errors")
@@ -132,18 +136,29 @@ def list_series(roots: tuple[Path, ...]) -> int:
 
 
 def new_series(args, p) -> int:
-    from report.commands.new_series import new_series as scaffold
-    from report.series.resolve import SERIES_ID, STYLES, known_series, series_roots
+    from report.commands.new_series import ReaderParent, new_series as scaffold
+    from report.commands.reader_series import is_reader, publisher_name
+    from report.series.resolve import SERIES_ID, STYLES, known_series, resolve, series_roots
 
     roots = series_roots(tuple(args.styles))
     if not SERIES_ID.match(args.new_series):
         p.error(f"--new-series: {args.new_series!r} is not a series id (lowercase letters, digits, '-')")
     if args.new_series in known_series(roots):
         p.error(f"--new-series: the series '{args.new_series}' exists already")
-    if args.extends not in known_series(roots):
-        p.error(f"--extends: unknown series '{args.extends}'")
+    if args.reader and args.extends is None:
+        p.error("--reader: name your publisher's series, whose identity the reader takes: --extends SERIES")
+    parent = args.extends or "sceeus-commentary"
+    if parent not in known_series(roots):
+        p.error(f"--extends: unknown series '{parent}'")
+    reader = None
+    problems = Problems()
+    series = resolve(parent, problems, roots)
+    if series is None:
+        p.error(f"--extends: the series '{parent}' has problems: {problems[0]}")
+    if args.reader or is_reader(series):  # a reader's child is a reader: it inherits the template
+        reader = ReaderParent(publisher_name(series), is_reader(series))
     root = args.styles[0] if args.styles else STYLES
-    for path in scaffold(args.new_series, args.extends, root):
+    for path in scaffold(args.new_series, parent, root, reader):
         print(display_path(path))
     return EXIT_OK
 
@@ -171,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         return list_series(series_roots(tuple(args.styles)))
     if args.new_series:
         return new_series(args, p)
+    if args.reader or args.extends is not None:
+        p.error("--reader and --extends go with --new-series")
     if args.import_file is not None:
         return import_word(args, p)
     if args.into is not None:

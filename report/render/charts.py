@@ -543,10 +543,15 @@ def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
     width, offsets = _bar_slots(c, 1 if stacked else n, len(pos))
     up = [0.0] * len(pos)
     down = [0.0] * len(pos)
+    # A gap in a stack leaves the rest of its column open: where a segment above the gap would
+    # start depends on the missing value, so drawing it on the segments below would show the
+    # gap as a zero. The column's total is unknown too.
+    broken = [False] * len(pos)
     for i, ((name, values), color) in enumerate(zip(spec.series, c.colors)):
         xs, heights, bottoms, kept = [], [], [], []
         for j, v in enumerate(values):
-            if v is None:
+            if v is None or (stacked and broken[j]):
+                broken[j] = stacked
                 continue  # a gap: no bar, no label
             if stacked:
                 bottoms.append(up[j] if v >= 0 else down[j])
@@ -570,12 +575,13 @@ def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
         handles.append(bars)
 
     values = [v for _, vs in spec.series for v in vs if v is not None]
-    lo = min(down + values, default=0.0) if stacked else min(values, default=0.0)
-    hi = max(up + values, default=0.0) if stacked else max(values, default=0.0)
+    # A stack reaches its drawn ends (a segment left out above a gap sets no limit).
+    lo = min(down, default=0.0) if stacked else min(values, default=0.0)
+    hi = max(up, default=0.0) if stacked else max(values, default=0.0)
     totals = stacked and len(pos) <= MAX_LABELLED_BARS and lo >= 0
     if totals:  # the stack's total over each column
         for j, total in enumerate(up):
-            if any(vs[j] is not None for _, vs in spec.series):
+            if not broken[j]:
                 ax.annotate(format_number(total, lang=style.lang), (pos[j], total), xytext=(0, 2.5), textcoords="offset points",
                             ha="center", va="bottom", fontsize=style.font_size, color=style.text)
     label_in = (style.font_size + 4) * PT if label_values or totals else 0.0
