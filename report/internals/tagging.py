@@ -11,7 +11,7 @@ WeasyPrint 70 lays out its structure tree (`weasyprint/pdf/tags.py`): that is wh
   under `LI`; they move into an `LBody`.
 - Link annotations get the Print flag (ISO 32000-1 12.5.3; PDF/UA checkers ask for it), and
   each sits under its own `Link`, described in words (`taglinks.py`).
-- An element in another language than the one before it says so (`Lang`, 7.2): WeasyPrint
+- An element in another language than the element above it says so (`Lang`, 7.2): WeasyPrint
   gives none, so a Swedish document bound into an English reader read as English.
 - Footnotes (`li.footnote-item`) are `Note`s with an `ID` (7.9), not list items; every `ID`
   is in the root's `IDTree`.

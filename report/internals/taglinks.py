@@ -81,7 +81,7 @@ def finish_links(document, pdf, nums) -> None:
         annotation["Contents"] = pydyf.String(description or target)
         if labelled:  # read in place of the link's own text ("1", "↑")
             holder["Alt"] = pydyf.String(description)
-    # A Link left holding no annotation (inside another Link) is text of that link.
+    # A Link holding no annotation (one inside another Link, an `a` with no address) is text.
     for element in objects:
         if (isinstance(element, dict) and element.get("S") == "/Link" and element.get("Type") == "/StructElem"
                 and not any(ref(k) is not None and objects[ref(k)].get("Type") == "/OBJR" for k in kids(element))):
