@@ -128,8 +128,8 @@ def test_chicago_notes_first_full_then_short(chicago):
     assert notes[4] == notes[5] == "Smith, The Structure of Public Reports, 45."  # short form, no ibid.
     assert notes[8] == "Nordin and Berg, Energy Efficiency in Nordic Municipal Buildings."
     assert notes[11] == "Compare (Garcia et al., “Measuring Readability Across Languages,” 221)."
-    assert '<p>Smith<sup class="footnote-ref"><a href="#fn4" id="fnref4">4</a></sup> says' in chicago
-    assert 'Buildings matter.<sup class="footnote-ref"><a href="#fn2" id="fnref2">2</a></sup>' in chicago
+    assert '<p>Smith<sup class="footnote-ref"><a href="#fn4" id="fnref4" aria-label="Note 4">4</a></sup> says' in chicago
+    assert 'Buildings matter.<sup class="footnote-ref"><a href="#fn2" id="fnref2" aria-label="Note 2">2</a></sup>' in chicago
     assert '<a href="https://doi.org/10.1234/sea.2021.14" class="address">' in chicago
 
 

@@ -228,11 +228,13 @@ def test_our_ua_check_finds_what_it_claims(tmp_path):
     weasyprint = pytest.importorskip("weasyprint")
     html = ('<html lang="en"><head><title>T</title><style>@page { @top-left { content: "Running head" } }'
             '</style></head><body><ol><li><p>An item.</p></li></ol>'
-            '<p><a href="https://example.org/">A link</a></p></body></html>')
+            '<p><a href="https://example.org/">A link</a></p>'
+            '<p id="x"><a href="#x"><span>A link with a span</span></a></p></body></html>')
     path = tmp_path / "plain.pdf"
     path.write_bytes(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
     problems = " | ".join(v.ua_problems(path))
-    for expected in ("outside the structure tree", "not Lbl and LBody", "without the Print flag"):
+    for expected in ("outside the structure tree", "not Lbl and LBody", "without the Print flag",
+                     "not under a Link element (but /Span)", "described by its target's id 'x', not in words"):
         assert expected in problems
 
 

@@ -148,6 +148,9 @@ def ghostscript(pdf: Path, *args: str) -> str:
     return done.stdout
 
 
+TABLE_PARTS = ("/Table", "/TR", "/TH", "/TD", "/THead", "/TBody", "/TFoot")  # an empty cell keeps its place
+
+
 def ua_problems(pdf_path: Path) -> list[str]:
     """Our own pikepdf check of PDF/UA-1 rules that `pdfua` 0.1.3 does not implement:
 
@@ -156,6 +159,9 @@ def ua_problems(pdf_path: Path) -> list[str]:
     - 7.6: a list item (LI) holds only a label (Lbl) and a body (LBody);
     - 7.18.1 and ISO 32000 12.5.3: every link annotation is in the tree (StructParent), has a
       description (Contents) and prints (the Print flag);
+    - 7.18.5 (outloud's LNK-001): the element its StructParent names is a `Link` holding its
+      OBJR, every `Link` holds one, and the description is words, not the target's id;
+    - 7.9: a `Note` has an `ID`; no element is empty (outloud's TAG-020; table cells aside);
     - 7.1-8 (catalog): MarkInfo Marked, a title shown, a language.
     """
     pikepdf = need_module("pikepdf", "the PyPI package pikepdf")
@@ -188,7 +194,18 @@ def ua_problems(pdf_path: Path) -> list[str]:
 
         for top in kids(root):
             walk(top)
+        elements = [pdf.get_object(objgen) for objgen in sorted(reached)]
+        empty = [str(e.S) for e in elements if not kids(e) and e.S not in TABLE_PARTS]
+        if empty:
+            problems.append(f"{len(empty)} empty structure element(s): {', '.join(sorted(set(empty)))}")
+        for e in elements:
+            if e.S == "/Link" and not any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                                          for k in kids(e)):
+                problems.append("a Link element holds no link annotation")
+            if e.S == "/Note" and not str(e.get("/ID", "")):
+                problems.append("a Note without an ID")
         nums = root.ParentTree.get("/Nums", [])
+        holders = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         for i in range(0, len(nums), 2):
             value = nums[i + 1]
             if isinstance(value, pikepdf.Array):
@@ -206,6 +223,16 @@ def ua_problems(pdf_path: Path) -> list[str]:
                     problems.append(f"page {number}: a link annotation outside the structure tree")
                 if not str(annot.get("/Contents", "")).strip():
                     problems.append(f"page {number}: a link annotation without a description (Contents)")
+                elif "/Dest" in annot and str(annot.get("/Contents")) == str(annot.Dest):
+                    problems.append(f"page {number}: a link annotation described by its target's id "
+                                    f"{str(annot.Dest)!r}, not in words")
+                holder = holders.get(int(annot.get("/StructParent", -1)))
+                if "/StructParent" in annot and (
+                        not isinstance(holder, pikepdf.Dictionary) or holder.get("/S") != "/Link"
+                        or not any(isinstance(k, pikepdf.Dictionary) and k.get("/Obj") is not None and k.Obj.objgen == annot.objgen
+                                for k in kids(holder))):
+                    role = holder.get("/S") if isinstance(holder, pikepdf.Dictionary) else None
+                    problems.append(f"page {number}: a link annotation is not under a Link element (but {role})")
         if not pdf.Root.get("/MarkInfo", {}).get("/Marked"):
             problems.append("MarkInfo Marked is not true")
         if not pdf.Root.get("/Lang"):

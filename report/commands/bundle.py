@@ -46,6 +46,7 @@ class Entry:
     series_label: str
     anchor: str
     page: int | None = None  # first page in the reader
+    lang: str = "en"  # the document's: its title and series label are in it
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
                           html.lang, html.title, html.css))
         doc = prepared.doc
         entries.append(Entry(html.title, ", ".join(a.name for a in doc.authors),  # its title as printed
-                             languages.edition(prepared.series, doc.lang).label, f"d{n}-document"))
+                             languages.edition(prepared.series, doc.lang).label, f"d{n}-document", lang=doc.lang))
     files, report, failed = [], [], False
     for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):
         data, bound = _bind(path, reader, cover, parts, htmls, entries, options, fmt == "print")
@@ -211,7 +212,7 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
         return (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
 
     def front(with_pages: list[int] | None, total: int):
-        listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
+        listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0, e.lang)
                        for i, e in enumerate(entries))
         labels = languages.labels_for(cover_series, reader.lang)
         text = front_text(reader, cover, listed)

@@ -8,7 +8,8 @@ the installed WeasyPrint is one of them; the command line stops with its one lin
 - `page_box` and the readers in `boxes.py`, `text.py`: the laid-out boxes that the preflight,
   the figure placement and the font check measure (no public API gives positions);
 - `layout_libraries`: the Pango and HarfBuzz versions a kept layout is named by;
-- `finish_tags` (`tagging.py`): WeasyPrint's structure tree completed for PDF/UA-1;
+- `finish_tags` (`tagging.py`, with `taglinks.py` and `textlayer.py`): WeasyPrint's structure
+  tree completed for PDF/UA-1, from the boxes `tag_sources` (`tagsources.py`) notes behind it;
 - `to_press` (`cmyk.py`): the print PDF made PDF/X-4 in CMYK;
 - `pdfobjects.py`: the one reader of pydyf's object references and page list;
 - `font_dates`: a variable font's static instance dated reproducibly;
@@ -37,7 +38,8 @@ from report.internals.libraries import import_weasyprint
 from report.internals.logs import machine_notice
 from report.internals.cmyk import to_press
 from report.internals.tagging import finish_tags
+from report.internals.tagsources import recording as tag_sources
 
 __all__ = ["CFFI_TESTED", "SUPPORTED", "SWITCH", "ImageSizeChanged", "cffi_tested", "check_versions", "enabled",
            "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "machine_notice", "page_box",
-           "supported", "swap_images", "to_press"]
+           "supported", "swap_images", "tag_sources", "to_press"]

@@ -184,7 +184,8 @@ def write(document, options: PdfOptions) -> bytes:
     from report.layout.fetcher import RefusedURL
     with _weasyprint_says():
         try:
-            with internals.font_dates(options.epoch), fonttools_quiet():  # subsetting without HarfBuzz
+            # fonttools_quiet: subsetting without HarfBuzz; tag_sources: the boxes behind the tags
+            with internals.font_dates(options.epoch), fonttools_quiet(), internals.tag_sources():
                 data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
         except RefusedURL as exc:  # a BaseException: it must not end in a traceback
             raise BuildError(str(exc)) from None

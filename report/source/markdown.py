@@ -45,6 +45,7 @@ def _parser(quotes: tuple[str, ...] | None = None) -> MarkdownIt:
     md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
     md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
     md.add_render_rule("footnote_anchor", _render_backref)
+    md.add_render_rule("footnote_ref", _render_ref)
     md.add_render_rule("link_open", _render_link)
     return md
 
@@ -91,6 +92,16 @@ def first_strong(text: str) -> str | None:
         if kind in ("R", "AL"):
             return "rtl"
     return None
+
+
+def _render_ref(self, tokens, idx, options, env) -> str:
+    """The plugin's note reference, with its label: the number is read aloud as "Note 3"."""
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    caption = self.rules["footnote_caption"](tokens, idx, options, env)
+    refid = ident + (f":{tokens[idx].meta['subId']}" if tokens[idx].meta.get("subId", -1) > 0 else "")
+    label = _labels(env).get("note-ref", number=caption)
+    return (f'<sup class="footnote-ref"><a href="#fn{ident}" id="fnref{refid}" aria-label="{escape(label)}">'
+            f"{caption}</a></sup>")
 
 
 def _render_backref(self, tokens, idx, options, env) -> str:
