@@ -29,7 +29,7 @@ from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
 from report.source import proofing
-from report.outputs import names, web as web_mod, word_proof
+from report.outputs import names, web as web_mod
 from report.source import citeproc  # Pandoc itself only runs for a document that cites
 from report.source import library as citing
 from report.outputs import files as output
@@ -42,7 +42,8 @@ from report.render import charts as chart_drawing, context, proofmarks, sandbox
 from report.render.qr import qr_svg
 from report.series.press import press as press_colors
 
-# Lazy: the preflight (about 0.1 s), only for --preflight. WeasyPrint and matplotlib are imported
+# Lazy: the preflight (about 0.1 s), only for --preflight; the Word proof (about 0.1 s: the Word
+# reader, its styles), only for --format docx. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
 FORMATS = ("pdf", "print", "html", "docx")
@@ -454,6 +455,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
         page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
     if fmt == "docx":
+        from report.outputs import word_proof
         return Output(fmt, word_proof.make(prepared, charts.drawn(), chart_style(prepared.series, prepared.doc.lang),
                                            _epoch(prepared.doc)), None, time.perf_counter() - start)
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)

@@ -10,11 +10,12 @@ child first.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import struct
 from pathlib import Path
 
-from report import languages as i18n
+from report import cache as kept, languages as i18n
 from report.source import files, pictures, yamlload
 from report.source.document import FAILED, load_yaml_file
 from report.errors import Problems, display_path, quote
@@ -22,6 +23,8 @@ from report.model import FACE_KEYS, FontFace, Publisher, Series
 from report.paths import ROOT
 from report.series import checks, geometry
 from report.source.schemas import SERIES, css_color
+
+# Lazy: fontTools (about 0.1 s), only for a font file whose verdict is not in the cache folder.
 
 STYLES = ROOT / "styles"
 TEMPLATES = ROOT / "templates"
@@ -321,7 +324,21 @@ def font_problem(path: Path, folder: Path) -> str | None:
 
 
 def _unreadable_font(path: Path) -> str | None:
-    """The right first bytes are not a font: its table directory and character map must read."""
+    """The right first bytes are not a font: its table directory and character map must read.
+
+    The verdict is kept in the cache folder by the file's content, so that fontTools (about
+    0.1 s to import and read a series' faces) runs for a new or changed font only."""
+    stored = kept.folder() / "font-check" / f"{kept.fingerprint('font-check', files=[path])[:24]}.json"
+    try:
+        return json.loads(kept.read(stored) or b"[]")[0]
+    except (ValueError, TypeError, IndexError):
+        pass
+    problem = _read_font(path)
+    kept.write(stored, json.dumps([problem]).encode("utf-8"))
+    return problem
+
+
+def _read_font(path: Path) -> str | None:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
