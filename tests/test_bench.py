@@ -3,6 +3,7 @@ helper change no byte; `--check` and `--help` load neither WeasyPrint nor matplo
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -357,3 +358,18 @@ def test_one_call_forgets_every_memo_of_the_process():
             for lines in [path.read_text(encoding="utf-8").splitlines()]
             for n, line in enumerate(lines) if re.match(r"\s*@(functools\.)?(lru_)?cache\b", line)]
     assert bare == [("report/layout/pages.py", "def font_config():")]
+
+
+def test_a_second_check_reads_no_font_file_with_fonttools(tmp_path):
+    """The fonts' verdicts and character maps are kept by content: the second `--check` of a
+    series loads no fontTools, the first one does (so the test can fail)."""
+    env = {**os.environ, "REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    imported = []
+    for _ in range(2):
+        result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py"), str(GUEST), "--check"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+        assert result.returncode == 0, result.stderr
+        imported.append({line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()
+                         if line.startswith("import time:")})
+    assert "fontTools" in imported[0]
+    assert "fontTools" not in imported[1]
