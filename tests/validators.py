@@ -2,8 +2,8 @@
 
 - axe-core (npm) in Debian's headless Chromium: WCAG 2.1 A and AA rules on the web page;
 - the Nu HTML checker (npm `vnu-jar`, run with Java): HTML and CSS errors;
-- `pdfua` (PyPI): its machine-checkable subset of PDF/UA-1, plus `ua_problems` below, our own
-  pikepdf check of the PDF/UA-1 rules that `pdfua` does not implement;
+- `pdfua` (PyPI): its machine-checkable subset of PDF/UA-1, plus `ua_problems` below, the
+  product's own pikepdf check of the PDF/UA-1 rules that `pdfua` does not implement;
 - qpdf --check and Ghostscript (stopping on any warning).
 
 The npm packages live in tests/validators/node_modules (`npm ci --ignore-scripts` there;
@@ -21,6 +21,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from report.outputs.accessibility import pdf_structure
 
 HERE = Path(__file__).resolve().parent / "validators"
 NODE_MODULES = HERE / "node_modules"
@@ -149,7 +151,8 @@ def ghostscript(pdf: Path, *args: str) -> str:
 
 
 def ua_problems(pdf_path: Path) -> list[str]:
-    """Our own pikepdf check of PDF/UA-1 rules that `pdfua` 0.1.3 does not implement:
+    """The product's own check of the PDF/UA-1 rules that `pdfua` 0.1.3 does not implement
+    (`report.outputs.accessibility.pdf_structure`, which `--preflight` runs too):
 
     - 7.1-3 and 7.8: every marked-content sequence with an MCID belongs to an element of the
       structure tree (running headers and footers are artifacts, not content left out of it);
@@ -157,59 +160,8 @@ def ua_problems(pdf_path: Path) -> list[str]:
     - 7.18.1 and ISO 32000 12.5.3: every link annotation is in the tree (StructParent), has a
       description (Contents) and prints (the Print flag);
     - 7.1-8 (catalog): MarkInfo Marked, a title shown, a language.
-    """
-    pikepdf = need_module("pikepdf", "the PyPI package pikepdf")
-    problems: list[str] = []
-    with pikepdf.open(pdf_path) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return ["no structure tree"]
-        reached: set = set()
 
-        def kids(element):
-            k = element.get("/K")
-            if k is None:
-                return []
-            return list(k) if isinstance(k, pikepdf.Array) else [k]
-
-        def walk(element):
-            if not isinstance(element, pikepdf.Dictionary) or element.get("/S") is None:
-                return
-            if element.objgen in reached:
-                return
-            reached.add(element.objgen)
-            if element.S == "/LI":
-                roles = [str(k.S) for k in kids(element) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
-                if not roles or any(r not in ("/Lbl", "/LBody") for r in roles) or \
-                        any(not isinstance(k, pikepdf.Dictionary) for k in kids(element)):
-                    problems.append(f"LI holds {roles or 'content'}, not Lbl and LBody")
-            for k in kids(element):
-                walk(k)
-
-        for top in kids(root):
-            walk(top)
-        nums = root.ParentTree.get("/Nums", [])
-        for i in range(0, len(nums), 2):
-            value = nums[i + 1]
-            if isinstance(value, pikepdf.Array):
-                for mcid, element in enumerate(value):
-                    if isinstance(element, pikepdf.Dictionary) and element.objgen not in reached:
-                        problems.append(f"page {int(nums[i]) + 1}: marked content {mcid} ({element.get('/S')}) "
-                                        "is outside the structure tree: neither content nor artifact")
-        for number, page in enumerate(pdf.pages, 1):
-            for annot in page.obj.get("/Annots", []):
-                if annot.get("/Subtype") != "/Link":
-                    continue
-                if not int(annot.get("/F", 0)) & 4:
-                    problems.append(f"page {number}: a link annotation without the Print flag")
-                if "/StructParent" not in annot:
-                    problems.append(f"page {number}: a link annotation outside the structure tree")
-                if not str(annot.get("/Contents", "")).strip():
-                    problems.append(f"page {number}: a link annotation without a description (Contents)")
-        if not pdf.Root.get("/MarkInfo", {}).get("/Marked"):
-            problems.append("MarkInfo Marked is not true")
-        if not pdf.Root.get("/Lang"):
-            problems.append("no document language")
-        if not pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
-            problems.append("the viewer is not asked to show the title")
-    return list(dict.fromkeys(problems))
+    `pdfua` above stays the independent judge; this one is tested to fail on an untouched
+    WeasyPrint file (test_validators.py, test_accessibility.py)."""
+    need_module("pikepdf", "the PyPI package pikepdf")
+    return [f.message for f in pdf_structure(Path(pdf_path).read_bytes())]
