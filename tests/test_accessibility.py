@@ -141,6 +141,16 @@ def test_contrast_is_measured_on_the_background_an_element_sits_on():
     assert made.ratio((1, 1, 1), (0, 0, 0)) == pytest.approx(21.0)
 
 
+def test_a_cover_on_a_named_page_is_measured_on_that_page_s_background():
+    """The report's cover is white text on a navy page (@page cover), not on the paper."""
+    html = '<html><body><div class="cover"><p class="wordmark">SCEEUS</p></div></body></html>'
+    css = [("style.css", "@page cover { background: var(--color-primary) }\n.cover { page: cover; color: white }")]
+    assert made.contrast(html, css, COLOURS, "print", "pdf", PLACES) == []
+    found = [str(f) for f in made.contrast(html, css, COLOURS, "screen", "html", PLACES)]  # no @page on a screen
+    assert found == ["style.css:2: text in #ffffff on #ffffff has a contrast of 1.0:1 in the web page, under the "
+                     "4.5:1 that text under 18 pt needs (WCAG 2.2 1.4.3); seen in p.wordmark"]
+
+
 def test_a_colour_the_contrast_check_cannot_read():
     html = "<html><body><p>Text</p></body></html>"
     found = [str(f) for f in made.contrast(html, [("style.css", "body {}\np { color: lighten(#333, 10%) }")],

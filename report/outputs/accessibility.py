@@ -296,17 +296,25 @@ class _Sheets:
     """The stylesheets' rules for one medium, matched against the page: a small cascade of the
     properties contrast needs (colour, background, font size and weight, display)."""
 
-    WANTED = ("color", "background-color", "background", "font-size", "font", "font-weight", "display", "content")
+    WANTED = ("color", "background-color", "background", "font-size", "font", "font-weight", "display", "content",
+              "page")
 
     def __init__(self, sources, medium: str, variables: dict[str, Colour], problems: list[Finding]):
         self.matcher = cssselect2.Matcher()
         self.variables = dict(variables)  # --name → Colour, or raw tokens
         self.raw: dict[str, tuple] = {}
         self.problems = problems
+        self.pages: dict[str, tuple] = {}  # a named page's background (a cover printed on navy)
         order = 0
         for label, css in sources:
             for rule in self._rules(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
                                     medium):
+                if rule.type == "at-rule":  # @page NAME
+                    name = next((t.value for t in rule.prelude if t.type == "ident"), None)
+                    for d in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True, skip_comments=True):
+                        if name and d.type == "declaration" and d.lower_name in ("background", "background-color"):
+                            self.pages[name] = (d.value, label, d.source_line)
+                    continue
                 declarations = {}
                 for d in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True, skip_comments=True):
                     if d.type != "declaration":
@@ -329,6 +337,8 @@ class _Sheets:
     def _rules(rules, medium):
         for rule in rules:
             if rule.type == "qualified-rule":
+                yield rule
+            elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and medium == "print" and rule.content:
                 yield rule
             elif rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content is not None:
                 query = tinycss2.serialize(rule.prelude).lower()
@@ -438,6 +448,11 @@ def contrast(html: str, sources, colours: dict[str, str], medium: str, output: s
             found = sheets.colour(*values["color"])
             color = found if isinstance(found, Colour) else color
         background = parent.background
+        page = tinycss2.serialize(values["page"][0]).strip() if "page" in values else None
+        if page in sheets.pages:  # the element is set on a named page with a background of its own
+            found = sheets.colour(*sheets.pages[page], background=True)
+            if isinstance(found, Colour):
+                background = Colour(_over(found.rgba, background.rgba), found.name, found.where)
         for key in ("background", "background-color"):
             if key in values:
                 found = sheets.colour(*values[key], background=True)
