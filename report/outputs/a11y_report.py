@@ -172,6 +172,7 @@ def as_html(data: dict) -> bytes:
         for c in data["checks"])
     found = "\n".join(f"<li><code>{e(f['place'])}</code>: {e(f['message'])}</li>" for f in data["findings"])
     person = "\n".join(f"<li>{e(t(p))}</li>" for p in data["needs_a_person"])
+    english = ' lang="en"' if lang != "en" else ""  # the findings' words are English: read them so
     verdict = t("Every check holds.") if data["result"] == "holds" else t("Some checks do not hold.")
     page = f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
@@ -200,7 +201,7 @@ code {{ overflow-wrap: anywhere; }}</style>
 {checks}
 </ul>
 <h2>{e(t('What does not hold'))}</h2>
-{f'<ul>{chr(10)}{found}{chr(10)}</ul>' if found else f'<p>{e(t("Nothing."))}</p>'}
+{f'<ul{english}>{chr(10)}{found}{chr(10)}</ul>' if found else f'<p>{e(t("Nothing."))}</p>'}
 <h2>{e(t('What a person must check'))}</h2>
 <ul>
 {person}
