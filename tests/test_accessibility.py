@@ -290,12 +290,14 @@ def test_the_report_page_is_in_swedish_and_valid_html(reports):
     assert v.vnu(page) == []
 
 
-def test_findings_in_english_are_marked_english_on_a_swedish_page():
+def test_findings_in_english_are_marked_english_on_a_swedish_page(tmp_path):
     data = {"lang": "sv", "title": "T", "outputs": [], "checks": [], "result": "fails", "needs_a_person": [],
             "findings": [{"check": "link-text", "place": "document.md:3", "message": "link text 'here' …"}]}
     text = a11y_report.as_html(data).decode("utf-8")
     assert '<html lang="sv">' in text and "<p>Några kontroller håller inte.</p>" in text
     assert '<ul lang="en">\n<li><code>document.md:3</code>: link text &#x27;here&#x27; …</li>\n</ul>' in text
+    (tmp_path / "report.html").write_text(text, encoding="utf-8")
+    assert v.vnu(tmp_path / "report.html") == []
 
 
 def test_a_language_without_words_gets_the_report_in_english_with_a_notice():
