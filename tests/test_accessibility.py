@@ -8,6 +8,7 @@ line: `--preflight --strict` exits 1 on a finding, `--format a11y` writes the re
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import struct
@@ -329,3 +330,29 @@ def test_pdf_ua_2_refuses_what_pdf_2_dropped(tmp_path):
     found = [str(f) for f in made.pdf_structure(pdf, "en", "pdf/ua-2")]
     assert "PDF/UA-2 needs a PDF 2.0 file; this one is PDF 1.7" in found
     assert "the XMP metadata gives no PDF/UA revision (pdfuaid:rev)" in found
+
+
+@pytest.mark.layout
+def test_a_footnote_tagged_note_becomes_an_fenote_of_pdf_2_in_pdf_ua_2():
+    """PDF 2.0 has no Note. A paragraph renamed Note (as footnotes are tagged) fails the PDF/UA-2
+    check, and passes once the builder's finisher makes it an FENote in the PDF 2.0 namespace."""
+    weasyprint = pytest.importorskip("weasyprint")
+    pikepdf = pytest.importorskip("pikepdf")
+    from report.internals.pdf2tags import footnotes_as_fenotes
+
+    def as_note(document, pdf):
+        for element in pdf.objects:
+            if isinstance(element, dict) and element.get("S") == "/P":
+                element["S"] = "/Note"
+                return
+
+    html = weasyprint.HTML(string='<html lang="en"><head><title>T</title></head><body><p>1. A note.</p></body></html>')
+    noted = html.write_pdf(pdf_variant="pdf/ua-2", finisher=as_note)
+    assert "structure type Note is not in PDF 2.0 (PDF/UA-2 wants FENote)" in [
+        str(f) for f in made.pdf_structure(noted, "en", "pdf/ua-2")]
+    fixed = html.write_pdf(pdf_variant="pdf/ua-2",
+                           finisher=lambda d, p: (as_note(d, p), footnotes_as_fenotes(d, p)))
+    assert made.pdf_structure(fixed, "en", "pdf/ua-2") == []
+    with pikepdf.open(io.BytesIO(fixed)) as pdf:
+        notes = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/FENote"]
+        assert len(notes) == 1 and str(notes[0].NS.NS) == "http://iso.org/pdf2/ssn"
