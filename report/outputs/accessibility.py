@@ -31,8 +31,9 @@ import tinycss2
 import tinycss2.color4
 import tinyhtml5
 
-from report.errors import display_path, quote
+from report.errors import Problems, display_path, quote
 from report.source import yamlload
+from report.source.document import load_yaml_file
 from report.source.accessibility import Finding, short
 
 # Lazy: pikepdf and pypdf (about 0.4 s each), only when a PDF is checked.
@@ -527,10 +528,7 @@ def series_colour_lines(folders) -> dict[str, tuple[str, int | None]]:
     found: dict[str, tuple[str, int | None]] = {}
     for folder in folders:
         path = Path(folder) / "series.yaml"
-        try:
-            data = yamlload.load(path.read_text(encoding="utf-8"), str(path))
-        except Exception:  # a series that resolved was read before; nothing to place then
-            continue
+        data = load_yaml_file(path, Problems(), "the series folder")  # read before, when the series resolved
         colors = data.get("colors") if isinstance(data, dict) else None
         if isinstance(colors, yamlload.Marked):
             for name in colors:
