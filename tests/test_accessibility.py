@@ -151,6 +151,15 @@ def test_a_cover_on_a_named_page_is_measured_on_that_page_s_background():
                      "4.5:1 that text under 18 pt needs (WCAG 2.2 1.4.3); seen in p.wordmark"]
 
 
+def test_a_running_header_is_measured_on_its_page():
+    html = "<html><body><p>Body</p></body></html>"
+    css = [("style.css", "@page {\n @top-right { content: string(title); color: var(--color-muted) } }\n"
+                         "@page cover { background: var(--color-primary); @top-left { content: 'x'; color: white } }")]
+    assert [str(f) for f in made.contrast(html, css, COLOURS, "print", "pdf", PLACES)] == [
+        "styles/pale/series.yaml:6: text in 'muted' (#999999) on #ffffff has a contrast of 2.8:1 in the PDF, "
+        "under the 4.5:1 that text under 18 pt needs (WCAG 2.2 1.4.3); seen in @page @top-right"]
+
+
 def test_a_colour_the_contrast_check_cannot_read():
     html = "<html><body><p>Text</p></body></html>"
     found = [str(f) for f in made.contrast(html, [("style.css", "body {}\np { color: lighten(#333, 10%) }")],
@@ -355,3 +364,17 @@ def test_a_footnote_tagged_note_becomes_an_fenote_of_pdf_2_in_pdf_ua_2():
     with pikepdf.open(io.BytesIO(fixed)) as pdf:
         notes = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/FENote"]
         assert len(notes) == 1 and str(notes[0].NS.NS) == "http://iso.org/pdf2/ssn"
+
+
+def test_a_series_colour_too_pale_is_reported_at_its_line_in_series_yaml(tmp_path):
+    styles = tmp_path / "styles" / "pale"
+    styles.mkdir(parents=True)
+    (styles / "series.yaml").write_text('name: Pale\nlabel: Pale\ncolors:\n  primary: "#16284a"\n'
+                                        '  muted: "#aaaaaa"\n', encoding="utf-8")
+    folder = write_doc(tmp_path / "doc", MINIMAL)
+    result = run(folder, "--series", "pale", "--styles", tmp_path / "styles", "--preflight", "--strict", "-q",
+                 "-o", tmp_path / "out")
+    assert result.returncode == 1, result.stderr
+    found = [line for line in result.stderr.splitlines() if "contrast" in line]
+    assert found and all(line.startswith(f"{styles / 'series.yaml'}:5: text in 'muted' (#aaaaaa) on #ffffff has a "
+                                         "contrast of 2.3:1 in the PDF, under the ") for line in found), found

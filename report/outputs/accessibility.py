@@ -306,6 +306,7 @@ class _Sheets:
         self.raw: dict[str, tuple] = {}
         self.problems = problems
         self.pages: dict[str, tuple] = {}  # a named page's background (a cover printed on navy)
+        self.margins: list[tuple] = []  # (page name, margin box, its declarations): running heads and folios
         order = 0
         for label, css in sources:
             for rule in self._rules(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
@@ -315,6 +316,11 @@ class _Sheets:
                     for d in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True, skip_comments=True):
                         if name and d.type == "declaration" and d.lower_name in ("background", "background-color"):
                             self.pages[name] = (d.value, label, d.source_line)
+                        elif d.type == "at-rule" and d.content is not None:  # a running header or footer
+                            self.margins.append((name, "@" + d.lower_at_keyword, {
+                                m.lower_name: (m.value, label, m.source_line) for m in tinycss2.parse_blocks_contents(
+                                    d.content, skip_whitespace=True, skip_comments=True)
+                                if m.type == "declaration" and m.lower_name in self.WANTED}))
                     continue
                 declarations = {}
                 for d in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True, skip_comments=True):
@@ -479,6 +485,7 @@ def contrast(html: str, sources, colours: dict[str, str], medium: str, output: s
             pairs[key] = (ratio(fg, style.background.rgba), style.color, style.background, where)
 
     start = _Style(Colour((0.0, 0.0, 0.0, 1.0), None, ("the browser's default", None)), WHITE, 16.0, False)
+    root_style = start
     todo = [(root, start)]
     while todo:
         element, parent = todo.pop()
@@ -489,7 +496,7 @@ def contrast(html: str, sources, colours: dict[str, str], medium: str, output: s
         if style is None:
             continue
         if tag == "html":
-            root_px = style.size
+            root_px, root_style = style.size, style
         etree = element.etree_element
         if (etree.text or "").strip() or any((c.tail or "").strip() for c in etree):
             record(style, _describe(element))
@@ -500,6 +507,13 @@ def contrast(html: str, sources, colours: dict[str, str], medium: str, output: s
                 if extra is not None:
                     record(extra, f"{_describe(element)}::{pseudo}")
         todo.extend((child, style) for child in reversed(list(element.iter_children())))
+    for page, box, values in sheets.margins:  # drawn on the page itself, or a named page's background
+        if "color" in values and "content" in values:
+            paper = computed({"page": ([tinycss2.ast.IdentToken(1, 1, page)], "", None)} if page else {},
+                             _Style(root_style.color, WHITE, root_style.size, False), False)
+            style = computed(values, paper, False)
+            if style is not None:
+                record(style, f"@page{' ' + page if page else ''} {box}")
     for (_, _, large), (value, fg, bg, where) in sorted(pairs.items(), key=lambda p: (p[1][3], p[1][0])):
         need = LARGE if large else NORMAL
         if value + 1e-9 >= need:
