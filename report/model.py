@@ -64,6 +64,7 @@ class Document:
     editions: tuple[Edition, ...] = ()  # the other language editions
     references: str | None = None  # the library file the front matter names
     placeholders_accepted: tuple[str, ...] = ()  # placeholder texts the editor lets through
+    word_proof: bool = True  # --format docx allowed (the series must allow it too)
     extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
     own_series: str = ""  # the series its front matter names (`series` is --series, when given)
     charts: Mapping[str, ChartSpec] = field(default_factory=dict)

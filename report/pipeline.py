@@ -28,16 +28,17 @@ from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
-from report.outputs import names, web as web_mod
+from report.source import proofing
+from report.outputs import names, web as web_mod, word_proof
 from report.source import citeproc  # Pandoc itself only runs for a document that cites
 from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
-from report.layout import pages, source_lines
+from report.layout import pages, proofpages, source_lines
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
-from report.render import charts as chart_drawing, context, sandbox
+from report.render import charts as chart_drawing, context, proofmarks, sandbox
 from report.render.qr import qr_svg
 from report.series.press import press as press_colors
 
@@ -45,8 +46,11 @@ from report.series.press import press as press_colors
 # 0.3 s), for --preflight and --format a11y. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
-FORMATS = ("pdf", "print", "html", "a11y")
-SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
+FORMATS = ("pdf", "print", "html", "docx", "a11y")
+# A proof is named so that it cannot be taken for what goes to press: "proof" (--proof) is a
+# screen PDF with the problems on its pages, never made beside another format; a Word file is
+# only ever a proof, for the author.
+SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "proof": ".proof.pdf", "docx": ".proof.docx"}
 CHECKED = ("pdf", "html")  # what --format a11y alone makes, in memory, to check
 
 
@@ -80,10 +84,11 @@ class Prepared:
     accepted: tuple[str, ...] = ()  # placeholders the front matter lets through (placeholders_accepted)
 
 
-def prepare(folder: Path, options: Options) -> Prepared:
-    """Read and check everything; raise `ContentErrors` with every problem found."""
+def prepare(folder: Path, options: Options, raw: content.RawDocument | None = None) -> Prepared:
+    """Read and check everything; raise `ContentErrors` with every problem found. `raw`:
+    `document.md` as already read (a proof's, mended)."""
     problems, warnings = Problems(), Problems()
-    raw = content.read(folder, problems)
+    raw = raw or content.read(folder, problems)
     if raw is None:
         problems.raise_if_any()
     series_id = options.series or raw.series_id
@@ -134,11 +139,23 @@ def prepare(folder: Path, options: Options) -> Prepared:
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
+    if "docx" in options.formats and doc is not None and series is not None:
+        _word_proof_allowed(raw, doc, series, problems)
     left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
     if problems:  # the warnings with them: every line the editor should see, at once
         raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited,
                     tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
+
+
+def _word_proof_allowed(raw, doc: Document, series: Series, problems: Problems) -> None:
+    """`--format docx` where the series or the document turns the Word proof off: a problem."""
+    if not series.word_proof:
+        problems.add(raw.path, f"--format docx: the series {quote(series.id)} writes no Word proof "
+                     "(its series.yaml says word_proof: false)")
+    elif not doc.word_proof:
+        problems.add(raw.path, "--format docx: this document asks for no Word proof",
+                     raw.front.key_pos.get("word_proof", (None,))[0], None, "word_proof")
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -367,12 +384,16 @@ class Built:
 
 def build(folder: Path, options: Options, preview=None) -> Built:
     """Build one document folder into every requested format: the whole run."""
-    prepared = prepare(folder, options)                  # read and check: every problem, or stop here
+    proof = None
+    if "proof" in options.formats:                       # --proof: what can be shown is shown, not stopped at
+        prepared, proof = prepare_proof(folder, options)
+    else:
+        prepared = prepare(folder, options)              # read and check: every problem, or stop here
     with Charts(prepared, options) as charts:            # drawn or cached; a helper may draw beside us
         if preview is not None:
             preview(prepared, charts)                    # --watch --serve: the web page first
         try:
-            outputs = [_said(produce(prepared, charts, fmt, options), folder, options)
+            outputs = [_said(produce(prepared, charts, fmt, options, proof), folder, options)
                        for fmt in made_formats(options)]      # HTML, pages, PDF
             found = accessibility(prepared, charts, outputs, options)  # --preflight, --format a11y
         except BuildError as exc:                        # found in layout: placed at its nearest line
@@ -407,28 +428,83 @@ def _said(out: "Output", folder: Path, options: Options) -> "Output":
     return out
 
 
-def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> Output:
-    """One output's bytes (and the preflight's findings, when asked for)."""
+def prepare_proof(folder: Path, options: Options) -> tuple[Prepared, tuple[proofmarks.Shown, ...]]:
+    """`prepare` for a proof: the problems the page can show are mended and kept to be shown
+    (`source.proofing`), in rounds, since a mended document is checked further; any other problem
+    stops the build as without --proof. Then the placeholders left, numbered in reading order."""
+    raw, marks = None, []
+    for _ in range(ROUNDS):
+        try:
+            prepared = prepare(folder, options, raw)
+            break
+        except ContentErrors as exc:
+            raw = raw or content.read(folder, Problems())
+            errors = [e for e in exc.errors if not e.message.startswith("warning: ")]
+            mended = proofing.mend(raw, errors) if raw is not None else None
+            if mended is None or not mended.marks:
+                raise
+            raw, marks = mended.raw, marks + list(mended.marks)
+    else:
+        prepared = prepare(folder, options, raw)  # the last round's problems, as they are
+    marks += [proofing.Mark(e, quote_free(e.message)) for e in prepared.placeholders]
+    marks.sort(key=lambda m: m.problem.sort_key())
+    shown = tuple(proofmarks.Shown(n, f"{Path(m.problem.path).name}:{m.problem.line}"
+                                   + (f":{m.problem.column}" if m.problem.column else ""),
+                                   (f"{m.problem.field}: " if m.problem.field else "") + m.problem.message, m.text)
+                  for n, m in enumerate(marks, 1))
+    notices = tuple(str(replace(m.problem, message=f"shown in the proof: {s.message}", field=None))
+                    for m, s in zip(marks, shown))
+    return replace(prepared, warnings=prepared.warnings + notices, placeholders=()), shown
+
+
+# A mended document may show problems its first check could not reach (a body checked once the
+# front matter is whole; a reference to a chart the mending took out).
+ROUNDS = 4
+
+
+def quote_free(message: str) -> str:
+    """The text of a placeholder problem (`still a placeholder: 'X'`): X."""
+    text = message.split("still a placeholder: ", 1)[-1]
+    text = text[1:-1] if len(text) > 1 and text[0] == "'" and text[-1] in "'…" else text
+    return text.removesuffix("…")  # cut short in the message: its start is highlighted
+
+
+def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
+            proof: tuple[proofmarks.Shown, ...] | None = None) -> Output:
+    """One output's bytes (and the preflight's findings, when asked for). `proof`: the problems
+    a proof shows (format "proof")."""
     start = time.perf_counter()
     if fmt == "html":
         html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
                         web=True, cache=options.cache)
         page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
+    if fmt == "docx":
+        return Output(fmt, word_proof.make(prepared, charts.drawn(), chart_style(prepared.series, prepared.doc.lang),
+                                           _epoch(prepared.doc)), None, time.perf_counter() - start)
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
     if fmt == "print":
         extra = (resolve.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
 
-    def lay_out(figs):  # figures and boxes that left a hole are moved, and the pages laid out again
-        return settle(html_for(prepared, figs, web=False, cache=options.cache),
-                      partial(pages.layout, allowed=allowed, extra_css=extra, cache=options.cache),
-                      layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
+    def lay_out(figs, drawn=None):  # figures and boxes that left a hole are moved, and the pages laid out again
+        html = html_for(prepared, figs, web=False, cache=options.cache)
+        if proof is not None:
+            html = proofmarks.highlight(html, proof)
+        paged = partial(pages.layout, allowed=allowed, extra_css=extra, cache=options.cache)
+        if drawn is not None:  # the same pages again, with their proof drawings as backgrounds
+            paged = (lambda h: pages.layout(replace(h, resources={**h.resources, **drawn[1]}, css=h.css + (drawn[0],)),
+                                            allowed=allowed, extra_css=extra, cache=options.cache))
+        return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
 
-    document = lay_out(charts.figures())
+    document = lay_out(charts.figures() if proof is None else charts.drawn())
     faces.check(document, prepared.series, options.cache / "font-coverage")  # no face the series lacks, never a stand-in
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
+    if proof is not None:  # line numbers and notes where the first layout set the lines
+        css_text, drawn, baselines = proofpages.drawings(document, prepared.series, context.proof_date(prepared.doc), proof)
+        document = lay_out(charts.drawn(), (css_text, drawn))
+        proofpages.second(document, baselines)
     press = None
     if fmt == "print":
         press = press_colors(prepared.series)
@@ -478,6 +554,12 @@ def write(prepared: Prepared, outputs: list[Output], options: Options, found: li
             out.format: options.out_dir / (stem + SUFFIX[out.format]) for out in outputs})
         failed = True
     for out in outputs:
+        if out.format == "proof" and options.preflight:  # a proof never goes to press, however clean
+            target = display_path(options.out_dir / (names.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
+            report.append(f"{target}: a proof (PROOF — not for circulation) never goes to press: "
+                          "build the document without --proof")
+            failed = True
+    for out in outputs:
         if out.preflight is not None and (out.preflight or not found):  # no all-clear beside a finding
             from report.outputs import preflight
             target = display_path(options.out_dir / (names.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
@@ -486,7 +568,8 @@ def write(prepared: Prepared, outputs: list[Output], options: Options, found: li
     files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in outputs
              if out.format in options.formats]
     if "a11y" in options.formats:
-        files += a11y_report.files(prepared, found, {out.format: out.data for out in outputs},
+        files += a11y_report.files(prepared, found, {out.format: out.data for out in outputs
+                                                     if out.format in ("pdf", "print", "html")},
                                    options.out_dir, stem, SUFFIX)
     if prepared.cited is not None and any(out.format == "html" for out in outputs):
         # beside the web page: the cited entries as CSL JSON, for reference managers and crawlers

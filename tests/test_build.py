@@ -35,6 +35,7 @@ def across_pages(pages: list[str]) -> list[str]:
     return joined
 
 
+@pytest.mark.slow
 def test_every_word_of_the_source_in_order(guest_pdf):
     lines = SOURCE.read_text(encoding="utf-8").splitlines()
     source = words("\n".join(l for l in lines[1:-1] if l != "Executive Summary"))

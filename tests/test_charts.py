@@ -418,11 +418,47 @@ def test_bar_with_a_gap_is_absent():
     assert not {"nan", "None", "0"} & set(labels) - {"0"} and labels.count("0") == 1  # only the axis 0
 
 
-def test_stacked_gap_draws_no_segment_and_counts_as_zero():
-    s = spec("stacked", ("a", "b"), (("A", (1, 2)), ("B", (None, 3))))
+def segment_spans(svg: str) -> dict[str, tuple[float, float]]:
+    """Each bar's (bottom, top) in SVG points (y grows downward), by its id `bar-<series>-<x>`."""
+    spans = {}
+    for gid, d in re.findall(r'<g id="(bar-\d+-\d+)">\s*<path d="([^"]*)"', svg):
+        ys = [float(y) for y in re.findall(r"[ML] [\d.]+ ([\d.]+)", d)]
+        spans[gid] = (max(ys), min(ys))
+    return spans
+
+
+def test_stacked_gap_leaves_the_column_open_above_it():
+    # Column b misses B: A is drawn, B and C above it are not (where C would start depends on
+    # B), and no total. Column c misses C, the top: A and B drawn where they belong, no total.
+    s = spec("stacked", ("a", "b", "c"), (("A", (1, 2, 1)), ("B", (2, None, 2)), ("C", (3, 3, None))))
     svg = svg_text(charts.draw(s, STYLE))
-    assert 'id="bar-1-0"' not in svg and 'id="bar-1-1"' in svg
-    assert "1" in text_labels(svg.encode()) and "5" in text_labels(svg.encode())  # the totals
+    spans = segment_spans(svg)
+    assert sorted(spans) == ["bar-0-0", "bar-0-1", "bar-0-2", "bar-1-0", "bar-1-2", "bar-2-0"]
+    zero, top = spans["bar-0-0"][0], spans["bar-2-0"][1]
+    unit = (zero - top) / 6  # column a, complete: 1 + 2 + 3
+
+    def value_at(y):
+        return round((zero - y) / unit, 6)
+
+    assert [value_at(y) for y in spans["bar-0-1"]] == [0, 2]  # A in column b, on the axis
+    assert [value_at(y) for y in spans["bar-0-2"]] == [0, 1]
+    assert [value_at(y) for y in spans["bar-1-2"]] == [1, 3]  # B in column c, on A, not dropped
+    assert [value_at(y) for y in spans["bar-2-0"]] == [3, 6]
+    numbers = [t for t in text_labels(svg.encode()) if t.isdigit()]
+    assert numbers == ["0", "1", "2", "3", "4", "5", "6", "6"]  # the axis, then one total: column a's
+
+
+def test_stacked_gap_at_the_bottom_draws_nothing_of_its_column():
+    s = spec("stacked", ("a", "b"), (("A", (None, 2)), ("B", (4, 3))))
+    spans = segment_spans(svg_text(charts.draw(s, STYLE)))
+    assert sorted(spans) == ["bar-0-1", "bar-1-1"]
+
+
+def test_stacked_zero_is_drawn_as_zero_not_as_a_gap():
+    s = spec("stacked", ("a", "b"), (("A", (0, 2)), ("B", (4, 3))))
+    svg = svg_text(charts.draw(s, STYLE))
+    assert "bar-1-0" in segment_spans(svg)
+    assert [t for t in text_labels(svg.encode()) if t.isdigit()][-2:] == ["4", "5"]  # both totals
 
 
 def test_negative_and_many_values_draw():

@@ -116,6 +116,7 @@ def chicago(tmp_path_factory):
     return build_html(SAMPLE, tmp_path_factory.mktemp("chicago"))
 
 
+@pytest.mark.slow
 def test_chicago_notes_first_full_then_short(chicago):
     notes = notes_of(chicago)
     assert notes[0] == "The author’s own note, with no citation."  # the author's note keeps number 1
@@ -132,11 +133,13 @@ def test_chicago_notes_first_full_then_short(chicago):
     assert '<a href="https://doi.org/10.1234/sea.2021.14" class="address">' in chicago
 
 
+@pytest.mark.slow
 def test_chicago_with_ibid(tmp_path):
     notes = notes_of(build_html(SAMPLE, tmp_path, "cite-ibid"))
     assert notes[4:6] == ["Ibid., 45.", "Ibid."]
 
 
+@pytest.mark.slow
 def test_apa_cites_in_the_text_with_no_notes(tmp_path):
     page = build_html(SAMPLE, tmp_path, "cite-apa")
     text = body_text(page)
@@ -147,6 +150,7 @@ def test_apa_cites_in_the_text_with_no_notes(tmp_path):
     assert len(notes_of(page)) == 2  # only the author's own notes
 
 
+@pytest.mark.slow
 def test_mhra_notes(tmp_path):
     notes = notes_of(build_html(SAMPLE, tmp_path, "cite-mhra"))
     assert notes[2].startswith("See John Smith, The Structure of Public Reports, 2nd ed. (Oxford University "
@@ -154,6 +158,7 @@ def test_mhra_notes(tmp_path):
     assert notes[4] == "Smith, The Structure of Public Reports, p. 45."
 
 
+@pytest.mark.slow
 def test_a_reference_list_in_the_documents_language(tmp_path):
     folder = write_doc(tmp_path / "sv-doc", FRONT.replace("cite-chicago", "cite-list") + "lang: sv\n",
                        "Text [@smith2019, p. 12] och [@garcia2020].\n", references__bib=BIB)
@@ -165,6 +170,7 @@ def test_a_reference_list_in_the_documents_language(tmp_path):
     assert "Nordin" not in refs  # only the sources the text cites
 
 
+@pytest.mark.slow
 def test_swedish_terms(tmp_path):
     folder = write_doc(tmp_path / "sv", FRONT + "lang: sv\n",
                        "A [@garcia2020, p. 220]. B [@nordin2021]. C [@garcia2020, 221].\n", references__bib=BIB)
@@ -175,6 +181,7 @@ def test_swedish_terms(tmp_path):
     assert notes[2].startswith("Garcia m.fl., ”Measuring")
 
 
+@pytest.mark.slow
 def test_ukrainian_terms(tmp_path):
     folder = write_doc(tmp_path / "uk", FRONT.replace("cite-chicago", "cite-ibid") + "lang: uk\n",
                        "А [@nordin2021, 12]. Б [@nordin2021, 12]. В [@garcia2020].\n", references__bib=BIB)
@@ -184,12 +191,14 @@ def test_ukrainian_terms(tmp_path):
     assert "«Measuring" in notes[2]
 
 
+@pytest.mark.slow
 def test_belarusian_takes_the_russian_terms(tmp_path):
     folder = write_doc(tmp_path / "be", FRONT.replace("cite-chicago", "cite-ibid") + "lang: be\n",
                        "А [@nordin2021, 12]. Б [@nordin2021, 12].\n", references__bib=BIB)
     assert notes_of(build_html(folder, tmp_path / "out"))[1] == "Там же."
 
 
+@pytest.mark.slow
 def test_references_json_beside_the_web_page(tmp_path):
     build_html(SAMPLE, tmp_path)
     entries = json.loads((tmp_path / "sample.references.json").read_text(encoding="utf-8"))
@@ -302,12 +311,14 @@ def test_too_many_names_and_too_big_a_library(tmp_path):
     assert problems_of(folder) == [f"{folder}/references.bib: is 10,000,000 bytes; at most 2,000,000 are allowed"]
 
 
+@pytest.mark.slow
 def test_a_key_with_markup_is_an_unknown_key(tmp_path):
     folder = doc(tmp_path, "See [@smith<b>2019</b>].\n")
     assert problems_of(folder) == [f"{folder}/document.md:8:6: citation: no entry 'smith<b>2019' in the "
                                    "library; did you mean 'smith2019'?"]
 
 
+@pytest.mark.slow
 def test_missing_fields_warn_and_unused_entries_are_noted_by_check(tmp_path):
     bib = BIB + "\n@misc{untitled, author={Nobody}}\n"
     folder = doc(tmp_path, "See [@untitled] and [@smith2019].\n", references__bib=bib)
@@ -323,6 +334,7 @@ def test_missing_fields_warn_and_unused_entries_are_noted_by_check(tmp_path):
 
 # -- cost ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_document_without_citations_never_loads_pandoc(tmp_path):
     folder = write_doc(tmp_path / "doc", FRONT, "Mail jane@example.org, or \\@desk on the forum.\n", references__bib=BIB)
     code = ("import sys; from pathlib import Path; from report import pipeline; "
@@ -357,6 +369,7 @@ def test_the_pdf_notes(tmp_path, series, expected):
         assert validators.ua_problems(pdf) == []
 
 
+@pytest.mark.slow
 def test_a_desk_library_in_the_series_and_the_documents_own_entries_first(tmp_path):
     styles = tmp_path / "styles"
     shutil.copytree(STYLES, styles)
@@ -394,6 +407,7 @@ def test_a_cluster_pandoc_reads_otherwise_is_reported_not_dropped(tmp_path):
     assert [c.source for c in citeproc.misread(found, answer)] == ["[@b; @c]"]
 
 
+@pytest.mark.slow
 def test_a_second_build_takes_the_formatted_citations_from_the_cache(tmp_path, monkeypatch):
     from report.source import citeproc
 

@@ -76,6 +76,7 @@ def lines_of(result, folder) -> list[str]:
 
 # -- what a reference prints ---------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_references_are_links_in_the_web_page(tmp_path):
     folder = document(tmp_path)
     result = run(folder, "-q", "--format", "html", "-o", tmp_path / "out")
@@ -94,6 +95,7 @@ def test_references_are_links_in_the_web_page(tmp_path):
     assert 'As <a class="xref" href="#sec-ports">“Ports and trade”</a> says.' in html
 
 
+@pytest.mark.slow
 def test_a_section_of_a_numbered_series_is_named_by_its_number(tmp_path):
     front = FRONT.replace("sceeus-guest-commentary", "sceeus-report")
     body = "## One\n\nText.\n\n## Two {#sec-two}\n\n### Detail {#sec-detail}\n\nSee @sec-two, [-@sec-detail].\n"
@@ -140,6 +142,7 @@ def test_a_series_may_add_the_page_to_each_reference_in_print(tmp_path):
 
 # -- the checks ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_problem_with_references_at_its_line(tmp_path):
     body = """## Ports {#sec-ports}
 
@@ -173,6 +176,7 @@ Recommendation 3 is new. Таблиця 4 too.
     ], result.stderr
 
 
+@pytest.mark.slow
 def test_a_numbered_thing_named_in_plain_text_gets_a_hint_and_builds(tmp_path):
     body = BODY.format(caption="Trade by year", table="Prices by year") + "\nAs Table 1 and figure 1 show.\n"
     folder = document(tmp_path, body=body, name="hinted")
@@ -185,6 +189,7 @@ def test_a_numbered_thing_named_in_plain_text_gets_a_hint_and_builds(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_table_without_a_caption_is_a_warning_or_the_series_error(tmp_path):
     body = "## Data\n\n| Year | Price |\n|---|---:|\n| 2021 | 5.4 |\n\nTable:\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
     folder = write_doc(tmp_path / "tables", plain_front(), body)
@@ -208,6 +213,7 @@ def test_a_table_without_a_caption_is_a_warning_or_the_series_error(tmp_path):
         "before or after it (or say why it has none)"]
 
 
+@pytest.mark.slow
 def test_references_that_refer_to_each_other_do_not_hang(tmp_path):
     body = ("## About @sec-b {#sec-a}\n\nText.\n\n## About @sec-a {#sec-b}\n\nSee @sec-a and @sec-b.\n\n"
             "![The map, as @fig-map shows](map.png){#fig-map}\n")
@@ -234,6 +240,7 @@ summary: A short summary.
 """
 
 
+@pytest.mark.slow
 def test_a_placeholder_is_a_warning_of_a_plain_check(tmp_path):
     folder = write_doc(tmp_path / "ph", PLACEHOLDER_FRONT, "## Text\n\nThe date is [date to be confirmed].\n")
     result = run(folder, "--check")
@@ -245,6 +252,7 @@ def test_a_placeholder_is_a_warning_of_a_plain_check(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_series_declares_its_own_placeholders(tmp_path):
     styles = tmp_path / "styles" / "xx"
     styles.mkdir(parents=True)

@@ -311,6 +311,7 @@ def checked(tmp_path_factory):
     return base, result, by_case
 
 
+@pytest.mark.slow
 def test_every_case_fails_with_status_1_and_no_traceback(checked):
     base, result, by_case = checked
     assert result.returncode == 1, result.stderr
@@ -327,6 +328,7 @@ def test_problem_lines(checked, name):
     assert by_case[name] == CASES[name][1], "\n" + result.stderr
 
 
+@pytest.mark.slow
 def test_one_document_alone_exits_1(tmp_path):
     write_doc(tmp_path / "bad", FRONT + "\ntitel: Typo")
     result = run("bad", "-o", tmp_path / "out", cwd=tmp_path)
@@ -335,6 +337,7 @@ def test_one_document_alone_exits_1(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_verbose_prints_no_traceback_for_content_problems(tmp_path):
     write_doc(tmp_path / "bad", FRONT + "\ndate: 2024-02-30")
     result = run("bad", "-v", "-o", tmp_path / "out", cwd=tmp_path)
@@ -343,6 +346,7 @@ def test_verbose_prints_no_traceback_for_content_problems(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_unknown_series_on_the_command_line(tmp_path):
     write_doc(tmp_path / "doc", FRONT)
     result = run("doc", "-q", "--series", "no-such-series", "-o", tmp_path / "out", cwd=tmp_path)
@@ -353,6 +357,7 @@ def test_unknown_series_on_the_command_line(tmp_path):
     assert result.stderr.splitlines() == ["--series: no series.yaml in the folder './nowhere'"]
 
 
+@pytest.mark.slow
 def test_problems_of_several_documents_all_reported(tmp_path):
     write_doc(tmp_path / "one", FRONT + "\ndate: 2024-13")
     write_doc(tmp_path / "two", FRONT.replace("year: 2025", "year: x"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pypdf
+import pytest
 
 from conftest import MINIMAL, pdf_text, run, write_doc
 
@@ -48,6 +49,7 @@ troops:
 CSV = "Month,Turnover\nJan,540\nFeb,543.2\nMar,\nApr,120\nMay,60\n"
 
 
+@pytest.mark.slow
 def test_a_document_with_a_csv_line_chart_with_a_gap_and_a_stacked_chart(tmp_path):
     folder = write_doc(tmp_path / "charts-doc", MINIMAL, BODY, charts__yaml=CHARTS, monthly__csv=CSV)
     result = run(folder, "-q", "-o", tmp_path / "out")
@@ -77,6 +79,7 @@ def test_a_document_with_a_csv_line_chart_with_a_gap_and_a_stacked_chart(tmp_pat
         assert not list(images(page["/Resources"])), "a chart became a raster image"
 
 
+@pytest.mark.slow
 def test_a_chart_error_is_reported_with_its_place(tmp_path):
     folder = write_doc(tmp_path / "doc", MINIMAL, BODY, charts__yaml=CHARTS.replace("[4.1, 5.4, 1.4]", "[4.1, 5.4]"),
                        monthly__csv=CSV.replace("Apr,120", "Apr,120,7"))

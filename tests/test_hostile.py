@@ -81,6 +81,7 @@ def body(folder: Path, text: str, **files) -> Path:
 
 # --- 1. files: links, pipes, devices, sizes ---------------------------------------------------
 
+@pytest.mark.slow
 def test_symlinked_document_md_is_refused(site):
     doc, outside = site
     (doc / "document.md").unlink()
@@ -91,6 +92,7 @@ def test_symlinked_document_md_is_refused(site):
         no_leak(result, doc.parent / "out")
 
 
+@pytest.mark.slow
 def test_symlinked_charts_yaml_is_refused(site):
     doc, outside = site
     (doc / "charts.yaml").symlink_to(outside / "charts.yaml")
@@ -118,6 +120,7 @@ def test_document_md_linked_to_dev_zero_is_refused_at_once(site):
     assert result.stderr.splitlines() == ["doc/document.md: is a link to a file outside the document folder"]
 
 
+@pytest.mark.slow
 def test_a_loop_of_links_and_a_dangling_link(site):
     doc, _ = site
     (doc / "charts.yaml").symlink_to("charts.yaml")
@@ -131,6 +134,7 @@ def test_a_loop_of_links_and_a_dangling_link(site):
     assert check(doc).stderr.splitlines() == ["doc/charts.yaml:3: chart 'c': data file 'a.csv' not found"]
 
 
+@pytest.mark.slow
 def test_a_reader_file_linked_outside_or_a_pipe(site):
     doc, outside = site
     (outside / "reader.yaml").write_text(f"title: {SECRET}\ndocuments: [../doc]\n")
@@ -145,6 +149,7 @@ def test_a_reader_file_linked_outside_or_a_pipe(site):
         no_leak(result)
 
 
+@pytest.mark.slow
 def test_a_reader_binds_only_folders_under_its_roots(site):
     from report.errors import quote
 
@@ -189,6 +194,7 @@ def test_a_device_is_refused_by_its_type_without_reading():
 
 
 @pytest.mark.parametrize("name", ["document.md", "charts.yaml"])
+@pytest.mark.slow
 def test_a_named_pipe_is_refused_without_waiting(site, name):
     doc, _ = site
     if name == "document.md":
@@ -199,6 +205,7 @@ def test_a_named_pipe_is_refused_without_waiting(site, name):
         assert result.stderr.splitlines() == [f"doc/{name}: is a named pipe, not a file"]
 
 
+@pytest.mark.slow
 def test_csv_files_are_checked_before_reading(site):
     doc, outside = site
     charts = "".join(f"{c}:\n  type: bar\n  data: {c}.csv\n" for c in ("big", "pipe", "link", "folder"))
@@ -306,6 +313,7 @@ def hostile_pictures(doc: Path, outside: Path) -> None:
         (doc / name).write_text(text)
 
 
+@pytest.mark.slow
 def test_hostile_pictures_are_refused_before_layout(site):
     doc, outside = site
     hostile_pictures(doc, outside)
@@ -355,6 +363,7 @@ LOGOS = {
 
 
 @pytest.mark.parametrize("kind", LOGOS)
+@pytest.mark.slow
 def test_a_series_logo_is_checked_like_a_picture(site, kind):
     doc, _ = site
     logo, message = LOGOS[kind]
@@ -447,6 +456,7 @@ def test_a_template_linked_outside_is_refused(site):
      "styles/odd/series.yaml:4:35: fonts.serif.normal: font file '../../outside/secret.txt' is outside the series "
      "folder"),
 ])
+@pytest.mark.slow
 def test_series_files_are_checked(site, manifest, message):
     doc, _ = site
     series(doc.parent / "styles", "odd", manifest, fake_ttf=f"not a font {SECRET}")
@@ -459,6 +469,7 @@ def test_series_files_are_checked(site, manifest, message):
         no_leak(result, doc.parent / "out")
 
 
+@pytest.mark.slow
 def test_series_css_reaches_no_host_in_the_web_page(site):
     doc, outside = site
     styles = doc.parent / "styles"
@@ -478,6 +489,7 @@ def test_series_css_reaches_no_host_in_the_web_page(site):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.slow
 def test_css_escapes_reach_no_host(site):
     """What a browser reads once it has undone the escapes is what is checked."""
     doc, _ = site
@@ -506,6 +518,7 @@ def test_css_escapes_reach_no_host(site):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.slow
 def test_the_web_page_carries_the_css_as_the_parser_writes_it(site):
     from report.series import css as seriescss
     from report.outputs import web
@@ -554,6 +567,7 @@ def test_series_css_files_are_inlined_in_the_web_page(site):
 
 # --- 4. limits on layout work, nothing dropped ---------------------------------------------------
 
+@pytest.mark.slow
 def test_limits_are_reported_at_their_lines(site):
     doc, _ = site
     notes = "".join(f"Note[^{i}].\n" for i in range(1, 1002)) + "\n" + "".join(
@@ -737,6 +751,7 @@ def test_a_folder_in_the_way_writes_nothing(site):
     assert sorted(p.name for p in (doc.parent / "out").iterdir() if p.name != RECORD) == ["doc.pdf"]
 
 
+@pytest.mark.slow
 def test_an_output_folder_that_is_a_file(site):
     doc, _ = site
     (doc.parent / "out").write_text("a file")
@@ -1075,11 +1090,11 @@ def test_a_reader_series_needs_reader_html(tmp_path):
     (tmp_path / "reader.yaml").write_text("title: X\nseries: sceeus-commentary\ndocuments:\n  - one\n")
     result = build("--bundle", "reader.yaml", "--check", cwd=tmp_path, seconds=30)
     assert result.returncode == 1
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].endswith(
-        "styles/sceeus-commentary/series.yaml:1: template: template 'reader.html' not found; searched: "
-        f"{ROOT / 'templates'}; --bundle sets the reader's cover "
-        "and contents with it")
+    assert result.stderr.splitlines() == [
+        "reader.yaml:2:9: series: 'sceeus-commentary' is a publication series, not a reader series: it has no "
+        "templates/reader.html. Leave series: out to take the documents' publisher, name a reader series "
+        "(sceeus-reader), or make one for this publisher: python build.py --new-series sceeus-commentary-reader "
+        "--reader --extends sceeus-commentary"]
 
 
 def test_bundle_refuses_the_web_format(tmp_path):

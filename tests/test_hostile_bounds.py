@@ -31,6 +31,7 @@ def labelled(doc, labels: str) -> None:
     ("{number:>1500000000}", "'{number:>1500000000}': a width of at most 20"),
     ("{number!r}", "'{number!r}': a placeholder may only have a width and alignment, as {number:>3}"),
 ])
+@pytest.mark.slow
 def test_a_label_takes_only_its_placeholders(site, label, message):
     doc, _ = site
     labelled(doc, f'      number: "{label}"\n      quotes: "«|»"\n')
@@ -71,6 +72,7 @@ def test_every_label_a_series_words_reaches_the_page(tmp_path):
     (b"\x00\x01\x00\x00", "is not a font file fontTools can read (Not a TrueType or OpenType font (not enough data))"),
     ("cut", "is not a font file fontTools can read: its 'GDEF' table is cut off"),
 ])
+@pytest.mark.slow
 def test_a_font_that_is_not_a_font_is_an_error_at_its_line(site, font, message):
     doc, _ = site
     if font == "cut":  # the right first bytes and table directory, the tables cut off
@@ -84,6 +86,7 @@ def test_a_font_that_is_not_a_font_is_an_error_at_its_line(site, font, message):
             1, [f"styles/fonted/series.yaml:4:33: fonts.serif.normal: font file 'fake.ttf' {message}"])
 
 
+@pytest.mark.slow
 def test_a_control_character_made_by_an_escape_is_an_error_at_its_line(site):
     doc, _ = site
     write_doc(doc, FRONT.replace("title: A Small Test Document", 'title: "A \\e Small Test"'))
@@ -110,6 +113,7 @@ def test_a_broken_picture_s_message_shows_no_address(site):
     assert "broken.png" in result.stderr and "is a broken PNG file (cannot identify image file)" in result.stderr
 
 
+@pytest.mark.slow
 def test_editions_are_bounded(site):
     doc, _ = site
     editions = "".join(f"  - lang: sv\n    url: https://example.org/{i}/\n" for i in range(3000))
@@ -132,6 +136,7 @@ def test_documents_per_reader_are_bounded(site):
     ("templates/document.html",
      "styles/huge/templates/document.html: is 3,221,225,472 bytes; at most 1,000,000 are allowed"),
 ])
+@pytest.mark.slow
 def test_series_files_are_measured_before_they_are_read(site, name, message):
     doc, _ = site
     folder = series(doc.parent / "styles", "huge")

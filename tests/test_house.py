@@ -118,6 +118,7 @@ def test_the_old_flat_keys_say_where_they_went(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_missing_or_wrong_logo(tmp_path):
     args = make_series(tmp_path, "logos", "extends: base\npublisher:\n  name: X\n  logo: logo.svg\n")
     result = run(GUEST, *args, "--check", cwd=tmp_path)
@@ -184,6 +185,7 @@ def test_the_scaffold_shows_every_key_of_the_publisher_block():
 
 # ---- 3. geometry --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_readme_page_margins_in_css_are_refused_with_the_key_to_set(tmp_path):
     args = make_series(tmp_path, "framed", "extends: sceeus-commentary\n",
                        ":root { --body-size: 11pt; --rail: 24mm; }\n@page { margin: 25mm 25mm 28mm; }\n")
@@ -271,6 +273,7 @@ def test_a_band_moved_short_of_the_edge_is_flagged(tmp_path):
 
 # ---- 5. missing templates and assets ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_template_that_includes_a_missing_one(tmp_path):
     args = make_series(tmp_path, "inc", "extends: sceeus-commentary\n", None, files={"templates/document.html": (
         '{% extends "base/document.html" %}\n{% block disclaimer %}\n{% include "legal.html" %}\n{% endblock %}\n')})
@@ -281,6 +284,7 @@ def test_a_template_that_includes_a_missing_one(tmp_path):
         f"{ROOT / 'templates'}"]
 
 
+@pytest.mark.slow
 def test_a_stylesheet_url_to_a_missing_file(tmp_path):
     args = make_series(tmp_path, "pic", "extends: sceeus-commentary\n",
                        ".masthead {\n  background: url(band.png) no-repeat;\n}\n")
@@ -289,15 +293,18 @@ def test_a_stylesheet_url_to_a_missing_file(tmp_path):
     assert result.stderr.splitlines() == ["styles/pic/style.css:2:15: url('band.png'): no such file in styles/pic"]
 
 
+@pytest.mark.slow
 def test_a_reader_series_without_its_template(tmp_path):
     make_series(tmp_path, "rdr", "extends: base\nname: Reader\n")
     (tmp_path / "reader.yaml").write_text(f"title: R\nseries: rdr\ndocuments: [{GUEST.name}]\n", encoding="utf-8")
     result = run("--bundle", tmp_path / "reader.yaml", "--styles", tmp_path / "styles", "-q",
                  "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1 and "internal error" not in result.stderr
-    assert result.stderr.splitlines() == [
-        f"styles/rdr/series.yaml:1: template: template 'reader.html' not found; searched: {ROOT / 'templates'}; "
-        "--bundle sets the reader's cover and contents with it"]
+    assert result.stderr.splitlines() == [  # where reader.yaml names it, and the ways out
+        "reader.yaml:2:9: series: 'rdr' is a publication series, not a reader series: it has no "
+        "templates/reader.html. Leave series: out to take the documents' publisher, name a reader series "
+        "(sceeus-reader), or make one for this publisher: python build.py --new-series rdr-reader --reader "
+        "--extends rdr"]
 
 
 # ---- 6. one file per series --------------------------------------------------------------------------
@@ -410,6 +417,7 @@ def circle_through(graph: dict[str, set[str]], start: str) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 def test_no_module_of_report_imports_itself_round_a_circle():
     graph = import_graph()
     circles = [" → ".join(circle_through(graph, group[0])) for group in cycles(graph)]
@@ -422,6 +430,7 @@ def test_the_circle_finder_finds_a_circle():
     assert circle_through({"a": {"b", "d"}, "b": {"c"}, "c": {"a"}, "d": {"b"}}, "a") == ["a", "b", "c", "a"]
 
 
+@pytest.mark.slow
 def test_reading_a_document_loads_neither_weasyprint_nor_the_preflight(tmp_path):
     code = f"""
 import sys
@@ -465,6 +474,7 @@ def layer(module: str) -> int:
     return LAYERS.index(part) if part in LAYERS else len(LAYERS)
 
 
+@pytest.mark.slow
 def test_packages_import_only_the_packages_below_them():
     upward = sorted(f"{a} → {b}" for a, targets in import_graph().items() for b in targets
                     if layer(a) > layer(b) and (a, b) not in UPWARD)

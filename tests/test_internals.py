@@ -58,6 +58,7 @@ REFUSED_66 = ("error: WeasyPrint 66.0 is installed, but this builder is tested w
 
 
 @pytest.mark.parametrize("how", ["build", "watch", "bundle"])
+@pytest.mark.slow
 def test_another_weasyprint_stops_a_build_with_one_line(tmp_path, how):
     env = with_weasyprint(tmp_path, "66.0", package=True)
     folder = write_doc(tmp_path / "doc", MINIMAL)
@@ -69,6 +70,7 @@ def test_another_weasyprint_stops_a_build_with_one_line(tmp_path, how):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_check_runs_on_any_weasyprint(tmp_path):
     env = with_weasyprint(tmp_path, "66.0", package=True)
     folder = write_doc(tmp_path / "doc", MINIMAL)
@@ -91,6 +93,7 @@ def test_no_weasyprint_at_all_says_how_to_install_it(tmp_path):
 
 
 @pytest.mark.layout
+@pytest.mark.slow
 def test_a_patch_release_of_70_builds(tmp_path):
     """Metadata saying 70.1 in front of the installed 70.0 package: the check lets it through."""
     env = with_weasyprint(tmp_path, "70.1", package=False)
@@ -102,6 +105,7 @@ def test_a_patch_release_of_70_builds(tmp_path):
 
 # -- the finishers are no speed-ups ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_finishers_run_with_the_speedups_off(tmp_path):
     import pypdf
 
@@ -130,7 +134,11 @@ PUBLIC_NAMES = {"HTML", "CSS", "Attachment", "Document", "Page", "default_url_fe
 # Names no public API has, reached by attribute or by string (a style key, getattr): each was
 # once used outside internals, and must not come back.
 PRIVATE = {"_page_box", "ttflist", "_findfont_cached", "justification_spacing", "text_align_all",
-           "hyphenate_character", "Kids", "_svg", "_base_url", "replacement"}
+           "hyphenate_character", "Kids", "_svg", "_base_url", "replacement",
+           # the box tree's geometry and names: read through internals.boxes (margin_box, tag_of, css …)
+           "position_x", "position_y", "margin_height", "margin_width", "border_box_x", "border_box_y",
+           "border_width", "border_height", "content_box_x", "content_box_y", "element_tag", "descendants",
+           "border_bottom_width", "is_header", "is_footer", "page_type"}
 LOG_WORDS = ("Using fontTools instead of HarfBuzz-Subset",)  # matched in internals/logs.py only
 
 
@@ -197,6 +205,7 @@ def reaches(source: str) -> list[str]:
     return sorted(set(found), key=lambda f: int(f.split(":")[0].split()[1]))
 
 
+@pytest.mark.slow
 def test_private_names_of_libraries_are_used_in_report_internals_only():
     internals_folder = ROOT / "report" / "internals"
     found = {}

@@ -118,6 +118,7 @@ def test_the_desk_keeps_the_language_labels_and_grouped_numbers_on_one_line():
         assert f'<span class="nobr">{kept}</span>' in out, kept
 
 
+@pytest.mark.slow
 def test_every_face_of_every_shipped_series_has_belarusian_and_ukrainian_letters():
     from fontTools.ttLib import TTFont
 
@@ -150,6 +151,7 @@ summary: En kort sammanfattning.
 """
 
 
+@pytest.mark.slow
 def test_an_unknown_language_is_an_error_listing_the_supported_ones(tmp_path):
     write_doc(tmp_path / "doc", FRONT + "lang: xx\n")
     result = run("doc", "--check", "-q", cwd=tmp_path)
@@ -166,6 +168,7 @@ def _series(tmp_path, text: str) -> Path:
     return styles
 
 
+@pytest.mark.slow
 def test_a_series_words_labels_per_language_and_check_warns_about_what_it_does_not(tmp_path):
     styles = _series(tmp_path, """\
 extends: sceeus-guest-commentary
@@ -217,6 +220,7 @@ languages:
     assert "författarens egna" in html.text
 
 
+@pytest.mark.slow
 def test_series_yaml_names_wrong_languages_and_labels(tmp_path):
     styles = _series(tmp_path, """\
 extends: sceeus-guest-commentary
@@ -276,6 +280,7 @@ def test_the_publisher_lines_reach_the_page_in_the_language(tmp_path):
     assert '<div class="wordmark">SCEEUS</div>' in html and ">sceeus.se</a>" in html
 
 
+@pytest.mark.slow
 def test_the_flat_publisher_keys_of_a_language_are_refused_with_their_new_place(tmp_path):
     styles = _series(tmp_path, """\
 extends: sceeus-commentary
@@ -299,6 +304,7 @@ languages:
         "publisher"]
 
 
+@pytest.mark.slow
 def test_another_publisher_drops_the_parents_words_for_it_in_every_language(tmp_path):
     from report import languages as i18n
 
@@ -329,6 +335,7 @@ languages:
 
 # -- the pieces, without laying pages out ----------------------------------------------------
 
+@pytest.mark.slow
 def test_the_chart_speaks_the_language_and_its_cache_key_knows_it(tmp_path):
     from report.render import charts
     from report import pipeline
@@ -473,6 +480,7 @@ def test_a_bilingual_reader_keeps_each_document_language(tmp_path):
     assert not any(re.search(r"\bPage \d", p) for p in pages)
 
 
+@pytest.mark.slow
 def test_editions_are_checked(tmp_path):
     write_doc(tmp_path / "doc", FRONT + "lang: sv\neditions:\n  - lang: sv-FI\n    url: https://example.org/x\n"
               "  - {lang: xx, url: http://x}\n  - https://example.org/y\n")
@@ -492,6 +500,7 @@ def test_editions_are_checked(tmp_path):
     ("sv", "The ”Deal” – Ukraine’s View…", "Plain *stars* and ’quotes’"),
     ("uk", "The «Deal» – Ukraine’s View…", "Plain *stars* and „quotes“"),
 ])
+@pytest.mark.slow
 def test_the_title_and_subtitle_get_the_body_punctuation(tmp_path, lang, title, subtitle):
     from conftest import MINIMAL
     from report import pipeline

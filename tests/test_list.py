@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import MINIMAL, run, write_doc
 
 
@@ -17,6 +19,7 @@ def folders(tmp_path):
     return ["good", "typo", "empty"]
 
 
+@pytest.mark.slow
 def test_list_prints_an_aligned_table(tmp_path):
     result = run("--list", *folders(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -31,6 +34,7 @@ def test_list_prints_an_aligned_table(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_list_json_gives_the_same_for_scripts(tmp_path):
     result = run("--list", "--json", *folders(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -52,6 +56,7 @@ def test_json_goes_with_list(tmp_path):
     assert result.stderr.splitlines()[-1] == "build.py: error: --json goes with --list"
 
 
+@pytest.mark.slow
 def test_list_says_which_documents_are_up_to_date(tmp_path):
     """After a build, the built document is "up to date"; changed, it is "ok" (it builds) again."""
     write_doc(tmp_path / "a", MINIMAL)

@@ -70,6 +70,7 @@ def build_with_preflight(folder: Path, out: Path, formats=("pdf",)) -> list[str]
 
 # ---- 1. overflow ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_an_over_wide_table_is_wider_than_the_column(tmp_path):
     # Cells wrap even inside words, so only too many columns make a table too wide.
     words = " | ".join(f"W{i}" for i in range(60))
@@ -224,6 +225,7 @@ def test_a_low_resolution_picture_on_screen(tiny_picture_doc, tmp_path):
                              "needs 96 dpi for screen") for line in lines), lines
 
 
+@pytest.mark.slow
 def test_a_low_resolution_picture_in_print(tiny_picture_doc, tmp_path):
     lines = build_with_preflight(tiny_picture_doc, tmp_path / "out", ("print",))
     assert any("needs 150 dpi for print" in line for line in lines), lines
@@ -307,6 +309,7 @@ def test_a_hyphenated_name():
         "page 1: a capitalised word is broken by hyphenation: 'Tsikhan-ouskaya'"]
 
 
+@pytest.mark.slow
 def test_a_hyphenated_noun_in_german_is_not_a_name():
     body = ('<p lang="de" style="hyphens: auto; width: 30mm">Die Verhandlungsdelegation traf die '
             "Außenministerin.</p>")

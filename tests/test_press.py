@@ -4,6 +4,8 @@ test_validators.py."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import GUEST, run
 
 from report.series import press
@@ -51,6 +53,7 @@ def test_a_changed_colour_without_press_values_is_converted(tmp_path):
     assert table["primary"] == (1.0, 0.82, 0.3, 0.48)  # unchanged colours keep the parent's
 
 
+@pytest.mark.slow
 def test_cmyk_mistakes_in_exact_words(tmp_path):
     styles = tmp_path / "styles" / "inky"
     styles.mkdir(parents=True)

@@ -57,6 +57,7 @@ def assert_untouched(out: Path, data: bytes) -> None:
     assert sorted(p.name for p in out.iterdir() if p.name != RECORD) == ["doc.pdf"]  # no .part file, nothing else
 
 
+@pytest.mark.slow
 def test_invalid_content_leaves_the_earlier_pdf(earlier):
     folder, out, data = earlier
     write_doc(folder, FRONT + "\ndate: 2024-02-30")
@@ -66,6 +67,7 @@ def test_invalid_content_leaves_the_earlier_pdf(earlier):
     assert_untouched(out, data)
 
 
+@pytest.mark.slow
 def test_failure_during_layout_leaves_the_earlier_pdf(earlier):
     # The checks pass (the picture exists), WeasyPrint then cannot read it: a build error.
     folder, out, data = earlier
@@ -336,6 +338,7 @@ def flat(text: str) -> str:
     '<link rel="attachment" href="/etc/passwd">',
     'Inline <a rel="attachment" href="file:///etc/passwd">link</a> and {{ lipsum() }}.',
 ])
+@pytest.mark.slow
 def test_markup_in_content_prints_literally(literal, shown):
     text = flat("\n".join(pdf_text(literal[0])))
     assert flat(shown) in text
@@ -356,6 +359,7 @@ def test_markup_in_content_is_never_evaluated(literal):
 
 # --- 4. No code from data ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_python_tags_are_refused(tmp_path):
     write_doc(tmp_path / "doc", FRONT + "\nsubtitle: !!python/object/apply:os.system ['touch pwned']\n"
                                         "keywords: !!python/name:os.system")
@@ -369,6 +373,7 @@ def test_python_tags_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("tag", ["!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!custom value"])
+@pytest.mark.slow
 def test_other_tags_are_refused(tmp_path, tag):
     write_doc(tmp_path / "doc", FRONT + f"\nsubtitle: {tag}")
     result = run("doc", "-q", "--check", cwd=tmp_path)
@@ -380,6 +385,7 @@ def test_other_tags_are_refused(tmp_path, tag):
     ]
 
 
+@pytest.mark.slow
 def test_billion_laughs_fails_fast(tmp_path):
     levels = ["lol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     levels += [f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 9) + "]" for i in range(1, 10)]

@@ -128,6 +128,7 @@ def test_example_brief_has_its_own_typefaces_and_publisher(built):
     assert "Northbridge Policy Institute" in text and "SCEEUS" not in text
 
 
+@pytest.mark.slow
 def test_quick_comment_needs_no_summary(tmp_path):
     folder = write_doc(tmp_path / "quick", """
 series: sceeus-quick-comment
@@ -141,11 +142,13 @@ authors:
 
 
 @pytest.mark.layout
+@pytest.mark.slow
 def test_reader_template_renders_cover_and_contents():
-    """styles/sceeus-reader/templates/reader.html, with the context its comment documents."""
+    """templates/reader.html through sceeus-reader's own, with the context its comment documents."""
     from markupsafe import Markup
 
     from report import languages as i18n
+    from report.commands import reader_series
     from report.layout import pages as pdf
     from report.render import context as render
     from report.model import Html
@@ -164,7 +167,7 @@ def test_reader_template_renders_cover_and_contents():
             '<section id="doc-2" style="break-before: page; break-after: page"><p>Two.</p></section>'
             '<section style="break-before: page"><p>Two, page 2.</p></section>')
     html = Html(text=text.replace("</body>", docs + "</body>"), base_url=ROOT.as_uri() + "/",
-                stylesheets=s.stylesheets)
+                stylesheets=reader_series.stylesheets(s))  # the shipped reader's sheet after the base one
     document = pdf.layout(html, s.folders + (series_mod.TEMPLATES,))
     data = pdf.write(document, pdf.PdfOptions())
     import io
@@ -185,7 +188,7 @@ def test_reader_template_renders_cover_and_contents():
     text = env.get_template("reader.html").render(
         reader=reader, ctx=SimpleNamespace(font_css=Markup(render.font_css(s)), labels=i18n.Labels("en")), series=s)
     html = Html(text=text.replace("</body>", docs + "</body>"), base_url=ROOT.as_uri() + "/",
-                stylesheets=s.stylesheets)
+                stylesheets=reader_series.stylesheets(s))
     data = pdf.write(pdf.layout(html, s.folders + (series_mod.TEMPLATES,)), pdf.PdfOptions())
     contents = pypdf.PdfReader(io.BytesIO(data)).pages[2].extract_text()
     lines = [l for l in contents.splitlines() if l.startswith("Document number")]
@@ -262,11 +265,13 @@ def series_error(tmp_path, manifests: dict[str, str], series_id: str) -> list[st
     return result.stderr.splitlines()
 
 
+@pytest.mark.slow
 def test_unknown_key_suggests_the_near_one(tmp_path):
     lines = series_error(tmp_path, {"typo": "extends: sceeus-commentary\nlabell: Typo\n"}, "typo")
     assert lines == ["styles/typo/series.yaml:2:1: labell: unknown key; did you mean 'label'?"]
 
 
+@pytest.mark.slow
 def test_wrong_type(tmp_path):
     lines = series_error(tmp_path, {"wrong": "extends: sceeus-commentary\nnumbered_sections: \"yes\"\n"
                                              "page_size: A44\ncolors:\n  primary: navyy\n"}, "wrong")
@@ -278,6 +283,7 @@ def test_wrong_type(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_unknown_parent(tmp_path):
     lines = series_error(tmp_path, {"orphan": "name: Orphan\nextends: no-such-series\n"}, "orphan")
     known = ", ".join(sorted(all_series() + ["base", "orphan"]))
@@ -285,17 +291,20 @@ def test_unknown_parent(tmp_path):
                      f"known: {known}"]
 
 
+@pytest.mark.slow
 def test_a_cycle_in_extends(tmp_path):
     lines = series_error(tmp_path, {"loop-a": "extends: loop-b\n", "loop-b": "extends: loop-a\n"}, "loop-a")
     assert lines == ["styles/loop-b/series.yaml:1: extends: makes a cycle: loop-a → loop-b → loop-a"]
 
 
+@pytest.mark.slow
 def test_a_missing_template(tmp_path):
     lines = series_error(tmp_path, {"notpl": "extends: sceeus-commentary\ntemplate: brief.html\n"}, "notpl")
     assert lines == ["styles/notpl/series.yaml:2: template: template 'brief.html' not found; "
                      f"searched: {ROOT / 'templates'}"]
 
 
+@pytest.mark.slow
 def test_a_missing_font_file(tmp_path):
     lines = series_error(tmp_path, {"nofont": "extends: base\nfonts:\n  sans:\n    family: Nowhere Sans\n"
                                               "    normal: fonts/NowhereSans.ttf\n"}, "nofont")
@@ -303,6 +312,7 @@ def test_a_missing_font_file(tmp_path):
                      "not found in styles/nofont"]
 
 
+@pytest.mark.slow
 def test_check_reports_a_missing_font_file_at_its_line(tmp_path):
     (tmp_path / "styles" / "nofont").mkdir(parents=True)
     (tmp_path / "styles" / "nofont" / "series.yaml").write_text(
@@ -313,6 +323,7 @@ def test_check_reports_a_missing_font_file_at_its_line(tmp_path):
                                           "'fonts/NowhereSans.ttf' not found in styles/nofont"]
 
 
+@pytest.mark.slow
 def test_an_unknown_chart_colour(tmp_path):
     lines = series_error(tmp_path, {"charty": "extends: sceeus-commentary\nchart_colors: [primary, primry]\n"},
                          "charty")
@@ -320,6 +331,7 @@ def test_an_unknown_chart_colour(tmp_path):
                      "colors nor a CSS colour"]
 
 
+@pytest.mark.slow
 def test_a_field_the_series_requires(tmp_path):
     folder = write_doc(tmp_path / "nosummary", """
 series: sceeus-commentary
@@ -351,6 +363,7 @@ def test_list_series_shows_each_series_with_its_parents():
     assert lines["example-brief"].endswith("extends base")
 
 
+@pytest.mark.slow
 def test_new_series_scaffold_builds_and_is_listed(tmp_path):
     styles = tmp_path / "styles"
     styles.mkdir()

@@ -21,7 +21,7 @@ from conftest import GUEST, write_doc
 from test_hostile import FRONT, GiB, build, check, series, site  # noqa: F401 (site: a fixture)
 
 from report import pipeline
-from report.commands import bundle
+from report.commands import bundle, reader_series
 from report.errors import Problems
 from report.series import resolve as series_mod
 
@@ -55,6 +55,7 @@ def given(monkeypatch):
     return seen
 
 
+@pytest.mark.slow
 def test_every_template_kind_gets_plain_values_only(tmp_path, given):
     options = pipeline.Options(cache=tmp_path / "cache")
     shutil.copytree(GUEST, tmp_path / "guest")
@@ -71,9 +72,9 @@ def test_every_template_kind_gets_plain_values_only(tmp_path, given):
     (tmp_path / "reader.yaml").write_text("title: A Reader\ndate: 2024-03-01\ndocuments:\n  - guest\n")
     problems = Problems()
     reader = bundle.load(tmp_path / "reader.yaml", problems)
-    cover = series_mod.resolve(reader.series_id, problems, series_mod.series_roots(()))
+    cover = series_mod.resolve("sceeus-reader", problems, series_mod.series_roots(()))
     problems.raise_if_any()
-    bundle.front_text(reader, cover, (bundle.Entry("Title", "An Author", "Commentary", "d1-document", 3),))
+    bundle.front_text(reader, reader_series.Cover(cover), (bundle.Entry("Title", "An Author", "Commentary", "d1-document", 3),))
     kinds = {name for name, _, _ in given}
     assert {"document.html", "reader.html"} <= kinds
     assert len(given) == 3 * 2 * 3 + 3  # ctx, doc, series of each document render; reader, series, ctx
@@ -91,6 +92,7 @@ def evil(doc, text: str) -> None:
     write_doc(doc, FRONT.replace("sceeus-guest-commentary", "evil"))
 
 
+@pytest.mark.slow
 def test_a_template_cannot_read_a_file_through_a_path(site):
     doc, outside = site
     evil(doc, "{{ doc.folder.joinpath('" + str(outside / "secret.txt") + "').read_text() }}")
@@ -102,6 +104,7 @@ def test_a_template_cannot_read_a_file_through_a_path(site):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_template_cannot_write_during_check(site):
     doc, outside = site
     for text in ("{{ doc.folder.joinpath('written.txt').write_text('x') }}",
@@ -144,6 +147,7 @@ BOUNDED = [
 
 
 @pytest.mark.parametrize("text, message", BOUNDED)
+@pytest.mark.slow
 def test_a_template_is_bounded_under_check(site, text, message):
     doc, _ = site
     evil(doc, text)

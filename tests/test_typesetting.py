@@ -98,6 +98,7 @@ def test_a_paragraph_never_ends_with_one_short_word_alone(tmp_path):
 
 
 @pytest.mark.layout
+@pytest.mark.slow
 def test_titles_and_headings_never_end_with_one_word_alone(tmp_path):
     doc = write_doc(tmp_path / "doc", MINIMAL.replace("A Small Test Document",
                                                       "Ukraine–Belarus Relations at an All-Time Low"))
@@ -182,6 +183,7 @@ def table_pdf(tmp_path_factory):
     return tmp / "out" / "doc.pdf"
 
 
+@pytest.mark.slow
 def test_a_table_has_its_number_caption_source_and_note(table_pdf):
     pages = [" ".join(t.split()) for t in pdf_text(table_pdf)]
     text = " ".join(pages)
@@ -240,6 +242,7 @@ def test_disclaimer_masthead_and_note_links(tmp_path):
     assert 'class="backref"' in web and ".backref { display: inline; }" in web
 
 
+@pytest.mark.slow
 def test_a_series_disclaimer_without_its_own_plural_is_used_for_all(tmp_path):
     styles = tmp_path / "styles" / "my-guest"
     styles.mkdir(parents=True)

@@ -117,6 +117,7 @@ def test_check_lists_exactly_the_placeholders_then_it_builds(tmp_path):
     in_order(words("Jane Doe is a fellow at the Institute"), printed)
 
 
+@pytest.mark.slow
 def test_python_docx_file_core_properties_styles_and_picture_placeholder(tmp_path):
     docx = fx.python_docx_article(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -152,6 +153,7 @@ def test_python_docx_file_core_properties_styles_and_picture_placeholder(tmp_pat
         "still a placeholder: FILL IN: a caption for picture 1 (it is also its text alternative)"]
 
 
+@pytest.mark.slow
 def test_text_box_and_chart_carry_over(tmp_path):
     folder, result = imported(tmp_path, fx.boxes_and_charts(tmp_path))
     text = (folder / "document.md").read_text(encoding="utf-8")
@@ -190,6 +192,7 @@ def test_hand_made_title_byline_bmp_picture_and_page_header(tmp_path):
         in result.stderr.splitlines()
 
 
+@pytest.mark.slow
 def test_merged_table_cells_equations_and_bookmark_links(tmp_path):
     docx = fx.pandoc_hard(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -398,6 +401,7 @@ def test_broken_fields_keep_their_words(tmp_path):
            "Word showed: it runs over into the next paragraph" in result.stderr.splitlines()
 
 
+@pytest.mark.slow
 def test_fields_are_read_in_linear_time(tmp_path):
     """Eight times the paragraphs, about eight times the work, counted in function calls (which a
     busy machine does not change): no walk over the paragraphs for each field or text box."""

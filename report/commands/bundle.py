@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from markupsafe import Markup
 
+from report.commands import reader_series
 from report.source import document as content
 from report import languages
 from report import pipeline
@@ -54,10 +55,12 @@ class Reader:
     subtitle: str | None
     date: str | None
     date_text: str | None
-    series_id: str
+    series_id: str | None  # None: the documents' publisher's (reader_series)
     documents: tuple[Path, ...]
     entries: tuple[Entry, ...] = ()
     lang: str = "en"  # of the cover and contents; each document keeps its own
+    series_pos: tuple[int | None, int | None] = (1, None)  # where reader.yaml names its series
+    documents_pos: tuple[int | None, int | None] = (1, None)
 
 
 def load(path: Path, problems: Problems, found: list | None = None, roots: tuple[Path, ...] = ()) -> Reader | None:
@@ -93,7 +96,9 @@ def load(path: Path, problems: Problems, found: list | None = None, roots: tuple
     when = Document(folder=path.parent, stem="", series="", title="", authors=(), body="", body_line=1,
                     date=values["date"], lang=values["lang"])
     return Reader(path, values["title"], values["subtitle"], values["date"], context.date_text(when),
-                  values["series"], tuple(folders), lang=values["lang"])
+                  values["series"], tuple(folders), lang=values["lang"],
+                  series_pos=data.value_pos.get("series", (1, None)),
+                  documents_pos=data.key_pos.get("documents", (1, None)))
 
 
 def document_folder(item: str, roots: tuple[Path, ...]) -> tuple[Path | None, str | None]:
@@ -141,29 +146,30 @@ def output_name(path: Path) -> str:
 
 
 def prepare(path: Path, options: pipeline.Options):
-    """Every check of a reader and its documents, all problems at once: (reader, series, parts)."""
+    """Every check of a reader and its documents, all problems at once: (reader, cover, parts)."""
     problems = Problems()
     folders: list[Path] = []
     reader = load(path, problems, folders, options.document_roots)
     roots = resolve.series_roots(options.style_roots)
-    cover_series = None
-    if reader is not None:
-        cover_series = resolve.resolve(reader.series_id, problems, roots, (str(path), None))
-    if cover_series is not None:
-        before = len(problems)
-        resolve.require_template(cover_series, "reader.html", problems,
-                                    "--bundle sets the reader's cover and contents with it")
-        if len(problems) == before:
-            sandbox.problems(context.environment(cover_series.template_dirs), cover_series.template_dirs,
-                             "reader.html", problems)
+    cover = None
+    if reader is not None and reader.series_id is not None:
+        named = resolve.resolve(reader.series_id, problems, roots, (str(path), reader.series_pos[0]))
+        cover = reader_series.named(named, roots, problems, path, reader.series_pos)
     parts = []
     for folder in folders:
         try:
             parts.append(pipeline.prepare(folder, options))
         except ContentErrors as exc:
             problems.extend(exc.errors)
+    if reader is not None and reader.series_id is None and len(parts) == len(folders):
+        cover = reader_series.from_documents([(f.name, p.series) for f, p in zip(folders, parts)], roots,
+                                             problems, path, reader.documents_pos)
+    if cover is not None:
+        series = cover.series
+        sandbox.problems(context.environment(series.template_dirs), series.template_dirs,
+                         reader_series.TEMPLATE, problems)
     problems.raise_if_any()
-    return reader, cover_series, parts
+    return reader, cover, parts
 
 
 def check(path: Path, options: pipeline.Options) -> None:
@@ -172,7 +178,7 @@ def check(path: Path, options: pipeline.Options) -> None:
 
 def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     """The reader in each PDF format asked for (pdf, print): every one written, or none."""
-    reader, cover_series, parts = prepare(path, options)
+    reader, cover, parts = prepare(path, options)
     htmls, entries = [], []
     for n, prepared in enumerate(parts, 1):
         figs = pipeline.figures(prepared, options)
@@ -184,7 +190,7 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
                              languages.edition(prepared.series, doc.lang).label, f"d{n}-document"))
     files, report, failed = [], [], False
     for fmt in (f for f in pipeline.FORMATS if f in options.formats and f != "html"):
-        data, bound = _bind(path, reader, cover_series, parts, htmls, entries, options, fmt == "print")
+        data, bound = _bind(path, reader, cover, parts, htmls, entries, options, fmt == "print")
         target = options.out_dir / (output_name(path) + pipeline.SUFFIX[fmt])
         files.append((target, data))
         if options.preflight:  # the checks of one document, and a document starting on a left page
@@ -195,8 +201,9 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     return pipeline.Built(output.write_all(files), tuple(report), failed)
 
 
-def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode: bool):
+def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool):
     """(the reader's PDF bytes, the bound document) in one format."""
+    cover_series = cover.series
     def extra(series) -> tuple[str, ...]:
         return _print(series, options) if print_mode else ()
 
@@ -207,9 +214,9 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
         listed = tuple(Entry(e.title, e.authors, e.series_label, e.anchor, with_pages[i] if with_pages else 0)
                        for i, e in enumerate(entries))
         labels = languages.labels_for(cover_series, reader.lang)
-        text = front_text(reader, cover_series, listed)
-        html = Html(text, path.parent.resolve().as_uri() + "/", cover_series.stylesheets, {}, reader.lang,
-                    reader.title)
+        text = front_text(reader, cover, listed)
+        html = Html(text, path.parent.resolve().as_uri() + "/", reader_series.stylesheets(cover_series), {},
+                    reader.lang, reader.title)
         numbers = (languages.page_css(labels, total),)
         return pdf.layout(html, cover_series.folders + (resolve.TEMPLATES,), numbers + extra(cover_series),
                           cache=options.cache)
@@ -237,6 +244,11 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
         raise BuildError("the reader's page count changed between layouts; please report this")
     bound = head.copy(pages)
     bound.metadata.title = reader.title
+    # Dated as a document is, never by the clock (a PDF/X file must carry a date, and WeasyPrint
+    # would take the time of the build): the reader's date, else its latest document's.
+    bound.metadata.created = bound.metadata.modified = (
+        (reader.date if len(reader.date) == 10 else reader.date + "-01") if reader.date
+        else max(context.created_date(p.doc) for p in parts))
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     press = None
     if print_mode:
@@ -244,12 +256,14 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
 
 
-def front_text(reader: Reader, cover_series, listed: tuple[Entry, ...]) -> str:
+def front_text(reader: Reader, cover: reader_series.Cover, listed: tuple[Entry, ...]) -> str:
     """The cover and contents as HTML, from the reader series' `reader.html`."""
+    cover_series = cover.series
     env = context.environment(cover_series.template_dirs)
     labels = languages.labels_for(cover_series, reader.lang)
-    text = sandbox.render(env, "reader.html", reader=Reader(**{**reader.__dict__, "entries": listed}),
-                          series=languages.edition(cover_series, reader.lang),
+    series = reader_series.shown(cover, languages.edition(cover_series, reader.lang), labels.reader)
+    text = sandbox.render(env, reader_series.TEMPLATE, reader=Reader(**{**reader.__dict__, "entries": listed}),
+                          series=series,
                           ctx=_FrontContext(Markup(context.font_css(cover_series)), labels))
     return typeset.typeset(text, reader.lang)  # the desk's line breaks, as in the documents
 

@@ -22,7 +22,7 @@ from report.paths import data_folders, data_root
 # with the pipeline in 0.25-0.4 s more, which `--help` and `--list-series` need not wait for.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-FORMATS = ("pdf", "print", "html", "a11y")
+FORMATS = ("pdf", "print", "html", "docx", "a11y")
 # WeasyPrint 70's variants (weasyprint.pdf.VARIANTS), named here so that `--help` stays light
 PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u",
                 "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
@@ -41,14 +41,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
     p.add_argument("--format", default="pdf", metavar="LIST",
                    help="comma list of: pdf (screen PDF, default), print (bleed and crop marks, "
-                        "<stem>.print.pdf), html (web page, <stem>.html), a11y (accessibility report, "
-                        "<stem>.a11y.json and <stem>.a11y.html; alone, it checks the PDF and web page unwritten)")
+                        "<stem>.print.pdf), html (web page, <stem>.html), docx (a Word proof for the author, "
+                        "<stem>.proof.docx), a11y (accessibility report, <stem>.a11y.json and <stem>.a11y.html; "
+                        "alone, it checks the PDF and web page unwritten)")
     p.add_argument("--series", metavar="ID", help="build with this series instead of the one in the front matter")
     p.add_argument("--styles", type=Path, action="append", default=[], metavar="DIR",
                    help="another folder of series, searched before styles/ (repeatable)")
     p.add_argument("--pdf-variant", metavar="NAME", default=None,
                    help="PDF variant passed to WeasyPrint, e.g. pdf/a-3b (default: pdf/ua-1, tagged)")
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
+    p.add_argument("--proof", action="store_true",
+                   help="a proof for the author, <stem>.proof.pdf: placeholders and problems shown on the page, "
+                        "line numbers, a PROOF mark on every page; never the final PDF")
     p.add_argument("--low-memory", action="store_true",
                    help="keep chart drawing and page layout apart: peak memory near WeasyPrint's own, "
                         "slower first builds (automatic when under 1 GiB is free)")
@@ -82,8 +86,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="with --list: print the list as JSON")
     p.add_argument("--list-series", action="store_true", help="list the series with their parents, then exit")
     p.add_argument("--new-series", metavar="ID", help="create styles/ID (or in the first --styles folder), then exit")
-    p.add_argument("--extends", metavar="PARENT", default="sceeus-commentary",
-                   help="with --new-series: the parent series (default: sceeus-commentary)")
+    p.add_argument("--extends", metavar="PARENT",
+                   help="with --new-series: the parent series (default: sceeus-commentary); with --reader, "
+                        "your publisher's series, whose identity the reader takes")
+    p.add_argument("--reader", action="store_true",
+                   help="with --new-series: make a reader series, the cover and contents of --bundle in the "
+                        "identity of --extends (e.g. --new-series acme-reader --reader --extends acme-brief)")
     loud = p.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     loud.add_argument("-v", "--verbose", action="store_true", help="print more, and tracebacks of internal errors")
@@ -130,20 +138,43 @@ def list_series(roots: tuple[Path, ...]) -> int:
 
 
 def new_series(args, p) -> int:
-    from report.commands.new_series import new_series as scaffold
-    from report.series.resolve import SERIES_ID, STYLES, known_series, series_roots
+    from report.commands.new_series import ReaderParent, new_series as scaffold
+    from report.commands.reader_series import is_reader, publisher_name
+    from report.series.resolve import SERIES_ID, STYLES, known_series, resolve, series_roots
 
     roots = series_roots(tuple(args.styles))
     if not SERIES_ID.match(args.new_series):
         p.error(f"--new-series: {args.new_series!r} is not a series id (lowercase letters, digits, '-')")
     if args.new_series in known_series(roots):
         p.error(f"--new-series: the series '{args.new_series}' exists already")
-    if args.extends not in known_series(roots):
-        p.error(f"--extends: unknown series '{args.extends}'")
+    if args.reader and args.extends is None:
+        p.error("--reader: name your publisher's series, whose identity the reader takes: --extends SERIES")
+    parent = args.extends or "sceeus-commentary"
+    if parent not in known_series(roots):
+        p.error(f"--extends: unknown series '{parent}'")
+    reader = None
+    problems = Problems()
+    series = resolve(parent, problems, roots)
+    if series is None:
+        p.error(f"--extends: the series '{parent}' has problems: {problems[0]}")
+    if args.reader or is_reader(series):  # a reader's child is a reader: it inherits the template
+        reader = ReaderParent(publisher_name(series), is_reader(series))
     root = args.styles[0] if args.styles else STYLES
-    for path in scaffold(args.new_series, args.extends, root):
+    for path in scaffold(args.new_series, parent, root, reader):
         print(display_path(path))
     return EXIT_OK
+
+
+def proof_usage(args, formats: tuple[str, ...], p) -> None:
+    """--proof makes one screen PDF under its own name: no other format, no PDF/X, no preview."""
+    if formats != ("pdf",):
+        p.error(f"--proof makes one PDF, <stem>.proof.pdf, never a final one: it does not go with --format "
+                f"{','.join(formats)}")
+    if args.pdf_variant is not None and args.pdf_variant.startswith("pdf/x"):
+        p.error(f"--proof is never PDF/X: it does not go with --pdf-variant {args.pdf_variant}")
+    for name, given in (("--check", args.check), ("--watch", args.watch), ("--bundle", args.bundle is not None)):
+        if given:
+            p.error(f"--proof does not go with {name}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         return list_series(series_roots(tuple(args.styles)))
     if args.new_series:
         return new_series(args, p)
+    if args.reader or args.extends is not None:
+        p.error("--reader and --extends go with --new-series")
     if args.import_file is not None:
         return import_word(args, p)
     if args.into is not None:
@@ -174,12 +207,15 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--strict goes with --preflight")
     if args.preflight and not ({"pdf", "print"} & set(formats)):
         p.error("--preflight checks PDFs: add pdf or print to --format")
+    if args.proof:
+        proof_usage(args, formats, p)
+        formats = ("proof",)
     for folder in args.folders:
         if not folder.is_dir():
             p.error(f"no such folder: {folder}")
     if args.bundle is not None and (args.folders or args.watch):
         p.error("--bundle takes no document folders or --watch")
-    if args.bundle is not None and ("html" in formats or "a11y" in formats):
+    if args.bundle is not None and {"html", "docx", "a11y"} & set(formats):
         p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
     if args.documents_root and args.bundle is None:
         p.error("--documents-root goes with --bundle")
@@ -237,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # What was built before and has not changed since is not built again (the record in the
     # output folder); --force builds all, --check and --bundle always run.
-    built = None if args.check or args.bundle or args.watch else record.Record(options.out_dir)
+    built = None if args.check or args.bundle or args.watch or args.proof else record.Record(options.out_dir)
     keys = {folder: record.inputs_key(folder, options) for folder in folders} if built is not None else {}
     current = {} if built is None or args.force else {f: e for f in folders if (e := built.up_to_date(f, keys[f]))}
     folders = [f for f in folders if f not in current]

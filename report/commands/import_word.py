@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from report.errors import Problems, display_path, printable
+from report.commands import reimport
 from report.paths import data_root
 from report.series.resolve import resolve, series_roots
 from report.source.document import PLACEHOLDER
@@ -963,15 +964,18 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug
 
 
-def write(folder: Folder, target: Path, force: bool) -> list[Path]:
-    """Write the folder whole, or nothing: built beside the target, then renamed into place."""
+def write(folder: Folder, target: Path, force: bool, keep: bool = False) -> list[Path]:
+    """Write the folder whole, or nothing: built beside the target, then renamed into place.
+    `keep`: the target's files that the import does not write (charts, data, pictures) stay."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     old = None
     try:
+        if keep and target.is_dir():
+            shutil.copytree(target, staging, symlinks=True, dirs_exist_ok=True)
         (staging / "document.md").write_text(folder.document, encoding="utf-8")
         if folder.images:
-            (staging / "images").mkdir()
+            (staging / "images").mkdir(exist_ok=True)
             for name, data in folder.images:
                 (staging / "images" / name).write_bytes(data)
         if folder.charts_yaml:
@@ -1023,8 +1027,12 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
                 print(problem, file=sys.stderr)
             return 1
         required, series = resolved.required, resolved.id
-    if into is not None and into.exists() and not force:
+    def taken() -> int:
         return fail(f"{display_path(into)} exists already: choose another --into folder, or add --force to replace it")
+
+    existing = into is not None and (into / "document.md").is_file()
+    if into is not None and into.exists() and not force and not existing:
+        return taken()
     try:
         folder = convert(source, series, required)
     except ConverterMissing as exc:
@@ -1032,10 +1040,25 @@ def run(source: Path, into: Path | None, force: bool, series: str | None, style_
         return 1
     except WordFileError as exc:
         return fail(f"cannot import: {exc}")
+    comparison = reimport.compare(folder.document, into, style_roots) if existing else None
+    if existing and comparison is None and not force:  # a document.md that cannot be read: no comparison
+        return taken()
+    if comparison is not None:  # a document there already: what changes comes first
+        for line in comparison.changes:
+            print(line, file=sys.stderr)
+        where = display_path(into)
+        if not comparison.changes:
+            print(f"{where}: no changes against the Word file; nothing written", file=sys.stderr)
+            return 0
+        if not force:
+            print(f"{where}: {len(comparison.changes)} change(s) from {display_path(source)}; nothing written: "
+                  "add --force to replace the text with the Word file's", file=sys.stderr)
+            return 1
+        folder = reimport.with_comparison(folder, comparison)
     if into is None:
         into = data_root() / folder.slug
     try:
-        written = write(folder, into, force)
+        written = write(folder, into, force, keep=comparison is not None)
     except FileExistsError:
         return fail(f"{display_path(into)} exists already: name another folder with --into, or add --force to replace it")
     except OSError as exc:

@@ -1,7 +1,12 @@
-"""`--new-series ID`: a new series folder, with every key it may set explained."""
+"""`--new-series ID [--reader]`: a new series folder, with every key it may set explained.
+
+With `--reader` (or a parent that is a reader series already), the folder is a reader series: the
+cover and contents of an event reader in the identity of its parent, the publisher's own series.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from report.source.fields import yaml_value
@@ -16,6 +21,45 @@ HEADER = """\
 extends: {parent}
 
 """
+READER_HEADER = """\
+# Reader series '{id}': the cover and contents of an event reader (python build.py --bundle
+# reader.yaml) in the identity of its parent, {parent}: publisher, colours and fonts.
+# The publisher now: {publisher}.
+# A reader.yaml that names no series takes this series by itself when its documents are that
+# publisher's; any other reader names it with `series: {id}`. For another publisher, set the
+# `publisher` block below, and `colors` and `fonts`: nothing of the parent's identity then remains.
+# What makes it a reader series is a templates/reader.html, its own or its parent's; override
+# that template's blocks (reader_cover, reader_contents) to change what the pages show.
+# Check it with: python build.py --bundle reader.yaml --check
+extends: {parent}
+label: Reader              # the word on the cover; languages.<lang>.label words it in another language
+
+"""
+READER_TEMPLATE = """\
+{{#- The cover and contents of series '{id}': the shipped reader (templates/reader.html, whose
+    comment lists what a block may use), in this series' identity. Override a block here, e.g.
+    {{% block reader_cover %}} … {{% endblock %}}; what is not overridden stays the shipped one. -#}}
+{{% extends "base/reader.html" %}}
+"""
+READER_CSS = """\
+/* Reader series '{id}': loaded after the base style, the shipped reader's (templates/reader.css)
+   and the parents' styles. The cover is the named page `reader-cover` (.reader-cover,
+   .reader-title, .reader-subtitle, .reader-date, .reader-cover-foot); the contents is
+   .reader-contents, one li per document (.entry-series, .entry-title, .entry-authors).
+   For example:
+h1.reader-title {{ font-size: 32pt; line-height: 37pt; }}
+*/
+"""
+
+
+@dataclass(frozen=True)
+class ReaderParent:
+    """What a reader series needs to know of its parent."""
+
+    publisher: str  # whose identity the parent carries, for the header
+    has_template: bool  # the parent is a reader series already: its reader.html is inherited
+
+
 # Mappings are shown by example rather than by their empty default.
 EXAMPLES = {
     "colors": """\
@@ -55,11 +99,14 @@ def _publisher() -> str:
     return "".join(lines)
 
 
-def manifest(series_id: str, parent: str) -> str:
+def manifest(series_id: str, parent: str, reader: ReaderParent | None = None) -> str:
     """The new series.yaml: `extends`, then every key of schemas.SERIES, commented."""
-    lines = [HEADER.format(id=series_id, parent=parent)]
+    if reader is None:
+        lines = [HEADER.format(id=series_id, parent=parent)]
+    else:
+        lines = [READER_HEADER.format(id=series_id, parent=parent, publisher=reader.publisher)]
     for field in SERIES.fields:
-        if not field.attribute:  # extends: written above
+        if not field.attribute or (reader is not None and field.name == "label"):  # written above
             continue
         if field.name == "publisher":
             lines.append(_publisher())
@@ -82,10 +129,16 @@ h2 {{ text-transform: uppercase; letter-spacing: 0.04em; }}
 """
 
 
-def new_series(series_id: str, parent: str, root: Path) -> list[Path]:
+def new_series(series_id: str, parent: str, root: Path, reader: ReaderParent | None = None) -> list[Path]:
     folder = root / series_id
     folder.mkdir(parents=True)
     path, css = folder / "series.yaml", folder / "style.css"
-    path.write_text(manifest(series_id, parent), encoding="utf-8")
-    css.write_text(CSS.format(id=series_id), encoding="utf-8")
-    return [path, css]
+    path.write_text(manifest(series_id, parent, reader), encoding="utf-8")
+    css.write_text((CSS if reader is None else READER_CSS).format(id=series_id), encoding="utf-8")
+    made = [path, css]
+    if reader is not None and not reader.has_template:
+        template = folder / "templates" / "reader.html"
+        template.parent.mkdir()
+        template.write_text(READER_TEMPLATE.format(id=series_id), encoding="utf-8")
+        made.append(template)
+    return made

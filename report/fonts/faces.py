@@ -22,7 +22,7 @@ from report.cache import memo
 from report.errors import ContentErrors, Problems, display_path, quote
 from report.fonts import coverage
 from report.internals import page_box
-from report.internals.boxes import is_a
+from report.internals.boxes import css, descendants, is_a, text_of
 from report.model import FACE_KEYS, FontFace, Series
 
 # Lazy: fontTools and WeasyPrint, used after layout only; `--check` loads this module, not them.
@@ -85,14 +85,13 @@ def check(document, series: Series, cache: Path | None = None) -> None:
     wanted: dict[tuple[str, int, str], tuple[int, str]] = {}  # need → (page, example text)
     letters: dict[tuple[str, int, str], dict[str, tuple[int, str]]] = {}  # need → character → (page, text)
     for number, page in enumerate(document.pages, start=1):
-        for box in page_box(page).descendants():
-            if not is_a(box, "text") or not box.text.strip():
+        for box in descendants(page_box(page)):
+            if not is_a(box, "text") or not text_of(box).strip():
                 continue
-            style = box.style
-            family = next(iter(style["font_family"]), "")
-            slant = "italic" if style["font_style"] in ("italic", "oblique") else "normal"
-            text = " ".join(box.text.replace("\u00ad", "").split())  # without the builder's soft hyphens
-            need = (family, int(style["font_weight"]), slant)
+            family = next(iter(css(box, "font-family")), "")
+            slant = "italic" if css(box, "font-style") in ("italic", "oblique") else "normal"
+            text = " ".join(text_of(box).replace("\u00ad", "").split())  # without the builder's soft hyphens
+            need = (family, int(css(box, "font-weight")), slant)
             wanted.setdefault(need, (number, text))
             seen = letters.setdefault(need, {})
             for char in text:

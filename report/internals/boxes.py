@@ -8,7 +8,7 @@ for a class.
 
 from __future__ import annotations
 
-
+from typing import NamedTuple
 
 from report.cache import memo
 from report.internals.libraries import import_weasyprint
@@ -50,6 +50,108 @@ def page_box(page):
     return page._page_box
 
 
+class Rect(NamedTuple):
+    """A box's edges on its page, in CSS px from the page's top left corner."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+# What the callers read of a box, by name: WeasyPrint's attributes (`position_y`,
+# `margin_height()`, `element_tag`, `style["break_after"]` …) stay in this module.
+
+def margin_box(box) -> Rect:
+    """The box with its margins: where a line or a picture takes room."""
+    x, y = box.position_x, box.position_y
+    return Rect(x, y, x + box.margin_width(), y + box.margin_height())
+
+
+def border_box(box) -> Rect:
+    """The box to the outer edge of its border: where a block's background and rules end."""
+    x, y = box.border_box_x(), box.border_box_y()
+    return Rect(x, y, x + box.border_width(), y + box.border_height())
+
+
+def content_box(box) -> Rect:
+    """Inside the padding: for a page, its text area."""
+    x, y = box.content_box_x(), box.content_box_y()
+    return Rect(x, y, x + box.width, y + box.height)
+
+
+def content_height(box) -> float:
+    """The height inside the padding (for a page, its text area's), exactly as laid out."""
+    return box.height
+
+
+def content_width(box) -> float:
+    return box.width
+
+
+def margin_height(box) -> float:
+    """The height a box takes in its column, margins included."""
+    return box.margin_height()
+
+
+def has_edges(box) -> bool:
+    """The box is placed on the page (an anonymous piece of text inside a line is not, alone)."""
+    return hasattr(box, "border_box_x")
+
+
+def margin_right(box) -> float:
+    """The used right margin (negative where the style pulls the box into the margin)."""
+    return box.margin_right
+
+
+def border_bottom_width(box) -> float:
+    return box.border_bottom_width
+
+
+def css(box, name: str):
+    """The computed value of the CSS property `name` (`"break-after"`) for a box."""
+    return box.style[name.replace("-", "_")]
+
+
+def computed(box):
+    """The box's computed style as a whole, for the internals that lay out text in it."""
+    return box.style
+
+
+def element_of(box):
+    """The HTML element (ElementTree) a box was made for; None for anonymous boxes."""
+    return getattr(box, "element", None)
+
+
+def tag_of(box) -> str:
+    """The tag of the element a box was made for ('' for anonymous boxes)."""
+    return getattr(box, "element_tag", None) or ""
+
+
+def children(box) -> tuple:
+    return tuple(getattr(box, "children", ()))
+
+
+def descendants(box):
+    """The box and every box inside it, in document order."""
+    return box.descendants()
+
+
+def text_of(box) -> str:
+    """The text of a text box ('' for any other box)."""
+    return getattr(box, "text", "") if is_a(box, "text") else ""
+
+
+def repeats(group) -> bool:
+    """A table's header or footer row group, which WeasyPrint repeats on each page."""
+    return bool(group.is_header or group.is_footer)
+
+
+def page_type_name(page) -> str | None:
+    """The named page (`@page cover`) a page was laid out as; None for the default page."""
+    return getattr(getattr(page_box(page), "page_type", None), "name", None)
+
+
 def raster_pixels(box) -> tuple[int, int] | None:
     """(width, height) in pixels of the raster picture a replaced box shows; None for anything
     else (an SVG picture, a box that is no picture)."""
@@ -78,7 +180,7 @@ def walk(box, ancestors=()):
     """Each box with its ancestors (outermost first), in document order."""
     yield box, ancestors
     inner = ancestors + (box,)
-    for child in getattr(box, "children", ()):
+    for child in children(box):
         yield from walk(child, inner)
 
 

@@ -32,7 +32,9 @@ from typing import Callable
 from report import cache
 from report.errors import quote
 from report.internals import page_box, text as laid_text
-from report.internals.boxes import flow, is_a, is_line, leaves as _leaves, tag as _tag  # noqa: F401  (floats.flow, floats.is_line: what tests read)
+from report.internals.boxes import (  # noqa: F401  (floats.flow, floats.is_line: what tests read)
+    border_box, border_bottom_width, children, content_box, content_height, css, descendants, element_of, flow, is_a,
+    is_line, leaves as _leaves, margin_box, margin_height, page_type_name, tag as _tag, tag_of, text_of)
 from report.model import Html
 
 # Lazy: WeasyPrint (about 1 s), after layout only; `--check` loads this module, not it.
@@ -61,38 +63,33 @@ class Gap:
 def _drawn_bottom(box) -> float:
     """Where a box's ink ends: a line's or picture's margin box, a block's border box."""
     if is_a(box, "line", "block-replaced"):
-        return box.position_y + box.margin_height()
-    return box.border_box_y() + box.border_height()
+        return margin_box(box).bottom
+    return border_box(box).bottom
 
 
 def fill(page) -> float:
     """The share of the page's text area that its content uses, from the top of the area."""
     area = page_box(page)
-    top, height = area.content_box_y(), area.height
+    top, height = content_box(area).top, content_height(area)
     bottom = top
     for box, _ in flow(page):
-        if box.style["position"] in ("absolute", "fixed"):
+        if css(box, "position") in ("absolute", "fixed"):
             continue
         if is_line(box) or is_a(box, "block-replaced"):
             bottom = max(bottom, _drawn_bottom(box))
         elif is_a(box, "block") and (
-                box.style["background_color"].alpha > 0 or box.border_bottom_width > 0) and box.element_tag not in ("html", "body"):
+                css(box, "background-color").alpha > 0 or border_bottom_width(box) > 0) and tag_of(box) not in ("html", "body"):
             bottom = max(bottom, _drawn_bottom(box))
     return max(0.0, min(1.0, (bottom - top) / height)) if height > 0 else 1.0
 
 
 def _elements(page) -> set:
-    return {box.element for box, _ in flow(page) if box.element is not None}
+    return {element_of(box) for box, _ in flow(page) if element_of(box) is not None}
 
 
 def _root_of(page):
-    children = page_box(page).children
-    return children[0].element if children else None
-
-
-def _page_name(page):
-    page_type = getattr(page_box(page), "page_type", None)
-    return getattr(page_type, "name", None)
+    boxes = children(page_box(page))
+    return element_of(boxes[0]) if boxes else None
 
 
 def gaps(document, full: float = FULL) -> list[Gap]:
@@ -108,7 +105,7 @@ def gaps(document, full: float = FULL) -> list[Gap]:
     for index in range(len(pages) - 1):
         page, following = pages[index], pages[index + 1]
         used = fill(page)
-        if used >= full or _page_name(page) != _page_name(following) or _root_of(page) is not _root_of(following):
+        if used >= full or page_type_name(page) != page_type_name(following) or _root_of(page) is not _root_of(following):
             continue  # full, or the end of a cover, or of one document of a reader
         if used == 0:
             continue  # a blank page: only a forced break to a right- or left-hand page makes one
@@ -118,13 +115,13 @@ def gaps(document, full: float = FULL) -> list[Gap]:
             pass
         if first is None or last is None:
             continue
-        ending = [a for a in (*last[1], last[0]) if a.element is not None and a.element not in elements[index + 1]]
-        starting = [a for a in (*first[1], first[0]) if a.element is not None and a.element not in elements[index]]
-        if any(a.style["break_after"] in FORCED for a in ending) or any(
-                a.style["break_before"] in FORCED for a in starting):
+        ending = [a for a in (*last[1], last[0]) if element_of(a) is not None and element_of(a) not in elements[index + 1]]
+        starting = [a for a in (*first[1], first[0]) if element_of(a) is not None and element_of(a) not in elements[index]]
+        if any(css(a, "break-after") in FORCED for a in ending) or any(
+                css(a, "break-before") in FORCED for a in starting):
             continue
         if starting:  # else the page ends inside a paragraph: its orphans and widows, no moved block
-            found.append(Gap(index + 1, used, starting[0].element))
+            found.append(Gap(index + 1, used, element_of(starting[0])))
     return found
 
 
@@ -148,7 +145,7 @@ def _short(element, limit: int = 50) -> str:
 # ---- Changing the HTML -------------------------------------------------------------------
 
 def _root(document):
-    return page_box(document.pages[0]).children[0].element
+    return element_of(children(page_box(document.pages[0]))[0])
 
 
 def _parents(root) -> dict:
@@ -169,8 +166,8 @@ def _heights(document) -> dict:
     heights: dict = {}
     for page in document.pages:
         for box, _ in flow(page):
-            if is_a(box, "block-level") and box.element is not None:
-                heights[box.element] = heights.get(box.element, 0.0) + box.margin_height()
+            if is_a(box, "block-level") and element_of(box) is not None:
+                heights[element_of(box)] = heights.get(element_of(box), 0.0) + margin_height(box)
     return heights
 
 
@@ -178,7 +175,7 @@ def _lines(document, element) -> int:
     count = 0
     for page in document.pages:
         for box, ancestors in flow(page):
-            if is_line(box) and any(a.element is element for a in ancestors):
+            if is_line(box) and any(element_of(a) is element for a in ancestors):
                 count += 1
     return count
 
@@ -187,7 +184,7 @@ def _fix(document, gap: Gap, parents, cut: bool = True):
     """Change the tree for one gap: a function that undoes the change, or None when a desk
     would leave the gap as it is (or, with `cut`, when no paragraph can be cut for it)."""
     page = document.pages[gap.page - 1]
-    room = (1 - gap.fill) * page_box(page).height
+    room = (1 - gap.fill) * content_height(page_box(page))
     moving = _movable(gap.moved, parents)
     if moving is None and _tag(gap.moved) in HEADINGS:
         # a heading goes with what follows it: when that is a figure, the figure is what moved
@@ -264,7 +261,7 @@ def _add_style(element, css: str):
 
 
 def line_text(line) -> str:
-    return "".join(b.text for b in line.descendants() if is_a(b, "text"))
+    return "".join(text_of(b) for b in descendants(line))
 
 
 def _split_at_page(document, paragraph, room: float):
@@ -278,10 +275,10 @@ def _split_at_page(document, paragraph, room: float):
     if _tag(paragraph) != "p":
         return None
     lines = [box for page in document.pages for box, ancestors in flow(page)
-             if is_a(box, "line") and box.element is paragraph and is_line(box)]
+             if is_a(box, "line") and element_of(box) is paragraph and is_line(box)]
     fit, used = 0, 0.0
     for line in lines:
-        used += line.height
+        used += content_height(line)
         if used > room - 1:
             break
         fit += 1
@@ -375,20 +372,21 @@ def _fill_last_page(document, full: float, parents):
     5 %: a page that ends before the end matter may end a little short)."""
     page = document.pages[-2]
     area = page_box(page)
-    top, height = area.content_box_y(), area.height
+    top, height = content_box(area).top, content_height(area)
     need = (NEAR_EMPTY + 0.03 - fill(document.pages[-1])) * height
     used = top + fill(page) * height
     earlier = set().union(*(_elements(p) for p in document.pages[:-2]))
     chosen = None
     for box, ancestors in flow(page):
-        if (not is_a(box, "block") or box.element is None or box.element in earlier
-                or box.style["position"] in ("absolute", "fixed")
-                or _tag(box.element) in ("html", "body", "main")):
+        element = element_of(box)
+        if (not is_a(box, "block") or element is None or element in earlier
+                or css(box, "position") in ("absolute", "fixed")
+                or _tag(element) in ("html", "body", "main")):
             continue
-        start = box.border_box_y()
-        if start >= top + (full - 0.05) * height and used - start >= need and not _follows_heading(box.element, parents):
+        start = border_box(box).top
+        if start >= top + (full - 0.05) * height and used - start >= need and not _follows_heading(element, parents):
             if chosen is None or start > chosen[0]:
-                chosen = (start, box.element)
+                chosen = (start, element)
     if chosen is None:
         return None
     return _add_style(chosen[1], "break-before: page")

@@ -20,7 +20,10 @@ from functools import cached_property
 
 from report.errors import quote
 from report.internals import page_box, text as laid_text
-from report.internals.boxes import flow as _flow, is_a, is_line as _is_line, leaves as _leaves, raster_pixels, tag as _tag
+from report.internals.boxes import (
+    border_box, children, computed, content_box, content_height, content_width, css, descendants, element_of, flow as _flow,
+    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_right, raster_pixels,
+    repeats, tag as _tag, tag_of, text_of)
 from report.layout import floats
 
 # Lazy: WeasyPrint (after `internals.import_weasyprint`), pypdf (about 0.4 s), pypdfium2 (0.2 s) and
@@ -94,7 +97,7 @@ class _Context:
 
 
 def _text(box) -> str:
-    text = "".join(b.text for b in box.descendants() if is_a(b, "text"))
+    text = "".join(text_of(b) for b in descendants(box))
     return " ".join(text.split())
 
 
@@ -116,11 +119,11 @@ def _pages_phrase(pages: list[int]) -> str:
 def _kind(box) -> str:
     if is_a(box, "line", "text"):
         return "text"
-    if box.element_tag == "table":
+    if tag_of(box) == "table":
         return "a table"
     if is_a(box, "replaced"):
         return "a picture"
-    return f"a box ({box.element_tag})" if box.element_tag else "a box"
+    return f"a box ({tag_of(box)})" if tag_of(box) else "a box"
 
 
 def _column(ancestors):
@@ -135,10 +138,10 @@ def _column(ancestors):
 def _right_edge(box) -> float:
     """Right edge of what a box draws: for a line, its last piece of text or picture."""
     if is_a(box, "line"):
-        edges = [b.position_x + b.margin_width() for b in box.descendants()
+        edges = [margin_box(b).right for b in descendants(box)
                  if is_a(b, "text", "atomic-inline") and b is not box]
-        return max(edges, default=box.position_x)
-    return box.border_box_x() + box.border_width()
+        return max(edges, default=margin_box(box).left)
+    return border_box(box).right
 
 
 @dataclass(frozen=True)
@@ -162,8 +165,8 @@ def check_overflow(ctx):
         bleed = page.bleed if ctx.print_mode else dict.fromkeys(("top", "right", "bottom", "left"), 0)
         area = page_box(page)
         edges = _Edges(-bleed["left"], page.width + bleed["right"], page.height + bleed["bottom"],
-                       area.content_box_y() + area.height)
-        for child in area.children:
+                       content_box(area).bottom)
+        for child in children(area):
             for message in _overflow(child, (area,), edges):
                 yield number, message
 
@@ -176,8 +179,8 @@ def _overflow(box, ancestors, edges):
                or _below_area(box, ancestors, edges))
     if message:
         yield message
-    elif not is_a(box, "line") and box.style["overflow"] == "visible":  # else clipped
-        for child in getattr(box, "children", ()):
+    elif not is_a(box, "line") and css(box, "overflow") == "visible":  # else clipped
+        for child in children(box):
             yield from _overflow(child, ancestors + (box,), edges)
 
 
@@ -187,10 +190,11 @@ def _quoted(box) -> str:
 
 
 def _off_page(box, edges):
-    if box.border_width() <= 0:
+    edges_ = border_box(box)
+    if edges_.right - edges_.left <= 0:
         return None
-    x0, x1 = box.border_box_x(), _right_edge(box)
-    y1 = box.border_box_y() + box.border_height()
+    x0, x1 = edges_.left, _right_edge(box)
+    y1 = edges_.bottom
     if x0 < edges.left - TOLERANCE or x1 > edges.right + TOLERANCE or y1 > edges.bottom + TOLERANCE:
         return f"{_kind(box)} runs off the page{_quoted(box)}"
     return None
@@ -202,17 +206,17 @@ def _below_area(box, ancestors, edges):
         return None
     if any(is_a(a, "margin") for a in ancestors):
         return None  # the running footer lives there
-    below = box.position_y + box.margin_height() - edges.area_bottom
+    below = margin_box(box).bottom - edges.area_bottom
     return f"{_kind(box)} runs {_mm(below)} below the text area{_quoted(box)}" if below > TOLERANCE else None
 
 
 def _past_column(box, ancestors, page_right):
-    if not is_a(box, "block-level", "line") or box.margin_right < 0:
+    if not is_a(box, "block-level", "line") or margin_right(box) < 0:
         return None
     column = _column(ancestors)
     if column is None:
         return None
-    excess = _right_edge(box) - (column.content_box_x() + column.width)
+    excess = _right_edge(box) - content_box(column).right
     if excess <= TOLERANCE:
         return None
     if is_a(box, "line"):
@@ -233,8 +237,8 @@ def check_heading_at_foot(ctx):
             continue
         box, ancestors = leaves[-1]
         for holder in (box, *reversed(ancestors)):
-            if holder.element_tag in HEADINGS:
-                yield number, f"heading {quote(_element_text(holder.element))} is the last line on the page"
+            if tag_of(holder) in HEADINGS:
+                yield number, f"heading {quote(_element_text(element_of(holder)))} is the last line on the page"
                 break
 
 
@@ -245,8 +249,8 @@ def _lines_by_block(ctx):
     found: dict = defaultdict(lambda: defaultdict(list))
     for number, page in ctx.pages:
         for box, _ in _leaves(page):
-            if _is_line(box) and box.element is not None:
-                found[box.element][number].append(box)
+            if _is_line(box) and element_of(box) is not None:
+                found[element_of(box)][number].append(box)
     return found
 
 
@@ -279,8 +283,8 @@ def _pages_of(ctx, tag):
     found: dict = {}
     for number, page in ctx.pages:
         for box, _ in _flow(page):
-            if box.element_tag == tag and box.element is not None:
-                pages, boxes_ = found.setdefault(box.element, ([], []))
+            if tag_of(box) == tag and element_of(box) is not None:
+                pages, boxes_ = found.setdefault(element_of(box), ([], []))
                 if number not in pages:
                     pages.append(number)
                 boxes_.append(box)
@@ -303,15 +307,15 @@ def check_split_tables(ctx):
             continue
         tables = [b for b in found if is_a(b, "table")]
         # A header row repeats on every page: count it once.
-        repeated = sum(g.margin_height() for t in tables[1:] for g in t.children
-                       if is_a(g, "row-group") and (g.is_header or g.is_footer))
-        height = sum(t.margin_height() for t in tables) - repeated
-        area = page_box(dict(ctx.pages)[pages[0]]).height
+        repeated = sum(margin_height(g) for t in tables[1:] for g in children(t)
+                       if is_a(g, "row-group") and repeats(g))
+        height = sum(margin_height(t) for t in tables) - repeated
+        area = content_height(page_box(dict(ctx.pages)[pages[0]]))
         if height < area:
-            first_row = next((r for t in tables for r in t.descendants() if is_a(r, "row")), None)
+            first_row = next((r for t in tables for r in descendants(t) if is_a(r, "row")), None)
             label = "a table"
             if first_row is not None:
-                label = f"table {quote(' · '.join(_text(cell) for cell in first_row.children))}"
+                label = f"table {quote(' · '.join(_text(cell) for cell in children(first_row)))}"
             yield pages[0], (f"{label} is split across {_pages_phrase(pages)}, "
                              f"though it is {_mm(height)} long and would fit on one page")
 
@@ -326,9 +330,9 @@ def check_near_empty_last_page(ctx):
     if not leaves:
         yield number, "the last page is empty"
         return
-    top = page_box(page).content_box_y()
-    used = max(b.position_y + b.margin_height() for b in leaves) - top
-    if used < NEAR_EMPTY * page_box(page).height:
+    top = content_box(page_box(page)).top
+    used = max(margin_box(b).bottom for b in leaves) - top
+    if used < NEAR_EMPTY * content_height(page_box(page)):
         lines = sum(1 for b in leaves if _is_line(b))
         yield number, f"the last page is nearly empty (only {lines} line{'s' if lines != 1 else ''})"
 
@@ -386,9 +390,9 @@ def _families(ctx) -> set[str]:
     """The font families the stylesheets name for text (generic ones, like `serif`, excepted)."""
     found = set()
     for _, page in ctx.pages:
-        for box in page_box(page).descendants():
+        for box in descendants(page_box(page)):
             if is_a(box, "text"):
-                found.update(f for f in box.style["font_family"] if f.lower() not in GENERIC_FAMILIES)
+                found.update(f for f in css(box, "font-family") if f.lower() not in GENERIC_FAMILIES)
     return {_squash(f) for f in found}
 
 
@@ -502,18 +506,20 @@ def check_resolution(ctx):
     for number, page in ctx.pages:
         for box, _ in _flow(page):
             pixels = raster_pixels(box)
-            if pixels is None or box.width <= 0 or box.height <= 0:
+            shown_width, shown_height = content_width(box), content_height(box)
+            if pixels is None or shown_width <= 0 or shown_height <= 0:
                 continue
             width, height = pixels
-            dpi = min(width / (box.width / 96), height / (box.height / 96))
-            src = box.element.get("src", "") if box.element is not None else ""
-            logo = box.element is not None and box.element.get("data-preflight") == "logo"  # the template says
+            dpi = min(width / (shown_width / 96), height / (shown_height / 96))
+            element = element_of(box)
+            src = element.get("src", "") if element is not None else ""
+            logo = element is not None and element.get("data-preflight") == "logo"  # the template says
             wanted = LOGO_DPI if logo and ctx.print_mode else need  # line art: sharp edges need more
             if dpi < wanted:
                 what = (f"the publisher's logo {quote(src.rsplit('/', 1)[-1])} (series.yaml publisher.logo)" if logo
                         else f"picture {quote(src)}")
                 yield number, (f"{what} is {width} × {height} px printed "
-                               f"{box.width / PX_PER_MM:.0f} × {box.height / PX_PER_MM:.0f} mm: "
+                               f"{shown_width / PX_PER_MM:.0f} × {shown_height / PX_PER_MM:.0f} mm: "
                                f"{dpi:.0f} dpi, needs {wanted} dpi for {purpose}")
 
 
@@ -552,16 +558,15 @@ def check_bands(ctx):
     to the page edge on screen, to the bleed in print. Stopping short leaves a white sliver that
     the trimming knife makes uneven."""
     for number, page in ctx.pages:
-        root = page_box(page)
-        left, top = root.content_box_x(), root.content_box_y()
-        area = (top, left + root.width, top + root.height, left)  # the text area's top, right, bottom, left
+        text_area = content_box(page_box(page))
+        area = (text_area.top, text_area.right, text_area.bottom, text_area.left)
         bleed = page.bleed if ctx.print_mode else dict.fromkeys(SIDES, 0)
         edges = (-bleed["top"], page.width + bleed["right"], page.height + bleed["bottom"], -bleed["left"])
         for box, _ in _flow(page):
-            if _tag(box.element) in ("html", "body") or not _painted(box):
+            if _tag(element_of(box)) in ("html", "body") or not _painted(box):
                 continue
-            x0, y0 = box.border_box_x(), box.border_box_y()
-            sides = (y0, x0 + box.border_width(), y0 + box.border_height(), x0)
+            edges_ = border_box(box)
+            sides = (edges_.top, edges_.right, edges_.bottom, edges_.left)
             short = []
             for i, side in enumerate(SIDES):
                 outward = 1 if side in ("right", "bottom") else -1  # which way is out of the page
@@ -585,16 +590,15 @@ def _and(words: list[str]) -> str:
 
 
 def _painted(box) -> bool:
-    style = getattr(box, "style", None)
-    if style is None or not hasattr(box, "border_box_x"):
+    if not has_edges(box):
         return False
-    color = style["background_color"]
-    images = [i for i in style["background_image"] if i and i[0] != "none"]
+    color = css(box, "background-color")
+    images = [i for i in css(box, "background-image") if i and i[0] != "none"]
     return bool(images) or (getattr(color, "alpha", 0) > 0)
 
 
 def _band_name(box) -> str:
-    element = box.element
+    element = element_of(box)
     classes = (element.get("class") or "").split() if element is not None else []
     return "." + classes[0] if classes else _tag(element) or type(box).__name__
 
@@ -616,12 +620,14 @@ def check_underfilled(ctx):
 
 # ---- 12. Loose lines ----------------------------------------------------------------------
 
-def _space_width(style, cache: dict) -> float:
+def _space_width(box, cache: dict) -> float:
     """The natural width of a word space in a text box's font, from Pango, in CSS px."""
-    key = (tuple(style["font_family"]), style["font_size"], style["font_weight"], style["font_style"],
-           style["font_stretch"], str(style["font_variation_settings"]), str(style["font_feature_settings"]))
+    family, size, weight, slant, stretch, variations, features = (css(box, name) for name in (
+        "font-family", "font-size", "font-weight", "font-style", "font-stretch", "font-variation-settings",
+        "font-feature-settings"))
+    key = (tuple(family), size, weight, slant, stretch, str(variations), str(features))
     if key not in cache:
-        cache[key] = laid_text.space_width(style)
+        cache[key] = laid_text.space_width(computed(box))
     return cache[key]
 
 
@@ -632,12 +638,12 @@ def check_loose_lines(ctx):
         for box, _ in _leaves(page):
             if not is_a(box, "line"):
                 continue
-            stretched = [b for b in box.descendants() if is_a(b, "text")
-                         and laid_text.stretch(b) > 0 and (" " in b.text or "\u00a0" in b.text)]
+            stretched = [b for b in descendants(box) if is_a(b, "text")
+                         and laid_text.stretch(b) > 0 and (" " in text_of(b) or "\u00a0" in text_of(b))]
             if not stretched:
                 continue
-            text_box = max(stretched, key=lambda b: len(b.text))
-            natural = _space_width(text_box.style, widths)
+            text_box = max(stretched, key=lambda b: len(text_of(b)))
+            natural = _space_width(text_box, widths)
             if natural <= 0:
                 continue
             ratio = (natural + laid_text.stretch(text_box)) / natural
@@ -668,7 +674,7 @@ def _hyphenations(ctx):
             continue
         before = re.search(r"(\S*)" + re.escape(hyphen) + "$", text)[1]
         after = ""
-        if following is not None and following[1].element is line.element:
+        if following is not None and element_of(following[1]) is element_of(line):
             after = re.match(r"\S*", _text(following[1]))[0]
         yield number, before, after, ancestors + (line,)
 
@@ -692,12 +698,12 @@ def _in_heading(ancestors) -> bool:
 
 
 def _is_headline(box) -> bool:
-    return box.element_tag in ("h1", "h2", "h3", "h4", "h5", "h6") or "headline" in _typeset(box)
+    return tag_of(box) in ("h1", "h2", "h3", "h4", "h5", "h6") or "headline" in _typeset(box)
 
 
 def _typeset(box) -> list[str]:
     """What the template declares the element is: `data-typeset="headline"` … (render/typeset.py)."""
-    element = getattr(box, "element", None)
+    element = element_of(box)
     return (element.get("data-typeset") or "").split() if element is not None else []
 
 
@@ -707,7 +713,7 @@ def check_hyphenated_names(ctx):
         word = before + "-" + re.match(r"[\w'’-]*", after)[0]
         if _in_heading(ancestors):
             yield number, f"a heading is broken by hyphenation: {quote(word)}"
-        elif before[:1].isupper() and not (ancestors[-1].style["lang"] or "").lower().startswith(NOUNS_CAPITALISED):
+        elif before[:1].isupper() and not (css(ancestors[-1], "lang") or "").lower().startswith(NOUNS_CAPITALISED):
             yield number, f"a capitalised word is broken by hyphenation: {quote(word)}"
 
 
@@ -719,7 +725,7 @@ def check_heading_last_word(ctx):
     for number, box, ancestors in _lines_in_order(ctx):
         holder = next((b for b in reversed(ancestors) if _is_headline(b)), None)
         if holder is not None and not is_a(holder, "inline"):
-            lines[holder.element].append((number, box))
+            lines[element_of(holder)].append((number, box))
     for element, found in lines.items():
         if len(found) < 2:
             continue
@@ -737,9 +743,9 @@ def check_split_names(ctx):
     """An author's name, or a label such as 'Figure 2.', is never broken across lines."""
     seen: dict = {}
     for number, line, _ in _lines_in_order(ctx):
-        for box in line.descendants():
-            if is_a(box, "inline") and box.element is not None and _is_name(box, line):
-                pages, lines = seen.setdefault(box.element, ([], []))
+        for box in descendants(line):
+            if is_a(box, "inline") and element_of(box) is not None and _is_name(box, line):
+                pages, lines = seen.setdefault(element_of(box), ([], []))
                 if line not in lines and _text(box):
                     pages.append(number)
                     lines.append(line)
@@ -766,8 +772,8 @@ def check_reader_left_start(ctx):
                 continue  # (a document's anchor is on every page its body is on: the first counts)
             seen.add(anchor)
             if number % 2 == 0:
-                title = next((_element_text(b.element) for b, _ in _flow(page)
-                              if b.element_tag == "h1"), anchor)
+                title = next((_element_text(element_of(b)) for b, _ in _flow(page)
+                              if tag_of(b) == "h1"), anchor)
                 yield number, f"document {quote(title)} starts on a left-hand page"
 
 

@@ -403,8 +403,9 @@ class _Canvas:
         return max(self.height - self.header - 30 * PT, 0.5)
 
 
-def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
-    """The chart as SVG bytes: vector, text as text in `style.font_family`, deterministic."""
+def draw(spec: ChartSpec, style: ChartStyle, fmt: str = "svg", dpi: int = 72) -> bytes:
+    """The chart as SVG bytes: vector, text as text in `style.font_family`, deterministic; or, with
+    `fmt="png"`, as a picture at `dpi` (for the Word proof: Word shows no SVG without a fallback)."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -425,7 +426,10 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
         fig.set_layout_engine("constrained", w_pad=2 * PT, h_pad=2 * PT, wspace=0, hspace=0,
                               rect=(0, 0, 1, 1 - c.header / c.height))
         out = io.BytesIO()
-        fig.savefig(out, format="svg", metadata={"Date": None})
+        if fmt == "png":  # no date or software version in the file: same chart, same bytes
+            fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+        else:
+            fig.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
 
 
@@ -539,10 +543,15 @@ def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
     width, offsets = _bar_slots(c, 1 if stacked else n, len(pos))
     up = [0.0] * len(pos)
     down = [0.0] * len(pos)
+    # A gap in a stack leaves the rest of its column open: where a segment above the gap would
+    # start depends on the missing value, so drawing it on the segments below would show the
+    # gap as a zero. The column's total is unknown too.
+    broken = [False] * len(pos)
     for i, ((name, values), color) in enumerate(zip(spec.series, c.colors)):
         xs, heights, bottoms, kept = [], [], [], []
         for j, v in enumerate(values):
-            if v is None:
+            if v is None or (stacked and broken[j]):
+                broken[j] = stacked
                 continue  # a gap: no bar, no label
             if stacked:
                 bottoms.append(up[j] if v >= 0 else down[j])
@@ -566,12 +575,13 @@ def _draw_bars(c: _Canvas, handles: list, stacked: bool) -> None:
         handles.append(bars)
 
     values = [v for _, vs in spec.series for v in vs if v is not None]
-    lo = min(down + values, default=0.0) if stacked else min(values, default=0.0)
-    hi = max(up + values, default=0.0) if stacked else max(values, default=0.0)
+    # A stack reaches its drawn ends (a segment left out above a gap sets no limit).
+    lo = min(down, default=0.0) if stacked else min(values, default=0.0)
+    hi = max(up, default=0.0) if stacked else max(values, default=0.0)
     totals = stacked and len(pos) <= MAX_LABELLED_BARS and lo >= 0
     if totals:  # the stack's total over each column
         for j, total in enumerate(up):
-            if any(vs[j] is not None for _, vs in spec.series):
+            if not broken[j]:
                 ax.annotate(format_number(total, lang=style.lang), (pos[j], total), xytext=(0, 2.5), textcoords="offset points",
                             ha="center", va="bottom", fontsize=style.font_size, color=style.text)
     label_in = (style.font_size + 4) * PT if label_values or totals else 0.0

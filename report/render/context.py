@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -150,6 +151,15 @@ def created_date(doc: Document) -> str:
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
     return f"{doc.year}-01-01"
+
+
+def proof_date(doc: Document) -> str:
+    """The date a proof (PDF or Word) says it is of: SOURCE_DATE_EPOCH, else the document's own
+    date, else its year; never the clock, so that the same folder gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+    return doc.date or str(doc.year)
 
 
 def short_title(title: str, limit: int = 60) -> str:

@@ -299,14 +299,6 @@ def _publisher(block, folder: Path, path: Path, problems: Problems) -> Publisher
                      website=block.get("website", ""), source=path)
 
 
-def require_template(series: Series, name: str, problems: Problems, why: str) -> None:
-    """A template a command needs beyond the series' own `template` (the reader's, say)."""
-    if checks.find_template(series.template_dirs, name) is None:
-        searched = ", ".join(display_path(d) for d in series.template_dirs)
-        problems.add(series.folders[0] / "series.yaml", f"template {quote(name)} not found; searched: {searched}; "
-                     f"{why}", 1, None, "template")
-
-
 # The first bytes of the font files WeasyPrint and fontTools read: TrueType, OpenType, a
 # collection, WOFF and WOFF2.
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")

@@ -314,6 +314,8 @@ FRONT_MATTER = Schema(
               "placeholders the editor knows are still in the text (e.g. '[Author name to be "
               "confirmed]'): printed, they pass `--preflight --strict`, which names them in one line",
               default=()),
+        Field("word_proof", BOOL, "`--format docx` may write this document as a Word proof for its author "
+              "(docs/guides/word-proofs.md); false: it is refused", default=True),
     ),
     intro="""
 `document.md` starts with a front matter: YAML keys between two `---` lines, then the Markdown
@@ -489,6 +491,8 @@ SERIES = Schema(
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
+        Field("word_proof", BOOL, "`--format docx` may write the series' documents as Word proofs in its "
+              "typefaces and colours (docs/guides/word-proofs.md); false: it is refused", default=True),
         Field("crossref_pages", BOOL, "in the PDFs, a cross-reference adds the page of what it names "
               "(\"Figure 2, p. 3\"); see docs/guides/cross-references.md", default=False),
         Field("uncaptioned_tables", text("warn or error"), "a table without a caption (`Table: …`) is "
@@ -623,7 +627,13 @@ trade-from-a-table:
   x: Year                      # the column of the x values
   columns: [Exports, Imports]  # the columns to chart, in this order
 """,
-    notes=f"`title`, `unit`, `source`, `note` and `alt` are at most {MAX_CHART_TEXT:,} characters long.",
+    notes=f"`title`, `unit`, `source`, `note` and `alt` are at most {MAX_CHART_TEXT:,} characters long.\n\n"
+          "**Gaps.** A missing value (`null`, or an empty cell) is drawn as a gap, never as a zero: a `bar` "
+          "or `barh` chart has no bar there, a `line` breaks (a lone value between two gaps gets a dot). "
+          "In a `stacked` chart the column stays open from the gap up: the segments below the gap are "
+          "drawn at their heights, the ones above it are not (where they would start depends on the "
+          "missing value), and the column has no total; a gap in the first series leaves the whole column "
+          "empty. Where a value is zero, write `0`: it is drawn as nothing and counted.",
     voice=NamingVoice(),
     page="charts-yaml.md",
 )
@@ -636,8 +646,9 @@ READER = Schema(
         Field("title", text(), "the reader's title, on its cover", required=True),
         Field("subtitle", text(), "printed under the title"),
         Field("date", text("a date written YYYY-MM-DD or YYYY-MM", **DATE_TEXT), "printed on the cover"),
-        Field("series", text("a series id"), "the series of the cover and contents pages; each document "
-              "keeps its own", default="sceeus-reader"),
+        Field("series", text("a series id"), "the reader series of the cover and contents pages (one with "
+              "its own templates/reader.html); without it, the reader series of the documents' publisher, "
+              "or else the documents' series with the shipped reader template; each document keeps its own"),
         Field("lang", language_tag(), "the language of the cover and contents; each document keeps its own",
               default="en"),
         Field("documents", listing("a list of document folders, relative to this file", "list of folders",
@@ -653,6 +664,14 @@ READER = Schema(
 `python build.py --bundle reader.yaml` binds several documents into one event reader: a cover,
 the contents, then every document in its own series' style, with page numbers running across
 the whole reader.
+
+The cover and contents are in the name of the documents' publisher: without `series:`, a reader
+of documents that share a publisher takes that publisher's reader series (`sceeus-reader` for
+SCEEUS's), or, when it has none, the first document's series with the shipped reader template,
+labelled "Reader". Documents of different publishers need `series:`, naming a reader series: one
+with its own `templates/reader.html`. To make one for your publisher:
+`python build.py --new-series my-reader --reader --extends my-series` (see
+[a reader for your publisher](../guides/series.md#a-reader-for-your-publisher)).
 """,
     example="""\
 title: Stockholm Conference on Belarus

@@ -103,6 +103,10 @@ class WordFile:
     references: tuple[dict, ...] = ()  # CSL JSON of the works cited, sorted by key
 
 
+# The style of the first paragraph of a Word proof ("PROOF — not for circulation"): left out on import.
+PROOF_BANNER_STYLE = "Proof Banner"
+
+
 @memo(maxsize=None)  # called for every element the survey looks at
 def q(tag: str) -> str:
     prefix, name = tag.split(":")
@@ -232,6 +236,7 @@ def _read(path: Path) -> WordFile:
         if not text_of(body).strip() and body.find(".//" + q("a:blip")) is None:
             raise WordFileError("the document is empty: it holds no text to import")
         styles = _style_names(archive)
+        proof = _without_banner(body, styles)  # before the survey: the banner is no text of the author's
         rels = _relationships(archive, main)
         survey = _Survey(styles)
         survey.body(body)
@@ -249,6 +254,8 @@ def _read(path: Path) -> WordFile:
         edited = {}
         if fields.changed:  # the notes are written back too: they may hold citations
             edited = {main: root, **{f"word/{kind}s.xml": r for kind, r in notes.items() if r is not None}}
+        if proof:
+            edited = {main: root, **edited}
         survey.headers(archive)
         if any(name.endswith("vbaProject.bin") for name in archive.namelist()):
             survey.add("macros (VBA) left out: they are never run", "the file")
@@ -257,6 +264,17 @@ def _read(path: Path) -> WordFile:
         title, authors, keywords = _core(archive)
         return WordFile(path, prepared, title, authors, keywords, _lang(archive), tuple(charts),
                         _big_opening(archive, body), tuple(survey.findings), fields.marks, fields.references)
+
+
+def _without_banner(body: ET.Element, styles: dict[str, str]) -> bool:
+    """A Word proof's (`--format docx`) banner paragraphs taken out; True when there were any.
+
+    They come first, before the title block, which Pandoc reads as the title only at the start."""
+    found = [p for p in body.findall(q("w:p")) if (style := p.find(f"{q('w:pPr')}/{q('w:pStyle')}")) is not None
+             and styles.get(style.get(q("w:val"), ""), style.get(q("w:val"), "")) == PROOF_BANNER_STYLE]
+    for p in found:
+        body.remove(p)
+    return bool(found)
 
 
 def _style_names(archive) -> dict[str, str]:
