@@ -181,9 +181,12 @@ def test_what_breaks_a_320_px_screen():
     ]
 
 
-def test_the_shipped_web_css_reflows():
-    sheets = [ROOT / "styles/base/style.css", ROOT / "styles/base/web.css"]
-    assert made.reflow([(str(p), p.read_text(encoding="utf-8")) for p in sheets], "<table></table><pre></pre>") == []
+def test_a_table_in_a_box_that_scrolls_reflows():
+    css = [("web.css", ".scroll-box { overflow-x: auto }\npre { white-space: pre-wrap }")]
+    assert made.reflow(css, '<div class="scroll-box"><table></table></div><pre>x</pre>') == []
+    assert [f.message for f in made.reflow(css, "<table></table>")] == [
+        "the web page has a table but no screen rule lets it scroll or wrap (overflow-x: auto): on a 320 px "
+        "screen it runs off the side"]
 
 
 # -- the PDF -----------------------------------------------------------------------------------
@@ -283,6 +286,12 @@ def test_the_report_says_what_each_output_claims_and_what_was_checked(reports):
     assert data["result"] == "holds" and data["findings"] == []
     assert all(c["result"] == "holds" for c in data["checks"])
     assert (reports / "guest" / f"{GUEST.name}.pdf").is_file()
+
+
+def test_every_check_holds_on_the_swedish_sample_with_its_table(reports):
+    """The shipped web page with a table, its CSS and colours, and its PDF: nothing to report."""
+    data = json.loads((reports / "one" / "sceeus-sample-sv-2025-06.a11y.json").read_text(encoding="utf-8"))
+    assert data["findings"] == [] and {c["id"]: c["result"] for c in data["checks"]}["reflow"] == "holds"
 
 
 def test_the_report_is_the_same_bytes_from_a_cold_cache(reports):

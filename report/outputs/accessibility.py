@@ -554,10 +554,10 @@ def series_colour_lines(folders) -> dict[str, tuple[str, int | None]]:
 
 def reflow(sources, html: str) -> list[Finding]:
     """What in the web page's screen CSS makes a 320 px wide screen scroll sideways: a width or
-    minimum width wider than that, text kept on one line, a table or pre with nowhere to scroll."""
+    minimum width wider than that, text kept on one line, a table or pre with nowhere to scroll
+    (neither it nor a box around it scrolls sideways, nor does a pre wrap)."""
     found = []
-    has = {tag: f"<{tag}" in html for tag in ("table", "pre")}
-    overflow = {"table": False, "pre": False}
+    scrollers: set[str] = set()  # tag names and .classes whose screen rule lets them scroll or wrap
     for label, css in sources:
         for rule in _Sheets._rules(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
                                    "screen"):
@@ -575,13 +575,28 @@ def reflow(sources, html: str) -> list[Finding]:
                 if d.lower_name == "white-space" and text in ("nowrap", "pre") and elements & TEXT_BLOCKS:
                     found.append(Finding("reflow", f"{selector} {{ white-space: {text} }} keeps running text on "
                                  f"one line: on a {PHONE_PX} px screen it runs off the side", label, d.source_line))
-                for tag in overflow:
-                    if tag in elements and (d.lower_name in ("overflow", "overflow-x") and text in ("auto", "scroll")
-                                            or (tag == "pre" and d.lower_name == "white-space"
-                                                and text in ("pre-wrap", "pre-line", "normal"))):
-                        overflow[tag] = True
-    for tag, ok in overflow.items():
-        if has[tag] and not ok:
+                scrolls = d.lower_name in ("overflow", "overflow-x") and text in ("auto", "scroll")
+                wraps = d.lower_name == "white-space" and text in ("pre-wrap", "pre-line", "normal")
+                if scrolls or wraps:
+                    last = [part.split()[-1] for part in selector.split(",") if part.split()]
+                    scrollers.update(m for part in last for m in re.findall(r"^[a-z][a-z0-9]*|\.[\w-]+", part)
+                                     if scrolls or m == "pre")
+    for tag in ("table", "pre"):
+        if _unscrolled(tinyhtml5.parse(html), tag, scrollers):
             found.append(Finding("reflow", f"the web page has a {tag} but no screen rule lets it scroll or wrap "
                                  f"(overflow-x: auto): on a {PHONE_PX} px screen it runs off the side", output="html"))
     return found
+
+
+def _unscrolled(root, tag: str, scrollers: set[str]) -> bool:
+    """Whether an element `tag` of the page has neither itself nor a box around it that scrolls."""
+    todo = [(root, False)]
+    while todo:
+        element, inside = todo.pop()
+        name = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        marks = {name} | {"." + c for c in (element.get("class") or "").split()}
+        held = inside or bool(marks & scrollers)
+        if name == tag and not held:
+            return True
+        todo.extend((child, held) for child in element)
+    return False
