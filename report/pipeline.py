@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from report import cache as kept, internals, languages
-from report.source import body_checks, files as contentfile, pictures
+from report.source import accessibility as a11y_source, body_checks, files as contentfile, pictures
 from report.source import chartspec
 from report.source import crossref_checks
 from report.source import document as content
@@ -42,15 +42,17 @@ from report.render import charts as chart_drawing, context, proofmarks, sandbox
 from report.render.qr import qr_svg
 from report.series.press import press as press_colors
 
-# Lazy: the preflight (about 0.1 s), only for --preflight; the Word proof (about 0.1 s: the Word
-# reader, its styles), only for --format docx. WeasyPrint and matplotlib are imported
+# Lazy: the preflight (about 0.1 s), only for --preflight; the accessibility checks (pikepdf, about
+# 0.3 s), for --preflight and --format a11y; the Word proof (about 0.1 s: the Word reader, its
+# styles), only for --format docx. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
-FORMATS = ("pdf", "print", "html", "docx")
+FORMATS = ("pdf", "print", "html", "docx", "a11y")
 # A proof is named so that it cannot be taken for what goes to press: "proof" (--proof) is a
 # screen PDF with the problems on its pages, never made beside another format; a Word file is
 # only ever a proof, for the author.
 SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "proof": ".proof.pdf", "docx": ".proof.docx"}
+CHECKED = ("pdf", "html")  # what --format a11y alone makes, in memory, to check
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def prepare(folder: Path, options: Options, raw: content.RawDocument | None = No
     body_checks.character_references(tokens, raw.body, raw.path, raw.body_line, problems)
     refs = tuple(markdown.references(tokens, raw.body_line))
     body_checks.figures(refs, raw.path, problems)
+    for missing in a11y_source.missing_alt(refs, str(raw.path)):  # a tagged PDF cannot hold such a picture
+        problems.add(raw.path, missing.message, missing.line)
     _check_body(raw.path, folder, tokens, raw.body_line, refs, charts, broken, problems)
     env["crossrefs"] = crossref_checks.collect(
         tokens, env, doc, refs, bool(series and series.numbered_sections),
@@ -391,10 +395,32 @@ def build(folder: Path, options: Options, preview=None) -> Built:
             preview(prepared, charts)                    # --watch --serve: the web page first
         try:
             outputs = [_said(produce(prepared, charts, fmt, options, proof), folder, options)
-                       for fmt in options.formats]            # HTML, pages, PDF
+                       for fmt in made_formats(options)]      # HTML, pages, PDF
+            found = accessibility(prepared, charts, outputs, options)  # --preflight, --format a11y
         except BuildError as exc:                        # found in layout: placed at its nearest line
             raise source_lines.located(exc, prepared) from None
-    return write(prepared, outputs, options)             # every format, or none
+    return write(prepared, outputs, options, found)      # every format, or none
+
+
+def made_formats(options: Options) -> tuple[str, ...]:
+    """The outputs to make: those asked for; for the accessibility report alone, the screen PDF
+    and the web page, checked but not written."""
+    formats = tuple(f for f in options.formats if f != "a11y")
+    return formats or CHECKED
+
+
+def accessibility(prepared: Prepared, charts: Charts, outputs: list, options: Options) -> list | None:
+    """The accessibility findings (source, PDF, colours, web page), when asked for."""
+    if not (options.preflight or "a11y" in options.formats):
+        return None
+    from report.outputs import a11y_report
+    by_format = {out.format: out.data for out in outputs}
+    pdf = by_format.get("pdf")
+    pdf_html = html_for(prepared, charts.drawn(), web=False, cache=options.cache) if pdf is not None else None
+    web = by_format["html"].decode("utf-8") if "html" in by_format else None
+    web_css = [(str(p), p.read_text(encoding="utf-8")) for p in
+               prepared.series.stylesheets + (resolve.find_asset(prepared.series, "web.css"),) if p]
+    return a11y_report.findings(prepared, pdf, pdf_html, web, web_css, options.pdf_variant or "pdf/ua-1")
 
 
 def _said(out: "Output", folder: Path, options: Options) -> "Output":
@@ -515,13 +541,20 @@ def _epoch(doc: Document) -> int:
     return calendar.timegm(tuple(map(int, context.created_date(doc).split("-"))) + (0, 0, 0))
 
 
-def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
+def write(prepared: Prepared, outputs: list[Output], options: Options, found: list | None = None) -> Built:
     """Write every output (each atomically), and gather the preflight's report."""
     report: list[str] = []
     failed = False
+    stem = names.stem(prepared.doc, prepared.series)
+    if found is not None:
+        from report.outputs import a11y_report
     if options.preflight:  # placeholders are the preflight's problems
         report += [f"{e}; replace it before the document goes to press" for e in prepared.placeholders]
         failed = bool(prepared.placeholders)
+    if options.preflight and found:  # and the accessibility findings
+        report += a11y_report.lines(found, prepared.doc.folder, {
+            out.format: options.out_dir / (stem + SUFFIX[out.format]) for out in outputs})
+        failed = True
     for out in outputs:
         if out.format == "proof" and options.preflight:  # a proof never goes to press, however clean
             target = display_path(options.out_dir / (names.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
@@ -529,13 +562,17 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
                           "build the document without --proof")
             failed = True
     for out in outputs:
-        if out.preflight is not None:
+        if out.preflight is not None and (out.preflight or not found):  # no all-clear beside a finding
             from report.outputs import preflight
             target = display_path(options.out_dir / (names.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    stem = names.stem(prepared.doc, prepared.series)
-    files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in outputs]
+    files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in outputs
+             if out.format in options.formats]
+    if "a11y" in options.formats:
+        files += a11y_report.files(prepared, found, {out.format: out.data for out in outputs
+                                                     if out.format in ("pdf", "print", "html")},
+                                   options.out_dir, stem, SUFFIX)
     if prepared.cited is not None and any(out.format == "html" for out in outputs):
         # beside the web page: the cited entries as CSL JSON, for reference managers and crawlers
         files.append((options.out_dir / (stem + ".references.json"), prepared.cited.formatted.csl.encode("utf-8")))

@@ -234,7 +234,7 @@ def test_our_ua_check_finds_what_it_claims(tmp_path):
     path.write_bytes(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
     problems = " | ".join(v.ua_problems(path))
     for expected in ("outside the structure tree", "not Lbl and LBody", "without the Print flag",
-                     "not under a Link element (but /Span)", "described by its target's id 'x', not in words"):
+                     "is not under its Link element (it is under Span)", "described by its target's id 'x', not in words"):
         assert expected in problems
 
 

@@ -2,8 +2,8 @@
 
 - axe-core (npm) in Debian's headless Chromium: WCAG 2.1 A and AA rules on the web page;
 - the Nu HTML checker (npm `vnu-jar`, run with Java): HTML and CSS errors;
-- `pdfua` (PyPI): its machine-checkable subset of PDF/UA-1, plus `ua_problems` below, our own
-  pikepdf check of the PDF/UA-1 rules that `pdfua` does not implement;
+- `pdfua` (PyPI): its machine-checkable subset of PDF/UA-1, plus `ua_problems` below, the
+  product's own pikepdf check of the PDF/UA-1 rules that `pdfua` does not implement;
 - qpdf --check and Ghostscript (stopping on any warning).
 
 The npm packages live in tests/validators/node_modules (`npm ci --ignore-scripts` there;
@@ -21,6 +21,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from report.outputs.accessibility import pdf_structure
 
 HERE = Path(__file__).resolve().parent / "validators"
 NODE_MODULES = HERE / "node_modules"
@@ -148,11 +150,9 @@ def ghostscript(pdf: Path, *args: str) -> str:
     return done.stdout
 
 
-TABLE_PARTS = ("/Table", "/TR", "/TH", "/TD", "/THead", "/TBody", "/TFoot")  # an empty cell keeps its place
-
-
 def ua_problems(pdf_path: Path) -> list[str]:
-    """Our own pikepdf check of PDF/UA-1 rules that `pdfua` 0.1.3 does not implement:
+    """The product's own check of the PDF/UA-1 rules that `pdfua` 0.1.3 does not implement
+    (`report.outputs.accessibility.pdf_structure`, which `--preflight` runs too):
 
     - 7.1-3 and 7.8: every marked-content sequence with an MCID belongs to an element of the
       structure tree (running headers and footers are artifacts, not content left out of it);
@@ -163,80 +163,8 @@ def ua_problems(pdf_path: Path) -> list[str]:
       OBJR, every `Link` holds one, and the description is words, not the target's id;
     - 7.9: a `Note` has an `ID`; no element is empty (outloud's TAG-020; table cells aside);
     - 7.1-8 (catalog): MarkInfo Marked, a title shown, a language.
-    """
-    pikepdf = need_module("pikepdf", "the PyPI package pikepdf")
-    problems: list[str] = []
-    with pikepdf.open(pdf_path) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return ["no structure tree"]
-        reached: set = set()
 
-        def kids(element):
-            k = element.get("/K")
-            if k is None:
-                return []
-            return list(k) if isinstance(k, pikepdf.Array) else [k]
-
-        def walk(element):
-            if not isinstance(element, pikepdf.Dictionary) or element.get("/S") is None:
-                return
-            if element.objgen in reached:
-                return
-            reached.add(element.objgen)
-            if element.S == "/LI":
-                roles = [str(k.S) for k in kids(element) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
-                if not roles or any(r not in ("/Lbl", "/LBody") for r in roles) or \
-                        any(not isinstance(k, pikepdf.Dictionary) for k in kids(element)):
-                    problems.append(f"LI holds {roles or 'content'}, not Lbl and LBody")
-            for k in kids(element):
-                walk(k)
-
-        for top in kids(root):
-            walk(top)
-        elements = [pdf.get_object(objgen) for objgen in sorted(reached)]
-        empty = [str(e.S) for e in elements if not kids(e) and e.S not in TABLE_PARTS]
-        if empty:
-            problems.append(f"{len(empty)} empty structure element(s): {', '.join(sorted(set(empty)))}")
-        for e in elements:
-            if e.S == "/Link" and not any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
-                                          for k in kids(e)):
-                problems.append("a Link element holds no link annotation")
-            if e.S == "/Note" and not str(e.get("/ID", "")):
-                problems.append("a Note without an ID")
-        nums = root.ParentTree.get("/Nums", [])
-        holders = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        for i in range(0, len(nums), 2):
-            value = nums[i + 1]
-            if isinstance(value, pikepdf.Array):
-                for mcid, element in enumerate(value):
-                    if isinstance(element, pikepdf.Dictionary) and element.objgen not in reached:
-                        problems.append(f"page {int(nums[i]) + 1}: marked content {mcid} ({element.get('/S')}) "
-                                        "is outside the structure tree: neither content nor artifact")
-        for number, page in enumerate(pdf.pages, 1):
-            for annot in page.obj.get("/Annots", []):
-                if annot.get("/Subtype") != "/Link":
-                    continue
-                if not int(annot.get("/F", 0)) & 4:
-                    problems.append(f"page {number}: a link annotation without the Print flag")
-                if "/StructParent" not in annot:
-                    problems.append(f"page {number}: a link annotation outside the structure tree")
-                if not str(annot.get("/Contents", "")).strip():
-                    problems.append(f"page {number}: a link annotation without a description (Contents)")
-                elif "/Dest" in annot and str(annot.get("/Contents")) == str(annot.Dest):
-                    problems.append(f"page {number}: a link annotation described by its target's id "
-                                    f"{str(annot.Dest)!r}, not in words")
-                holder = holders.get(int(annot.get("/StructParent", -1)))
-                if "/StructParent" in annot and (
-                        not isinstance(holder, pikepdf.Dictionary) or holder.get("/S") != "/Link"
-                        or not any(isinstance(k, pikepdf.Dictionary) and k.get("/Obj") is not None and k.Obj.objgen == annot.objgen
-                                for k in kids(holder))):
-                    role = holder.get("/S") if isinstance(holder, pikepdf.Dictionary) else None
-                    problems.append(f"page {number}: a link annotation is not under a Link element (but {role})")
-        if not pdf.Root.get("/MarkInfo", {}).get("/Marked"):
-            problems.append("MarkInfo Marked is not true")
-        if not pdf.Root.get("/Lang"):
-            problems.append("no document language")
-        if not pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
-            problems.append("the viewer is not asked to show the title")
-    return list(dict.fromkeys(problems))
+    `pdfua` above stays the independent judge; this one is tested to fail on an untouched
+    WeasyPrint file (test_validators.py, test_accessibility.py)."""
+    need_module("pikepdf", "the PyPI package pikepdf")
+    return [f.message for f in pdf_structure(Path(pdf_path).read_bytes())]

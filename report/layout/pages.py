@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from report import cache, internals
+from report.internals.pdf2tags import footnotes_as_fenotes
 from report.errors import BuildError, notice
 from report.fonts.isolation import series_fonts_only
 from report.fonts.quiet import fonttools_quiet
@@ -171,6 +172,8 @@ def write(document, options: PdfOptions) -> bytes:
     if (options.variant or "").startswith("pdf/a") and UA_IN_ARCHIVE_XMP not in document.metadata.xmp_metadata:
         document.metadata.xmp_metadata.append(UA_IN_ARCHIVE_XMP)
     finishers = [internals.finish_tags]  # PDF/UA: artifacts, list bodies, printable links
+    if options.variant == "pdf/ua-2":
+        finishers.append(footnotes_as_fenotes)  # PDF 2.0 has no Note
     if options.print_ready:
         finishers.append(add_crop_marks)
     variant = options.variant
