@@ -151,7 +151,8 @@ url: http://example.org
 def test_cli_check_quiet_and_usage(tmp_path):
     result = run(GUEST, "--check", "-o", tmp_path / "out")
     assert result.returncode == 0 and not (tmp_path / "out").exists()
-    assert run("--format", "docx").returncode == 2
+    unknown = run("--format", "epub", "-o", tmp_path / "out")
+    assert unknown.returncode == 2 and "epub" in unknown.stderr and not (tmp_path / "out").exists()
     assert run(tmp_path / "nowhere").returncode == 2
     assert "no such folder" in run(tmp_path / "nowhere").stderr
 
