@@ -4,7 +4,7 @@
   (Ghostscript's separations), qpdf and Ghostscript clean;
 - screen PDF (and the PDF/A-3b variant): PDF/UA-1 by `pdfua` and by our own check of the rules
   it leaves out, qpdf and Ghostscript clean;
-- web page: zero axe-core violations (WCAG 2.1 A and AA) and zero Nu HTML checker errors; on a
+- web page: zero axe-core violations (WCAG 2.0, 2.1 and 2.2 A and AA) and zero Nu HTML checker errors; on a
   phone, chart text at 9 px or more, numbers inside the margin, labels no smaller than their
   text; printed from the browser, a link keeps its address.
 """
@@ -238,7 +238,7 @@ def test_our_ua_check_finds_what_it_claims(tmp_path):
         assert expected in problems
 
 
-# -- the web page: WCAG 2.1 AA ----------------------------------------------------------------------
+# -- the web page: WCAG 2.2 AA ----------------------------------------------------------------------
 
 def test_web_pages_have_no_nu_checker_errors(outputs):
     for series in SERIES_SHIPPED:

@@ -1,6 +1,6 @@
 """Independent validators, as the tests run them: code nobody here wrote judges the outputs.
 
-- axe-core (npm) in Debian's headless Chromium: WCAG 2.1 A and AA rules on the web page;
+- axe-core (npm) in Debian's headless Chromium: WCAG 2.0, 2.1 and 2.2 A and AA rules on the web page;
 - the Nu HTML checker (npm `vnu-jar`, run with Java): HTML and CSS errors;
 - `pdfua` (PyPI): its machine-checkable subset of PDF/UA-1, plus `ua_problems` below, the
   product's own pikepdf check of the PDF/UA-1 rules that `pdfua` does not implement;
@@ -93,7 +93,7 @@ def axe(html: Path, tmp: Path, width: int = 1280) -> list[dict]:
         const r = await axe.run(document.querySelectorAll('body > :not(#probe-result)').length
                                 ? {exclude: [['#probe-result']]} : document,
                                 {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
-                                                                 'best-practice']}});
+                                                                 'wcag22aa', 'best-practice']}});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' +
                                                                      (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}));
