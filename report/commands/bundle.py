@@ -238,10 +238,15 @@ def _bind(path, reader, cover_series, parts, htmls, entries, options, print_mode
     bound = head.copy(pages)
     bound.metadata.title = reader.title
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
+    # Dated as its newest document (each dated by its own or SOURCE_DATE_EPOCH), never the clock:
+    # the same reader gives the same bytes.
+    newest = max((p.doc for p in parts), key=context.created_date)
+    bound.metadata.created = bound.metadata.modified = context.created_date(newest)
     press = None
     if print_mode:
         press = press_colors(cover_series, *(p.series for p in parts))
-    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
+    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press,
+                                           epoch=pipeline.epoch(newest))), bound
 
 
 def front_text(reader: Reader, cover_series, listed: tuple[Entry, ...]) -> str:
