@@ -25,7 +25,8 @@ _TABLE = re.compile(r"<table>.*?</table>", re.S)
 _CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
 _HEADERS = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
 # A chart's figure: its caption, then the chart (inline SVG, whose markup holds no </div>).
-_CHART = re.compile(r'(<figcaption>(.*?)</figcaption>)(<div class="chart"[^>]*>.*?</div>)', re.S)
+# (A caption never reaches past its own end: a picture's figure may come before.)
+_CHART = re.compile(r'(<figcaption>((?:(?!</figcaption>).)*)</figcaption>)(<div class="chart"[^>]*>.*?</div>)', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
 
