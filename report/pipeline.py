@@ -510,7 +510,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
     press = None
     if fmt == "print":
         press = press_colors(prepared.series)
-    pdf_options = pages.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
+    pdf_options = pages.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=epoch(prepared.doc),
                                  press=press)
     try:
         data = pages.write(document, pdf_options)
@@ -537,7 +537,8 @@ def layout_context(prepared: Prepared, extra: tuple[str, ...], cache: Path | Non
                             files=files, languages=[prepared.doc.lang])
 
 
-def _epoch(doc: Document) -> int:
+def epoch(doc: Document) -> int:
+    """The document's date (`context.created_date`) in seconds: what fonts made while writing are dated."""
     return calendar.timegm(tuple(map(int, context.created_date(doc).split("-"))) + (0, 0, 0))
 
 

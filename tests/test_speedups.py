@@ -135,3 +135,32 @@ def test_an_unknown_pdf_variant_is_a_usage_error(tmp_path):
     result = run(GUEST, "-o", tmp_path, "--pdf-variant", "nope")
     assert result.returncode == 2
     assert "--pdf-variant: unknown variant 'nope'; choose from pdf/a-1a," in result.stderr
+
+
+@pytest.mark.slow
+def test_without_the_harfbuzz_subsetter_only_a_few_grey_levels_change(tmp_path):
+    """What README.md and docs/maintainers/speed.md say differs without libharfbuzz-subset0:
+    the bytes, but not the text, the pages, the fonts named, nor more than a few grey levels."""
+    from ctypes.util import find_library
+
+    import pypdfium2
+    from PIL import ImageChops
+
+    from conftest import pdf_text
+
+    if find_library("harfbuzz-subset") is None:
+        pytest.skip("libharfbuzz-subset0 is not installed: both builds would take the fontTools way")
+    env = {"REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    with_it = run(GUEST, "-q", "-o", tmp_path / "hb", env=env)
+    without = without_harfbuzz_subset(GUEST, "-q", "-o", tmp_path / "nohb", env=env)
+    assert with_it.returncode == 0 and without.returncode == 0, with_it.stderr + without.stderr
+    a, b = (tmp_path / side / f"{GUEST.name}.pdf" for side in ("hb", "nohb"))
+    assert a.read_bytes() != b.read_bytes()
+    assert pdf_text(a) == pdf_text(b)
+    first, second = pypdfium2.PdfDocument(str(a)), pypdfium2.PdfDocument(str(b))
+    assert len(first) == len(second)
+    for i in range(len(first)):
+        grey = [pdf[i].render(scale=100 / 72).to_pil().convert("L") for pdf in (first, second)]
+        levels = ImageChops.difference(*grey).histogram()
+        assert max(k for k, count in enumerate(levels) if count) <= 4, i + 1
+        assert sum(levels[1:]) <= 150, i + 1

@@ -282,11 +282,20 @@ PHONE_PROBE = """
 @pytest.mark.parametrize("series", ["sceeus-guest-commentary", "sceeus-report", "example-brief"])
 def test_web_page_on_a_phone(outputs, series, tmp_path):
     v.need(v.CHROMIUM, "Debian's chromium")
-    seen = v.in_browser(outputs[series]["html"], PHONE_PROBE, 390, tmp_path)
+    seen = v.at_width(outputs[series]["html"], PHONE_PROBE, 390, tmp_path)  # a true 390, not 500
     assert seen["chartText"] and min(seen["chartText"]) >= 9, seen["chartText"]
     assert seen["numerals"] and min(seen["numerals"]) >= 0, seen["numerals"]
     assert len(seen["labels"]) == 2 and all(label >= text for label, text in seen["labels"]), seen["labels"]
     assert seen["scroll"] <= seen["inner"]
+
+
+@pytest.mark.parametrize("series", SERIES_SHIPPED)
+def test_web_page_reflows_at_320_px(outputs, series, tmp_path):
+    """WCAG 1.4.10: at 320 CSS px the page does not scroll sideways, in every series' template."""
+    v.need(v.CHROMIUM, "Debian's chromium")
+    seen = v.at_width(outputs[series]["html"], "const r = document.documentElement; "
+                      "return [innerWidth, r.scrollWidth, r.clientWidth];", 320, tmp_path)
+    assert seen[0] == 320 and seen[1] <= seen[2], seen
 
 
 def test_web_page_printed_from_a_browser_keeps_link_addresses(outputs, tmp_path):

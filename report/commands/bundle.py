@@ -246,15 +246,18 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
     bound = head.copy(pages)
     bound.metadata.title = reader.title
     # Dated as a document is, never by the clock (a PDF/X file must carry a date, and WeasyPrint
-    # would take the time of the build): the reader's date, else its latest document's.
+    # would take the time of the build): the reader's own date, else its newest document's (each
+    # dated by its own, or SOURCE_DATE_EPOCH). The same reader gives the same bytes.
+    newest = max((p.doc for p in parts), key=context.created_date)
     bound.metadata.created = bound.metadata.modified = (
         (reader.date if len(reader.date) == 10 else reader.date + "-01") if reader.date
-        else max(context.created_date(p.doc) for p in parts))
+        else context.created_date(newest))
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     press = None
     if print_mode:
         press = press_colors(cover_series, *(p.series for p in parts))
-    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press)), bound
+    return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press,
+                                           epoch=pipeline.epoch(newest))), bound
 
 
 def front_text(reader: Reader, cover: reader_series.Cover, listed: tuple[Entry, ...]) -> str:

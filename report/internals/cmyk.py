@@ -10,7 +10,11 @@ written (so it is written once and stays reproducible):
 - the output intent is the FOGRA39 profile, identified as the ICC registry names it;
 - link annotations go (PDF/X: no annotation inside the bleed box; paper has no links), with
   their places in the structure tree;
-- the XMP DocumentID, random in WeasyPrint, is derived from the document.
+- the XMP DocumentID, random in WeasyPrint, is derived from the document;
+- the document information says `GTS_PDFXVersion` too, which older preflight profiles read
+  rather than the XMP;
+- WeasyPrint's CIE Lab colour spaces (for CSS `lab()` colours), offered to every page, go when
+  no content stream sets them: a print shop's preflight reports a colour space it cannot map.
 
 It relies on how pydyf 0.13 and WeasyPrint 70 hold the objects, hence its place here.
 """
@@ -76,6 +80,8 @@ def to_press(press):
                     shading["ColorSpace"] = srgb_space()
 
         _drop_links(pdf)
+        _drop_unused_color_spaces(pdf)
+        pdf.info["GTS_PDFXVersion"] = pydyf.String("PDF/X-4")
 
         profile = pydyf.Stream([press.profile.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
         pdf.add_object(profile)
@@ -96,6 +102,26 @@ def to_press(press):
                                for part in metadata.stream]
 
     return finish
+
+
+def _drop_unused_color_spaces(pdf) -> None:
+    """Remove the named colour spaces (WeasyPrint's `lab-d50`, `lab-d65`) that no content stream
+    selects with `cs`/`CS`; a resource dictionary left with none loses its ColorSpace entry."""
+    import pydyf
+
+    used = b"\n".join(item for obj in pdf.objects if isinstance(obj, pydyf.Stream)
+                      for item in obj.stream if isinstance(item, bytes))
+    for obj in list(pdf.objects):
+        resources = obj.extra.get("Resources") if isinstance(obj, pydyf.Stream) else obj
+        if not isinstance(resources, dict):
+            continue
+        spaces = target(pdf, resources.get("ColorSpace"))
+        if not isinstance(spaces, dict):
+            continue
+        for name in [n for n in spaces if not re.search(rb"/" + re.escape(n.encode()) + rb"\s+(cs|CS)\b", used)]:
+            del spaces[name]
+        if not spaces:
+            del resources["ColorSpace"]
 
 
 def _drop_links(pdf) -> None:

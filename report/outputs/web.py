@@ -17,6 +17,7 @@ from pathlib import Path
 import tinycss2
 
 from report.fonts.quiet import fonttools_quiet
+from report.outputs.reflow import scroll_boxes
 from report.series import css as seriescss
 from report.errors import BuildError, display_path
 from report.model import Series
@@ -136,6 +137,7 @@ def standalone(html_text: str, series: Series, web_css: Path | None, linked_font
 
     With `linked_fonts` (font file → URL) the fonts are linked, not embedded: the live preview,
     which serves them, adds its script, and passes its `policy` (see `preview_policy`)."""
+    html_text = scroll_boxes(html_text)  # tables and charts scroll in their own box, never the page
     visible = re.sub(r"<[^>]+>", "", html_text)
     css = [font_faces(series, visible, linked_fonts)]
     # The browser would fetch what a url() names: the fetcher's rules, applied here (see seriescss).

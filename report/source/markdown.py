@@ -79,7 +79,8 @@ def _addresses(state) -> None:
         for i, child in enumerate(children[:-2]):
             if child.type == "link_open" and children[i + 2].type == "link_close":
                 href, text = child.attrGet("href") or "", children[i + 1].content
-                if text and text.rstrip("/") in (href.rstrip("/"), href.split("://", 1)[-1].rstrip("/")):
+                shown = (href.rstrip("/"), href.split("://", 1)[-1].rstrip("/"), href.removeprefix("mailto:"))
+                if text and text.rstrip("/") in shown:
                     child.attrSet("class", "address")
 
 
