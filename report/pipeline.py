@@ -29,6 +29,7 @@ from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
 from report.outputs import names, web as web_mod
+from report.outputs import card as cards, citation, discovery, registration
 from report.source import citeproc  # Pandoc itself only runs for a document that cites
 from report.source import library as citing
 from report.outputs import files as output
@@ -44,8 +45,9 @@ from report.series.press import press as press_colors
 # Lazy: the preflight (about 0.1 s), only for --preflight. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
-FORMATS = ("pdf", "print", "html")
-SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html"}
+FORMATS = ("pdf", "print", "html", "cite", "crossref", "datacite")
+SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "crossref": ".crossref.xml",
+          "datacite": ".datacite.json"}  # cite: citation.SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -346,9 +348,32 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
 @dataclass(frozen=True)
 class Output:
     format: str
-    data: bytes
+    data: bytes  # written as <stem> + SUFFIX[format], when the format has one
     preflight: tuple | None = None  # the preflight's problems, or None when not asked for
     seconds: float = 0.0
+    files: tuple[tuple[str, bytes], ...] = ()  # (suffix, bytes): more files beside it (the card, citations)
+
+
+def cite_html(prepared: Prepared) -> str:
+    """The "Cite as" text as HTML: the front matter's own, else the series' citation style's."""
+    doc = prepared.doc
+    return escape(doc.cite_as) if doc.cite_as else escape(doc.title)
+
+
+def registration_files(prepared: Prepared, fmt: str) -> tuple[tuple[str, bytes], ...]:
+    """The citation files (cite), or a registration file (crossref, datacite); a document that
+    lacks what the file needs is an error, and nothing is written."""
+    rec = citation.record(prepared.doc, prepared.series)
+    if fmt == "cite":
+        return citation.files(rec)
+    try:
+        if fmt == "crossref":
+            return ((SUFFIX[fmt], registration.crossref(rec, prepared.series.crossref, prepared.doc.url)),)
+        return ((SUFFIX[fmt], registration.datacite(rec)),)
+    except registration.Refused as exc:
+        path = (prepared.series.folders[0] / "series.yaml" if exc.field == "crossref"
+                else prepared.doc.folder / "document.md")
+        raise ContentErrors([ContentError(display_path(path), str(exc), None, None, exc.field)]) from None
 
 
 @dataclass(frozen=True)
@@ -387,8 +412,17 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     if fmt == "html":
         html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
                         web=True, cache=options.cache)
-        page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
-        return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
+        rec = citation.record(prepared.doc, prepared.series)
+        card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang),
+                          prepared.doc.short_title or context.short_title(rec.title))
+        text = discovery.into_page(html.text, rec, card, cite_html(prepared),
+                                   languages.labels_for(prepared.series, prepared.doc.lang), "cite" in options.formats)
+        page = web_mod.standalone(text, prepared.series, resolve.find_asset(prepared.series, "web.css"),
+                                  policy=web_mod.with_script(web_mod.CSP, discovery.COPY_SCRIPT))
+        return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start,
+                      files=((".card.png", card.png),))
+    if fmt in ("cite", "crossref", "datacite"):
+        return Output(fmt, b"", None, time.perf_counter() - start, files=registration_files(prepared, fmt))
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
     if fmt == "print":
@@ -451,7 +485,8 @@ def write(prepared: Prepared, outputs: list[Output], options: Options) -> Built:
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
     stem = names.stem(prepared.doc, prepared.series)
-    files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in outputs]
+    files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in outputs if out.format in SUFFIX]
+    files += [(options.out_dir / (stem + suffix), data) for out in outputs for suffix, data in out.files]
     if prepared.cited is not None and any(out.format == "html" for out in outputs):
         # beside the web page: the cited entries as CSL JSON, for reference managers and crawlers
         files.append((options.out_dir / (stem + ".references.json"), prepared.cited.formatted.csl.encode("utf-8")))

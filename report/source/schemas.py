@@ -374,6 +374,20 @@ PUBLISHER = Schema(
     null_is_absent=False,
 )
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Who deposits the series' DOIs with Crossref (--format crossref): the deposit's <head>.
+CROSSREF = Schema(
+    "crossref", "The Crossref depositor", (
+        Field("depositor_name", text(), "the depositor's name, as Crossref knows the account", required=True),
+        Field("depositor_email", text("an e-mail address", problem=lambda v: None if EMAIL.match(v) else
+                                      f"{quote(v)} is not an e-mail address"),
+              "where Crossref sends the deposit's report", required=True),
+        Field("registrant", text(), "the organisation that owns the DOIs; none: the publisher's name",
+              default=""),
+    ),
+    intro="`crossref` is one mapping, needed only by `--format crossref` (docs/guides/publishing.md).",
+    null_is_absent=False,
+)
 # The publisher texts a language may word anew; the logo and wordmark are the same in every language.
 LANGUAGE_PUBLISHER = Schema(
     "languages.LANG.publisher", "The publisher in each language", (
@@ -514,6 +528,10 @@ SERIES = Schema(
         Field("references", text("a file path inside the series folder (.bib, .json or .yaml)", name="file name"),
               "a desk-wide library every document of the series may cite from; a document's own library "
               "wins a key both hold", default=""),
+        Field("crossref", mapping("a mapping: depositor_name, depositor_email, registrant", "Crossref depositor",
+                                  keys=CROSSREF),
+              "who deposits the series' DOIs with Crossref (see below); only `--format crossref` reads it",
+              default={}),
         Field("languages", mapping("a mapping of languages to texts", "mapping of languages", values=LANGUAGE,
                                    meaning=_known_languages),
               "the series' texts and labels in other languages (see below); merged language by language "
@@ -668,5 +686,5 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER)),
+PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER, CROSSREF)),
          (CHART, (CSV_FORMAT,)), (READER, ()))

@@ -1,0 +1,268 @@
+"""A document as a bibliographic record, and the citation files written from it (`--format cite`).
+
+`Record` gathers, once, what every citation and discovery output says of a document: its title,
+authors, series and number, publisher, date, DOI, ISSN, licence and other language editions. The
+files beside the PDF (`<stem>.bib`, `<stem>.ris`, `<stem>.csl.json`), the web page's metadata
+(`discovery.py`) and the registration files (`registration.py`) are each written from it, so
+that they never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import bibtexparser
+from bibtexparser import model as bib
+
+from report import languages
+from report.model import Document, Series
+from report.source import identifiers, markdown
+
+DOI_RESOLVER = identifiers.DOI_RESOLVER
+KEY_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str  # as printed
+    given: str
+    family: str
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class Edition:
+    lang: str
+    url: str
+    original: bool  # the edition in the series' own language: the others are its translations
+
+
+@dataclass(frozen=True)
+class Record:
+    stem: str  # the output files' stem: <stem>.pdf, <stem>.bib …
+    title: str
+    subtitle: str | None
+    short_title: str | None
+    authors: tuple[Person, ...]
+    lang: str
+    year: int | None
+    date: str | None  # YYYY-MM-DD or YYYY-MM, as the front matter has it
+    series: str  # the series' name in the document's language
+    number: int | None
+    number_text: str  # "No. 8" in the document's language, or ""
+    publisher: str
+    website: str  # https://… or ""
+    doi: str | None
+    url: str | None
+    issn: str  # the ISSN for all media, else the online one, else the print one, or ""
+    issn_print: str
+    issn_online: str
+    license_id: str | None
+    license_url: str | None
+    copyright: str  # the holder
+    abstract: str  # the summary's first paragraph as plain text, or ""
+    keywords: tuple[str, ...]
+    editions: tuple[Edition, ...]
+    original: bool  # this document is in the series' own language
+
+    @property
+    def doi_url(self) -> str | None:
+        return DOI_RESOLVER + self.doi if self.doi else None
+
+    @property
+    def link(self) -> str | None:
+        """Where a reader finds the document: its DOI, else its online address."""
+        return self.doi_url or self.url
+
+    @property
+    def date_parts(self) -> tuple[int, ...]:
+        if self.date:
+            return tuple(int(p) for p in self.date.split("-"))
+        return (self.year,) if self.year is not None else ()
+
+    @property
+    def issns(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i for i in (self.issn, self.issn_online, self.issn_print) if i))
+
+    @property
+    def pdf(self) -> str:
+        return self.stem + ".pdf"
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(given, family): the last word is the family name, as the front matter writes names in
+    their natural order ("Jane Doe"). A name written "Doe, Jane" is taken as written."""
+    if "," in name:
+        family, given = (p.strip() for p in name.split(",", 1))
+        return given, family
+    parts = name.split()
+    return (" ".join(parts[:-1]), parts[-1]) if len(parts) > 1 else ("", name.strip())
+
+
+def record(doc: Document, series: Series) -> Record:
+    """The record of a checked document in its series (the series' texts in the document's language)."""
+    edition = languages.edition(series, doc.lang)
+    labels = languages.labels_for(series, doc.lang)
+    original_lang = languages.language(series.lang)
+    license_id = doc.license or series.license or None
+    license_url = identifiers.LICENSES.get(license_id, ("", ()))[0] if license_id else None
+    website = edition.publisher.website
+    summary = doc.summary.split("\n\n")[0] if doc.summary else ""
+    return Record(
+        stem=doc.stem, title=markdown.smart_text(doc.title, doc.lang),
+        subtitle=markdown.smart_text(doc.subtitle, doc.lang) if doc.subtitle else None,
+        short_title=doc.short_title,
+        authors=tuple(Person(a.name, *split_name(a.name), a.affiliation) for a in doc.authors),
+        lang=doc.lang, year=doc.year, date=doc.date, series=edition.name,
+        number=doc.number, number_text=labels.get("number", number=doc.number) if doc.number else "",
+        publisher=edition.publisher.name or edition.publisher.short_name,
+        website=f"https://{website}" if website else "",
+        doi=doc.doi or _from_pattern(doc, series), url=doc.url,
+        issn=series.issn or series.issn_online or series.issn_print,
+        issn_print=series.issn_print, issn_online=series.issn_online,
+        license_id=license_id, license_url=license_url or None,
+        copyright=doc.copyright or series.copyright or edition.publisher.name,
+        abstract=markdown.plain_text(summary, doc.lang) if summary else "",
+        keywords=tuple(doc.keywords),
+        editions=tuple(Edition(e.lang, e.url, languages.language(e.lang) == original_lang) for e in doc.editions),
+        original=languages.language(doc.lang) == original_lang,
+    )
+
+
+def _from_pattern(doc: Document, series: Series) -> str | None:
+    if series.doi_pattern and doc.number is not None:
+        return identifiers.fill_pattern(series.doi_pattern, doc.year, doc.number)
+    return None
+
+
+def key(rec: Record) -> str:
+    """A citation key a reference manager keeps: the first author's family name, the year and
+    the stem's last part, in ASCII ("Doe2024-08")."""
+    family = rec.authors[0].family if rec.authors else rec.publisher
+    ascii_family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode("ascii")
+    return KEY_CHARACTERS.sub("", f"{ascii_family}{rec.year or ''}-{rec.stem}") or rec.stem
+
+
+def _translations_note(rec: Record) -> str:
+    return "; ".join(f"{languages.language_name(e.lang)}: {e.url}" for e in rec.editions)
+
+
+# -- BibTeX -----------------------------------------------------------------------------------
+
+def bibtex(rec: Record) -> str:
+    """One @techreport entry, written by bibtexparser (braces balanced, fields quoted its way)."""
+    fields = [
+        ("author", " and ".join(_bib_name(p) for p in rec.authors)),
+        ("title", "{" + _bib_text(rec.title + (f": {rec.subtitle}" if rec.subtitle else "")) + "}"),
+        ("shorttitle", "{" + _bib_text(rec.short_title) + "}" if rec.short_title else ""),
+        ("institution", "{" + _bib_text(rec.publisher) + "}"),
+        ("type", "{" + _bib_text(rec.series) + "}"),
+        ("number", str(rec.number) if rec.number is not None else ""),
+        ("year", str(rec.year) if rec.year is not None else ""),
+        ("date", rec.date or ""),
+        ("doi", rec.doi or ""),
+        ("url", rec.link or ""),
+        ("issn", ", ".join(rec.issns)),
+        ("language", rec.lang),
+        ("langid", rec.lang),
+        ("keywords", ", ".join(_bib_text(k) for k in rec.keywords)),
+        ("abstract", _bib_text(rec.abstract)),
+        ("copyright", _bib_text(rec.copyright)),
+        ("license", rec.license_url or rec.license_id or ""),
+        ("note", _bib_text(("Other language editions: " + _translations_note(rec)) if rec.editions else "")),
+    ]
+    # bibtexparser encloses each value in braces as it writes; titles keep their capitals in inner braces.
+    entry = bib.Entry("techreport", key(rec), [bib.Field(k, v) for k, v in fields if v])
+    return bibtexparser.write_string(bibtexparser.Library([entry]))
+
+
+def _bib_name(p: Person) -> str:
+    return "{" + _bib_text(p.family) + "}, " + _bib_text(p.given) if p.given else "{" + _bib_text(p.name) + "}"
+
+
+def _bib_text(text: str) -> str:
+    """Text inside a braced field: braces, backslashes and % made harmless."""
+    return (text.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}")
+                .replace("%", "\\%").replace("\n", " "))
+
+
+# -- RIS --------------------------------------------------------------------------------------
+
+def ris(rec: Record) -> str:
+    """One RIS record of type RPRT (report), tags as Zotero, EndNote and Mendeley read them."""
+    lines = [("TY", "RPRT")]
+    lines += [("AU", f"{p.family}, {p.given}" if p.given else p.name) for p in rec.authors]
+    lines += [("TI", rec.title + (f": {rec.subtitle}" if rec.subtitle else ""))]
+    if rec.short_title:
+        lines.append(("ST", rec.short_title))
+    lines += [("T2", rec.series), ("PB", rec.publisher)]
+    if rec.number is not None:
+        lines.append(("VL", str(rec.number)))  # RIS has no report-number tag: VL, as Zotero writes it
+    if rec.year is not None:
+        lines.append(("PY", str(rec.year)))
+    if rec.date:
+        parts = rec.date.split("-") + [""] * (3 - len(rec.date.split("-")))
+        lines.append(("DA", "/".join(parts) + "/"))
+    lines += [("SN", i) for i in rec.issns]
+    if rec.doi:
+        lines.append(("DO", rec.doi))
+    if rec.link:
+        lines.append(("UR", rec.link))
+    lines += [("LA", rec.lang)]
+    lines += [("KW", k) for k in rec.keywords]
+    if rec.abstract:
+        lines.append(("AB", rec.abstract))
+    if rec.editions:
+        lines.append(("N1", "Other language editions: " + _translations_note(rec)))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {' '.join(value.split())}".rstrip() + "\r\n" for tag, value in lines)
+
+
+# -- CSL JSON ---------------------------------------------------------------------------------
+
+def csl_item(rec: Record) -> dict:
+    """The record as CSL JSON: what citeproc formats, and what reference managers import."""
+    item = {"id": key(rec), "type": "report", "title": rec.title + (f": {rec.subtitle}" if rec.subtitle else ""),
+            "author": [{"family": p.family, "given": p.given} if p.given else {"literal": p.name}
+                       for p in rec.authors],
+            "publisher": rec.publisher, "collection-title": rec.series, "genre": rec.series,
+            "language": rec.lang}
+    if rec.short_title:
+        item["title-short"] = rec.short_title
+    if rec.number is not None:
+        item["number"] = str(rec.number)
+    if rec.date_parts:
+        item["issued"] = {"date-parts": [list(rec.date_parts)]}
+    if rec.doi:
+        item["DOI"] = rec.doi
+    if rec.link:
+        item["URL"] = rec.link
+    if rec.issns:
+        item["ISSN"] = rec.issns[0]
+    if rec.abstract:
+        item["abstract"] = rec.abstract
+    if rec.keywords:
+        item["keyword"] = ", ".join(rec.keywords)
+    if rec.license_url or rec.license_id:
+        item["license"] = rec.license_url or rec.license_id
+    if rec.editions:
+        item["note"] = "Other language editions: " + _translations_note(rec)
+    return item
+
+
+def csl_json(rec: Record) -> str:
+    return json.dumps([csl_item(rec)], ensure_ascii=False, indent=2) + "\n"
+
+
+# -- the files --------------------------------------------------------------------------------
+
+SUFFIXES = (".bib", ".ris", ".csl.json")
+
+
+def files(rec: Record) -> tuple[tuple[str, bytes], ...]:
+    """(suffix, bytes) of every citation file."""
+    return ((".bib", bibtex(rec).encode("utf-8")), (".ris", ris(rec).encode("utf-8")),
+            (".csl.json", csl_json(rec).encode("utf-8")))

@@ -1,0 +1,177 @@
+"""What makes the web page found and cited: metadata in its <head> and a "Cite as" block.
+
+- Highwire Press `citation_*` tags, as Google Scholar's inclusion guidelines name them;
+- JSON-LD: a schema.org `Report` (its author, publisher, series, DOI, licence, language and
+  the other language editions as translations of one work);
+- Open Graph and Twitter card tags, with the card image (`card.py`);
+- a visible "Cite as" block: the citation, a copy button (one small script the page's policy
+  allows by its hash; without it the button stays hidden and the text can be selected), a
+  "Download PDF" link and, when written (`--format cite`), the citation files.
+
+Every address the page gives is relative (`<stem>.pdf`, `<stem>.card.png`) unless the document
+has a `url`, which they are then resolved against: the files are published side by side.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from urllib.parse import urljoin
+
+from report import languages
+from report.outputs import card as card_mod
+from report.outputs.citation import Record
+
+# Shows the hidden button, and copies the citation's text when it is pressed. No other script
+# runs on the page; the policy names this one by its SHA-256 (web.with_script).
+COPY_SCRIPT = (
+    "(function(){var b=document.getElementById('cite-copy'),t=document.getElementById('cite-text'),"
+    "d=document.getElementById('cite-copied');if(!b||!t||!navigator.clipboard)return;b.hidden=false;"
+    "b.addEventListener('click',function(){navigator.clipboard.writeText(t.textContent.trim())"
+    ".then(function(){d.hidden=false;});});})();"
+)
+CITATION_FILES = ((".bib", "BibTeX"), (".ris", "RIS"), (".csl.json", "CSL JSON"))
+
+
+def _address(rec: Record, name: str) -> str:
+    return urljoin(rec.url, name) if rec.url else name
+
+
+def highwire(rec: Record) -> list[tuple[str, str]]:
+    """Google Scholar's tags, in its order: title, authors, date, then the rest."""
+    tags = [("citation_title", rec.title)]
+    tags += [("citation_author", f"{p.family}, {p.given}" if p.given else p.name) for p in rec.authors]
+    tags += [("citation_author_institution", p.affiliation) for p in rec.authors[:1] if p.affiliation]
+    if rec.date_parts:
+        tags.append(("citation_publication_date", "/".join(f"{n:02d}" for n in rec.date_parts)))
+    tags += [("citation_technical_report_institution", rec.publisher),
+             ("citation_publisher", rec.publisher), ("citation_series_title", rec.series)]
+    if rec.number is not None:
+        tags.append(("citation_technical_report_number", str(rec.number)))
+    tags += [("citation_pdf_url", _address(rec, rec.pdf))]
+    if rec.doi:
+        tags.append(("citation_doi", rec.doi))
+    tags += [("citation_issn", i) for i in rec.issns]
+    tags.append(("citation_language", rec.lang))
+    if rec.keywords:
+        tags.append(("citation_keywords", "; ".join(rec.keywords)))
+    if rec.url:
+        tags.append(("citation_abstract_html_url", rec.url))
+    return tags
+
+
+def json_ld(rec: Record) -> dict:
+    """The document as a schema.org Report."""
+    data: dict = {"@context": "https://schema.org", "@type": "Report", "name": rec.title,
+                  "headline": rec.title[:110]}
+    if rec.subtitle:
+        data["alternativeHeadline"] = rec.subtitle
+    data["author"] = [{"@type": "Person", "name": p.name, "givenName": p.given, "familyName": p.family,
+                       **({"affiliation": {"@type": "Organization", "name": p.affiliation}} if p.affiliation else {})}
+                      for p in rec.authors]
+    publisher = {"@type": "Organization", "name": rec.publisher}
+    if rec.website:
+        publisher["url"] = rec.website
+    data["publisher"] = publisher
+    if rec.date:
+        data["datePublished"] = rec.date
+    elif rec.year is not None:
+        data["datePublished"] = str(rec.year)
+    data["inLanguage"] = rec.lang
+    series: dict = {"@type": "CreativeWorkSeries", "name": rec.series}
+    if rec.issns:
+        series["issn"] = list(rec.issns) if len(rec.issns) > 1 else rec.issns[0]
+    data["isPartOf"] = series
+    if rec.number is not None:
+        data["reportNumber"] = str(rec.number)
+    if rec.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": rec.doi,
+                              "url": rec.doi_url}
+        data["sameAs"] = rec.doi_url
+    if rec.url:
+        data["url"] = rec.url
+    if rec.license_url:
+        data["license"] = rec.license_url
+    if rec.copyright:
+        data["copyrightHolder"] = {"@type": "Organization", "name": rec.copyright}
+        if rec.year is not None:
+            data["copyrightYear"] = rec.year
+    if rec.abstract:
+        data["abstract"] = rec.abstract
+    if rec.keywords:
+        data["keywords"] = list(rec.keywords)
+    data["encoding"] = {"@type": "MediaObject", "encodingFormat": "application/pdf",
+                        "contentUrl": _address(rec, rec.pdf)}
+    # The edition in the series' own language is the work; the others are its translations.
+    if rec.original:
+        works = [{"@type": "Report", "url": e.url, "inLanguage": e.lang} for e in rec.editions]
+        if works:
+            data["workTranslation"] = works
+    else:
+        originals = [{"@type": "Report", "url": e.url, "inLanguage": e.lang} for e in rec.editions if e.original]
+        if originals:
+            data["translationOfWork"] = originals[0]
+    return data
+
+
+def open_graph(rec: Record, card: card_mod.Card, description: str) -> list[tuple[str, str, str]]:
+    """(attribute, name, content): Open Graph `property` tags, then Twitter's `name` tags."""
+    image = _address(rec, rec.stem + ".card.png")
+    og = [("og:type", "article"), ("og:title", rec.title), ("og:site_name", rec.publisher),
+          ("og:locale", rec.lang.replace("-", "_"))]
+    if description:
+        og.append(("og:description", description))
+    if rec.url:
+        og.append(("og:url", rec.url))
+    og += [("og:image", image), ("og:image:type", "image/png"), ("og:image:width", str(card_mod.WIDTH)),
+           ("og:image:height", str(card_mod.HEIGHT)), ("og:image:alt", card.alt)]
+    if rec.date:
+        og.append(("article:published_time", rec.date))
+    og += [("article:author", p.name) for p in rec.authors]
+    twitter = [("twitter:card", "summary_large_image"), ("twitter:title", rec.title)]
+    if description:
+        twitter.append(("twitter:description", description))
+    twitter += [("twitter:image", image), ("twitter:image:alt", card.alt)]
+    return [("property", k, v) for k, v in og] + [("name", k, v) for k, v in twitter]
+
+
+def head(rec: Record, card: card_mod.Card) -> str:
+    """The <meta> tags and the JSON-LD, for the page's <head>."""
+    lines = [f'<meta name="{k}" content="{escape(v)}">' for k, v in highwire(rec)]
+    lines += [f'<meta {attr}="{k}" content="{escape(v)}">' for attr, k, v in open_graph(rec, card, rec.abstract)]
+    # "</" inside a script element would end it: JSON allows "<\/" for the same string.
+    ld = json.dumps(json_ld(rec), ensure_ascii=False, indent=1).replace("</", "<\\/")
+    lines.append(f'<script type="application/ld+json">\n{ld}\n</script>')
+    return "\n".join(lines) + "\n"
+
+
+def block(rec: Record, cite_html: str, labels: languages.Labels, citation_files: bool) -> str:
+    """The visible "Cite as" block; `cite_html`: the citation, formatted (HTML, escaped)."""
+    files = ""
+    if citation_files:
+        links = " · ".join(f'<a href="{escape(rec.stem + suffix)}" download type="{mime}">{name}</a>'
+                           for (suffix, name), mime in zip(CITATION_FILES, ("application/x-bibtex",
+                                                                            "application/x-research-info-systems",
+                                                                            "application/vnd.citationstyles.csl+json")))
+        files = f'\n  <p class="cite-files">{escape(labels.get("citation-files"))} {links}</p>'
+    return (f'<div class="cite-as" id="cite-as">\n'
+            f'  <h2 class="cite-as-heading">{escape(labels.get("cite-as"))}</h2>\n'
+            f'  <p class="cite-text" id="cite-text">{cite_html}</p>\n'
+            f'  <p class="cite-actions"><button type="button" id="cite-copy" hidden>{escape(labels.get("copy"))}'
+            f'</button> <span id="cite-copied" role="status" hidden>{escape(labels.get("copied"))}</span> '
+            f'<a class="download-pdf" href="{escape(rec.pdf)}" type="application/pdf">'
+            f'{escape(labels.get("download-pdf"))}</a></p>{files}\n'
+            f'</div>\n<script>{COPY_SCRIPT}</script>\n')
+
+
+def into_page(html_text: str, rec: Record, card: card_mod.Card, cite_html: str, labels: languages.Labels,
+              citation_files: bool) -> str:
+    """The page with its metadata in <head> and the "Cite as" block at the end of its footer
+    (or of its body, in a complementary landmark, when a series' template has no footer)."""
+    text = html_text.replace("</head>", head(rec, card) + "</head>", 1)
+    cite = block(rec, cite_html, labels, citation_files)
+    if "</footer>" in text:
+        at = text.rindex("</footer>")
+        return text[:at] + cite + text[at:]
+    aside = f'<aside aria-label="{escape(labels.get("cite-as"))}">\n{cite}</aside>\n'
+    return text.replace("</body>", aside + "</body>", 1)
