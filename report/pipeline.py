@@ -28,6 +28,7 @@ from report.source import document as content
 from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
+from report.source import publication as publishing
 from report.outputs import names, web as web_mod
 from report.outputs import card as cards, citation, discovery, registration
 from report.source import citeproc  # Pandoc itself only runs for a document that cites
@@ -78,6 +79,7 @@ class Prepared:
     warnings: tuple[str, ...] = ()  # printed, never stopping the build
     placeholders: tuple[ContentError, ...] = ()  # left in the text: a warning; for --preflight, a problem
     accepted: tuple[str, ...] = ()  # placeholders the front matter lets through (placeholders_accepted)
+    publication: publishing.Publication | None = None  # DOI, licence, ISSN, "Cite as" …
 
 
 def prepare(folder: Path, options: Options) -> Prepared:
@@ -132,11 +134,17 @@ def prepare(folder: Path, options: Options) -> Prepared:
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
+    publication = None
+    if doc is not None and series is not None:  # identifiers and "Cite as", in the series' citation style
+        publishing.check(doc, series, raw.front, raw.path, warnings)
+        if not problems:
+            publication = publishing.cite(publishing.of(doc, series), series, problems, options.cache)
     left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
     if problems:  # the warnings with them: every line the editor should see, at once
         raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited,
-                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
+                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted,
+                    publication)
 
 
 def _broken_chart_ids(folder: Path, charts: dict) -> set[str]:
@@ -340,7 +348,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
-    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs)
+    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs, prepared.publication)
     return context.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 

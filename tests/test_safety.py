@@ -415,5 +415,5 @@ def test_messages_never_print_an_unbounded_value(tmp_path):
     assert len(lines) == 9, result.stderr[:3000]
     for line in lines:
         assert len(line) < 300, line[:400]
-    assert "long/document.md:5:8: title: is 200,000 characters long; at most 20,000 are allowed" in lines
+    assert "long/document.md:5:8: title: is 200,000 characters long; at most 500 are allowed" in lines
     assert f"doc/document.md:9:7: lang: '{'x' * 59}…' is not a language tag such as en, en-GB or uk" in lines

@@ -20,6 +20,7 @@ from report.series import geometry
 from report import languages
 from report.errors import ContentError, ContentErrors, display_path
 from report.source import markdown
+from report.source.publication import Publication, short_title
 from report.render import sandbox, typeset
 from report.model import Document, Figure, Html, Series
 
@@ -66,6 +67,8 @@ class Context:
     masthead_line: str = ""  # "No. 14 · 12 June 2025": number, then the date (the year only once)
     labels: languages.Labels = languages.Labels()  # the fixed words in the document's language: labels.summary …
     editions: tuple[tuple[str, str, str], ...] = ()  # (lang, name in that language, url) of the other editions
+    # DOI, licence, ISSN, copyright, "Cite as" (report/source/publication.py); None for a bare context
+    publication: Publication | None = None
 
 
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -152,15 +155,8 @@ def created_date(doc: Document) -> str:
     return f"{doc.year}-01-01"
 
 
-def short_title(title: str, limit: int = 60) -> str:
-    if len(title) <= limit:
-        return title
-    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-")
-    return cut + "…"
-
-
 def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[Figure, ...],
-            qr_src: str | None = None, refs=None) -> Context:
+            qr_src: str | None = None, refs=None, publication: Publication | None = None) -> Context:
     """`refs`: the document's labels (crossrefs.Registry), which `@rec-1` … in its texts name."""
     # The title and subtitle get the body's quotation marks and dashes (the summary, the
     # recommendations and the bios are Markdown, and get them as the body does).
@@ -179,7 +175,8 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
             ("dcterms.created", created_date(doc)),
             ("dcterms.modified", created_date(doc))]
     return Context(
-        doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
+        doc=doc, series=series, title=doc.title, short_title=(markdown.smart_text(doc.short_title, doc.lang) if doc.short_title
+                                                        else short_title(doc.title)),
         number_line=number, date_text=date_text(doc, labels),
         authors=tuple(AuthorView(a.name, a.affiliation,
                                  Markup(markdown.render_block(a.bio, doc.lang, refs, labels)) if a.bio else None)
@@ -197,6 +194,7 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
         masthead_line=masthead_line(doc, labels),
         labels=labels,
         editions=tuple((e.lang, languages.language_name(e.lang), e.url) for e in doc.editions),
+        publication=publication,
     )
 
 

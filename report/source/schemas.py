@@ -18,11 +18,15 @@ import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour n
 
 from report import languages
 from report.errors import quote
+from report.source import identifiers
 from report.source.fields import Field, Kind, NamingVoice, Schema, nearest
 
 # -- kinds of value -------------------------------------------------------------------------
 
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
+MAX_TITLE = 500  # characters in a title: it is set on the cover, the running head and in citations
+MAX_SHORT_TITLE = 100  # a running head and a citation's short form
+MAX_CITE_AS = 2_000  # characters in a "Cite as" text written by hand
 MAX_CHART_TEXT = 2_000  # characters in a chart's title, unit, source, note or alt text
 MAX_EDITIONS = 20  # other language editions of one document
 MAX_READER_DOCUMENTS = 200  # documents bound into one reader (each is laid out twice)
@@ -285,7 +289,9 @@ FRONT_MATTER = Schema(
               "year of publication; required when there is no `date`"),
         Field("date", text("a date written YYYY-MM-DD or YYYY-MM", longest=MAX_TEXT, **DATE_TEXT),
               "date of publication, printed in the masthead; its year is the year when `year` is not given"),
-        Field("title", _TEXT, "the title", required=True),
+        Field("title", text(longest=MAX_TITLE), "the title", required=True),
+        Field("short_title", text(longest=MAX_SHORT_TITLE), "the short title: the running head, a citation's "
+              "short form and the card of a long title; none: the title, shortened at a word"),
         Field("subtitle", _TEXT, "printed under the title"),
         Field("authors", listing("a list of authors, each with a name", "list of authors", items=AUTHOR,
                                  empty="needs at least one author"),
@@ -310,6 +316,16 @@ FRONT_MATTER = Schema(
                                  longest=MAX_TEXT),
               "the library the body cites from (docs/guides/sources.md); none: `references.bib`, "
               "`references.json` or `references.yaml` in the document folder"),
+        Field("doi", text("a DOI such as 10.18449/2022A12", name="DOI", problem=identifiers.doi_problem),
+              "the document's DOI, without https://doi.org/ (docs/guides/publishing.md); none: the one the "
+              "series' `doi_pattern` makes, if it has one"),
+        Field("license", text("an SPDX licence id such as CC-BY-4.0", name="licence",
+                              problem=identifiers.license_problem),
+              "the licence: " + ", ".join(f"`{k}`" for k in identifiers.LICENSES) + "; none: the series' `license`"),
+        Field("copyright", text("the name of the copyright holder", longest=MAX_TEXT),
+              "who holds the copyright, printed as © holder year; none: the series' `copyright`, else the publisher"),
+        Field("cite_as", text("the citation as it should be printed", longest=MAX_CITE_AS),
+              "the \"Cite as\" text, when the one the series' citation style makes will not do"),
         Field("placeholders_accepted", strings("a list of placeholder texts, as written"),
               "placeholders the editor knows are still in the text (e.g. '[Author name to be "
               "confirmed]'): printed, they pass `--preflight --strict`, which names them in one line",
@@ -525,6 +541,23 @@ SERIES = Schema(
               "in the text) and `mhra-notes`", default="chicago-notes-bibliography"),
         Field("bibliography", BOOL, "a reference list of the cited sources at the end of the text, headed "
               "in the document's language", default=False),
+        Field("issn", text("an ISSN such as 2000-1234", name="ISSN", problem=identifiers.issn_problem),
+              "the series' ISSN, printed in the colophon and the metadata, when it has one for all media",
+              default=""),
+        Field("issn_print", text("an ISSN such as 2000-1234", name="ISSN", problem=identifiers.issn_problem),
+              "the ISSN of the printed series", default=""),
+        Field("issn_online", text("an ISSN such as 2000-1234", name="ISSN", problem=identifiers.issn_problem),
+              "the ISSN of the online series", default=""),
+        Field("doi_pattern", text("a DOI with {year} and {number}, such as 10.12345/brief-{year}-{number}",
+                                  name="DOI pattern", problem=identifiers.doi_pattern_problem),
+              "how the series' DOIs are made: a document with a number and no `doi` gets this one; a `doi` "
+              "that does not match it is a warning", default=""),
+        Field("license", text("an SPDX licence id such as CC-BY-4.0", name="licence",
+                              problem=identifiers.license_problem),
+              "the licence of the series' documents (a document's `license` wins): "
+              + ", ".join(f"`{k}`" for k in identifiers.LICENSES), default=""),
+        Field("copyright", text("the name of the copyright holder"), "who holds the copyright of the "
+              "series' documents (a document's `copyright` wins); none: the publisher's name", default=""),
         Field("references", text("a file path inside the series folder (.bib, .json or .yaml)", name="file name"),
               "a desk-wide library every document of the series may cite from; a document's own library "
               "wins a key both hold", default=""),
