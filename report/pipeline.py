@@ -362,18 +362,12 @@ class Output:
     files: tuple[tuple[str, bytes], ...] = ()  # (suffix, bytes): more files beside it (the card, citations)
 
 
-def cite_html(prepared: Prepared) -> str:
-    """The "Cite as" text as HTML: the front matter's own, else the series' citation style's."""
-    doc = prepared.doc
-    return escape(doc.cite_as) if doc.cite_as else escape(doc.title)
-
-
 def registration_files(prepared: Prepared, fmt: str) -> tuple[tuple[str, bytes], ...]:
     """The citation files (cite), or a registration file (crossref, datacite); a document that
     lacks what the file needs is an error, and nothing is written."""
-    rec = citation.record(prepared.doc, prepared.series)
+    rec = citation.record(prepared.publication, prepared.doc, prepared.series)
     if fmt == "cite":
-        return citation.files(rec)
+        return citation.files(rec, prepared.publication)
     try:
         if fmt == "crossref":
             return ((SUFFIX[fmt], registration.crossref(rec, prepared.series.crossref, prepared.doc.url)),)
@@ -420,10 +414,9 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     if fmt == "html":
         html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
                         web=True, cache=options.cache)
-        rec = citation.record(prepared.doc, prepared.series)
-        card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang),
-                          prepared.doc.short_title or context.short_title(rec.title))
-        text = discovery.into_page(html.text, rec, card, cite_html(prepared),
+        rec = citation.record(prepared.publication, prepared.doc, prepared.series)
+        card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang), prepared.publication.short_title)
+        text = discovery.into_page(html.text, rec, card, prepared.publication.cite_as_html,
                                    languages.labels_for(prepared.series, prepared.doc.lang), "cite" in options.formats)
         page = web_mod.standalone(text, prepared.series, resolve.find_asset(prepared.series, "web.css"),
                                   policy=web_mod.with_script(web_mod.CSP, discovery.COPY_SCRIPT))

@@ -80,7 +80,7 @@ def test_highwire_tags_as_google_scholar_reads_them(built):
     assert values(head, "citation_issn") == ["2004-7835"]
     assert values(head, "citation_language") == ["en"]
     assert values(head, "citation_technical_report_number") == ["8"]
-    assert values(head, "citation_technical_report_institution") == ["Stockholm Centre for Eastern European Studies"]
+    assert values(head, "citation_technical_report_institution") == ["Stockholm Centre for Eastern European Studies (SCEEUS)"]
     names = [k for k, _ in head.meta]  # title, authors and date first, as Scholar asks
     assert names.index("citation_title") < names.index("citation_author") < names.index("citation_publication_date")
 
@@ -108,7 +108,7 @@ def test_json_ld_is_a_schema_org_report(built):
         assert prop in SCHEMA_ORG[kind], f"{kind} has no property {prop} in schema.org"
     assert [a["name"] for a in data["author"]] == ["Jane Doe", "Олег Петренко"]
     assert data["author"][0]["affiliation"] == {"@type": "Organization", "name": "Stockholm University"}
-    assert data["publisher"]["name"] == "Stockholm Centre for Eastern European Studies"
+    assert data["publisher"]["name"] == "Stockholm Centre for Eastern European Studies (SCEEUS)"
     assert data["isPartOf"] == {"@type": "CreativeWorkSeries", "name": data["isPartOf"]["name"], "issn": "2004-7835"}
     assert data["identifier"] == {"@type": "PropertyValue", "propertyID": "DOI",
                                   "value": "10.5555/sceeus-gc-2024-08",

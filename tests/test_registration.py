@@ -88,7 +88,7 @@ def test_a_depositor_email_that_is_no_address_is_an_error_at_its_line(tmp_path):
     project(tmp_path, series=SERIES.replace("desk@example.org", "the desk"))
     result = build(tmp_path, "crossref")
     assert result.returncode == 1
-    assert "styles/cited-series/series.yaml:7:20: crossref.depositor_email: 'the desk' is not an e-mail address" \
+    assert "styles/cited-series/series.yaml:6:20: crossref.depositor_email: 'the desk' is not an e-mail address" \
         in result.stderr
 
 
@@ -104,7 +104,7 @@ def test_datacite_metadata_has_every_mandatory_property(tmp_path):
     assert [c["name"] for c in attributes["creators"]] == ["Doe, Jane", "Петренко, Олег"]
     assert attributes["creators"][0]["affiliation"] == [{"name": "Stockholm University"}]
     assert attributes["titles"][0] == {"title": "Ukraine and Belarus after the Election", "lang": "en"}
-    assert attributes["publisher"] == {"name": "Stockholm Centre for Eastern European Studies"}
+    assert attributes["publisher"] == {"name": "Stockholm Centre for Eastern European Studies (SCEEUS)"}
     assert attributes["publicationYear"] == 2024
     assert attributes["types"]["resourceTypeGeneral"] == "Report"
     # and what makes it findable

@@ -89,24 +89,35 @@ def title_lines(title: str, short_title: str | None, font, width: int) -> list[s
     return lines
 
 
+def _face(image_font, path, size: int, weight: int):
+    """The font file at `size`; a variable font set to `weight` (a static file is its own weight)."""
+    font = image_font.truetype(str(path), size)
+    try:
+        axes = font.get_variation_axes()
+    except OSError:  # not a variable font
+        return font
+    font.set_variation_by_axes([max(a["minimum"], min(a["maximum"], weight)) if a["name"] == b"Weight"
+                                else a["default"] for a in axes])
+    return font
+
+
 def draw(rec: Record, series: Series, short_title: str | None) -> Card:
     """The card of a document; `series` in the document's language (languages.edition)."""
     from PIL import Image, ImageDraw, ImageFont
 
     ground, ink, accent = colours(series)
     sans = series.fonts["sans"]
-    bold = ImageFont.truetype(str(sans.bold or sans.normal), TITLE_SIZE)
-    regular = ImageFont.truetype(str(sans.normal), 30)
-    masthead = ImageFont.truetype(str(sans.bold or sans.normal), 34)
-    small = ImageFont.truetype(str(sans.semibold or sans.normal), 26)
+    bold = _face(ImageFont, sans.bold or sans.normal, TITLE_SIZE, 700)
+    regular = _face(ImageFont, sans.normal, 30, 400)
+    masthead = _face(ImageFont, sans.bold or sans.normal, 34, 700)
+    small = _face(ImageFont, sans.semibold or sans.normal, 26, 600)
     image = Image.new("RGB", (WIDTH, HEIGHT), ground)
     pen = ImageDraw.Draw(image)
     inner = WIDTH - 2 * MARGIN
     # Masthead: the wordmark left, the series label and number right, an accent rule under them.
     pen.text((MARGIN, 56), series.publisher.mark or series.publisher.name, font=masthead, fill=ink)
     label = series.label
-    right = label.upper() + (f"  ·  {rec.number_text} · {rec.year}" if rec.number_text else
-                             (f"  ·  {rec.year}" if rec.year else ""))
+    right = " · ".join(str(p) for p in (label.upper(), rec.number_text, rec.year) if p)
     pen.text((WIDTH - MARGIN, 62), right, font=small, fill=ink, anchor="ra")
     pen.rectangle((MARGIN, 122, MARGIN + 96, 128), fill=accent)
     lines = title_lines(rec.title, short_title, bold, inner)

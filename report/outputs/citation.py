@@ -14,14 +14,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import bibtexparser
-from bibtexparser import model as bib
-
 from report import languages
 from report.model import Document, Series
 from report.source import identifiers, markdown
+from report.source import publication as publishing
+from report.source.publication import Publication
 
-DOI_RESOLVER = identifiers.DOI_RESOLVER
+# Lazy: bibtexparser, only when the .bib is written (--format cite).
+
 KEY_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -70,7 +70,7 @@ class Record:
 
     @property
     def doi_url(self) -> str | None:
-        return DOI_RESOLVER + self.doi if self.doi else None
+        return identifiers.DOI_RESOLVER + self.doi if self.doi else None
 
     @property
     def link(self) -> str | None:
@@ -92,50 +92,33 @@ class Record:
         return self.stem + ".pdf"
 
 
-def split_name(name: str) -> tuple[str, str]:
-    """(given, family): the last word is the family name, as the front matter writes names in
-    their natural order ("Jane Doe"). A name written "Doe, Jane" is taken as written."""
-    if "," in name:
-        family, given = (p.strip() for p in name.split(",", 1))
-        return given, family
-    parts = name.split()
-    return (" ".join(parts[:-1]), parts[-1]) if len(parts) > 1 else ("", name.strip())
-
-
-def record(doc: Document, series: Series) -> Record:
-    """The record of a checked document in its series (the series' texts in the document's language)."""
-    edition = languages.edition(series, doc.lang)
+def record(pub: Publication, doc: Document, series: Series) -> Record:
+    """The record of a checked document: its `Publication` (identifiers, licence, series, in the
+    document's language) with what the citation files add (affiliations, the stem, the abstract)."""
     labels = languages.labels_for(series, doc.lang)
     original_lang = languages.language(series.lang)
-    license_id = doc.license or series.license or None
-    license_url = identifiers.LICENSES.get(license_id, ("", ()))[0] if license_id else None
-    website = edition.publisher.website
-    summary = doc.summary.split("\n\n")[0] if doc.summary else ""
+    website = languages.edition(series, doc.lang).publisher.website
+    summary = pub.summary.split("\n\n")[0] if pub.summary else ""
+    # The names as "Cite as" gives them to the citation style: the last word is the family name.
+    names = publishing.csl_item(pub)["author"]
     return Record(
-        stem=doc.stem, title=markdown.smart_text(doc.title, doc.lang),
-        subtitle=markdown.smart_text(doc.subtitle, doc.lang) if doc.subtitle else None,
-        short_title=doc.short_title,
-        authors=tuple(Person(a.name, *split_name(a.name), a.affiliation) for a in doc.authors),
-        lang=doc.lang, year=doc.year, date=doc.date, series=edition.name,
-        number=doc.number, number_text=labels.get("number", number=doc.number) if doc.number else "",
-        publisher=edition.publisher.name or edition.publisher.short_name,
-        website=f"https://{website}" if website else "",
-        doi=doc.doi or _from_pattern(doc, series), url=doc.url,
-        issn=series.issn or series.issn_online or series.issn_print,
-        issn_print=series.issn_print, issn_online=series.issn_online,
-        license_id=license_id, license_url=license_url or None,
-        copyright=doc.copyright or series.copyright or edition.publisher.name,
+        stem=doc.stem, title=pub.title, subtitle=markdown.smart_text(pub.subtitle, doc.lang) if pub.subtitle else None,
+        short_title=doc.short_title and pub.short_title,
+        authors=tuple(Person(a.name, n.get("given", ""), n.get("family", n.get("literal", a.name)), a.affiliation)
+                      for a, n in zip(doc.authors, names)),
+        lang=pub.lang, year=pub.year, date=pub.date, series=pub.series_name,
+        number=pub.number, number_text=labels.get("number", number=pub.number) if pub.number else "",
+        publisher=pub.publisher, website=f"https://{website}" if website else "",
+        doi=pub.doi, url=pub.url, issn=pub.issn or pub.issn_online or pub.issn_print,
+        issn_print=pub.issn_print, issn_online=pub.issn_online,
+        license_id=pub.license.spdx if pub.license else None,
+        license_url=(pub.license.url or None) if pub.license else None,
+        copyright=pub.copyright_holder,
         abstract=markdown.plain_text(summary, doc.lang) if summary else "",
-        keywords=tuple(doc.keywords),
-        editions=tuple(Edition(e.lang, e.url, languages.language(e.lang) == original_lang) for e in doc.editions),
-        original=languages.language(doc.lang) == original_lang,
+        keywords=tuple(pub.keywords),
+        editions=tuple(Edition(e.lang, e.url, languages.language(e.lang) == original_lang) for e in pub.editions),
+        original=languages.language(pub.lang) == original_lang,
     )
-
-
-def _from_pattern(doc: Document, series: Series) -> str | None:
-    if series.doi_pattern and doc.number is not None:
-        return identifiers.fill_pattern(series.doi_pattern, doc.year, doc.number)
-    return None
 
 
 def key(rec: Record) -> str:
@@ -154,6 +137,9 @@ def _translations_note(rec: Record) -> str:
 
 def bibtex(rec: Record) -> str:
     """One @techreport entry, written by bibtexparser (braces balanced, fields quoted its way)."""
+    import bibtexparser
+    from bibtexparser import model as bib
+
     fields = [
         ("author", " and ".join(_bib_name(p) for p in rec.authors)),
         ("title", "{" + _bib_text(rec.title + (f": {rec.subtitle}" if rec.subtitle else "")) + "}"),
@@ -223,21 +209,14 @@ def ris(rec: Record) -> str:
 
 # -- CSL JSON ---------------------------------------------------------------------------------
 
-def csl_item(rec: Record) -> dict:
-    """The record as CSL JSON: what citeproc formats, and what reference managers import."""
-    item = {"id": key(rec), "type": "report", "title": rec.title + (f": {rec.subtitle}" if rec.subtitle else ""),
-            "author": [{"family": p.family, "given": p.given} if p.given else {"literal": p.name}
-                       for p in rec.authors],
-            "publisher": rec.publisher, "collection-title": rec.series, "genre": rec.series,
-            "language": rec.lang}
+def csl_item(rec: Record, pub: Publication) -> dict:
+    """The record as CSL JSON, for reference managers: the entry "Cite as" is formatted from,
+    with its own key and what a library keeps besides (series, ISSN, abstract, keywords …)."""
+    item = {**publishing.csl_item(pub), "id": key(rec), "collection-title": rec.series}
+    if rec.subtitle:
+        item["title"] = f"{rec.title}: {rec.subtitle}"
     if rec.short_title:
         item["title-short"] = rec.short_title
-    if rec.number is not None:
-        item["number"] = str(rec.number)
-    if rec.date_parts:
-        item["issued"] = {"date-parts": [list(rec.date_parts)]}
-    if rec.doi:
-        item["DOI"] = rec.doi
     if rec.link:
         item["URL"] = rec.link
     if rec.issns:
@@ -253,8 +232,8 @@ def csl_item(rec: Record) -> dict:
     return item
 
 
-def csl_json(rec: Record) -> str:
-    return json.dumps([csl_item(rec)], ensure_ascii=False, indent=2) + "\n"
+def csl_json(rec: Record, pub: Publication) -> str:
+    return json.dumps([csl_item(rec, pub)], ensure_ascii=False, indent=2) + "\n"
 
 
 # -- the files --------------------------------------------------------------------------------
@@ -262,7 +241,7 @@ def csl_json(rec: Record) -> str:
 SUFFIXES = (".bib", ".ris", ".csl.json")
 
 
-def files(rec: Record) -> tuple[tuple[str, bytes], ...]:
+def files(rec: Record, pub: Publication) -> tuple[tuple[str, bytes], ...]:
     """(suffix, bytes) of every citation file."""
     return ((".bib", bibtex(rec).encode("utf-8")), (".ris", ris(rec).encode("utf-8")),
-            (".csl.json", csl_json(rec).encode("utf-8")))
+            (".csl.json", csl_json(rec, pub).encode("utf-8")))

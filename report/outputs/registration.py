@@ -62,7 +62,7 @@ def crossref(rec: Record, depositor: dict, resource: str | None) -> bytes:
     """The deposit XML. `depositor`: series.yaml's `crossref` block; `resource`: the landing page
     the DOI resolves to (the document's `url`)."""
     needs_doi(rec, "crossref")
-    if not depositor:
+    if not (depositor.get("depositor_name") and depositor.get("depositor_email")):
         raise Refused("crossref", "--format crossref needs the depositor in series.yaml: crossref: "
                                   "{depositor_name: …, depositor_email: …, registrant: …}")
     if not resource:

@@ -394,10 +394,11 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Who deposits the series' DOIs with Crossref (--format crossref): the deposit's <head>.
 CROSSREF = Schema(
     "crossref", "The Crossref depositor", (
-        Field("depositor_name", text(), "the depositor's name, as Crossref knows the account", required=True),
+        Field("depositor_name", text(), "the depositor's name, as Crossref knows the account; needed by "
+              "`--format crossref`", default=""),
         Field("depositor_email", text("an e-mail address", problem=lambda v: None if EMAIL.match(v) else
                                       f"{quote(v)} is not an e-mail address"),
-              "where Crossref sends the deposit's report", required=True),
+              "where Crossref sends the deposit's report; needed by `--format crossref`", default=""),
         Field("registrant", text(), "the organisation that owns the DOIs; none: the publisher's name",
               default=""),
     ),
