@@ -8,6 +8,8 @@ import hashlib
 import io
 import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -194,3 +196,33 @@ def test_cite_as_block_with_a_copy_button_its_script_allowed_by_hash(built):
 def test_citation_files_are_linked_only_when_written(tmp_path):
     text, _ = page(tmp_path, "html")
     assert 'href="doc.bib"' not in text and 'href="doc.pdf"' in text
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_the_page_policy_lets_the_copy_script_run_in_a_browser(built, tmp_path):
+    """Chromium runs the page as published (its policy in force): the script shows the button."""
+    out, _, _ = built
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([CHROMIUM, *flags, "--virtual-time-budget=3000", "--dump-dom",
+                          (out / "out" / "doc.html").as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert '<button type="button" id="cite-copy">Copy</button>' in dom
+    # and a script the policy does not name is refused: the same page with one byte changed in it
+    changed = tmp_path / "changed.html"
+    changed.write_text((out / "out" / "doc.html").read_text(encoding="utf-8").replace("b.hidden=false;",
+                                                                                      "b.hidden=false; "), "utf-8")
+    dom = subprocess.run([CHROMIUM, *flags, "--virtual-time-budget=3000", "--dump-dom", changed.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert '<button type="button" id="cite-copy" hidden="">Copy</button>' in dom
+
+
+def test_the_card_is_the_same_bytes_every_build(built):
+    tmp_path, _, _ = built
+    before = (tmp_path / "out" / "doc.card.png").read_bytes()
+    assert build(tmp_path, "html", "--force").returncode == 0
+    assert (tmp_path / "out" / "doc.card.png").read_bytes() == before
