@@ -415,9 +415,11 @@ def _numeric_columns(table: list[Token]) -> list[Token]:
 
 
 def _plain(inline: Token, refs=None) -> str:
-    """The words of an inline token; a cross-reference as it prints ("Figure 1")."""
-    return "".join(c.content if c.type in ("text", "code_inline") else crossrefs.plain(c, refs)
-                   for c in inline.children or [] if c.type in ("text", "code_inline", "crossref"))
+    """The words of an inline token; a cross-reference as it prints ("Figure 1"); a line break a space."""
+    return "".join(c.content if c.type in ("text", "code_inline") else " " if c.type in ("softbreak", "hardbreak")
+                   else crossrefs.plain(c, refs)
+                   for c in inline.children or [] if c.type in ("text", "code_inline", "crossref", "softbreak",
+                                                                 "hardbreak"))
 
 
 def render_block(text: str, lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:

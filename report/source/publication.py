@@ -76,6 +76,7 @@ class Publication:
     cite_as: str = ""  # plain text
     cite_as_html: str = ""  # the same, with emphasis and links (the DOI or the address)
     citation_style: str = ""  # the CSL style that made it; "" when written by hand
+    copyright_stated: bool = False  # the front matter or the series names the holder
 
     @property
     def doi_url(self) -> str | None:
@@ -100,6 +101,11 @@ class Publication:
     def citable(self) -> bool:
         """Whether the PDF prints "Cite as": there is somewhere to find it, or a text by hand."""
         return bool(self.doi or self.url or self.cite_as_by_hand)
+
+    @property
+    def colophon(self) -> bool:
+        """Whether the PDF prints the colophon line: a licence, an ISSN, a DOI or a holder is given."""
+        return bool(self.license or self.issns or self.doi or self.copyright_stated)
 
     @property
     def cite_as_by_hand(self) -> bool:
@@ -134,6 +140,7 @@ def of(doc: Document, series: Series) -> Publication:
         series_id=series.id, series_name=edition.name, number=doc.number, publisher=publisher,
         doi=doi_of(doc, series), license=license_of(doc.license or series.license or None, labels),
         copyright_holder=doc.copyright or series.copyright or publisher, copyright_year=doc.year,
+        copyright_stated=bool(doc.copyright or series.copyright),
         issn=series.issn, issn_print=series.issn_print, issn_online=series.issn_online,
         url=doc.url, editions=doc.editions, summary=doc.summary, keywords=doc.keywords,
         cite_as=doc.cite_as or "", cite_as_html=html.escape(doc.cite_as or "", quote=False),
