@@ -283,6 +283,8 @@ def test_xmp_and_document_information_carry_the_identifiers(report, fmt):
     assert info["/ISSN"] == "0028-0836, 0140-6736"
     assert info["/Rights"] == XMP_EXPECTED["dc:rights"]
     assert info["/Author"] == "Jane Doe, Олена Коваленко"
+    # the summary's line break is a space (was dropped: "linksmean"), and no space trails
+    assert info["/Subject"].endswith("what the new links mean for Sweden, Finland and Poland.")
     # one rdf:RDF in the packet (a reader sees only the first), and it parses as XML with the cc licence
     from xml.etree import ElementTree
     body = packet[packet.index(b"<x:xmpmeta"):packet.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")]

@@ -454,7 +454,7 @@ def _first_sentence(text: str, lang: str) -> list[str]:
 
 def plain_text(text: str, lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:
     """Markdown inline text without markup, for metadata and the running header."""
-    tokens = parser(lang, labels).parseInline(text)
+    tokens = parser(lang, labels).parseInline(text.strip())
     return "".join(_plain(t, refs) for t in tokens)
 
 
