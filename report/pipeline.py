@@ -36,11 +36,12 @@ from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
-from report.layout import pages, source_lines
+from report.layout import metadata as pdf_metadata, pages, source_lines
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
 from report.render import charts as chart_drawing, context, sandbox
 from report.render.qr import qr_svg
+from report.render.badge import license_badge
 from report.series.press import press as press_colors
 
 # Lazy: the preflight (about 0.1 s), only for --preflight. WeasyPrint and matplotlib are imported
@@ -348,7 +349,13 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
-    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs, prepared.publication)
+    badge_src = None
+    pub = prepared.publication
+    if pub is not None and pub.license is not None and pub.license.badge:
+        svg = license_badge(pub.license.badge)
+        badge_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:license-badge.svg"
+        resources["report:license-badge.svg"] = (svg, "image/svg+xml")
+    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs, pub, badge_src)
     return context.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 
@@ -441,8 +448,10 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
     press = None
     if fmt == "print":
         press = press_colors(prepared.series)
+    archive = fmt != "print" and (options.pdf_variant or "").startswith("pdf/a")  # PDF/A: PRISM described
+    info = pdf_metadata.of(prepared.publication, archive) if prepared.publication is not None else None
     pdf_options = pages.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=_epoch(prepared.doc),
-                                 press=press)
+                                 press=press, metadata=info)
     try:
         data = pages.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all

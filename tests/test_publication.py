@@ -4,6 +4,7 @@ outputs read, its "Cite as" made by the series' CSL style."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,177 @@ def test_cite_as_by_hand_wins(tmp_path):
     folder = write_doc(tmp_path / "doc", FRONT + "\ncite_as: 'Author, T. (2025): Small. Stockholm: SCEEUS.'")
     pub = prepare(folder, tmp=tmp_path).publication
     assert (pub.cite_as, pub.citation_style, pub.citable) == ("Author, T. (2025): Small. Stockholm: SCEEUS.", "", True)
+
+
+# -- the PDFs ------------------------------------------------------------------------------------
+
+REPORT = """
+series: pub-report
+number: 4
+date: 2025-06-12
+title: Electricity Links across the Baltic Sea after 2025
+short_title: Electricity Links
+authors:
+  - name: Jane Doe
+    affiliation: Stockholm University
+  - name: Олена Коваленко
+summary: |
+  The Baltic states left the Russian grid in February 2025. This report asks what the new links
+  mean for Sweden, Finland and Poland.
+url: https://example.org/reports/4
+"""
+REPORT_SERIES = {"extends": "sceeus-report", "issn_print": "'0028-0836'", "issn_online": "'0140-6736'",
+                 "doi_pattern": "'10.12345/sceeus-report-{year}-{number:02}'", "license": "CC-BY-NC-ND-4.0"}
+DOI_URL = "https://doi.org/10.12345/sceeus-report-2025-04"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> dict[str, Path]:
+    """A Report with every identifier: DOI from the series' pattern, two ISSNs, a CC licence;
+    screen and print PDFs."""
+    from conftest import skip_unless_supported
+    skip_unless_supported()
+    base = tmp_path_factory.mktemp("report")
+    styles = base / "styles"
+    (styles / "pub-report").mkdir(parents=True)
+    (styles / "pub-report" / "series.yaml").write_text(
+        "".join(f"{k}: {v}\n" for k, v in REPORT_SERIES.items()), encoding="utf-8")
+    write_doc(base / "rep", REPORT, "## Introduction\n\nSome text of the report.\n")
+    result = run("rep", "--styles", styles, "--format", "pdf,print", "-q", "-o", "out", cwd=base)
+    assert result.returncode == 0, result.stderr
+    return {"pdf": base / "out" / "rep.pdf", "print": base / "out" / "rep.print.pdf"}
+
+
+def page_texts(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+    document = pdfium.PdfDocument(path)
+    texts = [" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
+    document.close()
+    return texts
+
+
+CITE = ("Doe, Jane, and Олена Коваленко. Electricity Links Across the Baltic Sea After 2025. SCEEUS Report No. 4. "
+        "Stockholm Centre for Eastern European Studies (SCEEUS), 2025. " + DOI_URL + ".")
+COLOPHON = ("© Stockholm Centre for Eastern European Studies (SCEEUS) 2025 · Licensed under Creative Commons "
+            "Attribution-NonCommercial-NoDerivatives 4.0 International (CC BY-NC-ND 4.0) · ISSN 0028-0836 (print) · "
+            "ISSN 0140-6736 (online) · DOI " + DOI_URL)
+
+
+def _unwrapped(text: str) -> str:
+    """Page text with the line breaks inside an address closed up (a URL wraps after a slash), and
+    the hyphens as typed: PDFium gives a hyphen ending a line as U+FFFE, a compound's unbreakable
+    hyphen (the desk's rule) as U+2010."""
+    return re.sub(r"/ (?=\S)", "/", text).replace("\ufffe", "-").replace("\u2010", "-")
+
+
+@pytest.mark.slow
+def test_the_end_matter_prints_cite_as_and_the_colophon(report):
+    texts = [_unwrapped(t) for t in page_texts(report["pdf"])]
+    end = texts[-2]  # the last page is the back cover
+    assert "Cite as " + CITE in end
+    assert COLOPHON in end
+    assert end.index("Cite as") < end.index("Online version") < end.index("©")  # Cite as, publisher block, colophon
+
+
+@pytest.mark.slow
+def test_the_back_cover_carries_abstract_identifiers_and_cite_as(report):
+    for fmt in ("pdf", "print"):
+        texts = [_unwrapped(t) for t in page_texts(report[fmt])]
+        back = texts[-1]
+        assert back.startswith("SCEEUS REPORT · NO. 4 · 2025 Electricity Links across the Baltic Sea after 2025 "
+                               "The Baltic states left the Russian grid in February 2025."), back
+        assert "Cite as " + CITE in back
+        assert COLOPHON in back
+        assert "REPORT Electricity Links" not in back and "Page " not in back  # no running head, no folio
+    printed = page_texts(report["print"])
+    assert len(printed) % 2 == 0 and printed[-2] == ""  # the outside of the last leaf: a blank page before it
+
+
+@pytest.mark.slow
+def test_the_licence_badge_is_vector_art_linked_to_the_licence(report):
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(report["pdf"]) as pdf:
+        assert not [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+        links = [str(a.A.URI) for page in pdf.pages for a in page.obj.get("/Annots", [])
+                 if a.get("/A") is not None and "/URI" in a.A]
+    assert links.count("https://creativecommons.org/licenses/by-nc-nd/4.0/") >= 2  # the badge and the name
+    assert DOI_URL in links
+
+
+XMP_EXPECTED = {
+    "dc:title": "Electricity Links across the Baltic Sea after 2025",
+    "dc:creator": ["Jane Doe", "Олена Коваленко"],
+    "dc:identifier": DOI_URL,
+    "dc:language": {"en"},
+    "dc:publisher": {"Stockholm Centre for Eastern European Studies (SCEEUS)"},
+    "dc:rights": "© Stockholm Centre for Eastern European Studies (SCEEUS) 2025. Creative Commons Attribution-"
+                 "NonCommercial-NoDerivatives 4.0 International (https://creativecommons.org/licenses/by-nc-nd/4.0/)",
+    "xmpRights:Marked": "True",
+    "xmpRights:WebStatement": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+}
+PRISM = "{http://prismstandard.org/namespaces/basic/2.0/}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["pdf", "print"])
+def test_xmp_and_document_information_carry_the_identifiers(report, fmt):
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(report[fmt]) as pdf:
+        meta = pdf.open_metadata()
+        assert {key: meta.get(key) for key in XMP_EXPECTED} == XMP_EXPECTED
+        assert meta.get("xmpRights:UsageTerms") == XMP_EXPECTED["dc:rights"]
+        assert {k: meta.get(PRISM + k) for k in ("doi", "url", "issn", "eIssn", "publicationName", "number")} == {
+            "doi": "10.12345/sceeus-report-2025-04", "url": DOI_URL, "issn": "0028-0836", "eIssn": "0140-6736",
+            "publicationName": "SCEEUS Report", "number": "4"}
+        # still what the variant claims
+        key, value = ("pdfuaid:part", "1") if fmt == "pdf" else ("pdfxid:GTS_PDFXVersion", "PDF/X-4")
+        assert meta.get(key) == value
+        info = {str(k): str(v) for k, v in pdf.docinfo.items()}
+        packet = pdf.Root.Metadata.read_bytes()
+    assert info["/DOI"] == "10.12345/sceeus-report-2025-04"
+    assert info["/ISSN"] == "0028-0836, 0140-6736"
+    assert info["/Rights"] == XMP_EXPECTED["dc:rights"]
+    assert info["/Author"] == "Jane Doe, Олена Коваленко"
+    # the summary's line break is a space (was dropped: "linksmean"), and no space trails
+    assert info["/Subject"].endswith("what the new links mean for Sweden, Finland and Poland.")
+    # one rdf:RDF in the packet (a reader sees only the first), and it parses as XML with the cc licence
+    from xml.etree import ElementTree
+    body = packet[packet.index(b"<x:xmpmeta"):packet.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")]
+    root = ElementTree.fromstring(body)
+    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    assert len(root.findall(f"{rdf}RDF")) == 1
+    licence = root.find(f".//{{http://creativecommons.org/ns#}}license")
+    assert licence.get(f"{rdf}resource") == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
+
+
+@pytest.mark.slow
+def test_the_screen_pdf_stays_pdf_ua_and_the_print_pdf_x4(report):
+    import validators as v
+    from test_validators import _colour_problems
+    assert v.pdfua(report["pdf"]) == []
+    assert v.ua_problems(report["pdf"]) == []
+    v.qpdf_check(report["pdf"])
+    v.qpdf_check(report["print"])
+    v.ghostscript(report["print"], "-sDEVICE=nullpage")
+    assert _colour_problems(report["print"]) == []
+
+
+@pytest.mark.slow
+def test_a_swedish_edition_words_cite_as_and_its_licence_in_swedish(tmp_path):
+    styles = series_folder(tmp_path / "styles", license="CC-BY-SA-4.0", copyright="'Exempelinstitutet'")
+    front = FRONT.replace("sceeus-guest-commentary", "my-brief") + "\nlang: sv\nurl: https://example.org/sv/3"
+    write_doc(tmp_path / "doc", front)
+    result = run("doc", "--styles", styles, "-q", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    last = _unwrapped(page_texts(tmp_path / "out" / "doc.pdf")[-1])
+    assert "Citera som Author, Test." in last
+    assert ("© Exempelinstitutet 2025 · Licensierad under Creative Commons Erkännande-DelaLika 4.0 Internationell "
+            "(CC BY-SA 4.0)") in last
+    assert "ISSN" not in last and "DOI" not in last
+
+
+@pytest.mark.slow
+def test_nothing_is_added_where_nothing_is_given(guest_pdf):
+    """The Guest Commentary names no DOI, address, licence or ISSN: no Cite as, no colophon."""
+    text = " ".join(page_texts(guest_pdf))
+    assert "Cite as" not in text and "©" not in text and "ISSN" not in text

@@ -10,6 +10,7 @@ the installed WeasyPrint is one of them; the command line stops with its one lin
 - `layout_libraries`: the Pango and HarfBuzz versions a kept layout is named by;
 - `finish_tags` (`tagging.py`): WeasyPrint's structure tree completed for PDF/UA-1;
 - `to_press` (`cmyk.py`): the print PDF made PDF/X-4 in CMYK;
+- `into_xmp` (`xmp.py`): the publication's DOI, ISSN and licence inside WeasyPrint's XMP packet;
 - `pdfobjects.py`: the one reader of pydyf's object references and page list;
 - `font_dates`: a variable font's static instance dated reproducibly;
 - `machine_notice` (`logs.py`): WeasyPrint's one warning about the machine, known by its words;
@@ -37,7 +38,8 @@ from report.internals.libraries import import_weasyprint
 from report.internals.logs import machine_notice
 from report.internals.cmyk import to_press
 from report.internals.tagging import finish_tags
+from report.internals.xmp import into_xmp
 
 __all__ = ["CFFI_TESTED", "SUPPORTED", "SWITCH", "ImageSizeChanged", "cffi_tested", "check_versions", "enabled",
-           "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "machine_notice", "page_box",
+           "finish_tags", "font_dates", "import_weasyprint", "into_xmp", "layout_libraries", "machine_notice", "page_box",
            "supported", "swap_images", "to_press"]

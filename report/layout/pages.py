@@ -20,6 +20,7 @@ from report.errors import BuildError, notice
 from report.fonts.isolation import series_fonts_only
 from report.fonts.quiet import fonttools_quiet
 from report.model import Html
+from report.layout.metadata import PdfMetadata
 from report.layout.printmarks import add_crop_marks
 
 # Lazy: WeasyPrint (about 1 s) and the fetcher, which imports it, only after
@@ -36,6 +37,7 @@ class PdfOptions:
     print_ready: bool = False  # crop marks in a slug outside the bleed (print.css sets the bleed)
     epoch: int = 0  # the document's date: what a variable font's static instance is dated
     press: object = None  # a `report.series.press.Press`: print_ready in CMYK as PDF/X-4 (report/series/press.py)
+    metadata: PdfMetadata | None = None  # the publication's XMP and document information (layout/metadata.py)
 
 
 # WeasyPrint's one warning that is about the machine, not the document (internals.machine_notice):
@@ -171,6 +173,9 @@ def write(document, options: PdfOptions) -> bytes:
     if (options.variant or "").startswith("pdf/a") and UA_IN_ARCHIVE_XMP not in document.metadata.xmp_metadata:
         document.metadata.xmp_metadata.append(UA_IN_ARCHIVE_XMP)
     finishers = [internals.finish_tags]  # PDF/UA: artifacts, list bodies, printable links
+    if options.metadata is not None:  # DOI, ISSN, licence: into the XMP packet, and as information keys
+        finishers.append(internals.into_xmp(options.metadata.xmp))
+        document.metadata.custom = dict(options.metadata.info)  # these keys only, none from the HTML
     if options.print_ready:
         finishers.append(add_crop_marks)
     variant = options.variant
@@ -185,7 +190,8 @@ def write(document, options: PdfOptions) -> bytes:
     with _weasyprint_says():
         try:
             with internals.font_dates(options.epoch), fonttools_quiet():  # subsetting without HarfBuzz
-                data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
+                data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher,
+                                          custom_metadata=options.metadata is not None)
         except RefusedURL as exc:  # a BaseException: it must not end in a traceback
             raise BuildError(str(exc)) from None
     return data

@@ -69,6 +69,8 @@ class Context:
     editions: tuple[tuple[str, str, str], ...] = ()  # (lang, name in that language, url) of the other editions
     # DOI, licence, ISSN, copyright, "Cite as" (report/source/publication.py); None for a bare context
     publication: Publication | None = None
+    cite_as_html: Markup | None = None  # publication.cite_as_html, to print as it is
+    license_badge_src: str | None = None  # the licence's badge (SVG), where it has one
 
 
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -156,7 +158,8 @@ def created_date(doc: Document) -> str:
 
 
 def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[Figure, ...],
-            qr_src: str | None = None, refs=None, publication: Publication | None = None) -> Context:
+            qr_src: str | None = None, refs=None, publication: Publication | None = None,
+            badge_src: str | None = None) -> Context:
     """`refs`: the document's labels (crossrefs.Registry), which `@rec-1` … in its texts name."""
     # The title and subtitle get the body's quotation marks and dashes (the summary, the
     # recommendations and the bios are Markdown, and get them as the body does).
@@ -168,7 +171,8 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
     disclaimer = series.disclaimer
     if len(doc.authors) > 1 and series.disclaimer_plural:
         disclaimer = series.disclaimer_plural
-    meta = [("author", ", ".join(a.name for a in doc.authors)),
+    # One author a tag: WeasyPrint makes each a dc:creator of the PDF's XMP
+    meta = [*(("author", a.name) for a in doc.authors),
             ("description", markdown.plain_text(doc.summary.split("\n\n")[0], "en", refs) if doc.summary else ""),
             ("keywords", ", ".join(doc.keywords)),
             ("generator", f"{series.name} report builder"),
@@ -195,6 +199,8 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
         labels=labels,
         editions=tuple((e.lang, languages.language_name(e.lang), e.url) for e in doc.editions),
         publication=publication,
+        cite_as_html=Markup(publication.cite_as_html) if publication and publication.cite_as_html else None,
+        license_badge_src=badge_src,
     )
 
 

@@ -76,6 +76,8 @@ class Publication:
     cite_as: str = ""  # plain text
     cite_as_html: str = ""  # the same, with emphasis and links (the DOI or the address)
     citation_style: str = ""  # the CSL style that made it; "" when written by hand
+    copyright_stated: bool = False  # the front matter or the series names the holder
+    number_text: str = ""  # "No. 3", "Nr 3", "№ 3": the number as the series' labels word it
 
     @property
     def doi_url(self) -> str | None:
@@ -100,6 +102,11 @@ class Publication:
     def citable(self) -> bool:
         """Whether the PDF prints "Cite as": there is somewhere to find it, or a text by hand."""
         return bool(self.doi or self.url or self.cite_as_by_hand)
+
+    @property
+    def colophon(self) -> bool:
+        """Whether the PDF prints the colophon line: a licence, an ISSN, a DOI or a holder is given."""
+        return bool(self.license or self.issns or self.doi or self.copyright_stated)
 
     @property
     def cite_as_by_hand(self) -> bool:
@@ -134,6 +141,8 @@ def of(doc: Document, series: Series) -> Publication:
         series_id=series.id, series_name=edition.name, number=doc.number, publisher=publisher,
         doi=doi_of(doc, series), license=license_of(doc.license or series.license or None, labels),
         copyright_holder=doc.copyright or series.copyright or publisher, copyright_year=doc.year,
+        copyright_stated=bool(doc.copyright or series.copyright),
+        number_text=labels.get("number", number=doc.number) if doc.number is not None else "",
         issn=series.issn, issn_print=series.issn_print, issn_online=series.issn_online,
         url=doc.url, editions=doc.editions, summary=doc.summary, keywords=doc.keywords,
         cite_as=doc.cite_as or "", cite_as_html=html.escape(doc.cite_as or "", quote=False),
@@ -170,12 +179,13 @@ def check(doc: Document, series: Series, raw_front, path: Path, warnings: Proble
 # -- "Cite as", by the series' CSL style ------------------------------------------------------
 
 def csl_item(pub: Publication) -> dict:
-    """The document as one CSL JSON entry (a report in a series)."""
+    """The document as one CSL JSON entry: a report whose genre is the series and its number,
+    worded by the builder's labels ("SCEEUS Guest Commentary No. 3", "… № 99"), as CSL's
+    locales word a number in few of the builder's languages."""
+    genre = f"{pub.series_name} {pub.number_text}".strip()
     item: dict = {"id": SELF, "type": "report", "title": pub.title, "author": [_name(a) for a in pub.authors],
                   "issued": {"date-parts": [[int(p) for p in (pub.date or str(pub.year)).split("-")]]},
-                  "publisher": pub.publisher, "genre": pub.series_name, "language": pub.lang}
-    if pub.number is not None:  # a report's genre and number: "SCEEUS Guest Commentary 3"
-        item["number"] = str(pub.number)
+                  "publisher": pub.publisher, "genre": genre, "language": pub.lang}
     if pub.doi:
         item["DOI"] = pub.doi
     elif pub.url:

@@ -532,6 +532,8 @@ SERIES = Schema(
               "body; a warning, an error for `--preflight --strict`", default=()),
         Field("contents", BOOL, "a table of contents with page numbers", default=False),
         Field("cover", BOOL, "a cover page", default=False),
+        Field("back_cover", BOOL, "a back cover in the PDFs: the abstract, series and number, ISSN, DOI, "
+              "\"Cite as\", © and licence (docs/guides/publishing.md)", default=False),
         Field("lang", language_tag(), "the language of this series' own texts (name, label, disclaimer …)",
               default="en"),
         Field("citation_style", text("a CSL style name such as chicago-notes-bibliography"),
