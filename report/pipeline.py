@@ -423,10 +423,10 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> O
                         web=True, cache=options.cache)
         rec = citation.record(prepared.publication, prepared.doc, prepared.series)
         card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang), prepared.publication.short_title)
-        text = discovery.into_page(html.text, rec, card, prepared.publication.cite_as_html,
-                                   languages.labels_for(prepared.series, prepared.doc.lang), "cite" in options.formats)
-        page = web_mod.standalone(text, prepared.series, resolve.find_asset(prepared.series, "web.css"),
-                                  policy=web_mod.with_script(web_mod.CSP, discovery.COPY_SCRIPT))
+        text = discovery.into_page(html.text, rec, card, languages.labels_for(prepared.series, prepared.doc.lang),
+                                   "cite" in options.formats)
+        policy = web_mod.with_script(web_mod.CSP, discovery.COPY_SCRIPT) if discovery.COPY_SCRIPT in text else web_mod.CSP
+        page = web_mod.standalone(text, prepared.series, resolve.find_asset(prepared.series, "web.css"), policy=policy)
         return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start,
                       files=((".card.png", card.png),))
     if fmt in ("cite", "crossref", "datacite"):

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from publication_fixtures import FRONT, build, project
-from conftest import ROOT
+from conftest import MINIMAL, ROOT, run, write_doc
 
 # The schema.org properties the page uses, by type, from schema.org's vocabulary (version 29):
 # a Report is a CreativeWork (with reportNumber), a CreativeWorkSeries has issn, a PropertyValue
@@ -182,20 +182,35 @@ def test_a_title_too_long_for_four_lines_takes_the_short_title_never_half_a_word
 
 def test_cite_as_block_with_a_copy_button_its_script_allowed_by_hash(built):
     _, text, head = built
-    assert '<h2 class="cite-as-heading">' in text
+    section = text[text.index('<section class="cite-as" id="cite-as"'):]
+    section = section[:section.index("</section>")]
+    assert '<p class="citation">' in section  # the template's Cite as, in the series' style
     assert re.search(r'<button type="button" id="cite-copy" hidden>Copy</button>', text)  # shown by the script
     [(_, script)] = [s for s in head.scripts if not s[0]]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     assert head.policy == ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
                            f"script-src 'sha256-{digest}'")
-    assert '<a class="download-pdf" href="doc.pdf" type="application/pdf">Download PDF</a>' in text
+    assert '<a class="download-pdf" href="doc.pdf" type="application/pdf">Download PDF</a>' in section
     for name in ("doc.bib", "doc.ris", "doc.csl.json"):  # written beside it: linked
-        assert f'href="{name}" download' in text
+        assert f'href="{name}" download' in section
+    assert text.count('id="cite-as"') == 1
 
 
 def test_citation_files_are_linked_only_when_written(tmp_path):
     text, _ = page(tmp_path, "html")
     assert 'href="doc.bib"' not in text and 'href="doc.pdf"' in text
+
+
+def test_a_page_with_nothing_to_cite_by_keeps_its_links_and_runs_no_script(tmp_path):
+    """No DOI, no address, no text by hand: no "Cite as", so no copy button and no script."""
+    write_doc(tmp_path / "doc", MINIMAL)
+    assert run("doc", "-o", "out", "--format", "html", cwd=tmp_path).returncode == 0
+    text = (tmp_path / "out" / "doc.html").read_text(encoding="utf-8")
+    head = Head()
+    head.feed(text)
+    assert 'id="cite-as"' not in text and "<script>" not in text and "cite-copy" not in text
+    assert '<a class="download-pdf" href="doc.pdf" type="application/pdf">Download PDF</a>' in text
+    assert "script-src" not in head.policy
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -214,8 +229,9 @@ def test_the_page_policy_lets_the_copy_script_run_in_a_browser(built, tmp_path):
     assert '<button type="button" id="cite-copy">Copy</button>' in dom
     # and a script the policy does not name is refused: the same page with one byte changed in it
     changed = tmp_path / "changed.html"
-    changed.write_text((out / "out" / "doc.html").read_text(encoding="utf-8").replace("b.hidden=false;",
-                                                                                      "b.hidden=false; "), "utf-8")
+    page = (out / "out" / "doc.html").read_text(encoding="utf-8")
+    assert "b.hidden=false;" in page
+    changed.write_text(page.replace("b.hidden=false;", "b.hidden=false; "), "utf-8")
     dom = subprocess.run([CHROMIUM, *flags, "--virtual-time-budget=3000", "--dump-dom", changed.as_uri()],
                          capture_output=True, text=True, timeout=120).stdout
     assert '<button type="button" id="cite-copy" hidden="">Copy</button>' in dom

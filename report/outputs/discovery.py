@@ -4,9 +4,9 @@
 - JSON-LD: a schema.org `Report` (its author, publisher, series, DOI, licence, language and
   the other language editions as translations of one work);
 - Open Graph and Twitter card tags, with the card image (`card.py`);
-- a visible "Cite as" block: the citation, a copy button (one small script the page's policy
-  allows by its hash; without it the button stays hidden and the text can be selected), a
-  "Download PDF" link and, when written (`--format cite`), the citation files.
+- in the template's "Cite as" block: a copy button (one small script the page's policy allows
+  by its hash; without it the button stays hidden and the text can be selected), a "Download
+  PDF" link and, when written (`--format cite`), the citation files.
 
 Every address the page gives is relative (`<stem>.pdf`, `<stem>.card.png`) unless the document
 has a `url`, which they are then resolved against: the files are published side by side.
@@ -15,6 +15,7 @@ has a `url`, which they are then resolved against: the files are published side 
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from urllib.parse import urljoin
 
@@ -22,15 +23,16 @@ from report import languages
 from report.outputs import card as card_mod
 from report.outputs.citation import Record
 
-# Shows the hidden button, and copies the citation's text when it is pressed. No other script
+# Shows the hidden button, and copies the citation's text (`#cite-as .citation`) when it is pressed. No other script
 # runs on the page; the policy names this one by its SHA-256 (web.with_script).
 COPY_SCRIPT = (
-    "(function(){var b=document.getElementById('cite-copy'),t=document.getElementById('cite-text'),"
+    "(function(){var b=document.getElementById('cite-copy'),t=document.querySelector('#cite-as .citation'),"
     "d=document.getElementById('cite-copied');if(!b||!t||!navigator.clipboard)return;b.hidden=false;"
     "b.addEventListener('click',function(){navigator.clipboard.writeText(t.textContent.trim())"
     ".then(function(){d.hidden=false;});});})();"
 )
 CITATION_FILES = ((".bib", "BibTeX"), (".ris", "RIS"), (".csl.json", "CSL JSON"))
+MIME = ("application/x-bibtex", "application/x-research-info-systems", "application/vnd.citationstyles.csl+json")
 
 
 def _address(rec: Record, name: str) -> str:
@@ -145,33 +147,34 @@ def head(rec: Record, card: card_mod.Card) -> str:
     return "\n".join(lines) + "\n"
 
 
-def block(rec: Record, cite_html: str, labels: languages.Labels, citation_files: bool) -> str:
-    """The visible "Cite as" block; `cite_html`: the citation, formatted (HTML, escaped)."""
-    files = ""
+def actions(rec: Record, labels: languages.Labels, citation_files: bool, copy: bool) -> str:
+    """The copy button (hidden until its script shows it), the PDF link and the citation files."""
+    button = (f'<button type="button" id="cite-copy" hidden>{escape(labels.get("copy"))}</button> '
+              f'<span id="cite-copied" role="status" hidden>{escape(labels.get("copied"))}</span> ') if copy else ""
+    out = (f'  <p class="cite-actions">{button}<a class="download-pdf" href="{escape(rec.pdf)}" '
+           f'type="application/pdf">{escape(labels.get("download-pdf"))}</a></p>\n')
     if citation_files:
         links = " · ".join(f'<a href="{escape(rec.stem + suffix)}" download type="{mime}">{name}</a>'
-                           for (suffix, name), mime in zip(CITATION_FILES, ("application/x-bibtex",
-                                                                            "application/x-research-info-systems",
-                                                                            "application/vnd.citationstyles.csl+json")))
-        files = f'\n  <p class="cite-files">{escape(labels.get("citation-files"))} {links}</p>'
-    return (f'<div class="cite-as" id="cite-as">\n'
-            f'  <h2 class="cite-as-heading">{escape(labels.get("cite-as"))}</h2>\n'
-            f'  <p class="cite-text" id="cite-text">{cite_html}</p>\n'
-            f'  <p class="cite-actions"><button type="button" id="cite-copy" hidden>{escape(labels.get("copy"))}'
-            f'</button> <span id="cite-copied" role="status" hidden>{escape(labels.get("copied"))}</span> '
-            f'<a class="download-pdf" href="{escape(rec.pdf)}" type="application/pdf">'
-            f'{escape(labels.get("download-pdf"))}</a></p>{files}\n'
-            f'</div>\n<script>{COPY_SCRIPT}</script>\n')
+                           for (suffix, name), mime in zip(CITATION_FILES, MIME))
+        out += f'  <p class="cite-files">{escape(labels.get("citation-files"))} {links}</p>\n'
+    return out
 
 
-def into_page(html_text: str, rec: Record, card: card_mod.Card, cite_html: str, labels: languages.Labels,
+def into_page(html_text: str, rec: Record, card: card_mod.Card, labels: languages.Labels,
               citation_files: bool) -> str:
-    """The page with its metadata in <head> and the "Cite as" block at the end of its footer
-    (or of its body, in a complementary landmark, when a series' template has no footer)."""
+    """The page with its metadata in <head>, and the copy button, the PDF link and the citation
+    files in the template's "Cite as" section (`id="cite-as"`, its text in `.citation`). A page
+    whose template printed no "Cite as" (nothing to cite by: no DOI, address or text by hand)
+    gets the links alone, at the end of its footer (or its body, in a landmark of their own)."""
     text = html_text.replace("</head>", head(rec, card) + "</head>", 1)
-    cite = block(rec, cite_html, labels, citation_files)
+    found = re.search(r'<section[^>]*\bid="cite-as"[^>]*>', text)
+    if found:
+        end = text.index("</section>", found.end())
+        return (text[:end] + actions(rec, labels, citation_files, copy=True) + "</section>\n"
+                + f"<script>{COPY_SCRIPT}</script>" + text[end + len("</section>"):])
+    links = f'<div class="cite-as">\n{actions(rec, labels, citation_files, copy=False)}</div>\n'
     if "</footer>" in text:
         at = text.rindex("</footer>")
-        return text[:at] + cite + text[at:]
-    aside = f'<aside aria-label="{escape(labels.get("cite-as"))}">\n{cite}</aside>\n'
-    return text.replace("</body>", aside + "</body>", 1)
+        return text[:at] + links + text[at:]
+    return text.replace("</body>", f'<aside aria-label="{escape(labels.get("download-pdf"))}">\n{links}</aside>\n'
+                        "</body>", 1)
