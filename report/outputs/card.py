@@ -117,10 +117,10 @@ def draw(rec: Record, series: Series, short_title: str | None) -> Card:
     # Masthead: the wordmark left, the series label and number right, an accent rule under them.
     pen.text((MARGIN, 56), series.publisher.mark or series.publisher.name, font=masthead, fill=ink)
     label = series.label
-    right = " · ".join(str(p) for p in (label.upper(), rec.number_text, rec.year) if p)
+    right = " · ".join(str(p) for p in (label.upper(), rec.pub.number_text, rec.pub.year) if p)
     pen.text((WIDTH - MARGIN, 62), right, font=small, fill=ink, anchor="ra")
     pen.rectangle((MARGIN, 122, MARGIN + 96, 128), fill=accent)
-    lines = title_lines(rec.title, short_title, bold, inner)
+    lines = title_lines(rec.pub.title, short_title, bold, inner)
     top = 170
     for n, line in enumerate(lines):
         pen.text((MARGIN, top + n * TITLE_LEADING), line, font=bold, fill=ink)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from report import languages
 from report.model import Document, Series
-from report.source import identifiers, markdown
+from report.source import markdown
 from report.source import publication as publishing
 from report.source.publication import Publication
 
@@ -42,50 +42,37 @@ class Edition:
 
 @dataclass(frozen=True)
 class Record:
+    """A `Publication` (title, date, series, publisher, DOI, ISSN, licence …: `rec.pub`) with
+    what the citation and discovery files add to it."""
+
+    pub: Publication
     stem: str  # the output files' stem: <stem>.pdf, <stem>.bib …
-    title: str
     subtitle: str | None
-    short_title: str | None
+    short_title: str | None  # the front matter's own; None where the title is not shortened by hand
     authors: tuple[Person, ...]
-    lang: str
-    year: int | None
-    date: str | None  # YYYY-MM-DD or YYYY-MM, as the front matter has it
-    series: str  # the series' name in the document's language
-    number: int | None
-    number_text: str  # "No. 8" in the document's language, or ""
-    publisher: str
-    website: str  # https://… or ""
-    doi: str | None
-    url: str | None
-    issn: str  # the ISSN for all media, else the online one, else the print one, or ""
-    issn_print: str
-    issn_online: str
-    license_id: str | None
-    license_url: str | None
-    copyright: str  # the holder
+    website: str  # the publisher's, https://… or ""
     abstract: str  # the summary's first paragraph as plain text, or ""
-    keywords: tuple[str, ...]
     editions: tuple[Edition, ...]
     original: bool  # this document is in the series' own language
 
     @property
-    def doi_url(self) -> str | None:
-        return identifiers.DOI_RESOLVER + self.doi if self.doi else None
-
-    @property
-    def link(self) -> str | None:
-        """Where a reader finds the document: its DOI, else its online address."""
-        return self.doi_url or self.url
-
-    @property
     def date_parts(self) -> tuple[int, ...]:
-        if self.date:
-            return tuple(int(p) for p in self.date.split("-"))
-        return (self.year,) if self.year is not None else ()
+        if self.pub.date:
+            return tuple(int(p) for p in self.pub.date.split("-"))
+        return (self.pub.year,) if self.pub.year is not None else ()
 
     @property
     def issns(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(i for i in (self.issn, self.issn_online, self.issn_print) if i))
+        """The ISSN for all media first, then the online and the print one."""
+        return tuple(dict.fromkeys(number for number, _ in self.pub.issns))
+
+    @property
+    def license_id(self) -> str | None:
+        return self.pub.license.spdx if self.pub.license else None
+
+    @property
+    def license_url(self) -> str | None:
+        return (self.pub.license.url or None) if self.pub.license else None
 
     @property
     def pdf(self) -> str:
@@ -95,27 +82,18 @@ class Record:
 def record(pub: Publication, doc: Document, series: Series) -> Record:
     """The record of a checked document: its `Publication` (identifiers, licence, series, in the
     document's language) with what the citation files add (affiliations, the stem, the abstract)."""
-    labels = languages.labels_for(series, doc.lang)
     original_lang = languages.language(series.lang)
     website = languages.edition(series, doc.lang).publisher.website
     summary = pub.summary.split("\n\n")[0] if pub.summary else ""
     # The names as "Cite as" gives them to the citation style: the last word is the family name.
     names = publishing.csl_item(pub)["author"]
     return Record(
-        stem=doc.stem, title=pub.title, subtitle=markdown.smart_text(pub.subtitle, doc.lang) if pub.subtitle else None,
+        pub=pub, stem=doc.stem, subtitle=markdown.smart_text(pub.subtitle, doc.lang) if pub.subtitle else None,
         short_title=doc.short_title and pub.short_title,
         authors=tuple(Person(a.name, n.get("given", ""), n.get("family", n.get("literal", a.name)), a.affiliation)
                       for a, n in zip(doc.authors, names)),
-        lang=pub.lang, year=pub.year, date=pub.date, series=pub.series_name,
-        number=pub.number, number_text=labels.get("number", number=pub.number) if pub.number else "",
-        publisher=pub.publisher, website=f"https://{website}" if website else "",
-        doi=pub.doi, url=pub.url, issn=pub.issn or pub.issn_online or pub.issn_print,
-        issn_print=pub.issn_print, issn_online=pub.issn_online,
-        license_id=pub.license.spdx if pub.license else None,
-        license_url=(pub.license.url or None) if pub.license else None,
-        copyright=pub.copyright_holder,
+        website=f"https://{website}" if website else "",
         abstract=markdown.plain_text(summary, doc.lang) if summary else "",
-        keywords=tuple(pub.keywords),
         editions=tuple(Edition(e.lang, e.url, languages.language(e.lang) == original_lang) for e in pub.editions),
         original=languages.language(pub.lang) == original_lang,
     )
@@ -124,9 +102,9 @@ def record(pub: Publication, doc: Document, series: Series) -> Record:
 def key(rec: Record) -> str:
     """A citation key a reference manager keeps: the first author's family name, the year and
     the stem's last part, in ASCII ("Doe2024-08")."""
-    family = rec.authors[0].family if rec.authors else rec.publisher
+    family = rec.authors[0].family if rec.authors else rec.pub.publisher
     ascii_family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode("ascii")
-    return KEY_CHARACTERS.sub("", f"{ascii_family}{rec.year or ''}-{rec.stem}") or rec.stem
+    return KEY_CHARACTERS.sub("", f"{ascii_family}{rec.pub.year or ''}-{rec.stem}") or rec.stem
 
 
 def _translations_note(rec: Record) -> str:
@@ -142,21 +120,21 @@ def bibtex(rec: Record) -> str:
 
     fields = [
         ("author", " and ".join(_bib_name(p) for p in rec.authors)),
-        ("title", "{" + _bib_text(rec.title + (f": {rec.subtitle}" if rec.subtitle else "")) + "}"),
+        ("title", "{" + _bib_text(rec.pub.title + (f": {rec.subtitle}" if rec.subtitle else "")) + "}"),
         ("shorttitle", "{" + _bib_text(rec.short_title) + "}" if rec.short_title else ""),
-        ("institution", "{" + _bib_text(rec.publisher) + "}"),
-        ("type", "{" + _bib_text(rec.series) + "}"),
-        ("number", str(rec.number) if rec.number is not None else ""),
-        ("year", str(rec.year) if rec.year is not None else ""),
-        ("date", rec.date or ""),
-        ("doi", rec.doi or ""),
-        ("url", rec.link or ""),
+        ("institution", "{" + _bib_text(rec.pub.publisher) + "}"),
+        ("type", "{" + _bib_text(rec.pub.series_name) + "}"),
+        ("number", str(rec.pub.number) if rec.pub.number is not None else ""),
+        ("year", str(rec.pub.year) if rec.pub.year is not None else ""),
+        ("date", rec.pub.date or ""),
+        ("doi", rec.pub.doi or ""),
+        ("url", rec.pub.link or ""),
         ("issn", ", ".join(rec.issns)),
-        ("language", rec.lang),
-        ("langid", rec.lang),
-        ("keywords", ", ".join(_bib_text(k) for k in rec.keywords)),
+        ("language", rec.pub.lang),
+        ("langid", rec.pub.lang),
+        ("keywords", ", ".join(_bib_text(k) for k in rec.pub.keywords)),
         ("abstract", _bib_text(rec.abstract)),
-        ("copyright", _bib_text(rec.copyright)),
+        ("copyright", _bib_text(rec.pub.copyright_holder)),
         ("license", rec.license_url or rec.license_id or ""),
         ("note", _bib_text(("Other language editions: " + _translations_note(rec)) if rec.editions else "")),
     ]
@@ -181,24 +159,24 @@ def ris(rec: Record) -> str:
     """One RIS record of type RPRT (report), tags as Zotero, EndNote and Mendeley read them."""
     lines = [("TY", "RPRT")]
     lines += [("AU", f"{p.family}, {p.given}" if p.given else p.name) for p in rec.authors]
-    lines += [("TI", rec.title + (f": {rec.subtitle}" if rec.subtitle else ""))]
+    lines += [("TI", rec.pub.title + (f": {rec.subtitle}" if rec.subtitle else ""))]
     if rec.short_title:
         lines.append(("ST", rec.short_title))
-    lines += [("T2", rec.series), ("PB", rec.publisher)]
-    if rec.number is not None:
-        lines.append(("VL", str(rec.number)))  # RIS has no report-number tag: VL, as Zotero writes it
-    if rec.year is not None:
-        lines.append(("PY", str(rec.year)))
-    if rec.date:
-        parts = rec.date.split("-") + [""] * (3 - len(rec.date.split("-")))
+    lines += [("T2", rec.pub.series_name), ("PB", rec.pub.publisher)]
+    if rec.pub.number is not None:
+        lines.append(("VL", str(rec.pub.number)))  # RIS has no report-number tag: VL, as Zotero writes it
+    if rec.pub.year is not None:
+        lines.append(("PY", str(rec.pub.year)))
+    if rec.pub.date:
+        parts = rec.pub.date.split("-") + [""] * (3 - len(rec.pub.date.split("-")))
         lines.append(("DA", "/".join(parts) + "/"))
     lines += [("SN", i) for i in rec.issns]
-    if rec.doi:
-        lines.append(("DO", rec.doi))
-    if rec.link:
-        lines.append(("UR", rec.link))
-    lines += [("LA", rec.lang)]
-    lines += [("KW", k) for k in rec.keywords]
+    if rec.pub.doi:
+        lines.append(("DO", rec.pub.doi))
+    if rec.pub.link:
+        lines.append(("UR", rec.pub.link))
+    lines += [("LA", rec.pub.lang)]
+    lines += [("KW", k) for k in rec.pub.keywords]
     if rec.abstract:
         lines.append(("AB", rec.abstract))
     if rec.editions:
@@ -212,19 +190,23 @@ def ris(rec: Record) -> str:
 def csl_item(rec: Record, pub: Publication) -> dict:
     """The record as CSL JSON, for reference managers: the entry "Cite as" is formatted from,
     with its own key and what a library keeps besides (series, ISSN, abstract, keywords …)."""
-    item = {**publishing.csl_item(pub), "id": key(rec), "collection-title": rec.series}
+    # A reference manager words the number itself: the series as the genre, the number apart.
+    item = {**publishing.csl_item(pub), "id": key(rec), "collection-title": rec.pub.series_name,
+            "genre": rec.pub.series_name}
+    if rec.pub.number is not None:
+        item["number"] = str(rec.pub.number)
     if rec.subtitle:
-        item["title"] = f"{rec.title}: {rec.subtitle}"
+        item["title"] = f"{rec.pub.title}: {rec.subtitle}"
     if rec.short_title:
         item["title-short"] = rec.short_title
-    if rec.link:
-        item["URL"] = rec.link
+    if rec.pub.link:
+        item["URL"] = rec.pub.link
     if rec.issns:
         item["ISSN"] = rec.issns[0]
     if rec.abstract:
         item["abstract"] = rec.abstract
-    if rec.keywords:
-        item["keyword"] = ", ".join(rec.keywords)
+    if rec.pub.keywords:
+        item["keyword"] = ", ".join(rec.pub.keywords)
     if rec.license_url or rec.license_id:
         item["license"] = rec.license_url or rec.license_id
     if rec.editions:

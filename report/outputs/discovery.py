@@ -36,72 +36,72 @@ MIME = ("application/x-bibtex", "application/x-research-info-systems", "applicat
 
 
 def _address(rec: Record, name: str) -> str:
-    return urljoin(rec.url, name) if rec.url else name
+    return urljoin(rec.pub.url, name) if rec.pub.url else name
 
 
 def highwire(rec: Record) -> list[tuple[str, str]]:
     """Google Scholar's tags, in its order: title, authors, date, then the rest."""
-    tags = [("citation_title", rec.title)]
+    tags = [("citation_title", rec.pub.title)]
     tags += [("citation_author", f"{p.family}, {p.given}" if p.given else p.name) for p in rec.authors]
     tags += [("citation_author_institution", p.affiliation) for p in rec.authors[:1] if p.affiliation]
     if rec.date_parts:
         tags.append(("citation_publication_date", "/".join(f"{n:02d}" for n in rec.date_parts)))
-    tags += [("citation_technical_report_institution", rec.publisher),
-             ("citation_publisher", rec.publisher), ("citation_series_title", rec.series)]
-    if rec.number is not None:
-        tags.append(("citation_technical_report_number", str(rec.number)))
+    tags += [("citation_technical_report_institution", rec.pub.publisher),
+             ("citation_publisher", rec.pub.publisher), ("citation_series_title", rec.pub.series_name)]
+    if rec.pub.number is not None:
+        tags.append(("citation_technical_report_number", str(rec.pub.number)))
     tags += [("citation_pdf_url", _address(rec, rec.pdf))]
-    if rec.doi:
-        tags.append(("citation_doi", rec.doi))
+    if rec.pub.doi:
+        tags.append(("citation_doi", rec.pub.doi))
     tags += [("citation_issn", i) for i in rec.issns]
-    tags.append(("citation_language", rec.lang))
-    if rec.keywords:
-        tags.append(("citation_keywords", "; ".join(rec.keywords)))
-    if rec.url:
-        tags.append(("citation_abstract_html_url", rec.url))
+    tags.append(("citation_language", rec.pub.lang))
+    if rec.pub.keywords:
+        tags.append(("citation_keywords", "; ".join(rec.pub.keywords)))
+    if rec.pub.url:
+        tags.append(("citation_abstract_html_url", rec.pub.url))
     return tags
 
 
 def json_ld(rec: Record) -> dict:
     """The document as a schema.org Report."""
-    data: dict = {"@context": "https://schema.org", "@type": "Report", "name": rec.title,
-                  "headline": rec.title[:110]}
+    data: dict = {"@context": "https://schema.org", "@type": "Report", "name": rec.pub.title,
+                  "headline": rec.pub.title[:110]}
     if rec.subtitle:
         data["alternativeHeadline"] = rec.subtitle
     data["author"] = [{"@type": "Person", "name": p.name, "givenName": p.given, "familyName": p.family,
                        **({"affiliation": {"@type": "Organization", "name": p.affiliation}} if p.affiliation else {})}
                       for p in rec.authors]
-    publisher = {"@type": "Organization", "name": rec.publisher}
+    publisher = {"@type": "Organization", "name": rec.pub.publisher}
     if rec.website:
         publisher["url"] = rec.website
     data["publisher"] = publisher
-    if rec.date:
-        data["datePublished"] = rec.date
-    elif rec.year is not None:
-        data["datePublished"] = str(rec.year)
-    data["inLanguage"] = rec.lang
-    series: dict = {"@type": "CreativeWorkSeries", "name": rec.series}
+    if rec.pub.date:
+        data["datePublished"] = rec.pub.date
+    elif rec.pub.year is not None:
+        data["datePublished"] = str(rec.pub.year)
+    data["inLanguage"] = rec.pub.lang
+    series: dict = {"@type": "CreativeWorkSeries", "name": rec.pub.series_name}
     if rec.issns:
         series["issn"] = list(rec.issns) if len(rec.issns) > 1 else rec.issns[0]
     data["isPartOf"] = series
-    if rec.number is not None:
-        data["reportNumber"] = str(rec.number)
-    if rec.doi:
-        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": rec.doi,
-                              "url": rec.doi_url}
-        data["sameAs"] = rec.doi_url
-    if rec.url:
-        data["url"] = rec.url
+    if rec.pub.number is not None:
+        data["reportNumber"] = str(rec.pub.number)
+    if rec.pub.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": rec.pub.doi,
+                              "url": rec.pub.doi_url}
+        data["sameAs"] = rec.pub.doi_url
+    if rec.pub.url:
+        data["url"] = rec.pub.url
     if rec.license_url:
         data["license"] = rec.license_url
-    if rec.copyright:
-        data["copyrightHolder"] = {"@type": "Organization", "name": rec.copyright}
-        if rec.year is not None:
-            data["copyrightYear"] = rec.year
+    if rec.pub.copyright_holder:
+        data["copyrightHolder"] = {"@type": "Organization", "name": rec.pub.copyright_holder}
+        if rec.pub.year is not None:
+            data["copyrightYear"] = rec.pub.year
     if rec.abstract:
         data["abstract"] = rec.abstract
-    if rec.keywords:
-        data["keywords"] = list(rec.keywords)
+    if rec.pub.keywords:
+        data["keywords"] = list(rec.pub.keywords)
     data["encoding"] = {"@type": "MediaObject", "encodingFormat": "application/pdf",
                         "contentUrl": _address(rec, rec.pdf)}
     # The edition in the series' own language is the work; the others are its translations.
@@ -119,18 +119,18 @@ def json_ld(rec: Record) -> dict:
 def open_graph(rec: Record, card: card_mod.Card, description: str) -> list[tuple[str, str, str]]:
     """(attribute, name, content): Open Graph `property` tags, then Twitter's `name` tags."""
     image = _address(rec, rec.stem + ".card.png")
-    og = [("og:type", "article"), ("og:title", rec.title), ("og:site_name", rec.publisher),
-          ("og:locale", rec.lang.replace("-", "_"))]
+    og = [("og:type", "article"), ("og:title", rec.pub.title), ("og:site_name", rec.pub.publisher),
+          ("og:locale", rec.pub.lang.replace("-", "_"))]
     if description:
         og.append(("og:description", description))
-    if rec.url:
-        og.append(("og:url", rec.url))
+    if rec.pub.url:
+        og.append(("og:url", rec.pub.url))
     og += [("og:image", image), ("og:image:type", "image/png"), ("og:image:width", str(card_mod.WIDTH)),
            ("og:image:height", str(card_mod.HEIGHT)), ("og:image:alt", card.alt)]
-    if rec.date:
-        og.append(("article:published_time", rec.date))
+    if rec.pub.date:
+        og.append(("article:published_time", rec.pub.date))
     og += [("article:author", p.name) for p in rec.authors]
-    twitter = [("twitter:card", "summary_large_image"), ("twitter:title", rec.title)]
+    twitter = [("twitter:card", "summary_large_image"), ("twitter:title", rec.pub.title)]
     if description:
         twitter.append(("twitter:description", description))
     twitter += [("twitter:image", image), ("twitter:image:alt", card.alt)]

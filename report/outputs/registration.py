@@ -32,7 +32,7 @@ class Refused(Exception):
 
 
 def needs_doi(rec: Record, fmt: str) -> None:
-    if not rec.doi:
+    if not rec.pub.doi:
         raise Refused("doi", f"--format {fmt} registers a DOI, and this document has none: set `doi` in the "
                              "front matter, or `doi_pattern` and `number` (docs/guides/publishing.md)")
 
@@ -78,16 +78,16 @@ def crossref(rec: Record, depositor: dict, resource: str | None) -> bytes:
     who = _sub(head, "depositor")
     _sub(who, "depositor_name", depositor["depositor_name"])
     _sub(who, "email_address", depositor["depositor_email"])
-    _sub(head, "registrant", depositor.get("registrant") or rec.publisher)
+    _sub(head, "registrant", depositor.get("registrant") or rec.pub.publisher)
     paper = _sub(_sub(root, "body"), "report-paper")
     if rec.issns:  # a series with an ISSN: the paper is deposited as an item of the series
-        meta = _sub(paper, "report-paper_series_metadata", language=rec.lang.split("-")[0])
+        meta = _sub(paper, "report-paper_series_metadata", language=rec.pub.lang.split("-")[0])
         series = _sub(meta, "series_metadata")
-        _sub(_sub(series, "titles"), "title", rec.series)
+        _sub(_sub(series, "titles"), "title", rec.pub.series_name)
         for issn, media in _issn_media(rec):
             _sub(series, "issn", issn, media_type=media)
     else:
-        meta = _sub(paper, "report-paper_metadata", language=rec.lang.split("-")[0])
+        meta = _sub(paper, "report-paper_metadata", language=rec.pub.lang.split("-")[0])
     if rec.authors:
         people = _sub(meta, "contributors")
         for n, person in enumerate(rec.authors):
@@ -99,7 +99,7 @@ def crossref(rec: Record, depositor: dict, resource: str | None) -> bytes:
             if person.affiliation:
                 _sub(_sub(_sub(name, "affiliations"), "institution"), "institution_name", person.affiliation)
     titles = _sub(meta, "titles")
-    _sub(titles, "title", rec.title)
+    _sub(titles, "title", rec.pub.title)
     if rec.subtitle:
         _sub(titles, "subtitle", rec.subtitle)
     date = _sub(meta, "publication_date", media_type="online")
@@ -109,11 +109,11 @@ def crossref(rec: Record, depositor: dict, resource: str | None) -> bytes:
     if len(parts) > 2:
         _sub(date, "day", f"{parts[2]:02d}")
     _sub(date, "year", str(parts[0]) if parts else "")
-    _sub(_sub(meta, "publisher"), "publisher_name", rec.publisher)
-    if rec.number is not None:
-        _sub(_sub(meta, "publisher_item"), "item_number", str(rec.number), item_number_type="report-number")
+    _sub(_sub(meta, "publisher"), "publisher_name", rec.pub.publisher)
+    if rec.pub.number is not None:
+        _sub(_sub(meta, "publisher_item"), "item_number", str(rec.pub.number), item_number_type="report-number")
     doi_data = _sub(meta, "doi_data")
-    _sub(doi_data, "doi", rec.doi)
+    _sub(doi_data, "doi", rec.pub.doi)
     _sub(doi_data, "resource", resource)
     # The batch id names this deposit's content: the same document deposits under the same id.
     body = ET.tostring(root, encoding="unicode")
@@ -124,9 +124,9 @@ def crossref(rec: Record, depositor: dict, resource: str | None) -> bytes:
 
 
 def _issn_media(rec: Record) -> list[tuple[str, str]]:
-    if rec.issn_print or rec.issn_online:
-        return [(i, m) for i, m in ((rec.issn_print, "print"), (rec.issn_online, "electronic")) if i]
-    return [(rec.issn, "electronic")]
+    if rec.pub.issn_print or rec.pub.issn_online:
+        return [(i, m) for i, m in ((rec.pub.issn_print, "print"), (rec.pub.issn_online, "electronic")) if i]
+    return [(rec.pub.issn, "electronic")]
 
 
 # -- DataCite ---------------------------------------------------------------------------------
@@ -138,35 +138,35 @@ def datacite(rec: Record) -> bytes:
                  **({"givenName": p.given} if p.given else {}), "familyName": p.family,
                  "affiliation": [{"name": p.affiliation}] if p.affiliation else []}
                 for p in rec.authors]
-    titles = [{"title": rec.title, "lang": rec.lang}]
+    titles = [{"title": rec.pub.title, "lang": rec.pub.lang}]
     if rec.subtitle:
-        titles.append({"title": rec.subtitle, "titleType": "Subtitle", "lang": rec.lang})
+        titles.append({"title": rec.subtitle, "titleType": "Subtitle", "lang": rec.pub.lang})
     related = [{"relatedIdentifier": i, "relatedIdentifierType": "ISSN", "relationType": "IsPartOf",
                 "resourceTypeGeneral": "Collection"} for i in rec.issns]
     related += [{"relatedIdentifier": e.url, "relatedIdentifierType": "URL",
                  "relationType": "IsTranslationOf" if e.original else "HasTranslation"}
                 for e in rec.editions]
     attributes = {
-        "doi": rec.doi,
-        "prefix": rec.doi.split("/", 1)[0],
-        "suffix": rec.doi.split("/", 1)[1],
-        "url": rec.url,
-        "types": {"resourceTypeGeneral": "Report", "resourceType": rec.series},
+        "doi": rec.pub.doi,
+        "prefix": rec.pub.doi.split("/", 1)[0],
+        "suffix": rec.pub.doi.split("/", 1)[1],
+        "url": rec.pub.url,
+        "types": {"resourceTypeGeneral": "Report", "resourceType": rec.pub.series_name},
         "creators": creators,
         "titles": titles,
-        "publisher": {"name": rec.publisher},
-        "publicationYear": rec.year if rec.year is not None else (rec.date_parts or (None,))[0],
-        "dates": [{"date": rec.date, "dateType": "Issued"}] if rec.date else [],
-        "language": rec.lang,
-        "subjects": [{"subject": k} for k in rec.keywords],
-        "descriptions": ([{"description": rec.abstract, "descriptionType": "Abstract", "lang": rec.lang}]
+        "publisher": {"name": rec.pub.publisher},
+        "publicationYear": rec.pub.year if rec.pub.year is not None else (rec.date_parts or (None,))[0],
+        "dates": [{"date": rec.pub.date, "dateType": "Issued"}] if rec.pub.date else [],
+        "language": rec.pub.lang,
+        "subjects": [{"subject": k} for k in rec.pub.keywords],
+        "descriptions": ([{"description": rec.abstract, "descriptionType": "Abstract", "lang": rec.pub.lang}]
                          if rec.abstract else []),
         "rightsList": ([{"rights": rec.license_id, "rightsUri": rec.license_url,
                          "rightsIdentifier": rec.license_id.lower(), "rightsIdentifierScheme": "SPDX",
                          "schemeUri": "https://spdx.org/licenses/"}] if rec.license_url else []),
         "relatedIdentifiers": related,
-        "alternateIdentifiers": ([{"alternateIdentifier": f"{rec.series} {rec.number_text}",
-                                   "alternateIdentifierType": "Report number"}] if rec.number is not None else []),
+        "alternateIdentifiers": ([{"alternateIdentifier": f"{rec.pub.series_name} {rec.pub.number_text}",
+                                   "alternateIdentifierType": "Report number"}] if rec.pub.number is not None else []),
         "schemaVersion": DATACITE_SCHEMA,
     }
     if not attributes["url"]:
