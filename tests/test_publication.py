@@ -326,3 +326,14 @@ def test_nothing_is_added_where_nothing_is_given(guest_pdf):
     """The Guest Commentary names no DOI, address, licence or ISSN: no Cite as, no colophon."""
     text = " ".join(page_texts(guest_pdf))
     assert "Cite as" not in text and "©" not in text and "ISSN" not in text
+
+
+@pytest.mark.slow
+def test_a_report_bound_in_a_reader_has_no_back_cover(report):
+    base = report["pdf"].parent.parent
+    (base / "reader.yaml").write_text("title: Baltic Day\ndocuments:\n  - rep\n", encoding="utf-8")
+    result = run("--bundle", "reader.yaml", "--styles", base / "styles", "-q", "-o", "bound", cwd=base)
+    assert result.returncode == 0, result.stderr
+    texts = [_unwrapped(t) for t in page_texts(base / "bound" / f"{base.name}.pdf")]  # named by its folder
+    assert any("Cite as " + CITE in t for t in texts)  # the end matter keeps it
+    assert not any(t.startswith("SCEEUS REPORT · NO. 4 · 2025") for t in texts)
