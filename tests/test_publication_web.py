@@ -242,3 +242,13 @@ def test_the_card_is_the_same_bytes_every_build(built):
     before = (tmp_path / "out" / "doc.card.png").read_bytes()
     assert build(tmp_path, "html", "--force").returncode == 0
     assert (tmp_path / "out" / "doc.card.png").read_bytes() == before
+
+
+def test_a_series_whose_colours_cannot_make_a_legible_card_stops_the_web_page(tmp_path):
+    series = "extends: sceeus-guest-commentary\ncolors:\n  primary: '#777777'\n  text: '#888888'\n  tint: '#999999'\n"
+    project(tmp_path, series=series)
+    result = build(tmp_path, "html")
+    assert result.returncode == 1, result.stderr
+    assert ("the card image of series cited-series has no colours that contrast 4.5:1: neither white nor "
+            "colors.text on colors.primary, nor colors.text on colors.tint or white") in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out" / "doc.html").exists()
