@@ -415,20 +415,27 @@ def _said(out: "Output", folder: Path, options: Options) -> "Output":
     return out
 
 
+def web_page(prepared: Prepared, options: Options) -> tuple[bytes, bytes]:
+    """The web page, with its discovery metadata and "Cite as" actions, and its card image."""
+    html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
+                    web=True, cache=options.cache)
+    rec = citation.record(prepared.publication, prepared.doc, prepared.series)
+    card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang), prepared.publication.short_title)
+    text = discovery.into_page(html.text, rec, card, languages.labels_for(prepared.series, prepared.doc.lang),
+                               "cite" in options.formats)
+    policy = web_mod.CSP  # plus the copy button's script, where the page has a "Cite as" to copy
+    if discovery.COPY_SCRIPT in text:
+        policy = web_mod.with_script(policy, discovery.COPY_SCRIPT)
+    page = web_mod.standalone(text, prepared.series, resolve.find_asset(prepared.series, "web.css"), policy=policy)
+    return page.encode("utf-8"), card.png
+
+
 def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options) -> Output:
     """One output's bytes (and the preflight's findings, when asked for)."""
     start = time.perf_counter()
     if fmt == "html":
-        html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
-                        web=True, cache=options.cache)
-        rec = citation.record(prepared.publication, prepared.doc, prepared.series)
-        card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang), prepared.publication.short_title)
-        text = discovery.into_page(html.text, rec, card, languages.labels_for(prepared.series, prepared.doc.lang),
-                                   "cite" in options.formats)
-        policy = web_mod.with_script(web_mod.CSP, discovery.COPY_SCRIPT) if discovery.COPY_SCRIPT in text else web_mod.CSP
-        page = web_mod.standalone(text, prepared.series, resolve.find_asset(prepared.series, "web.css"), policy=policy)
-        return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start,
-                      files=((".card.png", card.png),))
+        page, card = web_page(prepared, options)
+        return Output(fmt, page, None, time.perf_counter() - start, files=((".card.png", card),))
     if fmt in ("cite", "crossref", "datacite"):
         return Output(fmt, b"", None, time.perf_counter() - start, files=registration_files(prepared, fmt))
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)

@@ -23,8 +23,8 @@ from report import languages
 from report.outputs import card as card_mod
 from report.outputs.citation import Record
 
-# Shows the hidden button, and copies the citation's text (`#cite-as .citation`) when it is pressed. No other script
-# runs on the page; the policy names this one by its SHA-256 (web.with_script).
+# Shows the hidden button, and copies the citation's text (`#cite-as .citation`) when it is
+# pressed. No other script runs on the page; the policy names this one by its SHA-256.
 COPY_SCRIPT = (
     "(function(){var b=document.getElementById('cite-copy'),t=document.querySelector('#cite-as .citation'),"
     "d=document.getElementById('cite-copied');if(!b||!t||!navigator.clipboard)return;b.hidden=false;"
