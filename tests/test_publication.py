@@ -291,7 +291,7 @@ def test_xmp_and_document_information_carry_the_identifiers(report, fmt):
     root = ElementTree.fromstring(body)
     rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
     assert len(root.findall(f"{rdf}RDF")) == 1
-    licence = root.find(f".//{{http://creativecommons.org/ns#}}license")
+    licence = root.find(".//{http://creativecommons.org/ns#}license")
     assert licence.get(f"{rdf}resource") == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
 
 
