@@ -188,9 +188,9 @@ def report(tmp_path_factory) -> dict[str, Path]:
     (styles / "pub-report" / "series.yaml").write_text(
         "".join(f"{k}: {v}\n" for k, v in REPORT_SERIES.items()), encoding="utf-8")
     write_doc(base / "rep", REPORT, "## Introduction\n\nSome text of the report.\n")
-    result = run("rep", "--styles", styles, "--format", "pdf,print", "-q", "-o", "out", cwd=base)
+    result = run("rep", "--styles", styles, "--format", "pdf,print,html", "-q", "-o", "out", cwd=base)
     assert result.returncode == 0, result.stderr
-    return {"pdf": base / "out" / "rep.pdf", "print": base / "out" / "rep.print.pdf"}
+    return {"pdf": base / "out" / "rep.pdf", "print": base / "out" / "rep.print.pdf", "html": base / "out" / "rep.html"}
 
 
 def page_texts(path: Path) -> list[str]:
@@ -291,7 +291,7 @@ def test_xmp_and_document_information_carry_the_identifiers(report, fmt):
     root = ElementTree.fromstring(body)
     rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
     assert len(root.findall(f"{rdf}RDF")) == 1
-    licence = root.find(f".//{{http://creativecommons.org/ns#}}license")
+    licence = root.find(".//{http://creativecommons.org/ns#}license")
     assert licence.get(f"{rdf}resource") == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
 
 
@@ -305,6 +305,45 @@ def test_the_screen_pdf_stays_pdf_ua_and_the_print_pdf_x4(report):
     v.qpdf_check(report["print"])
     v.ghostscript(report["print"], "-sDEVICE=nullpage")
     assert _colour_problems(report["print"]) == []
+
+
+@pytest.mark.slow
+def test_the_web_page_shows_cite_as_and_the_colophon_and_stays_valid(report, tmp_path):
+    import validators as v
+    from html.parser import HTMLParser
+
+    class Blocks(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.depth, self.texts, self.images = 0, {}, []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("class") in ("cite-as", "colophon", "back-cover") and not self.depth:
+                self.depth, self.current = 1, attrs["class"]
+                self.texts[self.current] = ""
+            elif self.depth:
+                self.depth += tag not in ("img", "br")
+            if tag == "img" and "license-badge" in (attrs.get("class") or ""):
+                self.images.append(attrs)
+
+        def handle_endtag(self, tag):
+            if self.depth:
+                self.depth -= 1
+
+        def handle_data(self, data):
+            if self.depth:
+                self.texts[self.current] += data
+
+    page = Blocks()
+    page.feed(report["html"].read_text(encoding="utf-8"))
+    texts = {k: " ".join(t.split()) for k, t in page.texts.items()}
+    assert texts["cite-as"] == "Cite as " + CITE
+    assert texts["colophon"] == COLOPHON
+    assert [i["alt"] for i in page.images] == ["CC BY-NC-ND 4.0"] * 2  # the colophon's, and the back cover's (hidden)
+    assert page.images[0]["src"].startswith("data:image/svg+xml")
+    assert v.vnu(report["html"]) == []
+    assert v.axe(report["html"], tmp_path) == []
 
 
 @pytest.mark.slow
