@@ -107,6 +107,7 @@ def test_json_ld_is_a_schema_org_report(built):
     [(attrs, text)] = [s for s in head.scripts if s[0].get("type") == "application/ld+json"]
     data = json.loads(text)
     assert data["@context"] == "https://schema.org" and data["@type"] == "Report"
+    assert data["headline"] == data["name"] == "Ukraine and Belarus after the Election"
     for kind, prop in _types(data, set()):
         assert prop in SCHEMA_ORG[kind], f"{kind} has no property {prop} in schema.org"
     assert [a["name"] for a in data["author"]] == ["Jane Doe", "Олег Петренко"]

@@ -64,8 +64,9 @@ def highwire(rec: Record) -> list[tuple[str, str]]:
 
 def json_ld(rec: Record) -> dict:
     """The document as a schema.org Report."""
+    # Google reads a headline of at most 110 characters: a longer title gives its short title.
     data: dict = {"@context": "https://schema.org", "@type": "Report", "name": rec.pub.title,
-                  "headline": rec.pub.title[:110]}
+                  "headline": rec.pub.title if len(rec.pub.title) <= 110 else rec.pub.short_title}
     if rec.subtitle:
         data["alternativeHeadline"] = rec.subtitle
     data["author"] = [{"@type": "Person", "name": p.name, "givenName": p.given, "familyName": p.family,
