@@ -65,6 +65,11 @@ class Document:
     references: str | None = None  # the library file the front matter names
     placeholders_accepted: tuple[str, ...] = ()  # placeholder texts the editor lets through
     word_proof: bool = True  # --format docx allowed (the series must allow it too)
+    short_title: str | None = None  # the running head and a citation's short form
+    doi: str | None = None  # as written, without https://doi.org/
+    license: str | None = None  # an SPDX id of source.identifiers.LICENSES
+    copyright: str | None = None  # the holder
+    cite_as: str | None = None  # the "Cite as" text written by hand
     extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
     own_series: str = ""  # the series its front matter names (`series` is --series, when given)
     charts: Mapping[str, ChartSpec] = field(default_factory=dict)

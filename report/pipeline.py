@@ -29,17 +29,20 @@ from report.fonts import coverage
 from report.fonts import faces
 from report.source import markdown
 from report.source import proofing
+from report.source import publication as publishing
 from report.outputs import names, web as web_mod
+from report.outputs import card as cards, citation, discovery, registration
 from report.source import citeproc  # Pandoc itself only runs for a document that cites
 from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
-from report.layout import pages, proofpages, source_lines
+from report.layout import metadata as pdf_metadata, pages, proofpages, source_lines
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
 from report.render import charts as chart_drawing, context, proofmarks, sandbox
 from report.render.qr import qr_svg
+from report.render.badge import license_badge
 from report.series.press import press as press_colors
 
 # Lazy: the preflight (about 0.1 s), only for --preflight; the accessibility checks (pikepdf, about
@@ -47,11 +50,12 @@ from report.series.press import press as press_colors
 # styles), only for --format docx. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
-FORMATS = ("pdf", "print", "html", "docx", "a11y")
+FORMATS = ("pdf", "print", "html", "docx", "a11y", "cite", "crossref", "datacite")
 # A proof is named so that it cannot be taken for what goes to press: "proof" (--proof) is a
 # screen PDF with the problems on its pages, never made beside another format; a Word file is
-# only ever a proof, for the author.
-SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "proof": ".proof.pdf", "docx": ".proof.docx"}
+# only ever a proof, for the author. cite writes three files: citation.SUFFIXES.
+SUFFIX = {"pdf": ".pdf", "print": ".print.pdf", "html": ".html", "proof": ".proof.pdf", "docx": ".proof.docx",
+          "crossref": ".crossref.xml", "datacite": ".datacite.json"}
 CHECKED = ("pdf", "html")  # what --format a11y alone makes, in memory, to check
 
 
@@ -83,6 +87,7 @@ class Prepared:
     warnings: tuple[str, ...] = ()  # printed, never stopping the build
     placeholders: tuple[ContentError, ...] = ()  # left in the text: a warning; for --preflight, a problem
     accepted: tuple[str, ...] = ()  # placeholders the front matter lets through (placeholders_accepted)
+    publication: publishing.Publication | None = None  # DOI, licence, ISSN, "Cite as" …
 
 
 def prepare(folder: Path, options: Options, raw: content.RawDocument | None = None) -> Prepared:
@@ -142,11 +147,17 @@ def prepare(folder: Path, options: Options, raw: content.RawDocument | None = No
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     if "docx" in options.formats and doc is not None and series is not None:
         _word_proof_allowed(raw, doc, series, problems)
+    publication = None
+    if doc is not None and series is not None:  # identifiers and "Cite as", in the series' citation style
+        publishing.check(doc, series, raw.front, raw.path, warnings)
+        if not problems:
+            publication = publishing.cite(publishing.of(doc, series), series, problems, options.cache)
     left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
     if problems:  # the warnings with them: every line the editor should see, at once
         raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])
     return Prepared(replace(doc, charts=charts), series, tokens, env, refs, cited,
-                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted)
+                    tuple(str(w) for w in sorted(warnings, key=lambda w: w.sort_key())), left, accepted,
+                    publication)
 
 
 def _word_proof_allowed(raw, doc: Document, series: Series, problems: Problems) -> None:
@@ -360,7 +371,13 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
         qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
         resources["report:qr.svg"] = (svg, "image/svg+xml")
-    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs)
+    badge_src = None
+    pub = prepared.publication
+    if pub is not None and pub.license is not None and pub.license.badge:
+        svg = license_badge(pub.license.badge)
+        badge_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:license-badge.svg"
+        resources["report:license-badge.svg"] = (svg, "image/svg+xml")
+    ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs, pub, badge_src)
     return context.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 
@@ -368,9 +385,26 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
 @dataclass(frozen=True)
 class Output:
     format: str
-    data: bytes
+    data: bytes  # written as <stem> + SUFFIX[format], when the format has one
     preflight: tuple | None = None  # the preflight's problems, or None when not asked for
     seconds: float = 0.0
+    files: tuple[tuple[str, bytes], ...] = ()  # (suffix, bytes): more files beside it (the card, citations)
+
+
+def registration_files(prepared: Prepared, fmt: str) -> tuple[tuple[str, bytes], ...]:
+    """The citation files (cite), or a registration file (crossref, datacite); a document that
+    lacks what the file needs is an error, and nothing is written."""
+    rec = citation.record(prepared.publication, prepared.doc, prepared.series)
+    if fmt == "cite":
+        return citation.files(rec, prepared.publication)
+    try:
+        if fmt == "crossref":
+            return ((SUFFIX[fmt], registration.crossref(rec, prepared.series.crossref, prepared.doc.url)),)
+        return ((SUFFIX[fmt], registration.datacite(rec)),)
+    except registration.Refused as exc:
+        path = (prepared.series.folders[0] / "series.yaml" if exc.field == "crossref"
+                else prepared.doc.folder / "document.md")
+        raise ContentErrors([ContentError(display_path(path), str(exc), None, None, exc.field)]) from None
 
 
 @dataclass(frozen=True)
@@ -470,20 +504,35 @@ def quote_free(message: str) -> str:
     return text.removesuffix("…")  # cut short in the message: its start is highlighted
 
 
+def web_page(prepared: Prepared, options: Options) -> tuple[bytes, bytes]:
+    """The web page, with its discovery metadata and "Cite as" actions, and its card image."""
+    html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
+                    web=True, cache=options.cache)
+    rec = citation.record(prepared.publication, prepared.doc, prepared.series)
+    card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang), prepared.publication.short_title)
+    text = discovery.into_page(html.text, rec, card, languages.labels_for(prepared.series, prepared.doc.lang),
+                               "cite" in options.formats)
+    policy = web_mod.CSP  # plus the copy button's script, where the page has a "Cite as" to copy
+    if discovery.COPY_SCRIPT in text:
+        policy = web_mod.with_script(policy, discovery.COPY_SCRIPT)
+    page = web_mod.standalone(text, prepared.series, resolve.find_asset(prepared.series, "web.css"), policy=policy)
+    return page.encode("utf-8"), card.png
+
+
 def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
             proof: tuple[proofmarks.Shown, ...] | None = None) -> Output:
     """One output's bytes (and the preflight's findings, when asked for). `proof`: the problems
     a proof shows (format "proof")."""
     start = time.perf_counter()
     if fmt == "html":
-        html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
-                        web=True, cache=options.cache)
-        page = web_mod.standalone(html.text, prepared.series, resolve.find_asset(prepared.series, "web.css"))
-        return Output(fmt, page.encode("utf-8"), None, time.perf_counter() - start)
+        page, card = web_page(prepared, options)
+        return Output(fmt, page, None, time.perf_counter() - start, files=((".card.png", card),))
+    if fmt in ("cite", "crossref", "datacite"):
+        return Output(fmt, b"", None, time.perf_counter() - start, files=registration_files(prepared, fmt))
     if fmt == "docx":
         from report.outputs import word_proof
         return Output(fmt, word_proof.make(prepared, charts.drawn(), chart_style(prepared.series, prepared.doc.lang),
-                                           _epoch(prepared.doc)), None, time.perf_counter() - start)
+                                           epoch(prepared.doc)), None, time.perf_counter() - start)
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
     if fmt == "print":
@@ -510,8 +559,10 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
     press = None
     if fmt == "print":
         press = press_colors(prepared.series)
+    archive = fmt != "print" and (options.pdf_variant or "").startswith("pdf/a")  # PDF/A: PRISM described
+    info = pdf_metadata.of(prepared.publication, archive) if prepared.publication is not None else None
     pdf_options = pages.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=epoch(prepared.doc),
-                                 press=press)
+                                 press=press, metadata=info)
     try:
         data = pages.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all
@@ -568,13 +619,14 @@ def write(prepared: Prepared, outputs: list[Output], options: Options, found: li
             target = display_path(options.out_dir / (names.stem(prepared.doc, prepared.series) + SUFFIX[out.format]))
             report.append(preflight.format_report(out.preflight, target))
             failed = failed or bool(out.preflight)
-    files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in outputs
-             if out.format in options.formats]
+    made = [out for out in outputs if out.format in options.formats]  # a11y alone checks what it does not write
+    files = [(options.out_dir / (stem + SUFFIX[out.format]), out.data) for out in made if out.format in SUFFIX]
+    files += [(options.out_dir / (stem + suffix), data) for out in made for suffix, data in out.files]
     if "a11y" in options.formats:
         files += a11y_report.files(prepared, found, {out.format: out.data for out in outputs
                                                      if out.format in ("pdf", "print", "html")},
                                    options.out_dir, stem, SUFFIX)
-    if prepared.cited is not None and any(out.format == "html" for out in outputs):
+    if prepared.cited is not None and any(out.format == "html" for out in made):
         # beside the web page: the cited entries as CSL JSON, for reference managers and crawlers
         files.append((options.out_dir / (stem + ".references.json"), prepared.cited.formatted.csl.encode("utf-8")))
     written = output.write_all(files)  # every format, or none

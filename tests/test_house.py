@@ -317,9 +317,10 @@ def test_one_document_in_two_series_writes_two_files(tmp_path):
     same = run(GUEST, "-q", "-o", out, "--series", "sceeus-guest-commentary")
     assert own.returncode == other.returncode == same.returncode == 0, own.stderr + other.stderr
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        f"{STEM}--sceeus-report.html", f"{STEM}--sceeus-report.pdf", f"{STEM}--sceeus-report.print.pdf",
-        f"{STEM}.html", f"{STEM}.pdf"]
-    assert other.stdout.split() == [str(out / f"{STEM}--sceeus-report{s}") for s in (".pdf", ".print.pdf", ".html")]
+        f"{STEM}--sceeus-report.card.png", f"{STEM}--sceeus-report.html", f"{STEM}--sceeus-report.pdf",
+        f"{STEM}--sceeus-report.print.pdf", f"{STEM}.card.png", f"{STEM}.html", f"{STEM}.pdf"]
+    assert other.stdout.split() == [str(out / f"{STEM}--sceeus-report{s}")
+                                    for s in (".pdf", ".print.pdf", ".html", ".card.png")]
     assert "REPORT" in pdf_text(out / f"{STEM}--sceeus-report.pdf")[0]
     assert "GUEST COMMENTARY" in pdf_text(out / f"{STEM}.pdf")[0]
 

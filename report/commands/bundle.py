@@ -11,7 +11,7 @@ blank one where needed, and the cover's back is blank (the reader series' `break
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -182,6 +182,8 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
     reader, cover, parts = prepare(path, options)
     htmls, entries = [], []
     for n, prepared in enumerate(parts, 1):
+        # Bound in a reader, a Report has no back cover of its own: it would stand mid-reader.
+        prepared = replace(prepared, series=replace(prepared.series, back_cover=False))
         figs = pipeline.figures(prepared, options)
         html = pipeline.html_for(prepared, figs, web=False, cache=options.cache)
         htmls.append(Html(_prefix_ids(html.text, f"d{n}-"), html.base_url, html.stylesheets, html.resources,

@@ -22,7 +22,7 @@ from report.paths import data_folders, data_root
 # with the pipeline in 0.25-0.4 s more, which `--help` and `--list-series` need not wait for.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-FORMATS = ("pdf", "print", "html", "docx", "a11y")
+FORMATS = ("pdf", "print", "html", "docx", "a11y", "cite", "crossref", "datacite")
 # WeasyPrint 70's variants (weasyprint.pdf.VARIANTS), named here so that `--help` stays light
 PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u",
                 "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
@@ -41,9 +41,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
     p.add_argument("--format", default="pdf", metavar="LIST",
                    help="comma list of: pdf (screen PDF, default), print (bleed and crop marks, "
-                        "<stem>.print.pdf), html (web page, <stem>.html), docx (a Word proof for the author, "
-                        "<stem>.proof.docx), a11y (accessibility report, <stem>.a11y.json and <stem>.a11y.html; "
-                        "alone, it checks the PDF and web page unwritten)")
+                        "<stem>.print.pdf), html (web page, <stem>.html, with its card image), docx (a Word "
+                        "proof for the author, <stem>.proof.docx), a11y (accessibility report, <stem>.a11y.json "
+                        "and <stem>.a11y.html; alone, it checks the PDF and web page unwritten), cite (<stem>.bib, "
+                        ".ris, .csl.json), crossref (Crossref deposit XML), datacite (DataCite JSON)")
     p.add_argument("--series", metavar="ID", help="build with this series instead of the one in the front matter")
     p.add_argument("--styles", type=Path, action="append", default=[], metavar="DIR",
                    help="another folder of series, searched before styles/ (repeatable)")
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             p.error(f"no such folder: {folder}")
     if args.bundle is not None and (args.folders or args.watch):
         p.error("--bundle takes no document folders or --watch")
-    if args.bundle is not None and {"html", "docx", "a11y"} & set(formats):
+    if args.bundle is not None and set(formats) - {"pdf", "print"}:
         p.error("--bundle makes PDFs: --format pdf, print or pdf,print")
     if args.documents_root and args.bundle is None:
         p.error("--documents-root goes with --bundle")

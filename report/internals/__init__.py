@@ -11,6 +11,7 @@ the installed WeasyPrint is one of them; the command line stops with its one lin
 - `finish_tags` (`tagging.py`, with `taglinks.py` and `textlayer.py`): WeasyPrint's structure
   tree completed for PDF/UA-1, from the boxes `tag_sources` (`tagsources.py`) notes behind it;
 - `to_press` (`cmyk.py`): the print PDF made PDF/X-4 in CMYK;
+- `into_xmp` (`xmp.py`): the publication's DOI, ISSN and licence inside WeasyPrint's XMP packet;
 - `pdfobjects.py`: the one reader of pydyf's object references and page list;
 - `font_dates`: a variable font's static instance dated reproducibly;
 - `machine_notice` (`logs.py`): WeasyPrint's one warning about the machine, known by its words;
@@ -39,7 +40,8 @@ from report.internals.logs import machine_notice
 from report.internals.cmyk import to_press
 from report.internals.tagging import finish_tags
 from report.internals.tagsources import recording as tag_sources
+from report.internals.xmp import into_xmp
 
 __all__ = ["CFFI_TESTED", "SUPPORTED", "SWITCH", "ImageSizeChanged", "cffi_tested", "check_versions", "enabled",
-           "finish_tags", "font_dates", "import_weasyprint", "layout_libraries", "machine_notice", "page_box",
-           "supported", "swap_images", "tag_sources", "to_press"]
+           "finish_tags", "font_dates", "import_weasyprint", "into_xmp", "layout_libraries", "machine_notice",
+           "page_box", "supported", "swap_images", "tag_sources", "to_press"]

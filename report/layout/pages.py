@@ -21,6 +21,7 @@ from report.errors import BuildError, notice
 from report.fonts.isolation import series_fonts_only
 from report.fonts.quiet import fonttools_quiet
 from report.model import Html
+from report.layout.metadata import PdfMetadata
 from report.layout.printmarks import add_crop_marks
 
 # Lazy: WeasyPrint (about 1 s) and the fetcher, which imports it, only after
@@ -37,6 +38,7 @@ class PdfOptions:
     print_ready: bool = False  # crop marks in a slug outside the bleed (print.css sets the bleed)
     epoch: int = 0  # the document's date: what a variable font's static instance is dated
     press: object = None  # a `report.series.press.Press`: print_ready in CMYK as PDF/X-4 (report/series/press.py)
+    metadata: PdfMetadata | None = None  # the publication's XMP and document information (layout/metadata.py)
 
 
 # WeasyPrint's one warning that is about the machine, not the document (internals.machine_notice):
@@ -174,6 +176,9 @@ def write(document, options: PdfOptions) -> bytes:
     finishers = [internals.finish_tags]  # PDF/UA: artifacts, list bodies, printable links
     if options.variant == "pdf/ua-2":
         finishers.append(footnotes_as_fenotes)  # PDF 2.0 has no Note
+    if options.metadata is not None:  # DOI, ISSN, licence: into the XMP packet, and as information keys
+        finishers.append(internals.into_xmp(options.metadata.xmp))
+        document.metadata.custom = dict(options.metadata.info)  # these keys only, none from the HTML
     if options.print_ready:
         finishers.append(add_crop_marks)
     variant = options.variant
@@ -189,7 +194,8 @@ def write(document, options: PdfOptions) -> bytes:
         try:
             # fonttools_quiet: subsetting without HarfBuzz; tag_sources: the boxes behind the tags
             with internals.font_dates(options.epoch), fonttools_quiet(), internals.tag_sources():
-                data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
+                data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher,
+                                          custom_metadata=options.metadata is not None)
         except RefusedURL as exc:  # a BaseException: it must not end in a traceback
             raise BuildError(str(exc)) from None
     return data

@@ -124,12 +124,22 @@ def font_faces(series: Series, text: str, linked=None) -> str:
     return "\n".join(rules)
 
 
+def script_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def with_script(policy: str, script: str) -> str:
+    """`policy`, allowing one more inline script by its hash (and no other)."""
+    if "; script-src " in policy:
+        return policy.replace("; script-src ", f"; script-src {script_hash(script)} ", 1)
+    return policy + f"; script-src {script_hash(script)}"
+
+
 def preview_policy(script: str) -> str:
     """The published page's policy, plus what the live preview itself needs: the font files it
     serves, its one reload script (by its hash) and its event stream. Nothing else loads."""
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return (CSP.replace("font-src data:", "font-src data: 'self'")
-            + f"; script-src 'sha256-{digest}'; connect-src 'self'")
+            + f"; script-src {script_hash(script)}; connect-src 'self'")
 
 
 def standalone(html_text: str, series: Series, web_css: Path | None, linked_fonts=None, policy: str = CSP) -> str:

@@ -21,6 +21,7 @@ from report.series import geometry
 from report import languages
 from report.errors import ContentError, ContentErrors, display_path
 from report.source import markdown
+from report.source.publication import Publication, short_title
 from report.render import sandbox, typeset
 from report.model import Document, Figure, Html, Series
 
@@ -67,6 +68,10 @@ class Context:
     masthead_line: str = ""  # "No. 14 · 12 June 2025": number, then the date (the year only once)
     labels: languages.Labels = languages.Labels()  # the fixed words in the document's language: labels.summary …
     editions: tuple[tuple[str, str, str], ...] = ()  # (lang, name in that language, url) of the other editions
+    # DOI, licence, ISSN, copyright, "Cite as" (report/source/publication.py); None for a bare context
+    publication: Publication | None = None
+    cite_as_html: Markup | None = None  # publication.cite_as_html, to print as it is
+    license_badge_src: str | None = None  # the licence's badge (SVG), where it has one
 
 
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -162,15 +167,9 @@ def proof_date(doc: Document) -> str:
     return doc.date or str(doc.year)
 
 
-def short_title(title: str, limit: int = 60) -> str:
-    if len(title) <= limit:
-        return title
-    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-")
-    return cut + "…"
-
-
 def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[Figure, ...],
-            qr_src: str | None = None, refs=None) -> Context:
+            qr_src: str | None = None, refs=None, publication: Publication | None = None,
+            badge_src: str | None = None) -> Context:
     """`refs`: the document's labels (crossrefs.Registry), which `@rec-1` … in its texts name."""
     # The title and subtitle get the body's quotation marks and dashes (the summary, the
     # recommendations and the bios are Markdown, and get them as the body does).
@@ -182,14 +181,16 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
     disclaimer = series.disclaimer
     if len(doc.authors) > 1 and series.disclaimer_plural:
         disclaimer = series.disclaimer_plural
-    meta = [("author", ", ".join(a.name for a in doc.authors)),
+    # One author a tag: WeasyPrint makes each a dc:creator of the PDF's XMP
+    meta = [*(("author", a.name) for a in doc.authors),
             ("description", markdown.plain_text(doc.summary.split("\n\n")[0], "en", refs) if doc.summary else ""),
             ("keywords", ", ".join(doc.keywords)),
             ("generator", f"{series.name} report builder"),
             ("dcterms.created", created_date(doc)),
             ("dcterms.modified", created_date(doc))]
     return Context(
-        doc=doc, series=series, title=doc.title, short_title=short_title(doc.title),
+        doc=doc, series=series, title=doc.title, short_title=(markdown.smart_text(doc.short_title, doc.lang) if doc.short_title
+                                                        else short_title(doc.title)),
         number_line=number, date_text=date_text(doc, labels),
         authors=tuple(AuthorView(a.name, a.affiliation,
                                  Markup(markdown.render_block(a.bio, doc.lang, refs, labels)) if a.bio else None)
@@ -207,6 +208,9 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
         masthead_line=masthead_line(doc, labels),
         labels=labels,
         editions=tuple((e.lang, languages.language_name(e.lang), e.url) for e in doc.editions),
+        publication=publication,
+        cite_as_html=Markup(publication.cite_as_html) if publication and publication.cite_as_html else None,
+        license_badge_src=badge_src,
     )
 
 

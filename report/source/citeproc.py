@@ -129,6 +129,31 @@ def format_citations(citations: Citations, libraries, style, lang: str, bibliogr
                      answer.get("csl", "[]"))
 
 
+def format_entry(item: dict, style, lang: str, cache: Path | None) -> str:
+    """One CSL JSON entry as the style's reference list prints it (HTML, cleaned), in `lang`:
+    the "Cite as" of a document. One Pandoc run, kept in the cache like the citations."""
+    data = json.dumps([item], ensure_ascii=False, sort_keys=True)
+    locale = csl_locale(lang)
+    text = f"---\nnocite: '[@{item['id']}]'\n---\n"
+    key = kept.fingerprint("cite-as", [data, locale, style.name, _pandoc_version(),
+                                       hashlib.sha256(style.data).hexdigest()]) if cache else None
+    stored = kept.read(cache / "citations" / key) if key else None
+    if stored is None:
+        stored = _run(pandoc_path(), text, [_Entries(data.encode("utf-8"))], style, locale, True)
+        if key:
+            kept.write(cache / "citations" / key, stored)
+    entries = json.loads(stored).get("bibliography", [])
+    return clean(entries[0]["html"]) if entries else ""
+
+
+@dataclass(frozen=True)
+class _Entries:
+    """CSL JSON made here (not a user's file) in the shape `_run` reads a library in."""
+
+    data: bytes
+    kind: str = "json"
+
+
 def _run(program: Path, text: str, libraries, style, locale: str, bibliography: bool) -> bytes:
     with tempfile.TemporaryDirectory(prefix="report-cite-") as tmp:
         folder = Path(tmp)

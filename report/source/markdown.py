@@ -427,9 +427,11 @@ def _numeric_columns(table: list[Token]) -> list[Token]:
 
 
 def _plain(inline: Token, refs=None) -> str:
-    """The words of an inline token; a cross-reference as it prints ("Figure 1")."""
-    return "".join(c.content if c.type in ("text", "code_inline") else crossrefs.plain(c, refs)
-                   for c in inline.children or [] if c.type in ("text", "code_inline", "crossref"))
+    """The words of an inline token; a cross-reference as it prints ("Figure 1"); a line break a space."""
+    return "".join(c.content if c.type in ("text", "code_inline") else " " if c.type in ("softbreak", "hardbreak")
+                   else crossrefs.plain(c, refs)
+                   for c in inline.children or [] if c.type in ("text", "code_inline", "crossref", "softbreak",
+                                                                 "hardbreak"))
 
 
 def render_block(text: str, lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:
@@ -464,7 +466,7 @@ def _first_sentence(text: str, lang: str) -> list[str]:
 
 def plain_text(text: str, lang: str = "en", refs=None, labels: languages.Labels | None = None) -> str:
     """Markdown inline text without markup, for metadata and the running header."""
-    tokens = parser(lang, labels).parseInline(text)
+    tokens = parser(lang, labels).parseInline(text.strip())
     return "".join(_plain(t, refs) for t in tokens)
 
 

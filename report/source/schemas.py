@@ -18,11 +18,15 @@ import tinycss2.color3  # WeasyPrint's own CSS parser: it knows the CSS colour n
 
 from report import languages
 from report.errors import quote
+from report.source import identifiers
 from report.source.fields import Field, Kind, NamingVoice, Schema, nearest
 
 # -- kinds of value -------------------------------------------------------------------------
 
 MAX_TEXT = 20_000  # characters in one front-matter string (a summary is ~1,000)
+MAX_TITLE = 500  # characters in a title: it is set on the cover, the running head and in citations
+MAX_SHORT_TITLE = 100  # a running head and a citation's short form
+MAX_CITE_AS = 2_000  # characters in a "Cite as" text written by hand
 MAX_CHART_TEXT = 2_000  # characters in a chart's title, unit, source, note or alt text
 MAX_EDITIONS = 20  # other language editions of one document
 MAX_READER_DOCUMENTS = 200  # documents bound into one reader (each is laid out twice)
@@ -285,7 +289,9 @@ FRONT_MATTER = Schema(
               "year of publication; required when there is no `date`"),
         Field("date", text("a date written YYYY-MM-DD or YYYY-MM", longest=MAX_TEXT, **DATE_TEXT),
               "date of publication, printed in the masthead; its year is the year when `year` is not given"),
-        Field("title", _TEXT, "the title", required=True),
+        Field("title", text(longest=MAX_TITLE), "the title", required=True),
+        Field("short_title", text(longest=MAX_SHORT_TITLE), "the short title: the running head, a citation's "
+              "short form and the card of a long title; none: the title, shortened at a word"),
         Field("subtitle", _TEXT, "printed under the title"),
         Field("authors", listing("a list of authors, each with a name", "list of authors", items=AUTHOR,
                                  empty="needs at least one author"),
@@ -310,6 +316,16 @@ FRONT_MATTER = Schema(
                                  longest=MAX_TEXT),
               "the library the body cites from (docs/guides/sources.md); none: `references.bib`, "
               "`references.json` or `references.yaml` in the document folder"),
+        Field("doi", text("a DOI such as 10.18449/2022A12", name="DOI", problem=identifiers.doi_problem),
+              "the document's DOI, without https://doi.org/ (docs/guides/publishing.md); none: the one the "
+              "series' `doi_pattern` makes, if it has one"),
+        Field("license", text("an SPDX licence id such as CC-BY-4.0", name="licence",
+                              problem=identifiers.license_problem),
+              "the licence: " + ", ".join(f"`{k}`" for k in identifiers.LICENSES) + "; none: the series' `license`"),
+        Field("copyright", text("the name of the copyright holder", longest=MAX_TEXT),
+              "who holds the copyright, printed as © holder year; none: the series' `copyright`, else the publisher"),
+        Field("cite_as", text("the citation as it should be printed", longest=MAX_CITE_AS),
+              "the \"Cite as\" text, when the one the series' citation style makes will not do"),
         Field("placeholders_accepted", strings("a list of placeholder texts, as written"),
               "placeholders the editor knows are still in the text (e.g. '[Author name to be "
               "confirmed]'): printed, they pass `--preflight --strict`, which names them in one line",
@@ -376,6 +392,21 @@ PUBLISHER = Schema(
     null_is_absent=False,
 )
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Who deposits the series' DOIs with Crossref (--format crossref): the deposit's <head>.
+CROSSREF = Schema(
+    "crossref", "The Crossref depositor", (
+        Field("depositor_name", text(), "the depositor's name, as Crossref knows the account; needed by "
+              "`--format crossref`", default=""),
+        Field("depositor_email", text("an e-mail address", problem=lambda v: None if EMAIL.match(v) else
+                                      f"{quote(v)} is not an e-mail address"),
+              "where Crossref sends the deposit's report; needed by `--format crossref`", default=""),
+        Field("registrant", text(), "the organisation that owns the DOIs; none: the publisher's name",
+              default=""),
+    ),
+    intro="`crossref` is one mapping, needed only by `--format crossref` (docs/guides/publishing.md).",
+    null_is_absent=False,
+)
 # The publisher texts a language may word anew; the logo and wordmark are the same in every language.
 LANGUAGE_PUBLISHER = Schema(
     "languages.LANG.publisher", "The publisher in each language", (
@@ -505,6 +536,8 @@ SERIES = Schema(
               "body; a warning, an error for `--preflight --strict`", default=()),
         Field("contents", BOOL, "a table of contents with page numbers", default=False),
         Field("cover", BOOL, "a cover page", default=False),
+        Field("back_cover", BOOL, "a back cover in the PDFs: the abstract, series and number, ISSN, DOI, "
+              "\"Cite as\", © and licence (docs/guides/publishing.md)", default=False),
         Field("lang", language_tag(), "the language of this series' own texts (name, label, disclaimer …)",
               default="en"),
         Field("citation_style", text("a CSL style name such as chicago-notes-bibliography"),
@@ -515,9 +548,30 @@ SERIES = Schema(
               "in the text) and `mhra-notes`", default="chicago-notes-bibliography"),
         Field("bibliography", BOOL, "a reference list of the cited sources at the end of the text, headed "
               "in the document's language", default=False),
+        Field("issn", text("an ISSN such as 2000-1234", name="ISSN", problem=identifiers.issn_problem),
+              "the series' ISSN, printed in the colophon and the metadata, when it has one for all media",
+              default=""),
+        Field("issn_print", text("an ISSN such as 2000-1234", name="ISSN", problem=identifiers.issn_problem),
+              "the ISSN of the printed series", default=""),
+        Field("issn_online", text("an ISSN such as 2000-1234", name="ISSN", problem=identifiers.issn_problem),
+              "the ISSN of the online series", default=""),
+        Field("doi_pattern", text("a DOI with {year} and {number}, such as 10.12345/brief-{year}-{number}",
+                                  name="DOI pattern", problem=identifiers.doi_pattern_problem),
+              "how the series' DOIs are made: a document with a number and no `doi` gets this one; a `doi` "
+              "that does not match it is a warning", default=""),
+        Field("license", text("an SPDX licence id such as CC-BY-4.0", name="licence",
+                              problem=identifiers.license_problem),
+              "the licence of the series' documents (a document's `license` wins): "
+              + ", ".join(f"`{k}`" for k in identifiers.LICENSES), default=""),
+        Field("copyright", text("the name of the copyright holder"), "who holds the copyright of the "
+              "series' documents (a document's `copyright` wins); none: the publisher's name", default=""),
         Field("references", text("a file path inside the series folder (.bib, .json or .yaml)", name="file name"),
               "a desk-wide library every document of the series may cite from; a document's own library "
               "wins a key both hold", default=""),
+        Field("crossref", mapping("a mapping: depositor_name, depositor_email, registrant", "Crossref depositor",
+                                  keys=CROSSREF),
+              "who deposits the series' DOIs with Crossref (see below); only `--format crossref` reads it",
+              default={}),
         Field("languages", mapping("a mapping of languages to texts", "mapping of languages", values=LANGUAGE,
                                    meaning=_known_languages),
               "the series' texts and labels in other languages (see below); merged language by language "
@@ -687,5 +741,5 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER)),
+PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER, CROSSREF)),
          (CHART, (CSV_FORMAT,)), (READER, ()))
