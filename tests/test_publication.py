@@ -148,6 +148,14 @@ def test_cite_as_is_made_by_the_series_citation_style_in_the_document_language(t
     assert prepare(apa, styles, tmp_path).publication.cite_as.startswith("Author, T. (2025")
 
 
+def test_a_placeholder_author_is_cited_as_written_never_turned_round(tmp_path):
+    """'[Author name to be confirmed]' is no name: CSL must not make it 'confirmed], [Author …'."""
+    front = FRONT.replace("name: Test Author", "name: '[Author name to be confirmed]'")
+    pub = prepare(write_doc(tmp_path / "doc", front + "\nplaceholders_accepted: ['[Author name to be confirmed]']"),
+                  tmp=tmp_path).publication
+    assert pub.cite_as.startswith("[Author name to be confirmed]. A Small Test Document.")
+
+
 def test_cite_as_by_hand_wins(tmp_path):
     folder = write_doc(tmp_path / "doc", FRONT + "\ncite_as: 'Author, T. (2025): Small. Stockholm: SCEEUS.'")
     pub = prepare(folder, tmp=tmp_path).publication

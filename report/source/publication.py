@@ -195,9 +195,10 @@ def csl_item(pub: Publication) -> dict:
 
 def _name(full: str) -> dict:
     """A person's name as CSL wants it: the last word the family name (Jane Doe → Doe, Jane);
-    one word is printed as it is."""
+    one word, or what is no name (a placeholder such as "[Author name to be confirmed]"), is
+    printed as it is."""
     words = full.split()
-    if len(words) < 2:
+    if len(words) < 2 or not re.fullmatch(r"[\w'’.\- ]+", full):
         return {"literal": full}
     return {"family": words[-1], "given": " ".join(words[:-1])}
 
