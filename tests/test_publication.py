@@ -97,7 +97,8 @@ def test_series_keys_are_checked_at_their_lines(tmp_path):
 def test_an_issn_without_any_licence_warns_once_and_builds(tmp_path):
     styles = series_folder(tmp_path / "styles", issn="'0028-0836'")
     write_doc(tmp_path / "doc", FRONT.replace("sceeus-guest-commentary", "my-brief"))
-    result = run("doc", "--check", "--styles", styles, cwd=tmp_path)
+    write_doc(tmp_path / "other", FRONT.replace("sceeus-guest-commentary", "my-brief"))
+    result = run("doc", "other", "--check", "--styles", styles, cwd=tmp_path)  # two documents, one warning
     assert result.returncode == 0, result.stderr
     warned = [line for line in result.stderr.splitlines() if "ISSN" in line]
     assert [line.replace(str(styles), "styles") for line in warned] == [
