@@ -220,6 +220,7 @@ def _unwrapped(text: str) -> str:
 def test_the_end_matter_prints_cite_as_and_the_colophon(report):
     texts = [_unwrapped(t) for t in page_texts(report["pdf"])]
     end = texts[-2]  # the last page is the back cover
+    assert "REPORT Electricity Links Page" in end  # the running head: the short title
     assert "Cite as " + CITE in end
     assert COLOPHON in end
     assert end.index("Cite as") < end.index("Online version") < end.index("©")  # Cite as, publisher block, colophon
