@@ -636,18 +636,17 @@ def write(prepared: Prepared, outputs: list[Output], options: Options, found: li
                  prepared.warnings + left, accepted)
 
 
-def check(folder: Path, options: Options) -> None:
+def check(folder: Path, options: Options) -> Built:
     """Every check short of layout: read and check, then render the HTML as the build does
-    (charts as placeholders, nothing drawn), which finds a template's runtime error."""
+    (charts as placeholders, nothing drawn), which finds a template's runtime error. Nothing is
+    written; the warnings are handed back, for the command line to print (a series' once)."""
     prepared = prepare(folder, options)
     ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
     html_for(prepared, figures(prepared, options, ids), web=False, cache=options.cache)
-    for line in prepared.warnings + tuple(str(content.as_warning(e)) for e in prepared.placeholders):
-        print(line, file=sys.stderr)
-    for line in languages.fallbacks(prepared.series, prepared.doc.lang):  # series texts not in the document's language
-        print(line, file=sys.stderr)
-    for line in prepared.cited.unused if prepared.cited is not None else ():  # library entries never cited
-        print(line, file=sys.stderr)
+    return Built((), warnings=(
+        prepared.warnings + tuple(str(content.as_warning(e)) for e in prepared.placeholders)
+        + tuple(languages.fallbacks(prepared.series, prepared.doc.lang))  # series texts not in the document's language
+        + (prepared.cited.unused if prepared.cited is not None else ())))  # library entries never cited
 
 
 __all__ = ["Options", "build", "check", "prepare", "ContentErrors", "FORMATS"]

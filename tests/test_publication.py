@@ -97,7 +97,8 @@ def test_series_keys_are_checked_at_their_lines(tmp_path):
 def test_an_issn_without_any_licence_warns_once_and_builds(tmp_path):
     styles = series_folder(tmp_path / "styles", issn="'0028-0836'")
     write_doc(tmp_path / "doc", FRONT.replace("sceeus-guest-commentary", "my-brief"))
-    result = run("doc", "--check", "--styles", styles, cwd=tmp_path)
+    write_doc(tmp_path / "other", FRONT.replace("sceeus-guest-commentary", "my-brief"))
+    result = run("doc", "other", "--check", "--styles", styles, cwd=tmp_path)  # two documents, one warning
     assert result.returncode == 0, result.stderr
     warned = [line for line in result.stderr.splitlines() if "ISSN" in line]
     assert [line.replace(str(styles), "styles") for line in warned] == [
@@ -227,6 +228,7 @@ def _unwrapped(text: str) -> str:
 def test_the_end_matter_prints_cite_as_and_the_colophon(report):
     texts = [_unwrapped(t) for t in page_texts(report["pdf"])]
     end = texts[-2]  # the last page is the back cover
+    assert "REPORT Electricity Links Page" in end  # the running head: the short title
     assert "Cite as " + CITE in end
     assert COLOPHON in end
     assert end.index("Cite as") < end.index("Online version") < end.index("©")  # Cite as, publisher block, colophon

@@ -75,10 +75,12 @@ def test_every_series_in_styles_builds(built):
 def test_running_footer_on_every_page_but_a_cover(built, sid):
     pages = page_texts(built[sid])
     total = len(pages)
-    has_cover = series_mod.resolve(sid, Problems()).cover
+    series = series_mod.resolve(sid, Problems())
     for n, text in enumerate(pages, 1):
-        if has_cover and n == 1:
+        if series.cover and n == 1:
             assert "Page 1 of" not in text  # the cover shows no footer, but counts as page 1
+        elif series.back_cover and n == total:
+            assert f"Page {n} of" not in text  # nor the back cover
         else:
             folio = FOLIO.get(sid, "Page {n} of {total}").format(n=n, total=total)
             assert folio in text, (sid, n)
@@ -109,8 +111,8 @@ def test_report_cover_contents_summary_page_and_numbers(built, sid):
 
 @pytest.mark.slow  # the Guest Commentary in every series (series_builds)
 def test_guest_series_carry_the_guest_disclaimer(built):
-    # the last two pages: a Report's last is its back cover
-    last = {sid: " ".join(" ".join(page_texts(built[sid])[-2:]).split()) for sid in SHIPPED}
+    # the whole text: a Report's end matter is followed by its back cover
+    last = {sid: " ".join(" ".join(page_texts(built[sid])).split()) for sid in SHIPPED}
     assert "views expressed in this Guest Report are those of the author" in last["sceeus-guest-report"]
     assert "views expressed in this Guest Commentary are those of the author" in last["sceeus-guest-commentary"]
     for sid in ("sceeus-report", "sceeus-commentary", "sceeus-quick-comment"):

@@ -303,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         outcomes = batch.run(folders, options, jobs, args.check, args.verbose, started)
     noticed: set[str] = set()  # each worker says what it found of the machine: printed once
+    warned: set[str] = set()  # a series' warning (at its series.yaml) is every document's: printed once
     try:
         for outcome in outcomes:
             progress.clear()
@@ -318,7 +319,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(line, file=sys.stderr, flush=True)
             for path in outcome.written:
                 print(display_path(path), flush=True)
-            for line in outcome.warnings + outcome.problems:
+            for line in outcome.warnings:
+                if line not in warned:
+                    warned.add(line)
+                    print(line, file=sys.stderr)
+            for line in outcome.problems:
                 print(line, file=sys.stderr)
             for line in outcome.notes:
                 print(line)

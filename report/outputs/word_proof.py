@@ -38,7 +38,7 @@ RECOMMENDATIONS = "Recommendations"  # a heading the importer reads back into `r
 READER = "html+epub_html_exts"  # epub:type="noteref" / "footnote": the notes become Word footnotes
 TIMEOUT = 120
 CHART_DPI = 200
-NOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+(?::\d+)?)" id="fnref[^"]*">(.*?)</a></sup>')
+NOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+(?::\d+)?)" id="fnref[^"]*"[^>]*>(.*?)</a></sup>')
 NOTE_ITEM = re.compile(r'<li id="fn(\d+)" class="footnote-item">(.*?)</li>', re.S)
 CORE_DATE = re.compile(r'(<dcterms:(?:created|modified) [^>]*>)[^<]*(</dcterms:)')
 BACKREF = re.compile(r' ?<a href="#fnref[^"]*" class="backref"[^>]*>.*?</a>')

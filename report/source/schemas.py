@@ -353,7 +353,8 @@ recommendations:
   - The EU should act. The first sentence is set in bold.
 keywords: [Belarus, Ukraine]
 """,
-    notes=f"Every text is at most {MAX_TEXT:,} characters long. A value that starts with `FILL IN` (what "
+    notes=f"Every text is at most {MAX_TEXT:,} characters long; a title at most {MAX_TITLE}, a short title "
+          f"{MAX_SHORT_TITLE}, a `cite_as` {MAX_CITE_AS:,}. A value that starts with `FILL IN` (what "
           "`--import` writes where only the editor knows the value) is reported as a placeholder, and "
           "the document is not built until it is replaced.",
     page="front-matter.md",
