@@ -158,7 +158,7 @@ def test_reader_template_renders_cover_and_contents():
 
     s = series_mod.resolve("sceeus-reader", Problems())
     entries = [SimpleNamespace(title=f"Document number {i}", authors=f"Author {i}",
-                               series_label="Guest Commentary", anchor=f"doc-{i}") for i in (1, 2)]
+                               series_label="Guest Commentary", anchor=f"doc-{i}", lang="en") for i in (1, 2)]
     reader = SimpleNamespace(title="Stockholm Conference on Belarus", subtitle="Reading pack",
                              date_text="1 March 2024", entries=entries, lang="en")
     env = render.environment(s.template_dirs)

@@ -142,8 +142,10 @@ def head(rec: Record, card: card_mod.Card) -> str:
     """The <meta> tags and the JSON-LD, for the page's <head>."""
     lines = [f'<meta name="{k}" content="{escape(v)}">' for k, v in highwire(rec)]
     lines += [f'<meta {attr}="{k}" content="{escape(v)}">' for attr, k, v in open_graph(rec, card, rec.abstract)]
-    # "</" inside a script element would end it: JSON allows "<\/" for the same string.
-    ld = json.dumps(json_ld(rec), ensure_ascii=False, indent=1).replace("</", "<\\/")
+    # <, > and & as JSON escapes (as Django's json_script does): no text of the document can end
+    # the script element or read as markup, whatever a title holds
+    ld = json.dumps(json_ld(rec), ensure_ascii=False, indent=1)
+    ld = ld.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     lines.append(f'<script type="application/ld+json">\n{ld}\n</script>')
     return "\n".join(lines) + "\n"
 
