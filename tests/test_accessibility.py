@@ -227,6 +227,7 @@ FAULTY = ("## Section\n\nRead it [here](https://example.org/report).\n\n"
           "![map.png](images/map.png)\n\n#### Too deep\n\nText.\n")
 
 
+@pytest.mark.slow
 def test_preflight_reports_each_finding_at_its_line_and_strict_exits_1(tmp_path):
     folder = write_doc(tmp_path / "faulty", MINIMAL, FAULTY)
     (folder / "images").mkdir()
@@ -273,11 +274,13 @@ def reports(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_the_report_alone_writes_the_json_and_the_page_only(reports):
     assert sorted(p.name for p in (reports / "one").iterdir() if not p.name.startswith(".")) == [
         "sceeus-sample-sv-2025-06.a11y.html", "sceeus-sample-sv-2025-06.a11y.json"]
 
 
+@pytest.mark.slow
 def test_the_report_says_what_each_output_claims_and_what_was_checked(reports):
     data = json.loads((reports / "guest" / f"{GUEST.name}.a11y.json").read_text(encoding="utf-8"))
     assert [(o["format"], o["file"], o["claims"]) for o in data["outputs"]] == [
@@ -288,18 +291,21 @@ def test_the_report_says_what_each_output_claims_and_what_was_checked(reports):
     assert (reports / "guest" / f"{GUEST.name}.pdf").is_file()
 
 
+@pytest.mark.slow
 def test_every_check_holds_on_the_swedish_sample_with_its_table(reports):
     """The shipped web page with a table, its CSS and colours, and its PDF: nothing to report."""
     data = json.loads((reports / "one" / "sceeus-sample-sv-2025-06.a11y.json").read_text(encoding="utf-8"))
     assert data["findings"] == [] and {c["id"]: c["result"] for c in data["checks"]}["reflow"] == "holds"
 
 
+@pytest.mark.slow
 def test_the_report_is_the_same_bytes_from_a_cold_cache(reports):
     for suffix in (".a11y.json", ".a11y.html"):
         name = "sceeus-sample-sv-2025-06" + suffix
         assert (reports / "one" / name).read_bytes() == (reports / "two" / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_the_report_page_is_in_swedish_and_valid_html(reports):
     page = reports / "one" / "sceeus-sample-sv-2025-06.a11y.html"
     text = page.read_text(encoding="utf-8")
@@ -308,6 +314,7 @@ def test_the_report_page_is_in_swedish_and_valid_html(reports):
     assert v.vnu(page) == []
 
 
+@pytest.mark.slow
 def test_findings_in_english_are_marked_english_on_a_swedish_page(tmp_path):
     data = {"lang": "sv", "title": "T", "outputs": [], "checks": [], "result": "fails", "needs_a_person": [],
             "findings": [{"check": "link-text", "place": "document.md:3", "message": "link text 'here' …"}]}
@@ -328,6 +335,7 @@ def test_a_language_without_words_gets_the_report_in_english_with_a_notice():
 
 # -- PDF/UA-2 ------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_pdf_ua_2_is_a_pdf_2_file_that_claims_part_2_and_passes_the_checks(tmp_path):
     result = run(GUEST, "--pdf-variant", "pdf/ua-2", "--preflight", "--strict", "-q", "-o", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -375,6 +383,7 @@ def test_a_footnote_tagged_note_becomes_an_fenote_of_pdf_2_in_pdf_ua_2():
         assert len(notes) == 1 and str(notes[0].NS.NS) == "http://iso.org/pdf2/ssn"
 
 
+@pytest.mark.slow
 def test_a_series_colour_too_pale_is_reported_at_its_line_in_series_yaml(tmp_path):
     styles = tmp_path / "styles" / "pale"
     styles.mkdir(parents=True)

@@ -360,6 +360,7 @@ def test_one_call_forgets_every_memo_of_the_process():
     assert bare == [("report/layout/pages.py", "def font_config():")]
 
 
+@pytest.mark.slow
 def test_a_second_check_reads_no_font_file_with_fonttools(tmp_path):
     """The fonts' verdicts and character maps are kept by content: the second `--check` of a
     series loads no fontTools, the first one does (so the test can fail)."""

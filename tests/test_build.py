@@ -112,6 +112,7 @@ def test_links_work(guest_pdf):
     assert "https://sceeus.se" in uris
 
 
+@pytest.mark.slow
 def test_a_new_document_folder_builds(tmp_path):
     folder = write_doc(tmp_path / "new-doc", MINIMAL + "lang: en-GB\n",
                        "## Names\n\nСвятлана Ціханоўская and Аляксандр Лукашэнка, with a note.[^1]\n\n"
@@ -148,6 +149,7 @@ url: http://example.org
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_cli_check_quiet_and_usage(tmp_path):
     result = run(GUEST, "--check", "-o", tmp_path / "out")
     assert result.returncode == 0 and not (tmp_path / "out").exists()

@@ -160,6 +160,7 @@ def test_a_reader_of_another_publishers_documents_is_in_their_name(tmp_path):
     assert validators.ua_problems(pdf) == []  # still tagged to PDF/UA-1 in another series
 
 
+@pytest.mark.slow
 def test_documents_of_two_publishers_need_the_readers_series(tmp_path):
     northbridge_reader(tmp_path, "title: Mixed\ndocuments:\n  - brief-1\n  - guest\n  - brief-2\n")
     shutil.copytree(GUEST, tmp_path / "guest")

@@ -135,6 +135,7 @@ def test_the_chart_and_layout_keys_follow_babels_data_files_for_the_language(tmp
 
 
 @pytest.mark.parametrize("edit", ["change internals/boxes.py", "add a module"])
+@pytest.mark.slow
 def test_every_key_follows_the_code_of_the_whole_package(tmp_path, monkeypatch, guest, edit):
     """After a change to internals/boxes.py (or anywhere in the package), nothing kept by the
     builder as it was is used: a warm build once gave the old bytes after such a change."""
@@ -198,6 +199,7 @@ def test_font_coverage_is_kept_by_the_fonts_content_not_its_path(tmp_path):
     assert len(list(store.iterdir())) == 2
 
 
+@pytest.mark.slow
 def test_the_layout_key_follows_the_series_files_pictures_extra_css_and_language(tmp_path):
     series = shutil.copytree(ROOT / "styles" / "sceeus-guest-commentary", tmp_path / "styles" / "mine")
     (series / "fonts").mkdir()
@@ -299,6 +301,7 @@ def test_a_kept_word_that_is_not_the_word_is_hyphenated_again_and_the_entry_repa
     assert json.loads(cache.read(path)) == {**right, "humanitarian": first.word("humanitarian")}
 
 
+@pytest.mark.slow
 def test_a_damaged_metrics_font_is_made_again(tmp_path):
     """A variable font's metrics copies are read by matplotlib from the cache folder, so each is
     named by its digest: one cut short is removed and made again, the chart the same."""

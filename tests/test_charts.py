@@ -387,6 +387,7 @@ def test_two_renders_are_identical(drawn):
     assert charts.draw(SAMPLES["bar"], STYLE) == drawn["bar"]
 
 
+@pytest.mark.slow
 def test_renders_are_identical_across_processes(drawn, tmp_path):
     code = ("import sys; from tests.test_charts import SAMPLES, STYLE; from report.render import charts; "
             "sys.stdout.buffer.write(charts.draw(SAMPLES['line'], STYLE))")
@@ -530,6 +531,7 @@ def test_more_series_than_colours():
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(sorted(charts.KINDS)), data=st.data())
+@pytest.mark.slow
 def test_any_valid_spec_draws(kind, data):
     n = data.draw(st.integers(1, 14))
     k = data.draw(st.integers(1, 4))
@@ -621,6 +623,7 @@ def test_cache_key_uses_the_font_content_not_its_path(tmp_path):
     assert charts.cache_key(SAMPLES["bar"], replace(STYLE, font_file=copy)) == charts.cache_key(SAMPLES["bar"], STYLE)
 
 
+@pytest.mark.slow
 def test_checking_and_cached_charts_never_import_matplotlib(tmp_path):
     charts.draw_cached(SAMPLES["line"], STYLE, tmp_path / "cache")
     code = f"""

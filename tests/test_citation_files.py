@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 
 import bibtexparser
+import pytest
 
 from conftest import MINIMAL, run, write_doc
 from publication_fixtures import FRONT, build, project
 
 
+@pytest.mark.slow
 def test_bibtex_is_a_techreport_that_parses_back(tmp_path):
     project(tmp_path)
     result = build(tmp_path, "cite")
@@ -34,6 +36,7 @@ def test_bibtex_is_a_techreport_that_parses_back(tmp_path):
     assert entry.key == "Doe2024-doc"
 
 
+@pytest.mark.slow
 def test_bibtex_keeps_braces_and_percent_signs_harmless(tmp_path):
     project(tmp_path, FRONT.replace("Ukraine and Belarus after the Election", "'A {braced} 50% title'"))
     assert build(tmp_path, "cite").returncode == 0
@@ -60,6 +63,7 @@ def test_ris_record_is_a_report(tmp_path):
     assert ("AB", "Belarus and Ukraine drifted apart.") in tags
 
 
+@pytest.mark.slow
 def test_csl_json_is_a_report_item(tmp_path):
     project(tmp_path)
     assert build(tmp_path, "cite").returncode == 0
@@ -82,6 +86,7 @@ def test_a_document_without_doi_or_date_still_gets_its_citation_files(tmp_path):
     assert "doi" not in entry.fields_dict
 
 
+@pytest.mark.slow
 def test_citation_files_are_the_same_bytes_every_build(tmp_path):
     project(tmp_path)
     assert build(tmp_path, "cite").returncode == 0

@@ -125,6 +125,7 @@ def proof(tmp_path_factory) -> tuple[Path, Path]:
     return folder, base / "out" / "small.proof.docx"
 
 
+@pytest.mark.slow
 def test_the_proof_is_a_word_file_in_the_series_styles(proof):
     _, path = proof
     with zipfile.ZipFile(path) as archive:
@@ -143,6 +144,7 @@ def test_the_proof_is_a_word_file_in_the_series_styles(proof):
     assert "#" + str(styles["Proof Banner"].font.color.rgb) == colors["accent"].upper()
 
 
+@pytest.mark.slow
 def test_the_proof_holds_the_document_s_words(proof):
     _, path = proof
     word = docx.Document(str(path))
@@ -159,6 +161,7 @@ def test_the_proof_holds_the_document_s_words(proof):
     assert marked == ["FILL IN"]
 
 
+@pytest.mark.slow
 def test_the_proof_is_the_same_bytes_every_time(proof, tmp_path):
     folder, path = proof
     result = run(folder, "--format", "docx", "-o", tmp_path, env={"REPORT_CACHE_DIR": str(tmp_path / "cache")})
@@ -166,6 +169,7 @@ def test_the_proof_is_the_same_bytes_every_time(proof, tmp_path):
     assert (tmp_path / "small.proof.docx").read_bytes() == path.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_proof_is_dated_as_the_pdf_proof_is(proof, tmp_path):
     """SOURCE_DATE_EPOCH, when the desk sets it, is the proof's date in Word as in the PDF."""
     folder, _ = proof
@@ -178,6 +182,7 @@ def test_a_proof_is_dated_as_the_pdf_proof_is(proof, tmp_path):
     assert docx.Document(str(first)).paragraphs[0].text == "PROOF — not for circulation · 2030-03-17"
 
 
+@pytest.mark.slow
 def test_the_round_trip_finds_no_changes(proof, tmp_path):
     folder, path = proof
     copy = shutil.copytree(folder, tmp_path / "small")
@@ -188,6 +193,7 @@ def test_the_round_trip_finds_no_changes(proof, tmp_path):
     assert folder_bytes(copy) == before
 
 
+@pytest.mark.slow
 def test_an_edit_is_reported_by_line_and_written_only_with_force(proof, tmp_path):
     folder, path = proof
     word = docx.Document(str(path))
@@ -221,6 +227,7 @@ def test_an_edit_is_reported_by_line_and_written_only_with_force(proof, tmp_path
     assert result.stderr.splitlines() == [f"{copy}: no changes against the Word file; nothing written"]
 
 
+@pytest.mark.slow
 def test_a_document_or_series_may_refuse_the_word_proof(tmp_path):
     folder = write_doc(tmp_path / "private", MINIMAL + "word_proof: false\n")
     result = run(folder, "--format", "docx", "-o", tmp_path / "out")
@@ -239,6 +246,7 @@ def test_a_document_or_series_may_refuse_the_word_proof(tmp_path):
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
 
 
+@pytest.mark.slow
 def test_tracked_changes_are_taken_as_accepted(proof, tmp_path):
     """The author's tracked deletion and insertion, as Word writes them (w:del, w:ins): the list
     shows the text with both accepted."""

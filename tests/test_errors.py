@@ -324,6 +324,7 @@ def test_every_case_fails_with_status_1_and_no_traceback(checked):
 
 
 @pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.slow
 def test_problem_lines(checked, name):
     _, result, by_case = checked
     assert by_case[name] == CASES[name][1], "\n" + result.stderr

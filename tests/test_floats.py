@@ -103,6 +103,7 @@ def test_figures_written_together_move_together_in_number_order():
     assert order(document) == ["a", "b", "figure-1", "figure-2"]
 
 
+@pytest.mark.slow
 def test_a_figure_never_separates_a_heading_from_its_text():
     page_html = html(paragraph("a", 3) + figure(1, 200) + '<h2 id="h">Trade</h2>' + paragraph("b", 8)
                      + paragraph("c", 4))
@@ -197,6 +198,7 @@ def test_a_repeat_build_lays_out_once_what_an_earlier_process_settled(tmp_path, 
     assert len(calls) == 1
 
 
+@pytest.mark.slow
 def test_what_decides_the_layout_names_a_kept_layout(tmp_path):
     """A stylesheet, a font or a picture that changes gives the kept layout another name."""
     import shutil

@@ -392,6 +392,7 @@ def series(root: Path, sid: str, manifest: str = "", **files) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_template_cannot_reach_python(site):
     doc, _ = site
     styles = doc.parent / "styles"
@@ -419,6 +420,7 @@ def test_check_finds_a_template_syntax_error(site):
         "styles/broken/templates/document.html:2: template syntax: Expected an expression, got 'end of statement block'"]
 
 
+@pytest.mark.slow
 def test_a_python_error_in_a_template_is_the_template_s(site):
     doc, _ = site
     series(doc.parent / "styles", "divides", templates__document_html=(
@@ -633,6 +635,7 @@ def test_a_long_word_in_the_front_matter_is_refused(site):
         "without a space are allowed"]
 
 
+@pytest.mark.slow
 def test_figures_are_limited(site):
     doc, _ = site
     for i in range(301):
@@ -714,6 +717,7 @@ def test_control_characters_are_reported_escaped(site):
     assert "\x07" not in result.stderr and "\x1b" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_chart_in_a_footnote_is_refused(site):
     doc, _ = site
     body(doc, "## S\n\nText[^1].\n\n[^1]: See ![a chart](chart:c)\n",
@@ -992,6 +996,7 @@ def test_a_bad_request_is_a_400_and_one_line(preview, capsys):
     assert all(line.startswith("preview: 127.0.0.1: ") and line.isprintable() for line in lines)
 
 
+@pytest.mark.slow
 def test_slow_clients_are_cut_off_and_threads_stay_bounded(preview, monkeypatch):
     from report.commands import preview_guard
 
@@ -1085,6 +1090,7 @@ def test_bundle_check_reports_the_reader_and_the_documents_at_once(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_reader_series_needs_reader_html(tmp_path):
     write_doc(tmp_path / "one", FRONT)
     (tmp_path / "reader.yaml").write_text("title: X\nseries: sceeus-commentary\ndocuments:\n  - one\n")

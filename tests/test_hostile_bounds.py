@@ -44,6 +44,7 @@ def test_a_label_takes_only_its_placeholders(site, label, message):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.slow
 def test_every_label_a_series_words_reaches_the_page(tmp_path):
     styles = tmp_path / "styles"
     (styles / "worded").mkdir(parents=True)
@@ -103,6 +104,7 @@ def test_a_control_character_made_by_an_escape_is_an_error_at_its_line(site):
             "allowed; remove it"])
 
 
+@pytest.mark.slow
 def test_a_broken_picture_s_message_shows_no_address(site):
     doc, _ = site
     write_doc(doc, FRONT, "## Section\n\n![A picture](broken.png)\n")

@@ -44,6 +44,7 @@ def proof(tmp_path_factory):
     return folder, out, result
 
 
+@pytest.mark.slow
 def test_a_proof_is_written_under_its_own_name_only(proof):
     folder, out, result = proof
     assert result.returncode == 0, result.stderr
@@ -52,6 +53,7 @@ def test_a_proof_is_written_under_its_own_name_only(proof):
     assert result.stdout.splitlines()[0].endswith("proof-test.proof.pdf")
 
 
+@pytest.mark.slow
 def test_every_problem_is_a_notice_and_in_the_list(proof):
     folder, out, result = proof
     doc = folder / "document.md"
@@ -69,6 +71,7 @@ def test_every_problem_is_a_notice_and_in_the_list(proof):
     assert "Some text with a note.[^nope] And FILL IN: a sentence about Minsk." in text[0]
 
 
+@pytest.mark.slow
 def test_every_page_carries_the_mark_the_date_and_line_numbers(proof):
     _, out, _ = proof
     text = pdf_text(out / "proof-test.proof.pdf")
@@ -82,6 +85,7 @@ def test_every_page_carries_the_mark_the_date_and_line_numbers(proof):
     assert "the footnote [^nope] has no text" in text[0].split("Some text with a note.")[0].replace("\r\n", " ")
 
 
+@pytest.mark.slow
 def test_the_line_numbers_stay_out_of_the_tagged_text(proof):
     _, out, _ = proof
     path = out / "proof-test.proof.pdf"
@@ -93,6 +97,7 @@ def test_the_line_numbers_stay_out_of_the_tagged_text(proof):
         assert "/OutputIntents" not in pdf.Root  # never PDF/X
 
 
+@pytest.mark.slow
 def test_same_folder_same_bytes(proof, tmp_path):
     folder, out, _ = proof
     again = tmp_path / "out"
@@ -102,6 +107,7 @@ def test_same_folder_same_bytes(proof, tmp_path):
     assert (again / "proof-test.proof.pdf").read_bytes() == (out / "proof-test.proof.pdf").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_strict_preflight_refuses_a_proof(proof, tmp_path):
     folder, _, _ = proof
     result = run(folder, "--proof", "--preflight", "--strict", "-o", tmp_path,
@@ -127,6 +133,7 @@ def test_proof_with_another_output_is_a_usage_error(args, words, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_what_cannot_be_shown_still_stops_the_build(tmp_path):
     folder = write_doc(tmp_path / "doc", FRONT + "titel: typo\n", BODY)
     plain = run(folder, "--check")
@@ -138,6 +145,7 @@ def test_what_cannot_be_shown_still_stops_the_build(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_missing_author_and_chart_are_shown(tmp_path):
     # As `--import` leaves a Word file: no author, a number and a year still to fill in.
     front = (FRONT.replace('authors:\n  - name: "FILL IN: the author\'s name"\n', "")

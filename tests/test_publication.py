@@ -94,6 +94,7 @@ def test_series_keys_are_checked_at_their_lines(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_an_issn_without_any_licence_warns_once_and_builds(tmp_path):
     styles = series_folder(tmp_path / "styles", issn="'0028-0836'")
     write_doc(tmp_path / "doc", FRONT.replace("sceeus-guest-commentary", "my-brief"))

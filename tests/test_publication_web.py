@@ -72,6 +72,7 @@ def values(head: Head, name: str) -> list[str]:
     return [v for k, v in head.meta if k == name]
 
 
+@pytest.mark.slow
 def test_highwire_tags_as_google_scholar_reads_them(built):
     _, _, head = built
     assert values(head, "citation_title") == ["Ukraine and Belarus after the Election"]
@@ -102,6 +103,7 @@ def _types(node, found):
     return found
 
 
+@pytest.mark.slow
 def test_json_ld_is_a_schema_org_report(built):
     _, _, head = built
     [(attrs, text)] = [s for s in head.scripts if s[0].get("type") == "application/ld+json"]
@@ -124,6 +126,7 @@ def test_json_ld_is_a_schema_org_report(built):
                                         "url": "https://sceeus.se/sv/publikationer/ukraina-och-belarus/"}]
 
 
+@pytest.mark.slow
 def test_a_translation_names_the_work_it_translates(tmp_path):
     front = (FRONT.replace("title: Ukraine", "lang: sv\ntitle: Ukraine")
                   .replace("- lang: sv\n    url: https://sceeus.se/sv/publikationer/ukraina-och-belarus/",
@@ -136,6 +139,7 @@ def test_a_translation_names_the_work_it_translates(tmp_path):
     assert "workTranslation" not in data and data["inLanguage"] == "sv"
 
 
+@pytest.mark.slow
 def test_open_graph_and_twitter_cards_show_the_card_image(built):
     tmp_path, _, head = built
     image = "https://sceeus.se/en/publications/ukraine-and-belarus/doc.card.png"
@@ -157,6 +161,7 @@ def _luminance(rgb):
     return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
 
 
+@pytest.mark.slow
 def test_the_card_text_contrasts_with_its_ground(built):
     tmp_path, _, _ = built
     card = Image.open(tmp_path / "out" / "doc.card.png").convert("RGB")
@@ -183,6 +188,7 @@ def test_a_title_too_long_for_four_lines_takes_the_short_title_never_half_a_word
     assert all(w in words for line in lines for w in line.rstrip("…").split())
 
 
+@pytest.mark.slow
 def test_cite_as_block_with_a_copy_button_its_script_allowed_by_hash(built):
     _, text, head = built
     section = text[text.index('<section class="cite-as" id="cite-as"'):]
@@ -199,11 +205,13 @@ def test_cite_as_block_with_a_copy_button_its_script_allowed_by_hash(built):
     assert text.count('id="cite-as"') == 1
 
 
+@pytest.mark.slow
 def test_citation_files_are_linked_only_when_written(tmp_path):
     text, _ = page(tmp_path, "html")
     assert 'href="doc.bib"' not in text and 'href="doc.pdf"' in text
 
 
+@pytest.mark.slow
 def test_a_page_with_nothing_to_cite_by_keeps_its_links_and_runs_no_script(tmp_path):
     """No DOI, no address, no text by hand: no "Cite as", so no copy button and no script."""
     write_doc(tmp_path / "doc", MINIMAL)
@@ -240,6 +248,7 @@ def test_the_page_policy_lets_the_copy_script_run_in_a_browser(built, tmp_path):
     assert '<button type="button" id="cite-copy" hidden="">Copy</button>' in dom
 
 
+@pytest.mark.slow
 def test_the_card_is_the_same_bytes_every_build(built):
     tmp_path, _, _ = built
     before = (tmp_path / "out" / "doc.card.png").read_bytes()
@@ -247,6 +256,7 @@ def test_the_card_is_the_same_bytes_every_build(built):
     assert (tmp_path / "out" / "doc.card.png").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_series_whose_colours_cannot_make_a_legible_card_stops_the_web_page(tmp_path):
     series = "extends: sceeus-guest-commentary\ncolors:\n  primary: '#777777'\n  text: '#888888'\n  tint: '#999999'\n"
     project(tmp_path, series=series)

@@ -65,6 +65,7 @@ def test_a_series_without_an_issn_deposits_a_report_alone(tmp_path):
     assert root.find(".//c:series_metadata", NS) is None
 
 
+@pytest.mark.slow
 def test_registration_needs_a_doi_and_writes_nothing_without_one(tmp_path):
     project(tmp_path, FRONT.replace("doi: 10.5555/sceeus-gc-2024-08\n", ""))
     for fmt in ("crossref", "datacite"):
@@ -117,6 +118,7 @@ def test_datacite_metadata_has_every_mandatory_property(tmp_path):
     assert attributes["url"] == "https://sceeus.se/en/publications/ukraine-and-belarus/"
 
 
+@pytest.mark.slow
 def test_registration_files_are_reproducible_and_dated_by_source_date_epoch(tmp_path):
     project(tmp_path)
     assert build(tmp_path, "crossref,datacite").returncode == 0

@@ -80,6 +80,7 @@ def test_failure_during_layout_leaves_the_earlier_pdf(earlier):
     assert_untouched(out, data)
 
 
+@pytest.mark.slow
 def test_interrupted_layout_leaves_the_earlier_pdf(earlier, monkeypatch, capsys):
     folder, out, data = earlier
 
@@ -93,6 +94,7 @@ def test_interrupted_layout_leaves_the_earlier_pdf(earlier, monkeypatch, capsys)
     assert_untouched(out, data)
 
 
+@pytest.mark.slow
 def test_interrupted_write_removes_its_temporary_file(earlier, monkeypatch, capsys):
     # Ctrl-C while the new file is being written: the temporary file exists at that moment.
     folder, out, data = earlier
@@ -344,6 +346,7 @@ def test_markup_in_content_prints_literally(literal, shown):
     assert flat(shown) in text
 
 
+@pytest.mark.slow
 def test_markup_in_content_is_never_evaluated(literal):
     pdf, html = literal
     text = "\n".join(pdf_text(pdf))

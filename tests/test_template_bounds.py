@@ -156,6 +156,7 @@ def test_a_template_is_bounded_under_check(site, text, message):
         1, [f"styles/evil/templates/document.html:3: {message}"])
 
 
+@pytest.mark.slow
 def test_a_template_s_output_is_bounded(site):
     doc, _ = site
     evil(doc, "{% for i in range(9000) %}{{ 'x' * 999999 }}{% endfor %}")
@@ -174,6 +175,7 @@ def test_a_bounded_template_stops_the_build_too(site):
     assert not (doc.parent / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_template_changes_only_its_own_copy_of_the_values(tmp_path):
     """The labels' dict is the template's copy: the page footer, made after the render, keeps the words."""
     styles = tmp_path / "styles"

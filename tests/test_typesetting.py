@@ -109,6 +109,7 @@ def test_titles_and_headings_never_end_with_one_word_alone(tmp_path):
 
 
 @pytest.mark.layout
+@pytest.mark.slow
 def test_an_author_name_is_never_split(tmp_path):
     front = MINIMAL.replace("  - name: Test Author\n", (
         "  - name: Jane Doe\n    affiliation: Institute of International Affairs and Studies and Studies "
@@ -193,12 +194,14 @@ def test_a_table_has_its_number_caption_source_and_note(table_pdf):
     assert "Table: " not in text and "Figure 1" not in text  # tables are counted apart from figures
 
 
+@pytest.mark.slow
 def test_a_long_table_repeats_its_header_row(table_pdf):
     pages = [t for t in pdf_text(table_pdf) if "Month 8" in t or "Month 5" in t]
     assert len(pages) >= 2
     assert all(re.search(r"Month\s+Turnover", t) for t in pages)
 
 
+@pytest.mark.slow
 def test_number_columns_align_on_the_right(table_pdf):
     pdf = pypdfium2.PdfDocument(str(table_pdf))
     try:

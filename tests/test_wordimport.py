@@ -48,6 +48,7 @@ def in_order(expected: list[str], printed: list[str]) -> None:
             pytest.fail(f"word {n} {word!r} missing or out of order near: {' '.join(expected[max(0, n - 8):n + 3])}")
 
 
+@pytest.mark.slow
 def test_pandoc_file_front_matter_body_and_report(tmp_path):
     docx = fx.pandoc_article(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -178,6 +179,7 @@ def test_text_box_and_chart_carry_over(tmp_path):
     in_order(words("Figure 1 Trade by year 2021 2022"), printed)  # the chart, drawn, wherever it floats
 
 
+@pytest.mark.slow
 def test_hand_made_title_byline_bmp_picture_and_page_header(tmp_path):
     docx = fx.hand_formatted(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -217,6 +219,7 @@ def test_merged_table_cells_equations_and_bookmark_links(tmp_path):
              words("\n".join(pdf_text(out / "imported.pdf"))))
 
 
+@pytest.mark.slow
 def test_endnotes_become_notes(tmp_path):
     folder, _ = imported(tmp_path, fx.pandoc_endnotes(tmp_path))
     body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
@@ -254,6 +257,7 @@ def test_libreoffice_file(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_linked_picture_is_reported_never_read(tmp_path):
     docx = fx.linked_picture(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -264,6 +268,7 @@ def test_linked_picture_is_reported_never_read(tmp_path):
             "ask the author for it") in result.stderr.splitlines()
 
 
+@pytest.mark.slow
 def test_chart_of_a_kind_the_builder_does_not_draw(tmp_path, monkeypatch):
     monkeypatch.setattr(fx, "CHART_XML", fx.CHART_XML.replace(b"c:barChart", b"c:pieChart"))
     docx = fx.boxes_and_charts(tmp_path)
@@ -277,6 +282,7 @@ def test_chart_of_a_kind_the_builder_does_not_draw(tmp_path, monkeypatch):
         in check.stderr
 
 
+@pytest.mark.slow
 def test_same_word_file_same_bytes(tmp_path):
     docx = fx.pandoc_article(tmp_path)
     first, second = tmp_path / "a", tmp_path / "b"
@@ -317,6 +323,7 @@ def test_guest_commentary_round_trip_keeps_every_word(tmp_path):
 
 # --- fields: captions, cross-references, citations ---------------------------------------------
 
+@pytest.mark.slow
 def test_captions_cross_references_and_citations_carry_over(tmp_path):
     docx = fx.fields_article(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -363,6 +370,7 @@ As discussed in Trade, printed on 7 December 2026, imports (Roe 2019) fell.
             "as the Word file had\n") in front
 
 
+@pytest.mark.slow
 def test_citation_in_a_note_captions_away_from_their_table_or_numbered_by_hand(tmp_path):
     docx = fx.fields_astray(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -381,6 +389,7 @@ def test_citation_in_a_note_captions_away_from_their_table_or_numbered_by_hand(t
     ]
 
 
+@pytest.mark.slow
 def test_numbered_caption_under_a_word_chart(tmp_path):
     folder, result = imported(tmp_path, fx.captioned_chart(tmp_path))
     body = (folder / "document.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
@@ -389,6 +398,7 @@ def test_numbered_caption_under_a_word_chart(tmp_path):
     assert "chart-1:\n  type: bar\n" in (folder / "charts.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_broken_fields_keep_their_words(tmp_path):
     docx = fx.broken_fields(tmp_path)
     folder, result = imported(tmp_path, docx)
@@ -452,6 +462,7 @@ def test_encrypted_file_refused(tmp_path):
                             "a password, or remove it in Word (File > Info > Protect Document) and save again as .docx")
 
 
+@pytest.mark.slow
 def test_zip_that_is_not_a_docx_refused(tmp_path):
     path = tmp_path / "photos.docx"
     with zipfile.ZipFile(path, "w") as archive:
@@ -508,6 +519,7 @@ def test_very_large_file_refused(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "never").exists()
 
 
+@pytest.mark.slow
 def test_existing_folder_needs_force(tmp_path):
     docx = fx.pandoc_article(tmp_path)
     folder = tmp_path / "taken"
@@ -597,6 +609,7 @@ def _styled_and_commented(tmp_path: Path) -> Path:
     return _rezip(plain_docx, tmp_path / "evil.docx", edit)
 
 
+@pytest.mark.slow
 def test_word_text_never_writes_a_key_of_the_front_matter(tmp_path):
     import yaml
 
@@ -633,6 +646,7 @@ def test_a_value_from_the_word_file_is_quoted_by_the_emitter():
         assert yaml.safe_load(f"k: [{_scalar(text, flow=True)}, z]") == {"k": [text, "z"]}
 
 
+@pytest.mark.slow
 def test_a_corrupt_deflate_stream_is_a_clear_error(tmp_path):
     source = fx.pandoc_article(tmp_path)
     with zipfile.ZipFile(source) as archive:
