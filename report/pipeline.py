@@ -151,7 +151,10 @@ def prepare(folder: Path, options: Options, raw: content.RawDocument | None = No
     if doc is not None and series is not None:  # identifiers and "Cite as", in the series' citation style
         publishing.check(doc, series, raw.front, raw.path, warnings)
         if not problems:
-            publication = publishing.cite(publishing.of(doc, series), series, problems, options.cache)
+            publication = publishing.of(doc, series)
+        # "Cite as" is one Pandoc run (cached): made only where a page prints it, not for every --check
+        if publication is not None and (publication.citable or series.back_cover):
+            publication = publishing.cite(publication, series, problems, options.cache)
     left, accepted = content.placeholders_left(raw, doc, series.placeholders if series else (), warnings)
     if problems:  # the warnings with them: every line the editor should see, at once
         raise ContentErrors(list(problems) + list(warnings) + [content.as_warning(e) for e in left])

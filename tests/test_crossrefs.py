@@ -121,8 +121,9 @@ def test_references_print_in_the_language_and_link_inside_the_pdf(tmp_path):
         links = [a.get_object() for page in reader.pages for a in page.get("/Annots", ())
                  if a.get_object()["/Subtype"] == "/Link"]
         internal = [a for a in links if "/Dest" in a or a.get("/A", {}).get("/S") == "/GoTo"]
-        # six references in the body, one in the summary, one in a recommendation (+ the note links)
-        assert len(internal) >= 8, (lang, links)
+        # one in the summary, five in the body (the bare number of [-@fig-trade] among them), one in
+        # a recommendation; a reference broken across two lines has one annotation on each
+        assert len(internal) >= 7, (lang, links)
 
 
 @pytest.mark.slow

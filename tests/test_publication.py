@@ -153,7 +153,8 @@ def test_cite_as_is_made_by_the_series_citation_style_in_the_document_language(t
 def test_a_placeholder_author_is_cited_as_written_never_turned_round(tmp_path):
     """'[Author name to be confirmed]' is no name: CSL must not make it 'confirmed], [Author …'."""
     front = FRONT.replace("name: Test Author", "name: '[Author name to be confirmed]'")
-    pub = prepare(write_doc(tmp_path / "doc", front + "\nplaceholders_accepted: ['[Author name to be confirmed]']"),
+    pub = prepare(write_doc(tmp_path / "doc", front + "\nurl: https://example.org/3\n"
+                            "placeholders_accepted: ['[Author name to be confirmed]']"),
                   tmp=tmp_path).publication
     assert pub.cite_as.startswith("[Author name to be confirmed]. A Small Test Document.")
 
