@@ -94,7 +94,7 @@ def test_every_series_is_the_same_with_the_speedups_off(tmp_path, series):
         result = run(GUEST, "--series", series, "-o", tmp_path / switch, "--format", "pdf,print,html", env=env)
         assert result.returncode == 0, result.stderr
         outputs[switch] = {p.name: p.read_bytes() for p in (tmp_path / switch).iterdir() if p.name != RECORD}
-    assert len(outputs["1"]) == 3 and outputs["1"] == outputs["0"]
+    assert len(outputs["1"]) == 4 and outputs["1"] == outputs["0"]  # pdf, print, html and its card image
 
 
 def test_the_switch_turns_the_speedups_off(monkeypatch):
