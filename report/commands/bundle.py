@@ -252,7 +252,7 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
     # dated by its own, or SOURCE_DATE_EPOCH). The same reader gives the same bytes.
     newest = max((p.doc for p in parts), key=context.created_date)
     bound.metadata.created = bound.metadata.modified = (
-        (reader.date if len(reader.date) == 10 else reader.date + "-01") if reader.date
+        context.day_of(reader.date) if reader.date
         else context.created_date(newest))
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     press = None

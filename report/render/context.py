@@ -148,10 +148,15 @@ def masthead_line(doc: Document, labels: languages.Labels | None = None) -> str:
     return " · ".join(parts)
 
 
+def day_of(date: str) -> str:
+    """A front matter's date as a day: "2025-03" is the first of its month."""
+    return date if len(date) == 10 else date + "-01"
+
+
 def created_date(doc: Document) -> str:
     """The PDF's date: the document's own, else SOURCE_DATE_EPOCH, else its year; never the clock."""
     if doc.date:
-        return doc.date if len(doc.date) == 10 else doc.date + "-01"
+        return day_of(doc.date)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
