@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build document folders into PDFs: `python build.py --help`."""
 
-import sys
-
-from report.commands.cli import main
+from report.commands.cli import run_and_exit
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_and_exit()

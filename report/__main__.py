@@ -1,5 +1,3 @@
-import sys
+from report.commands.cli import run_and_exit
 
-from report.commands.cli import main
-
-sys.exit(main())
+run_and_exit()
