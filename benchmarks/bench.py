@@ -660,14 +660,14 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 SPEED_PAGE = ROOT / "docs" / "maintainers" / "speed.md"
 
 
-def write_readme(output: str, path: Path = SPEED_PAGE) -> None:
-    """Put the table between the bench markers of the maintainers' speed page."""
+def write_readme(output: str, path: Path = SPEED_PAGE, begin: str = BEGIN, end: str = END) -> None:
+    """Put the table between the bench markers (`begin`, `end`) of the maintainers' speed page."""
     text = path.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise SystemExit(f"bench: {path} has no {BEGIN} … {END} markers")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{output}\n{END}{tail}", encoding="utf-8")
+    if begin not in text or end not in text:
+        raise SystemExit(f"bench: {path} has no {begin} … {end} markers")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{output}\n{end}{tail}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -677,6 +677,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, metavar="N", help="repetitions for each median (default 5; 1 with --quick)")
     p.add_argument("--readme", action="store_true", help="also write the table into docs/maintainers/speed.md")
     p.add_argument("--keep", action="store_true", help="keep the work folder (documents, outputs, caches)")
+    p.add_argument("--archive", type=int, metavar="N",
+                   help="instead: an archive of N documents made from the samples (cold -j 1 and -j 2, "
+                        "one edit, one series' CSS, the parent's memory); 300 for the figures in speed.md")
     p.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--warm", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
@@ -690,7 +693,41 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.runs is not None and args.runs < 1:
         p.error("--runs must be 1 or more")
+    if args.archive is not None:
+        if args.archive < 2:
+            p.error("--archive needs 2 documents or more")
+        return run_archive(args.archive, args.keep, args.readme)
     return run(args.quick, args.runs, args.keep, args.readme)
+
+
+ARCHIVE_BEGIN, ARCHIVE_END = "<!-- archive:begin -->", "<!-- archive:end -->"
+
+
+def run_archive(count: int, keep: bool, readme: bool) -> int:
+    """`--archive N`: the archive's table (benchmarks/archive.py), once: each build is minutes long."""
+    import platform
+
+    from benchmarks.archive import bench_archive
+    from report.workers import cores
+
+    compile_bytecode()
+    work = Path(tempfile.mkdtemp(prefix="report-archive-"))
+    started = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    try:
+        rows = [Row(*cells) for cells in bench_archive(ROOT, work, count, _log)]
+    finally:
+        if keep:
+            _log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    about = (f"Archive run: {count} documents, each build once; {cores()} cores, load average {load:.1f} at the "
+             f"start; Python {platform.python_version()}; {time.perf_counter() - started:.0f} s in all.")
+    output = "\n".join([about, "", table(rows, ["measurement", "ours", "compared with", "ratio", "goal", "met?"])])
+    print(output)
+    if readme:
+        write_readme(output, begin=ARCHIVE_BEGIN, end=ARCHIVE_END)
+    return 0
 
 
 if __name__ == "__main__":

@@ -158,6 +158,36 @@ def test_the_key_follows_the_document_and_its_series_and_names_of_files(tmp_path
     assert record.inputs_key(doc, options) is None  # cannot be known: the document is built (and fails)
 
 
+def test_an_unchanged_document_is_keyed_from_the_record_and_each_series_chain_once(tmp_path, monkeypatch):
+    """Many documents: the front matter of one whose files are those recorded is not read again,
+    each series chain is resolved once a run, and the keys are those made from scratch."""
+    from report.pipeline import Options
+    from report.series import resolve as series_resolve
+    from report.source import document
+
+    docs = make_archive(tmp_path, 6)
+    options = Options(out_dir=tmp_path / "out")
+    scratch = [record.inputs_key(d, options) for d in docs]
+    first = [record.inputs(d, options) for d in docs]
+    entries = {d: record.Entry(i.key, {}, (), False, i.folder, i.series) for d, i in zip(docs, first)}
+    reads, resolves = [], []
+    read, resolve = document.read, series_resolve.resolve
+    monkeypatch.setattr(document, "read", lambda *a, **k: reads.append(a[0]) or read(*a, **k))
+    monkeypatch.setattr(series_resolve, "resolve", lambda *a, **k: resolves.append(a[0]) or resolve(*a, **k))
+    chains: dict = {}
+    again = [record.inputs(d, options, entries[d], chains) for d in docs]
+    assert [i.key for i in again] == scratch and None not in scratch
+    assert reads == [] and sorted(resolves) == ["sceeus-commentary", "sceeus-quick-comment"]
+
+    # a document whose front matter now names another series: read, and keyed by that series
+    text = (docs[0] / "document.md").read_text()
+    (docs[0] / "document.md").write_text(text.replace("series: sceeus-quick-comment", "series: sceeus-report")
+                                         .replace("series: sceeus-commentary", "series: sceeus-report"))
+    moved = record.inputs(docs[0], options, entries[docs[0]], chains)
+    assert reads == [docs[0]] and moved.series == "sceeus-report"
+    assert moved.key == record.inputs_key(docs[0], options) != scratch[0]
+
+
 # -- shards --------------------------------------------------------------------------------------
 
 def test_shards_share_the_documents_once_and_keep_them_when_others_are_added():

@@ -290,8 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     # What was built before and has not changed since is not built again (the record in the
     # output folder); --force builds all, --check and --bundle always run.
     built = None if args.check or args.bundle or args.watch or args.proof else record.Record(options.out_dir)
-    keys = {folder: record.inputs_key(folder, options) for folder in folders} if built is not None else {}
-    current = {} if built is None or args.force else {f: e for f in folders if (e := built.up_to_date(f, keys[f]))}
+    chains: dict = {}  # each series chain resolved once, not once a document
+    keys = {folder: record.inputs(folder, options, built.entry(folder), chains)
+            for folder in folders} if built is not None else {}
+    current = {} if built is None or args.force else {f: e for f in folders if (e := built.up_to_date(f, keys[f].key))}
     folders = [f for f in folders if f not in current]
     progress = Progress(len(folders), up_to_date=len(current))
 

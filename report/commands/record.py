@@ -33,7 +33,7 @@ from report.source import document
 
 NAME = ".report-built.json"
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "REPORT_SPEEDUPS")
-VERSION = 1
+VERSION = 2
 
 
 def shard(folders: list[Path], k: int, n: int) -> list[Path]:
@@ -42,29 +42,73 @@ def shard(folders: list[Path], k: int, n: int) -> list[Path]:
     return [f for f in folders if int(hashlib.sha256(f.name.encode("utf-8")).hexdigest()[:12], 16) % n == k - 1]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """A document's key, and what lets the next run find it without reading the document."""
+
+    key: str | None
+    folder: str = ""  # the digest of the folder's file names and contents
+    series: str = ""  # the series its front matter named
+
+
 def inputs_key(folder: Path, options) -> str | None:
     """The key of everything the document's outputs depend on; None where it cannot be known
     without building (its front matter does not read, its series does not resolve)."""
-    problems = Problems()
-    raw = document.read(folder, problems)
-    if raw is None:
-        return None
-    series_id = options.series or raw.series_id
-    if not isinstance(series_id, str) or (not options.series and not series_resolve.SERIES_ID.match(series_id)):
-        return None
-    series = series_resolve.resolve(series_id, problems, series_resolve.series_roots(options.style_roots))
-    if series is None or problems:
-        return None
-    places = (folder,) + tuple(dict.fromkeys(series.folders + series.template_dirs))
-    files = [_files(place) for place in places]
+    return inputs(folder, options).key
+
+
+def inputs(folder: Path, options, recorded: "Entry | None" = None, chains: dict | None = None) -> Inputs:
+    """`inputs_key`, for many documents at once. `recorded`: the document's entry, whose series
+    is taken as it is when the folder's files are those recorded (the same bytes name the same
+    series), so an unchanged document's front matter is not read again; `chains`: the series
+    chains resolved so far in this run, each resolved once."""
+    folder_digest = _folders_digest([folder])
+    if recorded is not None and recorded.folder == folder_digest and recorded.series:
+        series_id = recorded.series
+    else:
+        raw = document.read(folder, Problems())
+        if raw is None:
+            return Inputs(None)
+        series_id = raw.series_id
+        if not isinstance(series_id, str) or not series_resolve.SERIES_ID.match(series_id):
+            series_id = ""
+    chosen = options.series or series_id
+    if not chosen:
+        return Inputs(None)
+    chains = {} if chains is None else chains
+    if (chosen, options.style_roots) not in chains:
+        chains[chosen, options.style_roots] = _chain(chosen, options.style_roots)
+    chain = chains[chosen, options.style_roots]
+    if chain is None:
+        return Inputs(None)
     values = {"folder": folder.name, "formats": list(options.formats), "series": options.series,
               "variant": options.pdf_variant, "preflight": options.preflight,
               # what the environment changes in the outputs: dates, the speed-ups (the same bytes,
               # which the tests check, so a build with them off must really build), the subsetter
               "environment": [os.environ.get(v) for v in ENVIRONMENT] + [_subsetter()],
-              # names as well as contents: a file renamed in a series changes what is found
-              "names": [[p.relative_to(place).as_posix() for p in found] for place, found in zip(places, files)]}
-    return cache.fingerprint("document", values, files=[p for found in files for p in found])
+              # names as well as contents: a file renamed in a folder or a series changes what is found
+              "own": folder_digest, "chain": chain}
+    key = cache.fingerprint("document", values)
+    return Inputs(key, folder_digest, series_id)
+
+
+def _chain(series_id: str, style_roots) -> str | None:
+    """The digest of a series chain's folders (its own, its parents', the shipped templates):
+    each file's name and contents."""
+    problems = Problems()
+    series = series_resolve.resolve(series_id, problems, series_resolve.series_roots(style_roots))
+    if series is None or problems:
+        return None
+    return _folders_digest(dict.fromkeys(series.folders + series.template_dirs))
+
+
+def _folders_digest(folders) -> str:
+    digest = hashlib.sha256()
+    for place in folders:
+        digest.update(b"\1")  # where one folder ends: names are relative to each
+        for p in _files(place):
+            digest.update(f"{p.relative_to(place).as_posix()}\0{cache.file_digest(p)}\0".encode())
+    return digest.hexdigest()
 
 
 @memo(maxsize=1)
@@ -89,6 +133,8 @@ class Entry:
     outputs: dict  # file name -> sha256
     preflight: tuple[str, ...] = ()
     preflight_failed: bool = False
+    folder: str = ""  # Inputs.folder and .series, when it was built
+    series: str = ""
 
 
 class Record:
@@ -103,10 +149,14 @@ class Record:
             if data.get("version") != VERSION or data.get("digest") != _body_digest(body):
                 raise ValueError("another version, or damaged")
             self.entries = {name: Entry(e["key"], dict(e["outputs"]), tuple(e.get("preflight", ())),
-                                        bool(e.get("preflight_failed")))
+                                        bool(e.get("preflight_failed")), str(e.get("folder", "")),
+                                        str(e.get("series", "")))
                             for name, e in body.items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.entries = {}  # no record, or one that cannot be trusted: build everything
+
+    def entry(self, folder: Path) -> Entry | None:
+        return self.entries.get(_name(folder))
 
     def up_to_date(self, folder: Path, key: str | None) -> Entry | None:
         """The recorded entry when the document needs no build, else None."""
@@ -118,12 +168,14 @@ class Record:
                 return None
         return entry
 
-    def built(self, folder: Path, key: str | None, written, preflight=(), preflight_failed=False) -> None:
-        if key is None:
+    def built(self, folder: Path, key: "Inputs | str | None", written, preflight=(), preflight_failed=False) -> None:
+        found = key if isinstance(key, Inputs) else Inputs(key)
+        if found.key is None:
             self.entries.pop(_name(folder), None)
         else:
             self.entries[_name(folder)] = Entry(
-                key, {Path(p).name: _digest(Path(p)) for p in written}, tuple(preflight), preflight_failed)
+                found.key, {Path(p).name: _digest(Path(p)) for p in written}, tuple(preflight), preflight_failed,
+                found.folder, found.series)
         self._save()
 
     def failed(self, folder: Path) -> None:
@@ -132,7 +184,7 @@ class Record:
 
     def _save(self) -> None:
         body = {name: {"key": e.key, "outputs": e.outputs, "preflight": list(e.preflight),
-                       "preflight_failed": e.preflight_failed}
+                       "preflight_failed": e.preflight_failed, "folder": e.folder, "series": e.series}
                 for name, e in sorted(self.entries.items())}
         data = json.dumps({"version": VERSION, "digest": _body_digest(body), "documents": body},
                           ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
