@@ -80,6 +80,18 @@ def content_box(box) -> Rect:
     return Rect(x, y, x + box.width, y + box.height)
 
 
+def placed(box):
+    """The box itself; for an absolutely positioned box, WeasyPrint leaves a placeholder in the
+    tree (`AbsolutePlaceholder`, which answers for the box): the box it holds."""
+    return getattr(box, "_box", box)
+
+
+def move(box, dy: float) -> None:
+    """Move a laid-out box and everything in it `dy` px down its page (an out-of-flow box: no
+    other box makes room for it, so none moves with it)."""
+    box.translate(0, dy)
+
+
 def content_height(box) -> float:
     """The height inside the padding (for a page, its text area's), exactly as laid out."""
     return box.height
