@@ -30,6 +30,7 @@ KINDS = {
     "row": "TableRowBox",
     "page": "PageBox",
     "margin": "MarginBox",  # a page-margin box: the running header and footer
+    "footnote-area": "FootnoteAreaBox",  # the foot of a page's text area, holding its footnotes
 }
 
 

@@ -18,6 +18,7 @@ from report.internals import boxes
 from report.render.rail import IN_RAIL, to_foot
 
 GAP = 4.0  # px (3 pt): between two items stacked in the rail
+FREE = {"pull-quote", "key-figure"}  # rail items tied to no line of the text
 ROUNDS = 4  # layouts at most: each round sends at least one more note to the foot
 
 
@@ -39,14 +40,31 @@ def rail_items(page) -> list:
     return sorted(found, key=lambda b: boxes.border_box(b).top)
 
 
+def _rail_bottom(page) -> float:
+    """Where the rail ends: the foot of the text area, or above the page's footnotes."""
+    root = boxes.page_box(page)
+    bottom = boxes.content_box(root).bottom
+    for area in boxes.children(root):
+        if boxes.is_a(area, "footnote-area") and boxes.children(area):
+            bottom = min(bottom, boxes.margin_box(area).top)
+    return bottom
+
+
 def stack(document) -> tuple[str, ...]:
-    """Every page's rail items moved down so that none overlaps the one above; the ids of the
-    notes whose foot then passes the foot of the text area (to be set at the foot)."""
+    """Every page's rail items placed without overlap; the ids of the notes whose foot would
+    pass the foot of the rail (to be set at the foot of the page).
+
+    What belongs to a line (a note, a figure's source) comes first: each at its line, or under
+    the one above it. A pull quote or a key figure belongs to no line: it takes the first gap
+    at or below where it stands that holds it."""
     full: list[str] = []
     for page in document.pages:
-        bottom = boxes.content_box(boxes.page_box(page)).bottom
+        bottom = _rail_bottom(page)
+        items = rail_items(page)
+        free = [b for b in items if FREE & set(_classes(b))]
+        taken: list[tuple[float, float]] = []
         floor = None
-        for box in rail_items(page):
+        for box in (b for b in items if b not in free):
             edges = boxes.border_box(box)
             if floor is not None and edges.top < floor:
                 boxes.move(box, floor - edges.top)
@@ -55,6 +73,16 @@ def stack(document) -> tuple[str, ...]:
                 full.append(boxes.element_of(box).get("id"))
                 continue  # it leaves the rail: the next item may take its place
             floor = edges.bottom + GAP
+            taken.append((edges.top, edges.bottom))
+        for box in free:
+            edges = boxes.border_box(box)
+            height = edges.bottom - edges.top
+            for top in sorted({edges.top} | {b + GAP for _, b in taken if b + GAP > edges.top}):
+                if top + height <= bottom + 0.5 and not any(
+                        top < b + GAP and t < top + height + GAP for t, b in taken):
+                    boxes.move(box, top - edges.top)
+                    taken.append((top, top + height))
+                    break
     return tuple(full)
 
 

@@ -219,9 +219,9 @@ def _merge(chain, problems: Problems) -> Series | None:
     if (merged.get("notes") == "side" and isinstance(rail, str) and LENGTH.match(rail)
             and geometry.mm(rail) < MIN_SIDENOTE_RAIL_MM):
         # Narrower, a note's lines hold a word or two: set the notes at the foot instead.
-        where, line = _setter(chain, "notes")
-        problems.add(where, f"notes: side needs a rail of at least {MIN_SIDENOTE_RAIL_MM:g}mm (rail is {rail}); "
-                     "use notes: foot or end", line, None, "notes")
+        where, line = _setter(chain, "rail")
+        problems.add(where, f"{rail} is too narrow for notes: side (at least {MIN_SIDENOTE_RAIL_MM:g}mm); "
+                     "set notes: foot or end", line, None, "rail")
     if len(problems) == before:
         checks.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
                                                          if (f / "style.css").is_file()), problems)
