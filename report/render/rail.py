@@ -75,7 +75,9 @@ def pull_quotes(html: str, in_rail: bool) -> str:
 
 
 def figure_lines(html: str) -> str:
-    """Figure sources and notes beside their figure, at its foot, in the rail."""
+    """Figure sources and notes beside their figure, at its foot, in the rail (the figure
+    positioned, so that they are placed from its foot)."""
+    html = html.replace('<figure class="figure ', '<figure class="figure rail-figure ')
     return FIGURE_LINES.sub(lambda m: f'class="{m.group(1)} {IN_RAIL}"', html)
 
 
