@@ -19,6 +19,14 @@ class Author:
 
 
 @dataclass(frozen=True)
+class KeyFigure:
+    """A key number the author marks for the rail (front matter `key_figures`)."""
+
+    value: str  # "€50bn"
+    label: str  # "EU aid pledged 2024"
+
+
+@dataclass(frozen=True)
 class Edition:
     """Another language edition of a document: its language and where it is online."""
 
@@ -62,6 +70,7 @@ class Document:
     keywords: tuple[str, ...] = ()
     url: str | None = None
     editions: tuple[Edition, ...] = ()  # the other language editions
+    key_figures: tuple[KeyFigure, ...] = ()  # set in the rail, one a spread
     references: str | None = None  # the library file the front matter names
     placeholders_accepted: tuple[str, ...] = ()  # placeholder texts the editor lets through
     word_proof: bool = True  # --format docx allowed (the series must allow it too)

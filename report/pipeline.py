@@ -38,9 +38,10 @@ from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
 from report.layout import metadata as pdf_metadata, pages, proofpages, source_lines
+from report.layout import sidenotes
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
-from report.render import charts as chart_drawing, context, proofmarks, sandbox
+from report.render import charts as chart_drawing, context, proofmarks, rail, sandbox
 from report.render.qr import qr_svg
 from report.render.badge import license_badge
 from report.series.press import press as press_colors
@@ -369,6 +370,7 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                                                   languages.labels_for(prepared.series, prepared.doc.lang))
     body = markdown.render_body(prepared.tokens, prepared.env, blocks,
                               sandbox.template_ids(prepared.series.template_dirs))
+    body = rail.used(body, prepared.series.notes, prepared.doc.key_figures, pages=not web)  # notes, pull quotes …
     qr_src = None
     if prepared.doc.url:
         svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
@@ -549,6 +551,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
         if drawn is not None:  # the same pages again, with their proof drawings as backgrounds
             paged = (lambda h: pages.layout(replace(h, resources={**h.resources, **drawn[1]}, css=h.css + (drawn[0],)),
                                             allowed=allowed, extra_css=extra, cache=options.cache))
+        paged = sidenotes.stacked(paged)  # notes in the rail stacked; those it cannot hold at the foot
         return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
 
     document = lay_out(charts.figures() if proof is None else charts.drawn())

@@ -30,6 +30,7 @@ KINDS = {
     "row": "TableRowBox",
     "page": "PageBox",
     "margin": "MarginBox",  # a page-margin box: the running header and footer
+    "footnote-area": "FootnoteAreaBox",  # the foot of a page's text area, holding its footnotes
 }
 
 
@@ -78,6 +79,18 @@ def content_box(box) -> Rect:
     """Inside the padding: for a page, its text area."""
     x, y = box.content_box_x(), box.content_box_y()
     return Rect(x, y, x + box.width, y + box.height)
+
+
+def placed(box):
+    """The box itself; for an absolutely positioned box, WeasyPrint leaves a placeholder in the
+    tree (`AbsolutePlaceholder`, which answers for the box): the box it holds."""
+    return getattr(box, "_box", box)
+
+
+def move(box, dy: float) -> None:
+    """Move a laid-out box and everything in it `dy` px down its page (an out-of-flow box: no
+    other box makes room for it, so none moves with it)."""
+    box.translate(0, dy)
 
 
 def content_height(box) -> float:

@@ -13,7 +13,7 @@ WeasyPrint 70 lays out its structure tree (`weasyprint/pdf/tags.py`): that is wh
   each sits under its own `Link`, described in words (`taglinks.py`).
 - An element in another language than the element above it says so (`Lang`, 7.2): WeasyPrint
   gives none, so a Swedish document bound into an English reader read as English.
-- Footnotes (`li.footnote-item`) are `Note`s with an `ID` (7.9), not list items; every `ID`
+- Footnotes (`li.footnote-item`) and sidenotes (`span.sidenote`) are `Note`s with an `ID` (7.9), not list items; every `ID`
   is in the root's `IDTree`.
 - A hyphenated word reads whole, and a typed hyphen as typed (`textlayer.py`).
 - A header cell says what it heads (`Scope`).
@@ -139,7 +139,8 @@ def _lists(objects, reached, nums, pdf) -> None:
 
 
 def _notes(objects, reached, sources) -> None:
-    """A footnote's list item becomes a `Note` with its `ID`; a list of notes only, a `Div`."""
+    """A footnote's list item, and a sidenote, becomes a `Note` with its `ID`; a list of notes
+    only, a `Div`."""
     import pydyf
 
     used: set[str] = set()
@@ -147,8 +148,12 @@ def _notes(objects, reached, sources) -> None:
         item = objects[number]
         box = sources.boxes.get(number)
         element = getattr(box, "element", None)
-        if (not isinstance(item, dict) or item.get("S") != "/LI" or element is None
-                or "footnote-item" not in (element.get("class") or "").split()):
+        classes = (element.get("class") or "").split() if element is not None else []
+        # A sidenote (render/rail.py) stands in the paragraph of its call: WeasyPrint makes it
+        # a Span there.
+        if not isinstance(item, dict) or not (
+                (item.get("S") == "/LI" and "footnote-item" in classes)
+                or (item.get("S") == "/Span" and "sidenote" in classes)):
             continue
         ident = base = element.get("id") or f"note-{number}"
         n = 1

@@ -22,7 +22,7 @@ from report.errors import Problems, display_path, quote
 from report.model import FACE_KEYS, FontFace, Publisher, Series
 from report.paths import ROOT
 from report.series import checks, geometry
-from report.source.schemas import SERIES, css_color
+from report.source.schemas import LENGTH, SERIES, css_color
 
 # Lazy: fontTools (about 0.1 s), only for a font file whose verdict is not in the cache folder.
 
@@ -215,6 +215,13 @@ def _merge(chain, problems: Problems) -> Series | None:
             where, line = _setter(chain, "chart_colors")
             problems.add(where, f"{quote(name)} is neither a colour named in colors nor a CSS colour", line, None,
                          "chart_colors")
+    rail = merged.get("rail", SERIES["rail"].default)
+    if (merged.get("notes") == "side" and isinstance(rail, str) and LENGTH.match(rail)
+            and geometry.mm(rail) < MIN_SIDENOTE_RAIL_MM):
+        # Narrower, a note's lines hold a word or two: set the notes at the foot instead.
+        where, line = _setter(chain, "rail")
+        problems.add(where, f"{rail} is too narrow for notes: side (at least {MIN_SIDENOTE_RAIL_MM:g}mm); "
+                     "set notes: foot or end", line, None, "rail")
     if len(problems) == before:
         checks.check(template_dirs, template, tuple(f / "style.css" for f in reversed(folders[:-1])
                                                          if (f / "style.css").is_file()), problems)
@@ -234,6 +241,9 @@ def _merge(chain, problems: Problems) -> Series | None:
         **{**values, "colors": colors, "fonts": fonts, "chart_colors": chart_colors,
            "publisher": publisher, "languages": languages},
     )
+
+
+MIN_SIDENOTE_RAIL_MM = 20
 
 
 def _setter(chain, key) -> tuple[Path, int | None]:

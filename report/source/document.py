@@ -14,7 +14,7 @@ from pathlib import Path
 from report.source import files
 from report.source import yamlload
 from report.errors import ContentError, Problems, display_path, quote
-from report.model import Author, Document, Edition, Series
+from report.model import Author, Document, Edition, KeyFigure, Series
 from report.source.schemas import FRONT_MATTER
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -234,4 +234,5 @@ def check(raw: RawDocument, series: Series, problems: Problems, series_override:
         "year": values["year"] if values["year"] is not None else int(values["date"][:4]),
         "extra": {k: front[k] for k in series.declares if k in front},
         "editions": tuple(Edition(e["lang"], e["url"]) for e in values["editions"]),
+        "key_figures": tuple(KeyFigure(k["value"].strip(), k["label"].strip()) for k in values["key_figures"]),
     })

@@ -279,6 +279,21 @@ EDITION = Schema(
     not_mapping=lambda value: "must be a mapping with lang and url",
 )
 
+MAX_KEY_FIGURES = 6  # one a spread: more than a long report has spreads to hold them
+MAX_KEY_FIGURE_VALUE = 12  # "€50bn", "1 in 4": what the rail sets large on one line
+
+KEY_FIGURE = Schema(
+    "key_figures", "Each key figure", (
+        Field("value", text("a short text such as '€50bn'", longest=MAX_KEY_FIGURE_VALUE),
+              f"the number, set large in the rail: at most {MAX_KEY_FIGURE_VALUE} characters", required=True),
+        Field("label", text(longest=200), "what the number counts, under it", required=True),
+    ),
+    intro="`key_figures` is a list; each entry is a number and its label, e.g. "
+          "`{value: \"€50bn\", label: \"EU aid pledged 2024\"}`, set in the rail beside the sections, "
+          "one a spread (docs/guides/the-rail.md).",
+    not_mapping=lambda value: "must be a mapping with value and label, such as {value: \"€50bn\", label: \"…\"}",
+)
+
 FRONT_MATTER = Schema(
     "document.md", "Front matter (document.md)", (
         Field("series", text("a string (a series id)", longest=MAX_TEXT), "the series the document belongs to, e.g. "
@@ -312,6 +327,10 @@ FRONT_MATTER = Schema(
                                   meaning=at_most(MAX_EDITIONS, "editions")),
               "the other language editions of this document (see below): named in the publisher block, "
               f"linked from the web page; at most {MAX_EDITIONS}", default=()),
+        Field("key_figures", listing("a list of key figures, each with value and label", "list of key figures",
+                                     items=KEY_FIGURE, meaning=at_most(MAX_KEY_FIGURES, "key figures")),
+              "key numbers set in the rail, one a spread (see below and docs/guides/the-rail.md); "
+              f"at most {MAX_KEY_FIGURES}", default=()),
         Field("references", text("a file name in the document folder (.bib, .json or .yaml)", name="file name",
                                  longest=MAX_TEXT),
               "the library the body cites from (docs/guides/sources.md); none: `references.bib`, "
@@ -516,6 +535,11 @@ SERIES = Schema(
                            lambda v: isinstance(v, str) and bool(LENGTH.match(v)), annotation=str),
               "the left rail of the text column, where section and recommendation numbers hang; "
               "0mm for none", default="30mm"),
+        Field("notes", text("side, foot or end"), "where the notes (and notes a citation style makes) are set "
+              "in the PDFs: `side`, in the rail beside their call, stacked, at the foot of the page when "
+              "the rail is full (the rail must be at least 20mm); `foot`, at the foot of the page; `end`, "
+              "after the text (docs/guides/the-rail.md). The web page always sets them after the text",
+              default="end", choices=("side", "foot", "end")),
         Field("bleed_bands", BOOL, "bands (the masthead) run off the page edge, and into the bleed in "
               "the print PDF; false: they stay inside the margins", default=True),
         Field("text_align", text("justify or left"), "body text justified, or ragged right (left, with fewer "
@@ -742,5 +766,5 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR, EDITION)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER, CROSSREF)),
+PAGES = ((FRONT_MATTER, (AUTHOR, EDITION, KEY_FIGURE)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER, CROSSREF)),
          (CHART, (CSV_FORMAT,)), (READER, ()))

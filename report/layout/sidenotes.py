@@ -1,0 +1,107 @@
+"""Notes in the rail, after layout: stacked without overlap, and sent to the foot of the page
+when the rail cannot hold them.
+
+Each rail item (`render.rail`: a note, a figure's source, a pull quote, a key figure) is laid
+out where it stands in the text, out of the flow, so it starts at the line of its call. Two
+close calls would overlap: each item is moved down under the one above it (moving an
+out-of-flow box moves nothing else, so no layout pass is needed). A note whose foot would then
+pass the text area's is set at the foot of its page instead, and only then are the pages laid
+out again: a document whose notes fit costs no pass more than one without notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from report.internals import boxes
+from report.render.rail import IN_RAIL, to_foot
+
+GAP = 4.0  # px (3 pt): between two items stacked in the rail
+FREE = {"pull-quote", "key-figure"}  # rail items tied to no line of the text
+ROUNDS = 4  # layouts at most: each round sends at least one more note to the foot
+
+
+def _classes(box) -> list[str]:
+    element = boxes.element_of(box)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def rail_items(page) -> list:
+    """The page's rail items (their outermost boxes), top first."""
+    found, seen = [], set()
+    for box, _ in boxes.flow(page):
+        element = boxes.element_of(box)
+        if element is None or id(element) in seen or not boxes.is_a(boxes.placed(box), "block"):
+            continue
+        if IN_RAIL in _classes(box):
+            seen.add(id(element))
+            found.append(box)
+    return sorted(found, key=lambda b: boxes.border_box(b).top)
+
+
+def _rail_bottom(page) -> float:
+    """Where the rail ends: the foot of the text area, or above the page's footnotes."""
+    root = boxes.page_box(page)
+    bottom = boxes.content_box(root).bottom
+    for area in boxes.children(root):
+        if boxes.is_a(area, "footnote-area") and boxes.children(area):
+            bottom = min(bottom, boxes.margin_box(area).top)
+    return bottom
+
+
+def stack(document) -> tuple[str, ...]:
+    """Every page's rail items placed without overlap; the ids of the notes whose foot would
+    pass the foot of the rail (to be set at the foot of the page).
+
+    What belongs to a line (a note, a figure's source) comes first: each at its line, or under
+    the one above it. A pull quote or a key figure belongs to no line: it takes the first gap
+    at or below where it stands that holds it."""
+    full: list[str] = []
+    for page in document.pages:
+        bottom = _rail_bottom(page)
+        items = rail_items(page)
+        free = [b for b in items if FREE & set(_classes(b))]
+        taken: list[tuple[float, float]] = []
+        floor = None
+        for box in (b for b in items if b not in free):
+            edges = boxes.border_box(box)
+            if floor is not None and edges.top < floor:
+                boxes.move(box, floor - edges.top)
+                edges = boxes.border_box(box)
+            if edges.bottom > bottom + 0.5 and "sidenote" in _classes(box):
+                full.append(boxes.element_of(box).get("id"))
+                continue  # it leaves the rail: the next item may take its place
+            floor = edges.bottom + GAP
+            taken.append((edges.top, edges.bottom))
+        for box in free:
+            edges = boxes.border_box(box)
+            height = edges.bottom - edges.top
+            for top in sorted({edges.top} | {b + GAP for _, b in taken if b + GAP > edges.top}):
+                if top + height <= bottom + 0.5 and not any(
+                        top < b + GAP and t < top + height + GAP for t, b in taken):
+                    boxes.move(box, top - edges.top)
+                    taken.append((top, top + height))
+                    break
+    return tuple(full)
+
+
+def stacked(lay_out: Callable) -> Callable:
+    """`lay_out` (Html → document), with its rail stacked; laid out again only when a note must
+    go to the foot of its page."""
+    def run(html):
+        document = lay_out(html)
+        if IN_RAIL not in html.text:
+            return document
+        for _ in range(ROUNDS):
+            full = stack(document)
+            if not full:
+                return document
+            html = replace(html, text=to_foot(html.text, full))
+            document = lay_out(html)
+        stack(document)  # the last round's rail stacked too; a note still too long stays in it
+        return document
+    return run
+
+
+__all__ = ["stack", "stacked"]
