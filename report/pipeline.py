@@ -577,7 +577,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
     problems = None
     if options.preflight:
         from report.outputs import preflight
-        problems = preflight.check(document, data, print_mode=fmt == "print")
+        problems = preflight.check(document, data, print_mode=fmt == "print", accepted=prepared.accepted)
     return Output(fmt, data, problems, time.perf_counter() - start)
 
 

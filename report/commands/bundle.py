@@ -198,7 +198,8 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
         files.append((target, data))
         if options.preflight:  # the checks of one document, and a document starting on a left page
             from report.outputs import preflight
-            found = preflight.check(bound, data, print_mode=fmt == "print")
+            found = preflight.check(bound, data, print_mode=fmt == "print",
+                                    accepted=tuple(t for prepared in parts for t in prepared.accepted))
             report.append(preflight.format_report(found, display_path(target)))
             failed = failed or bool(found)
     return pipeline.Built(output.write_all(files), tuple(report), failed)

@@ -112,6 +112,12 @@ def has_edges(box) -> bool:
     return hasattr(box, "border_box_x")
 
 
+def padding(box, side: str) -> float:
+    """The used padding on one side ("top", "bottom" …): a block broken across pages loses the
+    padding at the break unless its style clones it (`box-decoration-break`)."""
+    return getattr(box, f"padding_{side}")
+
+
 def margin_right(box) -> float:
     """The used right margin (negative where the style pulls the box into the margin)."""
     return box.margin_right
@@ -172,6 +178,15 @@ def raster_pixels(box) -> tuple[int, int] | None:
 
     image = getattr(box, "replacement", None) if is_a(box, "replaced") else None
     return (image.width, image.height) if isinstance(image, RasterImage) else None
+
+
+def svg_root(box):
+    """The root element (ElementTree) of the SVG picture a replaced box shows; None for anything
+    else. A chart keeps its labels as text there, one `<text>` a line."""
+    from weasyprint.images import SVGImage
+
+    image = getattr(box, "replacement", None) if is_a(box, "replaced") else None
+    return image._svg.tree._etree_node if isinstance(image, SVGImage) else None
 
 
 def layout_libraries(cache=None) -> str:

@@ -11,6 +11,7 @@ document, or nobody reads its report.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import io
 import re
@@ -22,9 +23,10 @@ from report.errors import quote
 from report.internals import page_box, text as laid_text
 from report.internals.boxes import (
     border_box, children, computed, content_box, content_height, content_width, css, descendants, element_of, flow as _flow,
-    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_right, raster_pixels,
-    repeats, tag as _tag, tag_of, text_of)
+    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_right, padding, raster_pixels,
+    repeats, svg_root, tag as _tag, tag_of, text_of, walk)
 from report.layout import floats
+from report.source.document import SOFT_PLACEHOLDERS
 
 # Lazy: WeasyPrint (after `internals.import_weasyprint`), pypdf (about 0.4 s), pypdfium2 (0.2 s) and
 # fontTools, each in the checks that read the PDF or a font.
@@ -59,9 +61,10 @@ class Findings(list):
         self.pages = pages
 
 
-def check(document, pdf_bytes: bytes, *, print_mode: bool = False) -> list[Problem]:
-    """Every problem found in a laid-out `document` and the PDF written from it, by page."""
-    ctx = _Context(document, pdf_bytes, print_mode)
+def check(document, pdf_bytes: bytes, *, print_mode: bool = False, accepted: tuple[str, ...] = ()) -> list[Problem]:
+    """Every problem found in a laid-out `document` and the PDF written from it, by page.
+    `accepted`: the placeholders the front matter lets through (`placeholders_accepted`)."""
+    ctx = _Context(document, pdf_bytes, print_mode, accepted)
     problems: list[Problem] = []
     for name, func in CHECKS:
         if name == "no-bleed" and not print_mode:
@@ -84,8 +87,9 @@ def format_report(problems: list[Problem], pdf_path: str) -> str:
 # ---- What the checks share ----------------------------------------------------------------
 
 class _Context:
-    def __init__(self, document, pdf_bytes: bytes, print_mode: bool):
+    def __init__(self, document, pdf_bytes: bytes, print_mode: bool, accepted: tuple[str, ...] = ()):
         self.document = document
+        self.accepted = accepted
         self.pdf_bytes = pdf_bytes
         self.print_mode = print_mode
         self.pages = list(enumerate(document.pages, start=1))
@@ -777,6 +781,214 @@ def check_reader_left_start(ctx):
                 yield number, f"document {quote(title)} starts on a left-hand page"
 
 
+# ---- 18 to 26. The editorial gate: what a layout desk sees at once ------------------------
+# Each message opens with its check's id, so an editor can find it in docs/reference/preflight.md.
+
+def _line_pairs(ctx):
+    """(page, line, ancestors, the next line of the same block as (page, line) or None) for every
+    line, in reading order."""
+    lines = list(_lines_in_order(ctx))
+    for (number, line, ancestors), following in zip(lines, lines[1:] + [None]):
+        same = following is not None and element_of(following[1]) is element_of(line)
+        yield number, line, ancestors, (following[0], following[1]) if same else None
+
+
+def _hyphenated(line) -> bool:
+    """The line ends with the hyphen the layout adds at a hyphenation break (never a typed one)."""
+    return _text(line).endswith(laid_text.hyphen(line))
+
+
+def _broken_word(line, following) -> str:
+    """The word a hyphenation break cut, as an editor writes it: 'under-/mined'."""
+    before = _text(line).split()[-1][:-1].replace("\u00ad", "")  # less the hyphen
+    after = re.match(r"[\w'’\u00ad-]*", _text(following))[0] if following is not None else ""
+    return f"{before}-/{after.replace(chr(0xAD), '')}"
+
+
+def check_hyphen_at_page_turn(ctx):
+    """The last line of a page ends with a hyphenation break: the reader turns the page mid-word."""
+    for number, line, _, following in _line_pairs(ctx):
+        if following is not None and following[0] != number and _hyphenated(line):
+            yield number, (f"hyphen-at-page-turn: a word is hyphenated across the turn to page {following[0]}: "
+                           f"{quote(_broken_word(line, following[1]))}")
+
+
+def check_hyphenated_last_word(ctx):
+    """A runt: the last word of a paragraph or recommendation broken, its end alone on the last line."""
+    pairs = list(_line_pairs(ctx))
+    for index, (number, line, _, following) in enumerate(pairs):
+        # (a compound broken at its own hyphen, 'follow-/up.', is a runt too)
+        if following is None or not (_hyphenated(line) or re.search(r"\w[-\u2010]$", _text(line))):
+            continue
+        last = index + 1 == len(pairs) - 1 or pairs[index + 1][3] is None  # the next line ends the block
+        if last and len(_text(following[1]).split()) == 1:
+            yield following[0], (f"hyphenated-last-word: the last word of a paragraph is broken: "
+                                 f"{quote(_broken_word(line, following[1]))}")
+
+
+ELLIPSIS = ("\u2026", "...")
+
+
+def check_running_head_ellipsis(ctx):
+    """A running head cut short with an ellipsis: the series needs a `short_title` instead."""
+    for number, page in ctx.pages:
+        for margin in children(page_box(page)):
+            text = _text(margin) if is_a(margin, "margin") else ""
+            if any(mark in text for mark in ELLIPSIS):
+                yield number, f"running-head-ellipsis: a running head is cut with an ellipsis: {quote(text)}"
+
+
+def _painted_box(box) -> bool:
+    """A box set apart on the page: a block with a background or a rule, headed by a heading."""
+    element = element_of(box)
+    if element is None or not is_a(box, "block") or is_a(box, "line"):
+        return False
+    first = next((child for child in element if isinstance(child.tag, str)), None)
+    ruled = any(css(box, f"border-{side}-width") > 0 for side in SIDES)
+    return _tag(first) in HEADINGS and (ruled or getattr(css(box, "background-color"), "alpha", 0) > 0)
+
+
+def _starts_with_heading(box) -> bool:
+    """The box's first line on this page belongs to a heading, or to what the template marks
+    `data-preflight="continued"` (a heading repeated on the page where the box resumes)."""
+    first = next((ancestors for b, ancestors in walk(box) if _is_line(b)), None)
+    return first is not None and any(
+        tag_of(a) in HEADINGS or (element_of(a) is not None and element_of(a).get("data-preflight") == "continued")
+        for a in first)
+
+
+def check_split_box(ctx):
+    """A box broken across pages keeps its bottom padding before the break and resumes under its
+    heading after it."""
+    fragments: dict = defaultdict(list)
+    for number, page in ctx.pages:
+        for box, _ in _flow(page):
+            if _painted_box(box):
+                fragments[element_of(box)].append((number, box))
+    for element, found in fragments.items():
+        if len(found) < 2:
+            continue
+        name = quote(_element_text(next(c for c in element if isinstance(c.tag, str))))
+        kept = padding(found[-1][1], "bottom")  # the last piece ends as the style says
+        for (number, box), (after, next_box) in zip(found, found[1:]):
+            if kept > TOLERANCE and padding(box, "bottom") < kept - TOLERANCE:
+                yield number, (f"split-box: the box {name} breaks to page {after} without its bottom padding "
+                               f"({_mm(kept)})")
+            if not _starts_with_heading(next_box):
+                yield after, f"split-box: the box {name} resumes from page {number} without its heading"
+
+
+def check_separator_at_line_end(ctx):
+    """A separator '·' (between a byline's names, in a date line) that ends or starts a line."""
+    for number, line, _ in _lines_in_order(ctx):
+        text = _text(line)
+        if text.startswith(SEPARATOR) or text.endswith(SEPARATOR):
+            where = "starts" if text.startswith(SEPARATOR) else "ends"
+            yield number, f"separator-at-line-end: a line {where} with the separator '·': {quote(text)}"
+
+
+SEPARATOR = "\u00b7"
+# What must not start a chart label's second line: a year, or a unit alone.
+LABEL_TAIL = re.compile(r"[(\[]?(?:\d{4}|%|‰|pp|bn|mn|m|k|km|kg|t|€|\$|£|USD|EUR|SEK)[)\].,:;]?", re.IGNORECASE)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _chart_labels(root):
+    """The category labels of a chart drawn by matplotlib, each as its drawn lines: every tick's
+    `<g id="text_…">` holds one `<text>` a line."""
+    for tick in root.iter(SVG + "g"):
+        if not re.fullmatch(r"[xy]tick_\d+", tick.get("id", "")):
+            continue
+        for group in tick.iter(SVG + "g"):
+            lines = [" ".join("".join(t.itertext()).split()) for t in group.findall(SVG + "text")]
+            if group.get("id", "").startswith("text_") and lines:
+                yield lines
+
+
+def check_chart_label_break(ctx):
+    """A chart's category label broken before its year or unit ('Jan–Jul / 2023')."""
+    for number, page in ctx.pages:
+        for box, _ in _flow(page):
+            root = svg_root(box)
+            if root is None:
+                continue
+            for lines in _chart_labels(root):
+                for before, after in zip(lines, lines[1:]):
+                    if LABEL_TAIL.fullmatch(after.split()[0] if after.split() else ""):
+                        yield number, (f"chart-label-break: a chart label breaks before its year or unit: "
+                                       f"{quote(' / '.join(lines))}")
+                        break
+
+
+HOLE = 0.90  # a page before the last is left with a hole when its text stops short of this share
+SPLIT_LINES = 6  # a block of this many lines may break 3 + 3 rather than move on whole
+
+
+def check_hole_before_block(ctx):
+    """A hole over 10 % of a page before a block of text that went on whole though it could split."""
+    pages = dict(ctx.pages)
+    for gap in floats.gaps(ctx.document, full=HOLE):
+        moved = gap.moved
+        if _tag(moved) in ("ol", "ul") and len(moved):
+            moved = moved[0]  # a list moved on with its first item: the item is what could split
+        if _tag(moved) in ("figure", "table") or gap.page + 1 not in pages:
+            continue
+        lines = sum(1 for box, ancestors in _leaves(pages[gap.page + 1]) if _is_line(box)
+                    and any(element_of(a) is moved for a in ancestors + (box,)))
+        if lines >= SPLIT_LINES:
+            yield gap.page, (f"hole-before-block: {100 - gap.fill * 100:.0f} % of the page is empty: "
+                             f"{floats.describe(moved)} ({lines} lines) moved whole to page {gap.page + 1} "
+                             f"where it could split {lines // 2} + {lines - lines // 2}")
+
+
+def check_uncaptioned_table(ctx):
+    """A table without a caption: it is not numbered, and nothing says what it shows."""
+    for element, (pages, found) in _pages_of(ctx, "table").items():
+        if any(_tag(c) == "caption" for c in element):
+            continue
+        first_row = next((r for t in found for r in descendants(t) if is_a(r, "row")), None)
+        label = quote(" · ".join(_text(cell) for cell in children(first_row))) if first_row is not None else ""
+        yield pages[0], (f"uncaptioned-table: table {label} has no caption: it is not numbered; write a line "
+                         "'Table: caption' just before or after it")
+
+
+def check_placeholder(ctx):
+    """A placeholder left in the printed text ('[to be confirmed]', '[TK]', '[…]'), with the same
+    patterns `--check` warns of; those the front matter accepts pass."""
+    expression = re.compile("|".join(f"(?:{p})" for p in SOFT_PLACEHOLDERS), re.IGNORECASE)
+    # The text as one string, so that a placeholder broken across lines or pages is found whole.
+    starts, pages, text = [], [], ""
+    for number, line, _ in _lines_in_order(ctx):
+        starts.append(len(text))
+        pages.append(number)
+        text += _text(line) + " "
+    for match in expression.finditer(text):
+        found = " ".join(match.group().split())
+        if found and found not in ctx.accepted:
+            number = pages[bisect.bisect_right(starts, match.start()) - 1]
+            yield number, f"placeholder: still a placeholder: {quote(found)}; replace it before the document goes to press"
+
+
+BIO_ONLY = 0.5  # a last page holding only the authors' biographies, filled less than this
+
+
+def check_last_page_bio_only(ctx):
+    """The last page holds only the 'About the author' text, most of the page empty."""
+    if len(ctx.pages) < 2:
+        return
+    number, page = ctx.pages[-1]
+    leaves = list(_leaves(page))
+    about = [box for box, ancestors in leaves
+             if any("about" in ((element_of(a).get("class") or "").split() if element_of(a) is not None else ())
+                    for a in ancestors)]
+    if not leaves or len(about) < len(leaves):
+        return
+    used = (max(margin_box(b).bottom for b, _ in leaves) - content_box(page_box(page)).top) / content_height(page_box(page))
+    if used < BIO_ONLY:
+        yield number, (f"last-page-bio-only: the last page holds only the authors' biography "
+                       f"({len(about)} lines filling {used * 100:.0f} % of the page)")
+
+
 CHECKS = (
     ("overflow", check_overflow),
     ("heading-at-foot", check_heading_at_foot),
@@ -798,4 +1010,14 @@ CHECKS = (
     ("heading-last-word", check_heading_last_word),
     ("split-name", check_split_names),
     ("reader-left-page", check_reader_left_start),
+    ("hyphen-at-page-turn", check_hyphen_at_page_turn),
+    ("hyphenated-last-word", check_hyphenated_last_word),
+    ("running-head-ellipsis", check_running_head_ellipsis),
+    ("split-box", check_split_box),
+    ("separator-at-line-end", check_separator_at_line_end),
+    ("chart-label-break", check_chart_label_break),
+    ("hole-before-block", check_hole_before_block),
+    ("uncaptioned-table", check_uncaptioned_table),
+    ("placeholder", check_placeholder),
+    ("last-page-bio-only", check_last_page_bio_only),
 )

@@ -24,8 +24,10 @@ MAX_DOCUMENT_BYTES = 1_000_000  # document.md: some 300 pages (the Guest Comment
 PLACEHOLDER = "FILL IN"
 # Placeholders an editor may print in a proof but never send to the press: "[Author name to be
 # confirmed]", and FILL IN inside a text (at a value's start it is an error, above). A series
-# adds its own (series.yaml `placeholders`).
-SOFT_PLACEHOLDERS = (r"\[[^\[\]\n]*\bto be confirmed\b[^\[\]\n]*\]", r"(?-i:FILL IN)\b[^\n\]\"]*")
+# adds its own (series.yaml `placeholders`). A bracket holding only "TK" ("to come") or an
+# ellipsis marks text still to write; the preflight looks for the same in the laid-out pages.
+SOFT_PLACEHOLDERS = (r"\[[^\[\]\n]*\bto be confirmed\b[^\[\]\n]*\]", r"(?-i:FILL IN)\b[^\n\]\"]*",
+                     r"\[\s*(?:TK|…|\.\.\.)\s*\]")
 ACCEPTED_KEY = "placeholders_accepted"
 
 
