@@ -23,8 +23,8 @@ from report.errors import quote
 from report.internals import page_box, text as laid_text
 from report.internals.boxes import (
     border_box, children, computed, content_box, content_height, content_width, css, descendants, element_of, flow as _flow,
-    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_right, padding, raster_pixels,
-    repeats, svg_root, tag as _tag, tag_of, text_of, walk)
+    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_right, padding,
+    page_type_name, raster_pixels, repeats, svg_root, tag as _tag, tag_of, text_of, walk)
 from report.layout import floats
 from report.source.document import SOFT_PLACEHOLDERS
 
@@ -839,12 +839,13 @@ def check_running_head_ellipsis(ctx):
 
 
 def _painted_box(box) -> bool:
-    """A box set apart on the page: a block with a background or a rule, headed by a heading."""
+    """A box set apart on the page, headed by a heading: a block with a background or a frame
+    (a rule on a side or below; a rule above alone opens a section, it does not make a box)."""
     element = element_of(box)
     if element is None or not is_a(box, "block") or is_a(box, "line"):
         return False
     first = next((child for child in element if isinstance(child.tag, str)), None)
-    ruled = any(css(box, f"border-{side}-width") > 0 for side in SIDES)
+    ruled = any(css(box, f"border-{side}-width") > 0 for side in ("right", "bottom", "left"))
     return _tag(first) in HEADINGS and (ruled or getattr(css(box, "background-color"), "alpha", 0) > 0)
 
 
@@ -937,7 +938,7 @@ def check_hole_before_block(ctx):
                     and any(element_of(a) is moved for a in ancestors + (box,)))
         if lines >= SPLIT_LINES:
             yield gap.page, (f"hole-before-block: {100 - gap.fill * 100:.0f} % of the page is empty: "
-                             f"{floats.describe(moved)} ({lines} lines) moved whole to page {gap.page + 1} "
+                             f"{floats.describe(moved).replace(chr(0xAD), '')} ({lines} lines) moved whole to page {gap.page + 1} "
                              f"where it could split {lines // 2} + {lines - lines // 2}")
 
 
@@ -957,6 +958,7 @@ def check_placeholder(ctx):
     patterns `--check` warns of; those the front matter accepts pass."""
     expression = re.compile("|".join(f"(?:{p})" for p in SOFT_PLACEHOLDERS), re.IGNORECASE)
     # The text as one string, so that a placeholder broken across lines or pages is found whole.
+    accepted = {a.casefold() for a in ctx.accepted}  # as printed: a byline may set it in capitals
     starts, pages, text = [], [], ""
     for number, line, _ in _lines_in_order(ctx):
         starts.append(len(text))
@@ -964,7 +966,7 @@ def check_placeholder(ctx):
         text += _text(line) + " "
     for match in expression.finditer(text):
         found = " ".join(match.group().split())
-        if found and found not in ctx.accepted:
+        if found and found.casefold() not in accepted:
             number = pages[bisect.bisect_right(starts, match.start()) - 1]
             yield number, f"placeholder: still a placeholder: {quote(found)}; replace it before the document goes to press"
 
@@ -974,9 +976,12 @@ BIO_ONLY = 0.5  # a last page holding only the authors' biographies, filled less
 
 def check_last_page_bio_only(ctx):
     """The last page holds only the 'About the author' text, most of the page empty."""
-    if len(ctx.pages) < 2:
+    body = ctx.pages
+    if len(body) > 2 and page_type_name(body[-1][1]) != page_type_name(body[-2][1]):
+        body = body[:-1]  # a back cover closes the document: the text's last page is the one before
+    if len(body) < 2:
         return
-    number, page = ctx.pages[-1]
+    number, page = body[-1]
     leaves = list(_leaves(page))
     about = [box for box, ancestors in leaves
              if any("about" in ((element_of(a).get("class") or "").split() if element_of(a) is not None else ())
