@@ -879,6 +879,9 @@ def check_split_box(ctx):
                 yield after, f"split-box: the box {name} resumes from page {number} without its heading"
 
 
+SEPARATOR = "\u00b7"
+
+
 def check_separator_at_line_end(ctx):
     """A separator '·' (between a byline's names, in a date line) that ends or starts a line."""
     for number, line, _ in _lines_in_order(ctx):
@@ -888,9 +891,8 @@ def check_separator_at_line_end(ctx):
             yield number, f"separator-at-line-end: a line {where} with the separator '·': {quote(text)}"
 
 
-SEPARATOR = "\u00b7"
 # What must not start a chart label's second line: a year, or a unit alone.
-LABEL_TAIL = re.compile(r"[(\[]?(?:\d{4}|%|‰|pp|bn|mn|m|k|km|kg|t|€|\$|£|USD|EUR|SEK)[)\].,:;]?", re.IGNORECASE)
+LABEL_TAIL = re.compile(r"[(\[]?(?:\d{4}(?:[–-]\d{2,4})?|%|‰|pp|bn|mn|m|k|km|kg|t|€|\$|£|USD|EUR|SEK)[)\].,:;]?", re.IGNORECASE)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
