@@ -137,6 +137,19 @@ def test_a_chart_label_broken_before_its_year():
     assert len(found) == 10
 
 
+def test_a_chart_label_broken_between_a_number_and_its_unit_or_before_a_year_range():
+    found = messages(problems(chart([f"Zone {n} km" for n in range(110, 1210, 110)]), only="chart-label-break"))
+    assert found[0] == "page 1: chart-label-break: a chart label breaks before its year or unit: 'Zone 110 / km'"
+    found = messages(problems(chart([f"Season {y}–{y - 1999}" for y in range(2014, 2024)]), only="chart-label-break"))
+    assert found[0] == "page 1: chart-label-break: a chart label breaks before its year or unit: 'Season / 2014–15'"
+
+
+def test_a_unit_after_a_word_and_a_number_that_is_no_year_may_start_a_line():
+    units = ("USD bn", "EUR bn", "SEK bn", "% GDP", "t CO2", "pp", "km", "kg", "m", "€")
+    assert problems(chart([f"Exports, {unit}" for unit in units]), only="chart-label-break") == []
+    assert problems(chart([f"Road of {n} km" for n in range(100, 1100, 100)]), only="chart-label-break") == []
+
+
 def test_chart_labels_on_one_line_pass():
     assert problems(chart([f"H1 {year}" for year in range(2020, 2024)]), only="chart-label-break") == []
 

@@ -891,8 +891,11 @@ def check_separator_at_line_end(ctx):
             yield number, f"separator-at-line-end: a line {where} with the separator '·': {quote(text)}"
 
 
-# What must not start a chart label's second line: a year, or a unit alone.
-LABEL_TAIL = re.compile(r"[(\[]?(?:\d{4}(?:[–-]\d{2,4})?|%|‰|pp|bn|mn|m|k|km|kg|t|€|\$|£|USD|EUR|SEK)[)\].,:;]?", re.IGNORECASE)
+# A label's line must not start with a year ('Jan–Jul / 2023'), nor with a unit whose number
+# ends the line before ('250 / km'); a unit written after a word stays whole ('Exports, / USD bn').
+YEAR = re.compile(r"[(\[]?(?:18|19|20|21)\d{2}(?:[–-]\d{2,4})?[)\].,:;]?")
+UNIT = re.compile(r"(?:%|‰|pp|bn|mn|m|k|km|kg|t|€|\$|£|USD|EUR|SEK)[)\].,:;]?", re.IGNORECASE)
+NUMBER = re.compile(r"[(\[]?[\d.,\u202f\u00a0]*\d")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -917,7 +920,8 @@ def check_chart_label_break(ctx):
                 continue
             for lines in _chart_labels(root):
                 for before, after in zip(lines, lines[1:]):
-                    if LABEL_TAIL.fullmatch(after.split()[0] if after.split() else ""):
+                    first, last = (after.split() or [""])[0], (before.split() or [""])[-1]
+                    if YEAR.fullmatch(first) or (UNIT.fullmatch(first) and NUMBER.fullmatch(last)):
                         yield number, (f"chart-label-break: a chart label breaks before its year or unit: "
                                        f"{quote(' / '.join(lines))}")
                         break
