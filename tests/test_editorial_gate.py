@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import MINIMAL, run, write_doc
-from test_preflight import BOX, CONTENT_PX, messages, problems, spacer
+from test_preflight import BOX, CONTENT_PX, SMALL_PAGE, messages, problems, spacer
 
 pytestmark = pytest.mark.layout  # the checks read laid-out pages
 
@@ -55,7 +55,6 @@ def test_a_paragraph_whose_last_line_holds_more_than_the_broken_word_passes():
 # ---- running-head-ellipsis ---------------------------------------------------------------
 
 def running_head(text: str) -> str:
-    from test_preflight import SMALL_PAGE
     return SMALL_PAGE + f'@page {{ @top-center {{ content: "{text}"; font: 9px "Source Sans 3"; }} }}'
 
 
@@ -207,75 +206,38 @@ def test_placeholders_the_front_matter_accepts_pass():
     assert [p for p in found if p.check == "placeholder"] == []
 
 
-# ---- last-page-bio-only ------------------------------------------------------------------
+# ---- last-page-end-matter-only -----------------------------------------------------------
 
-ABOUT = ('<section class="about" {style}><h2>About the author</h2>'
-         "<p>Jane Doe is a researcher at Stockholm University.</p></section>")
+END_MATTER = ('<footer class="end-matter" {style}><section class="about"><h2>About the author</h2>'
+              f"<p>Jane Doe is a researcher at Stockholm University. {TEXT}</p></section>{{more}}</footer>")
+PUBLISHER = '<section class="publisher"><p>Stockholm Centre for Eastern European Studies</p></section>'
+BACK_COVER = SMALL_PAGE + "@page back { margin: 0; } .back { page: back; break-before: page; }"
 
 
 def test_a_last_page_holding_only_the_bio():
-    body = f"<p>{TEXT * 4}</p>" + ABOUT.format(style='style="break-before: page"')
-    assert messages(problems(body, only="last-page-bio-only")) == [
-        "page 2: last-page-bio-only: the last page holds only the authors' biography (2 lines filling 13 % of the page)"]
+    body = f"<p>{TEXT * 4}</p>" + END_MATTER.format(style='style="break-before: page"', more="")
+    assert messages(problems(body, only="last-page-end-matter-only")) == [
+        "page 2: last-page-end-matter-only: the last page holds only the authors' biography "
+        "(4 lines filling 26 % of the page)"]
+
+
+def test_a_bio_and_the_publisher_alone_before_a_back_cover():
+    body = (f"<p>{TEXT * 4}</p>" + END_MATTER.format(style='style="break-before: page"', more=PUBLISHER)
+            + '<div class="back">SCEEUS</div>')
+    assert messages(problems(body, BACK_COVER, only="last-page-end-matter-only")) == [
+        "page 2: last-page-end-matter-only: the last page holds only the authors' biography and the publisher's "
+        "block (5 lines filling 33 % of the page)"]
 
 
 def test_a_bio_after_the_text_on_the_last_page_passes():
-    body = f"<p>{TEXT * 16}</p>" + ABOUT.format(style="")
-    assert problems(body, only="last-page-bio-only") == []
+    body = f"<p>{TEXT * 16}</p>" + END_MATTER.format(style="", more="")
+    assert problems(body, only="last-page-end-matter-only") == []
 
 
-# ---- through the command line: a document, screen and print; a reader --------------------
-
-FAULTY = ("## Trade\n\nThe ministry will publish the figures [TK].\n\n"
-          "| Year | Exports |\n|---|---|\n| 2023 | 5.4 |\n")
-
-
-@pytest.mark.slow
-def test_check_warns_of_a_bracketed_placeholder_at_its_line(tmp_path):
-    folder = write_doc(tmp_path / "doc", MINIMAL, FAULTY)
-    result = run(folder, "--check")
-    assert result.returncode == 0, result.stderr
-    assert f"{folder / 'document.md'}:12:39: warning: still a placeholder: '[TK]'" in result.stderr.splitlines()
-
-
-@pytest.mark.slow
-def test_a_strict_preflight_fails_the_gate_in_the_screen_and_the_print_pdf(tmp_path):
-    folder = write_doc(tmp_path / "doc", MINIMAL, FAULTY)
-    result = run(folder, "-q", "--preflight", "--strict", "--format", "pdf,print", "-o", tmp_path / "out")
-    assert result.returncode == 1
-    lines = result.stderr.splitlines()
-    for suffix in (".pdf", ".print.pdf"):
-        pdf = tmp_path / "out" / f"doc{suffix}"
-        assert f"{pdf}: page 1: uncaptioned-table: table 'Year · Exports' has no caption: it is not numbered; " \
-               "write a line 'Table: caption' just before or after it" in lines, result.stderr
-        assert f"{pdf}: page 1: placeholder: still a placeholder: '[TK]'; replace it before the document " \
-               "goes to press" in lines, result.stderr
-
-
-@pytest.mark.slow
-def test_a_reader_runs_the_gate_and_honours_what_its_documents_accept(tmp_path):
-    write_doc(tmp_path / "doc", MINIMAL, FAULTY)
-    write_doc(tmp_path / "ok", MINIMAL.replace("A Small Test Document", "Accepted")
-              + "placeholders_accepted: ['[…]']\n", "## Text\n\nHe said […] nothing.\n")
-    (tmp_path / "reader.yaml").write_text("title: Conference\ndate: 2024-03-01\ndocuments:\n  - doc\n  - ok\n",
-                                          encoding="utf-8")
-    result = run("--bundle", tmp_path / "reader.yaml", "-q", "--preflight", "--strict", "-o", tmp_path / "out")
-    assert result.returncode == 1
-    gate = [line.split(": ", 2)[2] for line in result.stderr.splitlines()
-            if "uncaptioned-table" in line or "placeholder:" in line]
-    assert gate == ["uncaptioned-table: table 'Year · Exports' has no caption: it is not numbered; write a line "
-                    "'Table: caption' just before or after it",
-                    "placeholder: still a placeholder: '[TK]'; replace it before the document goes to press"], \
-        result.stderr
-
-
-def test_a_bio_alone_before_a_back_cover():
-    from test_preflight import SMALL_PAGE
-    css = SMALL_PAGE + "@page back { margin: 0; } .back { page: back; break-before: page; }"
-    body = (f"<p>{TEXT * 4}</p>" + ABOUT.format(style='style="break-before: page"')
-            + '<div class="back">SCEEUS</div>')
-    assert messages(problems(body, css, only="last-page-bio-only")) == [
-        "page 2: last-page-bio-only: the last page holds only the authors' biography (2 lines filling 13 % of the page)"]
+def test_a_nearly_empty_last_page_before_a_back_cover():
+    body = f"<p>{TEXT * 4}</p><p style='break-before: page'>The end.</p><div class='back'>SCEEUS</div>"
+    assert messages(problems(body, BACK_COVER, only="near-empty-last-page")) == [
+        "page 2: the last page is nearly empty (only 1 line)"]
 
 
 def test_a_placeholder_accepted_as_typed_passes_set_in_capitals():

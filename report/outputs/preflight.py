@@ -326,17 +326,30 @@ def check_split_tables(ctx):
 
 # ---- 5. A nearly empty last page ---------------------------------------------------------
 
+def _text_pages(ctx):
+    """The pages of the text: a back cover (a named page of its own at the end) left out."""
+    pages = ctx.pages
+    if len(pages) > 2 and page_type_name(pages[-1][1]) != page_type_name(pages[-2][1]):
+        return pages[:-1]
+    return pages
+
+
+def _fill(page, leaves) -> float:
+    """The share of the page's text area its lines and pictures use, from the top."""
+    return (max(margin_box(b).bottom for b in leaves) - content_box(page_box(page)).top) / content_height(page_box(page))
+
+
 def check_near_empty_last_page(ctx):
-    if len(ctx.pages) < 2:
+    """The text's last page (before a back cover, if any) empty or filled less than `NEAR_EMPTY`."""
+    pages = _text_pages(ctx)
+    if len(pages) < 2:
         return
-    number, page = ctx.pages[-1]
+    number, page = pages[-1]
     leaves = [box for box, _ in _leaves(page)]
     if not leaves:
         yield number, "the last page is empty"
         return
-    top = content_box(page_box(page)).top
-    used = max(margin_box(b).bottom for b in leaves) - top
-    if used < NEAR_EMPTY * content_height(page_box(page)):
+    if _fill(page, leaves) < NEAR_EMPTY:
         lines = sum(1 for b in leaves if _is_line(b))
         yield number, f"the last page is nearly empty (only {lines} line{'s' if lines != 1 else ''})"
 
@@ -977,27 +990,30 @@ def check_placeholder(ctx):
             yield number, f"placeholder: still a placeholder: {quote(found)}; replace it before the document goes to press"
 
 
-BIO_ONLY = 0.5  # a last page holding only the authors' biographies, filled less than this
+END_MATTER_ONLY = 0.5  # a last page holding only the end matter, filled less than this
+END_MATTER = {"about": "the authors' biography", "disclaimer": "the disclaimer", "cite-as": "'Cite as'",
+              "publisher": "the publisher's block"}  # the template's end-matter sections, by class
 
 
-def check_last_page_bio_only(ctx):
-    """The last page holds only the 'About the author' text, most of the page empty."""
-    body = ctx.pages
-    if len(body) > 2 and page_type_name(body[-1][1]) != page_type_name(body[-2][1]):
-        body = body[:-1]  # a back cover closes the document: the text's last page is the one before
-    if len(body) < 2:
+def check_last_page_end_matter_only(ctx):
+    """The text's last page holds only end matter (the biography, the publisher's block …), most
+    of it empty: the text could have made room for it on the page before. (A page emptier still
+    is named by `near-empty-last-page`.)"""
+    pages = _text_pages(ctx)
+    if len(pages) < 2:
         return
-    number, page = body[-1]
+    number, page = pages[-1]
     leaves = list(_leaves(page))
-    about = [box for box, ancestors in leaves
-             if any("about" in ((element_of(a).get("class") or "").split() if element_of(a) is not None else ())
-                    for a in ancestors)]
-    if not leaves or len(about) < len(leaves):
-        return
-    used = (max(margin_box(b).bottom for b, _ in leaves) - content_box(page_box(page)).top) / content_height(page_box(page))
-    if used < BIO_ONLY:
-        yield number, (f"last-page-bio-only: the last page holds only the authors' biography "
-                       f"({len(about)} lines filling {used * 100:.0f} % of the page)")
+    held = []
+    for _, ancestors in leaves:
+        classes = [c for a in ancestors if element_of(a) is not None for c in (element_of(a).get("class") or "").split()]
+        if "end-matter" not in classes:
+            return  # the text itself reaches this page
+        held += [END_MATTER[c] for c in classes if c in END_MATTER and END_MATTER[c] not in held]
+    used = _fill(page, [b for b, _ in leaves]) if leaves else 0
+    if NEAR_EMPTY <= used < END_MATTER_ONLY:
+        yield number, (f"last-page-end-matter-only: the last page holds only {_and(held or ['end matter'])} "
+                       f"({sum(1 for b, _ in leaves if _is_line(b))} lines filling {used * 100:.0f} % of the page)")
 
 
 CHECKS = (
@@ -1030,5 +1046,5 @@ CHECKS = (
     ("hole-before-block", check_hole_before_block),
     ("uncaptioned-table", check_uncaptioned_table),
     ("placeholder", check_placeholder),
-    ("last-page-bio-only", check_last_page_bio_only),
+    ("last-page-end-matter-only", check_last_page_end_matter_only),
 )
