@@ -234,9 +234,12 @@ def test_a_bio_after_the_text_on_the_last_page_passes():
     assert problems(body, only="last-page-end-matter-only") == []
 
 
-def test_a_nearly_empty_last_page_before_a_back_cover():
+def test_a_nearly_empty_last_page_before_a_back_cover_and_the_blank_page_print_puts_there():
     body = f"<p>{TEXT * 4}</p><p style='break-before: page'>The end.</p><div class='back'>SCEEUS</div>"
     assert messages(problems(body, BACK_COVER, only="near-empty-last-page")) == [
+        "page 2: the last page is nearly empty (only 1 line)"]
+    print_css = BACK_COVER.replace("break-before: page", "break-before: left")  # page 3 left blank
+    assert messages(problems(body, print_css, only="near-empty-last-page")) == [
         "page 2: the last page is nearly empty (only 1 line)"]
 
 

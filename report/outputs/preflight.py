@@ -327,10 +327,13 @@ def check_split_tables(ctx):
 # ---- 5. A nearly empty last page ---------------------------------------------------------
 
 def _text_pages(ctx):
-    """The pages of the text: a back cover (a named page of its own at the end) left out."""
+    """The pages of the text: a back cover (a named page of its own at the end) left out, and the
+    blank pages before it that put it on a left-hand page in print."""
     pages = ctx.pages
     if len(pages) > 2 and page_type_name(pages[-1][1]) != page_type_name(pages[-2][1]):
-        return pages[:-1]
+        pages = pages[:-1]
+        while len(pages) > 2 and next(_leaves(pages[-1][1]), None) is None:
+            pages = pages[:-1]
     return pages
 
 
