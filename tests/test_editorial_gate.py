@@ -206,6 +206,15 @@ def test_placeholders_the_front_matter_accepts_pass():
     assert [p for p in found if p.check == "placeholder"] == []
 
 
+def test_a_placeholder_accepted_as_typed_passes_set_in_capitals():
+    from test_preflight import lay_out
+    from report.outputs import preflight
+
+    body = '<p style="text-transform: uppercase">[Author name to be confirmed]</p>'
+    assert [p for p in preflight.check(*lay_out(body), accepted=("[Author name to be confirmed]",))
+            if p.check == "placeholder"] == []
+
+
 # ---- last-page-end-matter-only -----------------------------------------------------------
 
 END_MATTER = ('<footer class="end-matter" {style}><section class="about"><h2>About the author</h2>'
@@ -243,10 +252,46 @@ def test_a_nearly_empty_last_page_before_a_back_cover_and_the_blank_page_print_p
         "page 2: the last page is nearly empty (only 1 line)"]
 
 
-def test_a_placeholder_accepted_as_typed_passes_set_in_capitals():
-    from test_preflight import lay_out
-    from report.outputs import preflight
+# ---- through the command line: a document, screen and print; a reader --------------------
 
-    body = '<p style="text-transform: uppercase">[Author name to be confirmed]</p>'
-    assert [p for p in preflight.check(*lay_out(body), accepted=("[Author name to be confirmed]",))
-            if p.check == "placeholder"] == []
+FAULTY = ("## Trade\n\nThe ministry will publish the figures [TK].\n\n"
+          "| Year | Exports |\n|---|---|\n| 2023 | 5.4 |\n")
+
+
+@pytest.mark.slow
+def test_check_warns_of_a_bracketed_placeholder_at_its_line(tmp_path):
+    folder = write_doc(tmp_path / "doc", MINIMAL, FAULTY)
+    result = run(folder, "--check")
+    assert result.returncode == 0, result.stderr
+    assert f"{folder / 'document.md'}:12:39: warning: still a placeholder: '[TK]'" in result.stderr.splitlines()
+
+
+@pytest.mark.slow
+def test_a_strict_preflight_fails_the_gate_in_the_screen_and_the_print_pdf(tmp_path):
+    folder = write_doc(tmp_path / "doc", MINIMAL, FAULTY)
+    result = run(folder, "-q", "--preflight", "--strict", "--format", "pdf,print", "-o", tmp_path / "out")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    for suffix in (".pdf", ".print.pdf"):
+        pdf = tmp_path / "out" / f"doc{suffix}"
+        assert f"{pdf}: page 1: uncaptioned-table: table 'Year · Exports' has no caption: it is not numbered; " \
+               "write a line 'Table: caption' just before or after it" in lines, result.stderr
+        assert f"{pdf}: page 1: placeholder: still a placeholder: '[TK]'; replace it before the document " \
+               "goes to press" in lines, result.stderr
+
+
+@pytest.mark.slow
+def test_a_reader_runs_the_gate_and_honours_what_its_documents_accept(tmp_path):
+    write_doc(tmp_path / "doc", MINIMAL, FAULTY)
+    write_doc(tmp_path / "ok", MINIMAL.replace("A Small Test Document", "Accepted")
+              + "placeholders_accepted: ['[…]']\n", "## Text\n\nHe said […] nothing.\n")
+    (tmp_path / "reader.yaml").write_text("title: Conference\ndate: 2024-03-01\ndocuments:\n  - doc\n  - ok\n",
+                                          encoding="utf-8")
+    result = run("--bundle", tmp_path / "reader.yaml", "-q", "--preflight", "--strict", "-o", tmp_path / "out")
+    assert result.returncode == 1
+    gate = [line.split(": ", 2)[2] for line in result.stderr.splitlines()
+            if "uncaptioned-table" in line or "placeholder:" in line]
+    assert gate == ["uncaptioned-table: table 'Year · Exports' has no caption: it is not numbered; write a line "
+                    "'Table: caption' just before or after it",
+                    "placeholder: still a placeholder: '[TK]'; replace it before the document goes to press"], \
+        result.stderr
