@@ -47,6 +47,11 @@ def test_a_recommendation_ending_in_a_compound_broken_at_its_hyphen():
         "page 1: hyphenated-last-word: the last word of a paragraph is broken: 'follow-/up'"]
 
 
+def test_an_address_broken_at_its_hyphen_is_no_runt():
+    body = "<p style='width: 38mm'>See example.org/sceeus-sample</p>"  # broken 'example.org/sceeus-/sample'
+    assert problems(body, only="hyphenated-last-word") == []
+
+
 def test_a_paragraph_whose_last_line_holds_more_than_the_broken_word_passes():
     body = f"<p {HYPHENATED}>The talks in Minsk were undermined by administrative unpredictability and bad faith.</p>"
     assert problems(body, only="hyphenated-last-word") == []

@@ -833,8 +833,10 @@ def check_hyphenated_last_word(ctx):
     """A runt: the last word of a paragraph or recommendation broken, its end alone on the last line."""
     pairs = list(_line_pairs(ctx))
     for index, (number, line, _, following) in enumerate(pairs):
-        # (a compound broken at its own hyphen, 'follow-/up.', is a runt too)
+        # (a compound broken at its own hyphen, 'follow-/up.', is a runt too; an address is no word)
         if following is None or not (_hyphenated(line) or re.search(r"\w[-\u2010]$", _text(line))):
+            continue
+        if re.search(r"[/@]", _text(line).split()[-1]):
             continue
         last = index + 1 == len(pairs) - 1 or pairs[index + 1][3] is None  # the next line ends the block
         if last and len(_text(following[1]).split()) == 1:
