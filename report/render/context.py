@@ -109,6 +109,9 @@ def font_css(series: Series) -> str:
     ragged = series.text_align == "left"
     variables += [f"  --text-align: {'left' if ragged else 'justify'};",
                   f"  --hyphenate-zone: {'12%' if ragged else '0'};"]
+    if series.oldstyle_figures:  # running text's figures (style.css); tables and headings keep lining
+        variables += ["  --text-figures: oldstyle-nums proportional-nums;",
+                      "  --lining-figures: lining-nums tabular-nums;"]
     return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + geometry.css(series)
 
 
@@ -231,7 +234,8 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
     except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
         raise _missing_template(exc, ctx.series) from None
     if pages:
-        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
+        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation,
+                               acronyms=ctx.series.small_caps_acronyms)
     css = tuple(c for c in (languages.page_css(ctx.labels),
                             languages.reference_page_css(ctx.labels) if pages and ctx.series.crossref_pages else "")
                 if c)

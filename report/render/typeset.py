@@ -12,7 +12,14 @@ is walked once, text node by text node, and:
   "Figure 2", "Table 1", "No. 8", "$1.5 billion", the authors' names, the compounds of a title
   or heading ("All-Time"), the last two words of a title, heading or caption (never one word
   alone on its last line), and the last two words of a paragraph that ends in a short word
-  (never "soil." alone on the last line).
+  (never "soil." alone on the last line);
+- the last word of a paragraph is never hyphenated, nor broken at its own hyphen ("follow-/up.",
+  "пере-/везень."): a runt that short reads as a fault;
+- with the series' `small_caps_acronyms`, an acronym of two or more capitals in running text
+  ("EU", "NATO", "ЄС") is wrapped in `<span class="acronym">`, which the stylesheet sets in small
+  capitals (`font-variant-caps: all-small-caps`): the letters stay the capitals typed, so the
+  PDF's text reads "EU". Not in headings, captions, tables, code or addresses, and not a Roman
+  numeral ("World War II").
 
 A span, not a no-break space: text copied or extracted from the PDF keeps its plain spaces.
 The HTML we walk is our own (Markdown rendered with raw HTML off, templates with autoescape),
@@ -31,6 +38,7 @@ from report.cache import memo
 from report.render.hyphenate import SOFT_HYPHEN, Hyphenator
 
 NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
+ACRONYM_OPEN = '<span class="acronym">'
 
 # Raw text (no markup inside), comments, and tags.
 _TOKEN = re.compile(r"(<(style|script)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
@@ -71,6 +79,9 @@ _LABELS = re.compile(
     r"Vol\.|p\.|pp\.|§)\s+\d[\d.,:–-]*\d?\b"
     r"|(?<![\w.])[$€£]?\d[\d,.]*\s+(?:million|billion|trillion|per\s+cent)\b")
 _WORD = re.compile(r"[^\W\d_]+")
+# Two or more capitals standing as a word (a plural's "s" may follow: "NGOs"); Latin and Cyrillic.
+_ACRONYM = re.compile(r"(?<![\w&#])[A-ZА-ЯЁЄІЇҐЎ]{2,}(?=s?(?![\w;]))")
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 
 
 @memo(maxsize=16)
@@ -95,17 +106,19 @@ class _Text:
     """A text token and what the walk learnt about it."""
 
     running: bool  # in running text: paragraphs, list items, table cells
+    table: bool  # in a table: data, set in lining figures and full capitals
     hyphenate: bool
     headline: bool
     parent: int  # token index of the element it sits in (-1: none)
     tail: str | None = None  # "headline" or "paragraph": bind its last words
+    acronyms: bool = False  # small capitals for acronyms here (running text, not a table)
 
 
 def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool = True,
-            cache: Path | None = None) -> str:
+            cache: Path | None = None, acronyms: bool = False) -> str:
     """`html` with soft hyphens (unless not `hyphenate`) and no-break spans, as the module says.
     `names`: the authors', kept on one line wherever they appear. `cache`: a folder for the
-    words hyphenated before (hyphenate.Hyphenator)."""
+    words hyphenated before (hyphenate.Hyphenator). `acronyms`: the series' small_caps_acronyms."""
     tokens = _TOKEN.split(html)
     # split() with two groups gives text, tag, inner group, text, …: keep text and whole tags.
     parts = [tokens[0]] + [p for i in range(1, len(tokens), 3) for p in (tokens[i], tokens[i + 2])]
@@ -114,6 +127,7 @@ def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool =
     name_pattern = _names_pattern(names)
     label_pattern = _labels_pattern(lang or "en")
     for index, info in texts.items():
+        info.acronyms = acronyms and info.running and not info.headline and not info.table
         parts[index], close = _set(parts[index], info, hyphenator, name_pattern, label_pattern)
         if close:
             at = closes.get(info.parent)
@@ -142,7 +156,7 @@ def _walk(parts: list[str]) -> tuple[dict[int, _Text], dict[int, int]]:
             hooks = set().union(*(h for _, h, _, _ in stack))
             external = any(e for _, _, _, e in stack)
             texts[index] = _Text(
-                running=bool(tags & HYPHENATE_IN),
+                running=bool(tags & HYPHENATE_IN), table=bool(tags & {"td", "th", "table"}),
                 hyphenate=bool(tags & HYPHENATE_IN) and not (tags & NO_HYPHENS_TAGS)
                 and not (hooks & TYPESET) and not external,
                 headline=bool(tags & HEADLINE_TAGS) or "headline" in hooks,
@@ -206,17 +220,21 @@ def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Patter
             if start < tail < end:
                 tail = start
         keep = [(s, e) for s, e in keep if e <= tail]
+    elif info.tail == "paragraph" and (last := _last_word(text)) and not any(s < last[1] and last[0] < e
+                                                                            for s, e in keep):
+        keep.append(last)  # the paragraph's last word whole: no "follow-/up." on the last line
     hyphens = hyphenator if info.hyphenate else None
+    small_caps = _small_caps if info.acronyms else str
     out, at = [], 0
     for start, end in keep:
-        out.append(_words(text[at:start], hyphens, info.running))
-        out.append(NOBR_OPEN + text[start:end] + NOBR_CLOSE)
+        out.append(_words(text[at:start], hyphens, info.running, info.acronyms))
+        out.append(NOBR_OPEN + small_caps(text[start:end]) + NOBR_CLOSE)
         at = end
     if tail is None:
-        out.append(_words(text[at:], hyphens, info.running))
+        out.append(_words(text[at:], hyphens, info.running, info.acronyms))
         return "".join(out), False
-    out.append(_words(text[at:tail], hyphens, info.running))
-    out.append(NOBR_OPEN + text[tail:])
+    out.append(_words(text[at:tail], hyphens, info.running, info.acronyms))
+    out.append(NOBR_OPEN + small_caps(text[tail:]))
     return "".join(out), True
 
 
@@ -246,23 +264,42 @@ def _tail_start(text: str, kind: str) -> int | None:
     return before.start()
 
 
-def _words(text: str, hyphenator: Hyphenator | None, running: bool) -> str:
+def _last_word(text: str) -> tuple[int, int] | None:
+    """The span of a paragraph's last word when it may be kept whole: not one so long that it
+    must break anywhere, not the token's only word (it may continue the element before it)."""
+    words = list(_CHUNK.finditer(text))
+    if not words or len(words[-1][0]) >= LONG_WORD or (words[-1].start() == 0 and not text[:1].isspace()):
+        return None
+    return words[-1].span()
+
+
+def _words(text: str, hyphenator: Hyphenator | None, running: bool, acronyms: bool = False) -> str:
     if not running or not text:
         return text
     pieces = _ENTITY.split(text)
     for i in range(0, len(pieces), 2):
-        pieces[i] = _CHUNK.sub(lambda m: _chunk(m[0], hyphenator), pieces[i])
+        pieces[i] = _CHUNK.sub(lambda m: _chunk(m[0], hyphenator, acronyms), pieces[i])
     return "".join(pieces)
 
 
-def _chunk(chunk: str, hyphenator: Hyphenator | None) -> str:
+def _chunk(chunk: str, hyphenator: Hyphenator | None, acronyms: bool = False) -> str:
     if len(chunk) >= LONG_WORD:
         # Breaks anywhere rather than leave the column; running text itself must not, see
         # the stylesheet (`overflow-wrap` there would spoil the soft hyphens).
         return f'<span class="long-word">{chunk}</span>'
-    if hyphenator is None or _URLISH.search(chunk):
+    if _URLISH.search(chunk):
         return chunk  # an address, an e-mail, a path, "sceeus.se": a reader would type the hyphen
-    return _WORD.sub(lambda m: hyphenator.word(m[0]), chunk)
+    if hyphenator is not None:
+        chunk = _WORD.sub(lambda m: hyphenator.word(m[0]), chunk)
+    return _small_caps(chunk) if acronyms else chunk
+
+
+def _small_caps(text: str) -> str:
+    """Each acronym of `text` in a small-capitals span (the module says which); a Roman numeral
+    stays in capitals. Text outside an address only: the caller sees to that."""
+    def wrap(m: re.Match) -> str:
+        return m[0] if _ROMAN.fullmatch(m[0]) else f"{ACRONYM_OPEN}{m[0]}</span>"
+    return _ACRONYM.sub(wrap, text)
 
 
 __all__ = ["typeset", "SOFT_HYPHEN"]

@@ -520,6 +520,10 @@ SERIES = Schema(
               "the print PDF; false: they stay inside the margins", default=True),
         Field("text_align", text("justify or left"), "body text justified, or ragged right (left, with fewer "
               "hyphens); see typesetting-layout.md", default="left", choices=("justify", "left")),
+        Field("small_caps_acronyms", BOOL, "acronyms of two or more capitals in running text (EU, NATO) set "
+              "in the serif's small capitals, read and copied as typed; see typesetting-layout.md", default=False),
+        Field("oldstyle_figures", BOOL, "old-style figures in running text; tables, headings, folios and charts "
+              "keep lining tabular figures; see typesetting-layout.md", default=False),
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
