@@ -291,7 +291,8 @@ FRONT_MATTER = Schema(
               "date of publication, printed in the masthead; its year is the year when `year` is not given"),
         Field("title", text(longest=MAX_TITLE), "the title", required=True),
         Field("short_title", text(longest=MAX_SHORT_TITLE), "the short title: the running head, a citation's "
-              "short form and the card of a long title; none: the title, shortened at a word"),
+              "short form and the card of a long title; none: the title; a title over 60 characters wants one "
+              "(`--check` warns; the running head is then the main title, never cut with an ellipsis)"),
         Field("subtitle", _TEXT, "printed under the title"),
         Field("authors", listing("a list of authors, each with a name", "list of authors", items=AUTHOR,
                                  empty="needs at least one author"),
