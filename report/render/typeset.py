@@ -220,7 +220,7 @@ def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Patter
             if start < tail < end:
                 tail = start
         keep = [(s, e) for s, e in keep if e <= tail]
-    elif info.tail == "paragraph" and (last := _last_word(text)) and not any(s < last[1] and last[0] < e
+    elif info.tail == "paragraph" and info.hyphenate and (last := _last_word(text)) and not any(s < last[1] and last[0] < e
                                                                             for s, e in keep):
         keep.append(last)  # the paragraph's last word whole: no "follow-/up." on the last line
     hyphens = hyphenator if info.hyphenate else None
