@@ -77,22 +77,23 @@ def test_acronym_spans_only_in_running_text():
             "</p><table><tr><td>EU data</td></tr></table><h2>EU policy</h2>"
             "<figure><figcaption>OSCE members</figcaption></figure></main>")
     out = typeset.typeset(html, "en", acronyms=True)
-    spans = re.findall(r'<span class="acronym">([^<]*)</span>', out)
+    spans = re.findall(r'<span class="acronym">\s*([^<]*)</span>', out)
     assert spans == ["EU", "NATO", "NGO", "ЄС"]  # not the Roman numeral, the address, code, table, heading, caption
-    assert '<span class="acronym">NGO</span>s' in out
+    assert '<span class="acronym"> NGO</span>s' in out  # the space before inside: WeasyPrint breaks there
     assert "acronym" not in typeset.typeset(html, "en")  # a series that does not choose them
 
 
 @pytest.mark.parametrize("paragraph, lang, kept", [
-    ("The desk agreed on a plan and a date for the follow-up.", "en", "follow-up."),
-    ("Україна не має змоги забезпечити таких перевезень.", "uk", "перевезень."),
-    ("Ці кроки були б для України надзвичайно вигідними й вигадані.", "uk", "вигадані."),
+    ("The desk agreed on a plan and a date for the follow-up.", "en", '<span class="nobr"> follow-up.</span>'),
+    ("Україна не має змоги забезпечити таких перевезень.", "uk", " перевезень."),
+    ("Ці кроки були б для України надзвичайно вигідними й вигадані.", "uk", " вигадані."),
+    ("The release of <em>all</em> prisoners.", "en", " prisoners."),
 ])
 def test_a_paragraphs_last_word_is_never_broken(paragraph, lang, kept):
     out = typeset.typeset(f"<main><p>{paragraph}</p></main>", lang)
-    assert f'<span class="nobr">{kept}</span></p>' in out  # whole, without a soft hyphen
-    body = out.split("<span class=\"nobr\">")[0]
-    assert typeset.SOFT_HYPHEN in body or lang == "en"  # the words before still hyphenate
+    assert out.endswith(f"{kept}</p></main>")  # whole: no soft hyphen, its own hyphen held
+    if lang == "uk":
+        assert typeset.SOFT_HYPHEN in out  # the words before still hyphenate
 
 
 @pytest.mark.parametrize("label, chars, lines", [

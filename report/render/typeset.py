@@ -80,7 +80,9 @@ _LABELS = re.compile(
     r"|(?<![\w.])[$€£]?\d[\d,.]*\s+(?:million|billion|trillion|per\s+cent)\b")
 _WORD = re.compile(r"[^\W\d_]+")
 # Two or more capitals standing as a word (a plural's "s" may follow: "NGOs"); Latin and Cyrillic.
-_ACRONYM = re.compile(r"(?<![\w&#])[A-ZА-ЯЁЄІЇҐЎ]{2,}(?=s?(?![\w;]))")
+# The space before it goes inside the span: WeasyPrint 70, breaking a line between a text that
+# ends in a space and an inline box, falls back to an earlier break ("recog-/nize that … EU").
+_ACRONYM = re.compile(r"(\s*)(?<![\w&#])([A-ZА-ЯЁЄІЇҐЎ]{2,})(?=s?(?![\w;]))")
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 
 
@@ -220,9 +222,11 @@ def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Patter
             if start < tail < end:
                 tail = start
         keep = [(s, e) for s, e in keep if e <= tail]
-    elif info.tail == "paragraph" and info.hyphenate and (last := _last_word(text)) and not any(s < last[1] and last[0] < e
-                                                                            for s, e in keep):
-        keep.append(last)  # the paragraph's last word whole: no "follow-/up." on the last line
+    last = None
+    if tail is None and info.tail == "paragraph" and info.hyphenate:
+        last = _last_word(text)
+        if last and any(s < last[1] and last[0] < e for s, e in keep):
+            last = None
     hyphens = hyphenator if info.hyphenate else None
     small_caps = _small_caps if info.acronyms else str
     out, at = [], 0
@@ -230,8 +234,16 @@ def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Patter
         out.append(_words(text[at:start], hyphens, info.running, info.acronyms))
         out.append(NOBR_OPEN + small_caps(text[start:end]) + NOBR_CLOSE)
         at = end
+    if last is not None:
+        # The paragraph's last word is not hyphenated; one with a hyphen of its own ("follow-up.")
+        # is held in a span that takes the space before it (WeasyPrint breaks early before a
+        # span that follows a space: see _ACRONYM).
+        out.append(_words(text[at:last[0]], hyphens, info.running, info.acronyms))
+        word = small_caps(text[last[0]:last[1]])
+        out.append(NOBR_OPEN + word + NOBR_CLOSE if _COMPOUND.search(text[last[0]:last[1]]) else word)
+        at = last[1]
     if tail is None:
-        out.append(_words(text[at:], hyphens, info.running, info.acronyms))
+        out.append(_words(text[at:], hyphens if last is None else None, info.running, info.acronyms))
         return "".join(out), False
     out.append(_words(text[at:tail], hyphens, info.running, info.acronyms))
     out.append(NOBR_OPEN + small_caps(text[tail:]))
@@ -265,12 +277,13 @@ def _tail_start(text: str, kind: str) -> int | None:
 
 
 def _last_word(text: str) -> tuple[int, int] | None:
-    """The span of a paragraph's last word when it may be kept whole: not one so long that it
-    must break anywhere, not the token's only word (it may continue the element before it)."""
+    """Where a paragraph's last word starts (with the space before it) and ends, when it may be
+    kept whole: not one so long that it must break anywhere, not the token's only word (it may
+    continue the element before it)."""
     words = list(_CHUNK.finditer(text))
-    if not words or len(words[-1][0]) >= LONG_WORD or (words[-1].start() == 0 and not text[:1].isspace()):
+    if not words or len(words[-1][0]) >= LONG_WORD or (len(words) == 1 and not text[:1].isspace()):
         return None
-    return words[-1].span()
+    return (words[-2].end() if len(words) > 1 else 0), words[-1].end()
 
 
 def _words(text: str, hyphenator: Hyphenator | None, running: bool, acronyms: bool = False) -> str:
@@ -278,27 +291,30 @@ def _words(text: str, hyphenator: Hyphenator | None, running: bool, acronyms: bo
         return text
     pieces = _ENTITY.split(text)
     for i in range(0, len(pieces), 2):
-        pieces[i] = _CHUNK.sub(lambda m: _chunk(m[0], hyphenator, acronyms), pieces[i])
-    return "".join(pieces)
+        pieces[i] = _CHUNK.sub(lambda m: _chunk(m[0], hyphenator), pieces[i])
+    text = "".join(pieces)
+    return _small_caps(text) if acronyms else text
 
 
-def _chunk(chunk: str, hyphenator: Hyphenator | None, acronyms: bool = False) -> str:
+def _chunk(chunk: str, hyphenator: Hyphenator | None) -> str:
     if len(chunk) >= LONG_WORD:
         # Breaks anywhere rather than leave the column; running text itself must not, see
         # the stylesheet (`overflow-wrap` there would spoil the soft hyphens).
         return f'<span class="long-word">{chunk}</span>'
-    if _URLISH.search(chunk):
+    if hyphenator is None or _URLISH.search(chunk):
         return chunk  # an address, an e-mail, a path, "sceeus.se": a reader would type the hyphen
-    if hyphenator is not None:
-        chunk = _WORD.sub(lambda m: hyphenator.word(m[0]), chunk)
-    return _small_caps(chunk) if acronyms else chunk
+    return _WORD.sub(lambda m: hyphenator.word(m[0]), chunk)
 
 
 def _small_caps(text: str) -> str:
-    """Each acronym of `text` in a small-capitals span (the module says which); a Roman numeral
-    stays in capitals. Text outside an address only: the caller sees to that."""
+    """Each acronym of `text` in a small-capitals span (the module says which): not a Roman
+    numeral, nor in an address (or a long word's span: its chunk holds a "/")."""
     def wrap(m: re.Match) -> str:
-        return m[0] if _ROMAN.fullmatch(m[0]) else f"{ACRONYM_OPEN}{m[0]}</span>"
+        before = re.search(r"\S*$", text[:m.start(2)])[0]
+        chunk = before + m[2] + re.match(r"\S*", text[m.end(2):])[0]
+        if _ROMAN.fullmatch(m[2]) or _URLISH.search(chunk):
+            return m[0]
+        return f"{ACRONYM_OPEN}{m[0]}</span>"
     return _ACRONYM.sub(wrap, text)
 
 
