@@ -157,3 +157,14 @@ def test_executive_summary_measure_in_other_languages(sample, heading, after, tm
     assert result.returncode == 0, result.stderr
     lines = _full_lines(tmp_path / f"{sample}.pdf", heading, after)
     assert 60 <= _measure(lines) <= 75, lines
+
+
+def test_a_drawn_charts_category_never_breaks_before_its_year():
+    from test_charts import STYLE, spec, text_labels
+
+    # eight categories: too narrow a slot for "Jan–Jul 2021" on one line, which used to break
+    # as "Jan–Jul / 2021"; now a label is whole, and every other one is shown where they would collide
+    months = tuple(f"{part} {year}" for year in (2021, 2022, 2023, 2024) for part in ("Jan–Jul", "Aug–Dec"))
+    labels = text_labels(charts.draw(spec("bar", months, (("A", tuple(range(1, 9))),)), STYLE))
+    shown = [label for label in labels if not label.isdigit() or len(label) == 4]
+    assert shown and set(shown) <= set(months), shown  # no "Jan–Jul" without its year, no bare "2021"
