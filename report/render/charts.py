@@ -16,6 +16,7 @@ import gc
 import io
 import math
 import os
+import re
 import shutil
 import tempfile
 import textwrap
@@ -374,8 +375,15 @@ def _value_formatter(lang: str = "en"):
     return ValueFormatter()
 
 
+# Spaces a category label never breaks at: before a year ("Jan–Jul 2023", "Q1 2024"), and
+# between a number and its unit or its next group of thousands ("5 MW", "12 %", "1 250").
+_KEEP_SPACE = re.compile(r"(?<=\w) (?=\d{4}(?!\w))|(?<=\d) (?=\d{3}(?!\w)|[%‰°]|[^\W\d_]{1,3}(?!\w))")
+_GLUE = "\ue000"  # a private-use character textwrap will not break at, made a space again
+
+
 def _wrap(label: str, chars: int) -> str:
-    return textwrap.fill(label, width=max(chars, 4), break_long_words=False)
+    wrapped = textwrap.fill(_KEEP_SPACE.sub(_GLUE, label), width=max(chars, 4), break_long_words=False)
+    return wrapped.replace(_GLUE, " ")
 
 
 MAX_LABEL_LINES = 3

@@ -21,8 +21,8 @@ from report.series import geometry
 from report import languages
 from report.errors import ContentError, ContentErrors, display_path
 from report.source import markdown
-from report.source.publication import Publication, short_title
-from report.render import sandbox, typeset
+from report.source.publication import Publication, running_head
+from report.render import byline, sandbox, typeset
 from report.model import Document, Figure, Html, Series
 
 MAIN_ROLES = ("serif", "sans")
@@ -72,6 +72,7 @@ class Context:
     publication: Publication | None = None
     cite_as_html: Markup | None = None  # publication.cite_as_html, to print as it is
     license_badge_src: str | None = None  # the licence's badge (SVG), where it has one
+    byline_stacked: bool = False  # several authors too long for one line: one author a line (render/byline.py)
 
 
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -109,6 +110,9 @@ def font_css(series: Series) -> str:
     ragged = series.text_align == "left"
     variables += [f"  --text-align: {'left' if ragged else 'justify'};",
                   f"  --hyphenate-zone: {'12%' if ragged else '0'};"]
+    if series.oldstyle_figures:  # running text's figures (style.css); tables and headings keep lining
+        variables += ["  --text-figures: oldstyle-nums proportional-nums;",
+                      "  --lining-figures: lining-nums tabular-nums;"]
     return "\n".join(rules) + "\n:root {\n" + "\n".join(variables) + "\n}\n" + geometry.css(series)
 
 
@@ -194,8 +198,8 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
             ("dcterms.created", created_date(doc)),
             ("dcterms.modified", created_date(doc))]
     return Context(
-        doc=doc, series=series, title=doc.title, short_title=(markdown.smart_text(doc.short_title, doc.lang) if doc.short_title
-                                                        else short_title(doc.title)),
+        doc=doc, series=series, title=doc.title,
+        short_title=running_head(doc.title, doc.short_title and markdown.smart_text(doc.short_title, doc.lang)),
         number_line=number, date_text=date_text(doc, labels),
         authors=tuple(AuthorView(a.name, a.affiliation,
                                  Markup(markdown.render_block(a.bio, doc.lang, refs, labels)) if a.bio else None)
@@ -216,6 +220,7 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
         publication=publication,
         cite_as_html=Markup(publication.cite_as_html) if publication and publication.cite_as_html else None,
         license_badge_src=badge_src,
+        byline_stacked=byline.stacked(tuple((a.name, a.affiliation) for a in doc.authors), series),
     )
 
 
@@ -231,7 +236,8 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
     except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
         raise _missing_template(exc, ctx.series) from None
     if pages:
-        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation)
+        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation,
+                               acronyms=ctx.series.small_caps_acronyms)
     css = tuple(c for c in (languages.page_css(ctx.labels),
                             languages.reference_page_css(ctx.labels) if pages and ctx.series.crossref_pages else "")
                 if c)

@@ -12,7 +12,14 @@ is walked once, text node by text node, and:
   "Figure 2", "Table 1", "No. 8", "$1.5 billion", the authors' names, the compounds of a title
   or heading ("All-Time"), the last two words of a title, heading or caption (never one word
   alone on its last line), and the last two words of a paragraph that ends in a short word
-  (never "soil." alone on the last line).
+  (never "soil." alone on the last line);
+- the last word of a paragraph is never hyphenated, nor broken at its own hyphen ("follow-/up.",
+  "пере-/везень."): a runt that short reads as a fault;
+- with the series' `small_caps_acronyms`, an acronym of two or more capitals in running text
+  ("EU", "NATO", "ЄС") is wrapped in `<span class="acronym">`, which the stylesheet sets in small
+  capitals (`font-variant-caps: all-small-caps`): the letters stay the capitals typed, so the
+  PDF's text reads "EU". Not in headings, captions, tables, code or addresses, and not a Roman
+  numeral ("World War II").
 
 A span, not a no-break space: text copied or extracted from the PDF keeps its plain spaces.
 The HTML we walk is our own (Markdown rendered with raw HTML off, templates with autoescape),
@@ -31,6 +38,7 @@ from report.cache import memo
 from report.render.hyphenate import SOFT_HYPHEN, Hyphenator
 
 NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
+ACRONYM_OPEN = '<span class="acronym">'
 
 # Raw text (no markup inside), comments, and tags.
 _TOKEN = re.compile(r"(<(style|script)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
@@ -71,6 +79,11 @@ _LABELS = re.compile(
     r"Vol\.|p\.|pp\.|§)\s+\d[\d.,:–-]*\d?\b"
     r"|(?<![\w.])[$€£]?\d[\d,.]*\s+(?:million|billion|trillion|per\s+cent)\b")
 _WORD = re.compile(r"[^\W\d_]+")
+# Two or more capitals standing as a word (a plural's "s" may follow: "NGOs"); Latin and Cyrillic.
+# The space before it goes inside the span: WeasyPrint 70, breaking a line between a text that
+# ends in a space and an inline box, falls back to an earlier break ("recog-/nize that … EU").
+_ACRONYM = re.compile(r"(\s*)(?<![\w&#])([A-ZА-ЯЁЄІЇҐЎ]{2,})(?=s?(?![\w;]))")
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 
 
 @memo(maxsize=16)
@@ -95,17 +108,19 @@ class _Text:
     """A text token and what the walk learnt about it."""
 
     running: bool  # in running text: paragraphs, list items, table cells
+    table: bool  # in a table: data, set in lining figures and full capitals
     hyphenate: bool
     headline: bool
     parent: int  # token index of the element it sits in (-1: none)
     tail: str | None = None  # "headline" or "paragraph": bind its last words
+    acronyms: bool = False  # small capitals for acronyms here (running text, not a table)
 
 
 def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool = True,
-            cache: Path | None = None) -> str:
+            cache: Path | None = None, acronyms: bool = False) -> str:
     """`html` with soft hyphens (unless not `hyphenate`) and no-break spans, as the module says.
     `names`: the authors', kept on one line wherever they appear. `cache`: a folder for the
-    words hyphenated before (hyphenate.Hyphenator)."""
+    words hyphenated before (hyphenate.Hyphenator). `acronyms`: the series' small_caps_acronyms."""
     tokens = _TOKEN.split(html)
     # split() with two groups gives text, tag, inner group, text, …: keep text and whole tags.
     parts = [tokens[0]] + [p for i in range(1, len(tokens), 3) for p in (tokens[i], tokens[i + 2])]
@@ -114,6 +129,7 @@ def typeset(html: str, lang: str, names: tuple[str, ...] = (), hyphenate: bool =
     name_pattern = _names_pattern(names)
     label_pattern = _labels_pattern(lang or "en")
     for index, info in texts.items():
+        info.acronyms = acronyms and info.running and not info.headline and not info.table
         parts[index], close = _set(parts[index], info, hyphenator, name_pattern, label_pattern)
         if close:
             at = closes.get(info.parent)
@@ -142,7 +158,7 @@ def _walk(parts: list[str]) -> tuple[dict[int, _Text], dict[int, int]]:
             hooks = set().union(*(h for _, h, _, _ in stack))
             external = any(e for _, _, _, e in stack)
             texts[index] = _Text(
-                running=bool(tags & HYPHENATE_IN),
+                running=bool(tags & HYPHENATE_IN), table=bool(tags & {"td", "th", "table"}),
                 hyphenate=bool(tags & HYPHENATE_IN) and not (tags & NO_HYPHENS_TAGS)
                 and not (hooks & TYPESET) and not external,
                 headline=bool(tags & HEADLINE_TAGS) or "headline" in hooks,
@@ -206,17 +222,31 @@ def _set(text: str, info: _Text, hyphenator: Hyphenator | None, names: re.Patter
             if start < tail < end:
                 tail = start
         keep = [(s, e) for s, e in keep if e <= tail]
+    last = None
+    if tail is None and info.tail == "paragraph" and info.hyphenate:
+        last = _last_word(text)
+        if last and any(s < last[1] and last[0] < e for s, e in keep):
+            last = None
     hyphens = hyphenator if info.hyphenate else None
+    small_caps = _small_caps if info.acronyms else str
     out, at = [], 0
     for start, end in keep:
-        out.append(_words(text[at:start], hyphens, info.running))
-        out.append(NOBR_OPEN + text[start:end] + NOBR_CLOSE)
+        out.append(_words(text[at:start], hyphens, info.running, info.acronyms))
+        out.append(NOBR_OPEN + small_caps(text[start:end]) + NOBR_CLOSE)
         at = end
+    if last is not None:
+        # The paragraph's last word is not hyphenated; one with a hyphen of its own ("follow-up.")
+        # is held in a span that takes the space before it (WeasyPrint breaks early before a
+        # span that follows a space: see _ACRONYM).
+        out.append(_words(text[at:last[0]], hyphens, info.running, info.acronyms))
+        word = small_caps(text[last[0]:last[1]])
+        out.append(NOBR_OPEN + word + NOBR_CLOSE if _COMPOUND.search(text[last[0]:last[1]]) else word)
+        at = last[1]
     if tail is None:
-        out.append(_words(text[at:], hyphens, info.running))
+        out.append(_words(text[at:], hyphens if last is None else None, info.running, info.acronyms))
         return "".join(out), False
-    out.append(_words(text[at:tail], hyphens, info.running))
-    out.append(NOBR_OPEN + text[tail:])
+    out.append(_words(text[at:tail], hyphens, info.running, info.acronyms))
+    out.append(NOBR_OPEN + small_caps(text[tail:]))
     return "".join(out), True
 
 
@@ -246,13 +276,24 @@ def _tail_start(text: str, kind: str) -> int | None:
     return before.start()
 
 
-def _words(text: str, hyphenator: Hyphenator | None, running: bool) -> str:
+def _last_word(text: str) -> tuple[int, int] | None:
+    """Where a paragraph's last word starts (with the space before it) and ends, when it may be
+    kept whole: not one so long that it must break anywhere, not the token's only word (it may
+    continue the element before it)."""
+    words = list(_CHUNK.finditer(text))
+    if not words or len(words[-1][0]) >= LONG_WORD or (len(words) == 1 and not text[:1].isspace()):
+        return None
+    return (words[-2].end() if len(words) > 1 else 0), words[-1].end()
+
+
+def _words(text: str, hyphenator: Hyphenator | None, running: bool, acronyms: bool = False) -> str:
     if not running or not text:
         return text
     pieces = _ENTITY.split(text)
     for i in range(0, len(pieces), 2):
         pieces[i] = _CHUNK.sub(lambda m: _chunk(m[0], hyphenator), pieces[i])
-    return "".join(pieces)
+    text = "".join(pieces)
+    return _small_caps(text) if acronyms else text
 
 
 def _chunk(chunk: str, hyphenator: Hyphenator | None) -> str:
@@ -263,6 +304,18 @@ def _chunk(chunk: str, hyphenator: Hyphenator | None) -> str:
     if hyphenator is None or _URLISH.search(chunk):
         return chunk  # an address, an e-mail, a path, "sceeus.se": a reader would type the hyphen
     return _WORD.sub(lambda m: hyphenator.word(m[0]), chunk)
+
+
+def _small_caps(text: str) -> str:
+    """Each acronym of `text` in a small-capitals span (the module says which): not a Roman
+    numeral, nor in an address (or a long word's span: its chunk holds a "/")."""
+    def wrap(m: re.Match) -> str:
+        before = re.search(r"\S*$", text[:m.start(2)])[0]
+        chunk = before + m[2] + re.match(r"\S*", text[m.end(2):])[0]
+        if _ROMAN.fullmatch(m[2]) or _URLISH.search(chunk):
+            return m[0]
+        return f"{ACRONYM_OPEN}{m[0]}</span>"
+    return _ACRONYM.sub(wrap, text)
 
 
 __all__ = ["typeset", "SOFT_HYPHEN"]

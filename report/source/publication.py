@@ -149,6 +149,25 @@ def of(doc: Document, series: Series) -> Publication:
     )
 
 
+RUNNING_HEAD = 60  # characters a running head holds at 8 pt beside the series label
+
+
+def running_head(title: str, short: str | None) -> str:
+    """The running head: the short title, or the title; never an ellipsis. A title too long and
+    no short title (which `check` warns of): the main title before its colon or dash where that
+    fits, else the title cut at a word."""
+    if short or len(title) <= RUNNING_HEAD:
+        return short or title
+    for mark in (": ", " – ", " — "):
+        main = title.split(mark, 1)[0]
+        if len(main) <= RUNNING_HEAD and main != title:
+            return main
+    words = title[:RUNNING_HEAD + 1].rsplit(" ", 1)[0].rstrip(",;:–—-").split(" ")
+    while len(words) > 1 and len(words[-1]) <= 5 and words[-1].islower():
+        words.pop()  # not "… at an All-Time Low after the"
+    return " ".join(words)
+
+
 def short_title(title: str, limit: int = 60) -> str:
     """A title cut at a word, for a running head: never mid-word, an ellipsis where it was cut."""
     if len(title) <= limit:
@@ -168,6 +187,10 @@ def check(doc: Document, series: Series, raw_front, path: Path, warnings: Proble
         where, line = (setter[0], setter[1]) if setter else (series.folders[0] / "series.yaml", None)
         warnings.add(where, f"warning: {key}: the series has an ISSN but no licence: set `license` here "
                      "(e.g. CC-BY-4.0, or all-rights-reserved) or in the document's front matter", line)
+    if not doc.short_title and len(doc.title) > RUNNING_HEAD:
+        line, column = raw_front.value_pos.get("title", (None, None))
+        warnings.add(path, f"warning: title: is {len(doc.title)} characters long, more than a running head holds "
+                     f"({RUNNING_HEAD}): set `short_title` to a shorter title for the running heads", line, column)
     if doc.doi and series.doi_pattern and not identifiers.pattern_regex(series.doi_pattern).match(doc.doi):
         line, column = raw_front.value_pos.get("doi", (None, None))
         expected = identifiers.fill_pattern(series.doi_pattern, doc.year, doc.number) if doc.number else None

@@ -306,7 +306,8 @@ FRONT_MATTER = Schema(
               "date of publication, printed in the masthead; its year is the year when `year` is not given"),
         Field("title", text(longest=MAX_TITLE), "the title", required=True),
         Field("short_title", text(longest=MAX_SHORT_TITLE), "the short title: the running head, a citation's "
-              "short form and the card of a long title; none: the title, shortened at a word"),
+              "short form and the card of a long title; none: the title; a title over 60 characters wants one "
+              "(`--check` warns; the running head is then the main title, never cut with an ellipsis)"),
         Field("subtitle", _TEXT, "printed under the title"),
         Field("authors", listing("a list of authors, each with a name", "list of authors", items=AUTHOR,
                                  empty="needs at least one author"),
@@ -544,6 +545,10 @@ SERIES = Schema(
               "the print PDF; false: they stay inside the margins", default=True),
         Field("text_align", text("justify or left"), "body text justified, or ragged right (left, with fewer "
               "hyphens); see typesetting-layout.md", default="left", choices=("justify", "left")),
+        Field("small_caps_acronyms", BOOL, "acronyms of two or more capitals in running text (EU, NATO) set "
+              "in the serif's small capitals, read and copied as typed; see typesetting-layout.md", default=False),
+        Field("oldstyle_figures", BOOL, "old-style figures in running text; tables, headings, folios and charts "
+              "keep lining tabular figures; see typesetting-layout.md", default=False),
         Field("template", text("a template file name"), "the main template, looked up in the series' "
               "`templates/` folders, child first", default="document.html"),
         Field("numbered_sections", BOOL, "number the `##` sections", default=False),
