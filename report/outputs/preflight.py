@@ -22,9 +22,11 @@ from report.errors import quote
 from report.internals import page_box, text as laid_text
 from report.internals.boxes import (
     border_box, children, computed, content_box, content_height, content_width, css, descendants, element_of, flow as _flow,
-    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_right, raster_pixels,
+    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_name, margin_right,
+    raster_pixels,
     repeats, tag as _tag, tag_of, text_of)
 from report.layout import floats
+from report.layout.imposition import SLUG_BOX
 
 # Lazy: WeasyPrint (after `internals.import_weasyprint`), pypdf (about 0.4 s), pypdfium2 (0.2 s) and
 # fontTools, each in the checks that read the PDF or a font.
@@ -167,6 +169,8 @@ def check_overflow(ctx):
         edges = _Edges(-bleed["left"], page.width + bleed["right"], page.height + bleed["bottom"],
                        content_box(area).bottom)
         for child in children(area):
+            if margin_name(child) == SLUG_BOX:  # the slug line: outside the trim by design
+                continue
             for message in _overflow(child, (area,), edges):
                 yield number, message
 
@@ -323,9 +327,13 @@ def check_split_tables(ctx):
 # ---- 5. A nearly empty last page ---------------------------------------------------------
 
 def check_near_empty_last_page(ctx):
-    if len(ctx.pages) < 2:
+    pages = ctx.pages
+    if ctx.print_mode:  # the blank pages that fill the last sheet (layout/imposition.py) are by design
+        while len(pages) > 1 and not any(True for _ in _leaves(pages[-1][1])):
+            pages = pages[:-1]
+    if len(pages) < 2:
         return
-    number, page = ctx.pages[-1]
+    number, page = pages[-1]
     leaves = [box for box, _ in _leaves(page)]
     if not leaves:
         yield number, "the last page is empty"
