@@ -93,10 +93,9 @@ def css(series: Series, file_name: str, date: str) -> tuple[str, ...]:
             f":root {{ --rail: 0mm !important; --outer-rail: {rail:g}mm; }}",
             f"@page :left {{ margin: {top:g}mm {inner:g}mm {bottom:g}mm {outer + rail:g}mm; }}",
             f"@page :right {{ margin: {top:g}mm {outer + rail:g}mm {bottom:g}mm {inner:g}mm; }}",
-            # The masthead on page 1 still reaches the trimmed edge across the rail.
-            ".masthead { margin-right: calc(-1 * (var(--band-right) + var(--outer-rail) + var(--band-bleed))); "
-            "padding-right: calc(var(--band-right) + var(--outer-rail) + var(--band-bleed) + var(--band-inset)); }",
         ]
+        if g.bleed_bands:  # a band on page 1 (a right-hand page) reaches its edges across the rail
+            rules.append(f":root {{ --band-left: {inner:g}mm !important; --band-right: {outer + rail:g}mm !important; }}")
     if settings.slug:
         words = f"{file_name}  ·  {date}  ·  PDF/X-4, {colours.CONDITION_INFO.split(' (')[0]}  ·  "
         # Beyond the bleed and the crop marks: the corner box starts at the trim; its top margin
