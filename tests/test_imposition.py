@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 import validators as v
-from conftest import GUEST, ROOT, run, skip_unless_supported
+from conftest import GUEST, MINIMAL, ROOT, run, skip_unless_supported, write_doc
 
 pytestmark = pytest.mark.slow  # builds the three samples, screen and print, and a report
 
@@ -169,3 +169,26 @@ def test_qr_code_only_on_the_black_plate(built, tmp_path):
     # The other plates carry only the publisher block's even tint under the code: no module on them
     # (and none knocked out of the tint: black overprints).
     assert all(ink[plate][0] == ink[plate][1] for plate in ("Cyan", "Magenta", "Yellow")), ink
+
+
+def test_a_reader_follows_the_same_rules(tmp_path):
+    skip_unless_supported()
+    for name in ("first", "second"):
+        write_doc(tmp_path / name, MINIMAL.replace("A Small Test Document", f"The {name.title()} Paper"))
+    (tmp_path / "reader.yaml").write_text("title: A Reader\ndate: 2025-04-02\ndocuments:\n  - first\n  - second\n",
+                                          encoding="utf-8")
+    result = run("--bundle", tmp_path / "reader.yaml", "--format", "print", "--preflight", "-q", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "out" / f"{tmp_path.name}.print.pdf"
+    pages = _lines(path)
+    assert len(pages) % 4 == 0 and len(pages) > 4  # cover, contents, two documents on right-hand pages
+    seen = 0
+    for n, (page, trim) in enumerate(zip(pages, _trim(path)), 1):
+        slug = [t for box, t in page if box[3] < trim[1]]
+        assert len(slug) == 1 and slug[0].startswith(f"{tmp_path.name}.print.pdf"), (n, slug)
+        assert "2025-04-02" in slug[0] and slug[0].endswith(f"p. {n}"), (n, slug)
+        for box in [box for box, t in page if t == str(n) and 0 < box[1] < 60]:  # a bare folio …
+            assert (box[0] > (trim[0] + trim[2]) / 2) == bool(n % 2), (n, box)  # … on the outer edge
+            seen += 1
+        assert not any(t.startswith("Page ") for _, t in page), n
+    assert seen >= 2

@@ -124,7 +124,8 @@ BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}"
 def blank_pages(series: Series, print_css: tuple[str, ...], count: int = 1, first: int | None = None) -> list:
     """`count` blank pages in the series' size and print marks; `first`: the page number the first
     one has (for the slug)."""
-    body = '<div style="break-after: page"></div>' * (count - 1) + "<div></div>"
+    # An empty body for one page, as the screen reader's blank verso always had (no element, no tag).
+    body = "<div></div>" + '<div style="break-before: page"></div>' * (count - 1) if count > 1 else ""
     html = Html(f"<!DOCTYPE html><html><head><style>{context.font_css(series)}</style></head>"
                 f"<body>{body}</body></html>", TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
     numbering = (f"@page :first {{ counter-reset: page {first}; }}\n",) if first is not None else ()
