@@ -37,7 +37,7 @@ from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
-from report.layout import metadata as pdf_metadata, pages, proofpages, source_lines
+from report.layout import imposition, metadata as pdf_metadata, pages, proofpages, source_lines
 from report.layout import sidenotes
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
@@ -540,11 +540,15 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
                                            epoch(prepared.doc)), None, time.perf_counter() - start)
     allowed = (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
     extra = ()
-    if fmt == "print":
-        extra = (resolve.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
+    if fmt == "print":  # print.css, then the press imposition (facing pages, folios, one ink, the slug)
+        extra = ((resolve.find_asset(prepared.series, "print.css").read_text(encoding="utf-8"),)
+                 + imposition.css(prepared.series, names.stem(prepared.doc, prepared.series) + SUFFIX[fmt],
+                                  context.created_date(prepared.doc)))
 
     def lay_out(figs, drawn=None):  # figures and boxes that left a hole are moved, and the pages laid out again
         html = html_for(prepared, figs, web=False, cache=options.cache)
+        if fmt == "print":
+            html = imposition.black_qr(html, prepared.doc.url, prepared.series)
         if proof is not None:
             html = proofmarks.highlight(html, proof)
         paged = partial(pages.layout, allowed=allowed, extra_css=extra, cache=options.cache)
@@ -564,15 +568,21 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
         proofpages.second(document, baselines)
     press = None
     if fmt == "print":
-        press = press_colors(prepared.series)
+        press = replace(press_colors(prepared.series), overprint=imposition.of(prepared.series).overprint)
     archive = fmt != "print" and (options.pdf_variant or "").startswith("pdf/a")  # PDF/A: PRISM described
     info = pdf_metadata.of(prepared.publication, archive) if prepared.publication is not None else None
     pdf_options = pages.PdfOptions(options.pdf_variant, print_ready=fmt == "print", epoch=epoch(prepared.doc),
                                  press=press, metadata=info)
+    def imposed(document):  # print: blank pages up to the series' multiple, the back cover last
+        if fmt != "print":
+            return document
+        return imposition.padded(document, prepared.series, extra, prepared.series.back_cover)
+
     try:
+        document = imposed(document)
         data = pages.write(document, pdf_options)
     except internals.ImageSizeChanged:  # a chart is not its placeholder's size after all
-        document = lay_out(charts.drawn())
+        document = imposed(lay_out(charts.drawn()))
         data = pages.write(document, pdf_options)
     problems = None
     if options.preflight:

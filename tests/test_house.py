@@ -266,8 +266,9 @@ def test_a_band_moved_short_of_the_edge_is_flagged(tmp_path):
     assert result.stderr.splitlines() == [
         f"out/{STEM}--short.pdf: page 1: the band '.masthead' leaves the text area but stops 3 mm short of the "
         f"page edge at the top, right and left: {tail}",
+        # In print, page 1 is a right-hand page: the 30 mm rail is in its right margin (facing pages).
         f"out/{STEM}--short.print.pdf: page 1: the band '.masthead' leaves the text area but stops 6 mm short of "
-        f"the bleed at the top, right and left: {tail}",
+        f"the bleed at the top and left; 36 mm short of the bleed at the right: {tail}",
     ]
 
 

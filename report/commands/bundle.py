@@ -29,7 +29,7 @@ from report.source import files as contentfile
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
 from report.fonts import faces
-from report.layout import pages as pdf
+from report.layout import imposition, pages as pdf
 from report.layout.floats import settle
 from report.model import Document, Html
 from report.outputs import files as output
@@ -208,8 +208,16 @@ def build(path: Path, options: pipeline.Options) -> pipeline.Built:
 def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool):
     """(the reader's PDF bytes, the bound document) in one format."""
     cover_series = cover.series
-    def extra(series) -> tuple[str, ...]:
-        return _print(series, options) if print_mode else ()
+    # Dated as a document is, never by the clock (a PDF/X file must carry a date, and WeasyPrint
+    # would take the time of the build): the reader's own date, else its newest document's (each
+    # dated by its own, or SOURCE_DATE_EPOCH). The same reader gives the same bytes.
+    newest = max((p.doc for p in parts), key=context.created_date)
+    created = context.day_of(reader.date) if reader.date else context.created_date(newest)
+
+    def extra(series) -> tuple[str, ...]:  # print.css and the press imposition, the slug naming the reader
+        if not print_mode:
+            return ()
+        return _print(series, options) + imposition.css(series, output_name(path) + pipeline.SUFFIX["print"], created)
 
     def allowed(prepared):
         return (prepared.doc.folder,) + prepared.series.folders + (resolve.TEMPLATES,)
@@ -230,6 +238,8 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
     def lay_out(h, p, numbering=()):  # each document's figures placed as in a build of its own
         # (the page numbers change no line: the second pass takes what the first settled on)
         printing = extra(p.series)
+        if print_mode:
+            h = imposition.black_qr(h, p.doc.url, p.series)
         return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing))
 
     counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
@@ -243,22 +253,19 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
     backs = [cover_series] + [p.series for p in parts[:-1]]
     pages = list(head.pages)
     for d, blank, back in zip(docs, blanks, backs):
-        pages += ([_blank_page(back, extra(back))] if blank else []) + list(d.pages)
+        pages += (imposition.blank_pages(back, extra(back), 1, len(pages) + 1) if blank else []) + list(d.pages)
     if len(pages) != total:
         raise BuildError("the reader's page count changed between layouts; please report this")
     bound = head.copy(pages)
+    if print_mode:  # blank pages to the cover series' multiple: a reader has no back cover of its own
+        bound = imposition.padded(bound, cover_series, extra(cover_series), back_cover=False)
     bound.metadata.title = reader.title
-    # Dated as a document is, never by the clock (a PDF/X file must carry a date, and WeasyPrint
-    # would take the time of the build): the reader's own date, else its newest document's (each
-    # dated by its own, or SOURCE_DATE_EPOCH). The same reader gives the same bytes.
-    newest = max((p.doc for p in parts), key=context.created_date)
-    bound.metadata.created = bound.metadata.modified = (
-        context.day_of(reader.date) if reader.date
-        else context.created_date(newest))
+    bound.metadata.created = bound.metadata.modified = created
     bound.metadata.authors = list(dict.fromkeys(a for e in entries for a in e.authors.split(", ") if a))
     press = None
     if print_mode:
-        press = press_colors(cover_series, *(p.series for p in parts))
+        press = replace(press_colors(cover_series, *(p.series for p in parts)),
+                        overprint=imposition.of(cover_series).overprint)
     return pdf.write(bound, pdf.PdfOptions(options.pdf_variant, print_ready=print_mode, press=press,
                                            epoch=pipeline.epoch(newest))), bound
 
@@ -287,19 +294,6 @@ def recto_starts(front: int, counts: list[int]) -> tuple[list[int], list[bool], 
         starts.append(page)
         page += count
     return starts, blanks, page - 1
-
-
-# A blank verso has no running head, no folio: nothing at all.
-BLANK_CSS = "".join(f"@page {sel} {{ " + " ".join(f"@{box} {{ content: none; }}" for box in (
-    "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }\n"
-    for sel in ("", ":first", ":left", ":right"))
-
-
-def _blank_page(series, print_css: tuple[str, ...]):
-    html = Html(f"<!DOCTYPE html><html><head><style>{context.font_css(series)}</style></head><body></body></html>",
-                resolve.TEMPLATES.resolve().as_uri() + "/", series.stylesheets, {}, "en", "")
-    (page,) = pdf.layout(html, series.folders + (resolve.TEMPLATES,), (BLANK_CSS,) + print_css).pages
-    return page
 
 
 def _print(series, options) -> tuple[str, ...]:

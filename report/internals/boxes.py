@@ -46,6 +46,11 @@ def is_a(box, *kinds: str) -> bool:
     return isinstance(box, _classes(kinds))
 
 
+def margin_name(box) -> str | None:
+    """Which page-margin box a margin box is (`@bottom-left-corner` …); None for any other box."""
+    return box.at_keyword if is_a(box, "margin") else None
+
+
 def page_box(page):
     """The root box of a laid-out page (a `weasyprint.Page`)."""
     return page._page_box

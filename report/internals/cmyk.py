@@ -7,6 +7,8 @@ written (so it is written once and stays reproducible):
   series' CMYK (`report.series.press`), transparency groups blend in DeviceCMYK;
 - pictures and shadings left in DeviceRGB are tagged as sRGB (ICC-based colour, which PDF/X-4
   allows and the press converts with the output intent);
+- with `press.overprint`, each colour comes with a graphics state: 100 % K overprints, any
+  other colour knocks out;
 - the output intent is the FOGRA39 profile, identified as the ICC registry names it;
 - link annotations go (PDF/X: no annotation inside the bleed box; paper has no links), with
   their places in the structure tree;
@@ -32,6 +34,8 @@ from report.internals.pdfobjects import pages, ref, target
 
 RGB_OPERATOR = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+BLACK = (0.0, 0.0, 0.0, 1.0)
+OVERPRINT, KNOCKOUT = b"/OPblack", b"/OPother"  # the graphics states' names in every resource dictionary
 
 
 def _number(value: float) -> bytes:
@@ -55,16 +59,23 @@ def to_press(press):
                 srgb = pydyf.Array(("/ICCBased", stream.reference))
             return srgb
 
+        resources = _stream_resources(pdf) if press.overprint else {}
         for obj in list(pdf.objects):
             if isinstance(obj, pydyf.Stream):
                 items = obj.stream
+                held = resources.get(id(obj))  # where its overprint states are named, if it has any
                 for i, item in enumerate(items):
                     if isinstance(item, bytes) and item.endswith((b"rg", b"RG")):
                         found = RGB_OPERATOR.match(item)
                         if found:
                             rgb = tuple(float(v) for v in found.groups()[:3])
                             op = b"k" if found.group(4) == b"rg" else b"K"
-                            items[i] = b" ".join([*map(_number, press.cmyk(rgb)), op])
+                            cmyk = press.cmyk(rgb)
+                            items[i] = b" ".join([*map(_number, cmyk), op])
+                            if held is not None:
+                                # WeasyPrint sets the colour just before each thing it paints: the
+                                # state set with it is the state it paints in.
+                                items[i] = (OVERPRINT if cmyk == BLACK else KNOCKOUT) + b" gs " + items[i]
                 extra = obj.extra
             elif isinstance(obj, dict):
                 extra = obj
@@ -79,6 +90,7 @@ def to_press(press):
                 if isinstance(shading, dict) and shading.get("ColorSpace") == "/DeviceRGB":
                     shading["ColorSpace"] = srgb_space()
 
+        _name_overprint_states(pdf, resources.values())
         _drop_links(pdf)
         _drop_unused_color_spaces(pdf)
         pdf.info["GTS_PDFXVersion"] = pydyf.String("PDF/X-4")
@@ -102,6 +114,43 @@ def to_press(press):
                                for part in metadata.stream]
 
     return finish
+
+
+def _stream_resources(pdf) -> dict[int, dict]:
+    """Each content stream (by id) with the resource dictionary its names are looked up in: a
+    page's streams, its page's; a form's or a pattern's, its own."""
+    import pydyf
+
+    held = {}
+    for page in pages(pdf):
+        page_resources = target(pdf, page.get("Resources"))
+        contents = page.get("Contents")
+        for content in contents if isinstance(contents, list) else [contents]:
+            if isinstance(page_resources, dict):
+                held[id(target(pdf, content))] = page_resources
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and isinstance(target(pdf, obj.extra.get("Resources")), dict):
+            held[id(obj)] = target(pdf, obj.extra["Resources"])
+    return held
+
+
+def _name_overprint_states(pdf, resources) -> None:
+    """The two graphics states the colour operators select: black overprints (`/OP`, `/op`, and
+    `/OPM 1`, so that zero components of a CMYK colour leave the inks below them), any other
+    colour knocks out."""
+    import pydyf
+
+    states = {}
+    for name, on in ((OVERPRINT, True), (KNOCKOUT, False)):
+        flag = "true" if on else "false"  # pydyf writes a str as it is
+        state = pydyf.Dictionary({"Type": "/ExtGState", "OP": flag, "op": flag, "OPM": 1})
+        pdf.add_object(state)
+        states[name[1:].decode()] = state.reference
+    for held in {id(r): r for r in resources}.values():
+        graphics = target(pdf, held.get("ExtGState"))
+        if not isinstance(graphics, dict):
+            graphics = held["ExtGState"] = pydyf.Dictionary({})
+        graphics.update(states)
 
 
 def _drop_unused_color_spaces(pdf) -> None:

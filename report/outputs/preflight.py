@@ -23,9 +23,10 @@ from report.errors import quote
 from report.internals import page_box, text as laid_text
 from report.internals.boxes import (
     border_box, children, computed, content_box, content_height, content_width, css, descendants, element_of, flow as _flow,
-    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_right, padding,
-    page_type_name, raster_pixels, repeats, svg_root, tag as _tag, tag_of, text_of, walk)
+    has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_name, margin_right,
+    padding, page_type_name, raster_pixels, repeats, svg_root, tag as _tag, tag_of, text_of, walk)
 from report.layout import floats
+from report.layout.imposition import SLUG_BOX
 from report.source.document import SOFT_PLACEHOLDERS
 
 # Lazy: WeasyPrint (after `internals.import_weasyprint`), pypdf (about 0.4 s), pypdfium2 (0.2 s) and
@@ -171,6 +172,8 @@ def check_overflow(ctx):
         edges = _Edges(-bleed["left"], page.width + bleed["right"], page.height + bleed["bottom"],
                        content_box(area).bottom)
         for child in children(area):
+            if margin_name(child) == SLUG_BOX:  # the slug line: outside the trim by design
+                continue
             for message in _overflow(child, (area,), edges):
                 yield number, message
 
@@ -345,6 +348,9 @@ def _fill(page, leaves) -> float:
 def check_near_empty_last_page(ctx):
     """The text's last page (before a back cover, if any) empty or filled less than `NEAR_EMPTY`."""
     pages = _text_pages(ctx)
+    if ctx.print_mode:  # the blank pages that fill the last sheet (layout/imposition.py) are by design
+        while len(pages) > 1 and not any(True for _ in _leaves(pages[-1][1])):
+            pages = pages[:-1]
     if len(pages) < 2:
         return
     number, page = pages[-1]

@@ -40,6 +40,7 @@ class Press:
     """What the print PDF's colours become: the series' own CMYK for its colours, by RGB."""
 
     colors: tuple[tuple[RGB, CMYK], ...]  # (sRGB 0–1, CMYK 0–1) for each series colour
+    overprint: bool = False  # 100 % K overprints (series.yaml print: overprint)
     profile: Path = PROFILE
     condition, registry, condition_info = CONDITION, REGISTRY, CONDITION_INFO  # the output intent's words
 

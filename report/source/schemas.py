@@ -428,6 +428,27 @@ CROSSREF = Schema(
     intro="`crossref` is one mapping, needed only by `--format crossref` (docs/guides/publishing.md).",
     null_is_absent=False,
 )
+# How the print PDF is imposed for the press (report/layout/imposition.py); the screen PDF is
+# single-sided whatever this says.
+PRINT = Schema(
+    "print", "The print PDF's imposition", (
+        Field("imposition", text("mirrored or single"), "mirrored: facing pages, the rail and the folio on the "
+              "outer edge of each page, the running head mirrored; single: every page alike, as on screen",
+              default="mirrored", choices=("mirrored", "single")),
+        Field("pad_to", Kind("whole number", "a whole number from 1 to 16 (1: no blank pages)",
+                             lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 16,
+                             annotation=int),
+              "blank pages are added (before the back cover, which stays last) until the page count is a "
+              "multiple of this: 4 for a saddle-stitched booklet", default=4),
+        Field("slug", BOOL, "a slug line outside the trim, beyond the crop marks: the file, the document's date, "
+              "the colour standard and the page", default=True),
+        Field("overprint", BOOL, "100 % black (text, rules) overprints what lies under it instead of "
+              "knocking it out", default=True),
+    ),
+    intro="`print` is one mapping, read only by `--format print` (docs/reference/outputs.md). Small type "
+          "(under 10 pt), hairlines and the QR code are set in black ink only whatever it says.",
+    null_is_absent=False,
+)
 # The publisher texts a language may word anew; the logo and wordmark are the same in every language.
 LANGUAGE_PUBLISHER = Schema(
     "languages.LANG.publisher", "The publisher in each language", (
@@ -598,6 +619,9 @@ SERIES = Schema(
         Field("references", text("a file path inside the series folder (.bib, .json or .yaml)", name="file name"),
               "a desk-wide library every document of the series may cite from; a document's own library "
               "wins a key both hold", default=""),
+        Field("print", mapping("a mapping: imposition, pad_to, slug, overprint", "print imposition", keys=PRINT),
+              "how the print PDF is imposed: mirrored pages, blank pages to a multiple of 4, the slug line, "
+              "black overprinting (see below); the screen PDF is not affected", default={}),
         Field("crossref", mapping("a mapping: depositor_name, depositor_email, registrant", "Crossref depositor",
                                   keys=CROSSREF),
               "who deposits the series' DOIs with Crossref (see below); only `--format crossref` reads it",
@@ -771,5 +795,5 @@ documents:
 
 
 # The reference pages: each schema with the nested schemas its page explains.
-PAGES = ((FRONT_MATTER, (AUTHOR, EDITION, KEY_FIGURE)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER, CROSSREF)),
+PAGES = ((FRONT_MATTER, (AUTHOR, EDITION, KEY_FIGURE)), (SERIES, (PUBLISHER, FONT_FACE, LANGUAGE, LANGUAGE_PUBLISHER, CROSSREF, PRINT)),
          (CHART, (CSV_FORMAT,)), (READER, ()))
