@@ -17,6 +17,7 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
+import validators
 from conftest import MINIMAL, pdf_text, run, write_doc
 
 pytestmark = pytest.mark.slow  # builds PDFs
@@ -126,6 +127,18 @@ def test_a_cover_picture_takes_the_cover(tmp_path):
     assert "A Small Test Document" in text and "Test Author" in text
     page = (tmp_path / "out" / "doc.html").read_text(encoding="utf-8")
     assert '<div class="cover-picture" style="background-image: url(\'data:image/png;base64,' in page
+    # A background decorates: the tagged PDF and the web page stay valid around it.
+    assert validators.pdfua(pdf) == [] and validators.ua_problems(pdf) == []
+    assert validators.vnu(tmp_path / "out" / "doc.html") == []
+
+
+@pytest.mark.parametrize("series", ["sceeus-guest-commentary", "sceeus-guest-report"])
+def test_the_guest_ground_passes_axe_on_the_web_page(tmp_path, series):
+    """axe-core measures the contrast of every text on the pale ground as Chromium draws it."""
+    folder = write_doc(tmp_path / "doc", FRONT.format(series=series))
+    result = run(folder, "-q", "-o", tmp_path / "out", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert validators.axe(tmp_path / "out" / "doc.html", tmp_path) == []
 
 
 def test_a_cover_picture_in_a_series_without_a_cover_is_named(tmp_path):
