@@ -79,6 +79,7 @@ class Document:
     license: str | None = None  # an SPDX id of source.identifiers.LICENSES
     copyright: str | None = None  # the holder
     cite_as: str | None = None  # the "Cite as" text written by hand
+    cover_image: str | None = None  # a picture in the document folder, for a series' cover
     extra: Mapping[str, object] = field(default_factory=dict)  # keys a series declares
     own_series: str = ""  # the series its front matter names (`series` is --series, when given)
     charts: Mapping[str, ChartSpec] = field(default_factory=dict)

@@ -148,6 +148,8 @@ def prepare(folder: Path, options: Options, raw: content.RawDocument | None = No
         coverage.check(replace(doc, charts=charts), raw.front, series, problems, options.cache / "font-coverage")
     if "docx" in options.formats and doc is not None and series is not None:
         _word_proof_allowed(raw, doc, series, problems)
+    if doc is not None and series is not None and doc.cover_image is not None:
+        _check_cover_image(raw, doc, series, problems, warnings)
     publication = None
     if doc is not None and series is not None:  # identifiers and "Cite as", in the series' citation style
         publishing.check(doc, series, raw.front, raw.path, warnings)
@@ -221,9 +223,6 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
                              f"chart {quote(chart_id)}")
             continue
         target = ref.target
-        if "://" in target or target.startswith(("/", "data:", "file:")) or ":" in target.split("/")[0]:
-            problems.add(path, f"picture {quote(target)} must be a file inside the document folder", ref.line)
-            continue
         problem = picture_problem(folder, target)
         if problem is not None:
             problems.add(path, f"picture {quote(target)} {problem}", ref.line)
@@ -231,8 +230,21 @@ def _check_body(path, folder, tokens, first_line, refs, charts, broken, problems
             problems.add(path, f"picture {quote(target)} must stand alone in its own paragraph", ref.line)
 
 
+def _check_cover_image(raw, doc: Document, series: Series, problems: Problems, warnings: Problems) -> None:
+    """The front matter's cover picture: a picture file of the document folder, as the body's are."""
+    line, column = raw.front.value_pos.get("cover_image") or raw.front.key_pos.get("cover_image", (None, None))
+    problem = picture_problem(doc.folder, doc.cover_image)
+    if problem is not None:
+        problems.add(raw.path, f"picture {quote(doc.cover_image)} {problem}", line, column, "cover_image")
+    elif not series.cover:
+        warnings.add(raw.path, f"the series {quote(series.id)} has no cover: the picture is not printed",
+                     line, column, "cover_image")
+
+
 def picture_problem(folder: Path, target: str) -> str | None:
     """What is wrong with a picture file (see `pictures`), in words after its name; None when fine."""
+    if "://" in target or target.startswith(("/", "data:", "file:")) or ":" in target.split("/")[0]:
+        return "must be a file inside the document folder"
     try:
         pictures.read(folder / target, folder)
     except contentfile.Refused as exc:
@@ -383,6 +395,11 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
         badge_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:license-badge.svg"
         resources["report:license-badge.svg"] = (svg, "image/svg+xml")
     ctx = context.context(prepared.doc, prepared.series, body, figs, qr_src, xrefs, pub, badge_src)
+    if prepared.doc.cover_image and prepared.series.cover:
+        picture = pictures.read(prepared.doc.folder / prepared.doc.cover_image, prepared.doc.folder)
+        cover_src = web_mod.data_uri(picture.data, picture.mime) if web else "report:cover-image"
+        resources["report:cover-image"] = (picture.data, picture.mime)
+        ctx = replace(ctx, cover_src=cover_src)
     return context.render(ctx, resources, pages=not web,
                          hyphenation=cache and cache / "hyphenation")
 

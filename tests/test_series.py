@@ -207,7 +207,8 @@ def test_extends_resolves_in_a_fixed_order():
     assert s.chain == ("sceeus-guest-report", "sceeus-report", "sceeus-commentary", "base")
     assert s.folders == tuple(STYLES / sid for sid in s.chain)
     # Stylesheets cascade root first (only the series that have one); templates child first.
-    assert s.stylesheets == (STYLES / "base" / "style.css", STYLES / "sceeus-report" / "style.css")
+    assert s.stylesheets == (STYLES / "base" / "style.css", STYLES / "sceeus-report" / "style.css",
+                             STYLES / "sceeus-guest-report" / "style.css")
     assert s.template_dirs == (STYLES / "sceeus-report" / "templates", ROOT / "templates")
     # Keys merge with the child winning; unset keys come from the nearest parent that sets them.
     assert s.label == "Guest Report" and s.name == "SCEEUS Guest Report"       # the child's own

@@ -73,6 +73,7 @@ class Context:
     cite_as_html: Markup | None = None  # publication.cite_as_html, to print as it is
     license_badge_src: str | None = None  # the licence's badge (SVG), where it has one
     byline_stacked: bool = False  # several authors too long for one line: one author a line (render/byline.py)
+    cover_src: str | None = None  # the cover's picture (front matter cover_image), in a series with a cover
 
 
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:

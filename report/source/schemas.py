@@ -346,6 +346,10 @@ FRONT_MATTER = Schema(
               "who holds the copyright, printed as © holder year; none: the series' `copyright`, else the publisher"),
         Field("cite_as", text("the citation as it should be printed", longest=MAX_CITE_AS),
               "the \"Cite as\" text, when the one the series' citation style makes will not do"),
+        Field("cover_image", text("a file name in the document folder (PNG, JPEG, GIF, WebP or SVG)",
+                                  name="file name", longest=MAX_TEXT),
+              "a picture across the cover of a series with one (the SCEEUS Reports), in place of its "
+              "pattern; checked like the body's pictures. A series without a cover does not print it"),
         Field("placeholders_accepted", strings("a list of placeholder texts, as written"),
               "placeholders the editor knows are still in the text (e.g. '[Author name to be "
               "confirmed]'): printed, they pass `--preflight --strict`, which names them in one line",
