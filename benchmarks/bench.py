@@ -178,6 +178,38 @@ def longer_document(source: Path, dest: Path, times: int = 10) -> Path:
     return dest
 
 
+def figure_document(source: Path, dest: Path, figures: int = 30, times: int = 4) -> Path:
+    """`source` `times` times over (`longer_document`), with more charts between its paragraphs
+    until it holds `figures`: a document dense with figures, where placement has most to do."""
+    import yaml
+
+    longer_document(source, dest, times)
+    path, charts_path = dest / "document.md", dest / "charts.yaml"
+    charts = yaml.safe_load(charts_path.read_text(encoding="utf-8"))
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    blocks = body.split("\n\n")
+    # plain paragraphs (not a heading, list, figure or table) that a figure may follow
+    slots = [i for i, b in enumerate(blocks) if re.match(r"[A-Z]", b) and not b.startswith("![")]
+    extra = figures - sum(b.count("](chart:") for b in blocks)
+    names = list(charts)
+    captions = dict((cid, text) for text, cid in re.findall(r"!\[([^\]]*)\]\(chart:([^)]+)\)", body))
+    chosen = {slots[round(k * len(slots) / extra)] for k in range(extra)} if extra > 0 else set()
+    out = []
+    for i, block in enumerate(blocks):
+        out.append(block)
+        if i in chosen:
+            n = len(out)
+            name = names[n % len(names)]
+            base = charts[name]
+            cid = f"extra-{n}"
+            charts[cid] = {**base, "series": {name: [None if v is None else round(v * (1 + n / 1000), 4)
+                                                     for v in values] for name, values in base["series"].items()}}
+            out.append(f"![{captions.get(name, 'Trade')}: variant {n}](chart:{cid})")
+    path.write_text(f"---\n{front}---\n" + "\n\n".join(out), encoding="utf-8")
+    charts_path.write_text(yaml.safe_dump(charts, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dest
+
+
 def small_document(dest: Path) -> Path:
     """One page, one chart: the quick run's document."""
     dest.mkdir(parents=True)
