@@ -427,7 +427,7 @@ def _all_at_once(document, full: float, parents, root) -> list:
         undo = _fix(document, gap, parents, True) or _fix(document, gap, parents, False)
         if undo is not None:
             undos.append(undo)
-            cuts.update(undo.cuts)
+            cuts.update(getattr(undo, "cuts", {}))
         items = galley.rearranged(strip, root, cuts)
         starts = galley.paginate(items, strip.height)
         shares = galley.fills(items, starts, strip.height)
