@@ -15,7 +15,10 @@ would change the page; then laid out again, a bounded number of times:
   (two lines at least on either page), so that no item is left alone above a gap;
 - a nearly empty last page takes the last blocks of the page before, if that page stays full.
 
-A change is kept only when the pages get better. The same HTML gives the same pages, the same
+In a long document, filling one hole shifts every page after it and may open the next: every
+such hole is changed before one layout, where a strip of the laid-out lines and blocks, paged
+again without WeasyPrint (`galley.py`), says it opens; then one hole at a time, as above, for
+what is left. A change is kept only when the pages get better. The same HTML gives the same pages, the same
 changes and the same bytes. The rules: docs/reference/typesetting-layout.md.
 """
 
@@ -32,10 +35,10 @@ from typing import Callable
 from report import cache
 from report.errors import quote
 from report.internals import page_box, text as laid_text
-from report.layout import galley
 from report.internals.boxes import (  # noqa: F401  (floats.flow, floats.is_line: what tests read)
     border_box, border_bottom_width, children, content_box, content_height, css, descendants, element_of, flow, is_a,
     is_line, leaves as _leaves, margin_box, margin_height, page_type_name, tag as _tag, tag_of, text_of)
+from report.layout import galley
 from report.model import Html
 
 # Lazy: WeasyPrint (about 1 s), after layout only; `--check` loads this module, not it.
@@ -240,7 +243,8 @@ def _fix(document, gap: Gap, parents, cut: bool = True):
             for offset, element in enumerate(group):
                 parent.insert(at + offset, element)
         # the halves of the paragraph, for `galley.rearranged`: (the paragraph, first line, lines)
-        undo.cuts = {} if halves is None else {id(halves[0]): (last, 0, halves[2]), id(halves[1]): (last, halves[2], 10 ** 6)}
+        undo.cuts = {} if halves is None else {
+            id(halves[0]): (last, 0, halves[2]), id(halves[1]): (last, halves[2], 10 ** 6)}
         return undo
     element = gap.moved
     if _tag(element) not in SPLITTABLE or _lines(document, element) < MIN_LINES_TO_SPLIT:
@@ -460,8 +464,10 @@ def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", ful
            passes: int = PASSES, store: Path | None = None):
     """Lay `html` out with `lay_out`, fixing faults one at a time; the final layout.
 
-    One fault at a time, the first a desk would change: the layout after a change differs from
-    the one measured. Each way of changing it is laid out, the first that removes a fault is
+    First every hole from the first on, where the strip of the pages says it opens once the
+    holes before it are changed (`_all_at_once`), in one layout, kept when it has fewer faults
+    (or the first later); then one fault at a time, the first a desk would change: the layout
+    after a change differs from the one measured. Each way of changing it is laid out, the first that removes a fault is
     kept, else the best that moves the first fault later; never more than `passes` layouts
     after the first, so the passes end. `context` names what else decides the layout (the
     print stylesheet): the same HTML and context were settled before in this process (a
