@@ -4,6 +4,7 @@ helper change no byte; `--check` and `--help` load neither WeasyPrint nor matplo
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,11 +40,26 @@ def test_quick_benchmark_runs_and_reports():
     assert "| measurement | ours | compared with | ratio | goal | met? |" in out
     for row in ("cold build, new process, empty caches", "repeat build, new process, warm caches",
                 "peak memory, cold build", "warm rebuild in watch mode after a one-word edit",
-                "-j 2", "`--check`", "`--help`", "saved edit → shown in the browser", "saved edit → PDF written"):
+                "-j 2", "`--check`", "`--help`", "saved edit → shown in the browser", "saved edit → PDF written",
+                "cold build against bare + the placement's layouts: 1 layouts (first"):
         assert row in out, row
     for stage in ("load and check", "charts: draw", "HTML", "layout: fonts, CSS, pages", "PDF writing"):
         assert f"| {stage} |" in out, stage
     assert "goals met" in result.stderr
+
+
+def test_the_bench_makes_a_document_of_thirty_figures_each_its_own_chart(tmp_path):
+    import yaml
+
+    from benchmarks import bench
+    from report.errors import Problems
+    from report.source import chartspec
+
+    folder = bench.CASES["figures30"][1](tmp_path / "figures30")
+    called = re.findall(r"!\[[^\]]+\]\(chart:([^)]+)\)", (folder / "document.md").read_text(encoding="utf-8"))
+    assert len(called) == len(set(called)) == 30
+    assert set(called) <= set(chartspec.load_charts(folder, Problems()))
+    assert len(yaml.safe_load((folder / "charts.yaml").read_text(encoding="utf-8"))) == 30
 
 
 @pytest.mark.slow  # builds PDFs

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from report import cache
-from report.layout import floats
+from report.layout import floats, galley
 from report.model import Html
 
 from conftest import ROOT
@@ -161,6 +161,68 @@ def test_a_rebuild_of_the_same_html_lays_it_out_once():
 def test_a_page_ended_on_purpose_is_not_a_gap():
     page_html = html(paragraph("a", 2) + '<p id="b" style="break-before: page">Next part.</p>')
     assert floats.gaps(Layouts()(page_html)) == []
+
+
+def run_of_figures(count: int, repeat: int, px: int) -> Html:
+    """`count` times a paragraph and a figure, then a last paragraph: a hole on every few pages."""
+    return html("".join(paragraph(f"a{n}", repeat) + figure(n + 1, px) for n in range(count)) + paragraph("end", 2))
+
+
+def test_every_hole_of_a_run_of_pages_is_changed_before_one_layout():
+    """Three holes, each opened by moving the one before: one layout more, not one a hole."""
+    page_html = run_of_figures(8, 4, 180)
+    before = Layouts()(page_html)
+    assert [g.page for g in floats.gaps(before)] == [1, 5, 9]
+    strip = galley.measure(before, 1)
+    assert strip is not None and strip.trusted == len(before.pages)  # the strip pages them as WeasyPrint did
+
+    layouts = Layouts()
+    document = floats.settle(page_html, layouts)
+    assert floats.gaps(document) == [] and floats.fill(document.pages[-1]) >= floats.NEAR_EMPTY
+    assert layouts.runs == 2  # one hole at a time took 7
+    figures = [ident for ident in order(document) if ident.startswith("figure-")]
+    assert figures == [f"figure-{n}" for n in range(1, 9)]  # in number order, and where one hole
+    # at a time put them, in seven layouts: each at the top of its page
+    assert [where(document, f"figure-{n}") for n in range(1, 9)] == [[2], [3], [4], [5], [6], [7], [9], [10]]
+
+
+def test_a_hole_one_at_a_time_could_not_settle_is_settled_with_the_rest():
+    """One hole at a time, the first change leaves a hole on page 2 and six passes do not end
+    it (four layouts); changed together, no hole is left, in two layouts."""
+    layouts = Layouts()
+    document = floats.settle(run_of_figures(8, 5, 140), layouts)
+    assert floats.gaps(document) == []
+    assert layouts.runs == 2
+
+
+def test_a_strip_that_would_not_page_as_weasyprint_did_is_not_used():
+    """A box whose rules the strip does not know (a forced break) ends its trust there."""
+    page_html = html(paragraph("a", 3) + figure(1, 200) + paragraph("b", 8)
+                     + '<p id="c" style="break-before: page">Next part.</p>' + paragraph("d", 8))
+    before = Layouts()(page_html)
+    strip = galley.measure(before, 1)
+    assert strip is None or strip.trusted < len(before.pages)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make, layouts", [("x10", 2), ("figures30", 4)])
+def test_a_long_document_is_settled_in_few_layouts_and_leaves_no_hole(tmp_path, monkeypatch, make, layouts):
+    """The bench's long documents: the Guest Commentary ten times over (30 figures, 52 pages)
+    and 30 figures in 29 pages. One layout, then one with every hole changed (and, for the
+    second, one for what that left and one for the last page)."""
+    from benchmarks import bench
+    from report import pipeline
+    from report.layout import pages as pdf
+    from test_preflight import layout_problems
+
+    folder = bench.CASES[make][1](tmp_path / make)
+    calls = []
+    real = pdf.layout
+    monkeypatch.setattr(pdf, "layout", lambda *a, **k: calls.append(1) or real(*a, **k))
+    built = pipeline.build(folder, pipeline.Options(out_dir=tmp_path / "out", cache=tmp_path / "cache", preflight=True))
+    lines = [line for report in built.preflight for line in report.splitlines()]
+    assert layout_problems(lines) == [] and not any("under-filled" in line for line in lines), lines
+    assert len(calls) <= layouts
 
 
 @pytest.mark.slow

@@ -15,7 +15,10 @@ would change the page; then laid out again, a bounded number of times:
   (two lines at least on either page), so that no item is left alone above a gap;
 - a nearly empty last page takes the last blocks of the page before, if that page stays full.
 
-A change is kept only when the pages get better. The same HTML gives the same pages, the same
+In a long document, filling one hole shifts every page after it and may open the next: every
+such hole is changed before one layout, where a strip of the laid-out lines and blocks, paged
+again without WeasyPrint (`galley.py`), says it opens; then one hole at a time, as above, for
+what is left. A change is kept only when the pages get better. The same HTML gives the same pages, the same
 changes and the same bytes. The rules: docs/reference/typesetting-layout.md.
 """
 
@@ -35,6 +38,7 @@ from report.internals import page_box, text as laid_text
 from report.internals.boxes import (  # noqa: F401  (floats.flow, floats.is_line: what tests read)
     border_box, border_bottom_width, children, content_box, content_height, css, descendants, element_of, flow, is_a,
     is_line, leaves as _leaves, margin_box, margin_height, page_type_name, tag as _tag, tag_of, text_of)
+from report.layout import galley
 from report.model import Html
 
 # Lazy: WeasyPrint (about 1 s), after layout only; `--check` loads this module, not it.
@@ -238,6 +242,9 @@ def _fix(document, gap: Gap, parents, cut: bool = True):
                 parent.insert(where, last)
             for offset, element in enumerate(group):
                 parent.insert(at + offset, element)
+        # the halves of the paragraph, for `galley.rearranged`: (the paragraph, first line, lines)
+        undo.cuts = {} if halves is None else {
+            id(halves[0]): (last, 0, halves[2]), id(halves[1]): (last, halves[2], 10 ** 6)}
         return undo
     element = gap.moved
     if _tag(element) not in SPLITTABLE or _lines(document, element) < MIN_LINES_TO_SPLIT:
@@ -266,7 +273,7 @@ def line_text(line) -> str:
 
 def _split_at_page(document, paragraph, room: float):
     """The paragraph cut in two where the page would break it, given `room` (CSS px) left on
-    the page: (the lines that fit, the rest), or None when it should stay whole.
+    the page: (the lines that fit, the rest, how many lines fit), or None when it should stay whole.
 
     Lines break the same wherever a paragraph stands in the column (same width, one line at a
     time), so the lines it has where it now stands tell where the page would cut it. The cut
@@ -310,7 +317,7 @@ def _split_at_page(document, paragraph, room: float):
     if laid_text.justified(lines[0]):
         _add_style(first, "text-align-last: justify")
     _add_style(rest, style)
-    return first, rest
+    return first, rest, fit
 
 
 def _slice(element, start: int, end: int):
@@ -406,6 +413,45 @@ def _follows_heading(element, parents) -> bool:
     return False
 
 
+def _all_at_once(document, full: float, parents, root) -> list:
+    """Every hole from the first on, changed in the tree: the first as laid out, each next
+    where the strip (`galley`) of the pages so changed says it opens; the undos, in order.
+
+    A hole moved on fills the page with the text after the figure, and every page after it
+    then breaks earlier: the next hole is where the strip pages a figure (or a heading before
+    one) to the next page and leaves the page short. Pages the strip does not page as WeasyPrint
+    did are left to the layouts one hole at a time."""
+    found = gaps(document, full)
+    strip = galley.measure(document, found[0].page) if found else None
+    if strip is None:
+        return []
+    last_page = strip.first + strip.trusted - 2  # the last page whose end the strip knows
+    undos, cuts, gap = [], {}, found[0]
+    while gap is not None:
+        undo = _fix(document, gap, parents, True) or _fix(document, gap, parents, False)
+        if undo is not None:
+            undos.append(undo)
+            cuts.update(getattr(undo, "cuts", {}))
+        items = galley.rearranged(strip, root, cuts)
+        starts = galley.paginate(items, strip.height)
+        shares = galley.fills(items, starts, strip.height)
+        done, gap = gap.page, None
+        for k in range(done - strip.first + 1, min(len(starts) - 1, last_page - strip.first + 1)):
+            head = items[starts[k + 1]]
+            if shares[k] < full and (head.block or head.keep):
+                gap = Gap(strip.first + k, shares[k], _outermost(head.element, parents))
+                break
+    return undos
+
+
+def _outermost(element, parents):
+    """The outermost element that starts with `element` (what `gaps` names as moved on)."""
+    while (parent := parents.get(element)) is not None and _tag(parent) not in ("html", "body", "main") \
+            and len(parent) and parent[0] is element:
+        element = parent
+    return element
+
+
 def _faults(document, full: float) -> tuple[int, int]:
     """How bad a layout is, to compare two: (gaps and a nearly empty last page, -first page)."""
     found = [g.page for g in gaps(document, full)]
@@ -418,8 +464,10 @@ def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", ful
            passes: int = PASSES, store: Path | None = None):
     """Lay `html` out with `lay_out`, fixing faults one at a time; the final layout.
 
-    One fault at a time, the first a desk would change: the layout after a change differs from
-    the one measured. Each way of changing it is laid out, the first that removes a fault is
+    First every hole from the first on, where the strip of the pages says it opens once the
+    holes before it are changed (`_all_at_once`), in one layout, kept when it has fewer faults
+    (or the first later); then one fault at a time, the first a desk would change: the layout
+    after a change differs from the one measured. Each way of changing it is laid out, the first that removes a fault is
     kept, else the best that moves the first fault later; never more than `passes` layouts
     after the first, so the passes end. `context` names what else decides the layout (the
     print stylesheet): the same HTML and context were settled before in this process (a
@@ -443,13 +491,29 @@ def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", ful
     score = _faults(document, full)
     tried: set[tuple[int, str]] = set()
     left = passes
+    together = True
     while left > 0 and score[0] > 0:
         root = _root(document)
         if any(not isinstance(e.tag, str) or e.tag.startswith("{") for e in root.iter()):
             break  # inline SVG or MathML: ElementTree would not write it back as it was read
         parents = _parents(root)
         best = None  # (score, html, layout)
-        for mark, ways in _candidates(document, full, parents):
+        if together:  # every hole of the run of pages changed before one layout, where the strip says
+            undos = _all_at_once(document, full, parents, root)
+            if len(undos) > 1:
+                trial = replace(current, text=_serialise(root, "<!DOCTYPE html>\n"))
+                for undo in reversed(undos):
+                    undo()
+                laid_out = lay_out(trial)
+                left -= 1
+                found = _faults(laid_out, full)
+                if found < score:
+                    best = (found, trial, laid_out)
+            else:
+                for undo in undos:
+                    undo()  # one hole: as the one-at-a-time way below would change it
+            together = best is not None
+        for mark, ways in _candidates(document, full, parents) if best is None else ():
             if mark in tried:
                 continue
             tried.add(mark)
