@@ -37,7 +37,7 @@ from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
-from report.layout import metadata as pdf_metadata, pages, proofpages, source_lines
+from report.layout import metadata as pdf_metadata, pagefoot, pages, proofpages, source_lines
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
 from report.render import charts as chart_drawing, context, proofmarks, sandbox
@@ -549,7 +549,9 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
         if drawn is not None:  # the same pages again, with their proof drawings as backgrounds
             paged = (lambda h: pages.layout(replace(h, resources={**h.resources, **drawn[1]}, css=h.css + (drawn[0],)),
                                             allowed=allowed, extra_css=extra, cache=options.cache))
-        return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
+        turns = partial(pagefoot.mend, continued=languages.labels_for(prepared.series, prepared.doc.lang).continued)
+        return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts",
+                      finish=turns)
 
     document = lay_out(charts.figures() if proof is None else charts.drawn())
     faces.check(document, prepared.series, options.cache / "font-coverage")  # no face the series lacks, never a stand-in

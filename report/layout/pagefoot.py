@@ -1,0 +1,171 @@
+"""What a desk mends at a page turn once the figures are placed: a word hyphenated across it,
+and a box broken across it that goes on without its heading.
+
+- A word hyphenated on a page's last line ("under-" / "mined") loses its soft hyphens, so it
+  goes over whole (the paragraph's other words keep theirs).
+- A box (the Executive Summary, the recommendations) that breaks across pages gets its heading
+  again at the top of the next page, "Policy Recommendations (continued)" in the document's
+  language: a paragraph with the heading's classes, cut into the box where the page broke it
+  (a paragraph or a list cut there, the list numbered on). The padding and rule at the break
+  are the stylesheet's (`box-decoration-break: clone`).
+
+Both change the HTML and lay it out once more, only when a page has such a turn: a document
+without one is laid out no more often than before. The rules: docs/reference/typesetting-layout.md.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
+from typing import Callable
+
+from report.internals import page_box, text as laid_text
+from report.internals.boxes import children, content_height, element_of, flow, is_line, tag as _tag
+from report.layout.floats import line_text, serialise, split_at_page
+from report.model import Html
+
+BOXES = ("summary", "recommendations")  # classes of the boxes whose heading is repeated
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+ROUNDS = 2  # layouts added, at most: a mended turn may make another further on
+SOFT_HYPHEN = "\u00ad"
+
+
+def mend(html: Html, document, lay_out: Callable[[Html], object], continued: str = "{heading} (continued)"):
+    """(html, document) with the page turns mended; `continued` words the repeated heading."""
+    for _ in range(ROUNDS):
+        root = element_of(children(page_box(document.pages[0]))[0])
+        if any(not isinstance(e.tag, str) or e.tag.startswith("{") for e in root.iter()):
+            break  # inline SVG or MathML: ElementTree would not write it back as it was read
+        changed = _unhyphenate(document) + _continue_boxes(document, root, continued)
+        if not changed:
+            break
+        html = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
+        document = lay_out(html)
+    return html, document
+
+
+# ---- a hyphen at the foot of a page ------------------------------------------------------------
+
+def page_final_hyphens(document) -> list[tuple[int, object, str]]:
+    """(page, paragraph, the word's first part) for each page before the last whose last line
+    ends in a hyphen the layout made (a soft hyphen broken)."""
+    found = []
+    for number, page in enumerate(document.pages[:-1], 1):
+        last = None
+        for box, _ in flow(page):
+            if is_line(box):
+                last = box
+        if last is None or element_of(last) is None:
+            continue
+        text = line_text(last)
+        hyphen = laid_text.hyphen(last)
+        if text.endswith(hyphen) and SOFT_HYPHEN in "".join(element_of(last).itertext()):
+            found.append((number, element_of(last), text[:-len(hyphen)].rsplit(" ", 1)[-1]))
+    return found
+
+
+def _unhyphenate(document) -> int:
+    """Soft hyphens taken out of each word broken at a page's foot; how many words changed."""
+    changed = 0
+    for _, paragraph, head in page_final_hyphens(document):
+        # the word as written: its first part, then letters and soft hyphens
+        word = re.compile(re.escape(SOFT_HYPHEN.join(head)).replace(re.escape(SOFT_HYPHEN), SOFT_HYPHEN + "?")
+                          + SOFT_HYPHEN + r"[\w" + SOFT_HYPHEN + "]+")
+        for node in paragraph.iter():
+            for attr in ("text", "tail"):
+                value = getattr(node, attr) if node is not paragraph or attr == "text" else None
+                if value and word.search(value):
+                    setattr(node, attr, word.sub(lambda m: m[0].replace(SOFT_HYPHEN, ""), value))
+                    changed += 1
+    return changed
+
+
+# ---- a box broken across pages -----------------------------------------------------------------
+
+def _pages_of(document) -> dict:
+    """element → the pages (0-based) its boxes stand on."""
+    where: dict = {}
+    for number, page in enumerate(document.pages):
+        for box, _ in flow(page):
+            if element_of(box) is not None:
+                where.setdefault(element_of(box), set()).add(number)
+    return where
+
+
+def _continue_boxes(document, root, continued: str) -> int:
+    where = _pages_of(document)
+    changed = 0
+    for box in root.iter():
+        if _tag(box) not in ("section", "div", "aside") or not set(BOXES) & set((box.get("class") or "").split()):
+            continue
+        pages = sorted(where.get(box, ()))
+        heading = next((child for child in box if _tag(child) in HEADINGS), None)
+        if len(pages) < 2 or heading is None or any("continued" in (c.get("class") or "").split() for c in box):
+            continue
+        text = " ".join("".join(heading.itertext()).split())
+        label = ElementTree.Element("p", {"class": " ".join(["continued", *(heading.get("class") or "").split()])})
+        label.text = continued.format(heading=text)
+        if _cut(document, box, pages[1], where, label):
+            changed += 1
+    return changed
+
+
+def _cut(document, element, page: int, where: dict, label) -> bool:
+    """Put `label` into `element` where page `page` (0-based) begins: between two children, or
+    into the child the page break cuts (a paragraph cut at the break, a list split in two)."""
+    kids = list(element)
+    for at, child in enumerate(kids):
+        on = where.get(child, set())
+        if not on or min(on) < page <= max(on):
+            if not on:
+                continue
+            halves = _halves(document, child, page, where)
+            if halves is None:
+                return False
+            element.remove(child)
+            for offset, part in enumerate((halves[0], label, halves[1])):
+                element.insert(at + offset, part)
+            return True
+        if min(on) >= page:
+            element.insert(at, label)
+            return True
+    return False
+
+
+def _halves(document, element, page: int, where: dict):
+    """`element` as two copies: what stands before page `page`, and the rest; None when it cannot be cut."""
+    if _tag(element) == "p":
+        room = sum(content_height(box) for box, _ in flow(document.pages[page - 1])
+                   if is_line(box) and element_of(box) is element)
+        return split_at_page(document, element, room + 1)
+    kids = list(element)
+    first = ElementTree.Element(element.tag, dict(element.attrib))
+    rest = ElementTree.Element(element.tag, {k: v for k, v in element.attrib.items() if k != "id"})
+    first.text, rest.tail = element.text, element.tail
+    items = 0  # the list items of the first half: the rest of an ol is numbered on
+    for child in kids:
+        on = where.get(child, set())
+        if on and min(on) < page <= max(on):
+            halves = _halves(document, child, page, where)
+            if halves is None:
+                return None
+            first.append(halves[0])
+            rest.append(halves[1])
+            if _tag(child) == "li":  # the item goes on: no second number
+                halves[1].set("style", "list-style: none")
+                items += 1
+                rest.set("start", str(int(element.get("start", "1")) + items - 1))
+        elif on and min(on) >= page:
+            rest.append(child)
+        else:
+            first.append(child)
+            items += _tag(child) == "li"
+            rest.set("start", str(int(element.get("start", "1")) + items))
+    if not len(first) or not len(rest):
+        return None
+    if _tag(element) != "ol":
+        rest.attrib.pop("start", None)
+    elif "start" in rest.attrib:  # WeasyPrint numbers by the counter, not by `start`
+        rest.set("style", f"counter-reset: list-item {int(rest.get('start')) - 1}")
+    return first, rest
