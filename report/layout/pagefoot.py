@@ -3,13 +3,16 @@ and a box broken across it that goes on without its heading.
 
 - A word hyphenated on a page's last line ("under-" / "mined") loses its soft hyphens, so it
   goes over whole (the paragraph's other words keep theirs).
+- A text's last page that would hold only the end's tail (the About block, the publisher block)
+  is taken away, when it can be, by tightening the end's spaces; else the whole end matter
+  goes over to it.
 - A box (the Executive Summary, the recommendations) that breaks across pages gets its heading
   again at the top of the next page, "Policy Recommendations (continued)" in the document's
   language: a paragraph with the heading's classes, cut into the box where the page broke it
   (a paragraph or a list cut there, the list numbered on). The padding and rule at the break
   are the stylesheet's (`box-decoration-break: clone`).
 
-Both change the HTML and lay it out once more, only when a page has such a turn: a document
+Each changes the HTML and lays it out once more, only when a page has such a fault: a document
 without one is laid out no more often than before. The rules: docs/reference/typesetting-layout.md.
 """
 
@@ -21,14 +24,15 @@ from dataclasses import replace
 from typing import Callable
 
 from report.internals import page_box, text as laid_text
-from report.internals.boxes import children, content_height, element_of, flow, is_line, tag as _tag
-from report.layout.floats import line_text, serialise, split_at_page
+from report.internals.boxes import children, content_height, element_of, flow, is_line, page_type_name, tag as _tag
+from report.layout.floats import FULL, NEAR_EMPTY, fill, line_text, serialise, split_at_page
 from report.model import Html
 
 BOXES = ("summary", "recommendations")  # classes of the boxes whose heading is repeated
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ROUNDS = 2  # layouts added, at most: a mended turn may make another further on
 SOFT_HYPHEN = "\u00ad"
+TIGHT = "tight-end"  # the body's class that tightens the end matter (styles/base/style.css)
 
 
 def mend(html: Html, document, lay_out: Callable[[Html], object], continued: str = "{heading} (continued)"):
@@ -42,6 +46,51 @@ def mend(html: Html, document, lay_out: Callable[[Html], object], continued: str
             break
         html = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
         document = lay_out(html)
+    return _tighten(html, document, lay_out)
+
+
+# ---- a last page that holds only the end's tail --------------------------------------------------
+
+def _last_text_page(document) -> int:
+    """The index of the text's last page: the last page, or the one before a back cover."""
+    pages = document.pages
+    last = len(pages) - 1
+    while last > 0 and page_type_name(pages[last]) and page_type_name(pages[last]) != page_type_name(pages[last - 1]):
+        last -= 1
+    return last
+
+
+def _tighten(html: Html, document, lay_out: Callable[[Html], object]):
+    """A text's last page nearly empty (the About block or the publisher block alone on it): the
+    end's spaces tightened (`tight-end` on the body, the stylesheet's), kept only when that page
+    goes; else as it was. One layout more, only for such a document."""
+    last = _last_text_page(document)
+    if last == 0 or fill(document.pages[last]) >= NEAR_EMPTY:
+        return html, document
+    root = element_of(children(page_box(document.pages[0]))[0])
+    body = next((e for e in root if _tag(e) == "body"), None)
+    if body is None or any(not isinstance(e.tag, str) or e.tag.startswith("{") for e in root.iter()):
+        return html, document
+    classes = (body.get("class") or "").split()
+    if TIGHT in classes:
+        return html, document
+    body.set("class", " ".join([*classes, TIGHT]))
+    trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
+    laid_out = lay_out(trial)
+    if len(laid_out.pages) < len(document.pages):
+        return trial, laid_out
+    # Too much to take back: the end matter (About, disclaimer, publisher) goes over together,
+    # so that the last page holds more than its tail, as long as the page before stays full.
+    body.set("class", " ".join(classes))
+    end = next((e for e in root.iter() if "end-matter" in (e.get("class") or "").split()), None)
+    if end is None or last < 2:
+        return html, document
+    end.set("style", ((end.get("style") + "; ") if end.get("style") else "") + "break-before: page")
+    trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
+    laid_out = lay_out(trial)
+    if (len(laid_out.pages) == len(document.pages) and fill(laid_out.pages[last - 1]) >= FULL - 0.1
+            and fill(laid_out.pages[last]) > fill(document.pages[last])):
+        return trial, laid_out
     return html, document
 
 
