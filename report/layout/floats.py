@@ -350,7 +350,7 @@ def _serialise(root, doctype: str) -> str:
     return doctype + ElementTree.tostring(root, encoding="unicode", method="html")
 
 
-serialise, split_at_page = _serialise, _split_at_page  # what pagefoot.py cuts and writes with
+add_style, serialise, split_at_page = _add_style, _serialise, _split_at_page  # what pagefoot.py changes with
 
 
 _settled: dict[str, str] = cache.remember({})  # digest of HTML and layout → the HTML settled on, for a rebuild

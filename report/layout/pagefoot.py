@@ -19,19 +19,24 @@ without one is laid out no more often than before. The rules: docs/reference/typ
 from __future__ import annotations
 
 import re
+from collections import Counter
 import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from typing import Callable
 
 from report.internals import page_box, text as laid_text
-from report.internals.boxes import children, content_height, element_of, flow, is_line, page_type_name, tag as _tag
-from report.layout.floats import FULL, NEAR_EMPTY, fill, line_text, serialise, split_at_page
+from report.internals.boxes import (
+    border_box, children, content_box, content_height, element_of, flow, is_a, is_line, margin_box, page_type_name,
+    tag as _tag)
+from report.layout.floats import FULL, NEAR_EMPTY, add_style, fill, line_text, serialise, split_at_page
 from report.model import Html
 
 BOXES = ("summary", "recommendations")  # classes of the boxes whose heading is repeated
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ROUNDS = 2  # layouts added, at most: a mended turn may make another further on
 SOFT_HYPHEN = "\u00ad"
+GRID_TOLERANCE = 0.5  # CSS px a last line may stand off the grid
+KEPT = 0.4  # a space made smaller keeps at least this share of itself
 TIGHT = "tight-end"  # the body's class that tightens the end matter (styles/base/style.css)
 
 
@@ -46,7 +51,8 @@ def mend(html: Html, document, lay_out: Callable[[Html], object], continued: str
             break
         html = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
         document = lay_out(html)
-    return _tighten(html, document, lay_out)
+    html, document = _tighten(html, document, lay_out)
+    return _on_grid(html, document, lay_out)
 
 
 # ---- a last page that holds only the end's tail --------------------------------------------------
@@ -85,7 +91,7 @@ def _tighten(html: Html, document, lay_out: Callable[[Html], object]):
     end = next((e for e in root.iter() if "end-matter" in (e.get("class") or "").split()), None)
     if end is None or last < 2:
         return html, document
-    end.set("style", ((end.get("style") + "; ") if end.get("style") else "") + "break-before: page")
+    add_style(end, "break-before: page")
     trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
     laid_out = lay_out(trial)
     if (len(laid_out.pages) == len(document.pages) and fill(laid_out.pages[last - 1]) >= FULL - 0.1
@@ -218,3 +224,90 @@ def _halves(document, element, page: int, where: dict):
     elif "start" in rest.attrib:  # WeasyPrint numbers by the counter, not by `start`
         rest.set("style", f"counter-reset: list-item {int(rest.get('start')) - 1}")
     return first, rest
+
+
+# ---- every full page ending on one baseline ------------------------------------------------------
+
+# What may take more (or less) space: the space above headings and around figures, tables and boxes,
+# never the space between lines.
+SPACED = {"main", "h2", "h3", "h4", "figure", "blockquote", "section", "footer", "aside", "table"}
+
+
+def _leading(document) -> float:
+    """The body's line height: the height most lines of the document have."""
+    heights = Counter(round(content_height(box), 2) for page in document.pages
+                      for box, _ in flow(page) if is_line(box))
+    return heights.most_common(1)[0][0] if heights else 0.0
+
+
+def grid_shortfalls(document) -> dict[int, float]:
+    """page (0-based) → how far its last line ends above (or below, negative) the text area's
+    last grid line, for each full page: a page before the last, not at a change of named page,
+    ending in a body line less than a line away from that grid line. The grid: whole body lines
+    from the top of the text area."""
+    leading = _leading(document)
+    found = {}
+    for index, page in enumerate(document.pages[:-1]):
+        if leading <= 0 or page_type_name(page) != page_type_name(document.pages[index + 1]):
+            continue
+        last = None
+        for box, _ in flow(page):
+            if is_line(box) or is_a(box, "block-replaced"):
+                last = box
+        if last is None or not is_line(last) or abs(content_height(last) - leading) > 0.01:
+            continue  # a page ending in a figure, a caption or the end matter's smaller type
+        area = content_box(page_box(page))
+        target = area.top + int((area.bottom - area.top + 0.01) / leading) * leading
+        short = target - margin_box(last).bottom
+        if abs(short) < leading:
+            found[index] = short
+    return found
+
+
+def _on_grid(html: Html, document, lay_out: Callable[[Html], object]):
+    """Each full page's last line on the text area's last grid line: what the page's last line
+    is short of it goes to the spaces above its headings and around its figures and boxes (or
+    comes from them), shared evenly. The page keeps its lines (less than a line moves), so the
+    pages after it do not change: one layout more, only when a page is off the grid."""
+    shortfalls = {page: short for page, short in grid_shortfalls(document).items() if abs(short) > GRID_TOLERANCE}
+    if not shortfalls:
+        return html, document
+    root = element_of(children(page_box(document.pages[0]))[0])
+    if any(not isinstance(e.tag, str) or e.tag.startswith("{") for e in root.iter()):
+        return html, document
+    seen: set = set()
+    changes = []
+    firsts = {next(iter(parent)) for parent in root.iter() if len(parent)}  # their space is their parent's
+    for index, page in enumerate(document.pages):
+        here = [(box, element_of(box)) for box, _ in flow(page) if element_of(box) is not None]
+        if index in shortfalls:
+            spaces, before = {}, []  # before: the blocks met so far on this page
+            for box, ancestors in flow(page):
+                if not is_a(box, "block-level"):
+                    continue
+                element = element_of(box)
+                inside = {id(a) for a in ancestors}
+                ends = [border_box(b).bottom for b in before if id(b) not in inside]
+                if (ends and element is not None and element not in seen and element not in spaces
+                        and element not in firsts and _tag(element) in SPACED):
+                    # the space as laid out, margins collapsed: the new top margin replaces it whole
+                    spaces[element] = border_box(box).top - max(ends)
+                before.append(box)
+            short, room = shortfalls[index], sum(spaces.values())
+            if spaces and short > 0:  # more space: shared evenly
+                changes += [(element, margin + short / len(spaces)) for element, margin in spaces.items()]
+            elif spaces and room + short >= room * KEPT:  # less: each space gives its share of it
+                changes += [(element, margin * (1 + short / room)) for element, margin in spaces.items()]
+        seen.update(element for _, element in here)
+    if not changes:
+        return html, document
+    previous = {child: parent[at - 1] for parent in root.iter() for at, child in enumerate(parent) if at}
+    for element, margin in changes:
+        add_style(element, f"margin-top: {margin:.2f}px")
+        if element in previous:  # the space is this margin alone, not collapsed with the one above it
+            add_style(previous[element], "margin-bottom: 0")
+    trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
+    laid_out = lay_out(trial)
+    if len(laid_out.pages) != len(document.pages):
+        return html, document  # a line moved after all: the pages as they were
+    return trial, laid_out
