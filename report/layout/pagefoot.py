@@ -36,7 +36,7 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ROUNDS = 2  # layouts added, at most: a mended turn may make another further on
 SOFT_HYPHEN = "\u00ad"
 GRID_TOLERANCE = 0.5  # CSS px a last line may stand off the grid
-KEPT = 0.4  # a space made smaller keeps at least this share of itself
+KEPT = 0.5  # a space made smaller keeps at least this share of itself
 TIGHT = "tight-end"  # the body's class that tightens the end matter (styles/base/style.css)
 
 
@@ -276,36 +276,48 @@ def _on_grid(html: Html, document, lay_out: Callable[[Html], object]):
     if any(not isinstance(e.tag, str) or e.tag.startswith("{") for e in root.iter()):
         return html, document
     seen: set = set()
-    changes = []
+    changes = []  # (element, "top" or "bottom", its new margin in px)
     firsts = {next(iter(parent)) for parent in root.iter() if len(parent)}  # their space is their parent's
+    following = {child: parent[at + 1] for parent in root.iter() for at, child in enumerate(parent) if at + 1 < len(parent)}
     for index, page in enumerate(document.pages):
         here = [(box, element_of(box)) for box, _ in flow(page) if element_of(box) is not None]
         if index in shortfalls:
-            spaces, before = {}, []  # before: the blocks met so far on this page
+            spaces, before, tops = {}, [], {}  # before: the blocks met so far on this page
             for box, ancestors in flow(page):
                 if not is_a(box, "block-level"):
                     continue
                 element = element_of(box)
                 inside = {id(a) for a in ancestors}
                 ends = [border_box(b).bottom for b in before if id(b) not in inside]
-                if (ends and element is not None and element not in seen and element not in spaces
+                if element is not None and element not in tops:
+                    tops[element] = border_box(box).top
+                if (ends and element is not None and element not in seen and (element, "top") not in spaces
                         and element not in firsts and _tag(element) in SPACED):
                     # the space as laid out, margins collapsed: the new top margin replaces it whole
-                    spaces[element] = border_box(box).top - max(ends)
+                    spaces[element, "top"] = border_box(box).top - max(ends)
                 before.append(box)
-            short, room = shortfalls[index], sum(spaces.values())
-            if spaces and short > 0:  # more space: shared evenly
-                changes += [(element, margin + short / len(spaces)) for element, margin in spaces.items()]
+            short = shortfalls[index]
+            if short < 0:  # less space: a heading's space below it may give some too
+                for box, element in here:
+                    after = following.get(element)
+                    if (_tag(element) in HEADINGS and element not in seen and after in tops
+                            and (after, "top") not in spaces and (element, "bottom") not in spaces):
+                        spaces[element, "bottom"] = tops[after] - border_box(box).bottom
+            room = sum(spaces.values())
+            if spaces and short > 0:  # more space: shared evenly, above headings and blocks only
+                changes += [(e, side, margin + short / len(spaces)) for (e, side), margin in spaces.items()]
             elif spaces and room + short >= room * KEPT:  # less: each space gives its share of it
-                changes += [(element, margin * (1 + short / room)) for element, margin in spaces.items()]
+                changes += [(e, side, margin * (1 + short / room)) for (e, side), margin in spaces.items()]
         seen.update(element for _, element in here)
     if not changes:
         return html, document
     previous = {child: parent[at - 1] for parent in root.iter() for at, child in enumerate(parent) if at}
-    for element, margin in changes:
-        add_style(element, f"margin-top: {margin:.2f}px")
-        if element in previous:  # the space is this margin alone, not collapsed with the one above it
-            add_style(previous[element], "margin-bottom: 0")
+    for element, side, margin in changes:
+        # the space is this margin alone, not collapsed with the neighbour's
+        add_style(element, f"margin-{side}: {margin:.2f}px")
+        neighbour = (previous if side == "top" else following).get(element)
+        if neighbour is not None:
+            add_style(neighbour, "margin-bottom: 0" if side == "top" else "margin-top: 0")
     trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
     laid_out = lay_out(trial)
     if len(laid_out.pages) != len(document.pages):
