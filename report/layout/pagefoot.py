@@ -1,5 +1,6 @@
 """What a desk mends at a page turn once the figures are placed: a word hyphenated across it,
-and a box broken across it that goes on without its heading.
+a box broken across it that goes on without its heading, a last page holding only the end's
+tail, and full pages that do not end on one baseline.
 
 - A word hyphenated on a page's last line ("under-" / "mined") loses its soft hyphens, so it
   goes over whole (the paragraph's other words keep theirs).
@@ -11,6 +12,10 @@ and a box broken across it that goes on without its heading.
   language: a paragraph with the heading's classes, cut into the box where the page broke it
   (a paragraph or a list cut there, the list numbered on). The padding and rule at the break
   are the stylesheet's (`box-decoration-break: clone`).
+
+- Every full page's last line on the text area's last grid line (whole body lines from its
+  top): the page's shortfall goes to (or comes from) the spaces above its headings and around
+  its figures and boxes, so the page keeps its lines and the pages after it stay as they were.
 
 Each changes the HTML and lays it out once more, only when a page has such a fault: a document
 without one is laid out no more often than before. The rules: docs/reference/typesetting-layout.md.
