@@ -549,9 +549,8 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
         if drawn is not None:  # the same pages again, with their proof drawings as backgrounds
             paged = (lambda h: pages.layout(replace(h, resources={**h.resources, **drawn[1]}, css=h.css + (drawn[0],)),
                                             allowed=allowed, extra_css=extra, cache=options.cache))
-        turns = partial(pagefoot.mend, continued=languages.labels_for(prepared.series, prepared.doc.lang).continued)
         return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts",
-                      finish=turns)
+                      finish=pagefoot.mender(languages.labels_for(prepared.series, prepared.doc.lang)))
 
     document = lay_out(charts.figures() if proof is None else charts.drawn())
     faces.check(document, prepared.series, options.cache / "font-coverage")  # no face the series lacks, never a stand-in

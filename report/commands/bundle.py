@@ -29,7 +29,7 @@ from report.source import files as contentfile
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
 from report.fonts import faces
-from report.layout import pages as pdf
+from report.layout import pagefoot, pages as pdf
 from report.layout.floats import settle
 from report.model import Document, Html
 from report.outputs import files as output
@@ -229,7 +229,8 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
     def lay_out(h, p, numbering=()):  # each document's figures placed as in a build of its own
         # (the page numbers change no line: the second pass takes what the first settled on)
         printing = extra(p.series)
-        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing))
+        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing),
+                      finish=pagefoot.mender(languages.labels_for(p.series, p.doc.lang)))
 
     counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, blanks, total = recto_starts(len(head.pages), counts)

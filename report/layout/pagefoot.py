@@ -27,6 +27,7 @@ import re
 from collections import Counter
 import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
+from functools import partial
 from typing import Callable
 
 from report.internals import page_box, text as laid_text
@@ -43,6 +44,11 @@ SOFT_HYPHEN = "\u00ad"
 GRID_TOLERANCE = 0.5  # CSS px a last line may stand off the grid
 KEPT = 0.5  # a space made smaller keeps at least this share of itself
 TIGHT = "tight-end"  # the body's class that tightens the end matter (styles/base/style.css)
+
+
+def mender(labels) -> Callable:
+    """`mend` for `floats.settle`'s `finish`, with the repeated heading in `labels`' language."""
+    return partial(mend, continued=labels.continued)
 
 
 def mend(html: Html, document, lay_out: Callable[[Html], object], continued: str = "{heading} (continued)"):
