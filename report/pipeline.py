@@ -37,7 +37,7 @@ from report.source import library as citing
 from report.outputs import files as output
 from report.series import css, resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path, quote
-from report.layout import imposition, metadata as pdf_metadata, pages, proofpages, source_lines
+from report.layout import imposition, metadata as pdf_metadata, pagefoot, pages, proofpages, source_lines
 from report.layout import sidenotes
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
@@ -573,7 +573,8 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
             paged = (lambda h: pages.layout(replace(h, resources={**h.resources, **drawn[1]}, css=h.css + (drawn[0],)),
                                             allowed=allowed, extra_css=extra, cache=options.cache))
         paged = sidenotes.stacked(paged)  # notes in the rail stacked; those it cannot hold at the foot
-        return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts")
+        return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts",
+                      finish=pagefoot.mender(languages.labels_for(prepared.series, prepared.doc.lang)))
 
     document = lay_out(charts.figures() if proof is None else charts.drawn())
     faces.check(document, prepared.series, options.cache / "font-coverage")  # no face the series lacks, never a stand-in

@@ -29,7 +29,7 @@ from report.source import files as contentfile
 from report.source import yamlload
 from report.errors import BuildError, ContentErrors, Problems, display_path, quote
 from report.fonts import faces
-from report.layout import imposition, pages as pdf
+from report.layout import imposition, pagefoot, pages as pdf, sidenotes
 from report.layout.floats import settle
 from report.model import Document, Html
 from report.outputs import files as output
@@ -240,7 +240,8 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
         printing = extra(p.series)
         if print_mode:
             h = imposition.black_qr(h, p.doc.url, p.series)
-        return settle(h, partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing), "\n".join(printing))
+        paged = sidenotes.stacked(partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing))
+        return settle(h, paged, "\n".join(printing), finish=pagefoot.mender(languages.labels_for(p.series, p.doc.lang)))
 
     counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]
     starts, blanks, total = recto_starts(len(head.pages), counts)

@@ -357,6 +357,9 @@ def _serialise(root, doctype: str) -> str:
     return doctype + ElementTree.tostring(root, encoding="unicode", method="html")
 
 
+add_style, serialise, split_at_page = _add_style, _serialise, _split_at_page  # what pagefoot.py changes with
+
+
 _settled: dict[str, str] = cache.remember({})  # digest of HTML and layout → the HTML settled on, for a rebuild
 MEMORY = 16
 
@@ -461,7 +464,7 @@ def _faults(document, full: float) -> tuple[int, int]:
 
 
 def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", full: float = FULL,
-           passes: int = PASSES, store: Path | None = None):
+           passes: int = PASSES, store: Path | None = None, finish: Callable | None = None):
     """Lay `html` out with `lay_out`, fixing faults one at a time; the final layout.
 
     First every hole from the first on, where the strip of the pages says it opens once the
@@ -475,6 +478,8 @@ def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", ful
     With `store` (a cache folder), what was settled is kept there for the next process, under
     the digest of the HTML and the context: the caller's context must then name everything
     else that decides the layout (stylesheets, fonts, pictures, library and code versions).
+    `finish(html, layout, lay_out)` mends what is left once the figures stand (the page turns,
+    `pagefoot.mend`): (html, layout), kept with what was settled.
     """
     key = hashlib.sha256((context + "\0" + html.text).encode("utf-8")).hexdigest()
     start = _settled.get(key)
@@ -537,6 +542,8 @@ def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", ful
         if best is None:
             break
         score, current, document = best
+    if finish is not None:
+        current, document = finish(current, document, lay_out)
     _settled[key] = current.text
     if store is not None:
         cache.write(store / f"{key}.html", current.text.encode("utf-8"))
