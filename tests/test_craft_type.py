@@ -96,6 +96,17 @@ def test_a_paragraphs_last_word_is_never_broken(paragraph, lang, kept):
         assert typeset.SOFT_HYPHEN in out  # the words before still hyphenate
 
 
+def test_a_notes_last_word_in_the_rail_is_never_broken():
+    """A note set in the rail is a span, not a <p>: it is declared a paragraph (rail.NOTE_PARAGRAPH)."""
+    from report.render import rail
+
+    note = "Примітка: ці цифри вигадані для цього прикладу приміток"
+    out = typeset.typeset(f"<main><p>Текст{rail.NOTE_PARAGRAPH}{note}</span></p></main>", "uk")
+    assert out.endswith(" приміток</span></p></main>") and typeset.SOFT_HYPHEN in out
+    plain = typeset.typeset(f"<main><p>Текст<span>{note}</span> і далі</p></main>", "uk")
+    assert "примі\xadток" in plain  # without the declaration, the same word is hyphenated
+
+
 @pytest.mark.parametrize("label, chars, lines", [
     ("Jan–Jul 2023", 8, ["Jan–Jul 2023"]),
     ("Trade in Jan–Jul 2023", 10, ["Trade in", "Jan–Jul 2023"]),

@@ -24,6 +24,9 @@ BACKREF = re.compile(r'\s*<a href="#fnref[^"]*" class="backref"[^>]*>[^<]*</a>')
 # A note holding more than paragraphs (a list, a quotation, a table) stays an endnote: a span
 # in a line of text cannot hold blocks.
 BLOCKS = re.compile(r"<(?:ul|ol|blockquote|pre|table|h\d|hr|div)\b")
+# A note's paragraph, a span in the rail: set as a paragraph (typeset.PARAGRAPH_HOOK), so its
+# last word is whole.
+NOTE_PARAGRAPH = '<span class="sidenote-p" data-typeset="paragraph">'
 PULL = re.compile(r"<blockquote>\s*<p>\[!pull\]\s*(.*?)</blockquote>", re.S)
 FIGURE_LINES = re.compile(r'class="(figure-source|figure-note)"')
 H2 = re.compile(r"<h2\b[^>]*>.*?</h2>\n?", re.S)
@@ -47,13 +50,12 @@ def notes_beside(body: Body, mode: str) -> Body:
         if call is None or BLOCKS.search(inner):
             kept.append(match.group(0))
             continue
-        paragraphs = re.sub(r"</p>\s*", "</span> ", re.sub(r"<p>", '<span class="sidenote-p">', inner)).strip()
+        paragraphs = re.sub(r"</p>\s*", "</span> ", re.sub(r"<p>", NOTE_PARAGRAPH, inner)).strip()
         classes = "sidenote in-rail" if mode == "side" else "sidenote footnote"
-        if not paragraphs.startswith('<span class="sidenote-p">'):
-            paragraphs = f'<span class="sidenote-p">{paragraphs}</span>'
+        if not paragraphs.startswith(NOTE_PARAGRAPH):
+            paragraphs = f'{NOTE_PARAGRAPH}{paragraphs}</span>'
         # The number opens the first paragraph, on its line.
-        paragraphs = paragraphs.replace('<span class="sidenote-p">',
-                                        f'<span class="sidenote-p"><span class="sidenote-number">{number}</span> ', 1)
+        paragraphs = paragraphs.replace(NOTE_PARAGRAPH, f'{NOTE_PARAGRAPH}<span class="sidenote-number">{number}</span> ', 1)
         note = f'<span class="{classes}" id="fn{number}" role="note">{paragraphs}</span>'
         text = text[:call.end()] + note + text[call.end():]
     notes = '<ol class="notes">\n' + "".join(kept) + "</ol>\n" if kept else ""

@@ -62,6 +62,9 @@ HEADLINE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption"}
 # "unbroken": never hyphenated (furniture, bylines, contents); "name", "label": an author's name,
 # a figure's label, never hyphenated, which the preflight checks is on one line.
 TYPESET = {"headline", "unbroken", "name", "label"}
+# "paragraph": an element set as a paragraph though it is no <p> (a note's paragraph in the rail,
+# a span there): its last word is bound and never hyphenated, as a paragraph's.
+PARAGRAPH_HOOK = "paragraph"
 BACKREF = "\0backref"  # not a value a template can write
 # Paragraph-like blocks: their last line holds two words when the last one is short.
 PARAGRAPHS = {"p", "li", "dd"}
@@ -196,7 +199,7 @@ def _mark_tail(tag: str, hooks: set[str], opened: int, last_text: dict, texts: d
         return
     if tag in HEADLINE_TAGS or "headline" in hooks:
         texts[index].tail = "headline"
-    elif tag in PARAGRAPHS:
+    elif tag in PARAGRAPHS or PARAGRAPH_HOOK in hooks:
         texts[index].tail = "paragraph"
 
 
