@@ -512,7 +512,8 @@ def web_page(prepared: Prepared, options: Options) -> tuple[bytes, bytes]:
     card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang), prepared.publication.short_title)
     labels = languages.labels_for(prepared.series, prepared.doc.lang)
     text = discovery.into_page(html.text, rec, card, labels, "cite" in options.formats)
-    text = web_mod.section_nav(web_mod.pdf_link(text, rec.pdf, labels.get("download-pdf")), labels.contents)
+    pdf = names.stem(prepared.doc, prepared.series) + SUFFIX["pdf"]  # beside the page, in this series too
+    text = web_mod.section_nav(web_mod.pdf_link(text, pdf, labels.get("download-pdf")), labels.contents)
     policy = web_mod.CSP  # plus the copy button's script, where the page has a "Cite as" to copy
     if discovery.COPY_SCRIPT in text:
         policy = web_mod.with_script(policy, discovery.COPY_SCRIPT)
