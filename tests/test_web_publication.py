@@ -16,7 +16,10 @@ import tinycss2
 
 import validators as v
 from conftest import GUEST, MINIMAL, ROOT, run, write_doc
+from report import pipeline
+from report.errors import Problems
 from report.outputs import web
+from report.series import resolve
 from report.render import webcharts
 from report.render.hyphenate import SOFT_HYPHEN
 
@@ -104,11 +107,9 @@ def page(built, name: str) -> Page:
     return Page(built[name].read_text(encoding="utf-8"))
 
 
-pytestmark = pytest.mark.slow  # builds three web pages and a PDF
-
-
 # -- the PDF's line-breaking rules -----------------------------------------------------------------
 
+@pytest.mark.slow  # builds web pages
 def test_running_text_has_the_pdfs_soft_hyphens(built):
     seen = page(built, "guest")
     words = {w for p in seen.paragraphs for w in re.findall(rf"\w+(?:{SOFT_HYPHEN}\w+)+", p)}
@@ -124,6 +125,7 @@ def test_running_text_has_the_pdfs_soft_hyphens(built):
     assert names and not [n for n in names if SOFT_HYPHEN in n]
 
 
+@pytest.mark.slow  # builds web pages
 def test_a_grouped_number_never_splits_on_the_ukrainian_page(built):
     seen = page(built, "uk")
     assert "1 250" in seen.nobr  # "1 / 250" was possible before
@@ -131,6 +133,7 @@ def test_a_grouped_number_never_splits_on_the_ukrainian_page(built):
     assert ("white-space", "nowrap") in [d for _, d in nobr_rule]
 
 
+@pytest.mark.slow  # builds web pages
 def test_paragraphs_are_pretty_and_headings_balanced(built):
     rules = _rules(built["guest"])
     wrap = {selector: value for selector, (prop, value) in rules if prop == "text-wrap"}
@@ -139,12 +142,14 @@ def test_paragraphs_are_pretty_and_headings_balanced(built):
 
 # -- the masthead -------------------------------------------------------------------------------
 
+@pytest.mark.slow  # builds web pages
 def test_masthead_is_full_bleed_in_the_stylesheet(built):
     rules = dict(((s, p), val) for s, (p, val) in _rules(built["guest"]))
     assert rules[(".masthead", "border-image-outset")] == "0 100vw"
     assert rules[(".masthead", "border-image-slice")] == "0 fill"
 
 
+@pytest.mark.slow  # builds web pages
 def test_masthead_reaches_both_edges_of_a_wide_window(built, tmp_path):
     """Looked at in Chromium: the band's navy at the window's left and right edge, level with the
     wordmark, and white under it; the page still does not scroll sideways."""
@@ -167,6 +172,7 @@ def test_masthead_reaches_both_edges_of_a_wide_window(built, tmp_path):
 
 # -- charts -------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # builds web pages
 def test_each_chart_has_a_drawing_for_the_column_and_one_for_a_phone(built):
     text = built["guest"].read_text(encoding="utf-8")
     charts = re.findall(r'<div class="chart" role="img"[^>]*>(.*?)</div>', text, re.S)
@@ -186,6 +192,7 @@ def test_each_chart_has_a_drawing_for_the_column_and_one_for_a_phone(built):
     assert years == {("chart-wide", "xtick"), ("chart-phone", "xtick")}, years
 
 
+@pytest.mark.slow  # builds web pages
 def test_a_phone_is_shown_its_own_drawing(built):
     """The stylesheet shows `.chart-phone` instead of `.chart-wide` at webcharts.PHONE_MEDIA."""
     shown = {}
@@ -197,6 +204,7 @@ def test_a_phone_is_shown_its_own_drawing(built):
                      (True, ".chart-wide"): "none", (True, ".chart-phone"): "block"}
 
 
+@pytest.mark.slow  # builds web pages
 @pytest.mark.parametrize("width, drawing, smallest", [(390, "chart-phone", 12), (1280, "chart-wide", 12)])
 def test_charts_fill_the_column_with_legible_text(built, tmp_path, width, drawing, smallest):
     v.need(v.CHROMIUM, "Debian's chromium")
@@ -218,6 +226,7 @@ def test_charts_fill_the_column_with_legible_text(built, tmp_path, width, drawin
 
 # -- the PDF link, no QR code -------------------------------------------------------------------
 
+@pytest.mark.slow  # builds web pages
 def test_a_download_pdf_link_under_the_title(built):
     text = built["guest"].read_text(encoding="utf-8")
     link = re.search(r'</h1>\s*<p class="subtitle"[^>]*>.*?</p>\s*<p class="pdf-link"><a ([^>]*)>([^<]*)</a></p>', text, re.S)
@@ -233,6 +242,7 @@ def test_a_download_pdf_link_under_the_title(built):
                      r'sceeus-guest-commentary-2024-08--sceeus-report.pdf"', report, re.S)
 
 
+@pytest.mark.slow  # builds web pages
 def test_no_qr_code_on_screen(built):
     """The QR code belongs to paper (test_distribution finds it in the PDF's tags)."""
     seen = page(built, "guest")
@@ -243,6 +253,7 @@ def test_no_qr_code_on_screen(built):
 
 # -- section navigation -------------------------------------------------------------------------
 
+@pytest.mark.slow  # builds web pages
 def test_sections_listed_for_a_long_document(built):
     seen = page(built, "guest")
     navs = seen.find("nav", "sections")
@@ -257,6 +268,7 @@ def test_sections_listed_for_a_long_document(built):
     assert not page(built, "report").find("nav", "sections") and page(built, "report").find("nav", "contents")
 
 
+@pytest.mark.slow  # builds web pages
 def test_no_section_list_for_four_sections(tmp_path):
     body = "".join(f"## Part {n}\n\nSome text.\n\n" for n in range(1, 5))
     folder = write_doc(tmp_path / "four", MINIMAL, body)
@@ -308,3 +320,18 @@ def test_section_list_counts_the_bodys_sections_only():
     assert made.count("<li>") == 5 and '<a href="#s4">Part 4&amp; more</a>' in made
     assert made.index("<nav") < made.index("<main")
     assert web.section_nav(doc(5, '<nav class="contents">'), "Contents").count("<nav") == 1
+
+
+def test_a_phone_turns_crowded_or_long_labelled_bars_sideways():
+    """Unit: bars stay columns where their labels and values fit a phone's slot."""
+    from report.model import ChartSpec
+    style = webcharts.phone_style(pipeline.chart_style(resolve.resolve("sceeus-commentary", Problems())))
+    def spec(x, *series, kind="bar"):
+        return ChartSpec("c", kind, tuple(x), tuple((f"s{i}", tuple(v)) for i, v in enumerate(series)))
+    assert webcharts.phone_spec(spec([2021, 2022], [5.4, 1.4], [1.5, 0.02]), style).type == "bar"
+    assert webcharts.phone_spec(spec(["Feb 2022", "Monthly average, Jan–Jul 2023"], [543.2, 1.97]), style).type == "barh"
+    crowded = spec([2021, 2022, 2023, 2024], [600, 900.5, 1300, 1800], [520, 850, 1250, 1720.5])
+    assert webcharts.phone_spec(crowded, style).type == "barh"
+    stacked = spec([2021, 2022, 2023, 2024], [600, 900.5, 1300, 1800], [520, 850, 1250, 1720.5], kind="stacked")
+    assert webcharts.phone_spec(stacked, style).type == "stacked"
+    assert webcharts.phone_spec(spec(["a long category name", "b"], [1, 2], kind="line"), style).type == "line"

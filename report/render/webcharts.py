@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from report.model import ChartSpec, ChartStyle
-from report.render.charts import x_label
+from report.render.charts import MAX_LABELLED_BARS, format_number, x_label
 
 # The text column is 40rem at 18 px less its padding, about 675 px. Drawn 140 mm wide (397 pt),
 # chart text of 8.5 pt shows at 14 px there, three quarters of the body's 18 px, as the print's
@@ -36,16 +36,21 @@ def phone_style(style: ChartStyle) -> ChartStyle:
 
 
 def phone_spec(spec: ChartSpec, style: ChartStyle) -> ChartSpec:
-    """`spec` as a phone draws it: a (grouped) bar chart whose labels would wrap under their bars
-    becomes horizontal bars. Stacked bars and lines stay as they are (their order is the point)."""
+    """`spec` as a phone draws it: a (grouped) bar chart whose category labels would wrap under
+    their bars, or whose values printed over the bars would run into each other, becomes
+    horizontal bars. Stacked bars and lines stay as they are (their order is the point)."""
     if spec.type != "bar" or not spec.x:
         return spec
     # As charts._category_ticks measures a slot: the plot is 0.88 of the width, a character half
     # the font size wide.
     char_in = style.font_size * 0.5 / 72
-    slot_chars = int(style.width_in * 0.88 / len(spec.x) / char_in) - 1
+    slot_in = style.width_in * 0.88 / len(spec.x)
     longest = max(len(x_label(x, style.lang)) for x in spec.x)
-    return replace(spec, type="barh") if longest > slot_chars else spec
+    values = [v for _, vs in spec.series for v in vs if v is not None]
+    widest = max((len(format_number(v, lang=style.lang)) for v in values), default=0)
+    # charts.py prints the values only over a few bars; a bar takes about 0.8 of its share of the slot
+    crowded = len(values) <= MAX_LABELLED_BARS and widest * char_in > 0.8 * slot_in / len(spec.series)
+    return replace(spec, type="barh") if longest > int(slot_in / char_in) - 1 or crowded else spec
 
 
 __all__ = ["wide_style", "phone_style", "phone_spec", "PHONE_MEDIA"]
