@@ -41,7 +41,7 @@ from report.layout import imposition, metadata as pdf_metadata, pagefoot, pages,
 from report.layout import sidenotes
 from report.layout.floats import settle
 from report.model import ChartStyle, Document, Figure, Html, Series
-from report.render import charts as chart_drawing, context, proofmarks, rail, sandbox
+from report.render import charts as chart_drawing, context, proofmarks, rail, sandbox, webcharts
 from report.render.qr import qr_svg
 from report.render.badge import license_badge
 from report.series.press import press as press_colors
@@ -266,21 +266,13 @@ def chart_style(series: Series, lang: str = "en") -> ChartStyle:
     )
 
 
-def web_chart_style(series: Series, lang: str = "en") -> ChartStyle:
-    """Charts for the web page are drawn narrower than the text column (100 mm), so that on a
-    phone (390 px wide) their text still renders at 9 px or more."""
-    return replace(chart_style(series, lang), width_in=WEB_CHART_MM / 25.4)
-
-
-WEB_CHART_MM = 100
-
-
 def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = frozenset(),
-            style: ChartStyle | None = None) -> tuple[Figure, ...]:
+            style: ChartStyle | None = None, phone: bool = False) -> tuple[Figure, ...]:
     """The figures, numbered in order of first reference (pictures share the numbering).
 
     A chart whose id is in `drawing` (a helper is drawing it) gets a blank placeholder of the
     same size, which is all that layout needs. `style`: the charts' style (default: the print's).
+    `phone`: each chart as the web page's phone drawing (`render.webcharts.phone_spec`).
     """
     style = style or chart_style(prepared.series, prepared.doc.lang)
     labels = languages.labels_for(prepared.series, prepared.doc.lang)  # the alt texts' words
@@ -291,8 +283,9 @@ def figures(prepared: Prepared, options: Options, drawing: frozenset[str] = froz
         number = len(numbered) + 1
         if ref.chart_id:
             spec = prepared.doc.charts[ref.chart_id]
+            drawn = webcharts.phone_spec(spec, style) if phone else spec
             svg = (chart_drawing.placeholder(style) if spec.id in drawing
-                   else chart_drawing.draw_cached(spec, style, options.cache / "charts"))
+                   else chart_drawing.draw_cached(drawn, style, options.cache / "charts"))
             numbered[ref.target] = Figure(spec.id, number, ref.caption, svg,
                                           chart_drawing.alt_text(spec, prepared.doc.lang, labels),
                                           spec.source, spec.note, spec.title)
@@ -357,16 +350,19 @@ class Charts:
         return {f"report:chart-{chart_id}.svg": getter(chart_id) for chart_id in self.pending}
 
 
-def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Path | None = None) -> Html:
-    """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web."""
+def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Path | None = None,
+             phone: tuple[Figure, ...] = ()) -> Html:
+    """The document as HTML: charts as `report:` resources for WeasyPrint, or inline for the web
+    (with `phone`, each chart's phone drawing beside it, `figures(phone=True)`)."""
     resources: dict[str, tuple[bytes, str]] = {}
     blocks: dict[str, str] = {}
     xrefs = prepared.env.get("crossrefs")
+    phones = dict(zip(dict.fromkeys(r.target for r in prepared.refs), phone))
     for ref_target, fig in zip(dict.fromkeys(r.target for r in prepared.refs), figs):
         ident = xrefs.figure_anchor(ref_target, fig.number) if xrefs else f"figure-{fig.number}"
         if fig.svg and web:
-            media = (f'<div class="chart" role="img" aria-label="{escape(fig.alt)}">'
-                     f"{web_mod.inline_svg(fig.svg, ident + '-')}</div>")
+            small = phones.get(ref_target)
+            media = web_mod.chart_html(fig.svg, small.svg if small is not None else None, ident, fig.alt)
         elif fig.svg:
             url = f"report:chart-{fig.id}.svg"
             resources[url] = (fig.svg, "image/svg+xml")
@@ -384,10 +380,9 @@ def html_for(prepared: Prepared, figs: tuple[Figure, ...], web: bool, cache: Pat
                               sandbox.template_ids(prepared.series.template_dirs))
     body = rail.used(body, prepared.series.notes, prepared.doc.key_figures, pages=not web)  # notes, pull quotes …
     qr_src = None
-    if prepared.doc.url:
-        svg = qr_svg(prepared.doc.url, prepared.series.colors["primary"])
-        qr_src = web_mod.data_uri(svg, "image/svg+xml") if web else "report:qr.svg"
-        resources["report:qr.svg"] = (svg, "image/svg+xml")
+    if prepared.doc.url and not web:  # a QR code is for paper: on screen the address is a link
+        qr_src = "report:qr.svg"
+        resources[qr_src] = (qr_svg(prepared.doc.url, prepared.series.colors["primary"]), "image/svg+xml")
     badge_src = None
     pub = prepared.publication
     if pub is not None and pub.license is not None and pub.license.badge:
@@ -528,12 +523,16 @@ def quote_free(message: str) -> str:
 
 def web_page(prepared: Prepared, options: Options) -> tuple[bytes, bytes]:
     """The web page, with its discovery metadata and "Cite as" actions, and its card image."""
-    html = html_for(prepared, figures(prepared, options, style=web_chart_style(prepared.series, prepared.doc.lang)),
-                    web=True, cache=options.cache)
+    print_style = chart_style(prepared.series, prepared.doc.lang)
+    html = html_for(prepared, figures(prepared, options, style=webcharts.wide_style(print_style)),
+                    web=True, cache=options.cache,
+                    phone=figures(prepared, options, style=webcharts.phone_style(print_style), phone=True))
     rec = citation.record(prepared.publication, prepared.doc, prepared.series)
     card = cards.draw(rec, languages.edition(prepared.series, prepared.doc.lang), prepared.publication.short_title)
-    text = discovery.into_page(html.text, rec, card, languages.labels_for(prepared.series, prepared.doc.lang),
-                               "cite" in options.formats)
+    labels = languages.labels_for(prepared.series, prepared.doc.lang)
+    text = discovery.into_page(html.text, rec, card, labels, "cite" in options.formats)
+    pdf = names.stem(prepared.doc, prepared.series) + SUFFIX["pdf"]  # beside the page, in this series too
+    text = web_mod.section_nav(web_mod.pdf_link(text, pdf, labels.get("download-pdf")), labels.contents)
     policy = web_mod.CSP  # plus the copy button's script, where the page has a "Cite as" to copy
     if discovery.COPY_SCRIPT in text:
         policy = web_mod.with_script(policy, discovery.COPY_SCRIPT)

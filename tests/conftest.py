@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,10 @@ def series_builds(tmp_path_factory):
                 if r.returncode != 0 and not (r.returncode == 1 and r.pdf.is_file() and r.print_pdf.is_file())}
     assert not failures, failures
     return results
+
+
+def untypeset(html: str) -> str:
+    """HTML without the typesetter's soft hyphens and unbroken spans (report/render/typeset.py),
+    which the PDF's HTML and the web page both carry: the markup as the templates rendered it."""
+    html = html.replace("\u00ad", "")
+    return re.sub(r'<span class="nobr">((?:(?!</?span\b).)*)</span>', r"\1", html, flags=re.S)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GUEST, ROOT, pdf_text, run, write_doc
+from conftest import GUEST, ROOT, pdf_text, run, untypeset, write_doc
 
 FRONT = """
 series: sceeus-guest-commentary
@@ -81,7 +81,7 @@ def test_references_are_links_in_the_web_page(tmp_path):
     folder = document(tmp_path)
     result = run(folder, "-q", "--format", "html", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out" / "refs-en.html").read_text(encoding="utf-8")
+    html = untypeset((tmp_path / "out" / "refs-en.html").read_text(encoding="utf-8"))
     assert '<p>As <a class="xref" href="#fig-trade">Figure 1</a> shows, and as <a class="xref" ' \
            'href="#fig-trade">1</a> and <a class="xref" href="#tbl-prices">Table 1</a> and ' \
            '<a class="xref" href="#rec-2">Recommendation 2</a> say, see <a class="xref" ' \
@@ -103,7 +103,7 @@ def test_a_section_of_a_numbered_series_is_named_by_its_number(tmp_path):
                        .replace("As @fig-trade shows.", "Short."), body)
     result = run(folder, "-q", "--format", "html", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out" / "numbered.html").read_text(encoding="utf-8")
+    html = untypeset((tmp_path / "out" / "numbered.html").read_text(encoding="utf-8"))
     assert ('See <a class="xref" href="#sec-two">Section 2</a>, <a class="xref" href="#sec-detail">2.1</a>.'
             in html)
 
@@ -137,7 +137,7 @@ def test_a_series_may_add_the_page_to_each_reference_in_print(tmp_path):
     assert result.returncode == 0, result.stderr
     text = " ".join(" ".join(pdf_text(tmp_path / "out" / "refs-en.pdf")).split())
     assert "As Figure 1, p. 1 shows" in text, text
-    html = (tmp_path / "out" / "refs-en.html").read_text(encoding="utf-8")
+    html = untypeset((tmp_path / "out" / "refs-en.html").read_text(encoding="utf-8"))
     assert "p.\u00a0" not in html and "target-counter" not in html  # a web page has no pages
 
 
@@ -222,7 +222,7 @@ def test_references_that_refer_to_each_other_do_not_hang(tmp_path):
     shutil.copy(ROOT / "docs" / "images" / "page-1-sceeus-guest-commentary.png", folder / "map.png")
     result = run(folder, "-q", "--format", "html", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out" / "loop.html").read_text(encoding="utf-8")
+    html = untypeset((tmp_path / "out" / "loop.html").read_text(encoding="utf-8"))
     assert 'See <a class="xref" href="#sec-a">“About @sec-b”</a> and <a class="xref" href="#sec-b">' \
            '“About @sec-a”</a>.' in html
     assert 'id="fig-map"' in html and 'The map, as <a class="xref" href="#fig-map">Figure 1</a> shows' in html

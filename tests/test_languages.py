@@ -11,11 +11,12 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, pdf_text, run, skip_unless_supported, write_doc
+from conftest import ROOT, pdf_text, run, skip_unless_supported, untypeset, write_doc
 from report.errors import Problems
 from report.series import resolve
 
@@ -215,6 +216,7 @@ languages:
     options = pipeline.Options(series="my-series", style_roots=(styles,), cache=tmp_path / "cache")
     prepared = pipeline.prepare(folder, options)
     html = pipeline.html_for(prepared, (), web=True)
+    html = replace(html, text=untypeset(html.text))
     assert ">Kort sagt</h2>" in html.text and ">Om skribenten</h2>" in html.text
     assert '<span class="running-label" data-typeset="unbroken" aria-hidden="true">Kort kommentar</span>' in html.text
     assert html.css == (':root { --page-before: "Sida "; --page-between: "/"; --page-after: ""; }\n',)

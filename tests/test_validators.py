@@ -256,7 +256,8 @@ def test_web_page_has_no_axe_violations(outputs, series, tmp_path):
 
 PHONE_PROBE = """
   const px = v => parseFloat(v);
-  const chartText = [...document.querySelectorAll('figure .chart svg')].flatMap(svg => {
+  // the drawing shown (a phone's): the other is not displayed
+  const chartText = [...document.querySelectorAll('figure .chart svg')].filter(svg => svg.getClientRects().length).flatMap(svg => {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     return [...svg.querySelectorAll('text')].map(t => px(getComputedStyle(t).fontSize) * scale);
   });

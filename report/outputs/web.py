@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import re
+from html import escape, unescape
 from pathlib import Path
 
 import tinycss2
@@ -21,6 +22,7 @@ from report.outputs.reflow import scroll_boxes
 from report.series import css as seriescss
 from report.errors import BuildError, display_path
 from report.model import Series
+from report.render.hyphenate import SOFT_HYPHEN
 
 # Lazy: fontTools' subsetter (about 0.4 s), only when the web page embeds a font.
 
@@ -50,6 +52,54 @@ def inline_svg(svg: bytes, prefix: str) -> str:
                     .replace(f"#{ident})", f"#{prefix}{ident})")
                     .replace(f'href="#{ident}"', f'href="#{prefix}{ident}"'))
     return text
+
+
+def chart_html(wide: bytes, phone: bytes | None, ident: str, alt: str) -> str:
+    """A chart for the page: its drawing for the text column and, where given, its phone drawing
+    (`render.webcharts`), which web.css shows instead at PHONE_MEDIA. Both inline, not `<picture>`
+    sources: an SVG shown as an image is a document of its own, without the page's fonts, and
+    its text would fall back to whatever the reader's machine has. One named image either way."""
+    drawings = f'<span class="chart-wide">{inline_svg(wide, ident + "-")}</span>'
+    if phone is not None:
+        drawings += f'<span class="chart-phone">{inline_svg(phone, ident + "-phone-")}</span>'
+    return f'<div class="chart" role="img" aria-label="{escape(alt)}">{drawings}</div>'
+
+
+def pdf_link(html_text: str, href: str, label: str) -> str:
+    """The page with a link to its PDF under its title (the first <h1>) and its subtitle, if any."""
+    link = f'\n<p class="pdf-link"><a href="{escape(href)}" type="application/pdf">{escape(label)}</a></p>'
+    title = _TITLE_END.search(html_text)
+    return html_text if title is None else html_text[:title.end()] + link + html_text[title.end():]
+
+
+# The title's end, and its subtitle's (the base template's markup, which series keep).
+_TITLE_END = re.compile(r'</h1>(?:\s*<p class="subtitle"[^>]*>.*?</p>)?', re.S)
+
+
+def section_nav(html_text: str, label: str) -> str:
+    """The page with a list of its sections before the body, where the body has more than
+    SECTIONS_FOR_NAV `##` sections and the template gave it no contents of its own."""
+    body = _MAIN.search(html_text)
+    if body is None or 'class="contents' in html_text[:body.start()]:
+        return html_text
+    sections = _H2.findall(body[0])
+    if len(sections) <= SECTIONS_FOR_NAV:
+        return html_text
+    items = "".join(f'<li><a href="#{escape(ident)}">{escape(_plain(inner))}</a></li>\n'
+                    for ident, inner in sections)
+    nav = (f'<nav class="sections" aria-labelledby="sections-heading">\n'
+           f'<h2 class="sections-heading" id="sections-heading">{escape(label)}</h2>\n<ol>\n{items}</ol>\n</nav>\n')
+    return html_text[:body.start()] + nav + html_text[body.start():]
+
+
+SECTIONS_FOR_NAV = 4
+_MAIN = re.compile(r"<main\b.*?</main>", re.S)
+_H2 = re.compile(r'<h2\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+
+
+def _plain(fragment: str) -> str:
+    """A heading's words: no markup, no soft hyphens (the typesetter's), one space between words."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).replace(SOFT_HYPHEN, "").split())
 
 
 def screen_css(css: str) -> str:

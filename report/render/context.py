@@ -226,9 +226,9 @@ def context(doc: Document, series: Series, body: markdown.Body, figures: tuple[F
 
 
 def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = True, hyphenation: Path | None = None) -> Html:
-    """The document as HTML. `pages`: for laying out pages, with the desk's line-breaking rules
-    (typeset.py; `hyphenation`: their cache folder); a web page, whose lines change with the
-    screen, keeps its text plain."""
+    """The document as HTML, with the desk's line-breaking rules (typeset.py; `hyphenation`:
+    their cache folder): the web page gets the PDF's soft hyphens and unbroken spans too, its
+    lines broken by the browser where the PDF's are by WeasyPrint. `pages`: for laying out pages."""
     from report.render import sandbox
     env = environment(ctx.series.template_dirs)
     try:
@@ -236,9 +236,9 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
         text = sandbox.render(env, ctx.series.template, ctx=view, doc=view.doc, series=view.series)
     except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
         raise _missing_template(exc, ctx.series) from None
-    if pages:
-        text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation,
-                               acronyms=ctx.series.small_caps_acronyms)
+    # the web page too has the PDF's hyphens and no-break spans; small capitals are the PDF's
+    text = typeset.typeset(text, ctx.doc.lang, tuple(a.name for a in ctx.doc.authors), cache=hyphenation,
+                           acronyms=ctx.series.small_caps_acronyms and pages)
     css = tuple(c for c in (languages.page_css(ctx.labels),
                             languages.reference_page_css(ctx.labels) if pages and ctx.series.crossref_pages else "")
                 if c)
