@@ -7,6 +7,13 @@ close calls would overlap: each item is moved down under the one above it (movin
 out-of-flow box moves nothing else, so no layout pass is needed). A note whose foot would then
 pass the text area's is set at the foot of its page instead, and only then are the pages laid
 out again: a document whose notes fit costs no pass more than one without notes.
+
+On facing pages (the print PDF, `mirrored`) the rail is each page's outer margin. The stylesheet
+cannot tell a page's side to a box in the flow, so it sets every item left of the column, as on
+a left-hand page; on a right-hand page each is moved across, to the same distance right of the
+column. Its lines stay as they were set, flush left: against the column on a right-hand page,
+ragged towards the column on a left-hand one, as on screen (a ragged left edge reads badly in a
+note of a few words a line).
 """
 
 from __future__ import annotations
@@ -50,9 +57,21 @@ def _rail_bottom(page) -> float:
     return bottom
 
 
-def stack(document) -> tuple[str, ...]:
+def _to_outer_side(page, items: list) -> None:
+    """A right-hand page's rail items moved from left of the column to right of it, mirrored:
+    an item that ended `gap` before the column starts `gap` after it. What the stylesheet kept
+    in the column (a table's source) stays."""
+    column = boxes.content_box(boxes.page_box(page))
+    for box in items:
+        edges = boxes.border_box(box)
+        if boxes.is_absolute(box) and edges.right <= column.left + 0.5:
+            boxes.move(box, 0.0, column.right + (column.left - edges.right) - edges.left)
+
+
+def stack(document, mirrored: bool = False) -> tuple[str, ...]:
     """Every page's rail items placed without overlap; the ids of the notes whose foot would
-    pass the foot of the rail (to be set at the foot of the page).
+    pass the foot of the rail (to be set at the foot of the page). `mirrored`: facing pages,
+    the rail in each page's outer margin.
 
     What belongs to a line (a note, a figure's source) comes first: each at its line, or under
     the one above it. A pull quote or a key figure belongs to no line: it takes the first gap
@@ -61,6 +80,8 @@ def stack(document) -> tuple[str, ...]:
     for page in document.pages:
         bottom = _rail_bottom(page)
         items = rail_items(page)
+        if mirrored and boxes.page_side(page) == "right":
+            _to_outer_side(page, items)
         free = [b for b in items if FREE & set(_classes(b))]
         taken: list[tuple[float, float]] = []
         floor = None
@@ -86,20 +107,20 @@ def stack(document) -> tuple[str, ...]:
     return tuple(full)
 
 
-def stacked(lay_out: Callable) -> Callable:
-    """`lay_out` (Html → document), with its rail stacked; laid out again only when a note must
-    go to the foot of its page."""
+def stacked(lay_out: Callable, mirrored: bool = False) -> Callable:
+    """`lay_out` (Html → document), with its rail stacked (`mirrored`: in the outer margin of
+    facing pages); laid out again only when a note must go to the foot of its page."""
     def run(html):
         document = lay_out(html)
         if IN_RAIL not in html.text:
             return document
         for _ in range(ROUNDS):
-            full = stack(document)
+            full = stack(document, mirrored)
             if not full:
                 return document
             html = replace(html, text=to_foot(html.text, full))
             document = lay_out(html)
-        stack(document)  # the last round's rail stacked too; a note still too long stays in it
+        stack(document, mirrored)  # the last round's rail stacked too; a note still too long stays in it
         return document
     return run
 
