@@ -13,7 +13,9 @@ cannot tell a page's side to a box in the flow, so it sets every item left of th
 a left-hand page; on a right-hand page each is moved across, to the same distance right of the
 column. Its lines stay as they were set, flush left: against the column on a right-hand page,
 ragged towards the column on a left-hand one, as on screen (a ragged left edge reads badly in a
-note of a few words a line).
+note of a few words a line). What else hangs in the rail (a recommendation's number, a Report's
+section number: a marker or a `::before` left of the column) is moved across the same way, its
+figures flush left against the column.
 """
 
 from __future__ import annotations
@@ -68,6 +70,54 @@ def _to_outer_side(page, items: list) -> None:
             boxes.move(box, 0.0, column.right + (column.left - edges.right) - edges.left)
 
 
+HANGING = ("::marker", "::before")  # the generated boxes that hang in the rail: numbers
+NUMBER_GAP = 15.0  # px (4 mm): at least between a mirrored number and the column, whose lines
+# end ragged right at its edge (a recommendation's number would read on from the last word)
+
+
+def _ink(box) -> boxes.Rect:
+    """Where a box's text stands (a number set flush right in a wider box: the figures alone)."""
+    runs = [boxes.margin_box(b) for b in boxes.descendants(box) if boxes.text_of(b).strip()]
+    if not runs:
+        return boxes.border_box(box)
+    return boxes.Rect(min(r.left for r in runs), min(r.top for r in runs),
+                      max(r.right for r in runs), max(r.bottom for r in runs))
+
+
+def _clear(number: boxes.Rect, items: list) -> None:
+    """The rail's items above a number (now in their column: the rail's left edge is the
+    numbers' side) lifted clear of it, bottom first: a figure's source or note only, which
+    stays beside its figure; a note keeps its call's line."""
+    limit = number.top - GAP
+    for box in sorted(items, key=lambda b: -boxes.border_box(b).bottom):
+        edges = boxes.border_box(box)
+        if edges.top >= number.bottom or edges.right <= number.left or edges.left >= number.right:
+            continue
+        if edges.bottom <= limit or not {"figure-source", "figure-note"} & set(_classes(box)):
+            break
+        boxes.move(box, limit - edges.bottom)
+        limit = edges.top + (limit - edges.bottom) - GAP
+
+
+def hang_outward(document) -> None:
+    """On facing pages, the numbers hanging left of the column on a right-hand page moved to its
+    right, mirrored: as far from the column as they stood (at least `NUMBER_GAP`), flush left.
+    On screen they stand clear of the rail's items, which end `--sidenote-gap` before the
+    column; here those start that far after it, over the number: a figure's source is lifted."""
+    for page in document.pages:
+        if boxes.page_side(page) != "right":
+            continue
+        column = boxes.content_box(boxes.page_box(page))
+        items = rail_items(page)
+        for box in boxes.descendants(boxes.page_box(page)):
+            if boxes.tag_of(box).endswith(HANGING) and boxes.has_edges(box):
+                ink = _ink(box)
+                if ink.right <= column.left + 0.5:
+                    dx = column.right + max(column.left - ink.right, NUMBER_GAP) - ink.left
+                    boxes.move(box, 0.0, dx)
+                    _clear(ink._replace(left=ink.left + dx, right=ink.right + dx), items)
+
+
 def stack(document, mirrored: bool = False) -> tuple[str, ...]:
     """Every page's rail items placed without overlap; the ids of the notes whose foot would
     pass the foot of the rail (to be set at the foot of the page). `mirrored`: facing pages,
@@ -111,6 +161,12 @@ def stacked(lay_out: Callable, mirrored: bool = False) -> Callable:
     """`lay_out` (Html → document), with its rail stacked (`mirrored`: in the outer margin of
     facing pages); laid out again only when a note must go to the foot of its page."""
     def run(html):
+        document = rail(html)
+        if mirrored:
+            hang_outward(document)
+        return document
+
+    def rail(html):
         document = lay_out(html)
         if IN_RAIL not in html.text:
             return document
