@@ -571,7 +571,8 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
         if drawn is not None:  # the same pages again, with their proof drawings as backgrounds
             paged = (lambda h: pages.layout(replace(h, resources={**h.resources, **drawn[1]}, css=h.css + (drawn[0],)),
                                             allowed=allowed, extra_css=extra, cache=options.cache))
-        paged = sidenotes.stacked(paged)  # notes in the rail stacked; those it cannot hold at the foot
+        # notes in the rail stacked, those it cannot hold at the foot; on facing pages in the outer margin
+        paged = sidenotes.stacked(paged, fmt == "print" and imposition.of(prepared.series).mirrored)
         return settle(html, paged, layout_context(prepared, extra, options.cache), store=options.cache / "layouts",
                       finish=pagefoot.mender(languages.labels_for(prepared.series, prepared.doc.lang)))
 

@@ -7,6 +7,7 @@ line outside the trim; and the screen PDF as it was."""
 from __future__ import annotations
 
 import ctypes
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
@@ -82,7 +83,8 @@ def test_the_rail_goes_to_the_outer_margin(built):
     path = built / f"{SAMPLES[0]}.print.pdf"
     trim = _trim(path)[1]
     pages = _lines(path)
-    left = min(box[0] for box, _ in pages[1] if 100 < box[1] < 760)
+    # where the text's lines start (the rail's sources stand further out, in the margin)
+    left = Counter(round(box[0]) for box, _ in pages[1] if 100 < box[1] < 760).most_common(1)[0][0]
     right = max(box[2] for box, _ in pages[2] if box[1] > 790)  # the running head, flush with the column
     mm = 72 / 25.4
     assert abs(left - (trim[0] + 52 * mm)) < 2  # 22 mm margin and the 30 mm rail, outside on the left
@@ -192,3 +194,31 @@ def test_a_reader_follows_the_same_rules(tmp_path):
             seen += 1
         assert not any(t.startswith("Page ") for _, t in page), n
     assert seen >= 2
+
+
+def test_hanging_numbers_go_to_the_outer_margin(built):
+    """A Report's section numbers and its recommendations' numbers hang in the rail: on a
+    right-hand page of the print PDF, right of the column, at least 4 mm clear of it."""
+    path = built / "report" / "sceeus-guest-commentary-2024-08--sceeus-report.print.pdf"
+    pages, trims = _lines(path), _trim(path)
+    mm = 72 / 25.4
+    seen = set()
+    for n, (page, trim) in enumerate(zip(pages, trims), 1):
+        left, right = trim[0] + 52 * mm, trim[2] - 52 * mm  # the column's edges on either side
+        headings = [box for box, t in page if t.startswith(("Political Relations", "Economic Cooperation"))
+                    and box[0] < left + 5 * mm]
+        leads = [box for box, t in page if t.startswith("should support the democratic forces")]
+        for line, number in [(b, "2" if n % 2 else "1") for b in headings] + [(b, "1.") for b in leads]:
+            hits = [box for box, t in page if t == number and abs((box[1] + box[3]) / 2 - (line[1] + line[3]) / 2) < 8]
+            assert len(hits) == 1, (n, number, hits)
+            box = hits[0]
+            if n % 2:  # a right-hand page
+                assert right + 4 * mm - 1 <= box[0] and box[2] <= right + 30 * mm, (n, number, box)
+                # nothing of the rail (a figure's source above the heading) touches it
+                near = [t for b, t in page if b != box and b[0] < box[2] + 1 and b[2] > box[0] - 1
+                        and b[1] < box[3] + 2 and b[3] > box[1] - 2]
+                assert near == [], (n, number, near)
+            else:
+                assert box[2] <= left - 1, (n, number, box)
+            seen.add((n % 2, number))
+    assert {(1, "2"), (0, "1"), (1, "1.")} <= seen, seen  # both sides and both kinds were read

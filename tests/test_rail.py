@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 
 from conftest import MINIMAL, run, write_doc
-from validators import pdfua, ua_problems
+from validators import pdfua, qpdf_check, ua_problems
 
 MM = 72 / 25.4
 # The SCEEUS page: 22 mm left margin, a 30 mm rail, notes reaching 10 mm into the margin and
@@ -248,3 +248,77 @@ def test_the_web_page_keeps_its_notes_after_the_text(tmp_path):
     assert '<blockquote class="pull-quote">\n<p>Gammaword' in body.html and "[!pull]" not in body.html
     pdf_body = rail.used(render_body(*parse(BODY), {}), "side", (), pages=True)
     assert pdf_body.notes_html == "" and pdf_body.html.count('class="sidenote in-rail"') == 2
+
+
+# The print PDF (facing pages): the rail is each page's outer margin. Page 1 is a right-hand page,
+# page 2 a left-hand one; the column stands 22 + 30 mm from the outer trim edge on both.
+FILLER = ("Filler text runs on so that the section fills the first page and the text goes on to the "
+          "second, where the second note and the figure stand beside the column. ")
+PRINTED = ("## Section\n\nAlphaword opens the text.[^1] Then the text runs on.\n\n"
+           "> [!pull] Gammaword is the quote the rail holds.\n\n"
+           + "\n\n".join(FILLER * 4 for _ in range(6))
+           + "\n\nZetaword calls the second note.[^2] The figure follows.\n\n![Capacity built](chart:capacity)\n\n"
+           "Deltaword closes the section.\n\n"
+           "[^1]: Notezero is beside its call, on the right of the column on a right-hand page.\n"
+           "[^2]: Noteleft is beside its call, on the left of the column on a left-hand page.\n")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> Path:
+    folder = write_doc(tmp_path_factory.mktemp("rail-print") / "printed", MINIMAL + KEY, PRINTED,
+                       charts__yaml=CHARTS)
+    out = folder.parent / "out"
+    result = run(folder, "--format", "print", "--preflight", "-o", out)
+    assert result.returncode == 0, result.stderr
+    (out / "preflight.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
+    return out / "printed.print.pdf"
+
+
+def _trims(pdf: Path) -> list[tuple[float, ...]]:
+    with pikepdf.open(pdf) as document:
+        return [tuple(float(x) for x in page.obj.TrimBox) for page in document.pages]
+
+
+def _outer(pdf: Path, page: int, box) -> bool:
+    """The box stands in the rail of the page's outer margin: as on screen, mirrored on a
+    right-hand page (an odd page number)."""
+    left_edge, _, right_edge, _ = _trims(pdf)[page]
+    left, _, right, _ = box
+    if page % 2 == 0:  # page 1, 3 …: the column ends 52 mm from the right trim edge
+        column = right_edge - COLUMN
+        return column + GAP - 1 <= left and right <= column + RAIL + REACH + 1
+    column = left_edge + COLUMN
+    return column - RAIL - REACH - 1 <= left and right <= column - GAP + 1
+
+
+@pytest.mark.slow
+def test_in_print_the_rail_is_the_outer_margin_of_each_page(printed):
+    for call_word, note_word, page in (("Alphaword", "Notezero", 0), ("Zetaword", "Noteleft", 1)):
+        call_page, call = _one(printed, call_word)
+        note_page, note = _one(printed, note_word)
+        assert call_page == note_page == page, (call_word, call_page, note_page)
+        assert _outer(printed, page, note), (note_word, note, _trims(printed)[page])
+        assert abs(note[3] - call[3]) <= 3, (note, call)  # its first line on its call's, as on screen
+    for word in ("Gammaword", "Epsilonword", "€50bn", "Invented figures"):
+        page, box = _one(printed, word)
+        assert _outer(printed, page, box), (word, page, box)
+    page, source = _one(printed, "Invented figures")
+    assert page == 1, page  # the figure's source on the left-hand page: the test has both sides
+
+
+@pytest.mark.slow
+def test_in_print_the_rail_stays_inside_the_trimmed_page_and_the_pdf_is_sound(printed):
+    document = pypdfium2.PdfDocument(str(printed))
+    try:
+        for number, trim in enumerate(_trims(printed)):
+            text = document[number].get_textpage()
+            for i in range(text.count_rects()):
+                left, bottom, right, top = text.get_rect(i)
+                if bottom > trim[1]:  # the slug line stands below the trim, by design
+                    assert trim[0] + MARGIN - REACH - 1 <= left and right <= trim[2] - MARGIN + REACH + 1, \
+                        (number, text.get_text_bounded(left, bottom, right, top))
+    finally:
+        document.close()
+    qpdf_check(printed)
+    # the preflight, as --strict reads it: no box off the page, no text past the column
+    assert "preflight passed" in (printed.parent / "preflight.txt").read_text(encoding="utf-8")

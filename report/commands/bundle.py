@@ -240,7 +240,8 @@ def _bind(path, reader, cover, parts, htmls, entries, options, print_mode: bool)
         printing = extra(p.series)
         if print_mode:
             h = imposition.black_qr(h, p.doc.url, p.series)
-        paged = sidenotes.stacked(partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing))
+        paged = sidenotes.stacked(partial(pdf.layout, allowed=allowed(p), extra_css=numbering + printing),
+                                  print_mode and imposition.of(p.series).mirrored)
         return settle(h, paged, "\n".join(printing), finish=pagefoot.mender(languages.labels_for(p.series, p.doc.lang)))
 
     counts = [len(lay_out(h, p).pages) for h, p in zip(htmls, parts)]

@@ -92,10 +92,15 @@ def placed(box):
     return getattr(box, "_box", box)
 
 
-def move(box, dy: float) -> None:
-    """Move a laid-out box and everything in it `dy` px down its page (an out-of-flow box: no
-    other box makes room for it, so none moves with it)."""
-    box.translate(0, dy)
+def move(box, dy: float, dx: float = 0.0) -> None:
+    """Move a laid-out box and everything in it `dy` px down its page and `dx` px right (an
+    out-of-flow box: no other box makes room for it, so none moves with it)."""
+    box.translate(dx, dy)
+
+
+def is_absolute(box) -> bool:
+    """The box is taken out of the flow by `position: absolute` (or `fixed`)."""
+    return placed(box).style["position"] in ("absolute", "fixed")
 
 
 def content_height(box) -> float:
@@ -169,6 +174,11 @@ def text_of(box) -> str:
 def repeats(group) -> bool:
     """A table's header or footer row group, which WeasyPrint repeats on each page."""
     return bool(group.is_header or group.is_footer)
+
+
+def page_side(page) -> str:
+    """"left" or "right": the side of the spread a laid-out page is on (`@page :left`, `:right`)."""
+    return page_box(page).page_type.side
 
 
 def page_type_name(page) -> str | None:

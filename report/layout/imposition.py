@@ -4,7 +4,9 @@ multiple of 4, small type in one ink, a slug line.
 - **Mirrored pages.** The screen PDF is a single page repeated: the 30 mm rail inside the text
   area, on the left. On paper a right-hand page has its spine on the left, so the rail leaves the
   text area for the page's outer margin (`--rail: 0`; the page margins carry it, `@page :left`
-  and `:right`), and the running head and folio move outward by the series' `imposition.css`.
+  and `:right`), with the notes and whatever else stands in it (`layout.sidenotes` moves a
+  right-hand page's across), and the running head and folio move outward by the series'
+  `imposition.css`.
   The text column keeps its width, so lines break as on screen; what spanned the rail (title,
   summary) now spans the column.
 - **Plain folios**: "7", not "Page 7 of 10": the folio's words are emptied.
@@ -93,6 +95,13 @@ def css(series: Series, file_name: str, date: str) -> tuple[str, ...]:
             f":root {{ --rail: 0mm !important; --outer-rail: {rail:g}mm; }}",
             f"@page :left {{ margin: {top:g}mm {inner:g}mm {bottom:g}mm {outer + rail:g}mm; }}",
             f"@page :right {{ margin: {top:g}mm {outer + rail:g}mm {bottom:g}mm {inner:g}mm; }}",
+            # The rail's items (sidenotes, figure sources, pull quotes, key figures) as wide as on
+            # screen, set left of the column as on a left-hand page; layout.sidenotes moves those of
+            # a right-hand page to its right. Both a note (from the page's text area) and a figure's
+            # source (from its figure) are placed from the column's left edge here.
+            ".in-rail { left: calc(-1 * (var(--outer-rail) + var(--sidenote-reach))) !important; "
+            "width: calc(var(--outer-rail) + var(--sidenote-reach) - var(--sidenote-gap)) !important; }",
+            ".table-figure .in-rail { width: auto !important; }",  # a table's source stays under it
         ]
         if g.bleed_bands:  # a band on page 1 (a right-hand page) reaches its edges across the rail
             rules.append(f":root {{ --band-left: {inner:g}mm !important; --band-right: {outer + rail:g}mm !important; }}")

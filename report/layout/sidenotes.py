@@ -7,6 +7,15 @@ close calls would overlap: each item is moved down under the one above it (movin
 out-of-flow box moves nothing else, so no layout pass is needed). A note whose foot would then
 pass the text area's is set at the foot of its page instead, and only then are the pages laid
 out again: a document whose notes fit costs no pass more than one without notes.
+
+On facing pages (the print PDF, `mirrored`) the rail is each page's outer margin. The stylesheet
+cannot tell a page's side to a box in the flow, so it sets every item left of the column, as on
+a left-hand page; on a right-hand page each is moved across, to the same distance right of the
+column. Its lines stay as they were set, flush left: against the column on a right-hand page,
+ragged towards the column on a left-hand one, as on screen (a ragged left edge reads badly in a
+note of a few words a line). What else hangs in the rail (a recommendation's number, a Report's
+section number: a marker or a `::before` left of the column) is moved across the same way, its
+figures flush left against the column.
 """
 
 from __future__ import annotations
@@ -50,9 +59,69 @@ def _rail_bottom(page) -> float:
     return bottom
 
 
-def stack(document) -> tuple[str, ...]:
+def _to_outer_side(page, items: list) -> None:
+    """A right-hand page's rail items moved from left of the column to right of it, mirrored:
+    an item that ended `gap` before the column starts `gap` after it. What the stylesheet kept
+    in the column (a table's source) stays."""
+    column = boxes.content_box(boxes.page_box(page))
+    for box in items:
+        edges = boxes.border_box(box)
+        if boxes.is_absolute(box) and edges.right <= column.left + 0.5:
+            boxes.move(box, 0.0, column.right + (column.left - edges.right) - edges.left)
+
+
+HANGING = ("::marker", "::before")  # the generated boxes that hang in the rail: numbers
+NUMBER_GAP = 15.0  # px (4 mm): at least between a mirrored number and the column, whose lines
+# end ragged right at its edge (a recommendation's number would read on from the last word)
+
+
+def _ink(box) -> boxes.Rect:
+    """Where a box's text stands (a number set flush right in a wider box: the figures alone)."""
+    runs = [boxes.margin_box(b) for b in boxes.descendants(box) if boxes.text_of(b).strip()]
+    if not runs:
+        return boxes.border_box(box)
+    return boxes.Rect(min(r.left for r in runs), min(r.top for r in runs),
+                      max(r.right for r in runs), max(r.bottom for r in runs))
+
+
+def _clear(number: boxes.Rect, items: list) -> None:
+    """The rail's items above a number (now in their column: the rail's left edge is the
+    numbers' side) lifted clear of it, bottom first: a figure's source or note only, which
+    stays beside its figure; a note keeps its call's line."""
+    limit = number.top - GAP
+    for box in sorted(items, key=lambda b: -boxes.border_box(b).bottom):
+        edges = boxes.border_box(box)
+        if edges.top >= number.bottom or edges.right <= number.left or edges.left >= number.right:
+            continue
+        if edges.bottom <= limit or not {"figure-source", "figure-note"} & set(_classes(box)):
+            break
+        boxes.move(box, limit - edges.bottom)
+        limit = edges.top + (limit - edges.bottom) - GAP
+
+
+def hang_outward(document) -> None:
+    """On facing pages, the numbers hanging left of the column on a right-hand page moved to its
+    right, mirrored: as far from the column as they stood (at least `NUMBER_GAP`), flush left.
+    On screen they stand clear of the rail's items, which end `--sidenote-gap` before the
+    column; here those start that far after it, over the number: a figure's source is lifted."""
+    for page in document.pages:
+        if boxes.page_side(page) != "right":
+            continue
+        column = boxes.content_box(boxes.page_box(page))
+        items = rail_items(page)
+        for box in boxes.descendants(boxes.page_box(page)):
+            if boxes.tag_of(box).endswith(HANGING) and boxes.has_edges(box):
+                ink = _ink(box)
+                if ink.right <= column.left + 0.5:
+                    dx = column.right + max(column.left - ink.right, NUMBER_GAP) - ink.left
+                    boxes.move(box, 0.0, dx)
+                    _clear(ink._replace(left=ink.left + dx, right=ink.right + dx), items)
+
+
+def stack(document, mirrored: bool = False) -> tuple[str, ...]:
     """Every page's rail items placed without overlap; the ids of the notes whose foot would
-    pass the foot of the rail (to be set at the foot of the page).
+    pass the foot of the rail (to be set at the foot of the page). `mirrored`: facing pages,
+    the rail in each page's outer margin.
 
     What belongs to a line (a note, a figure's source) comes first: each at its line, or under
     the one above it. A pull quote or a key figure belongs to no line: it takes the first gap
@@ -61,6 +130,8 @@ def stack(document) -> tuple[str, ...]:
     for page in document.pages:
         bottom = _rail_bottom(page)
         items = rail_items(page)
+        if mirrored and boxes.page_side(page) == "right":
+            _to_outer_side(page, items)
         free = [b for b in items if FREE & set(_classes(b))]
         taken: list[tuple[float, float]] = []
         floor = None
@@ -86,20 +157,26 @@ def stack(document) -> tuple[str, ...]:
     return tuple(full)
 
 
-def stacked(lay_out: Callable) -> Callable:
-    """`lay_out` (Html → document), with its rail stacked; laid out again only when a note must
-    go to the foot of its page."""
+def stacked(lay_out: Callable, mirrored: bool = False) -> Callable:
+    """`lay_out` (Html → document), with its rail stacked (`mirrored`: in the outer margin of
+    facing pages); laid out again only when a note must go to the foot of its page."""
     def run(html):
+        document = rail(html)
+        if mirrored:
+            hang_outward(document)
+        return document
+
+    def rail(html):
         document = lay_out(html)
         if IN_RAIL not in html.text:
             return document
         for _ in range(ROUNDS):
-            full = stack(document)
+            full = stack(document, mirrored)
             if not full:
                 return document
             html = replace(html, text=to_foot(html.text, full))
             document = lay_out(html)
-        stack(document)  # the last round's rail stacked too; a note still too long stays in it
+        stack(document, mirrored)  # the last round's rail stacked too; a note still too long stays in it
         return document
     return run
 

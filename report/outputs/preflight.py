@@ -25,7 +25,7 @@ from report.internals.boxes import (
     border_box, children, computed, content_box, content_height, content_width, css, descendants, element_of, flow as _flow,
     has_edges, is_a, is_line as _is_line, leaves as _leaves, margin_box, margin_height, margin_name, margin_right,
     padding, page_type_name, raster_pixels, repeats, svg_root, tag as _tag, tag_of, text_of, walk)
-from report.layout import floats
+from report.layout import floats, sidenotes
 from report.layout.imposition import SLUG_BOX
 from report.source.document import SOFT_PLACEHOLDERS
 
@@ -141,10 +141,13 @@ def _column(ancestors):
 
 
 def _right_edge(box) -> float:
-    """Right edge of what a box draws: for a line, its last piece of text or picture."""
+    """Right edge of what a box draws: for a line, its last piece of text or picture (not a
+    number hanging wholly beyond it: a heading's, in the outer margin of a right-hand page)."""
     if is_a(box, "line"):
+        end = margin_box(box).right
         edges = [margin_box(b).right for b in descendants(box)
-                 if is_a(b, "text", "atomic-inline") and b is not box]
+                 if is_a(b, "text", "atomic-inline") and b is not box
+                 and not (tag_of(b).endswith(sidenotes.HANGING) and margin_box(b).left >= end - TOLERANCE)]
         return max(edges, default=margin_box(box).left)
     return border_box(box).right
 
