@@ -37,6 +37,9 @@ from report.internals.boxes import (
 from report.layout.floats import FULL, NEAR_EMPTY, add_style, fill, line_text, serialise, split_at_page
 from report.model import Html
 
+# A text's last page filled less than this is mended: a tail of the end matter alone on it (the
+# publisher's block) is more than nearly empty (NEAR_EMPTY), and as much a fault.
+TAIL = 0.2
 BOXES = ("summary", "recommendations")  # classes of the boxes whose heading is repeated
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ROUNDS = 2  # layouts added, at most: a mended turn may make another further on
@@ -82,7 +85,7 @@ def _tighten(html: Html, document, lay_out: Callable[[Html], object]):
     end's spaces tightened (`tight-end` on the body, the stylesheet's), kept only when that page
     goes; else as it was. One layout more, only for such a document."""
     last = _last_text_page(document)
-    if last == 0 or fill(document.pages[last]) >= NEAR_EMPTY:
+    if last == 0 or fill(document.pages[last]) >= TAIL:
         return html, document
     root = element_of(children(page_box(document.pages[0]))[0])
     body = next((e for e in root if _tag(e) == "body"), None)
@@ -170,7 +173,8 @@ def _continue_boxes(document, root, continued: str) -> int:
         if len(pages) < 2 or heading is None or any("continued" in (c.get("class") or "").split() for c in box):
             continue
         text = " ".join("".join(heading.itertext()).split())
-        label = ElementTree.Element("p", {"class": " ".join(["continued", *(heading.get("class") or "").split()])})
+        label = ElementTree.Element("p", {"class": " ".join(["continued", *(heading.get("class") or "").split()]),
+                                          "data-preflight": "continued"})  # a heading again, for the preflight
         label.text = continued.format(heading=text)
         if _cut(document, box, pages[1], where, label):
             changed += 1

@@ -1004,7 +1004,7 @@ def check_placeholder(ctx):
             yield number, f"placeholder: still a placeholder: {quote(found)}; replace it before the document goes to press"
 
 
-END_MATTER_ONLY = 0.5  # a last page holding only the end matter, filled less than this
+END_MATTER_ONLY = 0.3  # a last page holding only end matter, filled less than this: a third (bio, disclaimer and publisher together fill about that)
 END_MATTER = {"about": "the authors' biography", "disclaimer": "the disclaimer", "cite-as": "'Cite as'",
               "publisher": "the publisher's block"}  # the template's end-matter sections, by class
 
