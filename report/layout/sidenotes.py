@@ -133,7 +133,7 @@ def stack(document, mirrored: bool = False) -> tuple[str, ...]:
         if mirrored and boxes.page_side(page) == "right":
             _to_outer_side(page, items)
         free = [b for b in items if FREE & set(_classes(b))]
-        taken: list[tuple[float, float]] = []
+        placed = []
         floor = None
         for box in (b for b in items if b not in free):
             edges = boxes.border_box(box)
@@ -144,7 +144,17 @@ def stack(document, mirrored: bool = False) -> tuple[str, ...]:
                 full.append(boxes.element_of(box).get("id"))
                 continue  # it leaves the rail: the next item may take its place
             floor = edges.bottom + GAP
-            taken.append((edges.top, edges.bottom))
+            placed.append(box)
+        # A figure's source or note at the foot of a page stays above the foot of the text area:
+        # lifted, with what is stacked above it, as far as it would pass it.
+        ceiling = bottom
+        for box in reversed(placed):
+            edges = boxes.border_box(box)
+            if edges.bottom > ceiling + 0.5:
+                boxes.move(box, ceiling - edges.bottom)
+                edges = boxes.border_box(box)
+            ceiling = edges.top - GAP
+        taken = [(boxes.border_box(b).top, boxes.border_box(b).bottom) for b in placed]
         for box in free:
             edges = boxes.border_box(box)
             height = edges.bottom - edges.top
