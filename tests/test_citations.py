@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, pdf_text, run, write_doc
+from conftest import ROOT, pdf_text, run, untypeset, write_doc
 from report import pipeline
 from report.errors import ContentErrors
 from report.source import markdown as markup
@@ -44,7 +44,8 @@ def clusters(body: str, notes: bool = False):
 def build_html(folder: Path, out: Path, series: str | None = None) -> str:
     options = pipeline.Options(out_dir=out, formats=("html",), series=series, style_roots=(STYLES,))
     built = pipeline.build(folder, options)
-    return next(p for p in built.paths if p.suffix == ".html").read_text(encoding="utf-8")
+    # the markup as the templates wrote it: the web page's soft hyphens and unbroken spans taken out
+    return untypeset(next(p for p in built.paths if p.suffix == ".html").read_text(encoding="utf-8"))
 
 
 def text_of(fragment: str) -> str:

@@ -91,9 +91,9 @@ CASES: dict[str, tuple[dict, list[str]]] = {
         "unknown-keys/document.md:9:1: titel: unknown key; did you mean 'title'?",
         "unknown-keys/document.md:10:1: sumary: unknown key; did you mean 'summary'?",
         "unknown-keys/document.md:11:1: authors2: unknown key; did you mean 'authors'?",
-        "unknown-keys/document.md:12:1: colour: unknown key; known keys: authors, cite_as, copyright, date, doi, "
-        "editions, keywords, lang, license, number, placeholders_accepted, recommendations, references, series, "
-        "short_title, subtitle, summary, title, url, word_proof, year",
+        "unknown-keys/document.md:12:1: colour: unknown key; known keys: authors, cite_as, copyright, cover_image, "
+        "date, doi, editions, key_figures, keywords, lang, license, number, placeholders_accepted, recommendations, "
+        "references, series, short_title, subtitle, summary, title, url, word_proof, year",
         "unknown-keys/document.md:13:1: authors_: unknown key; did you mean 'authors'?",
     ]),
     "unknown-author-key": (doc(FRONT.replace("- name: Test Author", "- name: Test Author\n    affilation: X")), [

@@ -1119,8 +1119,8 @@ def test_bundle_writes_every_pdf_format_named_after_its_event(tmp_path):
                    seconds=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["out/stockholm-2024.pdf", "out/stockholm-2024.print.pdf"]
-    assert len(pdf_text(tmp_path / "out" / "stockholm-2024.print.pdf")) == len(pdf_text(tmp_path / "out" /
-                                                                                        "stockholm-2024.pdf"))
+    screen = len(pdf_text(tmp_path / "out" / "stockholm-2024.pdf"))
+    assert len(pdf_text(tmp_path / "out" / "stockholm-2024.print.pdf")) == -(-screen // 4) * 4  # padded to whole sheets
 
 
 @pytest.mark.slow

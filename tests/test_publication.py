@@ -249,7 +249,10 @@ def test_the_back_cover_carries_abstract_identifiers_and_cite_as(report):
             "(CC BY-NC-ND 4.0)", "(CC BY-NC-ND 4.0, https://creativecommons.org/licenses/by-nc-nd/4.0/)")) in back
         assert "REPORT Electricity Links" not in back and "Page " not in back  # no running head, no folio
     printed = page_texts(report["print"])
-    assert len(printed) % 2 == 0 and printed[-2] == ""  # the outside of the last leaf: a blank page before it
+    # whole sheets, the back cover the outside of the last leaf, a blank page before it: nothing on
+    # it but the slug line outside the trim (file, date, colour standard, page)
+    assert len(printed) % 4 == 0
+    assert re.fullmatch(r"rep\.print\.pdf · 2025-06-12 · PDF/X-4, Coated FOGRA39 · p\. \d+", printed[-2].strip())
 
 
 @pytest.mark.slow

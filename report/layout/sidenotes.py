@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Callable
 
 from report.internals import boxes
+from report.internals.boxes import descendants
 from report.render.rail import IN_RAIL, to_foot
 
 GAP = 4.0  # px (3 pt): between two items stacked in the rail
@@ -77,7 +78,7 @@ NUMBER_GAP = 15.0  # px (4 mm): at least between a mirrored number and the colum
 
 def _ink(box) -> boxes.Rect:
     """Where a box's text stands (a number set flush right in a wider box: the figures alone)."""
-    runs = [boxes.margin_box(b) for b in boxes.descendants(box) if boxes.text_of(b).strip()]
+    runs = [boxes.margin_box(b) for b in descendants(box) if boxes.text_of(b).strip()]
     if not runs:
         return boxes.border_box(box)
     return boxes.Rect(min(r.left for r in runs), min(r.top for r in runs),
@@ -109,7 +110,7 @@ def hang_outward(document) -> None:
             continue
         column = boxes.content_box(boxes.page_box(page))
         items = rail_items(page)
-        for box in boxes.descendants(boxes.page_box(page)):
+        for box in descendants(boxes.page_box(page)):
             if boxes.tag_of(box).endswith(HANGING) and boxes.has_edges(box):
                 ink = _ink(box)
                 if ink.right <= column.left + 0.5:

@@ -103,8 +103,9 @@ def _plain(fragment: str) -> str:
 
 
 def screen_css(css: str) -> str:
-    """A stylesheet without what only paged media use: @page rules, `string-set`, `content:
-    string(…)`, leaders and page counters. Everything else is kept as written."""
+    """A stylesheet without what only paged media use: @page rules, `@media print` blocks,
+    `string-set`, `content: string(…)`, leaders and page counters. Everything else is kept as
+    written."""
     def keep(declaration) -> bool:
         if declaration.type != "declaration":
             return True
@@ -117,6 +118,9 @@ def screen_css(css: str) -> str:
         for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
             if rule.type == "at-rule" and rule.lower_at_keyword == "page":
                 continue
+            if (rule.type == "at-rule" and rule.lower_at_keyword == "media"
+                    and tinycss2.serialize(rule.prelude).strip().lower() == "print"):
+                continue  # for pages only (footnotes, say): a browser's validator would refuse some
             if rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in ("media", "supports"):
                 inner = rules(tinycss2.serialize(rule.content))
                 out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{\n{inner}\n}}")
