@@ -44,7 +44,7 @@ from report.model import Html
 # Lazy: WeasyPrint (about 1 s), after layout only; `--check` loads this module, not it.
 
 NEAR_EMPTY = 0.15  # a last page filled less than this is nearly empty (as preflight says)
-FULL = 0.85  # a page before the last is full when its text reaches this share of the text area
+FULL = 0.88  # a page before the last is full when its text reaches this share of the text area
 PASSES = 6  # layouts after the first, at most
 FORCED = {"page", "left", "right", "recto", "verso"}
 MOVABLE = ("figure", "table")  # blocks that may stand later than where they are written
@@ -107,26 +107,39 @@ def gaps(document, full: float = FULL) -> list[Gap]:
     elements = [_elements(page) for page in pages]
     found = []
     for index in range(len(pages) - 1):
-        page, following = pages[index], pages[index + 1]
-        used = fill(page)
-        if used >= full or page_type_name(page) != page_type_name(following) or _root_of(page) is not _root_of(following):
-            continue  # full, or the end of a cover, or of one document of a reader
-        if used == 0:
-            continue  # a blank page: only a forced break to a right- or left-hand page makes one
-        first = next(_leaves(following), None)
-        last = None
-        for last in flow(page):  # the deepest last box: a page may hold no line, only boxes
-            pass
-        if first is None or last is None:
-            continue
-        ending = [a for a in (*last[1], last[0]) if element_of(a) is not None and element_of(a) not in elements[index + 1]]
-        starting = [a for a in (*first[1], first[0]) if element_of(a) is not None and element_of(a) not in elements[index]]
-        if any(css(a, "break-after") in FORCED for a in ending) or any(
-                css(a, "break-before") in FORCED for a in starting):
-            continue
-        if starting:  # else the page ends inside a paragraph: its orphans and widows, no moved block
-            found.append(Gap(index + 1, used, element_of(starting[0])))
+        used = fill(pages[index])
+        if used >= full or used == 0:
+            continue  # full, or a blank page: only a forced break to a right- or left-hand page makes one
+        turn = page_turn(document, index, elements)
+        if turn not in (None, INSIDE):  # else the page ends inside a paragraph: its orphans and widows
+            found.append(Gap(index + 1, used, turn))
     return found
+
+
+INSIDE = "inside"  # page_turn: the page ends inside a paragraph (or list item) that goes on
+
+
+def page_turn(document, index: int, elements: list | None = None):
+    """What goes on from page `index` (0-based) to the next when nothing forced the break: the
+    element that starts the next page whole (a figure, a heading, a paragraph moved on), or
+    `INSIDE` when the page ends inside a block that goes on. None for a turn made on purpose: a
+    forced break, a change of named page (a cover), the end of one document of a reader."""
+    pages = document.pages
+    page, following = pages[index], pages[index + 1]
+    if page_type_name(page) != page_type_name(following) or _root_of(page) is not _root_of(following):
+        return None
+    here, there = (elements[index], elements[index + 1]) if elements else (_elements(page), _elements(following))
+    first = next(_leaves(following), None)
+    last = None
+    for last in flow(page):  # the deepest last box: a page may hold no line, only boxes
+        pass
+    if first is None or last is None:
+        return None
+    ending = [a for a in (*last[1], last[0]) if element_of(a) is not None and element_of(a) not in there]
+    starting = [a for a in (*first[1], first[0]) if element_of(a) is not None and element_of(a) not in here]
+    if any(css(a, "break-after") in FORCED for a in ending) or any(css(a, "break-before") in FORCED for a in starting):
+        return None
+    return element_of(starting[0]) if starting else INSIDE
 
 
 def describe(element) -> str:
@@ -455,12 +468,16 @@ def _outermost(element, parents):
     return element
 
 
-def _faults(document, full: float) -> tuple[int, int]:
-    """How bad a layout is, to compare two: (gaps and a nearly empty last page, -first page)."""
-    found = [g.page for g in gaps(document, full)]
+def _faults(document, full: float) -> tuple[int, int, int]:
+    """How bad a layout is, to compare two: (gaps and a nearly empty last page, the largest hole
+    in whole lines' worth of a page (a fiftieth), -first page): a fault moved on is no better
+    when it leaves a larger hole."""
+    holes = gaps(document, full)
+    found = [g.page for g in holes]
     if len(document.pages) > 1 and fill(document.pages[-1]) < NEAR_EMPTY:
         found.append(len(document.pages))
-    return len(found), -min(found, default=len(document.pages) + 1)
+    largest = max((round((1 - g.fill) * 50) for g in holes), default=0)
+    return len(found), largest, -min(found, default=len(document.pages) + 1)
 
 
 def settle(html: Html, lay_out: Callable[[Html], object], context: str = "", full: float = FULL,

@@ -32,9 +32,10 @@ from typing import Callable
 
 from report.internals import page_box, text as laid_text
 from report.internals.boxes import (
-    border_box, children, content_box, content_height, element_of, flow, is_a, is_line, margin_box, page_type_name,
-    tag as _tag)
-from report.layout.floats import FULL, NEAR_EMPTY, add_style, fill, line_text, serialise, split_at_page
+    border_box, children, content_box, content_height, element_of, flow, is_a, is_line, leaves, margin_box,
+    page_type_name, tag as _tag)
+from report.layout.floats import (
+    FULL, INSIDE, NEAR_EMPTY, add_style, fill, line_text, page_turn, serialise, split_at_page)
 from report.model import Html
 
 # A text's last page filled less than this is mended: a tail of the end matter alone on it (the
@@ -246,6 +247,7 @@ def _halves(document, element, page: int, where: dict):
 # What may take more (or less) space: the space above headings and around figures, tables and boxes,
 # never the space between lines.
 SPACED = {"main", "h2", "h3", "h4", "figure", "blockquote", "section", "footer", "aside", "table"}
+AROUND = {"figure", "blockquote", "aside", "table"}  # the space below these too: the next block's top
 
 
 def _leading(document) -> float:
@@ -274,9 +276,23 @@ def grid_shortfalls(document) -> dict[int, float]:
         area = content_box(page_box(page))
         target = area.top + int((area.bottom - area.top + 0.01) / leading) * leading
         short = target - margin_box(last).bottom
-        if abs(short) < leading:
+        if abs(short) < leading or (0 < short < 2 * leading and _held_back(document, index)):
             found[index] = short
     return found
+
+
+def _held_back(document, index: int) -> bool:
+    """Page `index` ends a line short because the break rules held one back: it ends inside a
+    paragraph whose last lines went on together (widows, orphans), or the next page opens with
+    a heading kept with its text. Such a page is as full as the rules let it be."""
+    turn = page_turn(document, index)
+    first = next(leaves(document.pages[index + 1]), None)
+    if first is None:
+        return False
+    opening = [element_of(box) for box in (*first[1], first[0]) if element_of(box) is not None]
+    if turn is None:  # a forced break, a cover: short on purpose, but for a box's repeated heading
+        return any(e.get("data-preflight") == "continued" for e in opening)  # (its break is where the page broke)
+    return turn is INSIDE or any(_tag(e) in HEADINGS for e in opening)
 
 
 def _on_grid(html: Html, document, lay_out: Callable[[Html], object]):
@@ -294,6 +310,7 @@ def _on_grid(html: Html, document, lay_out: Callable[[Html], object]):
     changes = []  # (element, "top" or "bottom", its new margin in px)
     firsts = {next(iter(parent)) for parent in root.iter() if len(parent)}  # their space is their parent's
     following = {child: parent[at + 1] for parent in root.iter() for at, child in enumerate(parent) if at + 1 < len(parent)}
+    previous = {child: parent[at - 1] for parent in root.iter() for at, child in enumerate(parent) if at}
     for index, page in enumerate(document.pages):
         here = [(box, element_of(box)) for box, _ in flow(page) if element_of(box) is not None]
         if index in shortfalls:
@@ -307,7 +324,8 @@ def _on_grid(html: Html, document, lay_out: Callable[[Html], object]):
                 if element is not None and element not in tops:
                     tops[element] = border_box(box).top
                 if (ends and element is not None and element not in seen and (element, "top") not in spaces
-                        and element not in firsts and _tag(element) in SPACED):
+                        and element not in firsts
+                        and (_tag(element) in SPACED or _tag(previous.get(element)) in AROUND)):
                     # the space as laid out, margins collapsed: the new top margin replaces it whole
                     spaces[element, "top"] = border_box(box).top - max(ends)
                 before.append(box)
@@ -326,7 +344,6 @@ def _on_grid(html: Html, document, lay_out: Callable[[Html], object]):
         seen.update(element for _, element in here)
     if not changes:
         return html, document
-    previous = {child: parent[at - 1] for parent in root.iter() for at, child in enumerate(parent) if at}
     for element, side, margin in changes:
         # the space is this margin alone, not collapsed with the neighbour's
         add_style(element, f"margin-{side}: {margin:.2f}px")
