@@ -32,14 +32,18 @@ from typing import Callable
 
 from report.internals import page_box, text as laid_text
 from report.internals.boxes import (
-    border_box, children, content_box, content_height, element_of, flow, is_a, is_line, margin_box, page_type_name,
-    tag as _tag)
+    border_box, children, content_box, content_height, element_of, flow, is_a, is_line, leaves, margin_box,
+    page_type_name, tag as _tag)
 from report.layout.floats import FULL, NEAR_EMPTY, add_style, fill, line_text, serialise, split_at_page
 from report.model import Html
 
 # A text's last page filled less than this is mended: a tail of the end matter alone on it (the
 # publisher's block) is more than nearly empty (NEAR_EMPTY), and as much a fault.
 TAIL = 0.2
+# A last page holding only end matter is a fault (the preflight's) filled less than this, and is
+# mended too: the whole end matter together on a page of its own fills about a third.
+END_MATTER_ONLY = 0.3
+END_MATTER = "end-matter"  # the class of the template's end matter (footer.end-matter)
 BOXES = ("summary", "recommendations")  # classes of the boxes whose heading is repeated
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ROUNDS = 2  # layouts added, at most: a mended turn may make another further on
@@ -80,12 +84,30 @@ def _last_text_page(document) -> int:
     return last
 
 
+def end_matter_held(page) -> list[str] | None:
+    """The classes of what a page's lines stand in (the end matter's sections among them, in
+    order), when every line of the page is the end matter's; None when the text reaches it."""
+    held: list[str] = []
+    for _, ancestors in leaves(page):
+        classes = [c for a in ancestors if element_of(a) is not None for c in (element_of(a).get("class") or "").split()]
+        if END_MATTER not in classes:
+            return None
+        held += [c for c in classes if c not in held]
+    return held
+
+
+def _tail(page) -> bool:
+    """The text's last page is a tail to mend: nearly empty, or only end matter under a third."""
+    used = fill(page)
+    return used < TAIL or (used < END_MATTER_ONLY and end_matter_held(page) is not None)
+
+
 def _tighten(html: Html, document, lay_out: Callable[[Html], object]):
     """A text's last page nearly empty (the About block or the publisher block alone on it): the
     end's spaces tightened (`tight-end` on the body, the stylesheet's), kept only when that page
     goes; else as it was. One layout more, only for such a document."""
     last = _last_text_page(document)
-    if last == 0 or fill(document.pages[last]) >= TAIL:
+    if last == 0 or not _tail(document.pages[last]):
         return html, document
     root = element_of(children(page_box(document.pages[0]))[0])
     body = next((e for e in root if _tag(e) == "body"), None)
@@ -102,15 +124,25 @@ def _tighten(html: Html, document, lay_out: Callable[[Html], object]):
     # Too much to take back: the end matter (About, disclaimer, publisher) goes over together,
     # so that the last page holds more than its tail, as long as the page before stays full.
     body.set("class", " ".join(classes))
-    end = next((e for e in root.iter() if "end-matter" in (e.get("class") or "").split()), None)
+    end = next((e for e in root.iter() if END_MATTER in (e.get("class") or "").split()), None)
     if end is None or last < 2:
         return html, document
-    add_style(end, "break-before: page")
-    trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
-    laid_out = lay_out(trial)
-    if (len(laid_out.pages) == len(document.pages) and fill(laid_out.pages[last - 1]) >= FULL - 0.1
-            and fill(laid_out.pages[last]) > fill(document.pages[last])):
-        return trial, laid_out
+    before = fill(document.pages[last])
+    # Where the page before would be left too empty, the end matter goes over from a later
+    # section ("Cite as", then the disclaimer), the fewest lines first, once that makes the last
+    # page more than a tail; only for a last page of end matter alone (the preflight's fault).
+    starts = [end]
+    if end_matter_held(document.pages[last]) is not None:
+        on_before = {element_of(box) for box, _ in flow(document.pages[last - 1])}
+        starts += [e for e in reversed(list(end)[1:]) if e in on_before]
+    for start in starts:
+        undo = add_style(start, "break-before: page")
+        trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
+        laid_out = lay_out(trial)
+        used = fill(laid_out.pages[last]) if len(laid_out.pages) == len(document.pages) else 0
+        if used > before and fill(laid_out.pages[last - 1]) >= FULL - 0.1 and (start is end or used >= END_MATTER_ONLY):
+            return trial, laid_out
+        undo()
     return html, document
 
 
