@@ -6,7 +6,8 @@ tail, and full pages that do not end on one baseline.
   goes over whole (the paragraph's other words keep theirs).
 - A text's last page that would hold only the end's tail (the About block, the publisher block)
   is taken away, when it can be, by tightening the end's spaces; else the whole end matter
-  goes over to it.
+  goes over to it, or, where that would empty the page before, the end matter from "Cite as"
+  or the disclaimer on.
 - A box (the Executive Summary, the recommendations) that breaks across pages gets its heading
   again at the top of the next page, "Policy Recommendations (continued)" in the document's
   language: a paragraph with the heading's classes, cut into the box where the page broke it
