@@ -189,6 +189,15 @@ def test_a_capital_drawn_through_its_alternate_is_in_the_fonts():
         "page 1: 'ཀ' (U+0F40) is not in the document's fonts: it would print as a fallback or a blank box"]
 
 
+def test_a_letter_drawn_in_a_ligature_is_in_the_fonts():
+    # Literata's italic draws "Th" as one glyph: a subset that holds only the ligature has no
+    # "T" in its cmap; the PDF's ToUnicode gives the glyph both letters.
+    face = (ROOT / "styles" / "example-brief" / "fonts" / "Literata-Italic[opsz,wght].ttf").as_uri()
+    css = (f'@font-face {{ font-family: "Literata"; src: url("{face}"); font-style: italic; }}\n'
+           + SMALL_PAGE + 'p { font: italic 12px/20px "Literata"; }')
+    assert messages(problems("<p>The views are those of the author.</p>", css, only="missing-glyph")) == []
+
+
 # ---- 7. font-not-embedded ----------------------------------------------------------------
 
 def test_a_font_that_is_not_embedded():

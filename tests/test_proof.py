@@ -181,3 +181,106 @@ def test_the_proof_date(monkeypatch):
     assert context.proof_date(doc) == "2025-03-04"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert context.proof_date(doc) == "2026-01-02"
+
+
+# -- a clean proof, and what its line numbers count -------------------------------------------
+
+CLEAN_BODY = ("## Section\n\nThe first paragraph, with a note.[^1] "
+              + "It runs on for a few lines of the column, so that the note beside it has lines of its own. " * 3
+              + "\n\n[^1]: A note long enough to take several lines of the rail beside the column, which an "
+                "author refers to by its number and not by a line number of the page.\n\n"
+              + "\n\n".join(f"Paragraph {i}, long enough to take a line or two of the column." for i in range(8))
+              + "\n")
+NUMBER_SIZE = 8.0  # the line numbers' size as PDFium reads it: 6 pt, 8 px of the page's drawing
+
+
+def line_numbers(page) -> list[tuple[int, float]]:
+    """(number, baseline in pt from the foot) of each line number drawn in the page's left margin,
+    top to bottom: the digits set at the numbers' size, read back with PDFium."""
+    import pypdfium2.raw as pdfium_c
+    text = page.get_textpage()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for i in range(text.count_chars()):
+        char = text.get_text_range(i, 1)
+        left, bottom, _, _ = text.get_charbox(i)
+        if (char.isdigit() and abs(pdfium_c.FPDFText_GetFontSize(text, i) - NUMBER_SIZE) < 0.05
+                and left < page.get_width() / 4):
+            rows.setdefault(round(_origin(text, i), 1), []).append((left, char))
+    return sorted(((int("".join(c for _, c in sorted(row))), y) for y, row in rows.items()), key=lambda n: -n[1])
+
+
+def _origin(text, index: int) -> float:
+    import ctypes
+    import pypdfium2.raw as pdfium_c
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(text, index, ctypes.byref(x), ctypes.byref(y))
+    return y.value
+
+
+def baselines_of(page, words: str) -> set[float]:
+    """The baselines (pt from the foot) of the lines that set any letter of `words`, found where the
+    page's text has them (a line break may stand between two of them)."""
+    text = page.get_textpage()
+    found, letters = set(), "".join(c for c in words if _letter(c))
+    flat = "".join(c for c in text.get_text_range() if _letter(c))
+    start = flat.find(letters)
+    assert start >= 0, words
+    seen = -1
+    for i in range(text.count_chars()):  # the n-th letter of the page's text
+        if not _letter(text.get_text_range(i, 1)):
+            continue
+        seen += 1
+        if start <= seen < start + len(letters):
+            found.add(round(_origin(text, i), 1))
+    return found
+
+
+def _letter(char: str) -> bool:
+    """Neither a space nor a hyphen a line break added (PDFium reads one as '-' or '\x02')."""
+    return bool(char) and not char.isspace() and char not in "-\u00ad\x02"
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """A document with nothing to show, built as a PDF and as a proof."""
+    tmp = tmp_path_factory.mktemp("clean")
+    folder = write_doc(tmp / "clean", FRONT.replace('"FILL IN: the author\'s name"', "Test Author"), CLEAN_BODY)
+    env = {"SOURCE_DATE_EPOCH": EPOCH}
+    made = [run(folder, "-o", tmp / "pdf", env=env), run(folder, "--proof", "-o", tmp / "proof", env=env)]
+    for result in made:
+        assert result.returncode == 0, result.stderr
+    return tmp / "pdf" / "clean.pdf", tmp / "proof" / "clean.proof.pdf", made[1]
+
+
+@pytest.mark.slow
+def test_a_clean_proof_has_the_documents_pages_and_no_list(clean):
+    pdf, proof, result = clean
+    assert "shown in the proof" not in result.stderr
+    text, proof_text = pdf_text(pdf), pdf_text(proof)
+    assert len(proof_text) == len(text)  # no page of its own for an empty list
+    for page in proof_text:
+        assert "None" not in page and "Problems in this proof" not in page
+        assert f"{MARK} · proof of 2026-01-02" in page
+    assert "Paragraph 7, long enough" in proof_text[-1]
+
+
+@pytest.mark.slow
+def test_line_numbers_count_the_column_from_the_title(clean):
+    import pypdfium2
+    _, proof, _ = clean
+    pdf = pypdfium2.PdfDocument(str(proof))
+    try:
+        page = pdf[0]
+        numbers = line_numbers(page)
+        assert [n for n, _ in numbers] == list(range(1, len(numbers) + 1))  # top to bottom, from 1
+        # Line 1 is the title's first line: the masthead above it (series, number, date) is not counted.
+        assert numbers[0][1] in baselines_of(page, "A Proof Test")
+        # The note stands in the rail beside the column: its lines take no number of their own.
+        note = baselines_of(page, CLEAN_BODY.split("[^1]: ")[1].split("\n")[0])
+        column = baselines_of(page, "It runs on for a few lines of the column") | baselines_of(page, "Paragraph 0")
+        assert len(note) >= 3
+        numbered = {y for _, y in numbers}
+        assert not (note - column) & numbered
+        assert (column & numbered) == column  # every line of the column has its number
+    finally:
+        pdf.close()

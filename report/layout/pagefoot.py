@@ -6,7 +6,8 @@ tail, and full pages that do not end on one baseline.
   goes over whole (the paragraph's other words keep theirs).
 - A text's last page that would hold only the end's tail (the About block, the publisher block)
   is taken away, when it can be, by tightening the end's spaces; else the whole end matter
-  goes over to it.
+  goes over to it, or, where that would empty the page before, the end matter from "Cite as"
+  or the disclaimer on.
 - A box (the Executive Summary, the recommendations) that breaks across pages gets its heading
   again at the top of the next page, "Policy Recommendations (continued)" in the document's
   language: a paragraph with the heading's classes, cut into the box where the page broke it
@@ -41,6 +42,10 @@ from report.model import Html
 # A text's last page filled less than this is mended: a tail of the end matter alone on it (the
 # publisher's block) is more than nearly empty (NEAR_EMPTY), and as much a fault.
 TAIL = 0.2
+# A last page holding only end matter is a fault (the preflight's) filled less than this, and is
+# mended too: the whole end matter together on a page of its own fills about a third.
+END_MATTER_ONLY = 0.3
+END_MATTER = "end-matter"  # the class of the template's end matter (footer.end-matter)
 BOXES = ("summary", "recommendations")  # classes of the boxes whose heading is repeated
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ROUNDS = 2  # layouts added, at most: a mended turn may make another further on
@@ -81,12 +86,30 @@ def _last_text_page(document) -> int:
     return last
 
 
+def end_matter_held(page) -> list[str] | None:
+    """The classes of what a page's lines stand in (the end matter's sections among them, in
+    order), when every line of the page is the end matter's; None when the text reaches it."""
+    held: list[str] = []
+    for _, ancestors in leaves(page):
+        classes = [c for a in ancestors if element_of(a) is not None for c in (element_of(a).get("class") or "").split()]
+        if END_MATTER not in classes:
+            return None
+        held += [c for c in classes if c not in held]
+    return held
+
+
+def _tail(page) -> bool:
+    """The text's last page is a tail to mend: nearly empty, or only end matter under a third."""
+    used = fill(page)
+    return used < TAIL or (used < END_MATTER_ONLY and end_matter_held(page) is not None)
+
+
 def _tighten(html: Html, document, lay_out: Callable[[Html], object]):
     """A text's last page nearly empty (the About block or the publisher block alone on it): the
     end's spaces tightened (`tight-end` on the body, the stylesheet's), kept only when that page
     goes; else as it was. One layout more, only for such a document."""
     last = _last_text_page(document)
-    if last == 0 or fill(document.pages[last]) >= TAIL:
+    if last == 0 or not _tail(document.pages[last]):
         return html, document
     root = element_of(children(page_box(document.pages[0]))[0])
     body = next((e for e in root if _tag(e) == "body"), None)
@@ -103,15 +126,25 @@ def _tighten(html: Html, document, lay_out: Callable[[Html], object]):
     # Too much to take back: the end matter (About, disclaimer, publisher) goes over together,
     # so that the last page holds more than its tail, as long as the page before stays full.
     body.set("class", " ".join(classes))
-    end = next((e for e in root.iter() if "end-matter" in (e.get("class") or "").split()), None)
+    end = next((e for e in root.iter() if END_MATTER in (e.get("class") or "").split()), None)
     if end is None or last < 2:
         return html, document
-    add_style(end, "break-before: page")
-    trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
-    laid_out = lay_out(trial)
-    if (len(laid_out.pages) == len(document.pages) and fill(laid_out.pages[last - 1]) >= FULL - 0.1
-            and fill(laid_out.pages[last]) > fill(document.pages[last])):
-        return trial, laid_out
+    before = fill(document.pages[last])
+    # Where the page before would be left too empty, the end matter goes over from a later
+    # section ("Cite as", then the disclaimer), the fewest lines first, once that makes the last
+    # page more than a tail; only for a last page of end matter alone (the preflight's fault).
+    starts = [end]
+    if end_matter_held(document.pages[last]) is not None:
+        on_before = {element_of(box) for box, _ in flow(document.pages[last - 1])}
+        starts += [e for e in reversed(list(end)[1:]) if e in on_before]
+    for start in starts:
+        undo = add_style(start, "break-before: page")
+        trial = replace(html, text=serialise(root, "<!DOCTYPE html>\n"))
+        laid_out = lay_out(trial)
+        used = fill(laid_out.pages[last]) if len(laid_out.pages) == len(document.pages) else 0
+        if used > before and fill(laid_out.pages[last - 1]) >= FULL - 0.1 and (start is end or used >= END_MATTER_ONLY):
+            return trial, laid_out
+        undo()
     return html, document
 
 

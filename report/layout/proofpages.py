@@ -29,8 +29,9 @@ def drawings(document, series: Series, date: str, shown: tuple[Shown, ...]) -> t
         top = laid[0].content[1]
         notes[0] += [(top, s.number, s.message) for s in shown if s.number not in placed]
     css, resources = [], {}
+    left = min((lines.left for lines in laid), default=0.0)  # the numbers in one column on every page
     for index, lines in enumerate(laid):
-        page = Page(lines.width, lines.height, lines.content, lines.baselines, tuple(notes[index]))
+        page = Page(lines.width, lines.height, lines.content, lines.baselines, tuple(notes[index]), left)
         url = f"report:proof-page-{index + 1}.svg"
         resources[url] = (page_svg(page, series, date), "image/svg+xml")
         css.append(page_css(index + 1, url, page))

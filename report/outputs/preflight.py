@@ -27,6 +27,7 @@ from report.internals.boxes import (
     padding, page_type_name, raster_pixels, repeats, svg_root, tag as _tag, tag_of, text_of, walk)
 from report.layout import floats, sidenotes
 from report.layout.imposition import SLUG_BOX
+from report.layout.pagefoot import END_MATTER_ONLY, end_matter_held
 from report.source.document import SOFT_PLACEHOLDERS
 
 # Lazy: WeasyPrint (after `internals.import_weasyprint`), pypdf (about 0.4 s), pypdfium2 (0.2 s) and
@@ -441,18 +442,20 @@ def _covered(font) -> set[int] | None:
     if not cmap:
         return None
     # A letter drawn through a glyph the shaping chose (a capital's alternate under
-    # `text-transform: uppercase`, "uni0407.a") has no cmap entry of its own; the font's
-    # ToUnicode names it, at a glyph the subset holds. `.notdef` is drawn at glyph 0 or at an
-    # id past the subset's glyphs: it never counts.
+    # `text-transform: uppercase`, "uni0407.a"; a ligature, Literata's italic "Th") has no cmap
+    # entry of its own; the font's ToUnicode names it, at a glyph the subset holds. `.notdef` is
+    # drawn at glyph 0 or at an id past the subset's glyphs: it never counts.
     return set(cmap) | _to_unicode_drawn(font, glyphs)
 
 
-_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,8})>")
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<((?:[0-9A-Fa-f]{4})+)>")
 
 
 def _to_unicode_drawn(font, glyphs: int) -> set[int]:
-    """The single characters the font's ToUnicode gives for real glyphs (not `.notdef`), when its
-    glyph ids are the subset's own (`/CIDToGIDMap /Identity`)."""
+    """The characters the font's ToUnicode gives for real glyphs (not `.notdef`), when its glyph
+    ids are the subset's own (`/CIDToGIDMap /Identity`): each letter of a ligature too, since
+    the glyph that draws "Th" draws its "T" (a subset that holds only the ligature has no "T" in
+    its cmap)."""
     try:
         descendant = font["/DescendantFonts"][0].get_object()
         if descendant.get("/CIDToGIDMap") != "/Identity":
@@ -462,8 +465,8 @@ def _to_unicode_drawn(font, glyphs: int) -> set[int]:
         return set()
     found = set()
     for glyph, text in _BFCHAR.findall(data):
-        if 0 < int(glyph, 16) < glyphs and len(text) == 4:
-            found.add(int(text, 16))
+        if 0 < int(glyph, 16) < glyphs:  # UTF-16: a letter outside the BMP is two code units
+            found.update(map(ord, bytes.fromhex(text.decode("ascii")).decode("utf-16-be", "ignore")))
     return found
 
 
@@ -1004,7 +1007,6 @@ def check_placeholder(ctx):
             yield number, f"placeholder: still a placeholder: {quote(found)}; replace it before the document goes to press"
 
 
-END_MATTER_ONLY = 0.3  # a last page holding only end matter, filled less than this: a third (bio, disclaimer and publisher together fill about that)
 END_MATTER = {"about": "the authors' biography", "disclaimer": "the disclaimer", "cite-as": "'Cite as'",
               "publisher": "the publisher's block"}  # the template's end-matter sections, by class
 
@@ -1017,13 +1019,11 @@ def check_last_page_end_matter_only(ctx):
     if len(pages) < 2:
         return
     number, page = pages[-1]
+    classes = end_matter_held(page)
+    if classes is None:
+        return  # the text itself reaches this page
+    held = [END_MATTER[c] for c in classes if c in END_MATTER]
     leaves = list(_leaves(page))
-    held = []
-    for _, ancestors in leaves:
-        classes = [c for a in ancestors if element_of(a) is not None for c in (element_of(a).get("class") or "").split()]
-        if "end-matter" not in classes:
-            return  # the text itself reaches this page
-        held += [END_MATTER[c] for c in classes if c in END_MATTER and END_MATTER[c] not in held]
     used = _fill(page, [b for b, _ in leaves]) if leaves else 0
     if NEAR_EMPTY <= used < END_MATTER_ONLY:
         yield number, (f"last-page-end-matter-only: the last page holds only {_and(held or ['end matter'])} "

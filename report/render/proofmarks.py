@@ -101,9 +101,12 @@ def _inside_tag(text: str, index: int) -> bool:
 
 
 def problem_list(shown: tuple[Shown, ...]) -> str:
+    """The list on a page of its own at the end; nothing for a clean proof, which keeps the
+    document's pages (a page saying there is nothing to list would only add a sheet to read)."""
+    if not shown:
+        return ""
     items = "".join(f'<li><span class="where">{escape(s.where)}</span> {escape(s.message)}</li>' for s in shown)
-    return (f'<section class="proof-problems"><h2>{LIST_TITLE}</h2>'
-            + (f"<ol>{items}</ol>" if shown else "<p>None: every check passed.</p>") + "</section>")
+    return f'<section class="proof-problems"><h2>{LIST_TITLE}</h2><ol>{items}</ol></section>'
 
 
 # -- each page's drawing -------------------------------------------------------------------------
@@ -117,6 +120,7 @@ class Page:
     content: tuple[float, float, float, float]
     baselines: tuple[float, ...]
     notes: tuple[tuple[float, int, str], ...]  # (top, number, words) of each note on the page
+    left: float  # the page's leftmost line (the rail's too): the numbers stand left of it
 
 
 def page_svg(page: Page, series: Series, date: str) -> bytes:
@@ -136,8 +140,8 @@ def page_svg(page: Page, series: Series, date: str) -> bytes:
     out.append(_backing(centre_x - band_width / 2, band_y - BAND_SIZE, band_width, BAND_SIZE * 1.35))
     out.append(f'<text x="{centre_x:.2f}" y="{band_y:.2f}" font-size="{BAND_SIZE:.2f}" '
                f'fill="{NOTE_COLOUR}" text-anchor="middle" letter-spacing="0.5">{escape(band)}</text>')
-    number_x = max(x - 2.5 * PX_PER_MM, 6 * PX_PER_MM)  # a page without margins (a cover): inside its edge
-    for n, baseline in enumerate((b for b in page.baselines if y <= b <= y + height), 1):  # not a masthead's
+    number_x = max(min(x, page.left) - 2.5 * PX_PER_MM, 6 * PX_PER_MM)  # a page without margins (a cover): inside its edge
+    for n, baseline in enumerate((b for b in page.baselines if y <= b <= y + height), 1):
         out.append(f'<text x="{number_x:.2f}" y="{baseline:.2f}" font-size="{NUMBER_SIZE:.2f}" fill="{GREY}" '
                    f'text-anchor="end">{n}</text>')
     note_x = x + width + 2.5 * PX_PER_MM
