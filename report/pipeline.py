@@ -18,28 +18,32 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from report import internals, languages
 from report import cache as kept
 from report.fonts import faces
-from report.source import proofing
 from report.source import document as content
 from report.outputs import names, web as web_mod
-from report.outputs import card as cards, citation, discovery, registration
 from report.outputs import files as output
 from report.series import resolve
 from report.errors import BuildError, ContentError, ContentErrors, Problems, display_path
-from report.layout import imposition, metadata as pdf_metadata, pagefoot, pages, proofpages, source_lines
+from report.layout import imposition, metadata as pdf_metadata, pagefoot, pages, source_lines
 from report.layout import sidenotes
 from report.layout.floats import settle
 from report.model import Document, Figure
 from report.prepare import Built, Options, Prepared, chart_style, check, figures, html_for, prepare
-from report.render import charts as chart_drawing, context, proofmarks, webcharts
+from report.render import charts as chart_drawing, context, webcharts
 from report.series.press import press as press_colors
+
+if TYPE_CHECKING:
+    from report.render import proofmarks
 
 # Lazy: the preflight (about 0.1 s), only for --preflight; the accessibility checks (pikepdf, about
 # 0.3 s), for --preflight and --format a11y; the Word proof (about 0.1 s: the Word reader, its
-# styles), only for --format docx. WeasyPrint and matplotlib are imported
+# styles), only for --format docx; the web page's card, tags and citation records and the
+# registration files (about 0.01 s), for html, cite, crossref and datacite; the proof's marks and
+# pages (about 0.01 s), for --proof. WeasyPrint and matplotlib are imported
 # inside layout.pages and render.charts, when a PDF or a chart is made: `--check` loads neither.
 
 FORMATS = ("pdf", "print", "html", "docx", "a11y", "cite", "crossref", "datacite")
@@ -119,6 +123,7 @@ class Output:
 def registration_files(prepared: Prepared, fmt: str) -> tuple[tuple[str, bytes], ...]:
     """The citation files (cite), or a registration file (crossref, datacite); a document that
     lacks what the file needs is an error, and nothing is written."""
+    from report.outputs import citation, registration
     rec = citation.record(prepared.publication, prepared.doc, prepared.series)
     if fmt == "cite":
         return citation.files(rec, prepared.publication)
@@ -182,6 +187,8 @@ def prepare_proof(folder: Path, options: Options) -> tuple[Prepared, tuple[proof
     """`prepare` for a proof: the problems the page can show are mended and kept to be shown
     (`source.proofing`), in rounds, since a mended document is checked further; any other problem
     stops the build as without --proof. Then the placeholders left, numbered in reading order."""
+    from report.render import proofmarks
+    from report.source import proofing
     raw, marks = None, []
     for _ in range(ROUNDS):
         try:
@@ -221,6 +228,7 @@ def quote_free(message: str) -> str:
 
 def web_page(prepared: Prepared, options: Options) -> tuple[bytes, bytes]:
     """The web page, with its discovery metadata and "Cite as" actions, and its card image."""
+    from report.outputs import card as cards, citation, discovery
     print_style = chart_style(prepared.series, prepared.doc.lang)
     html = html_for(prepared, figures(prepared, options, style=webcharts.wide_style(print_style)),
                     web=True, cache=options.cache,
@@ -264,6 +272,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
         if fmt == "print":
             html = imposition.black_qr(html, prepared.doc.url, prepared.series)
         if proof is not None:
+            from report.render import proofmarks
             html = proofmarks.highlight(html, proof)
         paged = partial(pages.layout, allowed=allowed, extra_css=extra, cache=options.cache)
         if drawn is not None:  # the same pages again, with their proof drawings as backgrounds
@@ -279,6 +288,7 @@ def produce(prepared: Prepared, charts: Charts, fmt: str, options: Options,
     if charts.pending and not internals.swap_images(document, charts.getters()):
         document = lay_out(charts.drawn())
     if proof is not None:  # line numbers and notes where the first layout set the lines
+        from report.layout import proofpages
         css_text, drawn, baselines = proofpages.drawings(document, prepared.series, context.proof_date(prepared.doc), proof)
         document = lay_out(charts.drawn(), (css_text, drawn))
         proofpages.second(document, baselines)
