@@ -762,6 +762,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--archive", type=int, metavar="N",
                    help="instead: an archive of N documents made from the samples (cold -j 1 and -j 2, "
                         "one edit, one series' CSS, the parent's memory); 300 for the figures in speed.md")
+    p.add_argument("--against", metavar="COMMIT",
+                   help="instead: this checkout and the code of COMMIT side by side, alternated in each round "
+                        "(repeat build, --check, warm rebuild); with --readme, into docs/maintainers/speed.md")
     p.add_argument("--case", action="append", choices=list(CASES), metavar="NAME",
                    help=f"measure only this document ({', '.join(CASES)}; again for more): no -j, commands or preview rows")
     p.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
@@ -781,11 +784,45 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.runs is not None and args.runs < 1:
         p.error("--runs must be 1 or more")
+    if args.against is not None:
+        return run_against(args.against, args.runs or 5, args.keep, args.readme)
     if args.archive is not None:
         if args.archive < 2:
             p.error("--archive needs 2 documents or more")
         return run_archive(args.archive, args.keep, args.readme)
     return run(args.quick, args.runs, args.keep, args.readme, args.case)
+
+
+AGAINST_BEGIN, AGAINST_END = "<!-- against:begin -->", "<!-- against:end -->"
+
+
+def run_against(commit: str, runs: int, keep: bool, readme: bool) -> int:
+    """`--against COMMIT`: the table of benchmarks/against.py; exit 2 and one line for a commit
+    that cannot be measured."""
+    import platform
+
+    from benchmarks.against import Refused, bench_against
+
+    work = Path(tempfile.mkdtemp(prefix="report-against-"))
+    started = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    try:
+        rows = bench_against(ROOT, commit, work, runs, _log)
+    except Refused as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        if keep:
+            _log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    about = (f"Against {commit}: medians of {runs} rounds, the two alternated in each; load average {load:.1f} at "
+             f"the start; Python {platform.python_version()}; {time.perf_counter() - started:.0f} s in all.")
+    output = "\n".join([about, "", table(rows, ["measurement", commit, "this checkout", "this ÷ " + commit])])
+    print(output)
+    if readme:
+        write_readme(output, begin=AGAINST_BEGIN, end=AGAINST_END)
+    return 0
 
 
 ARCHIVE_BEGIN, ARCHIVE_END = "<!-- archive:begin -->", "<!-- archive:end -->"
