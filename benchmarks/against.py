@@ -7,7 +7,7 @@ is written out of git into a work folder (`git archive`: nothing of the reposito
 both are measured in the same rounds, alternating (A B, then B A), each with its own copy of its
 own Guest Commentary and its own warm cache folder, each run in a new process:
 
-- a repeat build (`build.py DOC`, `--force` where the checkout keeps a record of what it built);
+- a repeat build (`build.py DOC`; `--force` where the checkout keeps a record of what it built);
 - `build.py --check DOC`;
 - a warm rebuild after a one-word edit, in one process that built the document once (`pipeline
   .build` again, as `--watch` does): the median of five edits.
@@ -97,9 +97,12 @@ class Checkout:
         self.out, self.cache = work / "out", work / "cache"
         self.env = {**os.environ, "REPORT_CACHE_DIR": str(self.cache)}
         compileall.compile_dir(code / "report", quiet=1)  # as an installed package has it
-        helps = subprocess.run([sys.executable, "build.py", "--help"], cwd=code, capture_output=True, text=True)
-        self.force = ["--force"] if "--force" in helps.stdout else []  # rebuild what its record says is built
+        self.force: list[str] = []
         self.build()  # the caches warm
+        # A checkout that keeps a record of what it built in the output folder (a dot file, as
+        # `.report-built.json`) would not build the unchanged document again: --force.
+        if any(p.name.startswith(".") for p in self.out.iterdir()):
+            self.force = ["--force"]
 
     def build(self) -> float:
         return _timed([sys.executable, "build.py", str(self.doc), "-o", str(self.out), "-q", *self.force],
