@@ -118,7 +118,7 @@ def prepare(folder: Path, options: Options, raw: content.RawDocument | None = No
                 print(line, file=sys.stderr)
     if series is not None:  # a template's syntax error, a stylesheet's url(), found by --check too
         assets = tuple(a for a in (resolve.find_asset(series, n) for n in ("web.css", "print.css")) if a)
-        css.check(series.stylesheets + assets, series.folders, problems)
+        css.check(series.stylesheets + assets, series.folders, problems, options.cache / "css-addresses")
         sandbox.problems(context.environment(series.template_dirs),
                          series.template_dirs, series.template, problems)
     if doc is not None and series is not None:

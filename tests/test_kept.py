@@ -1,11 +1,24 @@
-"""What a run does not do twice: a series resolved once while its files stand, and what it then
-sees when one of them changes."""
+"""What a run does not do twice: a series resolved once while its files stand, a stylesheet's
+addresses read once a text; and what it then sees when one of them changes."""
 
 from __future__ import annotations
 
+import io
+
+from report import cache
 from report.errors import Problems
-from report.series import resolve
+from report.series import css, resolve
 from report.source import yamlload
+
+
+
+def png() -> bytes:
+    """A small picture the check accepts."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
 
 CHILD = """\
 extends: sceeus-guest-commentary
@@ -65,3 +78,52 @@ def test_a_file_added_to_the_series_folder_is_seen(tmp_path):
     assert resolve.resolve("kept-brief", Problems(), roots).stylesheets[-1].parent.name == "sceeus-guest-commentary"
     (tmp_path / "styles" / "kept-brief" / "style.css").write_text("p { color: black; }\n", encoding="utf-8")
     assert resolve.resolve("kept-brief", Problems(), roots).stylesheets[-1].parent.name == "kept-brief"
+
+
+SHEET = 'body { background: url("paper.png"); }\n@import "other.css";\np { color: black; }\n'
+
+
+def _sheet(tmp_path):
+    folder = tmp_path / "series"
+    folder.mkdir(exist_ok=True)
+    (folder / "style.css").write_text(SHEET, encoding="utf-8")
+    return folder / "style.css", (folder,)
+
+
+def _counting_parses(monkeypatch) -> list:
+    parses = []
+    real = css.parse
+    monkeypatch.setattr(css, "parse", lambda text: parses.append(text) or real(text))
+    return parses
+
+
+def _check(sheet, folders, store) -> list[str]:
+    problems = Problems()
+    css.check((sheet,), folders, problems, store)
+    return [f"{p.line}: {p.message}" for p in problems]
+
+
+EXPECTED = ["1: url('paper.png'): the file file not found",
+            "2: @import is not allowed: a series builds on its parent through 'extends'"]
+
+
+def test_a_stylesheets_addresses_are_read_once_a_text(tmp_path, monkeypatch):
+    sheet, folders = _sheet(tmp_path)
+    parses = _counting_parses(monkeypatch)
+    assert _check(sheet, folders, tmp_path / "store") == EXPECTED
+    assert _check(sheet, folders, tmp_path / "store") == EXPECTED and len(parses) == 1
+    cache.forget()  # a new process: the cache folder has them
+    assert _check(sheet, folders, tmp_path / "store") == EXPECTED and len(parses) == 1
+    (folders[0] / "paper.png").write_bytes(png())  # the file appears: the same addresses, checked again
+    assert _check(sheet, folders, tmp_path / "store") == EXPECTED[1:] and len(parses) == 1
+
+
+def test_a_spoilt_entry_of_the_addresses_is_read_again(tmp_path, monkeypatch):
+    sheet, folders = _sheet(tmp_path)
+    store = tmp_path / "store"
+    _check(sheet, folders, store)
+    for entry in store.iterdir():
+        cache.write(entry, b'[["x", "not a line", null]]')
+    cache.forget()
+    parses = _counting_parses(monkeypatch)
+    assert _check(sheet, folders, store) == EXPECTED and len(parses) == 1
