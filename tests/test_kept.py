@@ -127,3 +127,22 @@ def test_a_spoilt_entry_of_the_addresses_is_read_again(tmp_path, monkeypatch):
     cache.forget()
     parses = _counting_parses(monkeypatch)
     assert _check(sheet, folders, store) == EXPECTED and len(parses) == 1
+
+
+def test_the_words_before_a_number_are_read_from_the_catalogues_once(tmp_path, monkeypatch):
+    from report import languages
+    from report.source import crossref_checks
+
+    monkeypatch.setenv("REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    cache.forget()
+    words = crossref_checks._words()
+    assert words["table"] == "tbl" and words["tabell"] == "tbl" and words["таблиця"] == "tbl"
+    cache.forget()  # a new process
+    read = []
+    real = languages.catalog
+    monkeypatch.setattr(languages, "catalog", lambda lang: read.append(lang) or real(lang))
+    assert crossref_checks._words() == words and read == []
+    for entry in (tmp_path / "cache" / "crossref-words").iterdir():
+        cache.write(entry, b'{"table": "no such kind"}')
+    cache.forget()
+    assert crossref_checks._words() == words and len(read) > 1
