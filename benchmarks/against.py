@@ -13,6 +13,9 @@ own Guest Commentary and its own warm cache folder, each run in a new process:
   .build` again, as `--watch` does): the median of five edits.
 
 Each ratio is the median, over the rounds, of this checkout's time over COMMIT's in that round.
+Wall time and CPU time (user and system, of the process and its children) are both given: on a
+machine that others share, the CPU time is the steadier of the two (a build is one process,
+waiting on nothing but the processor), and the wall time what a user waits.
 """
 
 from __future__ import annotations
@@ -51,9 +54,9 @@ for step in range(edits):
     head, sep, body = path.read_text(encoding="utf-8").partition("\n---\n")
     body = body.replace(" the ", " this ", 1) if step % 2 == 0 else body.replace(" this ", " the ", 1)
     path.write_text(head + sep + body, encoding="utf-8")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     pipeline.build(folder, options)
-    seconds.append(time.perf_counter() - start)
+    seconds.append((time.perf_counter() - start, time.process_time() - cpu))
 print(json.dumps(seconds))
 '''
 
@@ -78,13 +81,17 @@ def export(root: Path, commit: str, dest: Path) -> str:
     return full
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict) -> float:
+def _timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """(wall, CPU) seconds of a command in a new process."""
     start = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(cmd)} in {cwd} failed:\n{result.stderr}")
-    return seconds
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} in {cwd} failed:\n{stderr.decode('utf-8', 'replace')}")
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 class Checkout:
@@ -104,14 +111,14 @@ class Checkout:
         if any(p.name.startswith(".") for p in self.out.iterdir()):
             self.force = ["--force"]
 
-    def build(self) -> float:
+    def build(self) -> tuple[float, float]:
         return _timed([sys.executable, "build.py", str(self.doc), "-o", str(self.out), "-q", *self.force],
                       self.code, self.env)
 
-    def check(self) -> float:
+    def check(self) -> tuple[float, float]:
         return _timed([sys.executable, "build.py", "--check", "-q", str(self.doc)], self.code, self.env)
 
-    def watch(self, work: Path) -> float:
+    def watch(self, work: Path) -> tuple[float, float]:
         folder = work / "watch-doc"
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(self.code / DOCUMENT, folder)
@@ -119,16 +126,17 @@ class Checkout:
                                 cwd=self.code, env=self.env, capture_output=True, text=True)
         if result.returncode != 0:
             raise SystemExit(f"bench: the warm rebuilds in {self.code} failed:\n{result.stderr}")
-        return statistics.median(json.loads(result.stdout.strip().splitlines()[-1]))
+        edits = json.loads(result.stdout.strip().splitlines()[-1])
+        return statistics.median(w for w, _ in edits), statistics.median(c for _, c in edits)
 
 
 def bench_against(root: Path, commit: str, work: Path, runs: int, log) -> list[list[str]]:
     """The table's rows: each measurement's median for COMMIT and for this checkout, and the
-    median of the paired ratios."""
+    median of the paired ratios; in wall time, then in CPU time."""
     full = export(root, commit, work / "code-before")
     before = Checkout(commit, work / "code-before", work / "before")
     now = Checkout("this checkout", root, work / "now")
-    times: dict[str, dict[str, list[float]]] = {m: {"before": [], "now": []} for m in MEASURES}
+    times: dict[str, dict[str, list[tuple[float, float]]]] = {m: {"before": [], "now": []} for m in MEASURES}
     for round_ in range(runs):
         log(f"round {round_ + 1} of {runs}")
         for side, checkout in ((("before", before), ("now", now)) if round_ % 2 == 0
@@ -138,9 +146,12 @@ def bench_against(root: Path, commit: str, work: Path, runs: int, log) -> list[l
             times["watch"][side].append(checkout.watch(work / side))
     rows = []
     for measure in MEASURES:
-        a, b = times[measure]["before"], times[measure]["now"]
-        ratio = statistics.median(y / x for x, y in zip(a, b))
-        rows.append([WHAT[measure], f"{statistics.median(a):.2f} s", f"{statistics.median(b):.2f} s", f"{ratio:.2f}"])
+        for kind, at in (("wall", 0), ("CPU", 1)):
+            a = [t[at] for t in times[measure]["before"]]
+            b = [t[at] for t in times[measure]["now"]]
+            ratio = statistics.median(y / x for x, y in zip(a, b))
+            rows.append([f"{WHAT[measure]}, {kind}", f"{statistics.median(a):.2f} s", f"{statistics.median(b):.2f} s",
+                         f"{ratio:.2f}"])
     log(f"compared with {full}")
     return rows
 
