@@ -803,26 +803,40 @@ def run_against(commit: str, runs: int, keep: bool, readme: bool) -> int:
 
     from benchmarks.against import Refused, bench_against
 
-    work = Path(tempfile.mkdtemp(prefix="report-against-"))
-    started = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     try:
-        rows = bench_against(ROOT, commit, work, runs, _log)
+        rows, seconds, load = _in_work_folder("report-against-", keep, lambda work: bench_against(
+            ROOT, commit, work, runs, _log))
     except Refused as exc:
         print(exc, file=sys.stderr)
         return 2
+    about = (f"Against {commit}: medians of {runs} rounds, the two alternated in each; load average {load:.1f} at "
+             f"the start; Python {platform.python_version()}; {seconds:.0f} s in all.")
+    _put(about, table(rows, ["measurement", commit, "this checkout", "this ÷ " + commit]), readme,
+         AGAINST_BEGIN, AGAINST_END)
+    return 0
+
+
+def _in_work_folder(prefix: str, keep: bool, make):
+    """`make(work)` in a new work folder, removed afterwards unless `keep`: (what it made, its
+    seconds, the load average at its start)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    started = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    try:
+        return make(work), time.perf_counter() - started, load
     finally:
         if keep:
             _log(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    about = (f"Against {commit}: medians of {runs} rounds, the two alternated in each; load average {load:.1f} at "
-             f"the start; Python {platform.python_version()}; {time.perf_counter() - started:.0f} s in all.")
-    output = "\n".join([about, "", table(rows, ["measurement", commit, "this checkout", "this ÷ " + commit])])
+
+
+def _put(about: str, rows: str, readme: bool, begin: str, end: str) -> None:
+    """The table printed, and with `readme` written between its markers in speed.md."""
+    output = "\n".join([about, "", rows])
     print(output)
     if readme:
-        write_readme(output, begin=AGAINST_BEGIN, end=AGAINST_END)
-    return 0
+        write_readme(output, begin=begin, end=end)
 
 
 ARCHIVE_BEGIN, ARCHIVE_END = "<!-- archive:begin -->", "<!-- archive:end -->"
@@ -836,22 +850,12 @@ def run_archive(count: int, keep: bool, readme: bool) -> int:
     from report.workers import cores
 
     compile_bytecode()
-    work = Path(tempfile.mkdtemp(prefix="report-archive-"))
-    started = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    try:
-        rows = [Row(*cells) for cells in bench_archive(ROOT, work, count, _log)]
-    finally:
-        if keep:
-            _log(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    rows, seconds, load = _in_work_folder("report-archive-", keep, lambda work: [
+        Row(*cells) for cells in bench_archive(ROOT, work, count, _log)])
     about = (f"Archive run: {count} documents, each build once; {cores()} cores, load average {load:.1f} at the "
-             f"start; Python {platform.python_version()}; {time.perf_counter() - started:.0f} s in all.")
-    output = "\n".join([about, "", table(rows, ["measurement", "ours", "compared with", "ratio", "goal", "met?"])])
-    print(output)
-    if readme:
-        write_readme(output, begin=ARCHIVE_BEGIN, end=ARCHIVE_END)
+             f"start; Python {platform.python_version()}; {seconds:.0f} s in all.")
+    _put(about, table(rows, ["measurement", "ours", "compared with", "ratio", "goal", "met?"]), readme,
+         ARCHIVE_BEGIN, ARCHIVE_END)
     return 0
 
 
