@@ -762,6 +762,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--archive", type=int, metavar="N",
                    help="instead: an archive of N documents made from the samples (cold -j 1 and -j 2, "
                         "one edit, one series' CSS, the parent's memory); 300 for the figures in speed.md")
+    p.add_argument("--against", metavar="COMMIT",
+                   help="instead: this checkout and the code of COMMIT side by side, alternated in each round "
+                        "(repeat build, --check, warm rebuild); with --readme, into docs/maintainers/speed.md")
     p.add_argument("--case", action="append", choices=list(CASES), metavar="NAME",
                    help=f"measure only this document ({', '.join(CASES)}; again for more): no -j, commands or preview rows")
     p.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
@@ -781,11 +784,59 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.runs is not None and args.runs < 1:
         p.error("--runs must be 1 or more")
+    if args.against is not None:
+        return run_against(args.against, args.runs or 5, args.keep, args.readme)
     if args.archive is not None:
         if args.archive < 2:
             p.error("--archive needs 2 documents or more")
         return run_archive(args.archive, args.keep, args.readme)
     return run(args.quick, args.runs, args.keep, args.readme, args.case)
+
+
+AGAINST_BEGIN, AGAINST_END = "<!-- against:begin -->", "<!-- against:end -->"
+
+
+def run_against(commit: str, runs: int, keep: bool, readme: bool) -> int:
+    """`--against COMMIT`: the table of benchmarks/against.py; exit 2 and one line for a commit
+    that cannot be measured."""
+    import platform
+
+    from benchmarks.against import Refused, bench_against
+
+    try:
+        rows, seconds, load = _in_work_folder("report-against-", keep, lambda work: bench_against(
+            ROOT, commit, work, runs, _log))
+    except Refused as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    about = (f"Against {commit}: medians of {runs} rounds, the two alternated in each; load average {load:.1f} at "
+             f"the start; Python {platform.python_version()}; {seconds:.0f} s in all.")
+    _put(about, table(rows, ["measurement", commit, "this checkout", "this ÷ " + commit]), readme,
+         AGAINST_BEGIN, AGAINST_END)
+    return 0
+
+
+def _in_work_folder(prefix: str, keep: bool, make):
+    """`make(work)` in a new work folder, removed afterwards unless `keep`: (what it made, its
+    seconds, the load average at its start)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    started = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    try:
+        return make(work), time.perf_counter() - started, load
+    finally:
+        if keep:
+            _log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _put(about: str, rows: str, readme: bool, begin: str, end: str) -> None:
+    """The table printed, and with `readme` written between its markers in speed.md."""
+    output = "\n".join([about, "", rows])
+    print(output)
+    if readme:
+        write_readme(output, begin=begin, end=end)
 
 
 ARCHIVE_BEGIN, ARCHIVE_END = "<!-- archive:begin -->", "<!-- archive:end -->"
@@ -799,22 +850,12 @@ def run_archive(count: int, keep: bool, readme: bool) -> int:
     from report.workers import cores
 
     compile_bytecode()
-    work = Path(tempfile.mkdtemp(prefix="report-archive-"))
-    started = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    try:
-        rows = [Row(*cells) for cells in bench_archive(ROOT, work, count, _log)]
-    finally:
-        if keep:
-            _log(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    rows, seconds, load = _in_work_folder("report-archive-", keep, lambda work: [
+        Row(*cells) for cells in bench_archive(ROOT, work, count, _log)])
     about = (f"Archive run: {count} documents, each build once; {cores()} cores, load average {load:.1f} at the "
-             f"start; Python {platform.python_version()}; {time.perf_counter() - started:.0f} s in all.")
-    output = "\n".join([about, "", table(rows, ["measurement", "ours", "compared with", "ratio", "goal", "met?"])])
-    print(output)
-    if readme:
-        write_readme(output, begin=ARCHIVE_BEGIN, end=ARCHIVE_END)
+             f"start; Python {platform.python_version()}; {seconds:.0f} s in all.")
+    _put(about, table(rows, ["measurement", "ours", "compared with", "ratio", "goal", "met?"]), readme,
+         ARCHIVE_BEGIN, ARCHIVE_END)
     return 0
 
 

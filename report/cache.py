@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sys
 import tempfile
@@ -73,14 +74,24 @@ def library_versions() -> str:
     """The installed versions of `LIBRARIES`, read once per process from their metadata."""
     global _versions
     if _versions is None:
-        found = []
-        for name in LIBRARIES:
-            try:
-                found.append(f"{name}={distribution(name).version}")
-            except PackageNotFoundError:
-                found.append(f"{name}=none")
+        found = [f"{name}={installed_version(name) or 'none'}" for name in LIBRARIES]
         _versions = ";".join(found + [f"python={sys.version_info[0]}.{sys.version_info[1]}"])
     return _versions
+
+
+_VERSION = re.compile(r"^Version:[ \t]*(\S[^\r\n]*?)[ \t]*\r?$", re.M)
+
+
+def installed_version(name: str) -> str | None:
+    """An installed distribution's version (`importlib.metadata.version`), None when it is not
+    installed. Its METADATA's `Version:` line is read as it stands: `Distribution.version` parses
+    the whole file as an e-mail message (about 2 ms a library, 30 ms for `LIBRARIES`)."""
+    try:
+        dist = distribution(name)
+    except PackageNotFoundError:
+        return None
+    found = _VERSION.search(dist.read_text("METADATA") or "")
+    return found[1] if found else dist.version
 
 
 def file_digest(path: Path) -> str:

@@ -390,3 +390,30 @@ def test_a_second_check_reads_no_font_file_with_fonttools(tmp_path):
                          if line.startswith("import time:")})
     assert "fontTools" in imported[0]
     assert "fontTools" not in imported[1]
+
+
+def test_against_a_commit_that_is_not_one_says_so_in_one_line():
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--against", "no-such-commit"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == f"--against: 'no-such-commit' is not a commit of {ROOT}\n"
+
+
+@pytest.mark.slow  # builds the Guest Commentary with two checkouts
+def test_against_a_commit_measures_both_side_by_side():
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--against", "HEAD", "--runs", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Against HEAD: medians of 1 rounds, the two alternated in each;")
+    assert "| measurement | HEAD | this checkout | this ÷ HEAD |" in lines
+    rows = [line for line in lines if line.startswith(("| repeat", "| `--check`", "| warm"))]
+    assert [row.split(" |")[0] for row in rows] == [f"| {what}, {kind}" for what in (
+        "repeat build of the Guest Commentary (new process, warm caches)",
+        "`--check` of the Guest Commentary (new process)",
+        "warm rebuild after a one-word edit (in one process, as `--watch`)") for kind in ("wall", "CPU")]
+    for row in rows:
+        before, now, ratio = (cell.strip() for cell in row.strip("|").split("|")[1:])
+        assert before.endswith(" s") and now.endswith(" s") and float(ratio) > 0
+    assert "compared with " + subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                                             text=True).stdout.strip() in result.stderr

@@ -160,7 +160,9 @@ def test_every_library_the_keys_name_is_installed_under_that_name():
 def upgraded(library: str):
     """`importlib.metadata.distribution` on this machine with `library` upgraded."""
     real = metadata.distribution
-    return lambda name: SimpleNamespace(version="999.0") if name == library else real(name)
+    newer = SimpleNamespace(version="999.0", read_text=lambda name: f"Metadata-Version: 2.1\nName: {library}\n"
+                                                                    "Version: 999.0\n" if name == "METADATA" else None)
+    return lambda name: newer if name == library else real(name)
 
 
 def test_every_key_follows_the_libraries_versions(tmp_path, monkeypatch, guest):
@@ -521,3 +523,14 @@ def test_the_key_is_made_once_outside_the_cache_folder_for_this_user_only(tmp_pa
     assert kept.stat().st_mode & 0o777 == 0o600
     cache.forget()
     assert cache.secret() == key  # a new process: the same key
+
+
+def test_the_versions_read_are_those_importlib_gives():
+    # The keys read each METADATA's Version line instead of parsing the file as a message.
+    for name in cache.LIBRARIES + ("pypandoc-binary", "weasyprint", "pytest"):
+        try:
+            expected = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = None
+        assert cache.installed_version(name) == expected, name
+    assert cache.installed_version("no-such-distribution-here") is None

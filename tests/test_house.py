@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import subprocess
 import sys
@@ -449,6 +450,32 @@ print(" ".join(sorted(m for m in ("report.outputs.preflight", "weasyprint", "mat
     assert result.stdout.split() == []
 
 
+# What `--check` may not load: the output side (the pipeline's run, the layout, the writers
+# besides the web page's chart markup that the HTML uses, the event reader) and the libraries
+# that draw and lay out.
+OUTPUT_SIDE = ("report.pipeline", "report.layout", "report.commands.bundle", "report.commands.watch",
+               "weasyprint", "matplotlib", "pikepdf", "pypdf")
+HTML_WRITERS = ("report.outputs.web", "report.outputs.reflow")  # html_for's chart and picture markup
+
+
+@pytest.mark.slow
+def test_check_loads_nothing_of_the_output_side(tmp_path):
+    code = f"""
+import sys
+from report.commands import cli
+status = cli.main(["--check", {str(GUEST)!r}])
+loaded = [m for m in sys.modules if m.startswith({OUTPUT_SIDE!r})
+          or (m.startswith("report.outputs.") and m not in {HTML_WRITERS!r})]
+print(status, " ".join(sorted(loaded)))
+"""
+    env = {**os.environ, "REPORT_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0"], "--check loaded the output side: " + result.stdout
+    assert result.stderr.strip() == f"{GUEST.relative_to(ROOT)}: ok"
+
+
 def architecture_table() -> set[str]:
     """The files the module table of docs/maintainers/architecture.md names under report/."""
     text = (ROOT / "docs" / "maintainers" / "architecture.md").read_text(encoding="utf-8")
@@ -466,7 +493,7 @@ def test_the_architecture_table_lists_every_module_and_only_those():
 
 
 # Top to bottom, as docs/maintainers/architecture.md draws them: a package imports only those below it.
-LAYERS = ("__main__", "commands", "pipeline", "outputs", "layout", "render", "fonts", "series", "source", "internals")
+LAYERS = ("__main__", "commands", "pipeline", "prepare", "outputs", "layout", "render", "fonts", "series", "source", "internals")
 UPWARD = {("report.model", "report.source.schemas")}  # the Series class is made from the declared keys
 
 

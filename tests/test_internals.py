@@ -84,7 +84,7 @@ def test_no_weasyprint_at_all_says_how_to_install_it(tmp_path):
     code = ("import importlib.metadata as m\n"
             "def missing(name):\n"
             "    raise m.PackageNotFoundError(name)\n"
-            "m.version = missing\n"
+            "m.version = m.distribution = missing\n"
             "from report import internals\n"
             "print(internals.check_versions())\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

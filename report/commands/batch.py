@@ -15,11 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from report import pipeline
-from report.commands import bundle as bundle_mod
+from report import prepare
 from report.errors import (BuildError, ContentError, ContentErrors, MachineError, display_path, printable,
                            take_notices)
 from report.workers import cores
+
+# Lazy: the output side (`report.pipeline`: layout, PDF, web page; `commands.bundle`), imported
+# when a document is built; `--check` reads and checks, and loads none of it.
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,13 @@ class Outcome:
 
 def one(folder: Path, options, check_only: bool = False, verbose: bool = False) -> Outcome:
     if check_only:
-        return _guarded(folder, lambda: pipeline.check(folder, options), verbose, folder / "document.md")
+        return _guarded(folder, lambda: prepare.check(folder, options), verbose, folder / "document.md")
+    from report import pipeline
     return _guarded(folder, lambda: pipeline.build(folder, options), verbose, folder / "document.md")
 
 
 def bundle(path: Path, options, verbose: bool = False, check_only: bool = False) -> Outcome:
+    from report.commands import bundle as bundle_mod
     if check_only:
         return _guarded(path, lambda: bundle_mod.check(path, options), verbose, path)
     return _guarded(path, lambda: bundle_mod.build(path, options), verbose, path)

@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.shard and (args.bundle or args.watch):
         p.error("--shard goes with a build of document folders, not --bundle or --watch")
 
-    from report import cache, pipeline, workers
+    from report import cache, prepare, workers
     from report.commands import batch, record
     from report.commands.progress import Progress
 
@@ -268,9 +268,9 @@ def main(argv: list[str] | None = None) -> int:
 
     free = None if args.low_memory else workers.available_bytes()
     short = workers.memory_is_short(free)  # low-memory mode chosen for the user: say so below
-    options = pipeline.Options(
+    options = prepare.Options(
         out_dir=args.out, formats=formats, series=args.series, style_roots=tuple(args.styles),
-        pdf_variant=args.pdf_variant or pipeline.Options.pdf_variant, preflight=args.preflight,
+        pdf_variant=args.pdf_variant or prepare.Options.pdf_variant, preflight=args.preflight,
         low_memory=args.low_memory or short,
         document_roots=(data_root(), *args.documents_root) if args.bundle else (),
         progress=len(formats) > 1 and not (args.quiet or args.check or args.watch) and args.bundle is None)

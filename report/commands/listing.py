@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from report import pipeline
+from report import prepare
 from report.commands import record
 from report.errors import BuildError, ContentError, ContentErrors, MachineError, Problems, display_path
 from report.source import document as content
@@ -45,9 +45,9 @@ def row(folder: Path, options, built: record.Record | None = None) -> dict:
 def _problems(folder: Path, options) -> int:
     """How many problems `--check` reports for the folder."""
     try:
-        prepared = pipeline.prepare(folder, options)
+        prepared = prepare.prepare(folder, options)
         ids = frozenset(r.chart_id for r in prepared.refs if r.chart_id)
-        pipeline.html_for(prepared, pipeline.figures(prepared, options, ids), web=False, cache=options.cache)
+        prepare.html_for(prepared, prepare.figures(prepared, options, ids), web=False, cache=options.cache)
     except ContentErrors as exc:
         return len(exc.errors)
     except (ContentError, BuildError, MachineError):

@@ -10,7 +10,8 @@ always run, and the switch turns off only the speed-ups.
 from __future__ import annotations
 
 import os
-from importlib.metadata import PackageNotFoundError, version
+
+from report.cache import installed_version
 
 SWITCH = "REPORT_SPEEDUPS"  # "0": every speed-up off
 SUPPORTED = 70  # the WeasyPrint major version this package is written and tested against
@@ -27,9 +28,8 @@ def supported(installed: str) -> bool:
 def check_versions() -> str | None:
     """The one line to stop on when the installed WeasyPrint is not supported; None when it is.
     Reads the installed version without importing WeasyPrint."""
-    try:
-        installed = version("weasyprint")
-    except PackageNotFoundError:
+    installed = installed_version("weasyprint")
+    if installed is None:
         return f"error: WeasyPrint is not installed; this builder is tested with WeasyPrint {SUPPORTED}: {INSTALL}"
     if supported(installed):
         return None
@@ -43,8 +43,5 @@ def enabled() -> bool:
 
 
 def cffi_tested() -> bool:
-    try:
-        installed = version("cffi")
-    except PackageNotFoundError:
-        return False
-    return installed.startswith(CFFI_TESTED)
+    installed = installed_version("cffi")
+    return installed is not None and installed.startswith(CFFI_TESTED)

@@ -232,8 +232,8 @@ def render(ctx: Context, resources: dict[str, tuple[bytes, str]], pages: bool = 
     from report.render import sandbox
     env = environment(ctx.series.template_dirs)
     try:
-        view = sandbox.plain(ctx)  # the template gets values only: no Path to read or write through
-        text = sandbox.render(env, ctx.series.template, ctx=view, doc=view.doc, series=view.series)
+        # the template gets values only (`sandbox.plain`): no Path to read or write through
+        text = sandbox.render(env, ctx.series.template, ctx=ctx, doc=ctx.doc, series=ctx.series)
     except jinja2.TemplateNotFound as exc:  # seriescheck finds these first; a computed name gets here
         raise _missing_template(exc, ctx.series) from None
     # the web page too has the PDF's hyphens and no-break spans; small capitals are the PDF's

@@ -57,27 +57,36 @@ MAX_SECONDS = 30  # of one render, whatever the rest allows
 PLAIN = (str, int, float, bool, type(None))
 
 
-def plain(value):
+def plain(value, _made: dict | None = None):
     """A copy of `value` a template may hold: text, numbers, truth values, None, tuples, dicts and
     frozen records of them. A `Path` becomes its text; bytes (a chart's SVG) are decoded; a record
     becomes a frozen record of its fields and properties (`publisher.logo_src`), without its
-    methods. Records whose methods only compute words (`Labels`) keep their class, as a copy."""
+    methods. Records whose methods only compute words (`Labels`) keep their class, as a copy.
+    `_made`: the copies made so far in one render, by the original's id: a value the context
+    holds twice (the series, in `ctx` and on its own) is copied once."""
     if isinstance(value, PLAIN):
         return value
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
+    made = {} if _made is None else _made
+    if id(value) in made:
+        return made[id(value)][1]
     if isinstance(value, (tuple, list)):
-        return tuple(plain(v) for v in value)
-    if isinstance(value, Mapping):
-        return {plain(k): plain(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        copy = tuple(plain(v, made) for v in value)
+    elif isinstance(value, Mapping):
+        copy = {plain(k, made): plain(v, made) for k, v in value.items()}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         if getattr(type(value), "template_safe", False):  # a copy: a template may change its dicts
-            return type(value)(**{f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)})
-        cls = _record(type(value))
-        return cls(**{name: plain(getattr(value, name)) for name in cls.__dataclass_fields__})
-    raise TypeError(f"a {type(value).__name__} cannot be given to a template")
+            copy = type(value)(**{f.name: plain(getattr(value, f.name), made) for f in dataclasses.fields(value)})
+        else:
+            cls = _record(type(value))
+            copy = cls(**{name: plain(getattr(value, name), made) for name in cls.__dataclass_fields__})
+    else:
+        raise TypeError(f"a {type(value).__name__} cannot be given to a template")
+    made[id(value)] = (value, copy)  # the original kept alive with its copy: its id stays its own
+    return copy
 
 
 @memo(maxsize=None)
@@ -337,7 +346,8 @@ def render(env: jinja2.Environment, name: str, **values) -> str:
     token = _budget.set(_Budget())
     try:
         chunks, size = [], 0
-        for chunk in template.generate(**{key: plain(value) for key, value in values.items()}):
+        made: dict = {}  # one copy of each value, however often the context holds it
+        for chunk in template.generate(**{key: plain(value, made) for key, value in values.items()}):
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise ContentError(template.filename or name,

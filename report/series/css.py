@@ -13,10 +13,13 @@ it, so what a browser reads is what was checked. `check()` runs the same rules f
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from report import cache as kept
 from report.source import files, pictures
 from report.source.css_addresses import addresses, parse
 from report.errors import ContentError, Problems, quote
@@ -25,12 +28,47 @@ from report.series import resolve
 MAX_CSS_BYTES = files.MAX_CSS_BYTES
 MAX_DATA_URL = 64 * 1024
 def _problems(path: Path, rules: list, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
-    found = []
-    for _, target, line, message in addresses(rules):
+    return _problems_of(path, [(target, line, message) for _, target, line, message in addresses(rules)], folders)
+
+
+def _problems_of(path: Path, found, folders: tuple[Path, ...]) -> list[tuple[int, str]]:
+    """The problems of a stylesheet's addresses, (address, line, message) as `addresses` gives them."""
+    problems = []
+    for target, line, message in found:
         problem = message or _url_problem(path, target, folders)
         if problem:
-            found.append((line, problem))
-    return found
+            problems.append((line, problem))
+    return problems
+
+
+# A stylesheet's addresses, by its text: parsing it (tinycss2, token by token) is most of a
+# check, and the text rarely changes between builds. Kept in this process (every --watch
+# rebuild) and, as data, in the cache folder (each new process).
+_kept_addresses: dict = kept.remember({})
+
+
+def _addresses(text: str, cache: Path | None) -> tuple:
+    """(address, line, message) for each address of a stylesheet's text (`addresses`)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest in _kept_addresses:
+        return _kept_addresses[digest]
+    stored = cache / f"{kept.fingerprint('css-addresses', [digest])[:24]}.json" if cache is not None else None
+    try:
+        found = json.loads(kept.read(stored) or b"null") if stored is not None else None
+    except ValueError:
+        found = None
+    if not (isinstance(found, list) and all(_entry(e) for e in found)):
+        found = [(target, line, message) for _, target, line, message in addresses(parse(text))]
+        if stored is not None:
+            kept.write(stored, json.dumps(found).encode("utf-8"))
+    _kept_addresses[digest] = tuple(tuple(e) for e in found)
+    return _kept_addresses[digest]
+
+
+def _entry(entry) -> bool:
+    """A kept (address, line, message) as `addresses` makes it."""
+    return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], (str, type(None)))
+            and isinstance(entry[1], (int, type(None))) and isinstance(entry[2], (str, type(None))))
 
 
 def _url_problem(path: Path, target: str, folders: tuple[Path, ...]) -> str | None:
@@ -66,13 +104,15 @@ def _data(file: Path, root: Path) -> tuple[bytes, str]:
     return data, mime
 
 
-def check(stylesheets: tuple[Path, ...], folders: tuple[Path, ...], problems: Problems) -> None:
+def check(stylesheets: tuple[Path, ...], folders: tuple[Path, ...], problems: Problems,
+          cache: Path | None = None) -> None:
     """Every stylesheet's addresses (`url()`, `image-set()`, `@import`, …), read token by token
-    after the parser has undone escapes, each problem at its line."""
+    after the parser has undone escapes, each problem at its line. `cache`: a folder where the
+    addresses of each stylesheet's text are kept."""
     for path in stylesheets:
         text = files.read_text(path, problems, _root(path, folders), MAX_CSS_BYTES, "the series folders")
         if text is not None:
-            for line, message in _problems(path, parse(text), folders):
+            for line, message in _problems_of(path, _addresses(text, cache), folders):
                 problems.add(path, message, line)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import struct
 from pathlib import Path
@@ -56,9 +57,42 @@ def known_series(roots: tuple[Path, ...]) -> dict[str, Path]:
     return found
 
 
+# Series resolved in this process, each kept while none of its files changed: a run resolves a
+# series for the record's key and again for the build, a --watch session at every rebuild, an
+# archive once a document; each time its manifests were parsed again (YAML, most of the cost).
+_resolved: dict = kept.remember({})
+
+
 def resolve(series_id: str, problems: Problems, roots: tuple[Path, ...] = (STYLES,),
             where: tuple[str, int | None] | None = None) -> Series | None:
     """The merged `Series`, or None with problems added. `where` locates the reference."""
+    key = (series_id, tuple(roots), os.getcwd())
+    if key in _resolved and _resolved[key][0] == _stamp(roots, _resolved[key][1]):
+        return _resolved[key][1]
+    series = _resolve(series_id, problems, roots, where)
+    if series is not None:  # only a series without problems: a failed one says them again
+        _resolved[key] = (_stamp(roots, series), series)
+    return series
+
+
+def _stamp(roots: tuple[Path, ...], series: Series) -> tuple:
+    """What a resolved series is made of, as the disk has it now: the series the roots offer,
+    and every file of its folders and template folders (name, size, times, inode; the bytes of
+    a small one, as a manifest, a stylesheet or a template rewritten within a clock tick)."""
+    found = []
+    for folder in dict.fromkeys(series.folders + series.template_dirs):
+        for path in sorted(folder.rglob("*")):
+            stat = path.stat()
+            small = path.read_bytes() if path.is_file() and stat.st_size <= STAMPED_BYTES else None
+            found.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, small))
+    return tuple(known_series(roots).items()), tuple(found)
+
+
+STAMPED_BYTES = 64_000  # read whole into the stamp: manifests, stylesheets, templates; not fonts
+
+
+def _resolve(series_id: str, problems: Problems, roots: tuple[Path, ...],
+             where: tuple[str, int | None] | None) -> Series | None:
     known = known_series(roots)
     folder = Path(series_id) if "/" in series_id or series_id.startswith(".") else None
     if folder is not None:

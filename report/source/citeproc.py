@@ -25,7 +25,6 @@ import tempfile
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -71,10 +70,7 @@ def pandoc_path() -> Path:
 
 def _pandoc_version() -> str:
     """The pypandoc-binary version: the pandoc it ships (hashing the 155 MB program would cost more)."""
-    try:
-        return version("pypandoc-binary")
-    except PackageNotFoundError:
-        return "unknown"
+    return kept.installed_version("pypandoc-binary") or "unknown"
 
 
 def csl_locale(lang: str) -> str:

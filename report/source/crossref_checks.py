@@ -6,13 +6,14 @@ text ("Table 1", "Figur 2") belonging to a numbered item. They read the parsed b
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
-from report.cache import memo
 
 from markdown_it.token import Token
 
-from report import languages as i18n
+from report import cache as kept, languages as i18n
+from report.cache import memo
 from report.errors import Problems, cut, quote
 from report.source import markdown as markup
 from report.source.crossrefs import (MAX_LISTED, MAX_RANKED, MAX_SCORED, NOTE_DEFINITION, WORD_KEYS, Registry,
@@ -309,14 +310,25 @@ def _front_texts(front):
 
 @memo(maxsize=1)
 def _words() -> dict[str, str]:
-    """Each catalogue's word before a number → kind: 'Tabell' → 'tbl'."""
-    found: dict[str, str] = {}
+    """Each catalogue's word before a number → kind: 'Tabell' → 'tbl'. Kept in the cache folder
+    by the package's code (its catalogues with it): reading every language's catalogue took
+    longer than the rest of the checks of a short document."""
+    stored = kept.folder() / "crossref-words" / f"{kept.fingerprint('crossref-words')[:24]}.json"
+    try:
+        found = json.loads(kept.read(stored) or b"null")
+    except ValueError:
+        found = None
+    kinds = set(WORD_KEYS.values())
+    if isinstance(found, dict) and found and all(isinstance(w, str) and k in kinds for w, k in found.items()):
+        return found
+    found = {}
     for lang in i18n.SUPPORTED:
         labels = i18n.Labels(lang)
         for key, prefix in WORD_KEYS.items():
             word = labels.prefix(key)
             if word:
                 found.setdefault(word.lower(), prefix)
+    kept.write(stored, json.dumps(found, ensure_ascii=False).encode("utf-8"))
     return found
 
 
