@@ -87,6 +87,24 @@ def test_a_broken_box_repeats_its_heading_and_numbers_on():
 
 
 @pytest.mark.layout
+def test_a_page_its_widows_left_a_line_short_ends_on_the_grid():
+    """Three widows take the paragraph's last line but one over with them: the page ends a line
+    and 2 px short. It is as full as the rules let it be, so it is set to the grid like a page
+    less than a line short (the space above the heading takes the 22 px), in one layout more."""
+    from test_floats import TEXT
+
+    page = html(f'<p>{TEXT * 2}</p><h2 style="margin: 12px 0 6px">Trade</h2>'
+                f'<p style="widows: 3; orphans: 2">{TEXT * 7}</p><p>{TEXT * 3}</p>')
+    layouts = Layouts()
+    before = layouts(page)
+    assert floats.page_turn(before, 0) is floats.INSIDE  # the page ends inside the paragraph
+    assert pagefoot.grid_shortfalls(before) == {0: pytest.approx(22.0, abs=0.1)}
+    _, after = pagefoot.mend(page, before, layouts)
+    assert pagefoot.grid_shortfalls(after) == {0: pytest.approx(0.0, abs=pagefoot.GRID_TOLERANCE)}
+    assert len(after.pages) == len(before.pages) and layouts.runs == 2
+
+
+@pytest.mark.layout
 def test_a_word_hyphenated_at_the_foot_of_a_page_goes_over_whole():
     word = "inter\u00adna\u00adtion\u00adal\u00adiza\u00adtion"
     found = None
