@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -45,8 +46,6 @@ def subset_like_weasyprint(data: bytes, gids: list[int], *, early: bool = False,
     """What WeasyPrint 70 does without libharfbuzz-subset0 (`Font._fonttools_subset`), default
     options (no hinting, nothing missing); `early`: the tables it drops dropped before
     fontTools reads them (report/internals/subsets.py)."""
-    import os
-
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -144,8 +143,62 @@ def capture(work: Path) -> list[tuple[str, bytes, list[int]]]:
     return faces
 
 
+WATCH = """
+import json, sys, time
+from pathlib import Path
+from benchmarks.bench import one_word_edit
+from report import pipeline
+from report.commands import watch
+from report.internals import subsets
+
+class Forgetful(dict):  # the cache off: nothing is kept
+    def __setitem__(self, key, value):
+        pass
+
+kept = subsets._subsets
+folder, rounds = Path(sys.argv[1]), int(sys.argv[2])
+builder = watch.Builder([folder], pipeline.Options(out_dir=folder.parent / "out"))
+assert builder.build(folder.resolve()).ok
+seconds = {"remembered": [], "cut again": []}
+cpu = {"remembered": [], "cut again": []}
+step = 0
+for r in range(rounds):
+    for name in (("remembered", "cut again") if r % 2 == 0 else ("cut again", "remembered")):
+        subsets._subsets = kept if name == "remembered" else Forgetful()
+        one_word_edit(folder, step)
+        step += 1
+        start = time.process_time()
+        result = builder.build(folder.resolve())
+        cpu[name].append(time.process_time() - start)
+        assert result.ok, result.problems
+        seconds[name].append(result.seconds)
+print(json.dumps([seconds, cpu]))
+"""
+
+
+def watch_trial(rounds: int) -> list[list[str]]:
+    """The rebuild after a one-word edit in a watch-mode process, the subsets remembered or cut
+    again, alternated edit by edit (each first in turn)."""
+    import statistics
+
+    from benchmarks.bench import GUEST, ROOT, copy_document
+
+    with tempfile.TemporaryDirectory(prefix="report-trials-") as work:
+        folder = copy_document(GUEST, Path(work) / GUEST.name)
+        proc = subprocess.run([sys.executable, "-c", WATCH, str(folder), str(rounds)], cwd=ROOT, capture_output=True,
+                              text=True, env=simulate.without_harfbuzz_subset({**os.environ, "REPORT_CACHE_DIR": f"{work}/cache"}))
+    if proc.returncode:
+        raise SystemExit(f"subset_trials: the watch trial failed:\n{proc.stderr}")
+    seconds, cpu = json.loads(proc.stdout)
+
+    def ratio(times):
+        return statistics.median(a / b for a, b in zip(times["remembered"], times["cut again"]))
+    return [[name, f"{statistics.median(seconds[name]):.2f} s", f"{statistics.median(cpu[name]):.2f} s",
+             f"{ratio(seconds):.2f}, CPU {ratio(cpu):.2f}" if name == "remembered" else "1.00"]
+            for name in seconds]
+
+
 def main(argv: list[str] | None = None) -> int:
-    import os
     import statistics
 
     from benchmarks.bench import table
@@ -153,7 +206,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(prog="python -m benchmarks.subset_trials", description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=7)
+    p.add_argument("--watch", action="store_true", help="instead: the watch-mode rebuild, subsets remembered or not")
     args = p.parse_args(argv)
+    if args.watch:
+        print(f"Watch-mode rebuilds after a one-word edit, {args.rounds} of each, alternated:\n")
+        print(table(watch_trial(args.rounds), ["subsets", "rebuild (wall)", "rebuild (CPU)", "against cut again"]))
+        return 0
     with tempfile.TemporaryDirectory(prefix="report-trials-") as folder:
         faces = capture(Path(folder))
     copies = {"as shipped": lambda d: d, "unhinted": unhinted, "Latin and Cyrillic": scripts_only}
