@@ -186,7 +186,8 @@ def watch_trial(rounds: int) -> list[list[str]]:
     with tempfile.TemporaryDirectory(prefix="report-trials-") as work:
         folder = copy_document(GUEST, Path(work) / GUEST.name)
         proc = subprocess.run([sys.executable, "-c", WATCH, str(folder), str(rounds)], cwd=ROOT, capture_output=True,
-                              text=True, env=simulate.without_harfbuzz_subset({**os.environ, "REPORT_CACHE_DIR": f"{work}/cache"}))
+                              text=True,
+                              env=simulate.without_harfbuzz_subset({**os.environ, "REPORT_CACHE_DIR": f"{work}/cache"}))
     if proc.returncode:
         raise SystemExit(f"subset_trials: the watch trial failed:\n{proc.stderr}")
     seconds, cpu = json.loads(proc.stdout)
@@ -252,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = "—" if name == "remembered" else f"{sum(map(len, given[variants[name][0]])) // 1024} KB"
         rows.append([name, sizes, f"{statistics.median(seconds[name]):.3f} s", f"{ratio:.2f}",
                      "yes" if same_outlines else "**no**", "yes" if same_bytes else "no"])
-    print(f"{len(faces)} faces ({', '.join(f for f, _, _ in faces)}); {args.rounds} rounds, each variant in turn first.\n")
+    print(f"{len(faces)} faces ({', '.join(f for f, _, _ in faces)}); {args.rounds} rounds, "
+          "each variant in turn first.\n")
     print(table(rows, ["subsetting", "font files given", "all faces", "against as shipped",
                        "same outlines", "same font bytes"]))
     return 0
