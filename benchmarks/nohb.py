@@ -246,7 +246,8 @@ def run_no_harfbuzz(runs: int | None, keep: bool, readme: bool) -> int:
         cr, wr = (paired(got[k], got["bare"], "seconds") for k in ("cold", "repeat"))
         _log("live preview, one-word edits: sessions without and with the subsetter, alternated")
         pdf_s: dict[str, list[float]] = {"without": [], "with": []}
-        for r in range(2):
+        sessions = min(runs, 2)
+        for r in range(sessions):
             for side in ("without", "with") if r == 0 else ("with", "without"):
                 os.environ.clear()
                 os.environ.update(simulated if side == "without" else with_harfbuzz)
@@ -284,15 +285,12 @@ def run_no_harfbuzz(runs: int | None, keep: bool, readme: bool) -> int:
         face_rows, table_rows, totals = breakdown_tables(before, now)
         write_hb = median(m["write"] for m in withhb)
     finally:
-        if keep:
-            _log(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        _log(f"kept {work}") if keep else shutil.rmtree(work, ignore_errors=True)
 
     import weasyprint
 
     about = (f"Run without libharfbuzz-subset0 (simulated, every process): medians of {runs} rounds "
-             f"(stages and fonts: {min(runs, 3)}; the preview: 2 sessions each way, alternated, {edits} edits "
+             f"(stages and fonts: {min(runs, 3)}; the preview: {sessions} session(s) each way, alternated, {edits} edits "
              f"each); {cores()} cores, load average "
              f"{load:.1f} at the start; Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; "
              f"{time.perf_counter() - started:.0f} s in all.")
