@@ -291,7 +291,8 @@ def run_no_harfbuzz(runs: int | None, keep: bool, readme: bool) -> int:
 
     about = (f"Run without libharfbuzz-subset0 (simulated, every process): medians of {runs} rounds "
              f"(stages and fonts: {min(runs, 3)}; the preview: {sessions} session(s) each way, alternated, "
-             f"{edits} edits each); {cores()} cores, load average {load:.1f} at the start; Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; "
+             f"{edits} edits each); {cores()} cores, load average {load:.1f} at the start; "
+             f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; "
              f"{time.perf_counter() - started:.0f} s in all.")
     write, fonttools = totals["write"], totals["fonttools"]
     summary = (f"PDF writing: {secs(writing)} of a {secs(stage_total)} cold build, stages one after the other "
