@@ -24,7 +24,8 @@ Speed-ups (they save time and change no byte of any output), off with `REPORT_SP
   versions in `CFFI_TESTED`);
 - `swap_images`: charts still being drawn by a helper process are laid out as placeholders of
   the same size and swapped in when their page is drawn (`images.py`);
-- `remembered_subsets`: without libharfbuzz-subset0, a face fontTools cut to the same glyphs
+- `remembered_subsets`: without libharfbuzz-subset0, the layout tables WeasyPrint has fontTools
+  drop are dropped before fontTools reads them in full, and a face cut to the same glyphs
   before in this process is not cut again (`subsets.py`).
 The tests build every shipped series both ways and compare the bytes.
 """
