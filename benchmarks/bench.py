@@ -767,7 +767,11 @@ def main(argv: list[str] | None = None) -> int:
                         "(repeat build, --check, warm rebuild); with --readme, into docs/maintainers/speed.md")
     p.add_argument("--case", action="append", choices=list(CASES), metavar="NAME",
                    help=f"measure only this document ({', '.join(CASES)}; again for more): no -j, commands or preview rows")
+    p.add_argument("--no-harfbuzz-subset", action="store_true",
+                   help="instead: the Guest Commentary on a machine without libharfbuzz-subset0 (simulated in "
+                        "every process), and where its PDF writing goes by face and by table")
     p.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--fonts", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--placement", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--warm", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
@@ -775,6 +779,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.stages:
         print(json.dumps(stages(args.stages, args.cache)))
+        return 0
+    if args.fonts:
+        from benchmarks.nohb import font_breakdown
+        print(json.dumps(font_breakdown(args.fonts, args.cache)))
         return 0
     if args.placement:
         print(json.dumps(placement(args.placement, args.cache)))
@@ -790,6 +798,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.archive < 2:
             p.error("--archive needs 2 documents or more")
         return run_archive(args.archive, args.keep, args.readme)
+    if args.no_harfbuzz_subset:
+        from benchmarks.nohb import run_no_harfbuzz
+        return run_no_harfbuzz(args.runs, args.keep, args.readme)
     return run(args.quick, args.runs, args.keep, args.readme, args.case)
 
 

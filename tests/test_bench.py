@@ -417,3 +417,16 @@ def test_against_a_commit_measures_both_side_by_side():
         assert before.endswith(" s") and now.endswith(" s") and float(ratio) > 0
     assert "compared with " + subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                                              text=True).stdout.strip() in result.stderr
+
+
+@pytest.mark.slow  # builds PDFs under the simulation, with and without the subsetter
+def test_the_bench_without_the_harfbuzz_subsetter_runs_and_reports():
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--no-harfbuzz-subset", "--runs", "1"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Run without libharfbuzz-subset0 (simulated, every process)")
+    assert "| Guest Commentary: repeat build, new process, warm caches |" in out
+    assert "| face | glyphs used | subset | save | share of PDF writing | now: subset + save |" in out
+    assert "| Source Serif 4 Regular | " in out  # a face the Guest Commentary embeds, by name
+    assert "| table: step | WeasyPrint 70's way | share of PDF writing | now |" in out

@@ -10,24 +10,21 @@ import pytest
 
 from conftest import GUEST, ROOT, SERIES_SHIPPED, run
 
+from benchmarks import simulate
+
 from report import cache
 from report.commands.record import NAME as RECORD  # what was built: beside the outputs
 
-NO_HARFBUZZ_SUBSET = """
-import sys
-import weasyprint.pdf.fonts
-weasyprint.pdf.fonts.harfbuzz_subset = None  # as on a machine without libharfbuzz-subset0
-from report.commands import cli
-sys.exit(cli.main(sys.argv[1:]))
-"""
 NOTICE = ("notice: libharfbuzz-subset0 is not installed; fonts are subset the slower way "
           "(Debian/Ubuntu: apt-get install libharfbuzz-subset0)")
 
 
 def without_harfbuzz_subset(*args, env) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` on a machine without libharfbuzz-subset0 (the bench's simulation)."""
     import os
-    return subprocess.run([sys.executable, "-c", NO_HARFBUZZ_SUBSET, *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, env=simulate.without_harfbuzz_subset({**os.environ, **env}),
+                          timeout=600)
 
 
 @pytest.mark.slow

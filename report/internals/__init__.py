@@ -23,7 +23,10 @@ Speed-ups (they save time and change no byte of any output), off with `REPORT_SP
   and its C declarations parsed once and kept in the cache folder (`ffi.py`, on the cffi
   versions in `CFFI_TESTED`);
 - `swap_images`: charts still being drawn by a helper process are laid out as placeholders of
-  the same size and swapped in when their page is drawn (`images.py`).
+  the same size and swapped in when their page is drawn (`images.py`);
+- `remembered_subsets`: without libharfbuzz-subset0, the layout tables WeasyPrint has fontTools
+  drop are dropped before fontTools reads them in full, and a face cut to the same glyphs
+  before in this process is not cut again (`subsets.py`).
 The tests build every shipped series both ways and compare the bytes.
 """
 
@@ -43,7 +46,7 @@ _LAZY = {
     "swap_images": ("images", "swap_images"), "import_weasyprint": ("libraries", "import_weasyprint"),
     "machine_notice": ("logs", "machine_notice"), "to_press": ("cmyk", "to_press"),
     "finish_tags": ("tagging", "finish_tags"), "tag_sources": ("tagsources", "recording"),
-    "into_xmp": ("xmp", "into_xmp"),
+    "into_xmp": ("xmp", "into_xmp"), "remembered_subsets": ("subsets", "remembered_subsets"),
 }
 
 
@@ -57,4 +60,4 @@ def __getattr__(name: str):
 
 __all__ = ["CFFI_TESTED", "SUPPORTED", "SWITCH", "ImageSizeChanged", "cffi_tested", "check_versions", "enabled",
            "finish_tags", "font_dates", "import_weasyprint", "into_xmp", "layout_libraries", "machine_notice",
-           "page_box", "supported", "swap_images", "tag_sources", "to_press"]
+           "page_box", "remembered_subsets", "supported", "swap_images", "tag_sources", "to_press"]

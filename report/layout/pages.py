@@ -192,8 +192,10 @@ def write(document, options: PdfOptions) -> bytes:
     from report.layout.fetcher import RefusedURL
     with _weasyprint_says():
         try:
-            # fonttools_quiet: subsetting without HarfBuzz; tag_sources: the boxes behind the tags
-            with internals.font_dates(options.epoch), fonttools_quiet(), internals.tag_sources():
+            # fonttools_quiet and remembered_subsets: subsetting without HarfBuzz; tag_sources: the
+            # boxes behind the tags
+            with internals.font_dates(options.epoch), fonttools_quiet(), internals.remembered_subsets(), \
+                    internals.tag_sources():
                 data = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher,
                                           custom_metadata=options.metadata is not None)
         except RefusedURL as exc:  # a BaseException: it must not end in a traceback
