@@ -419,7 +419,8 @@ def test_a_cache_from_an_older_builder_or_damaged_changes_no_byte(tmp_path, clea
     assert outputs(tmp_path / "warm") == clean
     made = sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p not in before)
     kinds = {p.parent.name for p in made}
-    assert kinds == {"charts", "layouts", "hyphenation", "font-coverage", "font-check", "weasyprint-ffi"}, made
+    assert kinds == {"charts", "layouts", "hyphenation", "font-coverage", "font-check", "weasyprint-ffi", "css-addresses",
+                     "crossref-words"}, made
 
     # Damage each entry this builder made, in turn: garbage, cut short, a digest that is not its own,
     # and entries with a right digest whose content is not what the builder writes.

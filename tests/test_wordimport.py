@@ -110,13 +110,14 @@ def test_check_lists_exactly_the_placeholders_then_it_builds(tmp_path):
     built = run(folder, "-o", out)
     assert built.returncode == 0, built.stderr
     printed = words("\n".join(pdf_text(out / "imported.pdf")))
-    # the note stands beside its call in the rail; the figure, positioned for its source in the rail,
-    # is painted after the column, so its caption is read apart
+    # the note stands beside its call in the rail and the figure is positioned for its source in
+    # the rail: both may be painted after the column, so they are read apart
     in_order(words("Sanctions That Work Lessons from Belarus Jane Doe John Roe The summary says what matters "
                    "Trade Under Pressure Trade fell by seventy per cent as the ministry reported "
                    "A newly added clause and a clause Quoted words from a minister First numbered point "
-                   "A bullet Year Exports 2021 5.4 The note's own text A Subsection "
+                   "A bullet Year Exports 2021 5.4 A Subsection "
                    "Text with a commented words in it The EU should act first"), printed)
+    in_order(words("The note's own text"), printed)
     in_order(words("Exports by year in a picture"), printed)
     in_order(words("Jane Doe is a fellow at the Institute"), printed)
 
