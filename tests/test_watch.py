@@ -42,9 +42,12 @@ class Watcher:
 
     def __init__(self, *args, cwd: Path, cache: Path):
         skip_unless_supported()
+        # Ctrl-C as a terminal gives it: a suite started as a background job (`cmd &` in a script)
+        # ignores SIGINT, and a child would inherit that and never stop.
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *map(str, args), "--watch"],
                                      cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, "REPORT_CACHE_DIR": str(cache)})
+                                     env={**os.environ, "REPORT_CACHE_DIR": str(cache)},
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
