@@ -245,6 +245,21 @@ def write(path: Path, payload: bytes) -> None:
         _notice("write to", path.parent, exc)
 
 
+def read_json(path: Path | None):
+    """A kept JSON value, or None: absent, damaged or not JSON (the caller checks its shape)."""
+    if path is None:
+        return None
+    try:
+        return json.loads(read(path) or b"null")
+    except ValueError:
+        return None
+
+
+def write_json(path: Path, value, sort_keys: bool = False) -> None:
+    """Keep `value` as JSON at `path` (`write`)."""
+    write(path, json.dumps(value, ensure_ascii=False, sort_keys=sort_keys).encode("utf-8"))
+
+
 # -- what a process remembers ------------------------------------------------------------------
 
 _clears: list = []  # the clear() of every in-process memo and module dict registered below

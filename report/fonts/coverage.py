@@ -9,7 +9,6 @@ too. What each font covers is read from its cmap (fontTools) once and kept in th
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from pathlib import Path
 
@@ -54,14 +53,14 @@ def _chars_of(digest: str, path: Path, cache: Path | None) -> frozenset[int]:
     stored = cache / f"{key}.json" if cache is not None else None
     if stored is not None:
         try:
-            return frozenset(_expand(json.loads(kept.read(stored) or b"null")))
+            return frozenset(_expand(kept.read_json(stored)))
         except (ValueError, TypeError):
             pass
     from fontTools.ttLib import TTFont
 
     chars = frozenset(TTFont(str(path), lazy=True, fontNumber=0).getBestCmap() or ())
     if stored is not None:
-        kept.write(stored, json.dumps(_ranges(chars)).encode("ascii"))
+        kept.write_json(stored, _ranges(chars))
     return chars
 
 

@@ -9,7 +9,6 @@ pyphen's own dictionary for the tag, or none (no breaks) when pyphen has none.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -64,10 +63,7 @@ class Hyphenator:
         self._path = _cache_path(cache, self.name) if cache is not None and self.name else None
         self._known = 0
         if self._path is not None:
-            try:
-                words = json.loads(kept.read(self._path) or b"null")
-            except ValueError:
-                words = None
+            words = kept.read_json(self._path)
             if isinstance(words, dict):  # only what pyphen could have given: the word, with soft hyphens
                 self._words = {w: h for w, h in words.items() if isinstance(h, str) and h.replace(SOFT_HYPHEN, "") == w}
                 self._known = len(self._words)  # fewer than kept: the next save writes it whole again
@@ -75,7 +71,7 @@ class Hyphenator:
     def save(self) -> None:
         """Store the words learnt in this run, when there are new ones."""
         if self._path is not None and len(self._words) > self._known and len(self._words) <= MAX_CACHED:
-            kept.write(self._path, json.dumps(self._words, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            kept.write_json(self._path, self._words, sort_keys=True)
             self._known = len(self._words)
 
     def word(self, word: str) -> str:

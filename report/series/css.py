@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -53,14 +52,11 @@ def _addresses(text: str, cache: Path | None) -> tuple:
     if digest in _kept_addresses:
         return _kept_addresses[digest]
     stored = cache / f"{kept.fingerprint('css-addresses', [digest])[:24]}.json" if cache is not None else None
-    try:
-        found = json.loads(kept.read(stored) or b"null") if stored is not None else None
-    except ValueError:
-        found = None
+    found = kept.read_json(stored)
     if not (isinstance(found, list) and all(_entry(e) for e in found)):
         found = [(target, line, message) for _, target, line, message in addresses(parse(text))]
         if stored is not None:
-            kept.write(stored, json.dumps(found).encode("utf-8"))
+            kept.write_json(stored, found)
     _kept_addresses[digest] = tuple(tuple(e) for e in found)
     return _kept_addresses[digest]
 

@@ -10,7 +10,6 @@ child first.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import struct
@@ -373,12 +372,11 @@ def _unreadable_font(path: Path) -> str | None:
     The verdict is kept in the cache folder by the file's content, so that fontTools (about
     0.1 s to import and read a series' faces) runs for a new or changed font only."""
     stored = kept.folder() / "font-check" / f"{kept.fingerprint('font-check', files=[path])[:24]}.json"
-    try:
-        return json.loads(kept.read(stored) or b"[]")[0]
-    except (ValueError, TypeError, IndexError):
-        pass
+    verdict = kept.read_json(stored)
+    if isinstance(verdict, list) and verdict:
+        return verdict[0]
     problem = _read_font(path)
-    kept.write(stored, json.dumps([problem]).encode("utf-8"))
+    kept.write_json(stored, [problem])
     return problem
 
 

@@ -6,7 +6,6 @@ text ("Table 1", "Figur 2") belonging to a numbered item. They read the parsed b
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import dataclass
 
@@ -314,10 +313,7 @@ def _words() -> dict[str, str]:
     by the package's code (its catalogues with it): reading every language's catalogue took
     longer than the rest of the checks of a short document."""
     stored = kept.folder() / "crossref-words" / f"{kept.fingerprint('crossref-words')[:24]}.json"
-    try:
-        found = json.loads(kept.read(stored) or b"null")
-    except ValueError:
-        found = None
+    found = kept.read_json(stored)
     kinds = set(WORD_KEYS.values())
     if isinstance(found, dict) and found and all(isinstance(w, str) and k in kinds for w, k in found.items()):
         return found
@@ -328,7 +324,7 @@ def _words() -> dict[str, str]:
             word = labels.prefix(key)
             if word:
                 found.setdefault(word.lower(), prefix)
-    kept.write(stored, json.dumps(found, ensure_ascii=False).encode("utf-8"))
+    kept.write_json(stored, found)
     return found
 
 
